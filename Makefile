@@ -1,0 +1,47 @@
+# lichtenberg_data – common tasks. Needs only python3.11 (or newer) and make.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PY      = $(BIN)/python
+YEAR   ?= $(shell date +%Y)
+MIRROR ?= demo-mirror
+
+.PHONY: help venv test check format demo demo-data briefing bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,notebooks]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+venv: $(VENV)/.installed  ## create the virtual environment with every dependency
+
+test: venv  ## run the test suite (real-file tests read ../shared/real-data)
+	$(BIN)/pytest -q
+
+check: venv  ## lint with ruff
+	$(BIN)/ruff check lichtenberg_data tests bench
+
+format: venv  ## format the code with ruff
+	$(BIN)/ruff format lichtenberg_data tests bench
+	$(BIN)/ruff check --fix lichtenberg_data tests bench
+
+demo-data: venv  ## generate the sample mirror and refresh every dataset from it (offline)
+	$(BIN)/lichtenberg-data demo-mirror $(MIRROR)
+	$(BIN)/lichtenberg-data refresh --mirror $(MIRROR)
+
+demo: demo-data briefing  ## set up, load the sample data, run the notebooks, build the briefing
+
+briefing: venv  ## run the notebooks headless and build reports/briefing-$(YEAR)
+	$(BIN)/lichtenberg-data briefing --year $(YEAR) --out reports/briefing-$(YEAR)
+
+bench: venv  ## measure the toolkit against its floors; writes bench/results.json
+	$(PY) bench/run.py
+
+clean:  ## remove the environment and everything produced
+	rm -rf $(VENV) reports $(MIRROR) data/manifest.json data/reports data/logs
+	find data/raw data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,234 @@
+"""HTTP for the refresh: one session with timeouts, retries with backoff, a descriptive
+User-Agent and conditional GET; downloads stream to a temporary file and are checked.
+
+Nothing here parses data. :class:`Http` answers "give me this URL as a checked file" and
+"give me this URL as JSON"; :func:`fetch_wfs` pages a WFS layer into one GeoJSON file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from ._errors import DownloadError, FormatError
+from .settings import settings
+
+log = logging.getLogger("lichtenberg_data")
+
+#: Status codes retried with backoff (Retry-After is honoured for 429 and 503).
+RETRY_STATUS = (429, 500, 502, 503, 504)
+_CHUNK = 1 << 16
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
+
+
+@dataclass
+class Download:
+    """What a download brought: ``unchanged`` when the server answered 304."""
+
+    unchanged: bool
+    path: Path | None = None
+    url: str = ""
+    sha256: str = ""
+    size: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+
+
+def _retry() -> Retry:
+    return Retry(
+        total=settings.retries,
+        connect=settings.retries,
+        read=settings.retries,
+        status=settings.retries,
+        backoff_factor=settings.backoff,
+        status_forcelist=RETRY_STATUS,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+class Http:
+    """A requests session configured from :mod:`lichtenberg_data.settings`."""
+
+    def __init__(self) -> None:
+        self.session = requests.Session()
+        adapter = HTTPAdapter(max_retries=_retry())
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers["User-Agent"] = settings.user_agent
+
+    def close(self) -> None:
+        """Close the connections."""
+        self.session.close()
+
+    def _get(self, url: str, params: dict | None, headers: dict | None, stream: bool) -> requests.Response:
+        timeout = (min(10.0, settings.timeout), settings.timeout)
+        try:
+            return self.session.get(url, params=params, headers=headers, timeout=timeout, stream=stream)
+        except requests.exceptions.RetryError as exc:
+            raise DownloadError(f"{url} kept failing after {settings.retries} retries ({_reason(exc)})") from None
+        except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
+            if _timed_out(exc):
+                raise DownloadError(f"{url} did not answer within {settings.timeout:g} s "
+                                    f"({settings.retries} retries)") from None
+            raise DownloadError(f"could not connect to {url} ({_reason(exc)})") from None
+
+    def download(
+        self,
+        url: str,
+        dest: Path,
+        *,
+        params: dict | None = None,
+        headers: dict | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        expect: str = "",
+    ) -> Download:
+        """Download ``url`` to ``dest``, conditionally when ``etag``/``last_modified`` are given.
+
+        The body is streamed to ``dest`` and checked: HTTP status, declared length against
+        received length, not empty, and not an HTML page where ``expect`` (a format such as
+        ``csv``) is data. Raises :class:`DownloadError` or :class:`FormatError`; ``dest`` is
+        removed on any failure.
+        """
+        hdrs = dict(headers or {})
+        if etag:
+            hdrs["If-None-Match"] = etag
+        if last_modified:
+            hdrs["If-Modified-Since"] = last_modified
+        resp = self._get(url, params, hdrs, stream=True)
+        with resp:
+            if resp.status_code == 304:
+                return Download(unchanged=True, url=resp.url, etag=etag, last_modified=last_modified)
+            _check_status(resp)
+            digest = hashlib.sha256()
+            size = 0
+            try:
+                with open(dest, "wb") as fh:
+                    for chunk in resp.iter_content(_CHUNK):
+                        fh.write(chunk)
+                        digest.update(chunk)
+                        size += len(chunk)
+            except (requests.exceptions.RequestException, OSError) as exc:
+                dest.unlink(missing_ok=True)
+                raise DownloadError(f"the connection broke off while reading {url} ({_reason(exc)})") from None
+            declared = resp.headers.get("Content-Length")
+            if declared and resp.headers.get("Content-Encoding") in (None, "identity") and int(declared) != size:
+                dest.unlink(missing_ok=True)
+                raise DownloadError(f"{url} sent {size} of {declared} bytes (truncated download)")
+            try:
+                check_body(dest, expect, what=url)
+            except FormatError:
+                dest.unlink(missing_ok=True)
+                raise
+            return Download(
+                unchanged=False, path=dest, url=resp.url, sha256=digest.hexdigest(), size=size,
+                etag=resp.headers.get("ETag"), last_modified=resp.headers.get("Last-Modified"),
+                content_type=resp.headers.get("Content-Type"),
+            )
+
+    def get_json(self, url: str, *, params: dict | None = None, headers: dict | None = None) -> Any:
+        """GET ``url`` and return its JSON body; clear errors for HTML or malformed answers."""
+        resp = self._get(url, params, headers, stream=False)
+        _check_status(resp)
+        body = resp.content
+        if looks_like_html(body[:512]):
+            raise FormatError(f"{resp.url} answered with an HTML page instead of JSON")
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise FormatError(f"{resp.url} answered with malformed JSON ({len(body)} bytes)") from None
+
+
+def _root(exc: BaseException) -> BaseException:
+    """The innermost cause of a requests/urllib3 error."""
+    seen = exc
+    for _ in range(6):
+        inner = getattr(seen, "reason", None) or (seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
+        if inner is None or inner is seen:
+            break
+        seen = inner
+    return seen
+
+
+def _timed_out(exc: BaseException) -> bool:
+    from urllib3.exceptions import TimeoutError as Urllib3Timeout
+
+    return isinstance(exc, requests.exceptions.Timeout) or isinstance(_root(exc), Urllib3Timeout)
+
+
+def _reason(exc: BaseException) -> str:
+    root = _root(exc)
+    text = str(root).split(": ", 1)[-1] if str(root) else type(root).__name__
+    return text.splitlines()[0][:120]
+
+
+def _check_status(resp: requests.Response) -> None:
+    if resp.status_code == 404:
+        raise DownloadError(f"{resp.url} answered 404 Not Found: the portal moved or removed the file")
+    if resp.status_code >= 400:
+        raise DownloadError(f"{resp.url} answered HTTP {resp.status_code} {resp.reason or ''}".strip())
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the first bytes of a body are an HTML page."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return any(text.startswith(m) for m in _HTML_MARKERS)
+
+
+def check_body(path: Path, expect: str, *, what: str) -> None:
+    """Refuse an empty file, and an HTML page where data (``expect`` not html) was expected."""
+    size = path.stat().st_size
+    if size == 0:
+        raise FormatError(f"{what} is empty (0 bytes)")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if expect != "html" and looks_like_html(head):
+        raise FormatError(f"{what} is an HTML page, not {expect or 'data'} (portal error or login page)")
+
+
+def fetch_wfs(http: Http, wfs, dest: Path) -> Download:
+    """Page through a WFS layer (COUNT/STARTINDEX) and write one GeoJSON FeatureCollection.
+
+    The collection is checked complete: the number of features must equal the server's
+    ``numberMatched``. ``wfs`` is a :class:`lichtenberg_data.catalog.WFS`.
+    """
+    features: list[dict] = []
+    matched: int | None = None
+    crs = None
+    start = 0
+    while True:
+        page = http.get_json(wfs.service_url, params=wfs.params(start, wfs.page_size))
+        if not isinstance(page, dict) or page.get("type") != "FeatureCollection":
+            raise FormatError(f"{wfs.service_url} ({wfs.type_name}) did not answer with a GeoJSON FeatureCollection")
+        batch = page.get("features") or []
+        features.extend(batch)
+        crs = crs or page.get("crs")
+        if page.get("numberMatched") not in (None, "unknown"):
+            matched = int(page["numberMatched"])
+        start += len(batch)
+        if not batch or len(batch) < wfs.page_size or (matched is not None and start >= matched):
+            break
+    if matched is not None and len(features) != matched:
+        raise DownloadError(
+            f"{wfs.type_name}: received {len(features)} features but the server reported numberMatched={matched}"
+        )
+    if not features:
+        raise FormatError(f"{wfs.type_name}: the WFS returned no features")
+    doc: dict[str, Any] = {"type": "FeatureCollection", "numberMatched": matched, "features": features}
+    if crs:
+        doc["crs"] = crs
+    body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    dest.write_bytes(body)
+    return Download(unchanged=False, path=dest, url=wfs.service_url, sha256=hashlib.sha256(body).hexdigest(),
+                    size=len(body), content_type="application/geo+json")

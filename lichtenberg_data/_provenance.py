@@ -1,0 +1,97 @@
+"""Provenance carried by every loaded table, and the German source line built from it.
+
+A loaded frame carries ``df.attrs["provenance"]``: a list of dicts, one per source, each with
+``dataset``, ``title``, ``source_title``, ``publisher``, ``license`` (short id), ``license_url``,
+``source_url``, ``reference_date`` and ``retrieved_at`` (ISO dates) and ``sample`` (True for the
+demo's generated sample data). A table derived from several inputs carries all their entries
+(see :func:`with_sources`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+__all__ = ["provenance", "with_sources", "source_note", "SAMPLE_NOTE"]
+
+SAMPLE_NOTE = "BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)"
+
+
+def provenance(obj: Any) -> list[dict[str, Any]]:
+    """The list of source entries of a frame (or of a list of entries), empty if it has none."""
+    if isinstance(obj, list):
+        return obj
+    if isinstance(obj, dict):
+        return [obj]
+    attrs = getattr(obj, "attrs", None) or {}
+    return list(attrs.get("provenance", []))
+
+
+def _merge(entries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[tuple, dict[str, Any]] = {}
+    for e in entries:
+        key = (e.get("dataset"), e.get("reference_date"), e.get("retrieved_at"))
+        seen.setdefault(key, e)
+    return list(seen.values())
+
+
+def with_sources(result: Any, *inputs: Any) -> Any:
+    """Attach the combined provenance of ``inputs`` to ``result`` and return it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"x": [1]}); a.attrs["provenance"] = [{"dataset": "a"}]
+    >>> b = pd.DataFrame({"x": [2]}); b.attrs["provenance"] = [{"dataset": "b"}]
+    >>> [p["dataset"] for p in provenance(with_sources(pd.concat([a, b]), a, b))]
+    ['a', 'b']
+    """
+    entries = _merge(e for obj in inputs for e in provenance(obj))
+    result.attrs["provenance"] = entries
+    return result
+
+
+def _german_date(value: str | date | None) -> str:
+    if not value:
+        return "unbekannt"
+    d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return d.strftime("%d.%m.%Y")
+
+
+def _one(entry: dict[str, Any]) -> str:
+    parts = [entry.get("publisher", "unbekannte Quelle")]
+    if entry.get("source_title"):
+        parts.append(entry["source_title"])
+    text = ", ".join(parts) + f", Stand {_german_date(entry.get('reference_date'))}"
+    text += f"; Lizenz: {entry.get('license', 'unbekannt')}"
+    text += f"; abgerufen am {_german_date(entry.get('retrieved_at'))}"
+    return text
+
+
+def source_note(*frames: Any) -> str:
+    """The German source line for one or more loaded (or derived) frames.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame()
+    >>> df.attrs["provenance"] = [{"publisher": "Amt für Statistik Berlin-Brandenburg",
+    ...     "source_title": "Einwohnerregisterstatistik", "reference_date": "2024-12-31",
+    ...     "license": "CC BY 3.0 DE", "retrieved_at": "2026-11-25"}]
+    >>> source_note(df)
+    'Quelle: Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, Stand 31.12.2024; Lizenz: CC BY 3.0 DE; abgerufen am 25.11.2026'
+    """
+    entries = _merge(e for f in frames for e in provenance(f))
+    if not entries:
+        return ""
+    label = "Quelle: " if len(entries) == 1 else "Quellen: "
+    text = label + " | ".join(_one(e) for e in entries)
+    if any(e.get("sample") for e in entries):
+        text += " – " + SAMPLE_NOTE
+    return text
+
+
+def is_sample(*frames: Any) -> bool:
+    """Whether any source of these frames is generated sample data."""
+    return any(e.get("sample") for f in frames for e in provenance(f))

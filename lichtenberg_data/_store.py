@@ -1,0 +1,189 @@
+"""The data folder: dated raw snapshots, processed Parquet tables and the manifest.
+
+Layout (under :attr:`settings.data_dir`)::
+
+    raw/<dataset>/<retrieved date>_<file name>   immutable raw snapshots
+    processed/<dataset>.parquet                  validated tables (GeoParquet with geometry)
+    manifest.json                                where every file came from
+    reports/                                     change reports of each refresh
+    logs/refresh.log                             the refresh log
+
+Every write goes to a temporary file in the same folder first and replaces the target by an
+atomic rename, so a run killed midway never leaves a half-written file that a later run or
+:func:`load` would take.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from ._errors import DataNotAvailableError
+from .settings import settings
+
+__all__ = ["load", "status", "read_manifest", "processed_path"]
+
+MANIFEST_VERSION = 1
+
+
+def processed_path(dataset_id: str) -> Path:
+    """Where the processed table of a dataset lives."""
+    return settings.processed_dir / f"{dataset_id}.parquet"
+
+
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_manifest() -> dict[str, Any]:
+    """The manifest as a dict (an empty one when the data folder is new)."""
+    path = settings.manifest_path
+    if not path.exists():
+        return {"version": MANIFEST_VERSION, "datasets": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_manifest(manifest: dict[str, Any]) -> None:
+    """Replace the manifest atomically."""
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
+    atomic_write_bytes(settings.manifest_path, text.encode("utf-8"))
+
+
+def snapshot_path(dataset_id: str, filename: str, retrieved: datetime, sha256: str) -> Path:
+    """The path of a new raw snapshot: ``raw/<dataset>/<date>_<file name>``.
+
+    When a different file of that name was already stored that day, the time is added.
+    """
+    folder = settings.raw_dir / dataset_id
+    path = folder / f"{retrieved:%Y-%m-%d}_{filename}"
+    if path.exists() and sha256_file(path) != sha256:
+        path = folder / f"{retrieved:%Y-%m-%dT%H%M%S}_{filename}"
+    return path
+
+
+def write_processed(dataset_id: str, df: Any) -> Path:
+    """Write a processed table (provenance in ``df.attrs``) atomically as (Geo)Parquet."""
+    path = processed_path(dataset_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load(dataset_id: str) -> Any:
+    """Read a dataset's processed table, with its provenance in ``df.attrs["provenance"]``.
+
+    Parameters
+    ----------
+    dataset_id
+        A catalogue id, e.g. ``"einwohner_lor"`` (``lichtenberg-data list`` shows them all).
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        A GeoDataFrame (EPSG:25833) where the dataset has geometry.
+
+    Raises
+    ------
+    DataNotAvailableError
+        When the dataset has never been refreshed or imported here; the message names the
+        command to run.
+
+    Examples
+    --------
+    >>> import lichtenberg_data as ld
+    >>> df = ld.load("einwohner_lor")            # doctest: +SKIP
+    >>> ld.source_note(df)                       # doctest: +SKIP
+    'Quelle: Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, Stand 31.12.2025; ...'
+    """
+    from . import catalog
+
+    ds = catalog.get(dataset_id)
+    path = processed_path(dataset_id)
+    if not path.exists():
+        raise DataNotAvailableError(
+            f"{dataset_id}: no processed data in {settings.processed_dir}. Run "
+            f"`lichtenberg-data refresh {dataset_id}` (or `lichtenberg-data import {dataset_id} FILE`) first"
+        )
+    if ds.has_geometry:
+        import geopandas as gpd
+
+        return gpd.read_parquet(path)
+    import pandas as pd
+
+    return pd.read_parquet(path)
+
+
+def _age_days(iso: str | None, today: date) -> int | None:
+    if not iso:
+        return None
+    return (today - datetime.fromisoformat(iso).date()).days
+
+
+def status() -> Any:
+    """One row per dataset: reference date, retrieved at, age, stale?, rows, source.
+
+    Examples
+    --------
+    >>> import lichtenberg_data as ld
+    >>> ld.status().columns.tolist()[:4]       # doctest: +SKIP
+    ['dataset', 'title', 'reference_date', 'retrieved_at']
+    """
+    import pandas as pd
+
+    from . import catalog
+
+    manifest = read_manifest()["datasets"]
+    today = date.today()
+    rows = []
+    for ds in catalog.datasets():
+        entry = manifest.get(ds.id, {})
+        processed = entry.get("processed", {})
+        retrieved = processed.get("retrieved_at")
+        age = _age_days(retrieved, today)
+        limit = catalog.RHYTHMS[ds.update]
+        stale = None if age is None else bool(limit is not None and age > limit.days)
+        rows.append({
+            "dataset": ds.id,
+            "title": ds.title,
+            "reference_date": processed.get("reference_date"),
+            "retrieved_at": retrieved,
+            "age_days": age,
+            "update": ds.update,
+            "stale": stale,
+            "rows": processed.get("rows"),
+            "arrived": processed.get("arrived"),
+            "source": processed.get("source") or (ds.resources[0].url if ds.resources else ds.landing_page),
+        })
+    return pd.DataFrame(rows)

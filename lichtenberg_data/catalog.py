@@ -1,0 +1,286 @@
+"""The catalogue: every dataset the toolkit knows is declared here once.
+
+A :class:`Dataset` says where the data come from (publisher, licence, landing page, one or
+more :class:`Resource` to download), what area unit it describes, how often it changes, how to
+parse its raw files and which :class:`Schema` the parsed table must satisfy. Topic modules in
+:mod:`lichtenberg_data.sources` declare their datasets with :func:`register`; everything else
+(refresh, import, load, status, the demo mirror) finds them through :func:`get` and :func:`datasets`.
+
+>>> from lichtenberg_data import catalog
+>>> catalog.get("einwohner_lor").publisher
+'Amt für Statistik Berlin-Brandenburg'
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "License", "Resource", "WFS", "Schema", "Check", "Dataset", "register", "get", "datasets",
+    "ids", "table", "LICENSES", "RHYTHMS",
+]
+
+#: Source modules that declare datasets, imported on first use of the catalogue.
+SOURCE_MODULES = ("population", "geography", "workforce")
+
+
+@dataclass(frozen=True)
+class License:
+    """A licence: short id (as shown in source lines), full name and URL."""
+
+    id: str
+    name: str
+    url: str
+
+
+LICENSES: dict[str, License] = {
+    "cc-by-3.0-de": License("CC BY 3.0 DE", "Creative Commons Namensnennung 3.0 Deutschland",
+                            "https://creativecommons.org/licenses/by/3.0/de/"),
+    "dl-de-zero-2.0": License("dl-de/zero-2.0", "Datenlizenz Deutschland – Zero – Version 2.0",
+                              "https://www.govdata.de/dl-de/zero-2-0"),
+    "dl-de-by-2.0": License("dl-de/by-2.0", "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+                            "https://www.govdata.de/dl-de/by-2-0"),
+    "cc0": License("CC0 1.0", "Creative Commons Zero 1.0 Universal",
+                   "https://creativecommons.org/publicdomain/zero/1.0/"),
+    "odbl": License("ODbL 1.0", "Open Data Commons Open Database License 1.0",
+                    "https://opendatacommons.org/licenses/odbl/1-0/"),
+    "ba-statistik": License("© Statistik der BA", "Nutzungsbedingungen der Statistik der Bundesagentur für Arbeit",
+                            "https://statistik.arbeitsagentur.de/DE/Statischer-Content/Servicebereich-Navigation/Nutzungsbedingungen.html"),
+    "none-stated": License("keine Lizenz angegeben", "Keine Lizenz angegeben (inoffizielle Schnittstelle)", ""),
+}
+
+#: Update rhythms and the age after which a dataset counts as stale.
+RHYTHMS: dict[str, timedelta | None] = {
+    "daily": timedelta(days=3),
+    "monthly": timedelta(days=62),
+    "quarterly": timedelta(days=140),
+    "semiannual": timedelta(days=280),
+    "annual": timedelta(days=500),
+    "biennial": timedelta(days=900),
+    "static": None,
+}
+
+
+@dataclass(frozen=True)
+class WFS:
+    """A layer of a WFS 2.0 service, fetched as GeoJSON and paged with COUNT/STARTINDEX."""
+
+    service_url: str
+    type_name: str
+    srs: str = "EPSG:25833"
+    page_size: int = 5000
+    sort_by: str | None = None
+    output_format: str = "application/json"
+
+    def params(self, start: int, count: int) -> dict[str, str]:
+        """Query parameters of one GetFeature page."""
+        p = {
+            "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature",
+            "TYPENAMES": self.type_name, "OUTPUTFORMAT": self.output_format,
+            "SRSNAME": self.srs, "COUNT": str(count), "STARTINDEX": str(start),
+        }
+        if self.sort_by:
+            p["SORTBY"] = self.sort_by
+        return p
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One file of a dataset.
+
+    Parameters
+    ----------
+    name
+        File name in the raw store and in a mirror (``<mirror>/<dataset>/<name>``).
+    url
+        Direct download URL at the portal, or ``None`` when the file can only be imported.
+    format
+        ``csv``, ``xlsx``, ``xls``, ``geojson``, ``gml``, ``json`` or ``zip``.
+    wfs
+        Set for WFS layers: the refresh pages through the layer instead of a plain GET.
+    match
+        Regular expression an imported file name must match to count as this resource
+        (default: any name, when the dataset has one resource).
+    sample
+        Function returning sample bytes in the portal's real format, for the offline demo.
+    fetcher
+        For APIs that are neither a file nor a WFS (e.g. the BA job search): a function
+        ``fetcher(http, resource, dest)`` that pages through the API with ``http`` (a
+        :class:`lichtenberg_data._http.Http`) and writes one raw file to ``dest``. It is not used
+        with ``--mirror``, where every resource is a plain file.
+    headers
+        Extra request headers (e.g. an API key the portal documents publicly).
+    """
+
+    name: str
+    url: str | None
+    format: str
+    wfs: WFS | None = None
+    match: str | None = None
+    sample: Callable[[], bytes] | None = None
+    fetcher: Callable[..., None] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def matches(self, filename: str) -> bool:
+        """Whether an imported file name belongs to this resource."""
+        return self.match is None or re.search(self.match, filename, flags=re.IGNORECASE) is not None
+
+
+@dataclass(frozen=True)
+class Check:
+    """A named check on a parsed table: returns ``None`` when it holds, else the reason."""
+
+    name: str
+    func: Callable[["pd.DataFrame"], str | None]
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Columns (name to kind: ``str``, ``int``, ``float``, ``date``, ``bool``, ``geometry``),
+    the columns that together are unique, and further checks."""
+
+    columns: Mapping[str, str]
+    key: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    min_rows: int = 1
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset as the catalogue declares it. See the module docstring."""
+
+    id: str
+    title: str
+    topic: str
+    publisher: str
+    license: License
+    landing_page: str
+    resources: tuple[Resource, ...]
+    spatial_unit: str
+    update: str
+    parser: Callable[[Mapping[str, Path]], "pd.DataFrame"]
+    schema: Schema
+    source_title: str
+    reference_date: Callable[["pd.DataFrame"], date | None] | date | None = None
+    history: bool = False
+    parser_version: str = "1"
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.update not in RHYTHMS:
+            raise ValueError(f"{self.id}: update must be one of {sorted(RHYTHMS)}, not {self.update!r}")
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", self.id):
+            raise ValueError(f"dataset id {self.id!r} must be lowercase letters, digits and _")
+
+    @property
+    def has_geometry(self) -> bool:
+        """Whether the processed table is a GeoDataFrame."""
+        return "geometry" in self.schema.columns
+
+    def resource(self, name: str) -> Resource:
+        """The resource with this file name."""
+        for r in self.resources:
+            if r.name == name:
+                return r
+        raise KeyError(f"{self.id} has no resource {name!r}")
+
+    def stand(self, df: "pd.DataFrame") -> date | None:
+        """The reference date (Stand) of a parsed table."""
+        if callable(self.reference_date):
+            return self.reference_date(df)
+        if isinstance(self.reference_date, date):
+            return self.reference_date
+        if "date" in df.columns and len(df):
+            value = df["date"].max()
+            return value.date() if hasattr(value, "date") else value
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        """A plain dict for ``lichtenberg-data list --json``."""
+        return {
+            "id": self.id, "title": self.title, "topic": self.topic, "publisher": self.publisher,
+            "license": {"id": self.license.id, "name": self.license.name, "url": self.license.url},
+            "landing_page": self.landing_page, "spatial_unit": self.spatial_unit, "update": self.update,
+            "history": self.history, "parser_version": self.parser_version,
+            "resources": [
+                {"name": r.name, "url": r.url, "format": r.format,
+                 "wfs": None if r.wfs is None else {"service": r.wfs.service_url, "type_name": r.wfs.type_name}}
+                for r in self.resources
+            ],
+            "schema": {"columns": dict(self.schema.columns), "key": list(self.schema.key),
+                       "checks": [c.name for c in self.schema.checks]},
+        }
+
+
+_REGISTRY: dict[str, Dataset] = {}
+_loaded = False
+
+
+def register(dataset: Dataset) -> Dataset:
+    """Add a dataset to the catalogue (called by the modules in :mod:`lichtenberg_data.sources`)."""
+    if dataset.id in _REGISTRY and _REGISTRY[dataset.id] is not dataset:
+        raise ValueError(f"dataset {dataset.id!r} is declared twice")
+    _REGISTRY[dataset.id] = dataset
+    return dataset
+
+
+def _load_sources() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for name in SOURCE_MODULES:
+        module = f"lichtenberg_data.sources.{name}"
+        if importlib.util.find_spec(module) is not None:
+            importlib.import_module(module)
+
+
+def datasets() -> list[Dataset]:
+    """All declared datasets, in declaration order."""
+    _load_sources()
+    return list(_REGISTRY.values())
+
+
+def ids() -> list[str]:
+    """The ids of all declared datasets."""
+    return [d.id for d in datasets()]
+
+
+def get(dataset_id: str) -> Dataset:
+    """The dataset with this id.
+
+    Raises
+    ------
+    KeyError
+        With the list of known ids, when the id is unknown.
+    """
+    _load_sources()
+    try:
+        return _REGISTRY[dataset_id]
+    except KeyError:
+        raise KeyError(
+            f"unknown dataset {dataset_id!r}; `lichtenberg-data list` shows the {len(_REGISTRY)} known ones"
+        ) from None
+
+
+def table() -> "pd.DataFrame":
+    """The catalogue as a table (what ``lichtenberg-data list`` prints)."""
+    import pandas as pd
+
+    rows = [
+        {"id": d.id, "title": d.title, "topic": d.topic, "publisher": d.publisher,
+         "license": d.license.id, "spatial_unit": d.spatial_unit, "update": d.update,
+         "resources": len(d.resources)}
+        for d in datasets()
+    ]
+    return pd.DataFrame(rows)

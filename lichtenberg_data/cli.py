@@ -1,0 +1,169 @@
+"""The command line: ``lichtenberg-data list|refresh|import|status|demo-mirror|briefing``.
+
+Exit codes: 0 success, 1 a dataset failed (its last good data kept) or another run holds
+the lock, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._errors import LichtenbergDataError, RefreshLockedError
+
+log = logging.getLogger("lichtenberg_data")
+
+
+def _setup_logging(log_file: bool) -> None:
+    from .settings import settings
+
+    log.setLevel(logging.INFO)
+    log.handlers.clear()
+    if not sys.stderr.isatty():  # cron: plain log lines on stderr
+        err = logging.StreamHandler(sys.stderr)
+        err.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+        log.addHandler(err)
+    if log_file:
+        folder = settings.data_dir / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        fh = logging.FileHandler(folder / "refresh.log", encoding="utf-8")
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(fh)
+
+
+def _print_table(rows: list[dict], columns: Sequence[str]) -> None:
+    widths = {c: max([len(c), *(len(str(r.get(c, "") if r.get(c) is not None else "")) for r in rows)]) for c in columns}
+    widths = {c: min(w, 60) for c, w in widths.items()}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    print("  ".join("-" * widths[c] for c in columns))
+    for r in rows:
+        cells = []
+        for c in columns:
+            text = "" if r.get(c) is None else str(r.get(c))
+            cells.append((text[: widths[c] - 1] + "…" if len(text) > widths[c] else text).ljust(widths[c]))
+        print("  ".join(cells).rstrip())
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from . import catalog
+
+    if args.json:
+        print(json.dumps([d.summary() for d in catalog.datasets()], ensure_ascii=False, indent=2))
+        return 0
+    rows = catalog.table().to_dict("records")
+    _print_table(rows, ["id", "title", "publisher", "license", "spatial_unit", "update"])
+    return 0
+
+
+def _summary(outcomes) -> None:
+    rows = [{"dataset": o.dataset, "state": o.state, "rows": o.rows, "reason": o.reason} for o in outcomes]
+    print()
+    _print_table(rows, ["dataset", "state", "rows"])
+    for o in outcomes:
+        if o.reason:
+            print(f"{o.state}: {o.reason}")
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from . import catalog
+    from ._refresh import refresh
+
+    for i in args.ids:
+        catalog.get(i)  # unknown id: usage error before anything is touched
+    outcomes = refresh(args.ids or None, force=args.force, mirror=args.mirror)
+    _summary(outcomes)
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from . import catalog
+    from ._refresh import import_file
+
+    catalog.get(args.dataset)
+    outcome = import_file(args.dataset, args.files)
+    print(f"{args.dataset}: imported {len(args.files)} file(s); {outcome.rows} rows in the processed table")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from ._store import status
+
+    df = status()
+    if args.json:
+        print(df.to_json(orient="records", force_ascii=False, indent=2))
+        return 0
+    _print_table(df.to_dict("records"), ["dataset", "reference_date", "retrieved_at", "age_days", "stale", "rows",
+                                         "source"])
+    return 0
+
+
+def cmd_demo_mirror(args: argparse.Namespace) -> int:
+    from .demo import write_mirror
+
+    path = write_mirror(Path(args.folder))
+    print(f"sample mirror written to {path} (generated sample data, not official figures)")
+    return 0
+
+
+def cmd_briefing(args: argparse.Namespace) -> int:
+    from .briefing import build
+
+    out = Path(args.out) if args.out else Path("reports") / f"briefing-{args.year}"
+    build(year=args.year, out=out)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``lichtenberg-data``."""
+    from datetime import date
+
+    p = argparse.ArgumentParser(prog="lichtenberg-data", description="Open Berlin data for Lichtenberg's economic policy.")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("list", help="print the catalogue of datasets")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.set_defaults(func=cmd_list)
+    s = sub.add_parser("refresh", help="download datasets, check them and update the processed tables")
+    s.add_argument("ids", nargs="*", help="dataset ids (default: all)")
+    s.add_argument("--force", action="store_true", help="download even when the server says unchanged")
+    s.add_argument("--mirror", metavar="DIR_OR_URL", help="use <mirror>/<dataset>/<file> instead of the portals")
+    s.set_defaults(func=cmd_refresh, log_file=True)
+    s = sub.add_parser("import", help="import files downloaded by hand")
+    s.add_argument("dataset")
+    s.add_argument("files", nargs="+", type=Path)
+    s.set_defaults(func=cmd_import, log_file=True)
+    s = sub.add_parser("status", help="show reference date, age and size of every dataset")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_status)
+    s = sub.add_parser("demo-mirror", help="write a mirror of generated sample data (offline demo)")
+    s.add_argument("folder")
+    s.set_defaults(func=cmd_demo_mirror)
+    s = sub.add_parser("briefing", help="run the notebooks and build the retreat briefing pack")
+    s.add_argument("--year", type=int, default=date.today().year)
+    s.add_argument("--out", help="output folder (default reports/briefing-<year>)")
+    s.set_defaults(func=cmd_briefing)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = parser().parse_args(argv)
+    _setup_logging(getattr(args, "log_file", False))
+    try:
+        return args.func(args)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except RefreshLockedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except LichtenbergDataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,241 @@
+"""Refresh against a real local HTTP server: success, conditional GET, and every fault.
+
+Each fault test first refreshes good data, then breaks the portal and refreshes again, and
+asserts that the processed Parquet and the manifest are byte-for-byte unchanged, that the
+exit code is 1 and that the message names the dataset and the cause.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from lichtenberg_data import cli, settings
+from lichtenberg_data.demo import write_mirror
+
+from portal import Portal, wait_for
+
+EWR = "/einwohner_lor/EWR_L21_202512E_Matrix.csv"
+ORTSTEILE = "/einwohner_ortsteile/EWR_Ortsteile_2020-12-31.csv"
+IDS = ["einwohner_lor", "einwohner_ortsteile"]
+
+
+@pytest.fixture(scope="module")
+def mirror(tmp_path_factory) -> Path:
+    return write_mirror(tmp_path_factory.mktemp("mirror"))
+
+
+@pytest.fixture()
+def portal(mirror):
+    server = Portal()
+    server.serve_folder(mirror)
+    yield server
+    server.close()
+
+
+def run(*args: str) -> int:
+    return cli.main(list(args))
+
+
+def snapshot(data_dir: Path) -> dict[str, bytes]:
+    """The bytes of everything a later run or load() would read."""
+    files = {"manifest.json": (data_dir / "manifest.json").read_bytes()}
+    for p in sorted((data_dir / "processed").glob("*.parquet")):
+        files[p.name] = p.read_bytes()
+    for p in sorted((data_dir / "raw").rglob("*")):
+        if p.is_file():
+            files[p.relative_to(data_dir).as_posix()] = p.read_bytes()
+    return files
+
+
+@pytest.fixture()
+def good(data_dir, portal):
+    """A data folder holding good data refreshed from the portal."""
+    assert run("refresh", *IDS, "--mirror", portal.url) == 0
+    return snapshot(data_dir)
+
+
+def assert_failed_unchanged(data_dir, before, capsys, *words):
+    out = capsys.readouterr().out
+    assert snapshot(data_dir) == before
+    line = next(ln for ln in out.splitlines() if ln.startswith("failed: "))
+    assert line.startswith("failed: einwohner_"), line
+    for w in words:
+        assert w.lower() in line.lower(), line
+    assert "Last good data kept" in line
+    return line
+
+
+def test_refresh_fresh_then_unchanged(data_dir, portal, capsys):
+    assert run("refresh", *IDS, "--mirror", portal.url) == 0
+    manifest = json.loads((data_dir / "manifest.json").read_text())
+    entry = manifest["datasets"]["einwohner_lor"]
+    assert entry["processed"]["rows"] == 5 * 542
+    assert entry["processed"]["reference_date"] == "2025-12-31"
+    res = entry["resources"]["EWR_L21_202512E_Matrix.csv"]
+    assert res["arrived"] == "mirror" and res["etag"] and len(res["sha256"]) == 64
+    assert res["source"] == portal.url + EWR
+    assert (data_dir / res["raw_path"]).name.endswith("_EWR_L21_202512E_Matrix.csv")
+    before = snapshot(data_dir)
+    capsys.readouterr()
+    assert run("refresh", *IDS, "--mirror", portal.url) == 0
+    out = capsys.readouterr().out
+    assert "einwohner_lor        unchanged" in out
+    assert snapshot(data_dir) == before  # 304: nothing rewritten
+    reports = sorted((data_dir / "reports").glob("refresh-*.md"))
+    assert reports and "| einwohner_lor | fresh |" in reports[0].read_text()
+
+
+def test_force_downloads_again(data_dir, portal, good):
+    hits = portal.hits[EWR]
+    assert run("refresh", "einwohner_lor", "--force", "--mirror", portal.url) == 0
+    assert portal.hits[EWR] == hits + 1
+
+
+def test_http_500(data_dir, portal, good, capsys):
+    portal.set(EWR, ("status", 500))
+    assert run("refresh", *IDS, "--mirror", portal.url) == 1
+    assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "500")
+    assert portal.hits[EWR] >= 1 + settings.settings.retries  # retried
+
+
+def test_503_with_retry_after_then_success(data_dir, portal, good, capsys, mirror):
+    changed = (mirror / EWR[1:]).read_bytes().replace(b'"202512";"01', b'"202512";"01', 1)
+    portal.set(EWR, ("status", 503, {"Retry-After": "1"}), ("ok", changed + b""))
+    assert run("refresh", "einwohner_lor", "--mirror", portal.url, "--force") == 0
+    assert portal.hits[EWR] >= 3  # the good run, the 503, the retry
+
+
+def test_timeout(data_dir, portal, good, capsys, mirror):
+    settings.set(timeout=0.5, retries=1)
+    try:
+        portal.set(EWR, ("sleep", 5, (mirror / EWR[1:]).read_bytes()))
+        assert run("refresh", "einwohner_lor", "--mirror", portal.url, "--force") == 1
+    finally:
+        settings.set(timeout=3, retries=4)
+    assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "did not answer")
+
+
+def test_connection_dropped_mid_body(data_dir, portal, good, capsys, mirror):
+    portal.set(EWR, ("drop", (mirror / EWR[1:]).read_bytes()))
+    assert run("refresh", "einwohner_lor", "--mirror", portal.url, "--force") == 1
+    assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "broke off")
+
+
+def test_truncated_body(data_dir, portal, good, capsys, mirror):
+    body = (mirror / EWR[1:]).read_bytes()
+    mid_row = body.index(b"\r\n", len(body) // 3) - 20  # the server sends half of what it gets
+    portal.set(EWR, ("cut", body[: 2 * mid_row]))
+    assert run("refresh", "einwohner_lor", "--mirror", portal.url, "--force") == 1
+    assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "fewer or more fields", "truncated")
+
+
+def test_html_error_page_with_200(data_dir, portal, good, capsys):
+    portal.set(EWR, ("ok", b"<!DOCTYPE html><html><head><title>Wartung</title></head></html>"))
+    assert run("refresh", *IDS, "--mirror", portal.url) == 1
+    assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "HTML page")
+
+
+def test_empty_body(data_dir, portal, good, capsys):
+    portal.set(EWR, ("ok", b""))
+    assert run("refresh", *IDS, "--mirror", portal.url) == 1
+    assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "empty")
+
+
+def test_changed_columns(data_dir, portal, good, capsys, mirror):
+    body = (mirror / EWR[1:]).read_bytes().replace(b'"E_EM"', b'"E_MAENNLICH"', 1)
+    portal.set(EWR, ("ok", body))
+    assert run("refresh", *IDS, "--mirror", portal.url) == 1
+    assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "E_EM")
+
+
+def test_wrong_encoding(data_dir, portal, good, capsys, mirror):
+    body = (mirror / ORTSTEILE[1:]).read_text(encoding="utf-8").encode("cp1252")
+    portal.set(ORTSTEILE, ("ok", body))
+    assert run("refresh", *IDS, "--mirror", portal.url) == 1
+    assert_failed_unchanged(data_dir, good, capsys, "einwohner_ortsteile", "not UTF-8", "Latin-1")
+
+
+def test_404(data_dir, portal, good, capsys):
+    portal.set(EWR, ("status", 404))
+    assert run("refresh", *IDS, "--mirror", portal.url) == 1
+    line = assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "404")
+    assert "lichtenberg-data import einwohner_lor" in line
+
+
+def test_other_datasets_go_on(data_dir, portal, good, capsys, mirror):
+    portal.set(EWR, ("status", 404))
+    body = (mirror / ORTSTEILE[1:]).read_bytes() + b"11;Lichtenberg;1199;Lichtenberg;1;D;95 und \xc3\xa4lter;1\n"
+    portal.set(ORTSTEILE, ("ok", body))
+    assert run("refresh", *IDS, "--mirror", portal.url) == 1
+    out = capsys.readouterr().out
+    assert "einwohner_ortsteile  fresh" in out and "einwohner_lor        failed" in out
+
+
+def _spawn_refresh(data_dir: Path, url: str, *extra: str) -> subprocess.Popen:
+    env = {**os.environ, "LICHTENBERG_DATA_DIR": str(data_dir), "LICHTENBERG_DATA_TIMEOUT": "30"}
+    return subprocess.Popen([sys.executable, "-m", "lichtenberg_data.cli", "refresh", "einwohner_lor",
+                             "--mirror", url, "--force", *extra],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_second_concurrent_refresh(data_dir, portal, good, capsys, mirror):
+    portal.set(EWR, ("stall", (mirror / EWR[1:]).read_bytes()))
+    first = _spawn_refresh(data_dir, portal.url)
+    try:
+        assert wait_for(lambda: (data_dir / ".tmp").exists() and any((data_dir / ".tmp").iterdir()))
+        assert run("refresh", *IDS, "--mirror", portal.url) == 1
+        err = capsys.readouterr().err
+        assert "another refresh or import is running" in err and "nothing was changed" in err
+        assert snapshot(data_dir) == good
+    finally:
+        first.kill()
+        first.wait()
+
+
+def test_refresh_killed_midway(data_dir, portal, good, mirror):
+    portal.set(EWR, ("stall", (mirror / EWR[1:]).read_bytes()))
+    proc = _spawn_refresh(data_dir, portal.url)
+    assert wait_for(lambda: (data_dir / ".tmp").exists() and any((data_dir / ".tmp").iterdir()))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert snapshot(data_dir) == good  # nothing half-written where load() or a later run looks
+    import lichtenberg_data as ld
+
+    assert len(ld.load("einwohner_lor")) == 5 * 542
+    portal.serve_folder(mirror)
+    assert run("refresh", "einwohner_lor", "--mirror", portal.url, "--force") == 0
+    assert not (data_dir / ".tmp").exists()
+
+
+def test_unknown_dataset_is_a_usage_error(data_dir, capsys):
+    assert run("refresh", "no_such_dataset") == 2
+    assert "unknown dataset 'no_such_dataset'" in capsys.readouterr().err
+    assert not (data_dir / "manifest.json").exists()
+
+
+def test_bad_arguments_exit_2():
+    with pytest.raises(SystemExit) as exc:
+        run("refresh", "--no-such-flag")
+    assert exc.value.code == 2
+
+
+def test_lock_released_after_run(data_dir, portal):
+    assert run("refresh", "einwohner_ortsteile", "--mirror", portal.url) == 0
+    done = threading.Event()
+
+    def again():
+        run("refresh", "einwohner_ortsteile", "--mirror", portal.url)
+        done.set()
+
+    t = threading.Thread(target=again)
+    t.start()
+    t.join(20)
+    assert done.is_set()
