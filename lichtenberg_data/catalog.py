@@ -141,7 +141,7 @@ class Check:
     """A named check on a parsed table: returns ``None`` when it holds, else the reason."""
 
     name: str
-    func: Callable[["pd.DataFrame"], str | None]
+    func: Callable[[pd.DataFrame], str | None]
 
 
 @dataclass(frozen=True)
@@ -168,10 +168,10 @@ class Dataset:
     resources: tuple[Resource, ...]
     spatial_unit: str
     update: str
-    parser: Callable[[Mapping[str, Path]], "pd.DataFrame"]
+    parser: Callable[[Mapping[str, Path]], pd.DataFrame]
     schema: Schema
     source_title: str
-    reference_date: Callable[["pd.DataFrame"], date | None] | date | None = None
+    reference_date: Callable[[pd.DataFrame], date | None] | date | None = None
     history: bool = False
     parser_version: str = "1"
     description: str = ""
@@ -194,7 +194,7 @@ class Dataset:
                 return r
         raise KeyError(f"{self.id} has no resource {name!r}")
 
-    def stand(self, df: "pd.DataFrame") -> date | None:
+    def stand(self, df: pd.DataFrame) -> date | None:
         """The reference date (Stand) of a parsed table."""
         if callable(self.reference_date):
             return self.reference_date(df)
@@ -273,7 +273,7 @@ def get(dataset_id: str) -> Dataset:
         ) from None
 
 
-def table() -> "pd.DataFrame":
+def table() -> pd.DataFrame:
     """The catalogue as a table (what ``lichtenberg-data list`` prints)."""
     import pandas as pd
 

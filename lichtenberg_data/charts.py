@@ -37,6 +37,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
@@ -173,11 +174,12 @@ def _text_size_pt(text: str, size: float, weight: str = "normal",
     return bbox.width, bbox.height
 
 
-def wrap_text(text: str, width_pt: float, size: float, weight: str = "normal") -> list[str]:
+def wrap_text(text: str, width_pt: float, size: float, weight: str = "normal", *,
+              break_words: bool = True) -> list[str]:
     """Break ``text`` into lines no wider than ``width_pt`` points (greedy, by words).
 
     Existing line breaks are kept; a single word wider than the line is broken at a ``/``
-    or, failing that, between characters.
+    or, failing that, between characters (unless ``break_words`` is false).
     """
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
@@ -191,7 +193,8 @@ def wrap_text(text: str, width_pt: float, size: float, weight: str = "normal") -
             if line:
                 lines.append(line)
             # the word alone does not fit: break it
-            while _text_size_pt(word, size, weight)[0] > width_pt and len(word) > 1:
+            while (break_words and len(word) > 1
+                   and _text_size_pt(word, size, weight)[0] > width_pt):
                 cut = len(word) - 1
                 while cut > 1 and _text_size_pt(word[:cut], size, weight)[0] > width_pt:
                     cut -= 1
@@ -353,7 +356,7 @@ def _value_formatter(percent: bool = False, decimals: int | None = None,
 
 def _fmt_value(v: float, percent: bool, decimals: int | None, unit: str = "") -> str:
     if decimals is None:
-        decimals = 0 if abs(v) >= 100 or float(v).is_integer() else 1
+        decimals = 0 if abs(v) >= 1000 or float(v).is_integer() else 1
     text = format_percent(v, decimals) if percent else format_number(v, decimals)
     return f"{text} {unit}" if unit and not percent else text
 
@@ -373,6 +376,19 @@ def _format_x(ax: Axes, values: pd.Series) -> None:
     elif pd.api.types.is_numeric_dtype(values):
         ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
         ax.xaxis.set_major_formatter(GermanFormatter(0, grouping=False))
+
+
+_HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+
+
+def _fit_label(text: str, width_pt: float, size: float, weight: str = "normal") -> str:
+    """``text`` on one line if it fits, else broken after a hyphen or at spaces."""
+    if _text_size_pt(text, size, weight)[0] <= width_pt:
+        return text
+    if "-" in text:
+        head, tail = text.split("-", 1)
+        return f"{head}-\n{_fit_label(tail, width_pt, size, weight)}"
+    return "\n".join(wrap_text(text, width_pt, size, weight, break_words=False))
 
 
 def _highlight(highlight: str | None) -> str:
@@ -562,7 +578,7 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
                 ax.text(v0 + (0.01 * span if v0 >= 0 else -0.01 * span), yp, text,
                         ha="left" if v0 >= 0 else "right", va="center", fontsize=7,
                         color=COLORS["text"], fontweight="bold" if n == highlight else "normal",
-                        zorder=3)
+                        zorder=5, path_effects=_HALO)
             lo, hi = ax.get_xlim()
             ax.set_xlim(lo if lo < 0 else 0, hi + 0.12 * span)
         if not ref.empty and np.isfinite(ref.iloc[0]):
@@ -638,7 +654,6 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
     """
     import mapclassify
     from matplotlib import colormaps
-    from matplotlib import patheffects as pe
 
     values = pd.to_numeric(gdf[column], errors="coerce").astype(float)
     valid = values.notna().to_numpy()
@@ -683,9 +698,9 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
                 if c != lab.geometry.name and (pd.api.types.is_string_dtype(lab[c])
                                                or lab[c].dtype == object))
             for point, text in zip(lab.geometry.representative_point(), lab[col].astype(str)):
-                ax.text(point.x, point.y, text, ha="center", va="center", fontsize=6.2,
-                        color=COLORS["text"],
-                        path_effects=[pe.withStroke(linewidth=2.2, foreground="white")])
+                ax.text(point.x, point.y, _fit_label(text, 70, 6.2), ha="center", va="center",
+                        fontsize=6.2, color=COLORS["text"], linespacing=1.0,
+                        path_effects=_HALO)
         ax.set_axis_off()
         ax.set_aspect("equal")
         loc = legend_loc or ("right" if _width_cm(width) >= FULL_WIDTH_CM else "below")
@@ -760,12 +775,15 @@ def small_multiples(df: pd.DataFrame, x: str, y: str, facet: str, group: str | N
                 part = part.sort_values(x)
                 color = COLORS["highlight"] if value == highlight else COLORS["berlin"]
                 ax.plot(part[x], part[y], color=color, lw=1.8, zorder=3)
-            ax.set_title(str(value), fontsize=8, loc="left",
+            panel_pt = fig.get_figwidth() * 72 / ncols - 24
+            ax.set_title(_fit_label(str(value), panel_pt, 8, "bold"), fontsize=8, loc="left",
                          color=COLORS["highlight"] if value == highlight else COLORS["text"])
             if index_base is not None:
                 ax.axhline(100, color=COLORS["muted"], lw=0.6, zorder=0)
             ax.yaxis.set_major_formatter(_value_formatter(percent and index_base is None, decimals))
             _format_x(ax, data[x])
+            if pd.api.types.is_numeric_dtype(data[x]):
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=max(3, 9 - ncols), integer=True))
             ax.tick_params(labelsize=6.5)
         for ax in flat[len(facets):]:
             ax.set_visible(False)
@@ -831,7 +849,7 @@ def population_pyramid(df: pd.DataFrame, age: str, male: str, female: str, *,
                 xs = np.repeat(sign * np.nan_to_num(vals), 2)
                 ys = np.column_stack([ypos - 0.5, ypos + 0.5]).ravel()
                 ax.plot(xs, ys, color=COLORS["text"], lw=0.9, zorder=3)
-            ax.plot([], [], color=COLORS["text"], lw=0.9, label=reference_label)
+            (ref_handle,) = ax.plot([], [], color=COLORS["text"], lw=0.9, label=reference_label)
             top = max(top, float(np.nanmax(np.concatenate([rm, rf]))))
         ax.set_xlim(-top * 1.1, top * 1.1)
         ax.xaxis.set_major_formatter(GermanFormatter(percent=percent, absolute=True))
@@ -844,12 +862,12 @@ def population_pyramid(df: pd.DataFrame, age: str, male: str, female: str, *,
         ax.grid(axis="y", visible=False)
         ax.spines["left"].set_visible(False)
         ax.axvline(0, color="white", lw=0.8, zorder=2)
-        ax.text(0.02, 0.98, male_label, transform=ax.transAxes, ha="left", va="top",
+        ax.text(0.0, 1.01, male_label, transform=ax.transAxes, ha="left", va="bottom",
                 color=COLORS["male"], fontweight="bold", fontsize=8)
-        ax.text(0.98, 0.98, female_label, transform=ax.transAxes, ha="right", va="top",
+        ax.text(1.0, 1.01, female_label, transform=ax.transAxes, ha="right", va="bottom",
                 color=COLORS["female"], fontweight="bold", fontsize=8)
         if reference is not None:
-            ax.legend(handles=[ax.get_lines()[-1]], loc="lower right", fontsize=7)
+            ax.legend(handles=[ref_handle], loc="lower right", fontsize=7)
         ax.set_xlabel("Anteil an der Bevölkerung" if percent else "Personen")
     _remember_sources(fig, df, reference)
     _maybe_finish(fig, title, subtitle, source)

@@ -103,7 +103,7 @@ def repair_text(values: pd.Series) -> pd.Series:
     Examples
     --------
     >>> repair_text(pd.Series(["NeukÃ¶lln", " Mitte ", None])).tolist()
-    ['Neukölln', 'Mitte', None]
+    ['Neukölln', 'Mitte', nan]
     """
     if values.dtype.kind not in "OUS" and str(values.dtype) not in {"str", "string"}:
         return values
@@ -479,7 +479,7 @@ def _line_el(el: Any) -> Any:
 
 #: Attribute names (lowercased) each canonical column is read from, first match wins.
 ALIASES: dict[str, tuple[str, ...]] = {
-    "planungsraum_id": ("plr_id", "planungsraum (nummer)", "schlüssel", "schluessel", "raumid", "spatial_name"),
+    "planungsraum_id": ("plr_id", "planungsraum (nummer)", "schlüssel", "schluessel", "raumid"),
     "planungsraum": ("plr_name", "planungsraum (name)", "planungsraum", "plr_nam"),
     "bezirksregion_id": ("bzr_id", "bezirksregion (nummer)", "bzr"),
     "bezirksregion": ("bzr_name", "bezirksregion (name)", "bezirksregion", "bzrname", "bzr_nam"),
@@ -504,10 +504,11 @@ COLUMNS: dict[str, list[str]] = {
 }
 
 
-def _pick(df: pd.DataFrame, canonical: str, extra: Sequence[str] = ()) -> pd.Series | None:
-    """The first column of ``df`` (lowercased names) that is an alias of ``canonical``."""
+def _pick(df: pd.DataFrame, canonical: str, fallback: Sequence[str] = ()) -> pd.Series | None:
+    """The first column of ``df`` (lowercased names) that is an alias of ``canonical``,
+    else one of the ``fallback`` names."""
     lower = {str(c).strip().lower(): c for c in df.columns}
-    for alias in (*extra, *ALIASES.get(canonical, (canonical,))):
+    for alias in (*ALIASES.get(canonical, (canonical,)), *fallback):
         if alias in lower:
             return df[lower[alias]]
     return None
@@ -516,8 +517,8 @@ def _pick(df: pd.DataFrame, canonical: str, extra: Sequence[str] = ()) -> pd.Ser
 def _clean_key(values: pd.Series, length: int, what: str) -> pd.Series:
     """Keys as strings of ``length`` digits; one lost leading zero is restored.
 
-    >>> _clean_key(pd.Series(["1100101", 11100102, "011001.0"]), 8, "x").tolist()
-    ['01100101', '11100102', '00011001']
+    >>> _clean_key(pd.Series(["1100101", 11100102, "11100103.0"]), 8, "x").tolist()
+    ['01100101', '11100102', '11100103']
     """
     text = values.astype(object).map(lambda v: None if v is None or v != v else str(v).strip())
     text = text.str.replace(r"\.0$", "", regex=True)
@@ -580,13 +581,13 @@ def normalise_bezirke(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     >>> normalise_bezirke(g)[["bezirk_id", "bezirk", "flaeche_m2"]].values.tolist()
     [['11', 'Lichtenberg', 1000000.0]]
     """
-    names = _pick(gdf, "bezirk", extra=("spatial_alias",))
+    names = _pick(gdf, "bezirk", fallback=("spatial_alias",))
     if names is None:
         raise FormatError(f"no Bezirk name column found (columns: {', '.join(map(str, gdf.columns))}). "
                           "Check that the file holds Berlin's Bezirke")
     out = gdf.copy()
     out["bezirk_id"] = _bezirk_ids(names)
-    key = _pick(gdf, "bezirk_key", extra=("spatial_name",))
+    key = _pick(gdf, "bezirk_key", fallback=("spatial_name",))
     if key is not None and key.name != names.name:
         _check_key_matches(key, out["bezirk_id"])
     out["bezirk"] = out["bezirk_id"].map(BEZIRKE)
@@ -636,7 +637,7 @@ def normalise_ortsteile(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     >>> normalise_ortsteile(g)[["ortsteil", "bezirk_id", "bezirk"]].values.tolist()
     [['Karlshorst', '11', 'Lichtenberg']]
     """
-    names = _pick(gdf, "ortsteil", extra=("spatial_alias",))
+    names = _pick(gdf, "ortsteil", fallback=("spatial_alias",))
     if names is None:
         raise FormatError(f"no Ortsteil name column found (columns: {', '.join(map(str, gdf.columns))}). "
                           "Check that the file holds Berlin's Ortsteile")
@@ -701,13 +702,13 @@ def normalise_lor(gdf: pd.DataFrame, level: str, version: str, *,
     ...     "BEZ": ["11 - Lichtenberg"]},
     ...     geometry=[shapely.box(400000, 5815000, 400100, 5815100)], crs="EPSG:25833")
     >>> row = normalise_lor(g, "planungsraum", "2021").iloc[0]
-    >>> row.bezirksregion_id, row.prognoseraum_id, row.bezirk, row.lor_version, row.flaeche_m2
+    >>> row.bezirksregion_id, row.prognoseraum_id, row.bezirk, row.lor_version, float(row.flaeche_m2)
     ('114010', '1140', 'Lichtenberg', '2021', 10000.0)
     """
     own = _OWN_ID[level]
     out = gdf.copy()
     for col in (own, *_PARENTS[level][:-1], *_NAMES):
-        found = _pick(gdf, col, extra=("id",) if col == own else ())
+        found = _pick(gdf, col, fallback=("id",) if col == own else ())
         out[col] = None if found is None else found.to_numpy()
     if out[own].isna().all():
         out = _keys_from_names(out, level, keys)
@@ -979,9 +980,9 @@ def aggregate(df: pd.DataFrame, to: str = "bezirk", values: str | Sequence[str] 
     >>> t = pd.DataFrame({"planungsraum_id": ["11100101", "11100102", "11200410"],
     ...                   "einwohner": [100, 50, 7]})
     >>> aggregate(t, "prognoseraum", "einwohner", complete=False)
-      prognoseraum_id  lor_version  einwohner
-    0            1110         2021        150
-    1            1120         2021          7
+      prognoseraum_id lor_version  einwohner
+    0            1110        2021        150
+    1            1120        2021          7
     >>> aggregate(t, "berlin", "einwohner", complete=False)["einwohner"].tolist()
     [157]
     """
@@ -1095,7 +1096,7 @@ def assign(points: pd.DataFrame, level: str = "planungsraum", district: str | in
     --------
     >>> import geopandas as gpd, shapely
     >>> areas = gpd.GeoDataFrame({"bezirk_id": ["11"], "bezirk": ["Lichtenberg"]},
-    ...     geometry=[shapely.box(400000, 5810000, 410000, 5825000)], crs="EPSG:25833")
+    ...     geometry=[shapely.box(395000, 5810000, 410000, 5825000)], crs="EPSG:25833")
     >>> pts = pd.DataFrame({"longitude": [13.52, 13.30], "latitude": [52.50, 52.50]})
     >>> assign(pts, "bezirk", areas=areas)["bezirk"].tolist()
     ['Lichtenberg', nan]

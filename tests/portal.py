@@ -8,6 +8,7 @@ Routes map a path to a list of behaviours consumed one per request (the last one
 - ``("drop", body)``: announce the full length, send half, close the connection
 - ``("cut", body)``: no length, send half, close (the client cannot tell: the parser must)
 - ``("stall", body)``: send half, then hang until the server stops
+- ``("func", f)``: ``f(query: dict) -> (status, body, headers)`` answers from the query string
 """
 
 from __future__ import annotations
@@ -79,6 +80,12 @@ class Portal:
                 self._send(h, 304, b"", {"ETag": etag})
             else:
                 self._send(h, 200, body, {"ETag": etag, "Last-Modified": "Wed, 01 Oct 2025 08:00:00 GMT"})
+        elif kind == "func":
+            from urllib.parse import parse_qs, urlsplit
+
+            query = {k: v[0] for k, v in parse_qs(urlsplit(h.path).query).items()}
+            code, body, headers = behaviour[1](query)
+            self._send(h, code, body, headers)
         elif kind == "status":
             headers = behaviour[2] if len(behaviour) > 2 else {}
             self._send(h, behaviour[1], b"<html><body>error</body></html>", headers)

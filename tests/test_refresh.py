@@ -16,11 +16,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from portal import Portal, wait_for
 
 from lichtenberg_data import cli, settings
 from lichtenberg_data.demo import write_mirror
-
-from portal import Portal, wait_for
 
 EWR = "/einwohner_lor/EWR_L21_202512E_Matrix.csv"
 ORTSTEILE = "/einwohner_ortsteile/EWR_Ortsteile_2020-12-31.csv"

@@ -1,0 +1,102 @@
+"""load(), status() and provenance."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import lichtenberg_data as ld
+from lichtenberg_data import DataNotAvailableError
+from lichtenberg_data.demo import write_mirror
+
+
+@pytest.fixture(scope="module")
+def mirror(tmp_path_factory):
+    return write_mirror(tmp_path_factory.mktemp("mirror"))
+
+
+def test_never_refreshed_names_the_command(data_dir):
+    with pytest.raises(DataNotAvailableError) as exc:
+        ld.load("einwohner_lor")
+    assert "lichtenberg-data refresh einwohner_lor" in str(exc.value)
+    assert str(exc.value).startswith("einwohner_lor: ")
+
+
+def test_unknown_dataset(data_dir):
+    with pytest.raises(KeyError, match="unknown dataset 'nope'"):
+        ld.load("nope")
+
+
+def test_sample_data_are_marked(data_dir, mirror):
+    ld.refresh(["einwohner_lor", "einwohner_ortsteile"], mirror=mirror)
+    df = ld.load("einwohner_lor")
+    assert df.attrs["provenance"][0]["sample"] is True
+    assert "BEISPIELDATEN" in ld.source_note(df)
+    assert ld.is_sample(df)
+    assert df["year"].tolist().count(2025) == 542 and sorted(df["year"].unique()) == [2021, 2022, 2023, 2024, 2025]
+
+
+def test_combined_frames_combine_sources(data_dir, mirror):
+    ld.refresh(["einwohner_lor", "einwohner_ortsteile"], mirror=mirror)
+    a, b = ld.load("einwohner_lor"), ld.load("einwohner_ortsteile")
+    both = ld.with_sources(pd.DataFrame({"x": [1]}), a, b)
+    note = ld.source_note(both)
+    assert note.startswith("Quellen: ") and note.count("Amt für Statistik") == 2
+    assert "Stand 31.12.2025" in note and "Stand 31.12.2020" in note
+    assert ld.source_note(a, b) == note
+
+
+def test_status(data_dir, mirror):
+    ld.refresh(["einwohner_lor"], mirror=mirror)
+    st = ld.status().set_index("dataset")
+    assert st.loc["einwohner_lor", "reference_date"] == "2025-12-31"
+    assert st.loc["einwohner_lor", "rows"] == 5 * 542
+    assert st.loc["einwohner_lor", "age_days"] == 0 and not st.loc["einwohner_lor", "stale"]
+    assert pd.isna(st.loc["einwohner_ortsteile", "retrieved_at"])
+
+
+def test_status_marks_stale(data_dir, mirror):
+    ld.refresh(["einwohner_lor"], mirror=mirror)
+    path = data_dir / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["datasets"]["einwohner_lor"]["processed"]["retrieved_at"] = "2024-01-01T00:00:00+00:00"
+    path.write_text(json.dumps(manifest))
+    assert bool(ld.status().set_index("dataset").loc["einwohner_lor", "stale"]) is True
+
+
+def test_snapshots_are_pruned(data_dir, mirror, tmp_path):
+    ld.settings.set(keep_snapshots=1)
+    try:
+        ld.refresh(["einwohner_ortsteile"], mirror=mirror)
+        changed = tmp_path / "EWR_Ortsteile_2020-12-31.csv"
+        changed.write_bytes((mirror / "einwohner_ortsteile" / changed.name).read_bytes()
+                            + "11;Lichtenberg;1199;Lichtenberg;1;D;95 und älter;1\n".encode())
+        ld.import_file("einwohner_ortsteile", changed)
+        raw = list((data_dir / "raw" / "einwohner_ortsteile").iterdir())
+        assert len(raw) == 1
+        manifest = json.loads((data_dir / "manifest.json").read_text())
+        assert [s["arrived"] for s in manifest["datasets"]["einwohner_ortsteile"]["snapshots"]] == ["import"]
+    finally:
+        ld.settings.set(keep_snapshots=3)
+
+
+def test_import_stays_light():
+    code = ("import sys, lichtenberg_data as ld; ld.catalog.ids(); "
+            "heavy = [m for m in ('geopandas', 'matplotlib', 'pandas', 'pyarrow', 'requests') if m in sys.modules]; "
+            "print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""
+
+
+def test_settings_validate():
+    with pytest.raises(ld.SettingsError, match="district"):
+        ld.settings.set(district="Atlantis")
+    with pytest.raises(ld.SettingsError, match="timeout"):
+        ld.settings.set(timeout=-1)
+    with pytest.raises(ld.SettingsError, match="unknown setting"):
+        ld.settings.set(colour="red")
+    assert ld.settings.set(district="11").district == "Lichtenberg"
