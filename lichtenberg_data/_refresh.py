@@ -71,6 +71,11 @@ class _Incoming:
     etag: str | None = None
     last_modified: str | None = None
 
+    @property
+    def filename(self) -> str:
+        """The file name kept in the raw snapshot (an imported file keeps its own name)."""
+        return self.tmp.name
+
 
 # --------------------------------------------------------------------------- locking
 
@@ -258,8 +263,7 @@ def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: 
     source = incoming[-1].source if incoming else entry.get("processed", {}).get("source", "")
     stand_all = ds.stand(df)
     for inc in incoming:
-        target = _store.snapshot_path(ds.id, inc.resource if inc.arrived != "import" else inc.resource,
-                                      retrieved, inc.sha256)
+        target = _store.snapshot_path(ds.id, inc.filename, retrieved, inc.sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(inc.tmp, target)
         meta = {
@@ -487,7 +491,7 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
         incoming = []
         for i, p in enumerate(items):
             res = _resource_for(ds, p)
-            tmp = work / f"{i:03d}" / (p.name if ds.history else res.name)
+            tmp = work / f"{i:03d}" / p.name
             tmp.parent.mkdir(parents=True)
             shutil.copyfile(p, tmp)
             check_body(tmp, res.format, what=p.name)

@@ -1,30 +1,30 @@
 """Read the tables of AfS "Statistische Berichte" workbooks (``SB_<series>_<period>_BE.xlsx``).
 
-The Amt für Statistik Berlin-Brandenburg lays its reports out for print: sheets such as ``T6``,
-``T1 T2`` or ``Baufert. Tab. 12 u. 13`` hold one or more tables, each with a numbered title row,
-multi-row merged headers, optional section rows ("Deutsche", "männlich"), footnotes under a
-``_____`` line and AfS symbols in place of numbers. :func:`read_tables` finds the tables by their
-titles and labels (never by fixed cell positions) and returns one DataFrame per table:
+The Amt für Statistik Berlin-Brandenburg lays its reports out for print: a sheet (``T6``,
+``T1 T2``, ``Baufert. Tab. 12 u. 13``) holds one or more tables, each with a numbered title,
+merged multi-row headers, optional section rows ("Deutsche", "männlich"), footnotes under a
+``_____`` line and AfS symbols instead of numbers. :func:`read_tables` finds the tables by their
+titles and labels, never by fixed cell positions, and returns one DataFrame per table:
 
-- one column per sheet column; header levels are joined with " " (line breaks, soft hyphens
-  "Ins-\\ngesamt" and footnote markers removed); units ("Anzahl", "100 m²") go to
-  ``df.attrs["units"]`` and into a name only where two columns would otherwise clash;
+- one column per sheet column, header levels joined with " " (line breaks, soft hyphens and
+  footnote markers removed); units ("Anzahl", "100 m²") go to ``attrs["units"]`` and into a name
+  only where two columns would otherwise clash;
 - label columns (left of the first numeric column) stay strings, dates become timestamps;
-- section rows become the column ``abschnitt`` ("Deutsche – männlich");
-- rows with a label but no values ("davon", "Von den Bauherren waren") are kept with NaN;
-- values are floats; AfS symbols add a ``<column>_flag`` column (see :func:`parse_value`);
-- ``bezirk_id``/``bezirk`` are added when a label column lists the Bezirke (see below).
+- section rows become the column ``abschnitt`` ("Deutsche – männlich"); rows with a label but
+  no values ("davon", "Von den Bauherren waren") are kept with NaN values;
+- values are floats, AfS symbols add a ``<column>_flag`` column (see :func:`parse_value`);
+- ``bezirk_id``/``bezirk`` follow the label column when it lists the Bezirke (see below).
 
-Known limits: section rows are tracked by order only, so a total row printed after the last
-section (e.g. "Berlin" at the end of an Ortsteil table) carries that section's name. Rows that
-only group the rows below them ("davon", "Nicht-EU-Länder") are kept as rows, not turned into a
-hierarchy. Some published workbooks carry stale title cells (A I 5 hj 2/24: sheet ``T5`` is titled
-"6 ..."); ``attrs["number"]`` therefore comes from the sheet name when it lists as many numbers as
-the sheet has tables, else from the title. Bezirk rows: a group of rows (one ``abschnitt``) is a
-Bezirk list when one label column names at least 10 different Bezirke; a name that occurs twice
-in such a group (a Bezirk and its Ortsteil "Lichtenberg") is left without ``bezirk_id`` because
-the layout alone cannot tell them apart, unless the column is headed plainly "Bezirk" (an
-attribute such as the Bezirk of a Postleitzahl). Ortsteil tables get no ``bezirk_id``.
+Limits. Sections are tracked by row order, so a total printed after the last section ("Berlin"
+at the end of an Ortsteil table) carries that section's name; grouping rows ("davon",
+"Nicht-EU-Länder") stay rows, no hierarchy is built. Some workbooks carry stale title cells
+(A I 5 hj 2/24: sheet ``T5`` is titled "6 ..."), so ``attrs["number"]`` comes from the sheet
+name when it names as many tables as the sheet holds, else from the title. Bezirke: a section
+is a Bezirk list when one label column names at least 10 different Bezirke (an Ortsteil list
+has at most 6 Bezirk names: Mitte, Pankow, ... Lichtenberg), so Ortsteil tables get no
+``bezirk_id``. A name occurring twice in one Bezirk list (a Bezirk and its Ortsteil
+"Lichtenberg") cannot be told apart by layout and is left without ``bezirk_id``, unless the
+column is headed plainly "Bezirk" (an attribute, e.g. the Bezirk of each Postleitzahl).
 """
 
 from __future__ import annotations
@@ -43,10 +43,8 @@ from lichtenberg_data.names import BERLIN_ID, BEZIRKE, bezirk_id
 
 __all__ = ["parse_value", "read_table", "read_tables"]
 
-#: Rows read per sheet; a report table has a few thousand at most.
-MAX_ROWS = 20_000
-#: Cells per sheet above which the sheet is skipped (a wrong file, not a report table).
-MAX_CELLS = 5_000_000
+MAX_ROWS = 20_000  #: rows read per sheet; a report table has a few thousand at most
+MAX_CELLS = 5_000_000  #: larger sheets are skipped with a warning (not a report table)
 
 _NAN = math.nan
 _SKIP_SHEETS = {"titel", "impressum", "inhaltsverzeichnis", "inhalt", "u4"}
@@ -64,7 +62,7 @@ _SUPERSCRIPTS = re.compile("(?<!m)[¹²³⁴⁵⁶⁷⁸⁹⁰]+")  # but keep m
 _RANGE_WORDS = {"unter", "über", "bis", "ab", "von", "mit", "und", "je", "sp."}
 
 
-# ---------------------------------------------------------------- public API
+# ------------------------------------------------------------------------------ public API
 def read_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     """Return every table of an AfS report, keyed by its title.
 
@@ -76,41 +74,41 @@ def read_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict
-        Title -> DataFrame, in sheet order. Titles that occur twice get ``[sheet ..., no. ..]``
-        appended. Each frame has ``attrs`` ``title``, ``sheet``, ``report`` (file stem),
-        ``number`` (table number), ``footnotes`` (list of str) and ``units`` (column -> unit).
+        Title -> DataFrame in sheet order; a title printed twice gets ``[sheet ..., no. ..]``
+        appended. ``attrs``: ``title``, ``sheet``, ``report`` (file stem), ``number``,
+        ``footnotes`` (list of str), ``units`` (column -> unit).
 
     Raises
     ------
     FormatError
-        The file is no readable workbook (HTML page, truncated download ...).
+        The file is no readable workbook (an HTML page, a truncated download ...).
 
     Examples
     --------
     >>> tables = read_tables("SB_F02-02-00_2022j01_BE.xlsx")  # doctest: +SKIP
-    >>> df = tables["12 Baufertigstellungen im Wohn- ... 2022 nach Bezirken"]  # doctest: +SKIP
-    >>> df.loc[df.bezirk_id == "11", "Baufertigstellungen insgesamt Wohnungen insgesamt"]  # doctest: +SKIP
+    >>> df = next(t for t in tables.values() if t.attrs["number"] == "12")  # doctest: +SKIP
+    >>> df.set_index("bezirk")["Baufertigstellungen insgesamt Wohnungen insgesamt"]  # doctest: +SKIP
     """
     path = Path(path)
     found: list[pd.DataFrame] = []
     for sheet, rows, merges in _open(path):
-        frames = [_table(rows, merges, a, b) for a, b in _find_tables(rows)]
-        frames = [df for df in frames if df is not None]
-        numbers = _sheet_numbers(sheet)
+        frames = [df for a, b in _find_tables(rows) if (df := _table(rows, merges, a, b)) is not None]
+        numbers = [n for g, n in re.findall(r"(G\s*)?(\d+[a-z]?)", sheet) if not g]  # not Grafik
         for k, df in enumerate(frames):
             df.attrs.update(sheet=sheet, report=path.stem)
-            if len(numbers) == len(frames):
-                df.attrs["number"] = numbers[k]
+            df.attrs["number"] = numbers[k] if len(numbers) == len(frames) else df.attrs["number"]
         found += frames
     counts = Counter(df.attrs["title"] for df in found)
-    return {_key(df, counts): df for df in found}
+    return {df.attrs["title"] if counts[df.attrs["title"]] == 1 else
+            f"{df.attrs['title']} [sheet {df.attrs['sheet'].strip()}, no. {df.attrs['number']}]": df
+            for df in found}
 
 
 def read_table(path: str | Path, title: str) -> pd.DataFrame:
     """Return the one table whose title contains ``title`` or whose number is ``title``.
 
-    ``title`` matches case-insensitively as a substring of the title (key of
-    :func:`read_tables`), or as a table number: ``"6"``, ``"T6"``, ``"Tab. 6"``.
+    ``title`` matches case-insensitively as part of a key of :func:`read_tables`, or as a table
+    number: ``"6"``, ``"T6"``, ``"Tab. 6"``.
 
     Raises
     ------
@@ -122,18 +120,16 @@ def read_table(path: str | Path, title: str) -> pd.DataFrame:
     >>> df = read_table("SB_A01-05-00_2024h02_BE.xlsx", "T15")  # doctest: +SKIP
     """
     tables = read_tables(path)
-    query = title.strip()
-    number = re.fullmatch(r"(?i)(?:t|tab\.?|tabelle)?\s*(\d{1,3}[a-z]?)", query)
-    if number:
+    query = title.strip().casefold()
+    if number := re.fullmatch(r"(?:t|tab\.?|tabelle)?\s*(\d{1,3}[a-z]?)", query):
         hits = [k for k, df in tables.items() if df.attrs["number"] == number.group(1)]
     else:
-        hits = [k for k in tables if k.casefold() == query.casefold()]
-        hits = hits or [k for k in tables if query.casefold() in k.casefold()]
+        hits = [k for k in tables if k.casefold() == query]
+        hits = hits or [k for k in tables if query in k.casefold()]
     if len(hits) == 1:
         return tables[hits[0]]
-    cause = f"{'no' if not hits else len(hits)} tables match {title!r}"
     listing = "; ".join(f"{df.attrs['number']}: {k[:80]}" for k, df in tables.items())
-    raise dataset_error(FormatError, Path(path).name, cause,
+    raise dataset_error(FormatError, Path(path).name, f"{len(hits) or 'no'} tables match {title!r}",
                         f"Pass a table number or a longer part of one of these titles: {listing}")
 
 
@@ -141,10 +137,10 @@ def parse_value(cell: object) -> tuple[float, str | None] | None:
     """Return ``(value, flag)`` for one cell of a value column, ``None`` if it holds no value.
 
     German numbers ("1 234", "1.234", "12,5", "– 97,1") become floats. AfS symbols: ``–``
-    nothing (0, "–"), ``0`` as text less than half a unit (0, "0"), ``.``/``…`` not yet
-    available, ``•`` secret, ``x`` not applicable, ``/`` too uncertain (all NaN with the symbol
-    as flag), ``(12)`` limited value (12, "()"), suffixes ``p``/``r``/``s`` (value kept, flag
-    "p"/"r"/"s"). Numbers stored as numbers, also 0, carry no flag. Empty cells give (NaN, None).
+    nothing (0, "–"); ``0`` as text, less than half a unit (0, "0"); ``.``/``…`` not yet
+    available, ``•`` secret, ``x`` not applicable, ``/`` too uncertain (all NaN, the symbol as
+    flag); ``(12)`` limited value (12, "()"); suffixes ``p``/``r``/``s`` keep the value with flag
+    "p"/"r"/"s". Numbers stored as numbers, 0 included, carry no flag; empty cells (NaN, None).
 
     Examples
     --------
@@ -175,86 +171,60 @@ def parse_value(cell: object) -> tuple[float, str | None] | None:
     return value, flag or ("0" if value == 0 else None)
 
 
-# ---------------------------------------------------------------- reading the file
+# ------------------------------------------------------------------------------ the file
 def _open(path: Path) -> list[tuple[str, list[list], list]]:
-    """Return (sheet name, rows, merged ranges) of every sheet that may hold tables."""
+    """(sheet name, rows from A1, merged ranges) of every sheet that may hold tables."""
     from python_calamine import CalamineWorkbook
 
     todo = "Download the report again from statistik-berlin-brandenburg.de and pass the xlsx file"
     with path.open("rb") as fh:
         head = fh.read(512)
-    if not head:
-        raise dataset_error(FormatError, path.name, "the file is empty", todo)
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        raise dataset_error(FormatError, path.name, "this is an HTML/XML page, not a workbook "
-                            "(often an error page saved under the .xlsx name)", todo)
-    if not head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise dataset_error(FormatError, path.name, f"this is not an Excel workbook "
-                            f"(it starts with {head[:8]!r})", todo)
+    cause = ("the file is empty" if not head else
+             "this is an HTML/XML page, not a workbook (often an error page saved as .xlsx)"
+             if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" else
+             f"this is not an Excel workbook (it starts with {head[:8]!r})"
+             if not head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) else None)
+    if cause:
+        raise dataset_error(FormatError, path.name, cause, todo)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        return [sheet for name in workbook.sheet_names
-                if (sheet := _read_sheet(workbook, name, path)) is not None]
-    except Exception as err:  # calamine raises its own zip/xml errors
-        cause = " ".join(f"{type(err).__name__}: {err}".split())
-        raise dataset_error(FormatError, path.name, f"the workbook cannot be read, it is probably "
-                            f"truncated or damaged ({cause[:200]})", todo) from err
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = [(n, book.get_sheet_by_name(n)) for n in book.sheet_names
+                  if n.strip().casefold() not in _SKIP_SHEETS]
+        out = []
+        for name, sheet in sheets:
+            if sheet.height * sheet.width > MAX_CELLS:
+                warnings.warn(f"{path.name}: sheet {name!r} is too large for a report table, "
+                              "skipped", stacklevel=3)
+                continue
+            rows = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)
+            out.append((name, rows, sheet.merged_cell_ranges or []))
+        return out
+    except Exception as err:  # calamine raises its own zip and xml errors
+        cause = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+        raise dataset_error(FormatError, path.name, f"the workbook cannot be read, it is "
+                            f"probably truncated or damaged ({cause})", todo) from err
 
 
-def _read_sheet(workbook, name: str, path: Path) -> tuple[str, list[list], list] | None:
-    if name.strip().casefold() in _SKIP_SHEETS:
-        return None
-    sheet = workbook.get_sheet_by_name(name)
-    if sheet.height * sheet.width > MAX_CELLS:
-        warnings.warn(f"{path.name}: sheet {name!r} has {sheet.height} x {sheet.width} cells, "
-                      "too many for a report table; skipped", stacklevel=4)
-        return None
-    rows = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)
-    if len(rows) >= MAX_ROWS:
-        warnings.warn(f"{path.name}: only the first {MAX_ROWS} rows of {name!r} read", stacklevel=4)
-    return name, rows, sheet.merged_cell_ranges or []
-
-
-def _sheet_numbers(sheet: str) -> list[str]:
-    """Table numbers in a sheet name: "Baufert. Tab. 12 u. 13" -> ["12", "13"], "T10 G1" -> ["10"]."""
-    return [n for g, n in re.findall(r"(G\s*)?(\d+[a-z]?)", sheet) if not g]
-
-
-def _key(df: pd.DataFrame, counts: Counter) -> str:
-    title = df.attrs["title"]
-    if counts[title] == 1:
-        return title
-    return f"{title} [sheet {df.attrs['sheet'].strip()}, no. {df.attrs['number']}]"
-
-
-# ---------------------------------------------------------------- finding tables
 def _find_tables(rows: list[list]) -> list[tuple[int, int]]:
-    """Row spans (title row, end) of the tables of a sheet.
-
-    Every numbered single-cell row is a candidate title; it is a title when data rows follow
-    before the next candidate (footnotes "1 einschließlich ..." have none).
-    """
+    """(title row, end) of each table: a numbered single-cell row followed by a header and data
+    before the next such row (footnotes like "1 einschließlich ..." have none)."""
     marks = [i for i, row in enumerate(rows) if _title_of(row)]
     spans = zip(marks, marks[1:] + [len(rows)])
-    starts = [a for a, b in spans if _has_head_and_data(rows[a + 1:b])]
+    starts = [a for a, b in spans
+              if (filled := [r for r in rows[a + 1:b] if not _row_empty(r)])
+              and not _is_data_row(filled[0]) and any(map(_is_data_row, filled))]
     return list(zip(starts, starts[1:] + [len(rows)]))
 
 
-def _has_head_and_data(rows: list[list]) -> bool:
-    filled = [r for r in rows if not _row_empty(r)]
-    return bool(filled) and not _is_data_row(filled[0]) and any(map(_is_data_row, filled))
-
-
 def _title_of(row: list) -> str | None:
-    filled = [c for c in row if not _empty(c)]
-    if len(filled) != 1 or not isinstance(row[0], str) or _empty(row[0]):
+    if sum(not _empty(c) for c in row) != 1 or not isinstance(row[0], str) or _empty(row[0]):
         return None
     text = _clean(row[0])
     return text if _TITLE.fullmatch(text) else None
 
 
 def _is_data_row(row: list) -> bool:
-    """A row with a label in the first or second column and a value right of it."""
+    """A label in the first or second column and a value right of it."""
     for col in (0, 1):
         if col < len(row) and _is_label(row[col], col):
             return any(_is_value(v) for v in row[col + 1:])
@@ -277,16 +247,16 @@ def _empty(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-# ---------------------------------------------------------------- one table
+def _row_empty(row: list) -> bool:
+    return all(_empty(c) for c in row)
+
+
+# ------------------------------------------------------------------------------ one table
 def _table(rows: list[list], merges: list, start: int, stop: int) -> pd.DataFrame | None:
     title, top = _title_of(rows[start]), start + 1
-    if top < stop and _continues_title(rows[top]):
-        title, top = f"{title} {_clean(rows[top][0])}", top + 1
     data = [k for k in range(top, stop) if _is_data_row(rows[k])]
-    if not data:
-        return None
     first, last = data[0], data[-1]
-    notes = _footnotes(rows, last + 1, stop)
+    notes = _footnotes(rows[last + 1:stop])
     note_ids = {m.group(1) for n in notes if (m := _NOTE.match(n))}
     head_end = _header_end(rows, merges, top, first)
     heads = [k for k in range(top, head_end + 1) if not _row_empty(rows[k])]
@@ -302,27 +272,18 @@ def _table(rows: list[list], merges: list, start: int, stop: int) -> pd.DataFram
     return _add_bezirk(df, [n for n, k in zip(names, kinds) if k == "label" and n in df])
 
 
-def _continues_title(row: list) -> bool:
-    filled = [c for c in row if not _empty(c)]
-    return len(filled) == 1 and isinstance(row[0], str) and row[0].strip()[:1].islower()
-
-
-def _row_empty(row: list) -> bool:
-    return all(_empty(c) for c in row)
-
-
-def _footnotes(rows: list[list], begin: int, stop: int) -> list[str]:
-    """Text rows after the last data row, up to two empty rows; continuation lines joined."""
+def _footnotes(rows: list[list]) -> list[str]:
+    """Text rows after the data, up to two empty rows; indented continuation lines joined."""
     notes: list[str] = []
     blank = 0
-    for row in rows[begin:stop]:
+    for row in rows:
         blank = blank + 1 if _row_empty(row) else 0
-        if blank >= 2 and notes:
+        if blank >= 2:
             break
         text = " ".join(_clean(c) for c in row if isinstance(c, str) and not _empty(c))
         if not text or _SEPARATOR.fullmatch(text):
             continue
-        if notes and not _NOTE.match(text) and row[0] and str(row[0])[:1].isspace():
+        if notes and not _NOTE.match(text) and str(row[0])[:1].isspace():
             notes[-1] += " " + text
         else:
             notes.append(text)
@@ -330,8 +291,8 @@ def _footnotes(rows: list[list], begin: int, stop: int) -> list[str]:
 
 
 def _header_end(rows: list[list], merges: list, top: int, first: int) -> int:
-    """Last header row: the end of the merged label-column head cell ("Bezirk" over A3:A7),
-    else the last row before the data that has a label or several texts."""
+    """Last header row: the bottom of the merged head of the label column ("Bezirk" over
+    A3:A7), else the last row before the data with a label or several texts."""
     stub = [r1 for (r0, c0), (r1, _c1) in merges if c0 == 0 and top <= r0 < first and r1 > r0]
     if stub:
         return min(max(stub), first - 1)
@@ -341,7 +302,7 @@ def _header_end(rows: list[list], merges: list, top: int, first: int) -> int:
 
 
 def _header_names(rows, merges, heads, head_end, width, notes) -> tuple[list[str], list[str]]:
-    """Join the header rows into one name per column; unit rows give the units."""
+    """One name per column from the header rows (merged cells repeated); units from unit rows."""
     grid = {(k, c): rows[k][c] for k in heads for c in range(width)}
     for (r0, c0), (r1, c1) in merges:
         if (r0, c0) in grid:
@@ -351,122 +312,98 @@ def _header_names(rows, merges, heads, head_end, width, notes) -> tuple[list[str
     levels: list[list[str]] = [[] for _ in range(width)]
     units = [""] * width
     for k in heads:
-        cells = [grid.get((k, c), "") for c in range(width)]
-        texts = [_clean(v, notes) if isinstance(v, str) else _number_text(v) for v in cells]
-        if all(isinstance(v, (int, float)) or _empty(v) for v in cells) and _is_counting(texts):
+        own = [_text(v, notes) for v in rows[k][:width]]  # without text merged in from above
+        numbers = [t for t in own if t]
+        if all(isinstance(v, (int, float)) or _empty(v) for v in rows[k]) and numbers[0].isdigit() \
+                and numbers == [str(n) for n in range(int(numbers[0]), int(numbers[0]) + len(numbers))]:
             continue  # column numbers 1, 2, 3 ...
-        is_unit = all(_UNIT.fullmatch(t) for t in texts if t)
-        for c, text in enumerate(texts):
+        is_unit = all(_UNIT.fullmatch(t) for t in numbers)
+        for c in range(width):
+            text = _text(grid.get((k, c), ""), notes)
             if is_unit:
-                units[c] = text or units[c]
+                units[c] = text if _UNIT.fullmatch(text) else units[c]
             elif text and (not levels[c] or levels[c][-1] != text):
                 levels[c].append(text)
     return [_join(parts) for parts in levels], units
 
 
-def _is_counting(texts: list[str]) -> bool:
-    numbers = [t for t in texts if t]
-    return numbers == [str(n) for n in range(int(numbers[0]), int(numbers[0]) + len(numbers))] \
-        if numbers and numbers[0].isdigit() else False
-
-
-def _column_kinds(rows: list[list], data: list[int], width: int) -> list[str]:
-    """Per column "label", "value" or "text": a value column holds only numbers and symbols."""
-    ok = []
-    for c in range(width):
-        cells = [rows[k][c] for k in data if c < len(rows[k]) and not _empty(rows[k][c])]
-        ok.append(bool(cells) and all(parse_value(v) is not None for v in cells))
-    first = next((c for c in range(1, width) if ok[c]), width)
-    return ["label" if c < first else "value" if ok[c] else "text" for c in range(width)]
-
-
-def _body(rows, span, kinds, notes) -> tuple[list[int], list[str | None]]:
-    """Rows to keep and their section; section rows (text right of the labels) form a path."""
-    records, sections = [], []
-    path: list[str] = []
-    run: list[str] = []
-    base: list[str] = []
-    for k in span:
-        row = rows[k]
-        if _row_empty(row) or _SEPARATOR.fullmatch(str(row[0]).strip()):
-            continue
-        labelled = any(not _empty(v) for v, kind in zip(row, kinds) if kind == "label")
-        texts = list(dict.fromkeys(_clean(v, notes) for v, kind in zip(row, kinds)
-                                   if kind != "label" and isinstance(v, str) and not _is_value(v)))
-        if texts and not _is_data_row(row):
-            if not run:
-                base = path
-            run.append(" – ".join(texts))
-            path = base[: max(0, len(base) - len(run))] + run
-        else:
-            run = []
-        if _is_data_row(row) or labelled:
-            records.append(k)
-            sections.append(" – ".join(path) or None)
-    return records, sections
-
-
-def _frame(rows, records, sections, kinds, names, notes) -> pd.DataFrame:
-    columns: dict[str, list] = {}
-    if any(sections):
-        columns["abschnitt"] = sections
-    for c, (name, kind) in enumerate(zip(names, kinds)):
-        cells = [rows[k][c] if c < len(rows[k]) else "" for k in records]
-        if kind != "value":
-            labels = [_label(v, notes) for v in cells]
-            if any(v is not None for v in labels):
-                columns[name] = labels
-            continue
-        parsed = [parse_value(v) or (_NAN, None) for v in cells]
-        values, flags = [p[0] for p in parsed], [p[1] for p in parsed]
-        if all(math.isnan(v) for v in values) and not any(flags):
-            continue
-        if name.startswith("Spalte ") and not any(v for v in values if not math.isnan(v)):
-            continue  # stray cell without header, e.g. a lone 0 beside the table
-        columns[name] = values
-        if any(flags):
-            columns[f"{name}_flag"] = flags
-    df = pd.DataFrame(columns)
-    for name in df.columns:
-        if df[name].map(lambda v: isinstance(v, pd.Timestamp) or v is None).all():
-            df[name] = pd.to_datetime(df[name])
-    return df
-
-
 def _unique(names: list[str], units: list[str]) -> list[str]:
-    """Name empty columns after their sheet letter; tell repeated names apart by unit or number."""
+    """Name empty columns after their sheet letter; tell repeated names apart by unit or count."""
     names = [n or f"Spalte {_letter(c)}" for c, n in enumerate(names)]
     counts = Counter(names)
     names = [f"{n} {u}" if counts[n] > 1 and u else n for n, u in zip(names, units)]
     seen: Counter = Counter()
-    out = []
-    for name in names:
-        seen[name] += 1
-        out.append(name if seen[name] == 1 else f"{name} {seen[name]}")
-    return out
+    return [f"{n} {seen[n]}" if (seen.update([n]) or seen[n]) > 1 else n for n in names]
 
 
 def _letter(col: int) -> str:
     return (_letter(col // 26 - 1) if col >= 26 else "") + chr(65 + col % 26)
 
 
+def _column_kinds(rows: list[list], data: list[int], width: int) -> list[str]:
+    """"label", "value" (only numbers and symbols in the data rows) or "text" per column."""
+    ok = [all(parse_value(v) is not None for v in cells) and bool(cells) for cells in
+          ([rows[k][c] for k in data if not _empty(rows[k][c])] for c in range(width))]
+    first = next((c for c in range(1, width) if ok[c]), width)
+    return ["label" if c < first else "value" if ok[c] else "text" for c in range(width)]
+
+
+def _body(rows, span, kinds, notes) -> tuple[list[int], list[str | None]]:
+    """Rows to keep and their section. Consecutive section rows (text right of the labels, no
+    values) form a path; a new run replaces as many trailing levels as it has rows."""
+    records, sections, path, run, base = [], [], [], [], []
+    for k in span:
+        row = rows[k]
+        if _row_empty(row) or _SEPARATOR.fullmatch(str(row[0]).strip()):
+            continue
+        data = _is_data_row(row)
+        texts = list(dict.fromkeys(_clean(v, notes) for v, kind in zip(row, kinds) if kind != "label"
+                                   and isinstance(v, str) and not _empty(v) and not _is_value(v)))
+        if texts and not data:
+            base = base if run else path
+            run.append(" – ".join(texts))
+            path = base[: max(0, len(base) - len(run))] + run
+        else:
+            run = []
+        if data or any(not _empty(v) for v, kind in zip(row, kinds) if kind == "label"):
+            records.append(k)
+            sections.append(" – ".join(path) or None)
+    return records, sections
+
+
+def _frame(rows, records, sections, kinds, names, notes) -> pd.DataFrame:
+    columns: dict[str, list] = {"abschnitt": sections} if any(sections) else {}
+    for c, (name, kind) in enumerate(zip(names, kinds)):
+        cells = [rows[k][c] for k in records]
+        if kind != "value":
+            labels = [_label(v, notes) for v in cells]
+            if any(v is not None for v in labels):
+                columns[name] = labels
+            continue
+        values, flags = zip(*(parse_value(v) or (_NAN, None) for v in cells))
+        if not any(flags) and all(math.isnan(v) or (v == 0 and name.startswith("Spalte "))
+                                  for v in values):
+            continue  # empty, or a stray 0 without header beside the table
+        columns[name] = list(values)
+        if any(flags):
+            columns[f"{name}_flag"] = list(flags)
+    return pd.DataFrame(columns)
+
+
 def _label(cell: object, notes: set[str]) -> object:
     if _empty(cell):
         return None
-    if isinstance(cell, date):
-        return pd.Timestamp(cell)
-    return _clean(cell, notes) if isinstance(cell, str) else _number_text(cell)
+    return pd.Timestamp(cell) if isinstance(cell, date) else _text(cell, notes)
 
 
-def _number_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return "" if _empty(value) else str(value)
+def _text(cell: object, notes: set[str]) -> str:
+    if isinstance(cell, str):
+        return _clean(cell, notes)
+    return str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell or "")
 
 
-# ---------------------------------------------------------------- text
 def _clean(text: object, notes: set[str] = frozenset()) -> str:
-    """One-line text without soft hyphenation, footnote markers and extra spaces.
+    """One line without soft hyphenation, footnote markers and extra spaces.
 
     >>> _clean("Friedrichs-\\nhain-\\nKreuz-\\nberg"), _clean("Ins-\\ngesamt 1)"), _clean("ledig ¹")
     ('Friedrichshain-Kreuzberg', 'Insgesamt', 'ledig')
@@ -479,54 +416,50 @@ def _clean(text: object, notes: set[str] = frozenset()) -> str:
 
 
 def _join(parts: list[str]) -> str:
-    """Join words or header levels, closing hyphenation split over cells ("Nutz-", "fläche")."""
+    """Join words or header levels, closing a word split over cells ("Nutz-", "fläche")."""
     return re.sub(r"(?<=\w)- (?=[a-zäöüß])(?!(?:und|oder|bzw)\b)", "", " ".join(parts))
 
 
 def _strip_marker(line: str, notes: set[str]) -> str:
-    """Drop a footnote marker "1)" or, if footnote N exists, a trailing "N" ("Angabe 6")."""
+    """Drop a footnote marker "1)", or a trailing "N" ("Angabe 6") when footnote N exists."""
     line = line.rstrip()
     m = re.search(r"\s?\d{1,2}\)$", line)
     if m and line[: m.start()].count("(") <= line[: m.start()].count(")"):
         return line[: m.start()]
     m = re.search(r"(?:(?<=[^\W\d_])|(?<=\)))\s?(\d{1,2})$", line)
-    if m and m.group(1) in notes:
-        words = line[: m.start()].split()
-        if words and words[-1].casefold() not in _RANGE_WORDS:
-            return line[: m.start()]
+    words = line[: m.start()].split() if m else []
+    if m and m.group(1) in notes and words and words[-1].casefold() not in _RANGE_WORDS:
+        return line[: m.start()]
     return line
 
 
-# ---------------------------------------------------------------- Bezirke
+# ------------------------------------------------------------------------------ Bezirke
 def _add_bezirk(df: pd.DataFrame, label_names: list[str]) -> pd.DataFrame:
-    """Add ``bezirk_id``/``bezirk`` from the label column that lists the Bezirke."""
-    best, best_keys, best_n = None, None, 0
-    for name in label_names:
-        keys = pd.Series([_bezirk_key(v) if isinstance(v, str) else None for v in df[name]],
-                         index=df.index, dtype=object)
-        n = keys[keys != BERLIN_ID].nunique()
-        if n > best_n:
-            best, best_keys, best_n = name, keys, n
-    if best_n < 10:
+    """Add ``bezirk_id`` and ``bezirk`` after the label column that lists the Bezirke."""
+    for name in df.columns:
+        if df[name].map(lambda v: isinstance(v, pd.Timestamp) or v is None).all():
+            df[name] = pd.to_datetime(df[name])
+    scored = [(pd.Series([_bezirk_key(v) if isinstance(v, str) else None for v in df[n]],
+                         index=df.index, dtype=object), n) for n in label_names]
+    scored = [(keys[keys != BERLIN_ID].nunique(), -i, keys, n) for i, (keys, n) in enumerate(scored)]
+    if not scored or max(scored, key=lambda s: s[:2])[0] < 10:
         return df
+    _, _, keys, best = max(scored, key=lambda s: s[:2])
+    ids = keys.copy()
     groups = df["abschnitt"].fillna("") if "abschnitt" in df else pd.Series("", index=df.index)
-    plain = best.casefold() == "bezirk"
-    ids = best_keys.copy()
-    for _, keys in best_keys.groupby(groups):
-        named = keys[keys.notna() & (keys != BERLIN_ID)]
-        ids[keys.index] = keys if named.nunique() >= 10 else None
-        if not plain:  # a name twice in one Bezirk list: Bezirk or Ortsteil? leave open
-            twice = named[named.duplicated(keep=False)].index
-            ids[twice] = None
-    position = df.columns.get_loc(best) + 1
-    df.insert(position, "bezirk_id", ids.astype("str").where(ids.notna()))
-    df.insert(position + 1, "bezirk", ids.map(lambda k: "Berlin" if k == BERLIN_ID
-                                               else BEZIRKE.get(k)).where(ids.notna()))
+    for _, part in keys.groupby(groups):
+        named = part[part.notna() & (part != BERLIN_ID)]
+        ids[part.index] = part if named.nunique() >= 10 else None
+        if best.casefold() != "bezirk":  # twice in one list: Bezirk or Ortsteil? leave open
+            ids[named[named.duplicated(keep=False)].index] = None
+    at = df.columns.get_loc(best) + 1
+    df.insert(at, "bezirk_id", ids.where(ids.notna()).astype("str"))
+    df.insert(at + 1, "bezirk", ids.map(lambda k: "Berlin" if k == BERLIN_ID else BEZIRKE.get(k)))
     return df
 
 
 def _bezirk_key(label: str) -> str | None:
-    """``bezirk_id`` for "Lichtenberg", "11 Lichtenberg", "Friedrh.-Kreuzb.", "Berlin" ("00").
+    """``bezirk_id`` of "Lichtenberg", "11 Lichtenberg", "Friedrh.-Kreuzb.", "Berlin" ("00").
 
     >>> [_bezirk_key(v) for v in ("11 Lichtenberg", "Charlbg.-Wilmersd.", "Berlin", "Karlshorst")]
     ['11', '04', '00', None]
@@ -540,23 +473,17 @@ def _bezirk_key(label: str) -> str | None:
     try:
         return bezirk_id(name)
     except KeyError:
-        return _abbreviated(name)
+        return _abbreviated(name) if "." in name else None
 
 
 def _abbreviated(name: str) -> str | None:
-    """The one Bezirk whose name parts the abbreviated parts ("Charlbg.") are drawn from."""
-    if "." not in name:
-        return None
+    """The one Bezirk each of whose name parts contains the abbreviated part's letters in order
+    and with the same first letter ("Charlbg.-Wilmersd." -> Charlottenburg-Wilmersdorf)."""
+    def fits(short: str, full: str) -> bool:
+        chars = iter(full)
+        return bool(short) and short[0] == full[0] and all(ch in chars for ch in short)
+
     parts = [p.strip(". ").casefold() for p in name.split("-")]
-    hits = [key for key, full in BEZIRKE.items()
-            if _fits(parts, full.casefold().split("-"))]
+    hits = [key for key, full in BEZIRKE.items() if len(full.split("-")) == len(parts)
+            and all(map(fits, parts, full.casefold().split("-")))]
     return hits[0] if len(hits) == 1 else None
-
-
-def _fits(parts: list[str], full: list[str]) -> bool:
-    def subsequence(short: str, long: str) -> bool:
-        chars = iter(long)
-        return all(ch in chars for ch in short)
-
-    return len(parts) == len(full) and all(
-        p and p[0] == f[0] and subsequence(p, f) for p, f in zip(parts, full))

@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: Source modules that declare datasets, imported on first use of the catalogue.
-SOURCE_MODULES = ("population", "geography", "workforce")
+SOURCE_MODULES = ("population", "geography", "workforce", "business")
 
 
 @dataclass(frozen=True)

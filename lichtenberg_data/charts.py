@@ -354,9 +354,19 @@ def _value_formatter(percent: bool = False, decimals: int | None = None,
     return GermanFormatter(decimals, percent=percent, unit=unit)
 
 
+def _auto_decimals(values: Any) -> int:
+    """One number of decimals for all value labels of a chart: 0 for whole numbers and
+    values of 1.000 and more, else 1."""
+    vals = np.asarray(values, dtype=float)
+    vals = vals[np.isfinite(vals)]
+    if not vals.size or np.all(vals == np.round(vals)) or np.nanmax(np.abs(vals)) >= 1000:
+        return 0
+    return 1
+
+
 def _fmt_value(v: float, percent: bool, decimals: int | None, unit: str = "") -> str:
     if decimals is None:
-        decimals = 0 if abs(v) >= 1000 or float(v).is_integer() else 1
+        decimals = _auto_decimals([v])
     text = format_percent(v, decimals) if percent else format_number(v, decimals)
     return f"{text} {unit}" if unit and not percent else text
 
@@ -427,6 +437,8 @@ def _draw_groups(ax: Axes, data: pd.DataFrame, x: str, y: str, group: str, highl
         ax.plot(part[x], part[y], color=COLORS["other"], lw=0.9, zorder=1)
     if others:
         handles.append(Line2D([], [], color=COLORS["other"], lw=0.9, label="übrige Bezirke"))
+    if decimals is None:
+        decimals = _auto_decimals(data.loc[data[group].isin([highlight, berlin]), y])
     ends = []
     for g, color, lw, z in ((berlin, COLORS["berlin"], 1.4, 2), (highlight, COLORS["highlight"], 2.2, 3)):
         part = data[data[group] == g].sort_values(x)
@@ -557,6 +569,8 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
         names = data[label].astype(str).tolist()
         colors = [COLORS["highlight"] if n == highlight else COLORS["other"] for n in names]
         vals = data[value].to_numpy(dtype=float)
+        label_decimals = decimals if decimals is not None else _auto_decimals(
+            np.append(vals, ref.to_numpy(dtype=float)))
         ax.barh(ypos, np.nan_to_num(vals), color=colors, height=0.72, zorder=2)
         ax.set_yticks(ypos, names)
         for tick, n in zip(ax.get_yticklabels(), names):
@@ -573,7 +587,8 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
         span = (finite.max() - min(0, finite.min())) if finite.size else 1
         if value_labels:
             for yp, v, n in zip(ypos, vals, names):
-                text = "k. A." if not np.isfinite(v) else _fmt_value(v, percent, decimals, unit)
+                text = ("k. A." if not np.isfinite(v)
+                        else _fmt_value(v, percent, label_decimals, unit))
                 v0 = 0 if not np.isfinite(v) else v
                 ax.text(v0 + (0.01 * span if v0 >= 0 else -0.01 * span), yp, text,
                         ha="left" if v0 >= 0 else "right", va="center", fontsize=7,
@@ -584,7 +599,7 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
         if not ref.empty and np.isfinite(ref.iloc[0]):
             r = float(ref.iloc[0])
             ax.axvline(r, color=COLORS["berlin"], lw=1.0, ls=(0, (4, 2)), zorder=4)
-            ax.text(r, 1.0, f" {berlin}: {_fmt_value(r, percent, decimals, unit)}",
+            ax.text(r, 1.0, f" {berlin}: {_fmt_value(r, percent, label_decimals, unit)}",
                     transform=ax.get_xaxis_transform(), ha="left", va="bottom", fontsize=7,
                     color=COLORS["berlin"])
         ax.set_ylim(-0.6, len(data) - 0.4)

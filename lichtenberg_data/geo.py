@@ -1173,7 +1173,7 @@ def _version_level(version: str) -> str:
 def crosswalk_table(source: str = "2006", target: str = "2021", *, weights: str = "area",
                     population: gpd.GeoDataFrame | None = None, population_column: str = "einwohner",
                     old: gpd.GeoDataFrame | None = None, new: gpd.GeoDataFrame | None = None,
-                    min_share: float = 0.001) -> pd.DataFrame:
+                    min_share: float = 0.01) -> pd.DataFrame:
     """Weights that move counts from the Planungsräume of one LOR version to the other.
 
     Each source Planungsraum is cut by the target Planungsräume. Its share in each piece is
@@ -1195,7 +1195,8 @@ def crosswalk_table(source: str = "2006", target: str = "2021", *, weights: str 
     old, new
         The source and target polygons (default: :func:`boundaries` of all Berlin).
     min_share
-        Smallest share kept (default 0.1 %).
+        Smallest share kept (default 1 %: on the real LOR, pieces below it are slivers along
+        borders digitised differently; dropping them keeps e.g. Lichtenberg's total exact).
 
     Returns
     -------

@@ -200,10 +200,6 @@ def _geo_schema(level: str, key: str, min_rows: int, checks: tuple[Check, ...]) 
 
 # =========================================================================== samples
 
-def _ids(df: pd.DataFrame) -> pd.DataFrame:
-    return df
-
-
 def sample_bezirke() -> bytes:
     """The sample Bezirke as gdi.berlin.de's WFS ``alkis_bezirke:bezirksgrenzen`` delivers them."""
     from .._sample import feature_collection, sample_areas
@@ -230,17 +226,14 @@ _WFS_NAMES = {"planungsraum_id": "plr_id", "planungsraum": "plr_name", "bezirksr
 
 
 def _sample_lor_layer(level: str, version: str, type_name: str) -> bytes:
+    """A sample LOR layer as the WFS delivers it (``plr_id``, ``bzr_name``, ``bez`` …)."""
     from .._sample import feature_collection, sample_areas
 
     gdf = sample_areas(level, version)
-    cols = [c for c in _WFS_NAMES if c in gdf.columns]
-    out = gdf[cols].rename(columns=_WFS_NAMES)
+    out = gdf[[c for c in _WFS_NAMES if c in gdf.columns] + ["geometry"]].rename(columns=_WFS_NAMES)
     out["finhalt"] = gdf.geometry.area.round(2)
     out["stand"] = "01.01.2021" if version == "2021" else "01.01.2019"
-    out = out.set_geometry(gdf.geometry) if hasattr(out, "set_geometry") else out
-    import geopandas as gpd
-
-    return feature_collection(gpd.GeoDataFrame(out, geometry=gdf.geometry.values, crs=gdf.crs), type_name)
+    return feature_collection(out, type_name)
 
 
 def sample_lor_schluessel() -> bytes:

@@ -1,0 +1,171 @@
+"""The IHK Berlin business register (Gewerbedaten): one point per member business, monthly.
+
+The CSV has changed its dialect over time; the parser reads all that the real files show:
+``;`` with a BOM and decimal commas in coordinates (the 2023 sample in IHK's repository),
+``,`` with dot decimals and quoted fields (the current file), old-Mac CR line endings (monthly
+diffs), literal ``NULL``, values wrapped in single quotes, varying header case (``Bezirk``),
+and ``planungsraum_id`` with its leading zero lost. Ids mangled by a spreadsheet program
+(``9,43032E+11``) cannot be repaired; they are kept as text and flagged.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from .. import catalog
+from .._errors import FormatError
+from .._readers import read_text
+from ..catalog import LICENSES, Check, Dataset, Resource, Schema
+from ..names import BEZIRKE, bezirk_id
+
+COLUMNS = ("opendata_id", "city", "postcode", "latitude", "longitude", "ihk_branch_id", "nace_id",
+           "branch_top_level_id", "employees_range", "ihk_branch_desc", "nace_desc", "branch_top_level_desc",
+           "business_age", "business_type", "bezirk", "planungsraum_id", "planungsraum", "bezirksregion",
+           "prognoseraum", "ortsteil")
+_REQUIRED = set(COLUMNS) - {"ortsteil"}
+_NULLS = {"", "NULL", "null", "NaN"}
+
+
+def _snapshot_date(name: str) -> date | None:
+    m = re.search(r"(\d{2})-(\d{4})", name)
+    return date(int(m.group(2)), int(m.group(1)), 1) if m else None
+
+
+def parse_ihk(path: Path, *, snapshot: date | None = None):
+    """Parse one IHK Gewerbedaten CSV into the canonical table.
+
+    Parameters
+    ----------
+    path
+        The CSV (any of the dialects described in the module docstring).
+    snapshot
+        The month of the snapshot; read from a name like ``IHK_OD_03-2023.csv`` when not given,
+        else the current month (the live file carries no date).
+    """
+    import pandas as pd
+
+    text = read_text(path)
+    header = text[: text.find("\n")]
+    sep = ";" if header.count(";") > header.count(",") else ","
+    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[])
+    df.columns = [c.strip().strip("'").lower() for c in df.columns]
+    df = df.loc[:, [c for c in df.columns if c and not c.startswith("unnamed")]]
+    missing = sorted(_REQUIRED - set(df.columns))
+    if missing:
+        raise FormatError(f"{path.name} lacks the IHK columns {', '.join(missing)}")
+    if "ortsteil" not in df.columns:
+        df["ortsteil"] = ""
+    df = df[list(COLUMNS)]
+    for col in COLUMNS:
+        values = df[col].str.strip().str.strip("'")
+        df[col] = values.mask(values.isin(_NULLS))
+    for col in ("latitude", "longitude"):
+        df[col] = pd.to_numeric(df[col].str.replace(",", ".", regex=False), errors="coerce")
+    df["business_age"] = pd.to_numeric(df["business_age"].str.rstrip("+"), errors="coerce").astype("Int64")
+    df["planungsraum_id"] = df["planungsraum_id"].str.zfill(8)
+    df["id_mangled"] = df["opendata_id"].str.contains(r"E\+", regex=True, na=False)
+    known = {name: key for key, name in BEZIRKE.items()}
+    df["bezirk_id"] = df["bezirk"].map(known)
+    unknown = df["bezirk"].notna() & df["bezirk_id"].isna()
+    if unknown.any():  # spelling variants ("11 - Lichtenberg", other case) go through the name check
+        df.loc[unknown, "bezirk_id"] = df.loc[unknown, "bezirk"].map(_lookup_bezirk)
+    stand = snapshot or _snapshot_date(path.name) or date.today().replace(day=1)
+    df.insert(1, "date", pd.Timestamp(stand))
+    return df.reset_index(drop=True)
+
+
+def _lookup_bezirk(name: str) -> str:
+    try:
+        return bezirk_id(name)
+    except KeyError:
+        raise FormatError(f"unknown district name {name!r} in the IHK file") from None
+
+
+def _coordinates_in_berlin(df) -> str | None:
+    lat, lon = df["latitude"].dropna(), df["longitude"].dropna()
+    bad = (~lat.between(52.3, 52.7)).sum() + (~lon.between(13.0, 13.8)).sum()
+    return f"{bad} coordinates lie outside Berlin (swapped or mis-scaled?)" if bad else None
+
+
+def _ids_complete(df) -> str | None:
+    n = int(df["opendata_id"].isna().sum())
+    return f"{n} rows without opendata_id" if n else None
+
+
+def sample_ihk(n: int = 20_000, *, seed: int = 3) -> bytes:
+    """A sample of the current IHK CSV dialect (comma, dot decimals, quoted fields, NULLs).
+
+    Points fall inside the sample city of :mod:`lichtenberg_data._sample`; the Planungsraum
+    columns are left ``NULL`` as in a share of the real rows: use :func:`lichtenberg_data.geo.assign`.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .._sample import sample_points
+
+    rng = np.random.default_rng(seed)
+    pts = sample_points(n, seed=seed)
+    branches = [("56101", "5610", "56", "Restaurants mit herkömmlicher Bedienung",
+                 "Restaurants, Gaststätten, Imbissstuben, Cafés, Eissalons u. ä.", "Gastronomie"),
+                ("47111", "4711", "47", "Supermärkte", "EH m. Waren verschiedener Art, Hauptrichtung Nahrungsmittel",
+                 "Einzelhandel (ohne Handel mit Kraftfahrzeugen)"),
+                ("55101", "5510", "55", "Hotels", "Hotels, Gasthöfe und Pensionen", "Beherbergung"),
+                ("62010", "6201", "62", "Softwareentwicklung", "Programmierungstätigkeiten",
+                 "Erbringung von Dienstleistungen der Informationstechnologie"),
+                ("43210", "4321", "43", "Elektroinstallation", "Elektroinstallation", "Vorbereitende Baustellenarbeiten"),
+                ("68310", "6831", "68", "Immobilienmakler", "Vermittlung von Grundstücken", "Grundstücks- und Wohnungswesen")]
+    bands = ["0 Beschäftigte", "1 - 3 Beschäftigte", "4 - 6 Beschäftigte", "7 - 9 Beschäftigte",
+             "10 - 19 Beschäftigte", "20 - 49 Beschäftigte", "unbekannt"]
+    pick = rng.integers(0, len(branches), n)
+    frame = pd.DataFrame({
+        "opendata_id": (10_000_000 + np.arange(n) * 7919).astype(str),
+        "city": "Berlin", "postcode": rng.integers(10115, 14199, n).astype(str),
+        "latitude": pts["latitude"].round(9), "longitude": pts["longitude"].round(9),
+        "ihk_branch_id": [branches[i][0] for i in pick], "nace_id": [branches[i][1] for i in pick],
+        "branch_top_level_id": [branches[i][2] for i in pick],
+        "employees_range": rng.choice(bands, n, p=[0.45, 0.3, 0.1, 0.05, 0.05, 0.03, 0.02]),
+        "ihk_branch_desc": [branches[i][3] for i in pick], "nace_desc": [branches[i][4] for i in pick],
+        "branch_top_level_desc": [branches[i][5] for i in pick],
+        "business_age": rng.integers(0, 40, n).astype(str),
+        "business_type": rng.choice(["Kleingewerbetreibender", "im Handelsregister eingetragen"], n),
+        "Bezirk": "NULL", "planungsraum_id": "NULL", "Planungsraum": "NULL", "Bezirksregion": "NULL",
+        "Prognoseraum": "NULL", "Ortsteil": "NULL",
+    })
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+ihk_gewerbedaten = catalog.register(Dataset(
+    id="ihk_gewerbedaten",
+    title="Gewerbedaten der IHK Berlin",
+    topic="business",
+    publisher="IHK Berlin",
+    license=LICENSES["cc0"],
+    landing_page="https://github.com/IHKBerlin/IHKBerlin_Gewerbedaten",
+    resources=(Resource(
+        name="IHKBerlin_Gewerbedaten.csv",
+        url="https://media.githubusercontent.com/media/IHKBerlin/IHKBerlin_Gewerbedaten/master/data/IHKBerlin_Gewerbedaten.csv",
+        format="csv", sample=sample_ihk),),
+    spatial_unit="Punkt (Betrieb)",
+    update="monthly",
+    parser=lambda files: parse_ihk(next(iter(files.values()))),
+    schema=Schema(
+        columns={"opendata_id": "str", "date": "date", "postcode": "str", "latitude": "float",
+                 "longitude": "float", "nace_id": "str", "ihk_branch_id": "str", "employees_range": "str",
+                 "business_age": "int", "business_type": "str", "bezirk_id": "str", "planungsraum_id": "str",
+                 "id_mangled": "bool"},
+        checks=(Check("ids complete", _ids_complete), Check("coordinates in Berlin", _coordinates_in_berlin)),
+    ),
+    source_title="Gewerbedaten (Mitgliedsunternehmen)",
+    description=("About 350,000 businesses; Handwerk and liberal professions are largely missing. "
+                 "The file lives in Git LFS (media.githubusercontent.com serves the content)."),
+))
+
+
+def _parse_many(files: Mapping[str, Path]):
+    import pandas as pd
+
+    return pd.concat([parse_ihk(p) for p in files.values()], ignore_index=True)

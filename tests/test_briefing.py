@@ -1,0 +1,149 @@
+"""The briefing pack: notebooks run headless, their charts bound into one PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from lichtenberg_data import briefing
+from lichtenberg_data.briefing import BriefingError
+
+PROVENANCE = {
+    "dataset": "test_beschaeftigte", "title": "Testdatensatz Beschäftigte am Wohnort",
+    "publisher": "Amt für Statistik Berlin-Brandenburg", "source_title": "Testquelle",
+    "reference_date": "2024-06-30", "retrieved_at": "2025-11-20", "license": "CC BY 3.0 DE",
+    "license_url": "https://creativecommons.org/licenses/by/3.0/de/",
+    "source_url": "https://example.org/beschaeftigte",
+}
+SAMPLE = {**PROVENANCE, "dataset": "test_bezirke", "title": "Beispielbezirke", "sample": True,
+          "publisher": "lichtenberg_data (Beispieldaten)", "source_title": None}
+
+
+def _notebook(path: Path, *cells: str, parameters: str | None = None,
+              heading: bool = True) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    if parameters is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
+    if heading:
+        nb.cells.append(nbformat.v4.new_markdown_cell(f"# {path.stem}"))
+    nb.cells.extend(nbformat.v4.new_code_cell(textwrap.dedent(c)) for c in cells)
+    nbformat.write(nb, path)
+    return path
+
+
+FACHKRAEFTE = f"""
+import pandas as pd
+from lichtenberg_data import briefing, charts
+
+assert YEAR == 2025 and DISTRICT == "Lichtenberg", (YEAR, DISTRICT)
+rows = [{{"jahr": y, "bezirk": b, "wert": v + 10 * (y - 2020)}}
+        for b, v in (("Lichtenberg", 100), ("Berlin", 1200), ("Mitte", 150))
+        for y in range(2020, 2025)]
+df = pd.DataFrame(rows)
+df.attrs["provenance"] = [{PROVENANCE!r}]
+fig, ax = charts.line_vs_berlin(df, "jahr", "wert", "bezirk", index_base=2020,
+                                title=f"Beschäftigte {{YEAR}}", width="half")
+charts.mark_for_briefing(fig, "beschaeftigte-index", "fachkraefte",
+                         "Die Beschäftigung in Lichtenberg wächst.")
+briefing.key_figure("fachkraefte", "Beschäftigte am Wohnort", 5320, 5200, source=df)
+briefing.key_figure("fachkraefte", "Anteil Akademiker", 21.4, 20.1, unit="%", source=df)
+"""
+
+UEBERBLICK = f"""
+import pandas as pd
+from lichtenberg_data import charts
+from lichtenberg_data.names import BEZIRKE
+
+df = pd.DataFrame({{"bezirk": list(BEZIRKE.values()), "wert": range(12)}})
+df.attrs["provenance"] = [{SAMPLE!r}]
+fig, ax = charts.ranked_bars(df, "bezirk", "wert", title="Überblick")
+charts.mark_for_briefing(fig, "ueberblick", "ueberblick", "Die Bezirke im Vergleich.")
+"""
+
+
+def _text(pdf: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(pdf).pages))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("briefing")
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "10_fachkraefte.ipynb", FACHKRAEFTE, parameters="YEAR = 2000\nDISTRICT = 'x'")
+    _notebook(notebooks / "00_ueberblick.ipynb", UEBERBLICK)
+    result = briefing.run(2025, root / "out", notebooks_dir=notebooks, district="Lichtenberg",
+                          kernel_name="python3", timeout=120)
+    return result
+
+
+def test_build_writes_pdf_html_and_charts(built):
+    out = built.out_dir
+    assert built.pdf == out / "Klausur-Briefing-2025-Lichtenberg.pdf" and built.pdf.exists()
+    assert {p.name for p in built.html} == {"00_ueberblick.html", "10_fachkraefte.html"}
+    assert all(p.exists() and "<html" in p.read_text(encoding="utf-8")[:2000] for p in built.html)
+    html = (out / "notebooks" / "10_fachkraefte.html").read_text(encoding="utf-8")
+    assert "injected-parameters" in html or "Parameters injected" in html
+    assert "data:image/png;base64" in html  # the chart is shown inline
+    names = sorted(p.name for p in (out / "charts").iterdir())
+    assert names == sorted(f"{n}.{e}" for n in ("beschaeftigte-index", "ueberblick")
+                           for e in ("png", "svg", "pdf"))
+    assert built.sections == ["ueberblick", "fachkraefte"]
+    assert built.missing_sections == ["einzelhandel", "gewerbe", "tourismus"]
+    assert built.sample is True
+    manifest = json.loads(built.manifest.read_text(encoding="utf-8"))
+    assert manifest["pdf"] == built.pdf.name and len(manifest["charts"]) == 2
+    assert "Klausur-Briefing-2025-Lichtenberg.pdf" in built.summary()
+
+
+def test_pdf_text_has_sections_key_figures_missing_page_and_datasets(built):
+    text = _text(built.pdf)
+    assert "Klausur-Briefing 2025 – Bezirk Lichtenberg" in text
+    assert "BEISPIELDATEN" in text  # warning on the cover
+    # sections in order: Überblick first, then Fachkräfte
+    assert text.index("1 Überblick") < text.index("2 Fachkräfte") < text.index("Noch nicht enthalten")
+    missing_page = text[text.rindex("Noch nicht enthalten"):text.rindex("Anhang: Verwendete Datensätze")]
+    for title in ("Einzelhandel und Zentren", "Gewerbeflächen und Unternehmen", "Tourismus"):
+        assert title in missing_page
+    assert "Fachkräfte" not in missing_page
+    # key figure table with German numbers and the change
+    for cell in ("Kennzahl", "aktueller Wert", "Vorwert", "Veränderung", "Beschäftigte am Wohnort",
+                 "5.320", "5.200", "+120 (+2,3 %)", "21,4 %", "+1,3 Pp."):
+        assert cell in text, cell
+    assert "Abbildung 1: Die Bezirke im Vergleich." in text
+    assert "Abbildung 2: Die Beschäftigung in Lichtenberg wächst." in text
+    appendix = text[text.rindex("Anhang: Verwendete Datensätze"):]
+    for item in ("Testdatensatz Beschäftigte am Wohnort", "Amt für Statistik Berlin-Brandenburg",
+                 "Stand: 30.06.2024", "abgerufen am: 20.11.2025", "CC BY 3.0 DE",
+                 "Beispielbezirke – BEISPIELDATEN", "10_fachkraefte.ipynb"):
+        assert item in appendix, item
+    assert len(PdfReader(built.pdf).pages) >= 5  # cover, 2 sections, missing, appendix
+    box = PdfReader(built.pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+
+
+def test_failing_notebook_names_notebook_and_cell(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "kaputt.ipynb", "x = 1", "raise ValueError('Spalte fehlt')\ny = 2", "z = 3",
+              heading=False)
+    with pytest.raises(BriefingError) as info:
+        briefing.build(2025, tmp_path / "out", notebooks_dir=notebooks)
+    message = str(info.value)
+    assert "kaputt.ipynb" in message and "cell 2 of 3" in message
+    assert "raise ValueError('Spalte fehlt')" in message and "ValueError: Spalte fehlt" in message
+    assert (tmp_path / "out" / "notebooks" / "kaputt.html").exists()  # traceback kept
+
+
+def test_missing_notebooks_folder_and_unknown_section(tmp_path):
+    with pytest.raises(BriefingError, match="not found"):
+        briefing.build(2025, tmp_path / "out", notebooks_dir=tmp_path / "nope")
+    with pytest.raises(ValueError, match="tourismus"):
+        briefing.key_figure("wohnen", "x", 1, 2)

@@ -1,0 +1,249 @@
+"""Charts: style, German formats, source line, sample mark, saving, briefing hand-over."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from lichtenberg_data import charts  # noqa: E402
+from lichtenberg_data._provenance import SAMPLE_NOTE, source_note  # noqa: E402
+from lichtenberg_data.names import BEZIRKE  # noqa: E402
+
+AFS = {
+    "dataset": "einwohner_lor", "title": "Einwohnerinnen und Einwohner nach LOR",
+    "publisher": "Amt für Statistik Berlin-Brandenburg", "source_title": "Einwohnerregisterstatistik",
+    "reference_date": "2024-12-31", "retrieved_at": "2025-11-20", "license": "CC BY 3.0 DE",
+}
+BA = {
+    "dataset": "svb_wohnort", "title": "Beschäftigte am Wohnort", "publisher": "Bundesagentur für Arbeit",
+    "reference_date": "2024-06-30", "retrieved_at": "2025-11-21", "license": "© Statistik der BA",
+}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _with(df: pd.DataFrame, *entries: dict) -> pd.DataFrame:
+    df.attrs["provenance"] = [dict(e) for e in entries]
+    return df
+
+
+def _series(entry: dict = AFS) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    rows = [{"jahr": y, "bezirk": b, "wert": 1000 + 50 * (y - 2015) + rng.integers(0, 30)}
+            for b in [*BEZIRKE.values(), "Berlin"] for y in range(2015, 2025)]
+    return _with(pd.DataFrame(rows), entry)
+
+
+def _districts(entry: dict = AFS) -> pd.DataFrame:
+    values = np.linspace(40, 62, 12)
+    df = pd.DataFrame({"bezirk": [*BEZIRKE.values(), "Berlin"], "quote": [*values, 51.5]})
+    return _with(df, entry)
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.texts]
+
+
+def _by_gid(fig, gid: str):
+    return [t for t in fig.texts if t.get_gid() == gid]
+
+
+def test_chart_from_loaded_frame_carries_its_source_line():
+    df = _series()
+    fig, ax = charts.line_vs_berlin(df, "jahr", "wert", "bezirk", title="Einwohner",
+                                    subtitle="Personen")
+    (source,) = _by_gid(fig, "ld-source")
+    assert source.get_text().replace("\n", " ") == source_note(df)
+    assert _by_gid(fig, "ld-title")[0].get_text() == "Einwohner"
+    assert _by_gid(fig, "ld-subtitle")[0].get_text() == "Personen"
+    assert not _by_gid(fig, "ld-sample")
+    # Lichtenberg stands out: the strongest line is the highlight colour
+    widest = max(ax.get_lines(), key=lambda line: line.get_linewidth())
+    assert matplotlib.colors.to_hex(widest.get_color()) == charts.COLORS["highlight"].lower()
+
+
+def test_finish_later_uses_the_frames_the_helper_was_given_and_combines_sources():
+    fig, _ = charts.ranked_bars(_districts(AFS), "bezirk", "quote", percent=True)
+    assert not _by_gid(fig, "ld-source")  # not finished yet
+    charts.finish(fig, "Quote", source=[_districts(AFS), _series(BA)])
+    text = _by_gid(fig, "ld-source")[0].get_text().replace("\n", " ")
+    assert text.startswith("Quellen: ")
+    assert "Amt für Statistik Berlin-Brandenburg" in text and "Bundesagentur für Arbeit" in text
+    charts.finish(fig, "Quote neu")  # calling again replaces, does not duplicate
+    assert len(_by_gid(fig, "ld-title")) == 1 and _by_gid(fig, "ld-title")[0].get_text() == "Quote neu"
+    charts.finish(fig, "Text", source="Quelle: eigene Erhebung")
+    assert _by_gid(fig, "ld-source")[0].get_text() == "Quelle: eigene Erhebung"
+
+
+def test_sample_data_are_marked_visibly():
+    df = _series({**AFS, "sample": True})
+    fig, _ = charts.line_vs_berlin(df, "jahr", "wert", "bezirk", title="Einwohner")
+    (mark,) = _by_gid(fig, "ld-sample")
+    assert mark.get_text() == "BEISPIELDATEN" and mark.get_rotation() != 0
+    assert SAMPLE_NOTE in _by_gid(fig, "ld-source")[0].get_text().replace("\n", " ")
+
+
+def test_source_line_wraps_to_the_figure_width():
+    fig, _ = charts.ranked_bars(_districts(), "bezirk", "quote", width="half")
+    charts.finish(fig, "Ein sehr langer Titel, der auf einer halben Seitenbreite umbrechen muss",
+                  source=[_districts(AFS), _series(BA)])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    fig_box = fig.bbox
+    for gid in ("ld-source", "ld-title"):
+        (text,) = _by_gid(fig, gid)
+        assert "\n" in text.get_text()
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= fig_box.x0 and box.x1 <= fig_box.x1 + 0.5
+    # the plot stays between title and source line
+    ax_box = fig.axes[0].get_window_extent(renderer)
+    assert ax_box.y0 > _by_gid(fig, "ld-source")[0].get_window_extent(renderer).y1
+    assert ax_box.y1 < _by_gid(fig, "ld-title")[0].get_window_extent(renderer).y0
+
+
+def test_axes_use_german_numbers():
+    df = _series()
+    df["wert"] *= 10
+    fig, ax = charts.line_vs_berlin(df, "jahr", "wert", "bezirk", title="Einwohner")
+    fig.canvas.draw()
+    ylabels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert any(re.fullmatch(r"\d{1,2}\.\d{3}", s) for s in ylabels), ylabels
+    xlabels = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert "2020" in xlabels  # years without a thousands point
+
+
+def test_index_base_sets_every_group_to_100():
+    fig, ax = charts.line_vs_berlin(_series(), "jahr", "wert", "bezirk", index_base=2015)
+    first_values = [line.get_ydata()[0] for line in ax.get_lines() if len(line.get_ydata()) > 1]
+    assert np.allclose(first_values, 100)
+    assert "2015 = 100" in ax.get_ylabel()
+    with pytest.raises(ValueError, match="index_base"):
+        charts.line_vs_berlin(_series(), "jahr", "wert", "bezirk", index_base=1990)
+
+
+def test_ranked_bars_highlight_and_berlin_reference():
+    fig, ax = charts.ranked_bars(_districts(), "bezirk", "quote", percent=True, title="Quote")
+    bars = ax.patches
+    assert len(bars) == 12  # Berlin is a reference line, not a bar
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[-1] == "Reinickendorf"  # largest value on top
+    colours = {lab: matplotlib.colors.to_hex(b.get_facecolor()) for lab, b in zip(labels, bars)}
+    assert colours["Lichtenberg"] == charts.COLORS["highlight"].lower()
+    assert colours["Mitte"] == charts.COLORS["other"].lower()
+    axis_texts = [t.get_text() for t in ax.texts]
+    assert "62,0 %" in axis_texts and any("Berlin: 51,5 %" in t for t in axis_texts)
+
+
+def test_save_writes_png_svg_pdf_at_300_dpi(tmp_path):
+    fig, _ = charts.line_vs_berlin(_series(), "jahr", "wert", "bezirk", title="Einwohner")
+    png, svg, pdf = charts.save(fig, "Einwohner – Übersicht", tmp_path)
+    assert [p.suffix for p in (png, svg, pdf)] == [".png", ".svg", ".pdf"]
+    assert png.name == "einwohner-uebersicht.png"
+    assert all(p.stat().st_size > 1000 for p in (png, svg, pdf))
+    assert pdf.read_bytes().startswith(b"%PDF") and b"<svg" in svg.read_bytes()[:2000]
+    with Image.open(png) as im:
+        assert abs(im.width - 1890) <= 3  # 16 cm at 300 dpi
+        assert abs(im.info["dpi"][0] - 300) < 1
+    half, _ = charts.figure("half")
+    with Image.open(charts.save(half, "halb", tmp_path)[0]) as im:
+        assert abs(im.width - round(7.8 / 2.54 * 300)) <= 3
+
+
+def test_choropleth_legend_has_german_class_labels():
+    gpd = pytest.importorskip("geopandas")
+    from shapely.geometry import box
+
+    values = [812.5, 1530.25, 2499.75, 4100.0, 9876.5, 12345.5, 15000.0, 20500.25, np.nan]
+    cells = [box(390_000 + 1000 * (i % 3), 5_815_000 + 1000 * (i // 3),
+                 391_000 + 1000 * (i % 3), 5_816_000 + 1000 * (i // 3)) for i in range(9)]
+    gdf = gpd.GeoDataFrame({"ortsteil": [f"Ortsteil {i}" for i in range(9)], "dichte": values},
+                           geometry=cells, crs="EPSG:25833")
+    gdf.attrs["provenance"] = [AFS]
+    outline = gpd.GeoDataFrame(geometry=[gdf.union_all()], crs="EPSG:25833").to_crs("EPSG:4326")
+    fig, ax = charts.choropleth(gdf, "dichte", k=4, scheme="quantiles", outline=outline,
+                                labels=gdf[["ortsteil", "geometry"]],
+                                legend_title="Einwohner je km²", title="Dichte")
+    legend = ax.get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert legend.get_title().get_text() == "Einwohner je km²"
+    assert len(labels) == 5 and labels[-1] == "keine Angabe"
+    assert labels[0].startswith("813 – ")  # lowest class starts at the minimum (812,5)
+    for label in labels[:-1]:
+        assert re.fullmatch(r"\d{1,3}(\.\d{3})* – \d{1,3}(\.\d{3})*", label), label
+    assert labels[-2].endswith("20.500")
+    assert {t.get_text() for t in ax.texts} >= {"Ortsteil 0", "Ortsteil 8"}
+    assert "Amt für Statistik" in _by_gid(fig, "ld-source")[0].get_text()
+    natural, nax = charts.choropleth(gdf, "dichte", k=3, scheme="natural_breaks", decimals=1)
+    assert all("," in t.get_text() for t in nax.get_legend().get_texts()[:-1])
+
+
+def test_small_multiples_and_pyramid():
+    fig, axes = charts.small_multiples(_series()[lambda d: d.bezirk != "Berlin"], "jahr", "wert",
+                                       "bezirk", ncols=4, title="Je Bezirk")
+    assert len(axes) == 12 and _by_gid(fig, "ld-source")
+    lichtenberg = [ax for ax in axes if ax.get_title(loc="left") == "Lichtenberg"][0]
+    assert matplotlib.colors.to_hex(lichtenberg.get_lines()[-1].get_color()) == charts.COLORS["highlight"].lower()
+    ages = ["0–9", "10–19", "20–29", "30–39", "40–49", "50–59", "60+"]
+    pyr = _with(pd.DataFrame({"alter": ages, "m": [10, 12, 15, 14, 13, 11, 20],
+                              "w": [9, 11, 16, 15, 13, 12, 25]}), AFS)
+    ref = pyr.assign(m=pyr.m * 10, w=pyr.w * 10)
+    fig, ax = charts.population_pyramid(pyr, "alter", "m", "w", reference=ref, title="Alter")
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ages
+    assert all("%" in t.get_text() for t in ax.get_xticklabels() if t.get_text())
+    assert not any(t.get_text().startswith("\u2212") for t in ax.get_xticklabels())
+
+
+def test_style_context_and_figure_sizes():
+    with charts.style():
+        assert matplotlib.rcParams["pdf.fonttype"] == 42
+        assert "DejaVu Sans" in matplotlib.rcParams["font.sans-serif"]
+    fig, _ = charts.figure("full", 8)
+    assert np.allclose(fig.get_size_inches(), (16 / 2.54, 8 / 2.54))
+    with pytest.raises(ValueError):
+        charts.figure("quarter")
+
+
+def test_mark_for_briefing_is_a_no_op_outside_a_build(monkeypatch):
+    monkeypatch.delenv("LICHTENBERG_BRIEFING_DIR", raising=False)
+    fig, _ = charts.ranked_bars(_districts(), "bezirk", "quote", title="Quote")
+    assert charts.mark_for_briefing(fig, "quote", "fachkraefte", "Text") is None
+    with pytest.raises(ValueError, match="section"):
+        charts.mark_for_briefing(fig, "quote", "wohnen", "Text")
+
+
+def test_mark_for_briefing_saves_and_records(tmp_path, monkeypatch):
+    from lichtenberg_data import briefing
+
+    monkeypatch.setenv("LICHTENBERG_BRIEFING_DIR", str(tmp_path))
+    fig, _ = charts.ranked_bars(_districts({**AFS, "sample": True}), "bezirk", "quote",
+                                title="Quote")
+    entry = charts.mark_for_briefing(fig, "Quote 2024", "Fachkräfte", "Lichtenberg liegt vorn.")
+    charts.mark_for_briefing(fig, "Quote 2024", "fachkraefte", "Ersetzt.")  # same name: replaced
+    briefing.key_figure("fachkraefte", "Beschäftigte", np.int64(5320), 5200.0,
+                        source=_districts())
+    data = json.loads((tmp_path / "briefing.json").read_text(encoding="utf-8"))
+    assert len(data["charts"]) == 1 and data["charts"][0]["caption"] == "Ersetzt."
+    assert entry["section"] == "fachkraefte" and entry["sample"] is True
+    assert entry["datasets"][0]["publisher"] == AFS["publisher"]
+    assert entry["datasets"][0]["reference_date"] == "2024-12-31"
+    assert entry["source"].startswith("Quelle: Amt für Statistik")
+    for name in entry["files"].values():
+        assert (tmp_path / name).exists()
+    (kf,) = data["key_figures"]
+    assert kf["current"] == 5320 and kf["previous"] == 5200.0
+    assert kf["datasets"][0]["dataset"] == "einwohner_lor"
