@@ -24,13 +24,13 @@ from ._errors import (
     ValidationError,
 )
 from ._provenance import is_sample, source_note, with_sources
-from ._store import load, status
+from ._store import connect, load, status
 
 __version__ = "0.1.0"
 
 __all__ = [
     # data
-    "load", "refresh", "import_file", "status", "source_note", "with_sources", "is_sample",
+    "load", "refresh", "import_file", "status", "source_note", "with_sources", "is_sample", "connect",
     # modules
     "catalog", "settings", "geo", "afs", "charts", "briefing", "workforce",
     # errors

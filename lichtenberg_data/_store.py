@@ -186,4 +186,27 @@ def status() -> Any:
             "arrived": processed.get("arrived"),
             "source": processed.get("source") or (ds.resources[0].url if ds.resources else ds.landing_page),
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    return out.astype({"age_days": "Int64", "rows": "Int64"})
+
+
+def connect(database: str = ":memory:") -> Any:
+    """A DuckDB connection with one view per processed dataset (for tables that outgrow pandas).
+
+    Each view reads the dataset's (Geo)Parquet file in place; nothing is copied. Geometry
+    columns arrive as WKB; ``INSTALL spatial; LOAD spatial;`` turns them into geometries.
+
+    Examples
+    --------
+    >>> con = connect()                                              # doctest: +SKIP
+    >>> con.execute("SELECT year, sum(einwohner) FROM einwohner_lor GROUP BY year").df()  # doctest: +SKIP
+    """
+    try:
+        import duckdb
+    except ImportError:
+        raise ImportError("connect() needs DuckDB: pip install duckdb (or the project's 'dev' extra)") from None
+    con = duckdb.connect(database)
+    for path in sorted(settings.processed_dir.glob("*.parquet")):
+        escaped = str(path).replace("'", "''")
+        con.execute(f'CREATE OR REPLACE VIEW "{path.stem}" AS SELECT * FROM read_parquet(\'{escaped}\')')
+    return con

@@ -312,12 +312,10 @@ def _header_names(rows, merges, heads, head_end, width, notes) -> tuple[list[str
     levels: list[list[str]] = [[] for _ in range(width)]
     units = [""] * width
     for k in heads:
-        own = [_text(v, notes) for v in rows[k][:width]]  # without text merged in from above
-        numbers = [t for t in own if t]
-        if all(isinstance(v, (int, float)) or _empty(v) for v in rows[k]) and numbers[0].isdigit() \
-                and numbers == [str(n) for n in range(int(numbers[0]), int(numbers[0]) + len(numbers))]:
+        own = [t for v in rows[k][:width] if (t := _text(v, notes))]  # nothing merged from above
+        if own == [str(n) for n in range(1, len(own) + 1)]:
             continue  # column numbers 1, 2, 3 ...
-        is_unit = all(_UNIT.fullmatch(t) for t in numbers)
+        is_unit = all(_UNIT.fullmatch(t) for t in own)
         for c in range(width):
             text = _text(grid.get((k, c), ""), notes)
             if is_unit:
@@ -381,9 +379,9 @@ def _frame(rows, records, sections, kinds, names, notes) -> pd.DataFrame:
                 columns[name] = labels
             continue
         values, flags = zip(*(parse_value(v) or (_NAN, None) for v in cells))
-        if not any(flags) and all(math.isnan(v) or (v == 0 and name.startswith("Spalte "))
-                                  for v in values):
-            continue  # empty, or a stray 0 without header beside the table
+        if all(math.isnan(v) for v in values) and not any(flags) or name.startswith("Spalte ") \
+                and not any(v for v in values if not math.isnan(v)):
+            continue  # empty, or a stray "0" or "–" without header beside the table
         columns[name] = list(values)
         if any(flags):
             columns[f"{name}_flag"] = list(flags)

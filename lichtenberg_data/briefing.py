@@ -582,7 +582,7 @@ def _render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyBboxPatch
 
-    from .charts import COLORS, style
+    from .charts import COLORS, quiet_font_subsetting, style
 
     title = f"Klausur-Briefing {year} – Bezirk {district}"
     present = [s for s in SECTIONS if any(e["section"] == s for e in [*charts, *figures])]
@@ -715,9 +715,9 @@ def _render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     metadata = {"Title": title, "Author": "lichtenberg_data", "Subject":
                 f"Klausur-Briefing {year}, Bezirk {district}", "Creator": "lichtenberg_data",
                 "CreationDate": datetime.now().astimezone()}
-    with style(), PdfPages(path, metadata=metadata) as pdf:
+    with style(), quiet_font_subsetting(), PdfPages(path, metadata=metadata) as pdf:
         for number, ops in enumerate(doc.pages, start=1):
-            fig = Figure(figsize=(A4_CM[0] / 2.54, A4_CM[1] / 2.54))
+            fig = Figure(figsize=(A4_CM[0] / 2.54, A4_CM[1] / 2.54), layout="none")
             for op in ops:
                 op(fig)
             if number > 1:

@@ -23,6 +23,7 @@ to finish the chart in one call, or call :func:`finish` afterwards::
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import unicodedata
@@ -113,6 +114,18 @@ def style() -> Iterator[None]:
     """Context manager applying the package style only inside the ``with`` block."""
     with mpl.style.context(STYLE_PATH):
         yield
+
+
+@contextmanager
+def quiet_font_subsetting() -> Iterator[None]:
+    """Silence fontTools' INFO chatter while matplotlib embeds fonts in a PDF."""
+    logger = logging.getLogger("fontTools")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _width_cm(width: str | float) -> float:
@@ -516,8 +529,10 @@ def line_vs_berlin(df: pd.DataFrame, x: str, y: str, group: str, highlight: str 
             ax.yaxis.set_major_formatter(_value_formatter(percent, decimals))
         _format_x(ax, data[x])
         ax.set_xlabel("")
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(handles),
-                  borderaxespad=0.2, handlelength=1.4)
+        narrow = fig.get_figwidth() < 12 * CM
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0),
+                  ncols=min(2, len(handles)) if narrow else len(handles), borderaxespad=0.2,
+                  handlelength=1.4, columnspacing=1.2)
         ax.margins(x=0.02)
     _remember_sources(fig, df)
     _maybe_finish(fig, title, subtitle, source)
@@ -932,7 +947,7 @@ def save(fig: Figure, name: str, out_dir: str | Path | None = None) -> tuple[Pat
     stem = slug(name)
     title = getattr(fig, "_ld_title", name)
     paths = (folder / f"{stem}.png", folder / f"{stem}.svg", folder / f"{stem}.pdf")
-    with style():
+    with style(), quiet_font_subsetting():
         fig.savefig(paths[0], dpi=300, metadata={"Title": title, "Software": "lichtenberg_data"})
         fig.savefig(paths[1], metadata={"Title": title, "Creator": "lichtenberg_data",
                                         "Date": None})

@@ -96,6 +96,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(df.to_json(orient="records", force_ascii=False, indent=2))
         return 0
+    df = df.astype(object).where(df.notna(), None)
+    df["retrieved_at"] = df["retrieved_at"].map(lambda v: v[:16].replace("T", " ") if v else "never")
     _print_table(df.to_dict("records"), ["dataset", "reference_date", "retrieved_at", "age_days", "stale", "rows",
                                          "source"])
     return 0

@@ -100,3 +100,12 @@ def test_settings_validate():
     with pytest.raises(ld.SettingsError, match="unknown setting"):
         ld.settings.set(colour="red")
     assert ld.settings.set(district="11").district == "Lichtenberg"
+
+
+def test_duckdb_reads_the_processed_files(data_dir, mirror):
+    pytest.importorskip("duckdb")
+    ld.refresh(["einwohner_lor"], mirror=mirror)
+    con = ld.connect()
+    total = con.execute("SELECT sum(einwohner) FROM einwohner_lor WHERE year = 2025").fetchall()[0][0]
+    df = ld.load("einwohner_lor")
+    assert total == df.loc[df.year == 2025, "einwohner"].sum()
