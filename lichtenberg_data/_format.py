@@ -294,7 +294,9 @@ def german_date_formatter(kind: str = "month") -> Any:
     Parameters
     ----------
     kind
-        ``"month"`` (``Jan. 2025``), ``"date"`` (``31.12.2025``) or ``"year"`` (``2025``).
+        ``"month"`` (``Jan. 2025``), ``"date"`` (``31.12.2025``), ``"year"`` (``2025``) or
+        ``"concise"``: the year at January and at the first tick (``Mai 2024``), else the month
+        alone (``Sept.``).
     """
     import matplotlib.dates as mdates
     from matplotlib.ticker import FuncFormatter
@@ -305,6 +307,10 @@ def german_date_formatter(kind: str = "month") -> Any:
             return format_date(d)
         if kind == "year":
             return str(d.year)
+        if kind == "concise":
+            if d.month == 1:
+                return str(d.year)
+            return format_month(d, short=True) if pos == 0 else month_name(d.month, short=True)
         return format_month(d, short=True)
 
     return FuncFormatter(fmt)

@@ -206,6 +206,7 @@ def fetch_wfs(http: Http, wfs, dest: Path) -> Download:
     features: list[dict] = []
     matched: int | None = None
     crs = None
+    stamp = None
     start = 0
     while True:
         page = http.get_json(wfs.service_url, params=wfs.params(start, wfs.page_size))
@@ -214,6 +215,7 @@ def fetch_wfs(http: Http, wfs, dest: Path) -> Download:
         batch = page.get("features") or []
         features.extend(batch)
         crs = crs or page.get("crs")
+        stamp = stamp or page.get("timeStamp")
         if page.get("numberMatched") not in (None, "unknown"):
             matched = int(page["numberMatched"])
         start += len(batch)
@@ -228,6 +230,8 @@ def fetch_wfs(http: Http, wfs, dest: Path) -> Download:
     doc: dict[str, Any] = {"type": "FeatureCollection", "numberMatched": matched, "features": features}
     if crs:
         doc["crs"] = crs
+    if stamp:  # the server's time stamp: the Stand of layers that carry no date of their own
+        doc["timeStamp"] = stamp
     body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
     dest.write_bytes(body)
     return Download(unchanged=False, path=dest, url=wfs.service_url, sha256=hashlib.sha256(body).hexdigest(),

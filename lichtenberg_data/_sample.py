@@ -285,7 +285,7 @@ def feature_collection(gdf: gpd.GeoDataFrame, type_name: str, *, id_field: str |
     layer = type_name.split(":")[-1]
     props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).rename(columns=str.lower)
     records = props.astype(object).where(props.notna(), None).to_dict("records")
-    geoms = shapely.to_geojson(shapely.set_precision(gdf.geometry.values._data, 0.001))
+    geoms = shapely.to_geojson(shapely.set_precision(gdf.geometry.to_numpy(), 0.001))
     features = [
         {"type": "Feature", "id": f"{layer}.{i}", "geometry": json.loads(g),
          "geometry_name": "geom", "properties": p}

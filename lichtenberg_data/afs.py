@@ -1,30 +1,24 @@
 """Read the tables of AfS "Statistische Berichte" workbooks (``SB_<series>_<period>_BE.xlsx``).
 
-The Amt für Statistik Berlin-Brandenburg lays its reports out for print: a sheet (``T6``,
-``T1 T2``, ``Baufert. Tab. 12 u. 13``) holds one or more tables, each with a numbered title,
-merged multi-row headers, optional section rows ("Deutsche", "männlich"), footnotes under a
-``_____`` line and AfS symbols instead of numbers. :func:`read_tables` finds the tables by their
-titles and labels, never by fixed cell positions, and returns one DataFrame per table:
+A report sheet (``T6``, ``T1 T2``, ``Baufert. Tab. 12 u. 13``) holds one or more print-laid
+tables: a numbered title, merged multi-row headers, optional section rows ("Deutsche",
+"männlich"), footnotes under ``_____`` and AfS symbols for numbers. :func:`read_tables` finds the
+tables by titles and labels, never by cell positions. In each DataFrame header levels are joined
+with " " (line breaks, soft hyphens, footnote markers removed), units ("Anzahl", "100 m²") go to
+``attrs["units"]`` (into a name only where two columns would clash), label columns stay strings
+(dates become timestamps), section rows become ``abschnitt`` ("Deutsche – männlich"), label rows
+without values ("davon") are kept with NaN, AfS symbols add ``<column>_flag`` (:func:`parse_value`)
+and Bezirk rows get ``bezirk_id``/``bezirk``.
 
-- one column per sheet column, header levels joined with " " (line breaks, soft hyphens and
-  footnote markers removed); units ("Anzahl", "100 m²") go to ``attrs["units"]`` and into a name
-  only where two columns would otherwise clash;
-- label columns (left of the first numeric column) stay strings, dates become timestamps;
-- section rows become the column ``abschnitt`` ("Deutsche – männlich"); rows with a label but
-  no values ("davon", "Von den Bauherren waren") are kept with NaN values;
-- values are floats, AfS symbols add a ``<column>_flag`` column (see :func:`parse_value`);
-- ``bezirk_id``/``bezirk`` follow the label column when it lists the Bezirke (see below).
-
-Limits. Sections are tracked by row order, so a total printed after the last section ("Berlin"
-at the end of an Ortsteil table) carries that section's name; grouping rows ("davon",
-"Nicht-EU-Länder") stay rows, no hierarchy is built. Some workbooks carry stale title cells
-(A I 5 hj 2/24: sheet ``T5`` is titled "6 ..."), so ``attrs["number"]`` comes from the sheet
-name when it names as many tables as the sheet holds, else from the title. Bezirke: a section
-is a Bezirk list when one label column names at least 10 different Bezirke (an Ortsteil list
-has at most 6 Bezirk names: Mitte, Pankow, ... Lichtenberg), so Ortsteil tables get no
-``bezirk_id``. A name occurring twice in one Bezirk list (a Bezirk and its Ortsteil
-"Lichtenberg") cannot be told apart by layout and is left without ``bezirk_id``, unless the
-column is headed plainly "Bezirk" (an attribute, e.g. the Bezirk of each Postleitzahl).
+Limits. Sections follow row order, so a total after the last section ("Berlin" ending an Ortsteil
+table) carries that section's name; grouping rows ("davon") build no hierarchy. Title cells can be
+stale (A I 5 hj 2/24: sheet ``T5`` is titled "6 ..."), so ``attrs["number"]`` comes from the sheet
+name when it names as many tables as the sheet holds. A section is a Bezirk list when one label
+column names at least 10 different Bezirke; an Ortsteil list holds at most 6 Bezirk names (Mitte,
+Pankow, Spandau, Neukölln, Lichtenberg, Reinickendorf), so Ortsteil tables get no ``bezirk_id``.
+A name twice in one Bezirk list (a Bezirk and its Ortsteil "Lichtenberg") cannot be told apart by
+layout and gets none, unless the column is headed just "Bezirk" (an attribute such as the Bezirk
+of each Postleitzahl, where repeats are expected).
 """
 
 from __future__ import annotations
@@ -69,7 +63,7 @@ def read_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     Parameters
     ----------
     path
-        An AfS "Statistischer Bericht" workbook (xlsx; xls and ods are read the same way).
+        An AfS "Statistischer Bericht" workbook (xlsx; xls/ods take the same path, untested).
 
     Returns
     -------
@@ -92,7 +86,7 @@ def read_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     path = Path(path)
     found: list[pd.DataFrame] = []
     for sheet, rows, merges in _open(path):
-        frames = [df for a, b in _find_tables(rows) if (df := _table(rows, merges, a, b)) is not None]
+        frames = [_table(rows, merges, a, b) for a, b in _find_tables(rows)]
         numbers = [n for g, n in re.findall(r"(G\s*)?(\d+[a-z]?)", sheet) if not g]  # not Grafik
         for k, df in enumerate(frames):
             df.attrs.update(sheet=sheet, report=path.stem)
@@ -172,20 +166,29 @@ def parse_value(cell: object) -> tuple[float, str | None] | None:
 
 
 # ------------------------------------------------------------------------------ the file
+_TODO = "Download the report again from statistik-berlin-brandenburg.de and pass the xlsx file"
+
+
+def _check_signature(path: Path) -> None:
+    """Raise :class:`FormatError` unless the file starts like a zip (xlsx) or OLE (xls) file."""
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if not head:
+        cause = "the file is empty"
+    elif head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        cause = "this is an HTML/XML page, not a workbook (often an error page saved as .xlsx)"
+    elif not head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        cause = f"this is not an Excel workbook (it starts with {head[:8]!r})"
+    else:
+        return
+    raise dataset_error(FormatError, path.name, cause, _TODO)
+
+
 def _open(path: Path) -> list[tuple[str, list[list], list]]:
     """(sheet name, rows from A1, merged ranges) of every sheet that may hold tables."""
     from python_calamine import CalamineWorkbook
 
-    todo = "Download the report again from statistik-berlin-brandenburg.de and pass the xlsx file"
-    with path.open("rb") as fh:
-        head = fh.read(512)
-    cause = ("the file is empty" if not head else
-             "this is an HTML/XML page, not a workbook (often an error page saved as .xlsx)"
-             if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<" else
-             f"this is not an Excel workbook (it starts with {head[:8]!r})"
-             if not head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) else None)
-    if cause:
-        raise dataset_error(FormatError, path.name, cause, todo)
+    _check_signature(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = [(n, book.get_sheet_by_name(n)) for n in book.sheet_names
@@ -202,7 +205,7 @@ def _open(path: Path) -> list[tuple[str, list[list], list]]:
     except Exception as err:  # calamine raises its own zip and xml errors
         cause = " ".join(f"{type(err).__name__}: {err}".split())[:200]
         raise dataset_error(FormatError, path.name, f"the workbook cannot be read, it is "
-                            f"probably truncated or damaged ({cause})", todo) from err
+                            f"probably truncated or damaged ({cause})", _TODO) from err
 
 
 def _find_tables(rows: list[list]) -> list[tuple[int, int]]:
@@ -252,7 +255,8 @@ def _row_empty(row: list) -> bool:
 
 
 # ------------------------------------------------------------------------------ one table
-def _table(rows: list[list], merges: list, start: int, stop: int) -> pd.DataFrame | None:
+def _table(rows: list[list], merges: list, start: int, stop: int) -> pd.DataFrame:
+    """The table whose title is row ``start`` and which ends before row ``stop``."""
     title, top = _title_of(rows[start]), start + 1
     data = [k for k in range(top, stop) if _is_data_row(rows[k])]
     first, last = data[0], data[-1]
@@ -376,7 +380,8 @@ def _frame(rows, records, sections, kinds, names, notes) -> pd.DataFrame:
         if kind != "value":
             labels = [_label(v, notes) for v in cells]
             if any(v is not None for v in labels):
-                columns[name] = labels
+                dates = all(isinstance(v, pd.Timestamp) or v is None for v in labels)
+                columns[name] = pd.to_datetime(labels) if dates else labels
             continue
         values, flags = zip(*(parse_value(v) or (_NAN, None) for v in cells))
         if all(math.isnan(v) for v in values) and not any(flags) or name.startswith("Spalte ") \
@@ -434,9 +439,6 @@ def _strip_marker(line: str, notes: set[str]) -> str:
 # ------------------------------------------------------------------------------ Bezirke
 def _add_bezirk(df: pd.DataFrame, label_names: list[str]) -> pd.DataFrame:
     """Add ``bezirk_id`` and ``bezirk`` after the label column that lists the Bezirke."""
-    for name in df.columns:
-        if df[name].map(lambda v: isinstance(v, pd.Timestamp) or v is None).all():
-            df[name] = pd.to_datetime(df[name])
     scored = [(pd.Series([_bezirk_key(v) if isinstance(v, str) else None for v in df[n]],
                          index=df.index, dtype=object), n) for n in label_names]
     scored = [(keys[keys != BERLIN_ID].nunique(), -i, keys, n) for i, (keys, n) in enumerate(scored)]

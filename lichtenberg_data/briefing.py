@@ -742,6 +742,25 @@ def _slug(text: str) -> str:
     return slug(text).replace("-", " ").title().replace(" ", "-") if text else "Berlin"
 
 
+def _remove_previous_outputs(out: Path, stems: list[str]) -> None:
+    """Delete what an earlier build in ``out`` wrote (listed in its manifest) and the collect
+    folders of the notebooks about to run; nothing else in ``out`` is touched."""
+    manifest = out / "briefing-manifest.json"
+    if manifest.exists():
+        try:
+            previous = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", [])
+        except (OSError, ValueError):
+            previous = []
+        for rel in previous:
+            target = (out / rel).resolve()
+            if target.is_relative_to(out) and target.suffix in {".png", ".svg", ".pdf", ".html"}:
+                target.unlink(missing_ok=True)
+    collect_root = out / "_collect"
+    for stem in stems:
+        if (collect_root / stem).is_dir():
+            shutil.rmtree(collect_root / stem)
+
+
 def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         district: str | None = None, kernel_name: str = "python3",
         timeout: int = 600) -> BriefingResult:
@@ -757,10 +776,12 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
                             "Pass notebooks_dir or create the folder.")
     paths = sorted(p for p in nb_dir.glob("*.ipynb") if not p.name.startswith("."))
     html_dir, charts_dir, collect_root = out / "notebooks", out / "charts", out / "_collect"
+    if html_dir.resolve() == nb_dir.resolve():
+        raise BriefingError(f"briefing: the output folder {out} would write its HTML into the "
+                            f"notebooks folder {nb_dir}. Choose another --out folder.")
+    _remove_previous_outputs(out, [p.stem for p in paths])
     for folder in (html_dir, charts_dir, collect_root):
-        if folder.exists():  # our own output folders: start clean, no stale charts
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=True)
     if not paths:
         log.warning("briefing: no notebooks in %s; the briefing lists every section as missing",
                     nb_dir)
@@ -797,6 +818,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         "charts": [{k: v for k, v in c.items() if not k.startswith("_") and k != "png_path"}
                    for c in charts],
         "key_figures": figures, "datasets": datasets,
+        "outputs": sorted(str(p.relative_to(out)) for p in [pdf, *result.html, *files]),
     }
     result.manifest.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
                                encoding="utf-8")
@@ -816,8 +838,8 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     out
         Output folder: ``notebooks/`` (HTML), ``charts/`` (PNG, SVG, PDF), ``_collect/``
         (what each notebook marked), ``briefing-manifest.json`` and the PDF
-        ``Klausur-Briefing-<year>-<district>.pdf``. ``notebooks/``, ``charts/`` and
-        ``_collect/`` are emptied first.
+        ``Klausur-Briefing-<year>-<district>.pdf``. Files an earlier build listed in its
+        manifest are deleted first; nothing else is removed.
     notebooks_dir
         Folder of the ``*.ipynb`` notebooks; default ``notebooks/`` in the project.
     district

@@ -384,20 +384,30 @@ def _fmt_value(v: float, percent: bool, decimals: int | None, unit: str = "") ->
     return f"{text} {unit}" if unit and not percent else text
 
 
-def _format_x(ax: Axes, values: pd.Series) -> None:
-    """German ticks on a time axis: years as plain integers, dates with German months."""
+def _format_x(ax: Axes, values: pd.Series, width_cm: float | None = None) -> None:
+    """German ticks on a time axis: years as plain integers, dates with German months.
+
+    ``width_cm`` (the axes' approximate width) limits the number of ticks so labels never
+    collide: about one tick per 2 cm for years, per 2.6 cm for months.
+    """
+    if width_cm is None:
+        width_cm = ax.get_figure().get_figwidth() * 2.54 - 2.0
     if pd.api.types.is_datetime64_any_dtype(values):
         import matplotlib.dates as mdates
 
         span_years = (values.max() - values.min()).days / 365.25 if len(values) else 0
-        if span_years > 4:
-            ax.xaxis.set_major_locator(mdates.YearLocator(base=max(1, round(span_years / 8))))
+        max_ticks = max(2, int(width_cm / 2.6))
+        if span_years > 3:
+            step = max(1, math.ceil(span_years / max(2, int(width_cm / 1.6))))
+            ax.xaxis.set_major_locator(mdates.YearLocator(base=step))
             ax.xaxis.set_major_formatter(german_date_formatter("year"))
         else:
-            ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
-            ax.xaxis.set_major_formatter(german_date_formatter("month"))
+            span_months = max(1.0, span_years * 12)
+            step = next((k for k in (1, 2, 3, 4, 6) if span_months / k <= max_ticks), 12)
+            ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=range(1, 13, step)))
+            ax.xaxis.set_major_formatter(german_date_formatter("concise"))
     elif pd.api.types.is_numeric_dtype(values):
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=max(2, int(width_cm / 1.6)), integer=True))
         ax.xaxis.set_major_formatter(GermanFormatter(0, grouping=False))
 
 
@@ -465,7 +475,8 @@ def _draw_groups(ax: Axes, data: pd.DataFrame, x: str, y: str, group: str, highl
             ends.append([last[x].iloc[0], float(last[y].iloc[0]), color])
     if len(ends) == 2:  # keep the two end labels apart
         lo, hi = ax.get_ylim()
-        min_gap = 0.06 * (hi - lo)
+        axes_pt = ax.get_figure().get_figheight() * 72 * 0.55  # rough height of the plot
+        min_gap = 9.5 / axes_pt * (hi - lo)  # one label height
         a, b = sorted(ends, key=lambda e: e[1])
         if b[1] - a[1] < min_gap:
             mid = (a[1] + b[1]) / 2
@@ -811,14 +822,19 @@ def small_multiples(df: pd.DataFrame, x: str, y: str, facet: str, group: str | N
             if index_base is not None:
                 ax.axhline(100, color=COLORS["muted"], lw=0.6, zorder=0)
             ax.yaxis.set_major_formatter(_value_formatter(percent and index_base is None, decimals))
-            _format_x(ax, data[x])
-            if pd.api.types.is_numeric_dtype(data[x]):
-                ax.xaxis.set_major_locator(MaxNLocator(nbins=max(3, 9 - ncols), integer=True))
+            _format_x(ax, data[x], fig.get_figwidth() * 2.54 / ncols - 1.2)
             ax.tick_params(labelsize=6.5)
         for ax in flat[len(facets):]:
             ax.set_visible(False)
         if group and handles:
-            flat[0].legend(handles=handles, loc="best", fontsize=6.5)
+            if len(facets) < len(flat):  # a free panel: the legend goes there
+                spare = flat[len(facets)]
+                spare.set_visible(True)
+                spare.set_axis_off()
+                spare.legend(handles=handles, loc="center left", fontsize=7)
+            else:  # right of the top-right panel
+                flat[min(ncols, len(flat)) - 1].legend(handles=handles, loc="upper left",
+                                                       bbox_to_anchor=(1.02, 1.0), fontsize=7)
         if index_base is not None:
             fig.supylabel(f"Index ({index_base} = 100)", fontsize=7.5, color="#444444")
     _remember_sources(fig, df)

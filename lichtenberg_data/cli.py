@@ -112,10 +112,10 @@ def cmd_demo_mirror(args: argparse.Namespace) -> int:
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:
-    from .briefing import build
+    from .briefing import run
 
     out = Path(args.out) if args.out else Path("reports") / f"briefing-{args.year}"
-    build(year=args.year, out=out)
+    print(run(year=args.year, out=out).summary())
     return 0
 
 

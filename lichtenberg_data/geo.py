@@ -16,7 +16,8 @@ such as ``NeukÃ¶lln``) and checked against the official lists; a name that mat
 a :class:`~lichtenberg_data._errors.FormatError`, never a silent new area.
 
 **The spatial API**: :func:`boundaries`, :func:`aggregate`, :func:`assign`,
-:func:`crosswalk` and :func:`crosswalk_table`. Their default district is
+:func:`crosswalk`, :func:`crosswalk_table` and :func:`join` (which, like :func:`aggregate`,
+refuses to mix the LOR 2021 with the old LOR valid until 2020). Their default district is
 ``settings.district``, so the same code serves any Berlin district.
 
 >>> import geopandas as gpd, shapely
@@ -43,13 +44,14 @@ import pandas as pd
 from ._errors import DataNotAvailableError, FormatError, LichtenbergDataError
 from ._provenance import provenance, with_sources
 from .names import BEZIRKE, ORTSTEILE, bezirk_id
+from .sources.geography import COLUMNS as _DATASET_COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
 __all__ = [
     "LEVELS", "LorVersionError", "read_geofile", "read_gml", "read_geojson", "infer_crs",
-    "repair_text", "normalise_bezirke", "normalise_ortsteile", "normalise_lor", "lor_version",
+    "repair_text", "normalise_bezirke", "normalise_ortsteile", "normalise_lor", "lor_version", "join",
     "boundaries", "aggregate", "assign", "crosswalk", "crosswalk_table", "resolve_district",
 ]
 
@@ -72,12 +74,6 @@ KEY_LENGTH = {"bezirk_id": 2, "prognoseraum_id": 4, "bezirksregion_id": 6, "plan
 #: Where Berlin lies, with a margin, in EPSG:25833 and in WGS84 longitude/latitude.
 BERLIN_25833 = (360_000.0, 5_790_000.0, 420_000.0, 5_850_000.0)
 BERLIN_WGS84 = (13.0, 52.3, 13.8, 52.7)
-
-#: Ortsteile missing from :data:`lichtenberg_data.names.ORTSTEILE`: Schlachtensee (0608) has
-#: been an Ortsteil of Steglitz-Zehlendorf since 2020 (ALKIS and the AfS Ortsteil statistics
-#: list 97 Ortsteile). To be moved into names.py.
-EXTRA_ORTSTEILE: dict[str, tuple[str, ...]] = {"06": ("Schlachtensee",)}
-
 
 class LorVersionError(LichtenbergDataError, ValueError):
     """A table mixes LOR versions, or has the wrong one, or keys the LOR does not know."""
@@ -490,18 +486,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "ortsteil": ("nam", "oteil", "ortsteil", "ortsteilname", "ortst-name"),
 }
 
-#: Columns of each processed level, in order.
-COLUMNS: dict[str, list[str]] = {
-    "bezirk": ["bezirk_id", "bezirk", "flaeche_m2", "geometry"],
-    "ortsteil": ["ortsteil", "bezirk_id", "bezirk", "flaeche_m2", "geometry"],
-    "prognoseraum": ["prognoseraum_id", "prognoseraum", "bezirk_id", "bezirk", "lor_version",
-                     "flaeche_m2", "geometry"],
-    "bezirksregion": ["bezirksregion_id", "bezirksregion", "prognoseraum_id", "prognoseraum",
-                      "bezirk_id", "bezirk", "lor_version", "flaeche_m2", "geometry"],
-    "planungsraum": ["planungsraum_id", "planungsraum", "bezirksregion_id", "bezirksregion",
-                     "prognoseraum_id", "prognoseraum", "bezirk_id", "bezirk", "lor_version",
-                     "flaeche_m2", "geometry"],
-}
+#: Columns of each processed level, in order (declared with the datasets).
+COLUMNS = _DATASET_COLUMNS
 
 
 def _pick(df: pd.DataFrame, canonical: str, fallback: Sequence[str] = ()) -> pd.Series | None:
@@ -616,10 +602,9 @@ def _dissolve_parts(gdf: gpd.GeoDataFrame, by: str) -> gpd.GeoDataFrame:
 
 def _ortsteil_lookup() -> dict[str, tuple[str, str]]:
     table = {}
-    for source in (ORTSTEILE, EXTRA_ORTSTEILE):
-        for bez, names in source.items():
-            for name in names:
-                table[_fold(name)] = (bez, name)
+    for bez, names in ORTSTEILE.items():
+        for name in names:
+            table[_fold(name)] = (bez, name)
     return table
 
 
@@ -863,6 +848,38 @@ def _table_keys(df: pd.DataFrame, column: str = "planungsraum_id") -> pd.Series:
         raise LorVersionError(str(exc)) from None
 
 
+def join(left: pd.DataFrame, right: pd.DataFrame, *, how: str = "left",
+         allow_missing: bool = False, suffixes: tuple[str, str] = ("", "_rechts")) -> pd.DataFrame:
+    """Join two tables on ``planungsraum_id`` - only when both are of the same LOR version.
+
+    Joining an old-LOR table to a LOR 2021 table would leave most rows without a partner
+    (the key sets are disjoint); this refuses instead. Keys of ``left`` missing in ``right``
+    are refused too, unless ``allow_missing``.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"planungsraum_id": ["11401032"], "einwohner": [5]})
+    >>> b = pd.DataFrame({"planungsraum_id": ["11401032"], "arbeitslose": [1]})
+    >>> join(a, b).columns.tolist()
+    ['planungsraum_id', 'einwohner', 'arbeitslose']
+    >>> join(a, pd.DataFrame({"planungsraum_id": ["11041022"], "x": [1]}))
+    Traceback (most recent call last):
+    ...
+    lichtenberg_data.geo.LorVersionError: cannot join LOR 2021 with LOR 2006 Planungsräume: the keys differ. Convert one table with geo.crosswalk(...) first
+    """
+    a, b = lor_version(left), lor_version(right)
+    if a != b:
+        raise LorVersionError(f"cannot join LOR {a} with LOR {b} Planungsräume: the keys differ. "
+                              "Convert one table with geo.crosswalk(...) first")
+    missing = sorted(set(_table_keys(left)) - set(_table_keys(right)))
+    if missing and not allow_missing:
+        raise LorVersionError(f"{len(missing)} planungsraum_id of the left table are missing on the right, "
+                              f"e.g. {missing[:3]}; pass allow_missing=True to keep them with gaps")
+    right = right.drop(columns=[c for c in ("lor_version",) if c in right and c in left])
+    out = left.merge(right, on="planungsraum_id", how=how, suffixes=suffixes)
+    return with_sources(out, left, right)
+
+
 def _key_table(version: str) -> pd.DataFrame | None:
     """The stored LOR key list of a version, or ``None`` where none was loaded yet."""
     dataset = "lor_schluessel" if version == "2021" else "lor_planungsraeume_2006"
@@ -1022,8 +1039,12 @@ def _value_columns(df: pd.DataFrame, values: str | Sequence[str] | None, by: Seq
 
 
 def _check_time_columns(df: pd.DataFrame, by: Sequence[str]) -> None:
+    """Refuse summing over several dates: each ``by`` group must hold one value of each time column."""
     for col in _TIME_COLUMNS:
-        if col in df.columns and col not in by and df[col].nunique() > 1:
+        if col not in df.columns or col in by:
+            continue
+        n = df.groupby(list(by), dropna=False)[col].nunique().max() if by else df[col].nunique()
+        if n > 1:
             raise LorVersionError(f"the table holds several values of {col!r} ({df[col].nunique()}); summing "
                                   f"them would add up different dates. Pass by=[{col!r}] or filter first")
 
@@ -1147,7 +1168,7 @@ def _point_geometries(points: pd.DataFrame, lon: str, lat: str) -> np.ndarray:
     x = pd.to_numeric(points[lon], errors="coerce").to_numpy(dtype=float)
     y = pd.to_numeric(points[lat], errors="coerce").to_numpy(dtype=float)
     ex, ny = Transformer.from_crs("EPSG:4326", CRS, always_xy=True).transform(x, y)
-    return shapely.points(np.column_stack([ex, ny]))
+    return shapely.points(ex, ny)
 
 
 def _attach(points: pd.DataFrame, areas: pd.DataFrame, first: np.ndarray, cols: list[str]) -> pd.DataFrame:

@@ -27,7 +27,7 @@ BEZIRKE: dict[str, str] = {
 #: Key of the whole of Berlin where a table has a total row.
 BERLIN_ID = "00"
 
-#: The 96 official Ortsteile of each Bezirk.
+#: The 97 official Ortsteile of each Bezirk (Schlachtensee split off Nikolassee in 2020).
 ORTSTEILE: dict[str, tuple[str, ...]] = {
     "01": ("Mitte", "Moabit", "Hansaviertel", "Tiergarten", "Wedding", "Gesundbrunnen"),
     "02": ("Friedrichshain", "Kreuzberg"),
@@ -39,7 +39,7 @@ ORTSTEILE: dict[str, tuple[str, ...]] = {
     "05": ("Spandau", "Haselhorst", "Siemensstadt", "Staaken", "Gatow", "Kladow",
            "Hakenfelde", "Falkenhagener Feld", "Wilhelmstadt"),
     "06": ("Steglitz", "Lichterfelde", "Lankwitz", "Zehlendorf", "Dahlem", "Nikolassee",
-           "Wannsee"),
+           "Wannsee", "Schlachtensee"),
     "07": ("Schöneberg", "Friedenau", "Tempelhof", "Mariendorf", "Marienfelde", "Lichtenrade"),
     "08": ("Neukölln", "Britz", "Buckow", "Rudow", "Gropiusstadt"),
     "09": ("Alt-Treptow", "Plänterwald", "Baumschulenweg", "Johannisthal", "Niederschöneweide",

@@ -147,3 +147,18 @@ def test_missing_notebooks_folder_and_unknown_section(tmp_path):
         briefing.build(2025, tmp_path / "out", notebooks_dir=tmp_path / "nope")
     with pytest.raises(ValueError, match="tourismus"):
         briefing.key_figure("wohnen", "x", 1, 2)
+
+
+def test_rebuild_removes_only_what_the_previous_build_listed(tmp_path):
+    out = tmp_path / "out"
+    (out / "charts").mkdir(parents=True)
+    (out / "_collect" / "a").mkdir(parents=True)
+    old, keep = out / "charts" / "alt.png", out / "charts" / "eigene-notiz.png"
+    old.write_bytes(b"x")
+    keep.write_bytes(b"x")
+    (out / "briefing-manifest.json").write_text(
+        json.dumps({"outputs": ["charts/alt.png", "../ausserhalb.pdf"]}), encoding="utf-8")
+    (tmp_path / "ausserhalb.pdf").write_bytes(b"x")
+    briefing._remove_previous_outputs(out.resolve(), ["a"])
+    assert not old.exists() and keep.exists() and (tmp_path / "ausserhalb.pdf").exists()
+    assert not (out / "_collect" / "a").exists()

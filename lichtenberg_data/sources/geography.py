@@ -23,14 +23,16 @@ import uuid
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from .. import catalog, geo
+from .. import catalog
 from .._errors import FormatError
 from .._readers import csv_frame, german_number, read_text
 from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, ORTSTEILE
+
+if TYPE_CHECKING:  # pragma: no cover - pandas and geo load only when a parser runs
+    import pandas as pd
 
 GDI = "https://gdi.berlin.de/services/wfs"
 ALKIS_PUBLISHER = "Senatsverwaltung für Stadtentwicklung, Bauen und Wohnen Berlin (Geoportal Berlin)"
@@ -38,6 +40,18 @@ LOR_PUBLISHER = "Amt für Statistik Berlin-Brandenburg / SenStadt"
 LOR_SOURCE = "Lebensweltlich orientierte Räume (LOR) (01.01.2021)"
 LOR_2021 = date(2021, 1, 1)
 LOR_2019 = date(2019, 1, 1)
+#: Columns of each processed level (the canonical columns of :mod:`lichtenberg_data.geo`).
+COLUMNS: dict[str, list[str]] = {
+    "bezirk": ["bezirk_id", "bezirk", "flaeche_m2", "geometry"],
+    "ortsteil": ["ortsteil", "bezirk_id", "bezirk", "flaeche_m2", "geometry"],
+    "prognoseraum": ["prognoseraum_id", "prognoseraum", "bezirk_id", "bezirk", "lor_version",
+                     "flaeche_m2", "geometry"],
+    "bezirksregion": ["bezirksregion_id", "bezirksregion", "prognoseraum_id", "prognoseraum",
+                      "bezirk_id", "bezirk", "lor_version", "flaeche_m2", "geometry"],
+    "planungsraum": ["planungsraum_id", "planungsraum", "bezirksregion_id", "bezirksregion",
+                     "prognoseraum_id", "prognoseraum", "bezirk_id", "bezirk", "lor_version",
+                     "flaeche_m2", "geometry"],
+}
 #: Pinned copies of the key lists (the stadtentwicklung.berlin.de download pages are gone, HTTP 410).
 KEY_LIST_2021_URL = ("https://raw.githubusercontent.com/jascha-je/Data-Visualization/"
                      "f234dd6f38d929c50338b0f07573dc3ae3e8c9ab/Sprint_2/data/LOR_2021.csv")
@@ -73,6 +87,8 @@ def parse_bezirke(files: Mapping[str, Path]) -> pd.DataFrame:
     >>> len(df), df.loc[df.bezirk_id == "11", "bezirk"].item()
     (12, 'Lichtenberg')
     """
+    from .. import geo
+
     return geo.normalise_bezirke(geo.read_geofile(_only_file(files)))
 
 
@@ -87,11 +103,15 @@ def parse_ortsteile(files: Mapping[str, Path]) -> pd.DataFrame:
     >>> len(df), int((df.bezirk_id == "11").sum())
     (96, 10)
     """
+    from .. import geo
+
     return geo.normalise_ortsteile(geo.read_geofile(_only_file(files)))
 
 
 def _lor_parser(level: str):
     def parse(files: Mapping[str, Path]) -> pd.DataFrame:
+        from .. import geo
+
         return geo.normalise_lor(geo.read_geofile(_only_file(files)), level, "2021")
 
     parse.__name__ = f"parse_lor_{level}"
@@ -121,6 +141,8 @@ def read_key_list(path: Path, version: str) -> pd.DataFrame:
     >>> len(keys), keys.planungsraum_id.iloc[0], keys.lor_version.iloc[0]
     (542, '01100101', '2021')
     """
+    from .. import geo
+
     text = read_text(path)
     header = text.split("\n", 1)[0]
     table = csv_frame(text, sep=";" if header.count(";") > header.count(",") else ",")
@@ -146,6 +168,8 @@ def parse_lor_planungsraeume_2006(files: Mapping[str, Path]) -> pd.DataFrame:
     the key list (``LOR_Planungsraeume_2019.csv``) by Bezirk and LOR names; with keys in the
     geometry, the key list checks them and supplies the official names.
     """
+    from .. import geo
+
     paths = [Path(p) for p in files.values()]
     csvs = [p for p in paths if _is_csv(p)]
     shapes = [p for p in paths if p not in csvs]
@@ -169,9 +193,13 @@ def _all_bezirke(df: pd.DataFrame) -> str | None:
     return f"Bezirke missing: {', '.join(BEZIRKE[m] for m in missing)}" if missing else None
 
 
+#: Ortsteile younger than some published layers: Schlachtensee (split off Nikolassee in 2020).
+NEWER_ORTSTEILE = frozenset({"Schlachtensee"})
+
+
 def _all_ortsteile(df: pd.DataFrame) -> str | None:
     official = {n for names in ORTSTEILE.values() for n in names}
-    missing = sorted(official - set(df["ortsteil"]))
+    missing = sorted(official - set(df["ortsteil"]) - NEWER_ORTSTEILE)
     return f"official Ortsteile missing: {', '.join(missing[:5])}" if missing else None
 
 
@@ -193,7 +221,7 @@ def _lor_checks(version: str) -> tuple[Check, ...]:
 
 def _geo_schema(level: str, key: str, min_rows: int, checks: tuple[Check, ...]) -> Schema:
     kinds = {c: ("geometry" if c == "geometry" else "float" if c == "flaeche_m2" else "str")
-             for c in geo.COLUMNS[level]}
+             for c in COLUMNS[level]}
     return Schema(columns=kinds, key=(key,), checks=(*checks, Check("positive areas", _positive_area)),
                   min_rows=min_rows)
 

@@ -221,9 +221,9 @@ def _normalise(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     names = {}
     for col in out.columns:
-        low = str(col).strip().lower()
+        low = str(col).strip().lower().replace("-", "_")
         m = re.fullmatch(r"k(?:i)?_?(\d{1,2})", low)
-        names[col] = f"k{int(m.group(1)):02d}" if m else low
+        names[col] = f"k{int(m.group(1)):02d}" if m else "ew" if re.fullmatch(r"ew \d.*", low) else low
     out = out.rename(columns=names)
     return out.loc[:, ~out.columns.duplicated()]
 
@@ -264,9 +264,10 @@ def _edition_of(table: pd.DataFrame, bundle_edition: int | None, path: Path) -> 
 def _base(table: pd.DataFrame, ed: MssEdition) -> pd.DataFrame:
     import pandas as pd
 
-    for needed in ("plr_id", "bez_id"):
-        if needed not in table.columns:
-            raise FormatError(f"MSS table lacks the column {needed}")
+    if "plr_id" not in table.columns:
+        raise FormatError(f"MSS table lacks the column plr_id (found {', '.join(map(str, table.columns[:8]))})")
+    if "bez_id" not in table.columns:  # the semicolon tables extracted from the XLSX have no BEZ_ID
+        table = table.assign(bez_id=table["plr_id"].astype(str).str.strip().str.zfill(8).str[:2])
     base = pd.DataFrame({
         "edition": ed.edition,
         "date": pd.Timestamp(ed.stand),
@@ -286,11 +287,12 @@ def _long(table: pd.DataFrame, base: pd.DataFrame, mapping: Mapping[str, str], k
           ed: MssEdition) -> list[pd.DataFrame]:
     parts = []
     for col, name in mapping.items():
-        if col not in table.columns:
-            continue
+        values = _numeric(table[col]) if col in table.columns else None
+        if values is None or (values.isna().all() and not (table[col].astype(str).str.strip() == str(SUPPRESSED)).any()):
+            continue  # a column the edition leaves empty (S2 in 2019/2021) carries no indicator
         part = base.copy()
         part["indikator"] = name
-        part["wert"] = _numeric(table[col])
+        part["wert"] = values
         part["einheit"] = MSS_INDICATORS[name][1]
         part["quelle"] = f"{kind}:{col}"
         part["zuordnung_geprueft"] = ed.verified
@@ -339,12 +341,26 @@ def parse_mss_file(path: Path) -> pd.DataFrame:
             raise FormatError(f"{path.name}: MSS edition {edition} has no column mapping yet; add it to "
                               "MSS_EDITIONS after checking the edition's 'Erläuterungen'")
         ed = MSS_EDITIONS[edition]
-        parts += _long(table, _base(table, ed), _mappings(kind, ed), kind, ed)
+        base = _base(table, ed)
+        _check_lor(base, ed, path)
+        parts += _long(table, base, _mappings(kind, ed), kind, ed)
     if not parts:
         raise FormatError(f"{path.name}: no known MSS indicator columns found")
     out = pd.concat(parts, ignore_index=True)
     out["planungsraum"] = out["planungsraum"].astype(object).where(out["planungsraum"].notna(), None)
     return out[list(_MSS_COLUMNS)]
+
+
+def _check_lor(base: pd.DataFrame, ed: MssEdition, path: Path) -> None:
+    """Refuse a table whose keys are of another LOR version than its edition (e.g. the MSS-2021
+    table of K08/K14/K15 on the 447 old Planungsräume)."""
+    from ..geo import lor_version
+
+    found = lor_version(base[["planungsraum_id"]])
+    if found != ed.lor_version:
+        raise FormatError(f"{path.name}: the Planungsraum keys are of LOR {found}, but MSS {ed.edition} is on "
+                          f"LOR {ed.lor_version} (the MSS-2021 context table K08/K14/K15 on the old 447 "
+                          "Planungsräume is not supported)")
 
 
 def parse_mss(files: Mapping[str, Path]) -> pd.DataFrame:
@@ -376,20 +392,21 @@ def _fill_names(df: pd.DataFrame) -> pd.DataFrame:
 def fetch_mss_edition(http: Http, resource: Resource, dest: Path) -> None:
     """Fetch the three WFS layers of one MSS edition into one JSON bundle at ``dest``.
 
-    The edition is read from the resource name (``mss_2025.json``). The index-indicator layer
-    is required; a missing context or status-index layer is recorded under ``"missing"`` and
-    does not fail the refresh.
+    The edition is read from the resource name (``mss_2025.json``), the service from its URL.
+    The index-indicator layer is required; a missing context or status-index layer is recorded
+    under ``"missing"`` and does not fail the refresh.
     """
     from .._http import fetch_wfs
 
     edition = int(re.search(r"(20\d\d)", resource.name).group(1))
     ed = MSS_EDITIONS[edition]
+    service = resource.url or ed.service_url
     layers: dict[str, Any] = {}
     missing: dict[str, str] = {}
     for kind, type_name in ed.layers.items():
         tmp = dest.with_name(f"{dest.name}.{kind}")
         try:
-            fetch_wfs(http, WFS(ed.service_url, type_name, sort_by="plr_id"), tmp)
+            fetch_wfs(http, WFS(service, type_name, sort_by="plr_id"), tmp)
             layers[kind] = json.loads(tmp.read_bytes())
         except (DownloadError, FormatError) as exc:
             if kind == "indexind":
@@ -397,7 +414,7 @@ def fetch_mss_edition(http: Http, resource: Resource, dest: Path) -> None:
             missing[kind] = str(exc)
         finally:
             tmp.unlink(missing_ok=True)
-    doc = {"edition": edition, "service": ed.service_url, "layers": layers, "missing": missing}
+    doc = {"edition": edition, "service": service, "layers": layers, "missing": missing}
     dest.write_bytes(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
 
 
@@ -477,6 +494,7 @@ def _sample_mss_values(edition: int) -> tuple[pd.DataFrame, dict[str, Any]]:
     }
     if edition >= 2023:
         values["s2"] = rng.uniform(12, 32, n)
+        values["d2"] = rng.normal(0.2, 0.8, n)
     previous = np.clip(s1 / trend * (1 - 0.03 * (edition - 2023) / 2) + rng.normal(0, 0.4, n), 0.3, 25)
     values["d1"] = s1 - previous
     values["d3"] = rng.normal(-0.3, 0.6, n)
@@ -535,8 +553,9 @@ def sample_mss(edition: int) -> bytes:
     import numpy as np
 
     base, v = _sample_mss_values(edition)
-    index_cols = {"s1": v["s1"], "s2": v.get("s2", [None] * len(base)), "s3": v["s3"], "s4": v["s4"],
-                  "d1": v["d1"], "d2": [None] * len(base), "d3": v["d3"], "d4": v["d4"]}
+    empty = [None] * len(base)
+    index_cols = {"s1": v["s1"], "s2": v.get("s2", empty), "s3": v["s3"], "s4": v["s4"],
+                  "d1": v["d1"], "d2": v.get("d2", empty), "d3": v["d3"], "d4": v["d4"]}
     kontext_cols = {"ki_01": v["k01"], "ki_02": v["k02"], "ki_03": v["k03"]}
     empty = list(_SAMPLE_EMPTY)
     si, si_v = _status_classes(v["s1"], empty)

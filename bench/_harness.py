@@ -1,0 +1,223 @@
+"""Measuring helpers of the benchmark: timing, child processes with their peak memory, machine info.
+
+Nothing here knows about lichtenberg_data; :mod:`_rows` uses these helpers to build the rows.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+# --------------------------------------------------------------------------- statistics
+
+def median(xs: Sequence[float]) -> float | None:
+    """The median, ``None`` for no samples."""
+    return float(statistics.median(xs)) if xs else None
+
+
+def spread(xs: Sequence[float]) -> list[float] | None:
+    """The 25th and 75th percentile (the interquartile range), for the noise of a measurement."""
+    if len(xs) < 2:
+        return None
+    q = statistics.quantiles(xs, n=4, method="inclusive")
+    return [round(q[0], 6), round(q[2], 6)]
+
+
+# --------------------------------------------------------------------------- in-process timing
+
+def _once(fn: Callable[[], Any]) -> float:
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()  # as timeit does: a collection triggered by the other side must not land here
+    try:
+        t0 = time.perf_counter()
+        fn()
+        return time.perf_counter() - t0
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def interleaved(a: Callable[[], Any], b: Callable[[], Any], *, repeats: int, budget_s: float = 20.0,
+                min_repeats: int = 5) -> tuple[list[float], list[float]]:
+    """Time ``a`` and ``b`` alternately (ABBA order), after one untimed warm-up call of each.
+
+    Alternating puts both sides under the same machine noise; the ABBA order cancels any
+    effect of going first. Stops after ``repeats`` pairs, or earlier once ``budget_s`` is used
+    (but not before ``min_repeats``).
+    """
+    a()
+    b()
+    ta: list[float] = []
+    tb: list[float] = []
+    start = time.perf_counter()
+    for i in range(repeats):
+        if i % 2 == 0:
+            ta.append(_once(a))
+            tb.append(_once(b))
+        else:
+            tb.append(_once(b))
+            ta.append(_once(a))
+        if i + 1 >= min_repeats and time.perf_counter() - start > budget_s:
+            break
+    return ta, tb
+
+
+# --------------------------------------------------------------------------- child processes
+
+@dataclass
+class Child:
+    """What a child process did: exit code, wall time, peak memory, output."""
+
+    rc: int
+    wall_s: float
+    peak_mb: float
+    stdout: str
+    stderr: str
+    result: dict[str, Any] = field(default_factory=dict)
+
+    def check(self, what: str) -> Child:
+        """Raise with the end of stderr when the child failed."""
+        if self.rc != 0:
+            tail = "\n".join(self.stderr.strip().splitlines()[-15:])
+            raise RuntimeError(f"{what} exited with {self.rc}:\n{tail}")
+        return self
+
+
+def run_child(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: str | Path | None = None,
+              timeout: float = 600.0) -> Child:
+    """Run ``cmd`` and return its exit code, wall time and peak RSS (``ru_maxrss`` via ``wait4``).
+
+    ``wait4`` gives the resource usage of exactly this child (and of the children it waited
+    for), so the peak memory is per process, not the maximum over every child so far as
+    ``RUSAGE_CHILDREN`` would be. Output goes to temporary files (no pipe can fill up).
+    A line ``BENCH_RESULT {json}`` on stdout is parsed into :attr:`Child.result`.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        timer = threading.Timer(timeout, proc.kill)  # a blocking wait4 is exact; the timer ends a hang
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    if wall > timeout:
+        stderr += f"\n[bench] killed after {timeout:.0f} s"
+    result: dict[str, Any] = {}
+    for line in stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            result = json.loads(line[len("BENCH_RESULT "):])
+    return Child(proc.returncode, wall, usage.ru_maxrss / 1024.0, stdout, stderr, result)
+
+
+def python_child(code: str, *, env: dict[str, str] | None = None, cwd: str | Path | None = None,
+                 timeout: float = 600.0) -> Child:
+    """Run ``code`` in a fresh interpreter of the project's venv (see :func:`run_child`)."""
+    return run_child([PYTHON, "-c", code], env=env, cwd=cwd, timeout=timeout)
+
+
+def report_line(**values: Any) -> str:
+    """Python source that prints a ``BENCH_RESULT`` line; used inside child scripts."""
+    return f"print('BENCH_RESULT ' + __import__('json').dumps({values!r}))"
+
+
+def env_with(**extra: str | Path) -> dict[str, str]:
+    """The current environment with some variables set."""
+    env = dict(os.environ)
+    env.update({k: str(v) for k, v in extra.items()})
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def self_peak_mb() -> float:
+    """Peak RSS of this process so far, MB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# --------------------------------------------------------------------------- machine
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _ram_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _version(module: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(module)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def machine_info() -> dict[str, Any]:
+    """CPU model, cores, RAM, OS, Python and the versions of the libraries that matter here."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        usable = os.cpu_count()
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover
+        load = None
+    return {
+        "cpu_model": _cpu_model(),
+        "cores": os.cpu_count(),
+        "cores_usable": usable,
+        "ram_gb": _ram_gb(),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "pandas": _version("pandas"),
+        "pyarrow": _version("pyarrow"),
+        "geopandas": _version("geopandas"),
+        "shapely": _version("shapely"),
+        "openpyxl": _version("openpyxl"),
+        "lichtenberg_data": _version("lichtenberg_data"),
+        "load_average_at_start": load,
+    }
+
+
+def now_iso() -> str:
+    """Local time with offset, seconds."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")

@@ -1,0 +1,114 @@
+"""Inputs of the benchmark, generated at realistic size (nothing is downloaded).
+
+* :func:`ewr_editions`: 20 yearly ``EWR…E_Matrix.csv`` editions 2006-2025 in the dialects the
+  Amt für Statistik really published: 15 old-LOR editions (448 Planungsräume, ``STADTRAUM``,
+  ``E_U1`` group names), 2012 and 2015 with quoted fields and decimal commas (``2930,00``), 2014
+  with keys that lost their leading zeros, and 5 LOR-2021 editions (542 Planungsräume, the
+  toolkit's own ``sample_ewr_matrix``), the newest with two uninhabited ``NA`` rows as in the
+  real 2025 file. 55 columns each, about 9,400 rows together.
+* :func:`mini_mirror`: the sample files of a few datasets laid out as a mirror
+  (``<mirror>/<dataset>/<file>``), like :func:`lichtenberg_data.demo.write_mirror` but only
+  for the datasets a row needs.
+* The IHK register (``sample_ihk(400_000)``) and the points (``sample_points``) come from the
+  toolkit itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+#: Editions 2006-2025 (20 years), as the real series has them.
+YEARS = tuple(range(2006, 2026))
+
+_GROUPS = {"U1": ["00_01"], "1U6": ["01_02", "02_03", "03_05", "05_06"],
+           "6U15": ["06_07", "07_08", "08_10", "10_12", "12_14", "14_15"], "15U18": ["15_18"],
+           "18U25": ["18_21", "21_25"], "25U55": ["25_27", "27_30", "30_35", "35_40", "40_45", "45_50", "50_55"],
+           "55U65": ["55_60", "60_63", "63_65"], "65U80": ["65_67", "67_70", "70_75", "75_80"],
+           "80U110": ["80_85", "85_90", "90_95", "95_110"]}
+
+
+def _old_lor_edition(year: int) -> bytes:
+    """An old-LOR ``EWR<year>12E_Matrix.csv`` (448 Planungsräume) in that year's dialect."""
+    from lichtenberg_data._sample import sample_lor_2006
+    from lichtenberg_data.sources.population import AGE_BANDS
+
+    lor = sample_lor_2006()
+    n = len(lor)
+    rng = np.random.default_rng(1000 + year)
+    total_base = rng.integers(800, 12000, n)
+    shares = rng.dirichlet(np.full(len(AGE_BANDS), 8.0), n)
+    bands = np.floor(total_base[:, None] * shares).astype(int)
+    total = bands.sum(axis=1)
+    women = np.floor(total * rng.uniform(0.49, 0.53, n)).astype(int)
+    col = {b: bands[:, i] for i, b in enumerate(AGE_BANDS)}
+    groups = {g: sum(col[b] for b in members) for g, members in _GROUPS.items()}
+    quoted = year in (2012, 2015)  # quoted fields and decimal commas
+    zeros = year != 2014  # 2014 lost the leading zeros of every key
+    header = (["ZEIT", "RAUMID", "BEZ", "PGR", "BZR", "PLR", "STADTRAUM", "E_E", "E_EM", "E_EW"]
+              + [f"E_E{b}" for b in AGE_BANDS] + [f"E_{g}" for g in _GROUPS])
+    q = '"' if quoted else ""
+    lines = [";".join(f"{q}{h}{q}" for h in header)]
+    for i, key in enumerate(lor["planungsraum_id"]):
+        parts = [key, key[:2], key[2:4], key[4:6], key[6:8]]
+        if not zeros:
+            parts = [p.lstrip("0") or "0" for p in parts]
+        keys = [f"{year}12", *parts, str(1 + i % 2)]
+        values = [total[i], total[i] - women[i], women[i], *(col[b][i] for b in AGE_BANDS),
+                  *(groups[g][i] for g in _GROUPS)]
+        cells = [f"{q}{k}{q}" for k in keys] + [f"{int(v)},00" if quoted else str(int(v)) for v in values]
+        lines.append(";".join(cells))
+    return ("\r\n".join(lines) + "\r\n").encode("ascii")
+
+
+def _lor2021_edition(year: int) -> bytes:
+    from lichtenberg_data.sources.population import sample_ewr_matrix
+
+    body = sample_ewr_matrix(year)
+    if year < 2025:
+        return body
+    lines = body.decode("utf-8").split("\r\n")
+    for i in (120, 300):  # two uninhabited Planungsräume: every count NA, as in the real 2025 file
+        cells = lines[i].split(";")
+        lines[i] = ";".join(cells[:7] + ["NA"] * (len(cells) - 7))
+    return "\r\n".join(lines).encode("utf-8")
+
+
+def ewr_editions(folder: Path) -> list[Path]:
+    """Write the 20 editions into ``folder`` under the portal's file names; return the paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for year in YEARS:
+        if year >= 2021:
+            name, body = f"EWR_L21_{year}12E_Matrix.csv", _lor2021_edition(year)
+        else:
+            name, body = f"EWR{year}12E_Matrix.csv", _old_lor_edition(year)
+        path = folder / name
+        path.write_bytes(body)
+        paths.append(path)
+    return paths
+
+
+def mini_mirror(folder: Path, ids: list[str]) -> Path:
+    """A sample mirror holding only the datasets ``ids`` (see the module docstring)."""
+    from lichtenberg_data import catalog
+    from lichtenberg_data._refresh import SAMPLE_MARKER
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for ds_id in ids:
+        for res in catalog.get(ds_id).resources:
+            target = folder / ds_id / res.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(res.sample())
+    (folder / SAMPLE_MARKER).write_text("generated sample data for the benchmark\n", encoding="utf-8")
+    return folder
+
+
+def ihk_csv(path: Path, n: int) -> Path:
+    """The IHK register with ``n`` rows in the current dialect (``sample_ihk``)."""
+    from lichtenberg_data.sources.business import sample_ihk
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(sample_ihk(n))
+    return path

@@ -1,0 +1,527 @@
+"""The rows of the benchmark: what each measures, against which floor, with which target.
+
+Every row function runs inside its own row process (started by ``bench/run.py``) whose
+``LICHTENBERG_DATA_DIR`` is a fresh temporary folder, and returns one result dict. ``ratio``
+is always ``value / floor`` (toolkit time over floor time): below 1 the toolkit is faster.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import _harness as h
+import _inputs
+
+ROOT = h.ROOT
+PROFILES = ROOT / "bench" / "profiles"
+
+
+@dataclass
+class Ctx:
+    """What a row function gets: the mode and a scratch folder."""
+
+    quick: bool
+    tmp: Path
+    profile: bool = False
+
+    def reps(self, full: int, quick: int) -> int:
+        """Number of repeats for this mode."""
+        return quick if self.quick else full
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(os.environ["LICHTENBERG_DATA_DIR"])
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One row: its name, the issue item it implements, a description, the target and the code."""
+
+    name: str
+    item: int
+    what: str
+    target: str
+    func: Callable[[Ctx], dict[str, Any]]
+
+
+def result(spec: Spec, *, value: float | None, floor: float | None, met: bool, peak_mb: float | None,
+           floor_what: str, floor_peak_mb: float | None = None, samples: int = 0,
+           value_iqr: list[float] | None = None, floor_iqr: list[float] | None = None, note: str = "",
+           unit: str = "s", **extra: Any) -> dict[str, Any]:
+    """A row of results.json."""
+    ratio = value / floor if value is not None and floor else None
+    return {
+        "name": spec.name, "item": spec.item, "what": spec.what,
+        "value": _round(value), "unit": unit, "floor": _round(floor), "floor_what": floor_what,
+        "ratio": _round(ratio, 4), "target": spec.target, "met": bool(met),
+        "peak_mb": _round(peak_mb, 1), "floor_peak_mb": _round(floor_peak_mb, 1),
+        "samples": samples, "value_iqr": value_iqr, "floor_iqr": floor_iqr, "note": note,
+        "extra": extra,
+    }
+
+
+def _round(x: float | None, digits: int = 6) -> float | None:
+    return None if x is None else round(float(x), digits)
+
+
+def _cli() -> list[str]:
+    """The ``lichtenberg-data`` command of this venv (what cron runs)."""
+    script = Path(h.PYTHON).parent / "lichtenberg-data"
+    if script.exists():
+        return [str(script)]
+    return [h.PYTHON, "-m", "lichtenberg_data.cli"]
+
+
+def _peak_child(code: str, env: dict[str, str] | None = None) -> float:
+    """Peak RSS (MB) of a fresh interpreter that runs ``code`` (imports included)."""
+    return h.python_child(code, env=env).check("peak-memory child").peak_mb
+
+
+def _profile_inprocess(name: str, fn: Callable[[], Any], min_s: float = 1.0) -> Path:
+    """Profile ``fn`` with pyinstrument, repeating it for at least ``min_s`` so samples add up."""
+    from pyinstrument import Profiler
+
+    PROFILES.mkdir(parents=True, exist_ok=True)
+    prof = Profiler(interval=0.0005)
+    with prof:
+        t0 = time.perf_counter()
+        calls = 0
+        while calls == 0 or time.perf_counter() - t0 < min_s:
+            fn()
+            calls += 1
+    out = PROFILES / f"{name}.txt"
+    out.write_text(f"# {name}: {calls} calls\n" + prof.output_text(unicode=True, color=False), encoding="utf-8")
+    return out
+
+
+def _profile_child(name: str, code: str, env: dict[str, str] | None = None) -> Path:
+    """Profile a child interpreter running ``code`` with pyinstrument (text report)."""
+    PROFILES.mkdir(parents=True, exist_ok=True)
+    out = PROFILES / f"{name}.txt"
+    h.run_child([h.PYTHON, "-m", "pyinstrument", "-i", "0.0005", "-r", "text", "-o", str(out), "-c", code],
+                env=env).check(f"profile of {name}")
+    return out
+
+
+# =========================================================================== 1 + 2: load
+
+_EWR_KEYS = {c: str for c in ("ZEIT", "RAUMID", "BEZ", "PGR", "BZR", "PLR", "STADTRAUM", "BEZPGR")}
+
+
+def _prepare_ewr(ctx: Ctx) -> list[Path]:
+    import lichtenberg_data as ld
+
+    paths = _inputs.ewr_editions(ctx.tmp / "ewr")
+    ld.import_file("einwohner_lor", paths)
+    return paths
+
+
+def _raw_snapshots(ds_id: str, ctx: Ctx) -> list[Path]:
+    return sorted((ctx.data_dir / "raw" / ds_id).iterdir())
+
+
+def _load_vs(spec: Spec, ctx: Ctx, ds_id: str, floor: Callable[[], Any], floor_what: str,
+             floor_code: str, target_ratio: float, at_most: bool, note: str = "") -> dict[str, Any]:
+    """Warm ``ld.load(ds_id)`` against ``floor`` in this process, both alternated."""
+    import lichtenberg_data as ld
+
+    tool = lambda: ld.load(ds_id)  # noqa: E731
+    ta, tb = h.interleaved(tool, floor, repeats=ctx.reps(41, 11), budget_s=ctx.reps(15, 4))
+    value, fl = h.median(ta), h.median(tb)
+    ratio = value / fl
+    met = ratio <= target_ratio if at_most else ratio <= 1 / target_ratio
+    peak = _peak_child(f"import lichtenberg_data as ld\nld.load({ds_id!r})\nld.load({ds_id!r})")
+    floor_peak = _peak_child(floor_code)
+    extra: dict[str, Any] = {"rows": int(len(tool())), "columns": int(tool().shape[1])}
+    if not at_most:
+        extra["speedup"] = round(fl / value, 1)
+    if ctx.profile:
+        extra["profile"] = str(_profile_inprocess(spec.name, tool).relative_to(ROOT))
+    return result(spec, value=value, floor=fl, met=met, peak_mb=peak, floor_peak_mb=floor_peak,
+                  floor_what=floor_what, samples=len(ta), value_iqr=h.spread(ta), floor_iqr=h.spread(tb),
+                  note=note, **extra)
+
+
+def row_load_ewr_parquet(spec: Spec, ctx: Ctx) -> dict[str, Any]:
+    import pandas as pd
+
+    from lichtenberg_data._store import processed_path
+
+    _prepare_ewr(ctx)
+    path = processed_path("einwohner_lor")
+    same = pd.read_parquet(path)
+    assert same.equals(__import__("lichtenberg_data").load("einwohner_lor")), "load differs from read_parquet"
+    return _load_vs(spec, ctx, "einwohner_lor", lambda: pd.read_parquet(path),
+                    "pd.read_parquet(processed einwohner_lor.parquet)",
+                    f"import pandas as pd\npd.read_parquet({str(path)!r})", 1.2, True)
+
+
+def row_load_geo_parquet(spec: Spec, ctx: Ctx) -> dict[str, Any]:
+    import geopandas as gpd
+
+    import lichtenberg_data as ld
+    from lichtenberg_data._store import processed_path
+
+    ld.refresh(["lor_planungsraeume"], mirror=_inputs.mini_mirror(ctx.tmp / "mirror", ["lor_planungsraeume"]))
+    path = processed_path("lor_planungsraeume")
+    return _load_vs(spec, ctx, "lor_planungsraeume", lambda: gpd.read_parquet(path),
+                    "gpd.read_parquet(processed lor_planungsraeume.parquet)",
+                    f"import geopandas as gpd\ngpd.read_parquet({str(path)!r})", 1.2, True,
+                    note="sample polygons are rectangles (5 vertices); real ones have hundreds, which "
+                         "costs both sides the same WKB decoding")
+
+
+def _read_ewr_csvs(paths: list[Path]) -> Any:
+    import pandas as pd
+
+    return pd.concat([pd.read_csv(p, sep=";", dtype=_EWR_KEYS, decimal=",") for p in paths], ignore_index=True)
+
+
+def row_load_ewr_csv(spec: Spec, ctx: Ctx) -> dict[str, Any]:
+    _prepare_ewr(ctx)
+    raw = _raw_snapshots("einwohner_lor", ctx)
+    code = (f"import pandas as pd\nkeys = {_EWR_KEYS!r}\n".replace("<class 'str'>", "str")
+            + f"pd.concat([pd.read_csv(p, sep=';', dtype=keys, decimal=',') for p in {[str(p) for p in raw]!r}])")
+    return _load_vs(spec, ctx, "einwohner_lor", lambda: _read_ewr_csvs(raw),
+                    f"pd.read_csv(sep=';', dtype=str keys, decimal=',') of the {len(raw)} raw editions + concat",
+                    code, 10.0, False,
+                    note="floor only reads the files: no renaming of E_U1/E_EU1, no key repair, no checks")
+
+
+def row_load_xlsx_excel(spec: Spec, ctx: Ctx) -> dict[str, Any]:
+    import pandas as pd
+
+    import lichtenberg_data as ld
+
+    ds_id = "beschaeftigte_bezirke"
+    ld.refresh([ds_id], mirror=_inputs.mini_mirror(ctx.tmp / "mirror", [ds_id]))
+    raw = _raw_snapshots(ds_id, ctx)
+
+    def floor() -> Any:
+        return [pd.read_excel(p, sheet_name="T1", header=None) for p in raw]
+
+    code = f"import pandas as pd\n[pd.read_excel(p, sheet_name='T1', header=None) for p in {[str(p) for p in raw]!r}]"
+    return _load_vs(spec, ctx, ds_id, floor,
+                    f"pd.read_excel(sheet_name='T1', header=None) of the {len(raw)} raw AfS reports (openpyxl)",
+                    code, 10.0, False,
+                    note="sample reports (3 sheets, 8 KB); real AfS reports have 10-25 sheets (0.3-2 MB), "
+                         "which only slows the floor")
+
+
+# =========================================================================== 3: refresh
+
+def _states(stdout: str, ids: set[str]) -> dict[str, str]:
+    states = {}
+    for line in stdout.splitlines():
+        toks = line.split()
+        if len(toks) >= 2 and toks[0] in ids:
+            states[toks[0]] = toks[1]
+    return states
+
+
+def row_refresh(spec: Spec, ctx: Ctx) -> dict[str, Any]:
+    from lichtenberg_data import catalog
+    from lichtenberg_data.demo import write_mirror
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from portal import Portal
+
+    ids = set(catalog.ids())
+    mirror = write_mirror(ctx.tmp / "mirror")
+    portal = Portal()
+    try:
+        portal.serve_folder(mirror)
+        cmd = [*_cli(), "refresh", "--mirror", portal.url]
+        first = h.run_child(cmd).check("first refresh")
+        bad = {k: v for k, v in _states(first.stdout, ids).items() if v != "fresh"}
+        if bad or len(_states(first.stdout, ids)) != len(ids):
+            raise RuntimeError(f"the first refresh did not load every dataset: {bad or first.stdout[-500:]}")
+        unchanged, forced = [], []
+        for i in range(ctx.reps(5, 2)):
+            pair = [("u", cmd), ("f", [*cmd, "--force"])]
+            for kind, c in pair if i % 2 == 0 else pair[::-1]:
+                child = h.run_child(c).check(f"refresh {kind}")
+                (unchanged if kind == "u" else forced).append(child)
+                states = _states(child.stdout, ids)
+                want = "unchanged" if kind == "u" else "fresh"
+                off = {k: v for k, v in states.items() if v != want}
+                if off or len(states) != len(ids):
+                    raise RuntimeError(f"refresh ({kind}) gave {off or states}")
+        if ctx.profile:
+            _profile_child(spec.name, "import sys; from lichtenberg_data.cli import main; "
+                                      f"sys.exit(main(['refresh', '--mirror', {portal.url!r}]))")
+            _profile_child(spec.name + "_force", "import sys; from lichtenberg_data.cli import main; "
+                                                 f"sys.exit(main(['refresh', '--force', '--mirror', {portal.url!r}]))")
+    finally:
+        portal.close()
+    tu, tf = [c.wall_s for c in unchanged], [c.wall_s for c in forced]
+    value, fl = h.median(tu), h.median(tf)
+    return result(spec, value=value, floor=fl, met=value < 2.0 and value / fl <= 0.2,
+                  peak_mb=max(c.peak_mb for c in unchanged), floor_peak_mb=max(c.peak_mb for c in forced),
+                  floor_what=f"`lichtenberg-data refresh --force --mirror URL` ({len(ids)} datasets, all parsed)",
+                  samples=len(tu), value_iqr=h.spread(tu), floor_iqr=h.spread(tf),
+                  datasets=len(ids), first_refresh_s=round(first.wall_s, 3),
+                  speedup=round(fl / value, 1),
+                  note="CLI subprocess against tests/portal.py serving demo.write_mirror; unchanged = every "
+                       "file answered 304")
+
+
+# =========================================================================== 4: import
+
+def _importtime_top(n: int = 8) -> list[list[Any]]:
+    child = h.run_child([h.PYTHON, "-X", "importtime", "-c", "import lichtenberg_data"]).check("importtime")
+    rows = []
+    for line in child.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)
+        if m:
+            rows.append((int(m.group(2)) / 1000, len(m.group(3)) // 2, m.group(4)))
+    top = sorted((r for r in rows if r[1] <= 1), reverse=True)[:n]
+    return [[mod, round(ms, 1)] for ms, _, mod in top]
+
+
+def row_import(spec: Spec, ctx: Ctx) -> dict[str, Any]:
+    bare, pkg = [h.PYTHON, "-c", "pass"], [h.PYTHON, "-c", "import lichtenberg_data"]
+    h.run_child(bare), h.run_child(pkg)  # warm the page cache and the bytecode
+    tb, tp, peaks, bare_peaks = [], [], [], []
+    for i in range(ctx.reps(15, 6)):
+        order = [(bare, tb, bare_peaks), (pkg, tp, peaks)]
+        for cmd, into, pk in order if i % 2 == 0 else order[::-1]:
+            child = h.run_child(cmd).check(" ".join(cmd))
+            into.append(child.wall_s)
+            pk.append(child.peak_mb)
+    value, fl = h.median(tp), h.median(tb)
+    extra: dict[str, Any] = {"over_bare_s": round(value - fl, 4), "importtime_top_ms": _importtime_top()}
+    if ctx.profile:
+        extra["profile"] = str(_profile_child(spec.name, "import lichtenberg_data").relative_to(ROOT))
+    return result(spec, value=value, floor=fl, met=value - fl < 0.3, peak_mb=max(peaks),
+                  floor_peak_mb=max(bare_peaks), floor_what='`python -c "pass"` (bare interpreter, same venv)',
+                  samples=len(tp), value_iqr=h.spread(tp), floor_iqr=h.spread(tb),
+                  note=f"over the bare interpreter: {value - fl:.3f} s", **extra)
+
+
+# =========================================================================== 5: geo.assign
+
+N_POINTS = 400_000
+
+
+def _floor_assign(path: Path, lon: Any, lat: Any) -> Any:
+    """Bare shapely: transform WGS84 to EPSG:25833, one STRtree over the polygons, 'within'."""
+    import geopandas as gpd
+    import numpy as np
+    import shapely
+    from pyproj import Transformer
+
+    areas = gpd.read_parquet(path)
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:25833", always_xy=True).transform(lon, lat)
+    pts = shapely.points(x, y)
+    tree = shapely.STRtree(areas.geometry.to_numpy())
+    pi, ai = tree.query(pts, predicate="within")
+    first = np.full(len(pts), -1, dtype=np.int64)
+    first[pi[::-1]] = ai[::-1]  # the first area of each point
+    ids = areas["planungsraum_id"].to_numpy(dtype=object)
+    return np.where(first >= 0, ids[first], None)
+
+
+def row_geo_assign(spec: Spec, ctx: Ctx) -> dict[str, Any]:
+    import numpy as np
+
+    import lichtenberg_data as ld
+    from lichtenberg_data._sample import sample_points
+    from lichtenberg_data._store import processed_path
+
+    ld.refresh(["lor_planungsraeume"], mirror=_inputs.mini_mirror(ctx.tmp / "mirror", ["lor_planungsraeume"]))
+    path = processed_path("lor_planungsraeume")
+    pts = sample_points(N_POINTS, seed=1)
+    lon, lat = pts["longitude"].to_numpy(), pts["latitude"].to_numpy()
+    tool = lambda: ld.geo.assign(pts, "planungsraum", district=None)  # noqa: E731
+    floor = lambda: _floor_assign(path, lon, lat)  # noqa: E731
+    ta, tb = h.interleaved(tool, floor, repeats=ctx.reps(7, 3), budget_s=ctx.reps(40, 15), min_repeats=3)
+    got, want = tool()["planungsraum_id"].to_numpy(dtype=object), floor()
+    differ = int(sum(1 for a, b in zip(got, want) if not (a == b or (a is None or a != a) and b is None)))
+
+    # the peer a notebook would write: geopandas' spatial join
+    import geopandas as gpd
+
+    def sjoin() -> Any:
+        areas = gpd.read_parquet(path)
+        g = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs("EPSG:25833")
+        return gpd.sjoin(g, areas[["planungsraum_id", "geometry"]], predicate="within", how="left")
+
+    t_sjoin = [h._once(sjoin) for _ in range(ctx.reps(3, 1))]
+    code_pts = f"from lichtenberg_data._sample import sample_points\npts = sample_points({N_POINTS}, seed=1)\n"
+    peak = _peak_child("import lichtenberg_data as ld\n" + code_pts + "ld.geo.assign(pts, 'planungsraum', district=None)")
+    floor_peak = _peak_child(f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r})\nfrom _rows import _floor_assign\n"
+                             + code_pts + f"_floor_assign(__import__('pathlib').Path({str(path)!r}), "
+                             "pts['longitude'].to_numpy(), pts['latitude'].to_numpy())")
+    extra: dict[str, Any] = {"points": N_POINTS, "areas": 542, "assignments_differing_from_floor": differ,
+                             "peer_gpd_sjoin_s": round(h.median(t_sjoin), 4), "points_unassigned":
+                             int(np.sum([g is None or g != g for g in got]))}
+    if ctx.profile:
+        extra["profile"] = str(_profile_inprocess(spec.name, tool).relative_to(ROOT))
+    value, fl = h.median(ta), h.median(tb)
+    return result(spec, value=value, floor=fl, met=value < 3.0, peak_mb=peak, floor_peak_mb=floor_peak,
+                  floor_what="pyproj transform + shapely.STRtree(542 polygons).query(points, 'within') + ids",
+                  samples=len(ta), value_iqr=h.spread(ta), floor_iqr=h.spread(tb),
+                  note="peak MB of a fresh process generating the points and assigning them", **extra)
+
+
+# =========================================================================== 6: IHK import
+
+N_IHK = 400_000
+
+
+def row_ihk_import(spec: Spec, ctx: Ctx) -> dict[str, Any]:
+    csv = _inputs.ihk_csv(ctx.tmp / "in" / "IHKBerlin_Gewerbedaten.csv", N_IHK)
+    timed = ("import time\nt0 = time.perf_counter()\n{op}\n"
+             "print('BENCH_RESULT ' + __import__('json').dumps({{'s': time.perf_counter() - t0}}))")
+    tool_code = ("import lichtenberg_data as ld, pandas, pyarrow\n"
+                 + timed.format(op=f"ld.import_file('ihk_gewerbedaten', {str(csv)!r})"))
+    floor_code = ("import pandas as pd, pyarrow\n"
+                  + timed.format(op=f"pd.read_csv({str(csv)!r}).to_parquet({str(ctx.tmp / 'floor.parquet')!r}, "
+                                    "index=False)"))
+    peer_code = ("import pandas as pd, pyarrow\n"
+                 + timed.format(op=f"pd.read_csv({str(csv)!r}, engine='pyarrow', dtype_backend='pyarrow')"
+                                   f".to_parquet({str(ctx.tmp / 'peer.parquet')!r}, index=False)"))
+    tool, floor = [], []
+    for i in range(ctx.reps(3, 1)):
+        data = ctx.tmp / f"data{i}"
+        env = h.env_with(LICHTENBERG_DATA_DIR=data)
+        pair = [("t", tool_code, env), ("f", floor_code, None)]
+        for kind, code, e in pair if i % 2 == 0 else pair[::-1]:
+            child = h.python_child(code, env=e).check(f"IHK import ({kind})")
+            (tool if kind == "t" else floor).append(child)
+    peer = h.python_child(peer_code).check("pyarrow peer")
+    import pandas as pd
+
+    stored = ctx.tmp / "data0" / "processed" / "ihk_gewerbedaten.parquet"
+    rows = len(pd.read_parquet(stored, columns=["opendata_id"]))
+    extra: dict[str, Any] = {"rows_in": N_IHK, "rows_stored": rows, "csv_mb": round(csv.stat().st_size / 1e6, 1),
+                             "wall_with_startup_s": round(h.median([c.wall_s for c in tool]), 3),
+                             "peer_pyarrow_csv_s": round(peer.result["s"], 3), "peer_pyarrow_peak_mb":
+                             round(peer.peak_mb, 1)}
+    if ctx.profile:
+        env = h.env_with(LICHTENBERG_DATA_DIR=ctx.tmp / "data_profile")
+        extra["profile"] = str(_profile_child(spec.name, tool_code, env).relative_to(ROOT))
+    tt, tf = [c.result["s"] for c in tool], [c.result["s"] for c in floor]
+    value, fl = h.median(tt), h.median(tf)
+    peak = max(c.peak_mb for c in tool)
+    return result(spec, value=value, floor=fl, met=value < 5.0 and peak < 1536, peak_mb=peak,
+                  floor_peak_mb=max(c.peak_mb for c in floor),
+                  floor_what="pd.read_csv(file) + df.to_parquet() (C engine, default options)",
+                  samples=len(tt), value_iqr=h.spread(tt), floor_iqr=h.spread(tf),
+                  note="time inside a fresh process (pandas already imported), first import into an empty "
+                       "data folder; peak = ru_maxrss of that process", **extra)
+
+
+# =========================================================================== 7: notebooks
+
+_TRIVIAL_NB = """
+import time, nbformat
+from nbclient import NotebookClient
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+t0 = time.perf_counter()
+NotebookClient(nb, kernel_name="python3", timeout=600, startup_timeout=120).execute()
+print("BENCH_RESULT " + __import__("json").dumps({"s": time.perf_counter() - t0}))
+"""
+
+
+def row_notebooks(spec: Spec, ctx: Ctx) -> dict[str, Any]:
+    nb_dir = Path(os.environ.get("BENCH_NOTEBOOKS_DIR") or ROOT / "notebooks")
+    notebooks = sorted(p for p in nb_dir.glob("*.ipynb") if not p.name.startswith(".")) if nb_dir.is_dir() else []
+    trivial = [h.python_child(_TRIVIAL_NB).check("trivial notebook") for _ in range(ctx.reps(2, 1))]
+    per_nb = h.median([c.result["s"] for c in trivial])
+    if not notebooks:
+        return result(spec, value=None, floor=None, met=False, peak_mb=None, floor_peak_mb=trivial[0].peak_mb,
+                      floor_what="nbclient: fresh kernel + one `pass` cell, per notebook",
+                      note=f"no notebooks in {nb_dir} yet: nothing to measure "
+                           f"(per-notebook floor measured: {per_nb:.2f} s)",
+                      per_notebook_floor_s=round(per_nb, 3))
+    from lichtenberg_data.demo import write_mirror
+
+    mirror = write_mirror(ctx.tmp / "mirror")
+    refresh = h.run_child([*_cli(), "refresh", "--mirror", str(mirror)]).check("refresh from the sample mirror")
+    year = date.today().year
+    code = ("import json, logging, time\nlogging.basicConfig(level=logging.INFO, format='%(message)s')\n"
+            "from lichtenberg_data.briefing import run\nt0 = time.perf_counter()\n"
+            f"r = run({year}, {str(ctx.tmp / 'briefing')!r}, notebooks_dir={str(nb_dir)!r})\n"
+            "print('BENCH_RESULT ' + json.dumps({'s': time.perf_counter() - t0, 'pdf': str(r.pdf)}))")
+    child = h.python_child(code, timeout=900)
+    per = {m.group(1): float(m.group(2)) for m in re.finditer(r"briefing: (\S+\.ipynb) done in ([\d.]+) s", child.stderr)}
+    floor = per_nb * len(notebooks)
+    if child.rc != 0:
+        err = [ln for ln in child.stderr.strip().splitlines() if "Error" in ln or "error" in ln]
+        return result(spec, value=None, floor=floor, met=False, peak_mb=child.peak_mb,
+                      floor_peak_mb=trivial[0].peak_mb,
+                      floor_what=f"nbclient: fresh kernel + one `pass` cell, x {len(notebooks)} notebooks",
+                      note=f"the briefing failed after {child.wall_s:.1f} s: {(err or ['?'])[-1][:300]}",
+                      notebooks=[p.name for p in notebooks], per_notebook_s=per)
+    value = child.result["s"]
+    extra: dict[str, Any] = {"notebooks": [p.name for p in notebooks], "per_notebook_s": per,
+                             "refresh_from_sample_mirror_s": round(refresh.wall_s, 3),
+                             "wall_with_startup_s": round(child.wall_s, 3)}
+    if ctx.profile:
+        extra["profile"] = str(_profile_child(spec.name, code.replace(str(ctx.tmp / "briefing"),
+                                                                       str(ctx.tmp / "briefing2"))).relative_to(ROOT))
+    return result(spec, value=value, floor=floor, met=value < 90.0, peak_mb=child.peak_mb,
+                  floor_peak_mb=trivial[0].peak_mb,
+                  floor_what=f"nbclient: fresh kernel + one `pass` cell, x {len(notebooks)} notebooks",
+                  samples=1, note="lichtenberg_data.briefing.run (every notebook in a fresh kernel, HTML, PDF) on "
+                                  "the demo data; one run", **extra)
+
+
+# =========================================================================== registry
+
+def _spec(name: str, item: int, what: str, target: str, func: Callable[[Spec, Ctx], dict[str, Any]]) -> Spec:
+    spec: Spec
+
+    def bound(ctx: Ctx) -> dict[str, Any]:
+        return func(spec, ctx)
+
+    spec = Spec(name, item, what, target, bound)
+    return spec
+
+
+SPECS: list[Spec] = [
+    _spec("load_ewr_parquet", 1, "warm ld.load('einwohner_lor'): 20 editions, 9,430 rows x 51 columns",
+          "ratio <= 1.2", row_load_ewr_parquet),
+    _spec("load_lor_geoparquet", 1, "warm ld.load('lor_planungsraeume'): 542 polygons, GeoParquet",
+          "ratio <= 1.2", row_load_geo_parquet),
+    _spec("load_ewr_vs_csv", 2, "warm ld.load('einwohner_lor') vs parsing the 20 raw EWR CSVs",
+          ">= 10x faster (ratio <= 0.1)", row_load_ewr_csv),
+    _spec("load_xlsx_vs_excel", 2, "warm ld.load('beschaeftigte_bezirke') vs reading the 5 raw xlsx reports",
+          ">= 10x faster (ratio <= 0.1)", row_load_xlsx_excel),
+    _spec("refresh_unchanged", 3, "CLI refresh of every dataset, nothing changed (HTTP 304)",
+          "< 2 s and >= 5x faster than --force (ratio <= 0.2)", row_refresh),
+    _spec("import_package", 4, 'python -c "import lichtenberg_data"', "< 0.3 s over bare python", row_import),
+    _spec("geo_assign_400k", 5, "ld.geo.assign of 400,000 points to the 542 Planungsraeume", "< 3 s",
+          row_geo_assign),
+    _spec("ihk_import_400k", 6, "ld.import_file of a 400,000-row IHK CSV (parse, validate, store)",
+          "< 5 s and peak < 1.5 GB", row_ihk_import),
+    _spec("notebooks", 7, "every notebooks/*.ipynb headless on the demo data (briefing.run)", "< 90 s",
+          row_notebooks),
+]
+
+
+def by_name() -> dict[str, Spec]:
+    """The rows by name."""
+    return {s.name: s for s in SPECS}
+
+
+def run_row(name: str, *, quick: bool, tmp: Path, profile: bool) -> dict[str, Any]:
+    """Run one row in this process (called by ``run.py --row``)."""
+    spec = by_name()[name]
+    return spec.func(Ctx(quick=quick, tmp=tmp, profile=profile))
+
+
+def dump(row: dict[str, Any], path: Path) -> None:
+    """Write a row result as JSON."""
+    path.write_text(json.dumps(row, ensure_ascii=False, indent=1), encoding="utf-8")

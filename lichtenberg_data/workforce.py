@@ -1,0 +1,612 @@
+"""Indicators for securing skilled labour (Fachkräftesicherung) in the district.
+
+Every function takes the processed tables it needs as arguments (``None`` loads them with
+:func:`lichtenberg_data.load`) and returns a tidy DataFrame that carries the provenance of
+its inputs (:func:`lichtenberg_data.with_sources`), so charts print their source line.
+
+Levels are ``planungsraum``, ``bezirksregion``, ``prognoseraum``, ``bezirk`` (the 12 Bezirke
+plus a Berlin row, ``gebiet_id`` ``"00"``) and ``berlin``. ``district`` (default:
+``settings.district``) restricts the sub-Bezirk levels to one Bezirk; ``None`` keeps Berlin.
+
+======================  ===============================================================
+function                what
+======================  ===============================================================
+working_age             residents 15 to under 65 and their trend (einwohner_lor)
+replacement_ratio       residents 55-<65 per 100 residents 15-<25 (einwohner_lor)
+youth_cohorts           the cohorts vocational orientation reaches: 14-<18, 15-<18, 18-<25
+age_pyramid             residents by sex and 5-year age group (einwohner_ortsteile)
+unemployment            MSS unemployment and youth unemployment, population-weighted
+employees               employees subject to social insurance: sex, age, trend
+locate_offers           job offers assigned to Bezirke (point in polygon, postcode fallback)
+vacancies               offers per Bezirk and per 100 registered unemployed
+vacancies_by_field      offers by occupation field, district against Berlin
+women_in_leadership     what open data say on women in leadership (Berlin only!)
+======================  ===============================================================
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ._errors import DataNotAvailableError, LichtenbergDataError
+from ._provenance import with_sources
+from .names import BERLIN_ID, BEZIRKE
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+
+__all__ = [
+    "LEVELS", "LEADERSHIP_BERLIN", "working_age", "replacement_ratio", "youth_cohorts", "age_pyramid",
+    "unemployment", "employees", "locate_offers", "vacancies", "vacancies_by_field", "women_in_leadership",
+    "latest_pair",
+]
+
+#: Area levels and the id column of each in the population table.
+LEVELS = {"planungsraum": "planungsraum_id", "bezirksregion": "bezirksregion_id",
+          "prognoseraum": "prognoseraum_id", "bezirk": "bezirk_id", "berlin": None}
+_KEY_LENGTH = {"planungsraum_id": 8, "bezirksregion_id": 6, "prognoseraum_id": 4, "bezirk_id": 2}
+_DEFAULT = "<settings.district>"
+
+#: Sums of the AfS age groups used here.
+AGE_SUMS = {
+    "einwohner_15_65": ("alter_15_18", "alter_18_25", "alter_25_55", "alter_55_65"),
+    "einwohner_15_25": ("alter_15_18", "alter_18_25"),
+    "einwohner_55_65": ("alter_55_65",),
+    "einwohner_14_18": ("alter_14_15", "alter_15_18"),
+    "einwohner_15_18": ("alter_15_18",),
+    "einwohner_18_25": ("alter_18_25",),
+}
+
+#: Berlin-level figures on women in leadership (no district figures exist as open data).
+LEADERSHIP_BERLIN = pd.DataFrame([
+    {"kennzahl": "Frauenanteil in der ersten Führungsebene der Betriebe", "wert": 30.0, "einheit": "%",
+     "jahr": 2018, "quelle": "IAB-Betriebspanel Berlin, Länderbericht 2018 (zitiert auf berlin.de/sen/frauen)"},
+    {"kennzahl": "Anteil der Betriebe ohne Frau in der Führung", "wert": 63.0, "einheit": "%",
+     "jahr": 2018, "quelle": "IAB-Betriebspanel Berlin, Länderbericht 2018 (zitiert auf berlin.de/sen/frauen)"},
+])
+_LEADERSHIP_PROVENANCE = {
+    "dataset": "frauen_in_fuehrung_berlin", "title": "Frauen in Führungspositionen, Berlin",
+    "source_title": "IAB-Betriebspanel Berlin, Länderbericht 2018 (zitiert nach berlin.de/sen/frauen; "
+                    "Werte aus data-sources.md §3.19, nicht am Originalbericht geprüft)",
+    "publisher": "Institut für Arbeitsmarkt- und Berufsforschung / Senatsverwaltung (Berlin)",
+    "license": "Zitat", "license_url": "", "source_url": "https://www.berlin.de/sen/frauen/",
+    "reference_date": "2018-06-30", "retrieved_at": None, "sample": False,
+}
+NOT_DISTRICT_NOTE = ("Zu Frauen in Führungspositionen gibt es keine offenen Daten auf Bezirksebene. "
+                     "Die Werte gelten für Berlin insgesamt, nicht für den Bezirk.")
+
+
+# ============================================================================ helpers
+
+def _load(frame: pd.DataFrame | None, dataset: str) -> pd.DataFrame:
+    if frame is not None:
+        return frame
+    from . import load
+
+    return load(dataset)
+
+
+def _district_id(district: Any) -> str | None:
+    if district is None:
+        return None
+    if district == _DEFAULT:
+        from .settings import settings
+
+        district = settings.district
+    from .names import bezirk_id
+
+    return bezirk_id(district)
+
+
+def _check_level(level: str) -> None:
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+
+
+def _area_names(level: str) -> dict[str, str]:
+    """Names of the areas of a level from the boundaries, ``{}`` where not loaded."""
+    if level == "bezirk":
+        return {**BEZIRKE, BERLIN_ID: "Berlin"}
+    if level == "berlin":
+        return {BERLIN_ID: "Berlin"}
+    try:
+        from . import geo
+
+        gdf = geo.boundaries(level, None)
+    except (LichtenbergDataError, KeyError, ValueError, OSError):
+        return {}
+    _, id_col, name_col = geo.LEVELS[level]
+    return dict(zip(gdf[id_col].astype(str), gdf[name_col].astype(str)))
+
+
+def _area_ids(df: pd.DataFrame, level: str, key: str = "planungsraum_id") -> pd.Series:
+    """The id of each row's area at ``level``, read from the Planungsraum key."""
+    col = LEVELS[level]
+    if col is None:
+        return pd.Series(BERLIN_ID, index=df.index)
+    if col in df.columns and col != key:
+        return df[col].astype(str)
+    return df[key].astype(str).str[:_KEY_LENGTH[col]]
+
+
+def _with_berlin(out: pd.DataFrame, by: list[str], values: list[str]) -> pd.DataFrame:
+    """Append a Berlin row (``gebiet_id`` 00) per ``by`` group: the sum of the Bezirke."""
+    berlin = out.groupby(by, as_index=False)[values].sum(min_count=1)
+    berlin["gebiet_id"] = BERLIN_ID
+    return pd.concat([out, berlin], ignore_index=True)
+
+
+def _finish_areas(out: pd.DataFrame, level: str, district: str | None) -> pd.DataFrame:
+    """Add ``ebene``, ``gebiet``, ``bezirk_id``; restrict sub-Bezirk levels to the district."""
+    names = _area_names(level)
+    out.insert(0, "ebene", level)
+    out["gebiet"] = out["gebiet_id"].map(names).fillna(out["gebiet_id"]) if names else out["gebiet_id"]
+    out["bezirk_id"] = out["gebiet_id"].str[:2]
+    if level not in {"bezirk", "berlin"} and district is not None:
+        out = out[out["bezirk_id"] == district]
+    return out.reset_index(drop=True)
+
+
+def _population(einwohner: pd.DataFrame, level: str, district: str | None, columns: dict[str, tuple]) -> pd.DataFrame:
+    """Sums of age-group columns per year and area; the Bezirk level gets a Berlin row."""
+    _check_level(level)
+    work = pd.DataFrame({"year": einwohner["year"].astype(int), "lor_version": einwohner["lor_version"],
+                         "gebiet_id": _area_ids(einwohner, level).to_numpy()}, index=einwohner.index)
+    work["einwohner"] = einwohner["einwohner"].astype(float)
+    for name, parts in columns.items():
+        work[name] = einwohner[list(parts)].astype(float).sum(axis=1, min_count=len(parts))
+    values = ["einwohner", *columns]
+    by = ["year"] if level in {"bezirk", "berlin"} else ["year", "lor_version"]
+    out = work.groupby([*by, "gebiet_id"], as_index=False)[values].sum(min_count=1)
+    if level == "bezirk":
+        out = _with_berlin(out, ["year"], values)
+    return _finish_areas(out, level, district)
+
+
+def _index(df: pd.DataFrame, value: str, time: str = "year") -> pd.Series:
+    """``value`` as an index (first ``time`` of each area = 100)."""
+    first = df.sort_values(time).groupby("gebiet_id")[value].transform("first")
+    return df[value] / first * 100
+
+
+def _sub_bezirk_latest_lor(df: pd.DataFrame, level: str) -> pd.DataFrame:
+    """Below the Bezirk, keys change with the LOR version: keep the version of the latest year."""
+    if level in {"bezirk", "berlin"} or "lor_version" not in df.columns or df.empty:
+        return df
+    latest = df.loc[df["year"].idxmax(), "lor_version"]
+    return df[df["lor_version"] == latest].reset_index(drop=True)
+
+
+def latest_pair(df: pd.DataFrame, value: str, time: str, **where: Any) -> tuple[Any, Any, Any]:
+    """``(current, previous, time of current)`` of ``value`` in the rows matching ``where``.
+
+    For key figures: the latest and the one before, ``previous`` is ``None`` with one period.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"year": [2023, 2024], "gebiet": ["A", "A"], "v": [1.0, 2.0]})
+    >>> latest_pair(t, "v", "year", gebiet="A")
+    (2.0, 1.0, 2024)
+    """
+    rows = df
+    for col, val in where.items():
+        rows = rows[rows[col] == val]
+    rows = rows.dropna(subset=[value]).sort_values(time)
+    if rows.empty:
+        return None, None, None
+    current = rows.iloc[-1]
+    previous = _scalar(rows.iloc[-2][value]) if len(rows) > 1 else None
+    return _scalar(current[value]), previous, _scalar(current[time])
+
+
+def _scalar(value: Any) -> Any:
+    """A numpy number as the plain Python number (timestamps stay as they are)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+# ============================================================================ population
+
+def working_age(einwohner: pd.DataFrame | None = None, level: str = "bezirk",
+                district: Any = _DEFAULT) -> pd.DataFrame:
+    """Residents of working age (15 to under 65) per area and year, with their trend.
+
+    Parameters
+    ----------
+    einwohner
+        The ``einwohner_lor`` table (default: loaded).
+    level
+        Area level; below the Bezirk only the years of the latest LOR version are kept.
+    district
+        Bezirk the sub-Bezirk levels are restricted to (``None``: all of Berlin).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ebene, year, gebiet_id, gebiet, bezirk_id, einwohner, einwohner_15_65``,
+        ``anteil_15_65`` (% of residents), ``veraenderung_vorjahr`` (% to the year before) and
+        ``index`` (first year = 100).
+    """
+    src = _load(einwohner, "einwohner_lor")
+    out = _population(src, level, _district_id(district), {"einwohner_15_65": AGE_SUMS["einwohner_15_65"]})
+    out = _sub_bezirk_latest_lor(out, level).sort_values(["gebiet_id", "year"], ignore_index=True)
+    out["anteil_15_65"] = out["einwohner_15_65"] / out["einwohner"] * 100
+    out["veraenderung_vorjahr"] = out.groupby("gebiet_id")["einwohner_15_65"].pct_change() * 100
+    out["index"] = _index(out, "einwohner_15_65")
+    return with_sources(_order(out, ["ebene", "year"]), src)
+
+
+def replacement_ratio(einwohner: pd.DataFrame | None = None, level: str = "bezirk",
+                      district: Any = _DEFAULT) -> pd.DataFrame:
+    """Residents 55 to under 65 per 100 residents 15 to under 25 (the generation leaving the
+    labour market against the one entering it), per area and year.
+
+    Above 100 more people reach retirement age within ten years than reach working age.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ebene, year, gebiet_id, gebiet, bezirk_id, einwohner_15_25, einwohner_55_65`` and
+        ``je_100_junge`` (= 100 * 55-<65 / 15-<25).
+    """
+    src = _load(einwohner, "einwohner_lor")
+    cols = {k: AGE_SUMS[k] for k in ("einwohner_15_25", "einwohner_55_65")}
+    out = _sub_bezirk_latest_lor(_population(src, level, _district_id(district), cols), level)
+    out["je_100_junge"] = out["einwohner_55_65"] / out["einwohner_15_25"] * 100
+    return with_sources(_order(out.drop(columns="einwohner"), ["ebene", "year"]), src)
+
+
+def youth_cohorts(einwohner: pd.DataFrame | None = None, level: str = "bezirk",
+                  district: Any = _DEFAULT) -> pd.DataFrame:
+    """The cohorts vocational and study orientation reaches, per area and year.
+
+    ``einwohner_14_18`` (14 to under 18: the school years in which orientation starts),
+    ``einwohner_15_18`` and ``einwohner_18_25`` (training and study age), and the index of
+    ``einwohner_15_25`` (first year = 100).
+    """
+    src = _load(einwohner, "einwohner_lor")
+    cols = {k: AGE_SUMS[k] for k in ("einwohner_14_18", "einwohner_15_18", "einwohner_18_25", "einwohner_15_25")}
+    out = _sub_bezirk_latest_lor(_population(src, level, _district_id(district), cols), level)
+    out = out.sort_values(["gebiet_id", "year"], ignore_index=True)
+    out["index_15_25"] = _index(out, "einwohner_15_25")
+    return with_sources(_order(out, ["ebene", "year"]), src)
+
+
+def age_pyramid(ortsteile: pd.DataFrame | None = None, district: Any = _DEFAULT) -> pd.DataFrame:
+    """Residents by sex and age group for the district and for Berlin (from ``einwohner_ortsteile``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date, gebiet ("Lichtenberg"/"Berlin"), altersgruppe, alter`` (label ``"15–19"``),
+        ``maennlich, weiblich`` in ascending age order, for the latest date; ``erwerbsalter``
+        marks 15-65.
+    """
+    src = _load(ortsteile, "einwohner_ortsteile")
+    bid = _district_id(district)
+    latest = src[src["date"] == src["date"].max()]
+    parts = []
+    for name, rows in ((BEZIRKE[bid], latest[latest["bezirk_id"] == bid]), ("Berlin", latest)):
+        table = rows.pivot_table(index="altersgruppe", columns="geschlecht", values="einwohner",
+                                 aggfunc="sum", fill_value=0)
+        table = table.reindex(columns=["m", "w"], fill_value=0).rename(columns={"m": "maennlich", "w": "weiblich"})
+        table = table.reset_index().rename_axis(columns=None)
+        table.insert(0, "gebiet", name)
+        parts.append(table)
+    out = pd.concat(parts, ignore_index=True)
+    start = out["altersgruppe"].str.extract(r"^(\d+)")[0].astype(float)
+    out.insert(2, "alter", out["altersgruppe"].map(_age_label))
+    out["erwerbsalter"] = start.between(15, 60)
+    out = out.assign(_s=start).sort_values(["gebiet", "_s"]).drop(columns="_s").reset_index(drop=True)
+    out.insert(0, "date", latest["date"].max())
+    return with_sources(out, src)
+
+
+def _age_label(group: str) -> str:
+    """``"15_20"`` → ``"15–19"``, ``"95 und älter"`` → ``"95+"``.
+
+    >>> _age_label("15_20"), _age_label("95 und älter")
+    ('15–19', '95+')
+    """
+    parts = group.split("_")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return f"{int(parts[0])}–{int(parts[1]) - 1}"
+    first = group.split()[0]
+    return f"{int(first)}+" if first.isdigit() else group
+
+
+def _order(df: pd.DataFrame, first: list[str]) -> pd.DataFrame:
+    head = [*first, "gebiet_id", "gebiet", "bezirk_id"]
+    return df[[c for c in head if c in df.columns] + [c for c in df.columns if c not in head]]
+
+
+# ============================================================================ unemployment (MSS)
+
+_MSS_WEIGHTS = {"arbeitslosigkeit": "einwohner_15_65", "jugendarbeitslosigkeit": "einwohner_15_25",
+                "langzeitarbeitslosigkeit": "einwohner_15_65"}
+
+
+def _mss_weights(rows: pd.DataFrame, einwohner: pd.DataFrame | None, indicator: str) -> tuple[pd.Series, str]:
+    """Weights per row: the indicator's population group on the MSS reference date when
+    ``einwohner`` has it (same LOR version), else all residents as given in the MSS."""
+    group = _MSS_WEIGHTS.get(indicator)
+    edition = int(rows["edition"].iloc[0])
+    if einwohner is not None and group is not None:
+        year = einwohner[(einwohner["year"] == edition - 1) & (einwohner["lor_version"] == rows["lor_version"].iloc[0])]
+        if len(year):
+            pop = year.set_index("planungsraum_id")[list(AGE_SUMS[group])].astype(float).sum(axis=1)
+            weights = rows["planungsraum_id"].map(pop)
+            if weights.notna().mean() > 0.95:
+                label = group.replace("einwohner_", "Einwohner ").replace("_", " bis unter ")
+                return weights, f"{label} Jahre (31.12.{edition - 1})"
+    return rows["einwohner"], "Einwohner insgesamt (MSS)"
+
+
+def _weighted_mean(rows: pd.DataFrame, weights: pd.Series, by: list[str]) -> pd.DataFrame:
+    ok = rows["wert"].notna() & weights.notna() & (weights > 0)
+    work = rows.loc[ok, by].copy()
+    work["_wx"] = rows.loc[ok, "wert"] * weights[ok]
+    work["_w"] = weights[ok]
+    grouped = work.groupby(by, as_index=False).agg(_wx=("_wx", "sum"), _w=("_w", "sum"),
+                                                   n_planungsraeume=("_w", "size"))
+    grouped["wert"] = grouped["_wx"] / grouped["_w"]
+    return grouped.drop(columns=["_wx", "_w"])
+
+
+def unemployment(mss: pd.DataFrame | None = None, level: str = "bezirk", district: Any = _DEFAULT, *,
+                 indicators: tuple[str, ...] = ("arbeitslosigkeit", "jugendarbeitslosigkeit"),
+                 edition: int | None = None, einwohner: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Unemployment and youth unemployment (MSS, % of the age group) per area and edition.
+
+    Planungsraum values are those of the MSS. Larger areas get the population-weighted mean
+    of their valid Planungsräume (MSS suppresses uninhabited ones): with ``einwohner`` (the
+    ``einwohner_lor`` table) the weights are the indicator's own denominator (residents 15-<65,
+    resp. 15-<25) on the MSS reference date; without it (or where that year is missing) all
+    residents as reported in the MSS - an approximation, named in the column ``gewichtung``.
+
+    Parameters
+    ----------
+    mss
+        The ``mss`` table (long format).
+    level
+        ``planungsraum``, ``bezirksregion``, ``prognoseraum``, ``bezirk`` (12 + Berlin) or ``berlin``.
+    district
+        Restricts sub-Bezirk levels to one Bezirk (``None``: all of Berlin).
+    indicators
+        Canonical MSS indicators.
+    edition
+        One edition, or all (default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ebene, edition, date, gebiet_id, gebiet, bezirk_id, indikator, wert, einheit,
+        n_planungsraeume, gewichtung, zuordnung_geprueft``.
+    """
+    _check_level(level)
+    src = _load(mss, "mss")
+    rows = src[src["indikator"].isin(indicators) & src["gueltig"]]
+    if edition is not None:
+        rows = rows[rows["edition"] == edition]
+    if rows.empty:
+        raise DataNotAvailableError(f"mss: no rows for {', '.join(indicators)}"
+                                    + (f" in edition {edition}" if edition else ""))
+    parts = [_unemployment_part(part, level, einwohner) for _, part in rows.groupby(["edition", "indikator"])]
+    out = _finish_areas(pd.concat(parts, ignore_index=True), level, _district_id(district))
+    if "_name" in out.columns:
+        out["gebiet"] = out["_name"].fillna(out["gebiet"])
+    out = out[["ebene", "edition", "date", "gebiet_id", "gebiet", "bezirk_id", "indikator", "wert", "einheit",
+               "n_planungsraeume", "gewichtung", "zuordnung_geprueft"]]
+    inputs = [src] if einwohner is None else [src, einwohner]
+    return with_sources(out.sort_values(["edition", "indikator", "gebiet_id"], ignore_index=True), *inputs)
+
+
+def _unemployment_part(rows: pd.DataFrame, level: str, einwohner: pd.DataFrame | None) -> pd.DataFrame:
+    weights, label = _mss_weights(rows, einwohner, rows["indikator"].iloc[0])
+    keys = ["edition", "date", "indikator", "einheit", "zuordnung_geprueft"]
+    if level == "planungsraum":
+        out = rows[[*keys, "planungsraum_id", "wert"]].rename(columns={"planungsraum_id": "gebiet_id"})
+        out = out.assign(n_planungsraeume=1)
+    else:
+        work = rows.assign(gebiet_id=_area_ids(rows, level).to_numpy())
+        out = _weighted_mean(work, weights, [*keys, "gebiet_id"])
+        if level == "bezirk":
+            berlin = _weighted_mean(work.assign(gebiet_id=BERLIN_ID), weights, [*keys, "gebiet_id"])
+            out = pd.concat([out, berlin], ignore_index=True)
+    out["gewichtung"] = "keine (Planungsraum)" if level == "planungsraum" else label
+    if level == "planungsraum":
+        out = out.merge(rows[["planungsraum_id", "planungsraum"]].rename(
+            columns={"planungsraum_id": "gebiet_id", "planungsraum": "_name"}), on="gebiet_id", how="left")
+    return out
+
+
+# ============================================================================ employees
+
+def employees(beschaeftigte: pd.DataFrame | None = None, ort: str = "arbeitsort") -> pd.DataFrame:
+    """Employees subject to social insurance per Bezirk (and Berlin): sex, age and trend.
+
+    Parameters
+    ----------
+    beschaeftigte
+        The ``beschaeftigte_bezirke`` table.
+    ort
+        ``arbeitsort`` (jobs located in the Bezirk) or ``wohnort`` (employees living there).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date, jahr, gebiet_id, gebiet, ort``, the counts, ``anteil_frauen``,
+        ``anteil_unter_25`` and ``anteil_55_plus`` (% of all), ``index`` (first date = 100)
+        and ``veraenderung_vorjahr`` (%).
+    """
+    src = _load(beschaeftigte, "beschaeftigte_bezirke")
+    out = src[src["ort"] == ort].rename(columns={"bezirk_id": "gebiet_id", "bezirk": "gebiet"}).copy()
+    out.insert(1, "jahr", out["date"].dt.year)
+    total = out["insgesamt"]
+    out["anteil_frauen"] = out["weiblich"] / total * 100
+    out["anteil_unter_25"] = out["alter_unter_25"] / total * 100
+    out["anteil_55_plus"] = (out["alter_55_65"] + out["alter_65_plus"]) / total * 100
+    out = out.sort_values(["gebiet_id", "date"], ignore_index=True)
+    out["index"] = _index(out, "insgesamt", "date")
+    out["veraenderung_vorjahr"] = out.groupby("gebiet_id")["insgesamt"].pct_change() * 100
+    return with_sources(out.drop(columns="flags"), src)
+
+
+# ============================================================================ vacancies
+
+#: Postcodes mostly inside Lichtenberg, for offers without coordinates (flagged ``plz``).
+PLZ_FALLBACK = {"11": ("10315", "10317", "10318", "10319", "10365", "10367", "10369", "13051", "13053",
+                       "13055", "13057", "13059")}
+
+
+def locate_offers(stellen: pd.DataFrame | None = None, areas: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Assign each job offer to a Bezirk.
+
+    Offers with coordinates are placed by point in polygon (:func:`lichtenberg_data.geo.assign`);
+    offers without coordinates but with a postcode of :data:`PLZ_FALLBACK` are assigned to that
+    Bezirk and flagged ``zuordnung == "plz"`` (postcodes cross Bezirk borders, so this is
+    approximate). Offers outside Berlin keep no ``bezirk_id``.
+
+    Parameters
+    ----------
+    stellen
+        The ``stellenangebote`` table.
+    areas
+        Bezirk polygons (default: :func:`lichtenberg_data.geo.boundaries` ``("bezirk", None)``).
+    """
+    from . import geo
+
+    src = _load(stellen, "stellenangebote")
+    has_point = src["lat"].notna() & src["lon"].notna()
+    out = src.copy()
+    placed = geo.assign(src[has_point], "bezirk", None, lon="lon", lat="lat", areas=areas)
+    out["bezirk_id"] = placed["bezirk_id"].reindex(out.index)
+    out["zuordnung"] = np.where(out["bezirk_id"].notna(), "koordinaten", None)
+    for bid, codes in PLZ_FALLBACK.items():
+        by_plz = ~has_point & out["plz"].isin(codes)
+        out.loc[by_plz, "bezirk_id"] = bid
+        out.loc[by_plz, "zuordnung"] = "plz"
+    out["bezirk"] = out["bezirk_id"].map(BEZIRKE)
+    inputs = [src] if areas is None else [src, areas]
+    return with_sources(out, *inputs)
+
+
+def _unemployed_for(arbeitslose: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    """Registered unemployed of the latest date up to ``when`` (else the earliest there is)."""
+    dates = sorted(arbeitslose["date"].unique())
+    earlier = [d for d in dates if d <= when]
+    chosen = earlier[-1] if earlier else dates[0]
+    rows = arbeitslose[arbeitslose["date"] == chosen]
+    return rows[["bezirk_id", "arbeitslose"]].assign(arbeitslose_stand=chosen)
+
+
+def vacancies(stellen: pd.DataFrame | None = None, arbeitslose: pd.DataFrame | None = None, *,
+              located: pd.DataFrame | None = None, areas: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Job and apprenticeship offers per Bezirk (and Berlin), and per 100 registered unemployed.
+
+    Parameters
+    ----------
+    stellen, arbeitslose
+        The ``stellenangebote`` and ``arbeitslose_bezirke`` tables (``arbeitslose`` may be an
+        empty frame to skip the ratio).
+    located
+        The output of :func:`locate_offers`, if already computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date, angebot, gebiet_id, gebiet, angebote, arbeitslose, arbeitslose_stand,
+        angebote_je_100_arbeitslose, abfrage_vollstaendig``. Offers in the Jobsuche are not
+        the BA statistics of registered vacancies: the ratio is an indication, not the
+        official "Arbeitslose je gemeldete Stelle".
+    """
+    loc = located if located is not None else locate_offers(stellen, areas)
+    alo = _load(arbeitslose, "arbeitslose_bezirke")
+    inside = loc[loc["bezirk_id"].notna()]
+    keys = ["date", "angebot"]
+    counts = inside.groupby([*keys, "bezirk_id"]).size().rename("angebote").reset_index()
+    full = pd.MultiIndex.from_product([sorted(inside["date"].unique()), sorted(inside["angebot"].unique()),
+                                       sorted(BEZIRKE)], names=[*keys, "bezirk_id"])
+    counts = counts.set_index([*keys, "bezirk_id"]).reindex(full, fill_value=0).reset_index()
+    berlin = counts.groupby(keys, as_index=False)["angebote"].sum().assign(bezirk_id=BERLIN_ID)
+    out = pd.concat([counts, berlin], ignore_index=True)
+    complete = loc.groupby(keys)["abfrage_vollstaendig"].all().rename("abfrage_vollstaendig")
+    out = out.merge(complete.reset_index(), on=keys, how="left")
+    out = _add_unemployed(out, alo)
+    out = out.rename(columns={"bezirk_id": "gebiet_id"})
+    out.insert(3, "gebiet", out["gebiet_id"].map({**BEZIRKE, BERLIN_ID: "Berlin"}))
+    inputs = [loc] if alo.empty else [loc, alo]
+    return with_sources(out.sort_values([*keys, "gebiet_id"], ignore_index=True), *inputs)
+
+
+def _add_unemployed(out: pd.DataFrame, alo: pd.DataFrame) -> pd.DataFrame:
+    if alo.empty:
+        return out.assign(arbeitslose=np.nan, arbeitslose_stand=pd.NaT, angebote_je_100_arbeitslose=np.nan)
+    parts = []
+    for when, rows in out.groupby("date"):
+        parts.append(rows.merge(_unemployed_for(alo, when), on="bezirk_id", how="left"))
+    out = pd.concat(parts, ignore_index=True)
+    out["angebote_je_100_arbeitslose"] = out["angebote"] / out["arbeitslose"] * 100
+    return out
+
+
+def vacancies_by_field(stellen: pd.DataFrame | None = None, district: Any = _DEFAULT, *,
+                       located: pd.DataFrame | None = None,
+                       areas: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """Offers by occupation field in the district against Berlin, per snapshot and offer type.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date, angebot, berufsfeld, bezirk`` (offers in the district), ``berlin``,
+        ``anteil_bezirk``/``anteil_berlin`` (% of all offers of that type) and
+        ``anteil_am_berliner_angebot`` (% of Berlin's offers in the field that are in the district).
+        Offers without an occupation field are listed as "ohne Angabe".
+    """
+    loc = located if located is not None else locate_offers(stellen, areas)
+    bid = _district_id(district)
+    work = loc[loc["bezirk_id"].notna()].assign(berufsfeld=lambda d: d["berufsfeld"].fillna("ohne Angabe"))
+    keys = ["date", "angebot", "berufsfeld"]
+    berlin = work.groupby(keys).size().rename("berlin")
+    here = work[work["bezirk_id"] == bid].groupby(keys).size().rename("bezirk")
+    out = pd.concat([here, berlin], axis=1).fillna(0).astype(int).reset_index()
+    for col in ("bezirk", "berlin"):
+        out[f"anteil_{col}"] = out[col] / out.groupby(["date", "angebot"])[col].transform("sum") * 100
+    out["anteil_am_berliner_angebot"] = out["bezirk"] / out["berlin"] * 100
+    out.insert(3, "gebiet", BEZIRKE[bid])
+    return with_sources(out.sort_values(["date", "angebot", "bezirk"], ascending=[True, True, False],
+                                        ignore_index=True), loc)
+
+
+# ============================================================================ women in leadership
+
+def women_in_leadership(beschaeftigte: pd.DataFrame | None = None) -> pd.DataFrame:
+    """What open data say on women in leadership, labelled by whether it is district-specific.
+
+    Open data on women in management exist only for Berlin as a whole (survey figures, see
+    :data:`LEADERSHIP_BERLIN`). What exists per Bezirk is the women's share of employees
+    (place of work), a context figure, not a leadership figure.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ebene, gebiet, kennzahl, wert, einheit, jahr, quelle, bezirksspezifisch``;
+        ``attrs["hinweis"]`` holds the German note to print beside any chart of it.
+    """
+    src = _load(beschaeftigte, "beschaeftigte_bezirke")
+    latest = src[(src["ort"] == "arbeitsort") & (src["date"] == src["date"].max())]
+    per_bezirk = pd.DataFrame({
+        "ebene": np.where(latest["bezirk_id"] == BERLIN_ID, "Berlin", "Bezirk"),
+        "gebiet": latest["bezirk"].to_numpy(),
+        "kennzahl": "Frauenanteil an den sozialversicherungspflichtig Beschäftigten (Arbeitsort)",
+        "wert": (latest["weiblich"] / latest["insgesamt"] * 100).to_numpy(),
+        "einheit": "%", "jahr": latest["date"].dt.year.to_numpy(),
+        "quelle": "beschaeftigte_bezirke", "bezirksspezifisch": (latest["bezirk_id"] != BERLIN_ID).to_numpy(),
+    })
+    berlin = LEADERSHIP_BERLIN.assign(ebene="Berlin", gebiet="Berlin", bezirksspezifisch=False)
+    out = pd.concat([per_bezirk, berlin[per_bezirk.columns]], ignore_index=True)
+    out = with_sources(out, src, [_LEADERSHIP_PROVENANCE])
+    out.attrs["hinweis"] = NOT_DISTRICT_NOTE
+    return out
