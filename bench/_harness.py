@@ -96,8 +96,10 @@ class Child:
     def check(self, what: str) -> Child:
         """Raise with the end of stderr when the child failed."""
         if self.rc != 0:
-            tail = "\n".join(self.stderr.strip().splitlines()[-15:])
-            raise RuntimeError(f"{what} exited with {self.rc}:\n{tail}")
+            lines = (self.stderr + "\n" + self.stdout).strip().splitlines()
+            bad = [ln for ln in lines if any(w in ln for w in ("WARNING", "ERROR", "Error", "error:", "failed"))]
+            tail = "\n".join((bad or lines)[-6:])
+            raise RuntimeError(f"{what} exited with {self.rc}: {tail}")
         return self
 
 

@@ -105,6 +105,67 @@ def mini_mirror(folder: Path, ids: list[str]) -> Path:
     return folder
 
 
+#: Sheets and size of a real AfS "Statistischer Bericht": SB_F02-02-00_2022j01_BE.xlsx has 24
+#: sheets of 40-110 rows x 7-37 columns (274 KB); SB_A01-05-00_2024h02_BE.xlsx 18 sheets (1.8 MB).
+AFS_EXTRA_SHEETS = 16
+AFS_ROWS = 90
+AFS_COLUMNS = 16
+
+
+def afs_report(year: int) -> bytes:
+    """The sample SvB report of ``year`` grown to a real report's size.
+
+    The toolkit's sample (``sample_beschaeftigte``: Titel, Impressum, ``T1`` with the two
+    Bezirk tables) gets an Inhaltsverzeichnis and 16 further table sheets ``T3``..``T18`` of
+    90 rows x 16 columns in the AfS layout (numbered title, two header rows, an ``Anzahl``
+    unit row, labels and numbers, footnotes), by Wirtschaftsabschnitt and the like: no
+    Bezirk tables, so the parser reads them and skips them, as it would in a real report.
+    """
+    import io
+
+    from openpyxl import load_workbook
+
+    from lichtenberg_data.sources.workforce import sample_beschaeftigte
+
+    rng = np.random.default_rng(year)
+    wb = load_workbook(io.BytesIO(sample_beschaeftigte(year)))
+    toc = wb.create_sheet("Inhaltsverzeichnis", 2)
+    toc["A1"] = "Inhaltsverzeichnis"
+    for k in range(AFS_EXTRA_SHEETS):
+        number = k + 3
+        title = (f"{number} Sozialversicherungspflichtig Beschäftigte in Berlin am 30. Juni {year} nach "
+                 f"Wirtschaftsabschnitten und Merkmalsgruppe {k + 1}")
+        toc.cell(k + 3, 1, title)
+        ws = wb.create_sheet(f"T{number}")
+        ws["A1"] = title
+        ws.cell(3, 1, "Wirtschaftsabschnitt")
+        for c in range(2, AFS_COLUMNS + 1):
+            ws.cell(3, c, f"Merkmal {c - 1}")
+            ws.cell(4, c, "insgesamt" if c % 2 else "darunter Frauen")
+            ws.cell(5, c, "Anzahl")
+        values = rng.integers(0, 90_000, (AFS_ROWS, AFS_COLUMNS - 1))
+        for r in range(AFS_ROWS):
+            ws.cell(7 + r, 1, f"Abschnitt {chr(65 + r % 21)} Gruppe {r // 21 + 1}")
+            for c in range(AFS_COLUMNS - 1):
+                ws.cell(7 + r, 2 + c, int(values[r, c]))
+        ws.cell(8 + AFS_ROWS, 1, "_____")
+        ws.cell(9 + AFS_ROWS, 1, "1 Datenquelle: Statistik der Bundesagentur für Arbeit")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def afs_reports(folder: Path) -> list[Path]:
+    """Five yearly reports 2021-2025 under the portal's file names (``SB_A06-05-00_<YYYY>q02_BE.xlsx``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for year in range(2021, 2026):
+        path = folder / f"SB_A06-05-00_{year}q02_BE.xlsx"
+        path.write_bytes(afs_report(year))
+        paths.append(path)
+    return paths
+
+
 def ihk_csv(path: Path, n: int) -> Path:
     """The IHK register with ``n`` rows in the current dialect (``sample_ihk``)."""
     from lichtenberg_data.sources.business import sample_ihk

@@ -182,8 +182,10 @@ def _latest_snapshots(entry: dict) -> dict[str, Path]:
             if (settings.data_dir / meta["raw_path"]).exists()}
 
 
-def _edition_key(snapshot: dict) -> str:
-    return snapshot.get("reference_date") or snapshot["raw_path"]
+def _edition_key(snapshot: dict) -> tuple[str, str]:
+    """Snapshots of one file of one edition (same reference date, same file name) replace each other."""
+    name = Path(snapshot["raw_path"]).name.split("_", 1)[-1]
+    return (snapshot.get("reference_date") or snapshot["raw_path"], name)
 
 
 def _build_history(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming]) -> tuple[Any, dict[str, str]]:
@@ -202,13 +204,22 @@ def _build_history(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming]) 
         if entry.get("processed", {}).get("parser_version") != ds.parser_version:
             old = _reparse_history(ds, entry)
         if old is not None and len(old):
-            old = old[~old["date"].isin(set(new["date"]))]
-            new = pd.concat([old, new], ignore_index=True)
+            new = pd.concat([old[~_replaced(old, new, ds)], new], ignore_index=True)
     if ds.schema.key:
         new = new.drop_duplicates(list(ds.schema.key), keep="last")
     new = new.sort_values(list(ds.schema.key) or ["date"], ignore_index=True)
     validate(ds, new)
     return new, stands
+
+
+def _replaced(old: Any, new: Any, ds: catalog.Dataset) -> Any:
+    """Rows of the old history that the new files replace: same key (or same date without a key)."""
+    if not ds.schema.key:
+        return old["date"].isin(set(new["date"]))
+    import pandas as pd
+
+    key = list(ds.schema.key)
+    return pd.MultiIndex.from_frame(old[key]).isin(pd.MultiIndex.from_frame(new[key]))
 
 
 def _previous_table(ds: catalog.Dataset, entry: dict) -> Any:

@@ -258,20 +258,24 @@ def _sample_counts(year: int):
     from .._sample import sample_lor
 
     lor = sample_lor()
-    rng = np.random.default_rng(2000 + year)
     n = len(lor)
-    base = rng.integers(800, 12000, n) * (1 + 0.01 * (year - 2021))
-    # an age profile with a bulge in the middle and a district-specific tilt
+    area = np.random.default_rng(99)  # what stays: size and age profile of each Planungsraum
+    noise = np.random.default_rng(2000 + year)  # what changes from year to year
+    base = area.integers(800, 12000, n) * (1 + 0.01 * (year - 2021)) * noise.uniform(0.99, 1.01, n)
     centres = np.array([int(b[:2]) + (int(b[3:]) - int(b[:2])) / 2 for b in AGE_BANDS])
     widths = np.array([int(b[3:]) - int(b[:2]) for b in AGE_BANDS], dtype=float)
     widths[-1] = 10.0
-    profile = widths * np.exp(-((centres - 40) / 30) ** 2)
-    shares = profile / profile.sum()
-    bands = np.floor(np.outer(base, shares)).astype(int)
-    bands += rng.integers(0, 3, bands.shape)
+    # each Planungsraum has its own age profile (younger inner-city areas, older estates),
+    # ageing slowly over the years
+    peak = area.normal(40, 9, n).clip(22, 62) + 0.3 * (year - 2021)
+    spread = area.uniform(22, 36, n)
+    profile = widths * np.exp(-((centres[None, :] - peak[:, None]) / spread[:, None]) ** 2)
+    shares = profile / profile.sum(axis=1, keepdims=True)
+    bands = np.floor(base[:, None] * shares).astype(int)
+    bands += noise.integers(0, 3, bands.shape)
     counts = pd.DataFrame(bands, columns=[f"alter_{b}" for b in AGE_BANDS])
     total = counts.sum(axis=1)
-    women = np.floor(total * rng.uniform(0.49, 0.53, n)).astype(int)
+    women = np.floor(total * area.uniform(0.49, 0.53, n)).astype(int)
     return lor, counts, total, women
 
 
