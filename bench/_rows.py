@@ -86,6 +86,21 @@ def _peak_child(code: str, env: dict[str, str] | None = None) -> float:
     return h.python_child(code, env=env).check("peak-memory child").peak_mb
 
 
+def _trim(text: str, frac: float = 0.01) -> str:
+    """Drop the frames of a pyinstrument text report that took less than ``frac`` of the total."""
+    lines, total, out = text.splitlines(), None, []
+    for line in lines:
+        m = re.match(r"^[\s│├└─]*([\d.]+) ", line)
+        if m is None:
+            out.append(line)
+            continue
+        value = float(m.group(1))
+        total = total or value
+        if value >= frac * total:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
 def _profile_inprocess(name: str, fn: Callable[[], Any], min_s: float = 1.0) -> Path:
     """Profile ``fn`` with pyinstrument, repeating it for at least ``min_s`` so samples add up."""
     from pyinstrument import Profiler
@@ -99,7 +114,8 @@ def _profile_inprocess(name: str, fn: Callable[[], Any], min_s: float = 1.0) -> 
             fn()
             calls += 1
     out = PROFILES / f"{name}.txt"
-    out.write_text(f"# {name}: {calls} calls\n" + prof.output_text(unicode=True, color=False, show_all=True, short_mode=False), encoding="utf-8")
+    text = prof.output_text(unicode=True, color=False, show_all=True, short_mode=False)
+    out.write_text(f"# {name}: {calls} calls (frames under 1 % of the total dropped)\n" + _trim(text), encoding="utf-8")
     return out
 
 
@@ -109,6 +125,8 @@ def _profile_child(name: str, code: str, env: dict[str, str] | None = None) -> P
     out = PROFILES / f"{name}.txt"
     h.run_child([h.PYTHON, "-m", "pyinstrument", "-i", "0.0005", "--show-all", "-r", "text", "-o", str(out), "-c", code],
                 env=env).check(f"profile of {name}")
+    out.write_text(f"# {name} (frames under 1 % of the total dropped)\n" + _trim(out.read_text(encoding="utf-8")),
+                   encoding="utf-8")
     return out
 
 
@@ -163,12 +181,13 @@ def _load_vs(spec: Spec, ctx: Ctx, ds_id: str, floor: Callable[[], Any], floor_w
 def row_load_ewr_parquet(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     import pandas as pd
 
+    import lichtenberg_data as ld
     from lichtenberg_data._store import processed_path
 
     _prepare_ewr(ctx)
     path = processed_path("einwohner_lor")
     same = pd.read_parquet(path)
-    assert same.equals(__import__("lichtenberg_data").load("einwohner_lor")), "load differs from read_parquet"
+    assert same.equals(ld.load("einwohner_lor")), "ld.load differs from pd.read_parquet of its file"
     return _load_vs(spec, ctx, "einwohner_lor", lambda: pd.read_parquet(path),
                     "pd.read_parquet(processed einwohner_lor.parquet)",
                     f"import pandas as pd\npd.read_parquet({str(path)!r})", 1.2, True)
@@ -467,32 +486,42 @@ def row_notebooks(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     mirror = write_mirror(ctx.tmp / "mirror")
     refresh = h.run_child([*_cli(), "refresh", "--mirror", str(mirror)]).check("refresh from the sample mirror")
     year = date.today().year
-    code = ("import json, logging, time\nlogging.basicConfig(level=logging.INFO, format='%(message)s')\n"
-            "from lichtenberg_data.briefing import run\nt0 = time.perf_counter()\n"
-            f"r = run({year}, {str(ctx.tmp / 'briefing')!r}, notebooks_dir={str(nb_dir)!r})\n"
-            "print('BENCH_RESULT ' + json.dumps({'s': time.perf_counter() - t0, 'pdf': str(r.pdf)}))")
-    child = h.python_child(code, timeout=900)
-    per = {m.group(1): float(m.group(2)) for m in re.finditer(r"briefing: (\S+\.ipynb) done in ([\d.]+) s", child.stderr)}
     floor = per_nb * len(notebooks)
-    if child.rc != 0:
-        err = [ln for ln in child.stderr.strip().splitlines() if "Error" in ln or "error" in ln]
-        return result(spec, value=None, floor=floor, met=False, peak_mb=child.peak_mb,
-                      floor_peak_mb=trivial[0].peak_mb,
-                      floor_what=f"nbclient: fresh kernel + one `pass` cell, x {len(notebooks)} notebooks",
-                      note=f"the briefing failed after {child.wall_s:.1f} s: {(err or ['?'])[-1][:300]}",
-                      notebooks=[p.name for p in notebooks], per_notebook_s=per)
-    value = child.result["s"]
-    extra: dict[str, Any] = {"notebooks": [p.name for p in notebooks], "per_notebook_s": per,
+    floor_what = f"nbclient: fresh kernel + one `pass` cell, x {len(notebooks)} notebooks"
+
+    def code(out: Path) -> str:
+        return ("import json, logging, time\nlogging.basicConfig(level=logging.INFO, format='%(message)s')\n"
+                "from lichtenberg_data.briefing import run\nt0 = time.perf_counter()\n"
+                f"r = run({year}, {str(out)!r}, notebooks_dir={str(nb_dir)!r})\n"
+                "print('BENCH_RESULT ' + json.dumps({'s': time.perf_counter() - t0, 'pdf': str(r.pdf)}))")
+
+    runs: list[h.Child] = []
+    per: dict[str, list[float]] = {}
+    started = time.perf_counter()
+    while len(runs) < ctx.reps(3, 1) and (not runs or time.perf_counter() - started < 100):
+        child = h.python_child(code(ctx.tmp / f"briefing{len(runs)}"), timeout=900)
+        if child.rc != 0:
+            err = [ln for ln in child.stderr.strip().splitlines() if "Error" in ln or "error" in ln]
+            return result(spec, value=None, floor=floor, met=False, peak_mb=child.peak_mb,
+                          floor_peak_mb=trivial[0].peak_mb, floor_what=floor_what,
+                          note=f"the briefing failed after {child.wall_s:.1f} s: {(err or ['?'])[-1][:300]}",
+                          notebooks=[p.name for p in notebooks])
+        runs.append(child)
+        for m in re.finditer(r"briefing: (\S+\.ipynb) done in ([\d.]+) s", child.stderr):
+            per.setdefault(m.group(1), []).append(float(m.group(2)))
+    times = [c.result["s"] for c in runs]
+    value = h.median(times)
+    extra: dict[str, Any] = {"notebooks": [p.name for p in notebooks],
+                             "per_notebook_s": {k: h.median(v) for k, v in per.items()},
                              "refresh_from_sample_mirror_s": round(refresh.wall_s, 3),
-                             "wall_with_startup_s": round(child.wall_s, 3)}
+                             "wall_with_startup_s": round(h.median([c.wall_s for c in runs]), 3)}
     if ctx.profile:
-        extra["profile"] = str(_profile_child(spec.name, code.replace(str(ctx.tmp / "briefing"),
-                                                                       str(ctx.tmp / "briefing2"))).relative_to(ROOT))
-    return result(spec, value=value, floor=floor, met=value < 90.0, peak_mb=child.peak_mb,
-                  floor_peak_mb=trivial[0].peak_mb,
-                  floor_what=f"nbclient: fresh kernel + one `pass` cell, x {len(notebooks)} notebooks",
-                  samples=1, note="lichtenberg_data.briefing.run (every notebook in a fresh kernel, HTML, PDF) on "
-                                  "the demo data; one run", **extra)
+        extra["profile"] = str(_profile_child(spec.name, code(ctx.tmp / "briefing_profile")).relative_to(ROOT))
+    return result(spec, value=value, floor=floor, met=value < 90.0, peak_mb=max(c.peak_mb for c in runs),
+                  floor_peak_mb=trivial[0].peak_mb, floor_what=floor_what, samples=len(runs),
+                  value_iqr=h.spread(times),
+                  note="lichtenberg_data.briefing.run (every notebook in a fresh kernel, HTML, PDF) on the "
+                       "demo data, after `refresh --mirror`; peak includes the kernels", **extra)
 
 
 # =========================================================================== registry

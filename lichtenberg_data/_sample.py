@@ -234,7 +234,7 @@ def sample_areas(level: str, version: str = "2021") -> gpd.GeoDataFrame:
     Examples
     --------
     >>> len(sample_areas("bezirk")), len(sample_areas("ortsteil")), len(sample_areas("prognoseraum"))
-    (12, 96, 58)
+    (12, 97, 58)
     """
     plr = sample_geometry(sample_lor() if version == "2021" else sample_lor_2006())
     cols = LEVEL_COLUMNS[level]

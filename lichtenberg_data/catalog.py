@@ -31,7 +31,8 @@ __all__ = [
 ]
 
 #: Source modules that declare datasets, imported on first use of the catalogue.
-SOURCE_MODULES = ("population", "geography", "workforce", "business")
+SOURCE_MODULES = ("population", "geography", "social_monitoring", "social_atlas", "jobsuche", "labour",
+                  "business")
 
 
 @dataclass(frozen=True)

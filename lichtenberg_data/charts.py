@@ -23,34 +23,57 @@ to finish the chart in one call, or call :func:`finish` afterwards::
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 import unicodedata
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from functools import lru_cache
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib import patheffects
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import ScaledTranslation
 
-from ._format import GermanFormatter, format_number, format_percent, german_date_formatter
-from ._provenance import SAMPLE_NOTE, provenance, source_note
+# The house style (_style), the title and source line (_finish) and the map (_maps) live in
+# private modules; their public names are re-exported here. Names marked "noqa: F401" are
+# not used in this module: they stay reachable as charts.<name>.
+from ._finish import (
+    SAMPLE_MARK,
+    SOURCE_PT,  # noqa: F401
+    SUBTITLE_PT,  # noqa: F401
+    TITLE_PT,  # noqa: F401
+    _maybe_finish,
+    _remember_sources,
+    figure_sources,  # noqa: F401
+    finish,
+)
+from ._format import GermanFormatter
+from ._maps import choropleth, class_labels  # noqa: F401
+from ._style import (
+    _HALO,
+    CM,
+    COLORS,
+    DEFAULT_HEIGHT_CM,  # noqa: F401
+    FULL_WIDTH_CM,
+    HALF_WIDTH_CM,
+    SEQUENTIAL_CMAP,  # noqa: F401
+    STYLE_PATH,
+    _auto_decimals,
+    _fit_label,
+    _fmt_value,
+    _format_x,
+    _highlight,
+    _value_formatter,
+    figure,
+    quiet_font_subsetting,
+    style,
+    use_style,
+    wrap_text,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
-    import geopandas as gpd
     from matplotlib.axes import Axes
 
 __all__ = [
@@ -58,378 +81,6 @@ __all__ = [
     "figure", "finish", "line_vs_berlin", "ranked_bars", "choropleth", "small_multiples",
     "population_pyramid", "save", "mark_for_briefing", "wrap_text", "GermanFormatter",
 ]
-
-#: Width of a full-width chart on an A4 page (text width with 2.5 cm margins), in cm.
-FULL_WIDTH_CM = 16.0
-#: Width of a half-width chart (two side by side with 4 mm between them), in cm.
-HALF_WIDTH_CM = 7.8
-#: Default heights in cm of a full and a half-width chart (title and source line included).
-DEFAULT_HEIGHT_CM = {"full": 10.0, "half": 7.5}
-CM = 1 / 2.54
-
-#: The package's matplotlib style file.
-STYLE_PATH = Path(__file__).with_name("lichtenberg.mplstyle")
-
-#: The palette (Okabe-Ito based, colour-blind safe): the district stands out in vermillion,
-#: Berlin is dark grey, the other districts recede in light grey.
-COLORS: dict[str, str] = {
-    "highlight": "#D55E00",   # the district (Lichtenberg)
-    "berlin": "#4D4D4D",      # Berlin as a whole
-    "other": "#BDBDBD",       # the other districts
-    "accent": "#0072B2",      # a second series that is not a comparison (blue)
-    "accent2": "#E69F00",     # a third series (orange)
-    "accent3": "#009E73",     # a fourth series (bluish green)
-    "male": "#0072B2",
-    "female": "#E69F00",
-    "text": "#222222",
-    "muted": "#666666",
-    "grid": "#E3E3E3",
-    "missing": "#F2F2F2",
-    "sample": "#B2182B",
-}
-#: Sequential colour map of choropleths (single hue, readable in grey print).
-SEQUENTIAL_CMAP = "Oranges"
-#: The mark shown on charts drawn from generated sample data.
-SAMPLE_MARK = "BEISPIELDATEN"
-
-TITLE_PT = 10.5
-SUBTITLE_PT = 8.5
-SOURCE_PT = 6.5
-_MARGIN_IN = 0.08       # left/right margin of title and source line
-_PAD_PT = 5.0           # space above the title and below the source line
-_GAP_PT = 4.0           # space between text blocks and the plot
-
-
-# --------------------------------------------------------------------------------------------
-# style and figures
-# --------------------------------------------------------------------------------------------
-
-def use_style() -> None:
-    """Apply the package style to every chart made from now on in this session."""
-    mpl.style.use(STYLE_PATH)
-
-
-@contextmanager
-def style() -> Iterator[None]:
-    """Context manager applying the package style only inside the ``with`` block."""
-    with mpl.style.context(STYLE_PATH):
-        yield
-
-
-@contextmanager
-def quiet_font_subsetting() -> Iterator[None]:
-    """Silence fontTools' INFO chatter while matplotlib embeds fonts in a PDF."""
-    logger = logging.getLogger("fontTools")
-    level = logger.level
-    logger.setLevel(max(level, logging.WARNING))
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def _width_cm(width: str | float) -> float:
-    if isinstance(width, str):
-        if width not in DEFAULT_HEIGHT_CM:
-            raise ValueError(f"width must be 'full', 'half' or a number of cm, got {width!r}")
-        return FULL_WIDTH_CM if width == "full" else HALF_WIDTH_CM
-    return float(width)
-
-
-def figure(width: str | float = "full", height_cm: float | None = None, *, nrows: int = 1,
-           ncols: int = 1, **subplot_kw: Any) -> tuple[Figure, Any]:
-    """A new figure sized for A4, in the package style.
-
-    Parameters
-    ----------
-    width
-        ``"full"`` (16 cm), ``"half"`` (7.8 cm) or a width in cm.
-    height_cm
-        Total height in cm, title and source line included; default 10 cm (full) or 7.5 cm
-        (half).
-    nrows, ncols, **subplot_kw
-        Passed to :func:`matplotlib.pyplot.subplots` (``sharex``, ``sharey``, ...).
-
-    Returns
-    -------
-    (Figure, Axes or array of Axes)
-    """
-    w = _width_cm(width)
-    if height_cm is None:
-        height_cm = DEFAULT_HEIGHT_CM.get(width if isinstance(width, str) else "full", 10.0)
-    with style():
-        fig, ax = plt.subplots(nrows, ncols, figsize=(w * CM, height_cm * CM),
-                               layout="constrained", **subplot_kw)
-    return fig, ax
-
-
-# --------------------------------------------------------------------------------------------
-# text measuring and wrapping
-# --------------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _scratch() -> tuple[Figure, Any]:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    fig = Figure(dpi=72)
-    canvas = FigureCanvasAgg(fig)
-    return fig, canvas.get_renderer()
-
-
-def _text_size_pt(text: str, size: float, weight: str = "normal",
-                  linespacing: float = 1.25) -> tuple[float, float]:
-    """Width and height in points of ``text`` as matplotlib draws it (in the package style)."""
-    fig, renderer = _scratch()
-    with style():
-        t = fig.text(0, 0, text, fontsize=size, fontweight=weight, linespacing=linespacing)
-        bbox = t.get_window_extent(renderer)
-        t.remove()
-    return bbox.width, bbox.height
-
-
-def wrap_text(text: str, width_pt: float, size: float, weight: str = "normal", *,
-              break_words: bool = True) -> list[str]:
-    """Break ``text`` into lines no wider than ``width_pt`` points (greedy, by words).
-
-    Existing line breaks are kept; a single word wider than the line is broken at a ``/``
-    or, failing that, between characters (unless ``break_words`` is false).
-    """
-    lines: list[str] = []
-    for paragraph in str(text).split("\n"):
-        words = paragraph.split(" ")
-        line = ""
-        for word in words:
-            candidate = f"{line} {word}" if line else word
-            if _text_size_pt(candidate, size, weight)[0] <= width_pt:
-                line = candidate
-                continue
-            if line:
-                lines.append(line)
-            # the word alone does not fit: break it
-            while (break_words and len(word) > 1
-                   and _text_size_pt(word, size, weight)[0] > width_pt):
-                cut = len(word) - 1
-                while cut > 1 and _text_size_pt(word[:cut], size, weight)[0] > width_pt:
-                    cut -= 1
-                slash = word.rfind("/", 0, cut)
-                if slash > cut // 2:
-                    cut = slash + 1
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
-        lines.append(line)
-    return lines
-
-
-# --------------------------------------------------------------------------------------------
-# sources, title, source line, sample mark
-# --------------------------------------------------------------------------------------------
-
-def _as_items(source: Any) -> list[Any]:
-    if source is None:
-        return []
-    if isinstance(source, (list, tuple)):
-        return list(source)
-    return [source]
-
-
-def _resolve_source(source: Any) -> tuple[str, list[dict[str, Any]]]:
-    """The source line and the provenance entries of ``source`` (str, frame(s), entries)."""
-    items = _as_items(source)
-    texts = [s for s in items if isinstance(s, str) and s.strip()]
-    frames = [s for s in items if not isinstance(s, str)]
-    entries: list[dict[str, Any]] = []
-    seen: set[tuple] = set()
-    for f in frames:
-        for e in provenance(f):
-            key = (e.get("dataset"), e.get("reference_date"), e.get("retrieved_at"))
-            if key not in seen:
-                seen.add(key)
-                entries.append(e)
-    line = source_note(entries) if entries else ""
-    if texts:
-        line = " | ".join([line, *texts]) if line else " | ".join(texts)
-    return line, entries
-
-
-def _remember_sources(fig: Figure, *frames: Any) -> None:
-    """Record the provenance of the frames a helper drew on the figure (for finish/briefing)."""
-    _, entries = _resolve_source([f for f in frames if f is not None])
-    known = list(getattr(fig, "_ld_sources", []))
-    for e in entries:
-        if e not in known:
-            known.append(e)
-    fig._ld_sources = known  # type: ignore[attr-defined]
-
-
-def figure_sources(fig: Figure) -> list[dict[str, Any]]:
-    """Provenance entries recorded on a figure by the helpers and :func:`finish`."""
-    return list(getattr(fig, "_ld_sources", []))
-
-
-def finish(fig: Figure, title: str, subtitle: str | None = None, source: Any = None, *,
-           sample: bool | None = None) -> Figure:
-    """Add the title, subtitle, source line and (for sample data) the sample mark.
-
-    Space for them is reserved at the top and the foot of the figure; the plot area shrinks,
-    the figure keeps its size (so a full-width chart stays exactly 16 cm wide).
-
-    Parameters
-    ----------
-    fig
-        The figure.
-    title, subtitle
-        German title and optional subtitle (e.g. unit and period); both wrap to the width.
-    source
-        A loaded frame, several frames (list/tuple; their sources are combined), provenance
-        entries or a ready source text. ``None`` uses the frames the chart helper was given.
-    sample
-        Force (``True``/``False``) the "BEISPIELDATEN" mark; ``None`` marks the chart when any
-        of its sources is generated sample data.
-
-    Returns
-    -------
-    Figure
-        The same figure; calling :func:`finish` again replaces the texts.
-    """
-    for artist in getattr(fig, "_ld_finish_artists", []):
-        artist.remove()
-    if source is None:
-        line, entries = _resolve_source(figure_sources(fig))
-    else:
-        line, entries = _resolve_source(source)
-        _remember_sources(fig, entries)
-    if sample is None:
-        sample = any(e.get("sample") for e in entries)
-    if sample and SAMPLE_NOTE not in line:
-        line = f"{line} – {SAMPLE_NOTE}" if line else SAMPLE_NOTE
-
-    width_in, height_in = fig.get_size_inches()
-    avail_pt = (width_in - 2 * _MARGIN_IN) * 72
-    artists = []
-    with style():
-        def place(text: str, size: float, weight: str, color: str, y_pt: float,
-                  top: bool) -> float:
-            lines = wrap_text(text, avail_pt, size, weight)
-            joined = "\n".join(lines)
-            offset = ScaledTranslation(_MARGIN_IN, (-y_pt if top else y_pt) / 72,
-                                       fig.dpi_scale_trans)
-            artist = fig.text(0, 1 if top else 0, joined, transform=fig.transFigure + offset,
-                              ha="left", va="top" if top else "bottom", fontsize=size,
-                              fontweight=weight, color=color, linespacing=1.25)
-            artists.append(artist)
-            return _text_size_pt(joined, size, weight)[1]
-
-        top_pt = _PAD_PT
-        top_pt += place(title, TITLE_PT, "bold", COLORS["text"], top_pt, True)
-        artists[-1].set_gid("ld-title")
-        if subtitle:
-            top_pt += 2 + place(subtitle, SUBTITLE_PT, "normal", COLORS["muted"], top_pt + 2, True)
-            artists[-1].set_gid("ld-subtitle")
-        top_pt += _GAP_PT
-        bottom_pt = _PAD_PT
-        if line:
-            bottom_pt += place(line, SOURCE_PT, "normal", COLORS["muted"], bottom_pt, False)
-            artists[-1].set_gid("ld-source")
-        bottom_pt += _GAP_PT
-
-        bottom = bottom_pt / 72 / height_in
-        top = 1 - top_pt / 72 / height_in
-        if sample:
-            mark = fig.text(0.5, (bottom + top) / 2, SAMPLE_MARK, ha="center", va="center",
-                            rotation=20, fontsize=max(14.0, width_in * 5.5), fontweight="bold",
-                            color=COLORS["sample"], alpha=0.22, zorder=100, gid="ld-sample")
-            artists.append(mark)
-    rect = (0, bottom, 1, max(0.05, top - bottom))
-    engine = fig.get_layout_engine()
-    if isinstance(engine, ConstrainedLayoutEngine):
-        engine.set(rect=rect)
-    else:
-        fig.set_layout_engine("constrained", rect=rect)
-    fig._ld_finish_artists = artists  # type: ignore[attr-defined]
-    fig._ld_title = title  # type: ignore[attr-defined]
-    fig._ld_source_line = line  # type: ignore[attr-defined]
-    fig._ld_sample = bool(sample)  # type: ignore[attr-defined]
-    return fig
-
-
-def _maybe_finish(fig: Figure, title: str | None, subtitle: str | None, source: Any) -> None:
-    if title is not None:
-        finish(fig, title, subtitle, source)
-
-
-# --------------------------------------------------------------------------------------------
-# axes formatting
-# --------------------------------------------------------------------------------------------
-
-def _value_formatter(percent: bool = False, decimals: int | None = None,
-                     unit: str = "") -> Any:
-    return GermanFormatter(decimals, percent=percent, unit=unit)
-
-
-def _auto_decimals(values: Any) -> int:
-    """One number of decimals for all value labels of a chart: 0 for whole numbers and
-    values of 1.000 and more, else 1."""
-    vals = np.asarray(values, dtype=float)
-    vals = vals[np.isfinite(vals)]
-    if not vals.size or np.all(vals == np.round(vals)) or np.nanmax(np.abs(vals)) >= 1000:
-        return 0
-    return 1
-
-
-def _fmt_value(v: float, percent: bool, decimals: int | None, unit: str = "") -> str:
-    if decimals is None:
-        decimals = _auto_decimals([v])
-    text = format_percent(v, decimals) if percent else format_number(v, decimals)
-    return f"{text} {unit}" if unit and not percent else text
-
-
-def _format_x(ax: Axes, values: pd.Series, width_cm: float | None = None) -> None:
-    """German ticks on a time axis: years as plain integers, dates with German months.
-
-    ``width_cm`` (the axes' approximate width) limits the number of ticks so labels never
-    collide: about one tick per 2 cm for years, per 2.6 cm for months.
-    """
-    if width_cm is None:
-        width_cm = ax.get_figure().get_figwidth() * 2.54 - 2.0
-    if pd.api.types.is_datetime64_any_dtype(values):
-        import matplotlib.dates as mdates
-
-        span_years = (values.max() - values.min()).days / 365.25 if len(values) else 0
-        max_ticks = max(2, int(width_cm / 2.6))
-        if span_years > 3:
-            step = max(1, math.ceil(span_years / max(2, int(width_cm / 1.6))))
-            ax.xaxis.set_major_locator(mdates.YearLocator(base=step))
-            ax.xaxis.set_major_formatter(german_date_formatter("year"))
-        else:
-            span_months = max(1.0, span_years * 12)
-            step = next((k for k in (1, 2, 3, 4, 6) if span_months / k <= max_ticks), 12)
-            ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=range(1, 13, step)))
-            ax.xaxis.set_major_formatter(german_date_formatter("concise"))
-    elif pd.api.types.is_numeric_dtype(values):
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=max(2, int(width_cm / 1.6)), integer=True))
-        ax.xaxis.set_major_formatter(GermanFormatter(0, grouping=False))
-
-
-_HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
-
-
-def _fit_label(text: str, width_pt: float, size: float, weight: str = "normal") -> str:
-    """``text`` on one line if it fits, else broken after a hyphen or at spaces."""
-    if _text_size_pt(text, size, weight)[0] <= width_pt:
-        return text
-    if "-" in text:
-        head, tail = text.split("-", 1)
-        return f"{head}-\n{_fit_label(tail, width_pt, size, weight)}"
-    return "\n".join(wrap_text(text, width_pt, size, weight, break_words=False))
-
-
-def _highlight(highlight: str | None) -> str:
-    if highlight is not None:
-        return highlight
-    from .settings import settings
-
-    return settings.district
 
 
 # --------------------------------------------------------------------------------------------
@@ -630,132 +281,6 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
                     color=COLORS["berlin"])
         ax.set_ylim(-0.6, len(data) - 0.4)
     _remember_sources(fig, df)
-    _maybe_finish(fig, title, subtitle, source)
-    return fig, ax
-
-
-# --------------------------------------------------------------------------------------------
-# choropleth
-# --------------------------------------------------------------------------------------------
-
-def _class_decimals(values: np.ndarray) -> int:
-    span = float(np.nanmax(values) - np.nanmin(values)) if values.size else 0.0
-    if span <= 0:
-        return 0 if float(np.nanmax(np.abs(values), initial=0)).is_integer() else 1
-    return int(min(3, max(0, 2 - math.floor(math.log10(span)))))
-
-
-def class_labels(lower: float, bins: Sequence[float], decimals: int, *, percent: bool = False,
-                 unit: str = "") -> list[str]:
-    """German legend labels ``"1.234 – 2.345"`` for classes with upper ``bins``."""
-    def f(v: float) -> str:
-        return format_percent(v, decimals) if percent else format_number(v, decimals)
-
-    labels, lo = [], lower
-    for hi in bins:
-        labels.append(f"{f(lo)} – {f(hi)}" + (f" {unit}" if unit and not percent else ""))
-        lo = hi
-    return labels
-
-
-def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "quantiles",
-               outline: Any = None, labels: Any = None, *, label_column: str | None = None,
-               cmap: str | None = None, legend_title: str | None = None, percent: bool = False,
-               decimals: int | None = None, unit: str = "", legend_loc: str | None = None,
-               missing_label: str = "keine Angabe", title: str | None = None,
-               subtitle: str | None = None, source: Any = None, ax: Axes | None = None,
-               width: str | float = "full", height_cm: float | None = None,
-               **classify_kw: Any) -> tuple[Figure, Axes]:
-    """A map of areas coloured in classes (mapclassify), with a German legend.
-
-    Parameters
-    ----------
-    gdf
-        Areas with the value ``column`` (any projected CRS, e.g. EPSG:25833).
-    k, scheme
-        Number of classes and mapclassify scheme (``"quantiles"``, ``"natural_breaks"``,
-        ``"equal_interval"``, ``"fisher_jenks"``, ``"user_defined"`` with ``bins=[...]``, ...).
-    outline
-        Optional GeoDataFrame/GeoSeries drawn as a dark outline (e.g. the district border).
-    labels
-        Optional GeoDataFrame whose ``label_column`` (default: its first text column) is written
-        at a representative point of each geometry (e.g. Ortsteil names).
-    legend_title, percent, decimals, unit
-        Legend title (default ``column``) and number format of the class labels.
-    legend_loc
-        ``"right"`` (default for full width), ``"below"`` (default otherwise) or a matplotlib
-        legend location inside the map.
-    **classify_kw
-        Passed to :func:`mapclassify.classify` (e.g. ``bins`` for ``"user_defined"``).
-
-    Returns
-    -------
-    (Figure, Axes)
-        The classifier is available as ``ax.classifier``.
-    """
-    import mapclassify
-    from matplotlib import colormaps
-
-    values = pd.to_numeric(gdf[column], errors="coerce").astype(float)
-    valid = values.notna().to_numpy()
-    y = values[valid].to_numpy()
-    if y.size == 0:
-        raise ValueError(f"choropleth: column {column!r} has no numeric values")
-    k_eff = max(1, min(int(k), len(np.unique(y))))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        classifier = mapclassify.classify(y, scheme, k=k_eff, **classify_kw)
-    bins = np.asarray(classifier.bins, dtype=float)
-    n = len(bins)
-    cm = colormaps[cmap or SEQUENTIAL_CMAP]
-    palette = [cm(0.18 + 0.77 * (i / (n - 1) if n > 1 else 1.0)) for i in range(n)]
-    if decimals is None:
-        decimals = _class_decimals(y)
-    lower = float(min(y.min(), bins[0]))
-    texts = class_labels(lower, bins, decimals, percent=percent, unit=unit)
-
-    if height_cm is None and ax is None:
-        height_cm = 11.0 if _width_cm(width) >= FULL_WIDTH_CM else 9.0
-    with style():
-        if ax is None:
-            fig, ax = figure(width, height_cm)
-        else:
-            fig = ax.get_figure()
-        colors = [palette[int(c)] for c in classifier.yb]
-        gdf.loc[valid].plot(ax=ax, color=colors, edgecolor="white", linewidth=0.4)
-        handles = [Patch(facecolor=c, edgecolor="none", label=t) for c, t in zip(palette, texts)]
-        if (~valid).any():
-            gdf.loc[~valid].plot(ax=ax, facecolor=COLORS["missing"], edgecolor="#BBBBBB",
-                                 hatch="////", linewidth=0.3)
-            handles.append(Patch(facecolor=COLORS["missing"], edgecolor="#BBBBBB", hatch="////",
-                                 label=missing_label))
-        if outline is not None:
-            shape = outline.to_crs(gdf.crs) if gdf.crs is not None and outline.crs is not None else outline
-            shape.boundary.plot(ax=ax, color=COLORS["text"], linewidth=1.0)
-        if labels is not None:
-            lab = labels.to_crs(gdf.crs) if gdf.crs is not None and labels.crs is not None else labels
-            col = label_column or next(
-                c for c in lab.columns
-                if c != lab.geometry.name and (pd.api.types.is_string_dtype(lab[c])
-                                               or lab[c].dtype == object))
-            for point, text in zip(lab.geometry.representative_point(), lab[col].astype(str)):
-                ax.text(point.x, point.y, _fit_label(text, 70, 6.2), ha="center", va="center",
-                        fontsize=6.2, color=COLORS["text"], linespacing=1.0,
-                        path_effects=_HALO)
-        ax.set_axis_off()
-        ax.set_aspect("equal")
-        loc = legend_loc or ("right" if _width_cm(width) >= FULL_WIDTH_CM else "below")
-        kw: dict[str, Any]
-        if loc == "right":
-            kw = {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)}
-        elif loc == "below":
-            kw = {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "ncols": 2}
-        else:
-            kw = {"loc": loc}
-        ax.legend(handles=handles, title=legend_title or column, alignment="left",
-                  handlelength=1.2, handleheight=1.0, **kw)
-        ax.classifier = classifier  # type: ignore[attr-defined]
-    _remember_sources(fig, gdf, outline, labels)
     _maybe_finish(fig, title, subtitle, source)
     return fig, ax
 

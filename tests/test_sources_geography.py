@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from lichtenberg_data import catalog, geo
+from lichtenberg_data import _geoio, catalog
 from lichtenberg_data._errors import FormatError
 from lichtenberg_data._validate import validate
 from lichtenberg_data.names import BEZIRKE
@@ -80,13 +80,13 @@ def test_bezirke_from_each_geojson_variant(geom, bezirke_gml, name):
 def test_crs_less_geojson_in_metres_gets_25833(geom):
     raw = json.loads((geom / "alkis_bezirke_bezirksgrenzen.geojson").read_text(encoding="utf-8"))
     assert "crs" not in raw
-    gdf = geo.read_geofile(geom / "alkis_bezirke_bezirksgrenzen.geojson")
+    gdf = _geoio.read_geofile(geom / "alkis_bezirke_bezirksgrenzen.geojson")
     assert gdf.crs.to_epsg() == 25833
     assert 370_000 < gdf.total_bounds[0] < gdf.total_bounds[2] < 416_000
 
 
 def test_crs_less_wgs84_geojson_is_recognised(geom):
-    gdf = geo.read_geofile(geom / "kieze.geojson")  # no crs member, lon/lat
+    gdf = _geoio.read_geofile(geom / "kieze.geojson")  # no crs member, lon/lat
     assert gdf.crs.to_epsg() == 25833
     assert 5_799_000 < gdf.total_bounds[1] < gdf.total_bounds[3] < 5_838_000
 
@@ -132,11 +132,11 @@ def test_old_lor_geometry_without_key_list_is_refused(geom):
 
 
 def test_old_keys_are_refused_as_lor_2021(geom):
-    old = geo.read_geofile(geom / "LOR_Planungsraeume_2019.geojson")
+    old = _geoio.read_geofile(geom / "LOR_Planungsraeume_2019.geojson")
     keys = g.read_key_list(geom / "LOR_Planungsraeume_2019.csv", "2006")
     with pytest.raises(FormatError, match="old LOR keys"):
         g.read_key_list(geom / "LOR_Planungsraeume_2019.csv", "2021")
-    assert len(geo.normalise_lor(old, "planungsraum", "2006", keys=keys)) == 448
+    assert len(_geoio.normalise_lor(old, "planungsraum", "2006", keys=keys)) == 448
 
 
 def test_lor_key_list(geom):
@@ -199,7 +199,7 @@ def test_gml_with_external_entity_is_refused(tmp_path):
     xxe.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
                    encoding="utf-8")
     with pytest.raises(FormatError, match="unsafe XML"):
-        geo.read_geofile(xxe)
+        _geoio.read_geofile(xxe)
 
 
 def _collection(coords, props=None):
@@ -213,14 +213,14 @@ def test_ambiguous_crs_less_file_is_refused(tmp_path):
     path.write_text(json.dumps(_collection([[1490000, 6890000], [1500000, 6890000], [1500000, 6900000],
                                             [1490000, 6890000]])))
     with pytest.raises(FormatError, match="names no coordinate system"):
-        geo.read_geofile(path)
+        _geoio.read_geofile(path)
 
 
 def test_swapped_lat_lon_is_refused(tmp_path):
     path = tmp_path / "swapped.geojson"
     path.write_text(json.dumps(_collection([[52.5, 13.4], [52.51, 13.4], [52.51, 13.41], [52.5, 13.4]])))
     with pytest.raises(FormatError, match="swapped"):
-        geo.read_geofile(path)
+        _geoio.read_geofile(path)
 
 
 def test_declared_crs_that_does_not_fit_is_refused(tmp_path):
@@ -229,7 +229,7 @@ def test_declared_crs_that_does_not_fit_is_refused(tmp_path):
     path = tmp_path / "wrong.geojson"
     path.write_text(json.dumps(doc))
     with pytest.raises(FormatError, match="outside Berlin"):
-        geo.read_geofile(path)
+        _geoio.read_geofile(path)
 
 
 def test_unknown_district_name_is_a_format_error(tmp_path):
@@ -252,7 +252,7 @@ def test_html_instead_of_geodata(tmp_path):
     path = tmp_path / "b.geojson"
     path.write_text("<!DOCTYPE html><html><body>Wartung</body></html>")
     with pytest.raises(FormatError, match="HTML"):
-        geo.read_geofile(path)
+        _geoio.read_geofile(path)
 
 
 # ----------------------------------------------------------------------------- catalogue and samples

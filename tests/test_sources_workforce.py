@@ -22,7 +22,7 @@ from lichtenberg_data import catalog
 from lichtenberg_data._errors import DownloadError, FormatError, ValidationError
 from lichtenberg_data._http import Http
 from lichtenberg_data._validate import validate
-from lichtenberg_data.sources import workforce as wf
+from lichtenberg_data.sources import jobsuche, labour, social_atlas, social_monitoring
 
 EMPLOYMENT = "employment"
 MSS_2021 = ["mss_2021_index_indikatoren.csv", "mss_2021_kontext_indikatoren.csv", "mss_2021_indizes.csv"]
@@ -86,8 +86,8 @@ def test_mss_2021_mapping_per_edition(mss_2021):
 @pytest.mark.realdata
 def test_mss_xlsx_extract_agrees_with_wfs_export(real_data):
     """Two independent extracts of the 2021 context table give the same values (mapping check)."""
-    wfs = wf.parse_mss_file(real_data / EMPLOYMENT / "mss_2021_kontext_indikatoren.csv")
-    xlsx = wf.parse_mss_file(real_data / EMPLOYMENT / "mss_2021_kontext-indikatoren_anteile_plr.csv")
+    wfs = social_monitoring.parse_mss_file(real_data / EMPLOYMENT / "mss_2021_kontext_indikatoren.csv")
+    xlsx = social_monitoring.parse_mss_file(real_data / EMPLOYMENT / "mss_2021_kontext-indikatoren_anteile_plr.csv")
     both = wfs.merge(xlsx, on=["planungsraum_id", "indikator"], suffixes=("_wfs", "_xlsx"))
     assert len(both) == 542 * 3
     present = both.dropna(subset=["wert_wfs", "wert_xlsx"])
@@ -109,10 +109,10 @@ def test_mss_refuses_tables_of_another_kind(data_dir, real_data):
 
 def test_mss_sample_bundle_editions(tmp_path):
     files = {}
-    for edition in wf.MSS_DOWNLOADED:
+    for edition in social_monitoring.MSS_DOWNLOADED:
         files[edition] = tmp_path / f"mss_{edition}.json"
-        files[edition].write_bytes(wf.sample_mss(edition))
-    df = wf.parse_mss(files)
+        files[edition].write_bytes(social_monitoring.sample_mss(edition))
+    df = social_monitoring.parse_mss(files)
     validate(catalog.get("mss"), df)
     indicators = df.groupby("edition")["indikator"].agg(set)
     assert "kinder_alleinerziehend" not in indicators[2021]
@@ -124,10 +124,10 @@ def test_mss_sample_bundle_editions(tmp_path):
 
 def test_mss_single_wfs_layer(tmp_path):
     """A GeoJSON layer as the WFS returns it (lower-case attributes, edition from ``zeit``)."""
-    layer = json.loads(wf.sample_mss(2023))["layers"]["indexind"]
+    layer = json.loads(social_monitoring.sample_mss(2023))["layers"]["indexind"]
     path = tmp_path / "mss2023_indexind_542.geojson"
     path.write_text(json.dumps(layer), encoding="utf-8")
-    df = wf.parse_mss_file(path)
+    df = social_monitoring.parse_mss_file(path)
     assert set(df["edition"]) == {2023} and set(df["date"]) == {pd.Timestamp("2022-12-31")}
     assert sorted(df["quelle"].unique()) == [f"indexind:{c}" for c in ("d1", "d2", "d3", "d4", "s1", "s2", "s3", "s4")]
 
@@ -135,8 +135,8 @@ def test_mss_single_wfs_layer(tmp_path):
 def test_mss_swapped_mapping_is_caught(tmp_path):
     """If an edition's s1-s4 moved, Kinderarmut would come out below Arbeitslosigkeit."""
     path = tmp_path / "mss_2025.json"
-    path.write_bytes(wf.sample_mss(2025))
-    df = wf.parse_mss({"x": path})
+    path.write_bytes(social_monitoring.sample_mss(2025))
+    df = social_monitoring.parse_mss({"x": path})
     swapped = df.replace({"indikator": {"kinderarmut": "arbeitslosigkeit", "arbeitslosigkeit": "kinderarmut"}})
     with pytest.raises(ValidationError, match="meaning of s1-s4 may have changed"):
         validate(catalog.get("mss"), swapped)
@@ -180,18 +180,18 @@ class WfsServer:
 
 
 def test_mss_fetcher_bundles_layers_and_tolerates_a_missing_one(data_dir, tmp_path):
-    sample = json.loads(wf.sample_mss(2025))["layers"]
-    names = wf.MSS_EDITIONS[2025].layers
+    sample = json.loads(social_monitoring.sample_mss(2025))["layers"]
+    names = social_monitoring.MSS_EDITIONS[2025].layers
     server = WfsServer({names["indexind"]: sample["indexind"], names["indizes"]: sample["indizes"]})
     try:
         res = replace(catalog.get("mss").resource("mss_2025.json"), url=server.url)
         dest = tmp_path / "mss_2025.json"
-        wf.fetch_mss_edition(Http(), res, dest)
+        social_monitoring.fetch_mss_edition(Http(), res, dest)
     finally:
         server.close()
     doc = json.loads(dest.read_bytes())
     assert sorted(doc["layers"]) == ["indexind", "indizes"] and "kontextind" in doc["missing"]
-    df = wf.parse_mss({"x": dest})
+    df = social_monitoring.parse_mss({"x": dest})
     assert "jugendarbeitslosigkeit" not in set(df["indikator"]) and "statusindex" in set(df["indikator"])
 
 
@@ -200,7 +200,7 @@ def test_mss_fetcher_needs_the_index_layer(data_dir, tmp_path):
     try:
         res = replace(catalog.get("mss").resource("mss_2025.json"), url=server.url)
         with pytest.raises(DownloadError, match="404"):
-            wf.fetch_mss_edition(Http(), res, tmp_path / "mss_2025.json")
+            social_monitoring.fetch_mss_edition(Http(), res, tmp_path / "mss_2025.json")
     finally:
         server.close()
     assert not (tmp_path / "mss_2025.json").exists()
@@ -212,7 +212,7 @@ def test_mss_fetcher_needs_the_index_layer(data_dir, tmp_path):
 def test_gssa_real_files(real_data):
     files = {f"gssa_2022_{lvl}.csv": real_data / EMPLOYMENT / f"gssa_2022_{lvl}.csv" for lvl in
              ("planungsraeume", "bezirksregionen", "prognoseraeume", "bezirke")}
-    df = wf.parse_gssa(files)
+    df = social_atlas.parse_gssa(files)
     validate(catalog.get("gssa"), df)
     counts = df[df["jahr"] == 2022]["ebene"].value_counts().to_dict()
     assert counts == {"planungsraum": 448, "bezirksregion": 138, "prognoseraum": 60, "bezirk": 12}
@@ -231,18 +231,18 @@ def test_gssa_real_files(real_data):
 
 
 def test_gssa_sample_format(tmp_path):
-    text = wf.sample_gssa("planungsraeume").decode()
+    text = social_atlas.sample_gssa("planungsraeume").decode()
     assert text.startswith("plrID,plrNAME,GESIx_2013,GESIx_2022,ESIx_2013")
     assert ",." in text or ",-." in text  # decimals without leading zero
-    assert wf._stata(0.707) == ".707" and wf._stata(-0.93678898) == "-.93678898" and wf._stata(1.5) == "1.5"
+    assert social_atlas._stata(0.707) == ".707" and social_atlas._stata(-0.93678898) == "-.93678898" and social_atlas._stata(1.5) == "1.5"
 
 
 # =============================================================================== AfS reports
 
 def test_beschaeftigte_sample_parses_through_afs(tmp_path):
     path = tmp_path / "SB_A06-05-00_2021q02_BE.xlsx"
-    path.write_bytes(wf.sample_beschaeftigte(2021))
-    df = wf.parse_beschaeftigte_file(path)
+    path.write_bytes(labour.sample_beschaeftigte(2021))
+    df = labour.parse_beschaeftigte_file(path)
     validate(catalog.get("beschaeftigte_bezirke"), df)
     assert set(df["date"]) == {pd.Timestamp("2021-06-30")}
     assert df.groupby("ort").size().to_dict() == {"arbeitsort": 13, "wohnort": 13}
@@ -253,16 +253,16 @@ def test_beschaeftigte_sample_parses_through_afs(tmp_path):
 
 def test_provisional_flags_are_kept(tmp_path):
     path = tmp_path / "SB_A06-05-00_2025q02_BE.xlsx"
-    path.write_bytes(wf.sample_beschaeftigte(2025))
-    df = wf.parse_beschaeftigte_file(path)
+    path.write_bytes(labour.sample_beschaeftigte(2025))
+    df = labour.parse_beschaeftigte_file(path)
     berlin = df[df["bezirk_id"] == "00"]
     assert berlin["flags"].str.contains("insgesamt:p").all() and berlin["insgesamt"].gt(1e6).all()
 
 
 def test_arbeitslose_sample(tmp_path):
     path = tmp_path / "arbeitslose_bezirke_2024.xlsx"
-    path.write_bytes(wf.sample_arbeitslose(2024))
-    df = wf.parse_arbeitslose_file(path)
+    path.write_bytes(labour.sample_arbeitslose(2024))
+    df = labour.parse_arbeitslose_file(path)
     validate(catalog.get("arbeitslose_bezirke"), df)
     assert set(df["date"]) == {pd.Timestamp("2024-12-31")} and len(df) == 13
 
@@ -280,7 +280,7 @@ def test_afs_report_without_bezirk_table(tmp_path):
     path = tmp_path / "SB_A06-05-00_2025q02_BE.xlsx"
     wb.save(path)
     with pytest.raises(FormatError, match="no table of employees by Bezirk"):
-        wf.parse_beschaeftigte_file(path)
+        labour.parse_beschaeftigte_file(path)
 
 
 # =============================================================================== BA Jobsuche
@@ -421,7 +421,7 @@ def job_server(request):
 
 def _fetch(server: JobServer, dest: Path) -> dict:
     res = replace(catalog.get("stellenangebote").resources[0], url=server.url)
-    wf.fetch_jobsuche(Http(), res, dest)
+    jobsuche.fetch_jobsuche(Http(), res, dest)
     return json.loads(dest.read_bytes())
 
 
@@ -436,7 +436,7 @@ def test_jobsuche_pages_and_attributes_fields(data_dir, tmp_path, job_server):
     assert blocks[1]["max_ergebnisse"] == 250 and blocks[1]["gesammelt"] == 250 and blocks[1]["vollstaendig"]
     assert blocks[4]["gesammelt"] == 40
     assert doc["fetched_at"] and doc["query"]["wo"] == "Berlin" and doc["query"]["ceiling"] == 10_000
-    df = wf.parse_jobsuche({"jobsuche_berlin.json": tmp_path / "jobsuche.json"})
+    df = jobsuche.parse_jobsuche({"jobsuche_berlin.json": tmp_path / "jobsuche.json"})
     validate(catalog.get("stellenangebote"), df)
     jobs = df[df["angebotsart"] == 1]
     assert jobs.groupby("berufsfeld").size().to_dict() == {"Gesundheit": 120, "IT, Computer": 95, "Verkauf": 35}
@@ -460,14 +460,14 @@ def test_jobsuche_respects_the_10000_ceiling(data_dir, tmp_path, job_server):
     assert len(sliced[("Bau", "tz")]["stellenangebote"]) == 100 and sliced[("IT", None)]["truncated"] is False
     empty = next(b for b in doc["angebotsarten"] if b["angebotsart"] == 4)
     assert empty["max_ergebnisse"] == 0 and empty["vollstaendig"] is True  # answer without a list
-    df = wf.parse_jobsuche({"x": tmp_path / "jobsuche.json"})
+    df = jobsuche.parse_jobsuche({"x": tmp_path / "jobsuche.json"})
     assert len(df) == 10_400 and not df["abfrage_vollstaendig"].any()
 
 
 def test_jobsuche_v6_field_names(data_dir, tmp_path, job_server):
     server = job_server(offers(30, 1, "Elektro") + offers(5, 4, "Elektro"), style="v6")
     _fetch(server, tmp_path / "jobsuche.json")
-    df = wf.parse_jobsuche({"x": tmp_path / "jobsuche.json"})
+    df = jobsuche.parse_jobsuche({"x": tmp_path / "jobsuche.json"})
     assert len(df) == 35 and df["lat"].between(52.5, 52.6).all() and df["titel"].str.startswith("Stelle").all()
     assert set(df["beruf"]) == {"Elektro"} and set(df["plz"]) == {"10365"}
 
@@ -520,8 +520,8 @@ def test_refresh_adds_dated_snapshots(data_dir, tmp_path, job_server, monkeypatc
 
 
 def test_job_details_url(data_dir, job_server):
-    assert wf.JOBSUCHE_DETAILS_URL.format("MTAw").endswith("/pc/v4/jobdetails/MTAw")
-    assert wf.JOBSUCHE_SEARCH_URL.endswith("/pc/v6/jobs")
+    assert jobsuche.JOBSUCHE_DETAILS_URL.format("MTAw").endswith("/pc/v4/jobdetails/MTAw")
+    assert jobsuche.JOBSUCHE_SEARCH_URL.endswith("/pc/v6/jobs")
 
 
 # =============================================================================== catalogue

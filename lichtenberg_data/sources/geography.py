@@ -12,7 +12,7 @@
 ``lor_schluessel``
     The official LOR 2021 key list (``LOR_2021.csv``): keys and names, no geometry.
 
-Every parser accepts each variant :func:`lichtenberg_data.geo.read_geofile` reads (WFS
+Every parser accepts each variant :func:`lichtenberg_data._geoio.read_geofile` reads (WFS
 GeoJSON, GML, CRS-less or CRS84 GeoJSON, zipped shapefiles) and returns the canonical columns
 of :mod:`lichtenberg_data.geo` in EPSG:25833.
 """
@@ -87,9 +87,9 @@ def parse_bezirke(files: Mapping[str, Path]) -> pd.DataFrame:
     >>> len(df), df.loc[df.bezirk_id == "11", "bezirk"].item()
     (12, 'Lichtenberg')
     """
-    from .. import geo
+    from .. import _geoio
 
-    return geo.normalise_bezirke(geo.read_geofile(_only_file(files)))
+    return _geoio.normalise_bezirke(_geoio.read_geofile(_only_file(files)))
 
 
 def parse_ortsteile(files: Mapping[str, Path]) -> pd.DataFrame:
@@ -101,18 +101,18 @@ def parse_ortsteile(files: Mapping[str, Path]) -> pd.DataFrame:
     >>> p = Path(tempfile.mkdtemp()) / "ortsteile.geojson"; _ = p.write_bytes(sample_ortsteile())
     >>> df = parse_ortsteile({"ortsteile.geojson": p})
     >>> len(df), int((df.bezirk_id == "11").sum())
-    (96, 10)
+    (97, 10)
     """
-    from .. import geo
+    from .. import _geoio
 
-    return geo.normalise_ortsteile(geo.read_geofile(_only_file(files)))
+    return _geoio.normalise_ortsteile(_geoio.read_geofile(_only_file(files)))
 
 
 def _lor_parser(level: str):
     def parse(files: Mapping[str, Path]) -> pd.DataFrame:
-        from .. import geo
+        from .. import _geoio
 
-        return geo.normalise_lor(geo.read_geofile(_only_file(files)), level, "2021")
+        return _geoio.normalise_lor(_geoio.read_geofile(_only_file(files)), level, "2021")
 
     parse.__name__ = f"parse_lor_{level}"
     parse.__doc__ = f"Parse a LOR 2021 {level} layer (WFS GeoJSON/GML, ODIS or FIS-Broker export)."
@@ -141,16 +141,16 @@ def read_key_list(path: Path, version: str) -> pd.DataFrame:
     >>> len(keys), keys.planungsraum_id.iloc[0], keys.lor_version.iloc[0]
     (542, '01100101', '2021')
     """
-    from .. import geo
+    from .. import _geoio
 
     text = read_text(path)
     header = text.split("\n", 1)[0]
     table = csv_frame(text, sep=";" if header.count(";") > header.count(",") else ",")
     table.columns = [c.strip() for c in table.columns]
-    table = table.apply(geo.repair_text)
-    out = geo.normalise_lor(table, "planungsraum", version)
+    table = table.apply(_geoio.repair_text)
+    out = _geoio.normalise_lor(table, "planungsraum", version)
     out["lor_version"] = version
-    area = geo._pick(table, "flaeche", fallback=("fläche in qm", "flächengröße in m²", "flaeche_m2",
+    area = _geoio._pick(table, "flaeche", fallback=("fläche in qm", "flächengröße in m²", "flaeche_m2",
                                                   "flaechengroesse_in_m2", "finhalt"))
     out["flaeche_m2"] = german_number(area) if area is not None else float("nan")
     return out[_KEY_COLUMNS].reset_index(drop=True)
@@ -168,7 +168,7 @@ def parse_lor_planungsraeume_2006(files: Mapping[str, Path]) -> pd.DataFrame:
     the key list (``LOR_Planungsraeume_2019.csv``) by Bezirk and LOR names; with keys in the
     geometry, the key list checks them and supplies the official names.
     """
-    from .. import geo
+    from .. import _geoio
 
     paths = [Path(p) for p in files.values()]
     csvs = [p for p in paths if _is_csv(p)]
@@ -177,7 +177,7 @@ def parse_lor_planungsraeume_2006(files: Mapping[str, Path]) -> pd.DataFrame:
         raise FormatError("expected one geometry file and at most one key list (CSV), got "
                           f"{', '.join(p.name for p in paths)}")
     keys = read_key_list(csvs[0], "2006") if csvs else None
-    return geo.normalise_lor(geo.read_geofile(shapes[0]), "planungsraum", "2006", keys=keys)
+    return _geoio.normalise_lor(_geoio.read_geofile(shapes[0]), "planungsraum", "2006", keys=keys)
 
 
 def _is_csv(path: Path) -> bool:

@@ -1,0 +1,260 @@
+"""The house style of every chart: A4 sizes, colours, the style file, text and axis formats.
+
+Private infrastructure shared by the chart forms (:mod:`lichtenberg_data.charts`, which
+re-exports the public names, and :mod:`lichtenberg_data._maps`), the title and source line
+(:mod:`lichtenberg_data._finish`) and the briefing PDF (:mod:`lichtenberg_data._briefing_pdf`).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import patheffects
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from ._format import GermanFormatter, format_number, format_percent, german_date_formatter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "FULL_WIDTH_CM", "HALF_WIDTH_CM", "DEFAULT_HEIGHT_CM", "CM", "STYLE_PATH", "COLORS",
+    "SEQUENTIAL_CMAP", "use_style", "style", "quiet_font_subsetting", "figure", "wrap_text",
+]
+
+#: Width of a full-width chart on an A4 page (text width with 2.5 cm margins), in cm.
+FULL_WIDTH_CM = 16.0
+#: Width of a half-width chart (two side by side with 4 mm between them), in cm.
+HALF_WIDTH_CM = 7.8
+#: Default heights in cm of a full and a half-width chart (title and source line included).
+DEFAULT_HEIGHT_CM = {"full": 10.0, "half": 7.5}
+CM = 1 / 2.54
+
+#: The package's matplotlib style file.
+STYLE_PATH = Path(__file__).with_name("lichtenberg.mplstyle")
+
+#: The palette (Okabe-Ito based, colour-blind safe): the district stands out in vermillion,
+#: Berlin is dark grey, the other districts recede in light grey.
+COLORS: dict[str, str] = {
+    "highlight": "#D55E00",   # the district (Lichtenberg)
+    "berlin": "#4D4D4D",      # Berlin as a whole
+    "other": "#BDBDBD",       # the other districts
+    "accent": "#0072B2",      # a second series that is not a comparison (blue)
+    "accent2": "#E69F00",     # a third series (orange)
+    "accent3": "#009E73",     # a fourth series (bluish green)
+    "male": "#0072B2",
+    "female": "#E69F00",
+    "text": "#222222",
+    "muted": "#666666",
+    "grid": "#E3E3E3",
+    "missing": "#F2F2F2",
+    "sample": "#B2182B",
+}
+#: Sequential colour map of choropleths (single hue, readable in grey print).
+SEQUENTIAL_CMAP = "Oranges"
+
+
+# --------------------------------------------------------------------------------------------
+# style and figures
+# --------------------------------------------------------------------------------------------
+
+def use_style() -> None:
+    """Apply the package style to every chart made from now on in this session."""
+    mpl.style.use(STYLE_PATH)
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """Context manager applying the package style only inside the ``with`` block."""
+    with mpl.style.context(STYLE_PATH):
+        yield
+
+
+@contextmanager
+def quiet_font_subsetting() -> Iterator[None]:
+    """Silence fontTools' INFO chatter while matplotlib embeds fonts in a PDF."""
+    logger = logging.getLogger("fontTools")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _width_cm(width: str | float) -> float:
+    if isinstance(width, str):
+        if width not in DEFAULT_HEIGHT_CM:
+            raise ValueError(f"width must be 'full', 'half' or a number of cm, got {width!r}")
+        return FULL_WIDTH_CM if width == "full" else HALF_WIDTH_CM
+    return float(width)
+
+
+def figure(width: str | float = "full", height_cm: float | None = None, *, nrows: int = 1,
+           ncols: int = 1, **subplot_kw: Any) -> tuple[Figure, Any]:
+    """A new figure sized for A4, in the package style.
+
+    Parameters
+    ----------
+    width
+        ``"full"`` (16 cm), ``"half"`` (7.8 cm) or a width in cm.
+    height_cm
+        Total height in cm, title and source line included; default 10 cm (full) or 7.5 cm
+        (half).
+    nrows, ncols, **subplot_kw
+        Passed to :func:`matplotlib.pyplot.subplots` (``sharex``, ``sharey``, ...).
+
+    Returns
+    -------
+    (Figure, Axes or array of Axes)
+    """
+    w = _width_cm(width)
+    if height_cm is None:
+        height_cm = DEFAULT_HEIGHT_CM.get(width if isinstance(width, str) else "full", 10.0)
+    with style():
+        fig, ax = plt.subplots(nrows, ncols, figsize=(w * CM, height_cm * CM),
+                               layout="constrained", **subplot_kw)
+    return fig, ax
+
+
+# --------------------------------------------------------------------------------------------
+# text measuring and wrapping
+# --------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _scratch() -> tuple[Figure, Any]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(dpi=72)
+    canvas = FigureCanvasAgg(fig)
+    return fig, canvas.get_renderer()
+
+
+def _text_size_pt(text: str, size: float, weight: str = "normal",
+                  linespacing: float = 1.25) -> tuple[float, float]:
+    """Width and height in points of ``text`` as matplotlib draws it (in the package style)."""
+    fig, renderer = _scratch()
+    with style():
+        t = fig.text(0, 0, text, fontsize=size, fontweight=weight, linespacing=linespacing)
+        bbox = t.get_window_extent(renderer)
+        t.remove()
+    return bbox.width, bbox.height
+
+
+def wrap_text(text: str, width_pt: float, size: float, weight: str = "normal", *,
+              break_words: bool = True) -> list[str]:
+    """Break ``text`` into lines no wider than ``width_pt`` points (greedy, by words).
+
+    Existing line breaks are kept; a single word wider than the line is broken at a ``/``
+    or, failing that, between characters (unless ``break_words`` is false).
+    """
+    lines: list[str] = []
+    for paragraph in str(text).split("\n"):
+        words = paragraph.split(" ")
+        line = ""
+        for word in words:
+            candidate = f"{line} {word}" if line else word
+            if _text_size_pt(candidate, size, weight)[0] <= width_pt:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            # the word alone does not fit: break it
+            while (break_words and len(word) > 1
+                   and _text_size_pt(word, size, weight)[0] > width_pt):
+                cut = len(word) - 1
+                while cut > 1 and _text_size_pt(word[:cut], size, weight)[0] > width_pt:
+                    cut -= 1
+                slash = word.rfind("/", 0, cut)
+                if slash > cut // 2:
+                    cut = slash + 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        lines.append(line)
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# axes formatting
+# --------------------------------------------------------------------------------------------
+
+def _value_formatter(percent: bool = False, decimals: int | None = None,
+                     unit: str = "") -> Any:
+    return GermanFormatter(decimals, percent=percent, unit=unit)
+
+
+def _auto_decimals(values: Any) -> int:
+    """One number of decimals for all value labels of a chart: 0 for whole numbers and
+    values of 1.000 and more, else 1."""
+    vals = np.asarray(values, dtype=float)
+    vals = vals[np.isfinite(vals)]
+    if not vals.size or np.all(vals == np.round(vals)) or np.nanmax(np.abs(vals)) >= 1000:
+        return 0
+    return 1
+
+
+def _fmt_value(v: float, percent: bool, decimals: int | None, unit: str = "") -> str:
+    if decimals is None:
+        decimals = _auto_decimals([v])
+    text = format_percent(v, decimals) if percent else format_number(v, decimals)
+    return f"{text} {unit}" if unit and not percent else text
+
+
+def _format_x(ax: Axes, values: pd.Series, width_cm: float | None = None) -> None:
+    """German ticks on a time axis: years as plain integers, dates with German months.
+
+    ``width_cm`` (the axes' approximate width) limits the number of ticks so labels never
+    collide: about one tick per 2 cm for years, per 2.6 cm for months.
+    """
+    if width_cm is None:
+        width_cm = ax.get_figure().get_figwidth() * 2.54 - 2.0
+    if pd.api.types.is_datetime64_any_dtype(values):
+        import matplotlib.dates as mdates
+
+        span_years = (values.max() - values.min()).days / 365.25 if len(values) else 0
+        max_ticks = max(2, int(width_cm / 2.6))
+        if span_years > 3:
+            step = max(1, math.ceil(span_years / max(2, int(width_cm / 1.6))))
+            ax.xaxis.set_major_locator(mdates.YearLocator(base=step))
+            ax.xaxis.set_major_formatter(german_date_formatter("year"))
+        else:
+            span_months = max(1.0, span_years * 12)
+            step = next((k for k in (1, 2, 3, 4, 6) if span_months / k <= max_ticks), 12)
+            ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=range(1, 13, step)))
+            ax.xaxis.set_major_formatter(german_date_formatter("concise"))
+    elif pd.api.types.is_numeric_dtype(values):
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=max(2, int(width_cm / 1.6)), integer=True))
+        ax.xaxis.set_major_formatter(GermanFormatter(0, grouping=False))
+
+
+_HALO = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+
+
+def _fit_label(text: str, width_pt: float, size: float, weight: str = "normal") -> str:
+    """``text`` on one line if it fits, else broken after a hyphen or at spaces."""
+    if _text_size_pt(text, size, weight)[0] <= width_pt:
+        return text
+    if "-" in text:
+        head, tail = text.split("-", 1)
+        return f"{head}-\n{_fit_label(tail, width_pt, size, weight)}"
+    return "\n".join(wrap_text(text, width_pt, size, weight, break_words=False))
+
+
+def _highlight(highlight: str | None) -> str:
+    if highlight is not None:
+        return highlight
+    from .settings import settings
+
+    return settings.district

@@ -1,0 +1,423 @@
+"""The BA Jobsuche API: its fetcher and the ``stellenangebote`` dataset.
+
+Job and apprenticeship offers in Berlin from the BA Jobsuche API (unofficial, no licence
+stated), one dated JSON snapshot per refresh, so a time series builds up.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import catalog
+from .._errors import DownloadError, FormatError
+from .._readers import read_text
+from ..catalog import LICENSES, Check, Dataset, Resource, Schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .._http import Http
+
+__all__ = [
+    "JOBSUCHE_SEARCH_URL", "JOBSUCHE_DETAILS_URL", "JOBSUCHE_HEADERS", "RESULT_CEILING", "PAGE_SIZE",
+    "fetch_jobsuche", "parse_jobsuche", "sample_jobsuche", "job_details",
+]
+
+
+JOBSUCHE_BASE = "https://rest.arbeitsagentur.de/jobboerse/jobsuche-service"
+#: The search endpoint; ``/pc/v4/jobs`` has answered 404 since August 2026.
+JOBSUCHE_SEARCH_URL = f"{JOBSUCHE_BASE}/pc/v6/jobs"
+#: Details of one offer: ``{}`` is the base64 of its reference number.
+JOBSUCHE_DETAILS_URL = f"{JOBSUCHE_BASE}/pc/v4/jobdetails/{{}}"
+#: The API key the Jobsuche web app sends (documented publicly by bundesAPI/jobsuche-api).
+JOBSUCHE_HEADERS = {"X-API-Key": "jobboerse-jobsuche"}
+#: Largest page the API serves, and the ceiling on page*size it accepts.
+PAGE_SIZE = 100
+RESULT_CEILING = 10_000
+#: Offer types fetched: 1 Arbeit, 4 Ausbildung/Duales Studium.
+ANGEBOTSARTEN = {1: "Arbeit", 4: "Ausbildung/Duales Studium"}
+#: Working-time values used to split a query that is still above the ceiling.
+ARBEITSZEITEN = ("vz", "tz", "snw", "ho", "mj")
+#: The place queried; points are assigned to Bezirke later (``workforce.locate_offers``).
+JOBSUCHE_QUERY = {"wo": "Berlin", "umkreis": "0"}
+#: Result lists seen: ``stellenangebote`` (v4, schema baseline 2026-03) and ``ergebnisliste``
+#: (v6, seen only in one third-party scraper's test fixtures).
+_LIST_KEYS = ("stellenangebote", "ergebnisliste")
+
+
+def _changed(what: str) -> FormatError:
+    return FormatError(f"the BA job search API changed its answer: {what}")
+
+
+def _total(page: Mapping[str, Any], url: str) -> int:
+    value = page.get("maxErgebnisse")
+    if isinstance(value, bool) or value is None:
+        raise _changed(f"no number 'maxErgebnisse' in the answer of {url}")
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise _changed(f"'maxErgebnisse' is {value!r}, not a number ({url})") from None
+
+
+def _items(page: Mapping[str, Any], url: str) -> list[dict]:
+    key = next((k for k in _LIST_KEYS if k in page), None)
+    if key is None:
+        if _total(page, url) == 0:
+            return []
+        raise _changed(f"no 'stellenangebote' list in the answer of {url} (keys: {', '.join(sorted(page))})")
+    items = page[key]
+    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+        raise _changed(f"'{key}' is a {type(items).__name__}, not a list of offers ({url})")
+    for item in items:
+        if not (item.get("refnr") or item.get("referenznummer")):
+            raise _changed(f"an offer without 'refnr' in the answer of {url}")
+    return items
+
+
+def _get_page(http: Http, url: str, headers: Mapping[str, str], params: Mapping[str, Any]) -> dict:
+    try:
+        page = http.get_json(url, params=dict(params), headers=dict(headers))
+    except DownloadError as exc:
+        if "404" in str(exc):
+            raise DownloadError(f"the BA job search API answered 404 at {url}: the endpoint version was "
+                                "probably retired (as /pc/v4/jobs in August 2026); check the current version "
+                                "of the Jobsuche web app and update JOBSUCHE_SEARCH_URL") from None
+        raise
+    if not isinstance(page, Mapping):
+        raise _changed(f"the answer of {url} is a {type(page).__name__}, not an object")
+    _items(page, url)
+    return dict(page)
+
+
+def _facet_values(page: Mapping[str, Any], name: str) -> list[str]:
+    facets = page.get("facetten")
+    if isinstance(facets, Mapping) and isinstance(facets.get(name), Mapping):
+        counts = facets[name].get("counts")
+        if isinstance(counts, Mapping):
+            return [str(k) for k, v in counts.items() if isinstance(v, (int, float)) and v > 0]
+    return []
+
+
+@dataclass
+class _Query:
+    """One query of the job search: fixed parameters, the slice label and its pages."""
+
+    params: dict[str, str]
+    total: int = 0
+    pages: list[dict] = field(default_factory=list)
+    truncated: bool = False
+
+    def record(self) -> dict[str, Any]:
+        items = [it for p in self.pages for it in next((p[k] for k in _LIST_KEYS if k in p), [])]
+        return {"params": self.params, "max_ergebnisse": self.total, "truncated": self.truncated,
+                "pages": len(self.pages), "stellenangebote": items}
+
+
+class _Searcher:
+    """Pages through the job search within the API's limits (size ≤ 100, page*size ≤ 10 000)."""
+
+    def __init__(self, http: Http, url: str, headers: Mapping[str, str]) -> None:
+        self.http, self.url, self.headers = http, url, headers
+        self.requests = 0
+
+    def page(self, params: Mapping[str, str], number: int) -> dict:
+        self.requests += 1
+        return _get_page(self.http, self.url, self.headers, {**params, "page": str(number), "size": str(PAGE_SIZE)})
+
+    def exhaust(self, params: dict[str, str], first: dict | None = None) -> _Query:
+        """All pages of one query, up to the ceiling."""
+        q = _Query(params)
+        first = first if first is not None else self.page(params, 1)
+        q.total, q.pages = _total(first, self.url), [first]
+        last = min(math.ceil(q.total / PAGE_SIZE), RESULT_CEILING // PAGE_SIZE)
+        for number in range(2, last + 1):
+            got = self.page(params, number)
+            q.pages.append(got)
+            if len(_items(got, self.url)) < PAGE_SIZE:
+                break
+        q.truncated = q.total > RESULT_CEILING
+        return q
+
+    def sliced(self, params: dict[str, str], first: dict | None = None) -> list[_Query]:
+        """A query, split by working time where it is above the ceiling."""
+        first = first if first is not None else self.page(params, 1)
+        if _total(first, self.url) <= RESULT_CEILING or "arbeitszeit" in params:
+            return [self.exhaust(params, first)]
+        return [q for az in ARBEITSZEITEN for q in self.sliced({**params, "arbeitszeit": az})]
+
+
+def _collect_offer_type(searcher: _Searcher, angebotsart: int) -> dict[str, Any]:
+    """All offers of one type: sliced by occupation field (for attribution), completed unsliced."""
+    base = {"angebotsart": str(angebotsart), **JOBSUCHE_QUERY}
+    first = searcher.page(base, 1)
+    total = _total(first, searcher.url)
+    fields = _facet_values(first, "berufsfeld")
+    queries = [q for f in fields for q in searcher.sliced({**base, "berufsfeld": f})]
+    seen = {_refnr(it) for q in queries for p in q.pages for it in _items(p, searcher.url)}
+    if len(seen) < total and total <= RESULT_CEILING:
+        queries.append(searcher.exhaust(base, first))  # offers without (or beyond) the field facets
+    elif not queries:
+        queries = searcher.sliced(base, first)
+    records = [q.record() for q in queries]
+    unique = {_refnr(it) for r in records for it in r["stellenangebote"]}
+    return {"angebotsart": angebotsart, "max_ergebnisse": total, "gesammelt": len(unique),
+            "vollstaendig": len(unique) >= total, "facetten": first.get("facetten"), "abfragen": records}
+
+
+def _refnr(item: Mapping[str, Any]) -> str:
+    return str(item.get("refnr") or item.get("referenznummer"))
+
+
+def fetch_jobsuche(http: Http, resource: Resource, dest: Path) -> None:
+    """Fetch all job and apprenticeship offers in Berlin into one JSON snapshot at ``dest``.
+
+    For each offer type (1 Arbeit, 4 Ausbildung) the search is sliced by occupation field
+    (``berufsfeld``, from the facets of the first page) so each offer is attributed to a field;
+    a slice above the API's ceiling of 10 000 results (``page*size``) is split further by
+    working time, and what is still above is cut at the ceiling and flagged ``truncated``.
+    When the slices miss offers of a query within the ceiling, the unsliced query is paged too.
+
+    The snapshot holds every page's offers, the query parameters, the reported totals, the
+    facets of the first page and ``fetched_at``. Nothing is written unless all pages arrived.
+
+    Raises
+    ------
+    DownloadError
+        On HTTP errors; a 404 names the likely cause (a retired API version).
+    FormatError
+        When the answer's shape changed ("the BA job search API changed its answer: ...").
+    """
+    url = resource.url or JOBSUCHE_SEARCH_URL
+    headers = {**JOBSUCHE_HEADERS, **dict(resource.headers)}
+    searcher = _Searcher(http, url, headers)
+    types = [_collect_offer_type(searcher, a) for a in ANGEBOTSARTEN]
+    doc = {
+        "source": "BA Jobsuche API", "api": url, "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "query": {**JOBSUCHE_QUERY, "page_size": PAGE_SIZE, "ceiling": RESULT_CEILING,
+                  "angebotsarten": list(ANGEBOTSARTEN)},
+        "requests": searcher.requests, "angebotsarten": types,
+    }
+    dest.write_bytes(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+
+
+def job_details(refnr: str, http: Http | None = None) -> dict:
+    """Details of one offer (``/pc/v4/jobdetails/{base64(refnr)}``), e.g. for spot checks.
+
+    Examples
+    --------
+    >>> base64.b64encode("10000-1234567890-S".encode()).decode()
+    'MTAwMDAtMTIzNDU2Nzg5MC1T'
+    """
+    from .._http import Http
+
+    client = http or Http()
+    code = base64.b64encode(refnr.encode("utf-8")).decode("ascii")
+    try:
+        return client.get_json(JOBSUCHE_DETAILS_URL.format(code), headers=dict(JOBSUCHE_HEADERS))
+    finally:
+        if http is None:
+            client.close()
+
+
+# ---------------------------------------------------------------------------- Jobsuche parser
+
+def _first(item: Mapping[str, Any], *paths: str) -> Any:
+    for path in paths:
+        value: Any = item
+        for part in path.split("."):
+            if isinstance(value, list):
+                value = value[0] if value else None
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _offer_row(item: Mapping[str, Any], angebotsart: int, feld: str | None) -> dict[str, Any]:
+    return {
+        "angebotsart": angebotsart, "angebot": ANGEBOTSARTEN.get(angebotsart, str(angebotsart)),
+        "refnr": _refnr(item),
+        "titel": _first(item, "titel", "stellenangebotsTitel"),
+        "beruf": _first(item, "beruf", "hauptberuf"),
+        "berufsfeld": feld,
+        "arbeitgeber": _first(item, "arbeitgeber", "firma"),
+        "plz": _first(item, "arbeitsort.plz", "stellenlokationen.adresse.plz"),
+        "ort": _first(item, "arbeitsort.ort", "stellenlokationen.adresse.ort"),
+        "lat": _first(item, "arbeitsort.koordinaten.lat", "stellenlokationen.breite"),
+        "lon": _first(item, "arbeitsort.koordinaten.lon", "stellenlokationen.laenge"),
+        "veroeffentlicht": _first(item, "aktuelleVeroeffentlichungsdatum", "datumErsteVeroeffentlichung"),
+        "eintritt": _first(item, "eintrittsdatum", "eintrittszeitraum.von"),
+    }
+
+
+def _snapshot_rows(doc: Mapping[str, Any], path: Path) -> Iterator[dict[str, Any]]:
+    types = doc.get("angebotsarten")
+    if not isinstance(types, list):
+        raise FormatError(f"{path.name} is not a Jobsuche snapshot (no 'angebotsarten' list)")
+    for block in types:
+        art = int(block["angebotsart"])
+        for query in block.get("abfragen", []):
+            feld = query.get("params", {}).get("berufsfeld")
+            for item in query.get("stellenangebote", []):
+                yield {**_offer_row(item, art, feld), "abfrage_vollstaendig": bool(block.get("vollstaendig"))}
+
+
+def parse_jobsuche(files: Mapping[str, Path]) -> pd.DataFrame:
+    """Parse Jobsuche snapshots into one row per snapshot date, offer type and offer.
+
+    An offer found in several slices is kept once (the first occupation field wins). Points
+    are not yet assigned to Bezirke: :func:`lichtenberg_data.workforce.locate_offers` does that.
+    """
+    import pandas as pd
+
+    parts = []
+    for path in files.values():
+        try:
+            doc = json.loads(read_text(path))
+        except ValueError:
+            raise FormatError(f"{path.name} is not valid JSON") from None
+        if not isinstance(doc, Mapping) or "fetched_at" not in doc:
+            raise FormatError(f"{path.name} is not a Jobsuche snapshot (no 'fetched_at')")
+        fetched = pd.Timestamp(doc["fetched_at"])
+        part = pd.DataFrame(list(_snapshot_rows(doc, path)), columns=_JOB_COLUMNS[2:])
+        part.insert(0, "abgerufen_am", fetched.tz_convert("Europe/Berlin").strftime("%Y-%m-%d %H:%M") if fetched.tzinfo
+                    else fetched.strftime("%Y-%m-%d %H:%M"))
+        part.insert(0, "date", pd.Timestamp(fetched.date()))
+        parts.append(part)
+    out = pd.concat(parts, ignore_index=True)
+    out = out.drop_duplicates(["date", "angebotsart", "refnr"], keep="first")
+    for col in ("lat", "lon"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+    for col in ("veroeffentlicht", "eintritt"):
+        out[col] = pd.to_datetime(out[col].astype("string").str[:10], errors="coerce", format="%Y-%m-%d")
+    out["angebotsart"] = out["angebotsart"].astype("int64")
+    out["abfrage_vollstaendig"] = out["abfrage_vollstaendig"].astype(bool)
+    for col in ("refnr", "angebot", "titel", "beruf", "berufsfeld", "arbeitgeber", "plz", "ort"):
+        out[col] = out[col].astype("str").where(out[col].notna(), None)
+    return out.reset_index(drop=True)
+
+
+_JOB_COLUMNS = ("date", "abgerufen_am", "angebotsart", "angebot", "refnr", "titel", "beruf", "berufsfeld",
+                "arbeitgeber", "plz", "ort", "lat", "lon", "veroeffentlicht", "eintritt", "abfrage_vollstaendig")
+
+
+def _coordinates_plausible(df: pd.DataFrame) -> str | None:
+    pts = df.dropna(subset=["lat", "lon"])
+    bad = pts[~pts["lat"].between(47, 56) | ~pts["lon"].between(5, 16)]
+    return f"{len(bad)} offers with coordinates outside Germany (lat/lon swapped?)" if len(bad) else None
+
+
+# ---------------------------------------------------------------------------- Jobsuche sample
+
+#: Occupation fields of the sample (BA Berufsfelder, abbreviated) and their weight.
+_SAMPLE_FIELDS = {"Gesundheit": 9, "Verkauf": 7, "Verkehr, Logistik": 6, "IT, Computer": 6,
+                  "Büro, Verwaltung": 8, "Bau, Architektur, Vermessung": 4, "Elektro": 3,
+                  "Metall, Maschinenbau": 3, "Soziales, Pädagogik": 6, "Hotel, Gaststätten": 4,
+                  "Produktion, Fertigung": 2, "Wirtschaft, Finanzen": 3}
+#: Postcodes mostly inside Lichtenberg (they cross Bezirk borders in places).
+LICHTENBERG_PLZ = ("10315", "10317", "10318", "10319", "10365", "10367", "10369", "13051", "13053",
+                   "13055", "13057", "13059")
+_OTHER_PLZ = ("10115", "10178", "10243", "10405", "10585", "10713", "10825", "12043", "12101", "12459",
+              "12555", "12619", "12679", "13347", "13403", "13585")
+#: Sample offers per Bezirk (jobs); apprenticeships are about a sixth of it.
+_SAMPLE_JOBS = {"01": 520, "02": 380, "03": 300, "04": 410, "05": 150, "06": 220, "07": 260, "08": 190,
+                "09": 200, "10": 120, "11": 210, "12": 160}
+
+
+def _sample_offer(rng: Any, art: int, n: int, bez: str, lon: float, lat: float, with_coords: bool) -> dict:
+    fields = list(_SAMPLE_FIELDS)
+    feld = fields[int(rng.choice(len(fields), p=_field_weights()))]
+    plz = str(rng.choice(LICHTENBERG_PLZ if bez == "11" else _OTHER_PLZ))
+    day = date(2026, 10, 1).toordinal() + int(rng.integers(0, 31))
+    item = {
+        "beruf": f"{feld} (Beispielberuf)", "titel": f"{'Ausbildung' if art == 4 else 'Fachkraft'} {feld} ({n})",
+        "refnr": f"10000-{art}{bez}{n:07d}-S", "arbeitgeber": f"Beispiel-Arbeitgeber {int(rng.integers(1, 400))}",
+        "aktuelleVeroeffentlichungsdatum": date.fromordinal(day).isoformat(),
+        "eintrittsdatum": "2027-08-01" if art == 4 else date.fromordinal(day + 30).isoformat(),
+        "modifikationsTimestamp": f"{date.fromordinal(day).isoformat()}T08:00:00.000",
+        "arbeitsort": {"plz": plz, "ort": "Berlin", "strasse": "Beispielstraße", "region": "Berlin",
+                       "land": "Deutschland",
+                       "koordinaten": {"lat": lat, "lon": lon} if with_coords else {}},
+    }
+    return {"feld": feld, "item": item}
+
+
+def _field_weights() -> list[float]:
+    total = sum(_SAMPLE_FIELDS.values())
+    return [w / total for w in _SAMPLE_FIELDS.values()]
+
+
+def sample_jobsuche() -> bytes:
+    """A sample Jobsuche snapshot (``jobsuche_berlin.json``) as :func:`fetch_jobsuche` writes it.
+
+    Offers carry the field names of the schema baseline (``refnr``, ``titel``, ``arbeitsort``
+    with ``koordinaten``); points lie in the sample Bezirke; 2 % of the Lichtenberg offers come
+    without coordinates (only the postcode), to exercise the postcode fallback.
+    """
+    import numpy as np
+
+    from .._sample import sample_points
+
+    rng = np.random.default_rng(11)
+    types = []
+    for art in ANGEBOTSARTEN:
+        by_field: dict[str, list[dict]] = {f: [] for f in _SAMPLE_FIELDS}
+        for bez, n_jobs in _SAMPLE_JOBS.items():
+            n = n_jobs if art == 1 else max(n_jobs // 6, 5)
+            pts = sample_points(n, seed=int(bez) * 10 + art, bezirk_id=bez)
+            for i, (lon, lat) in enumerate(zip(pts["longitude"], pts["latitude"])):
+                offer = _sample_offer(rng, art, i, bez, float(lon), float(lat), not (bez == "11" and i % 50 == 7))
+                by_field[offer["feld"]].append(offer["item"])
+        queries = [{"params": {"angebotsart": str(art), **JOBSUCHE_QUERY, "berufsfeld": f}, "max_ergebnisse": len(v),
+                    "truncated": False, "pages": max(1, math.ceil(len(v) / PAGE_SIZE)), "stellenangebote": v}
+                   for f, v in by_field.items()]
+        total = sum(len(v) for v in by_field.values())
+        facets = {"berufsfeld": {"counts": {f: len(v) for f, v in by_field.items()}, "maxCount": total}}
+        types.append({"angebotsart": art, "max_ergebnisse": total, "gesammelt": total, "vollstaendig": True,
+                      "facetten": facets, "abfragen": queries})
+    doc = {"source": "BA Jobsuche API", "api": JOBSUCHE_SEARCH_URL, "fetched_at": "2026-11-02T05:00:00+00:00",
+           "query": {**JOBSUCHE_QUERY, "page_size": PAGE_SIZE, "ceiling": RESULT_CEILING,
+                     "angebotsarten": list(ANGEBOTSARTEN)},
+           "requests": 0, "angebotsarten": types}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+stellenangebote = catalog.register(Dataset(
+    id="stellenangebote",
+    title="Stellen- und Ausbildungsangebote in Berlin (BA-Jobsuche)",
+    topic="workforce",
+    publisher="Bundesagentur für Arbeit",
+    license=LICENSES["none-stated"],
+    landing_page="https://www.arbeitsagentur.de/jobsuche/",
+    resources=(Resource(name="jobsuche_berlin.json", url=JOBSUCHE_SEARCH_URL, format="json",
+                        match=r"(?i)jobsuche.*\.json$", fetcher=fetch_jobsuche, headers=JOBSUCHE_HEADERS,
+                        sample=sample_jobsuche),),
+    spatial_unit="Punkt (Arbeitsort), Berlin",
+    update="monthly",
+    parser=parse_jobsuche,
+    schema=Schema(
+        columns={"date": "date", "abgerufen_am": "str", "angebotsart": "int", "angebot": "str", "refnr": "str",
+                 "titel": "str", "berufsfeld": "str", "plz": "str", "lat": "float", "lon": "float",
+                 "veroeffentlicht": "date", "abfrage_vollstaendig": "bool"},
+        key=("date", "angebotsart", "refnr"),
+        checks=(Check("coordinates in Germany", _coordinates_plausible),),
+        min_rows=1,
+    ),
+    source_title="Jobsuche-API (inoffizielle Schnittstelle der Jobbörse)",
+    history=True,
+    description=(
+        "Unofficial API of the BA job board (header X-API-Key: jobboerse-jobsuche; no licence stated, so reuse "
+        "of single offers is not covered: only counts are shown). Each refresh stores a dated snapshot of all "
+        "offers queried with wo=Berlin (angebotsart 1 Arbeit, 4 Ausbildung), sliced by occupation field. "
+        "Offers are published by employers and the BA; they are not the BA statistics of registered vacancies. "
+        "The v6 answer format is known only from the v4 schema baseline (2026-03) and one third-party scraper; "
+        "the parser accepts both 'stellenangebote' (v4) and 'ergebnisliste' (v6) field names."
+    ),
+))

@@ -1,0 +1,565 @@
+"""Monitoring Soziale Stadtentwicklung (SenStadt): the ``mss`` dataset, its WFS fetcher, parser and sample.
+
+Unemployment, transfer receipt, child poverty and context indicators (youth unemployment ...)
+per Planungsraum, one edition every two years. Tidy long table: one row per edition,
+Planungsraum and indicator. What the columns ``s1``-``s4`` of the source mean changed between
+editions; :data:`MSS_EDITIONS` maps them per edition and names the evidence. ``-9999``
+(uninhabited / suppressed) becomes a missing value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import catalog
+from .._errors import DownloadError, FormatError
+from .._readers import read_text
+from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
+from ._social import _SAMPLE_ALQ, _known_districts, _read_csv_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .._http import Http
+
+__all__ = [
+    "MSS_EDITIONS", "MSS_INDICATORS", "MSS_DOWNLOADED", "MssEdition", "parse_mss", "parse_mss_file",
+    "fetch_mss_edition", "sample_mss",
+]
+
+SUPPRESSED = -9999
+
+
+@dataclass(frozen=True)
+class MssEdition:
+    """One edition of the Monitoring Soziale Stadtentwicklung and what its columns mean.
+
+    Attributes
+    ----------
+    edition
+        Year of the report (2021 = data of 31.12.2020).
+    lor_version
+        ``"2021"`` (542 Planungsräume) or ``"2006"`` (old LOR, 447/448 Planungsräume).
+    index
+        Source column (``s1`` ... ``s4``) → canonical indicator. Dynamics ``d1`` ... ``d4``
+        follow the same numbering (``<indicator>_veraenderung``).
+    kontext
+        Context indicator number (``k01`` ...) → canonical indicator.
+    verified
+        Whether the mapping was checked against a real file of this edition in this project.
+    evidence
+        Where the mapping comes from.
+    """
+
+    edition: int
+    lor_version: str
+    index: Mapping[str, str]
+    kontext: Mapping[str, str]
+    verified: bool
+    evidence: str
+    layers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def stand(self) -> date:
+        """Reference date of the data: 31 December of the year before the report."""
+        return date(self.edition - 1, 12, 31)
+
+    @property
+    def service_url(self) -> str:
+        """The GDI Berlin WFS of this edition."""
+        return f"https://gdi.berlin.de/services/wfs/mss_{self.edition}"
+
+
+_INDEX_2013 = {"s1": "arbeitslosigkeit", "s2": "langzeitarbeitslosigkeit", "s3": "transferbezug",
+               "s4": "kinderarmut"}
+_INDEX_2019 = {"s1": "arbeitslosigkeit", "s3": "transferbezug", "s4": "kinderarmut"}
+_INDEX_2023 = {"s1": "arbeitslosigkeit", "s2": "kinder_alleinerziehend", "s3": "transferbezug",
+               "s4": "kinderarmut"}
+_KONTEXT = {"k01": "jugendarbeitslosigkeit", "k02": "alleinerziehende_haushalte", "k03": "altersarmut"}
+
+
+def _layers(edition: int, suffix: str = "542") -> dict[str, str]:
+    return {kind: f"mss_{edition}:mss{edition}_{kind}_{suffix}" for kind in ("indexind", "kontextind", "indizes")}
+
+
+#: The editions and their per-edition column meaning, with the evidence for each mapping.
+MSS_EDITIONS: dict[int, MssEdition] = {
+    2019: MssEdition(
+        2019, "2006", _INDEX_2019, _KONTEXT, verified=False, layers=_layers(2019, "447"),
+        evidence=("open-lifeworlds MSS converter reads 2019 and 2021 with the same column list (S2/D2 empty); "
+                  "layer names with suffix _447 are inferred from data-sources.md §2 row 4, not seen live"),
+    ),
+    2021: MssEdition(
+        2021, "2021", _INDEX_2019, _KONTEXT, verified=True, layers=_layers(2021),
+        evidence=("checked on the real WFS exports of MSS 2021 (shared/real-data/employment: S2/D2 empty, "
+                  "S1 0.7-9 %, S4 up to 49 %), the MSS-2021 Indikatorenheft as summarised in "
+                  "tesch-ch/berlin_PLR_data data/monitoring_soziale_stadtentwicklung_2021/README.md "
+                  "(S1 Arbeitslosigkeit, S3 Transferbezug, S4 Kinderarmut; KI_01 Jugendarbeitslosigkeit, "
+                  "KI_02 Alleinerziehende, KI_03 Altersarmut)"),
+    ),
+    2023: MssEdition(
+        2023, "2021", _INDEX_2023, _KONTEXT, verified=False, layers=_layers(2023),
+        evidence=("two independent code bases read the 'Erläuterungen' sheets of the 2023 XLSX tables "
+                  "(S1 Arbeitslosigkeit, S2 Kinder und Jugendliche in Alleinerziehenden-Haushalten, "
+                  "S3 Transferbezug, S4 Kinderarmut; a third note that claimed S2 = Kinderarmut was "
+                  "withdrawn as a misreading); context numbering assumed unchanged from 2021"),
+    ),
+    2025: MssEdition(
+        2025, "2021", _INDEX_2023, _KONTEXT, verified=False, layers=_layers(2025),
+        evidence=("assumed as 2023: a 2026 project lists the MSS-2025 index indicators as Arbeitslosigkeit, "
+                  "Transferbezug, Kinderarmut, Alleinerziehende; column order and context numbering not checked"),
+    ),
+}
+
+#: Canonical indicators: German label, unit and definition (abbreviated from the MSS Indikatorenblätter).
+MSS_INDICATORS: dict[str, tuple[str, str, str]] = {
+    "arbeitslosigkeit": ("Arbeitslosigkeit", "%",
+                         "Arbeitslose (SGB II und III) je 100 Einwohner/innen von 15 bis unter 65 Jahren"),
+    "langzeitarbeitslosigkeit": ("Langzeitarbeitslosigkeit", "%",
+                                 "Langzeitarbeitslose je 100 Einwohner/innen von 15 bis unter 65 Jahren"),
+    "transferbezug": ("Transferbezug", "%",
+                      "Nicht arbeitslose Empfänger/innen von Leistungen nach SGB II und XII je 100 Einwohner/innen"),
+    "kinderarmut": ("Kinderarmut", "%",
+                    "Kinder unter 15 Jahren in Bedarfsgemeinschaften nach SGB II je 100 Kinder unter 15 Jahren"),
+    "kinder_alleinerziehend": ("Kinder in Alleinerziehenden-Haushalten", "%",
+                               "Kinder und Jugendliche in Haushalten Alleinerziehender je 100 unter 18-Jährige"),
+    "jugendarbeitslosigkeit": ("Jugendarbeitslosigkeit", "%",
+                               "Arbeitslose unter 25 Jahren (SGB II und III) je 100 Einwohner/innen "
+                               "von 15 bis unter 25 Jahren"),
+    "alleinerziehende_haushalte": ("Alleinerziehende Haushalte", "%",
+                                   "Haushalte Alleinerziehender je 100 Haushalte mit Kindern"),
+    "altersarmut": ("Altersarmut", "%",
+                    "Empfänger/innen von Grundsicherung im Alter je 100 Einwohner/innen ab 65 Jahren"),
+    "statusindex": ("Status-Index", "Klasse", "1 hoch, 2 mittel, 3 niedrig, 4 sehr niedrig"),
+    "dynamikindex": ("Dynamik-Index", "Klasse", "1 positiv, 3 stabil, 5 negativ"),
+}
+for _name in list(MSS_INDICATORS):
+    if MSS_INDICATORS[_name][1] == "%":
+        _label = MSS_INDICATORS[_name][0]
+        MSS_INDICATORS[f"{_name}_veraenderung"] = (f"{_label}, Veränderung in zwei Jahren", "Prozentpunkte",
+                                                   f"Veränderung des Anteils {_label} gegenüber der Vorausgabe")
+
+#: The editions the catalogue downloads (each a bundle of its three WFS layers).
+MSS_DOWNLOADED = (2021, 2023, 2025)
+
+_MSS_COLUMNS = ("edition", "date", "lor_version", "planungsraum_id", "planungsraum", "bezirk_id",
+                "einwohner", "gueltig", "indikator", "wert", "einheit", "quelle", "zuordnung_geprueft")
+
+
+def _sniff(path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "json" if head.startswith(b"{") else "csv"
+
+
+def _feature_table(collection: Mapping[str, Any], what: str) -> pd.DataFrame:
+    import pandas as pd
+
+    if not isinstance(collection, Mapping) or not isinstance(collection.get("features"), list):
+        raise FormatError(f"{what} is not a GeoJSON FeatureCollection (no 'features' list)")
+    rows = [f.get("properties") or {} for f in collection["features"] if isinstance(f, Mapping)]
+    return pd.DataFrame(rows)
+
+
+def _mss_tables(path: Path) -> tuple[list[pd.DataFrame], int | None]:
+    """The attribute tables in one MSS file and the edition named by a bundle, if any.
+
+    Accepts a bundle written by :func:`fetch_mss_edition`, a single WFS FeatureCollection, or a
+    CSV export of a WFS layer (comma or semicolon separated).
+    """
+    if _sniff(path) == "csv":
+        return [_read_csv_text(path)], None
+    try:
+        doc = json.loads(read_text(path))
+    except ValueError:
+        raise FormatError(f"{path.name} is neither CSV nor valid JSON") from None
+    if isinstance(doc, Mapping) and isinstance(doc.get("layers"), Mapping):
+        tables = [_feature_table(fc, f"{path.name} layer {kind}") for kind, fc in doc["layers"].items()]
+        return tables, int(doc["edition"]) if doc.get("edition") else None
+    return [_feature_table(doc, path.name)], None
+
+
+def _normalise(table: pd.DataFrame) -> pd.DataFrame:
+    """Lower-case column names, ``ki_01``/``k1`` → ``k01``; drop class columns."""
+    out = table.copy()
+    names = {}
+    for col in out.columns:
+        low = str(col).strip().lower().replace("-", "_")
+        m = re.fullmatch(r"k(?:i)?_?(\d{1,2})", low)
+        names[col] = f"k{int(m.group(1)):02d}" if m else "ew" if re.fullmatch(r"ew \d.*", low) else low
+    out = out.rename(columns=names)
+    return out.loc[:, ~out.columns.duplicated()]
+
+
+def _numeric(series: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    values = pd.to_numeric(series.astype("string").str.strip().replace({"": None}), errors="coerce")
+    return values.mask(values == SUPPRESSED).astype(float)
+
+
+def _kind(table: pd.DataFrame) -> str:
+    cols = set(table.columns)
+    if "s1" in cols:
+        return "indexind"
+    if any(re.fullmatch(r"k\d\d", c) for c in cols):
+        return "kontextind"
+    if "si_n" in cols:
+        return "indizes"
+    raise FormatError("an MSS table without index (s1), context (k01) or status-index (si_n) columns; "
+                      f"found {', '.join(list(cols)[:10])}")
+
+
+def _edition_of(table: pd.DataFrame, bundle_edition: int | None, path: Path) -> int:
+    if "zeit" in table.columns:
+        zeit = table["zeit"].dropna().astype(str).str.strip()
+        zeit = zeit[zeit.str.fullmatch(r"\d{6}")]
+        if len(zeit):
+            return int(zeit.iloc[0][:4]) + 1
+    if bundle_edition:
+        return bundle_edition
+    m = re.search(r"(?:mss|MSS)[_-]?(20\d\d)", path.name)
+    if m:
+        return int(m.group(1))
+    raise FormatError(f"cannot tell the MSS edition of {path.name}: no ZEIT column and no year in the name")
+
+
+def _base(table: pd.DataFrame, ed: MssEdition) -> pd.DataFrame:
+    import pandas as pd
+
+    if "plr_id" not in table.columns:
+        raise FormatError(f"MSS table lacks the column plr_id (found {', '.join(map(str, table.columns[:8]))})")
+    if "bez_id" not in table.columns:  # the semicolon tables extracted from the XLSX have no BEZ_ID
+        table = table.assign(bez_id=table["plr_id"].astype(str).str.strip().str.zfill(8).str[:2])
+    base = pd.DataFrame({
+        "edition": ed.edition,
+        "date": pd.Timestamp(ed.stand),
+        "lor_version": ed.lor_version,
+        "planungsraum_id": table["plr_id"].astype(str).str.strip().str.zfill(8),
+        "planungsraum": table.get("plr_name", pd.Series(pd.NA, index=table.index)).astype("string"),
+        "bezirk_id": table["bez_id"].astype(str).str.strip().str.zfill(2),
+        "einwohner": _numeric(table["ew"]) if "ew" in table.columns else float("nan"),
+    })
+    kom = table.get("kom")
+    base["gueltig"] = (kom.astype(str).str.strip().str.lower().str.startswith("gültig") if kom is not None
+                       else True)
+    return base
+
+
+def _long(table: pd.DataFrame, base: pd.DataFrame, mapping: Mapping[str, str], kind: str,
+          ed: MssEdition) -> list[pd.DataFrame]:
+    parts = []
+    for col, name in mapping.items():
+        values = _numeric(table[col]) if col in table.columns else None
+        if values is None or (values.isna().all() and not (table[col].astype(str).str.strip() == str(SUPPRESSED)).any()):
+            continue  # a column the edition leaves empty (S2 in 2019/2021) carries no indicator
+        part = base.copy()
+        part["indikator"] = name
+        part["wert"] = values
+        part["einheit"] = MSS_INDICATORS[name][1]
+        part["quelle"] = f"{kind}:{col}"
+        part["zuordnung_geprueft"] = ed.verified
+        parts.append(part)
+    return parts
+
+
+def _mappings(kind: str, ed: MssEdition) -> dict[str, str]:
+    if kind == "indexind":
+        dyn = {f"d{c[1:]}": f"{name}_veraenderung" for c, name in ed.index.items()}
+        return {**ed.index, **dyn}
+    if kind == "kontextind":
+        return dict(ed.kontext)
+    return {"si_n": "statusindex", "di_n": "dynamikindex"}
+
+
+def parse_mss_file(path: Path) -> pd.DataFrame:
+    """Parse one MSS file (bundle, WFS GeoJSON layer or CSV export) into the long table.
+
+    Parameters
+    ----------
+    path
+        The file. Its edition is read from the ``ZEIT`` field (``202012`` → edition 2021),
+        else from the bundle or the file name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per edition, Planungsraum and indicator; see :data:`MSS_INDICATORS`.
+
+    Examples
+    --------
+    >>> df = parse_mss_file(Path("mss_2021_index_indikatoren.csv"))        # doctest: +SKIP
+    >>> df.query("planungsraum_id == '11501339' and indikator == 'arbeitslosigkeit'").wert.item()  # doctest: +SKIP
+    1.94083
+    """
+    import pandas as pd
+
+    tables, bundle_edition = _mss_tables(path)
+    parts: list[pd.DataFrame] = []
+    for raw in tables:
+        table = _normalise(raw)
+        kind = _kind(table)
+        edition = _edition_of(table, bundle_edition, path)
+        if edition not in MSS_EDITIONS:
+            raise FormatError(f"{path.name}: MSS edition {edition} has no column mapping yet; add it to "
+                              "MSS_EDITIONS after checking the edition's 'Erläuterungen'")
+        ed = MSS_EDITIONS[edition]
+        base = _base(table, ed)
+        _check_lor(base, ed, path)
+        parts += _long(table, base, _mappings(kind, ed), kind, ed)
+    if not parts:
+        raise FormatError(f"{path.name}: no known MSS indicator columns found")
+    out = pd.concat(parts, ignore_index=True)
+    out["planungsraum"] = out["planungsraum"].astype(object).where(out["planungsraum"].notna(), None)
+    return out[list(_MSS_COLUMNS)]
+
+
+def _check_lor(base: pd.DataFrame, ed: MssEdition, path: Path) -> None:
+    """Refuse a table whose keys are of another LOR version than its edition (e.g. the MSS-2021
+    table of K08/K14/K15 on the 447 old Planungsräume)."""
+    from ..geo import lor_version
+
+    found = lor_version(base[["planungsraum_id"]])
+    if found != ed.lor_version:
+        raise FormatError(f"{path.name}: the Planungsraum keys are of LOR {found}, but MSS {ed.edition} is on "
+                          f"LOR {ed.lor_version} (the MSS-2021 context table K08/K14/K15 on the old 447 "
+                          "Planungsräume is not supported)")
+
+
+def parse_mss(files: Mapping[str, Path]) -> pd.DataFrame:
+    """Parser of the ``mss`` dataset: all files into one long table.
+
+    When several files describe the same Planungsraum, edition and indicator, the last wins.
+    """
+    import pandas as pd
+
+    parts = [parse_mss_file(p) for p in files.values()]
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    out = out.drop_duplicates(["edition", "planungsraum_id", "indikator"], keep="last")
+    out = _fill_names(out)
+    return out.reset_index(drop=True)
+
+
+def _fill_names(df: pd.DataFrame) -> pd.DataFrame:
+    """Give every row the Planungsraum name and population found in any layer of its edition."""
+    key = ["edition", "planungsraum_id"]
+    names = df.dropna(subset=["planungsraum"]).drop_duplicates(key).set_index(key)["planungsraum"]
+    ew = df.dropna(subset=["einwohner"]).drop_duplicates(key).set_index(key)["einwohner"]
+    idx = df.set_index(key).index
+    df = df.copy()
+    df["planungsraum"] = names.reindex(idx).to_numpy()
+    df["einwohner"] = ew.reindex(idx).to_numpy()
+    return df
+
+
+def fetch_mss_edition(http: Http, resource: Resource, dest: Path) -> None:
+    """Fetch the three WFS layers of one MSS edition into one JSON bundle at ``dest``.
+
+    The edition is read from the resource name (``mss_2025.json``), the service from its URL.
+    The index-indicator layer is required; a missing context or status-index layer is recorded
+    under ``"missing"`` and does not fail the refresh.
+    """
+    from .._http import fetch_wfs
+
+    edition = int(re.search(r"(20\d\d)", resource.name).group(1))
+    ed = MSS_EDITIONS[edition]
+    service = resource.url or ed.service_url
+    layers: dict[str, Any] = {}
+    missing: dict[str, str] = {}
+    for kind, type_name in ed.layers.items():
+        tmp = dest.with_name(f"{dest.name}.{kind}")
+        try:
+            fetch_wfs(http, WFS(service, type_name, sort_by="plr_id"), tmp)
+            layers[kind] = json.loads(tmp.read_bytes())
+        except (DownloadError, FormatError) as exc:
+            if kind == "indexind":
+                raise
+            missing[kind] = str(exc)
+        finally:
+            tmp.unlink(missing_ok=True)
+    doc = {"edition": edition, "service": service, "layers": layers, "missing": missing}
+    dest.write_bytes(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------- MSS checks
+
+def _shares_in_range(df: pd.DataFrame) -> str | None:
+    shares = df[(df["einheit"] == "%") & df["wert"].notna()]
+    bad = shares[(shares["wert"] < 0) | (shares["wert"] > 100)]
+    return f"{len(bad)} shares outside 0-100 %, e.g. {bad.iloc[0][['indikator', 'wert']].tolist()}" if len(bad) else None
+
+
+def _no_sentinels(df: pd.DataFrame) -> str | None:
+    n = int((df["wert"] <= SUPPRESSED + 0.5).sum() + (df["einwohner"] <= SUPPRESSED + 0.5).sum())
+    return f"{n} values still hold the -9999 sentinel" if n else None
+
+
+def _mapping_plausible(df: pd.DataFrame) -> str | None:
+    """Child poverty is far above unemployment in every real edition; if not, s1-s4 moved."""
+    for edition, part in df.groupby("edition"):
+        med = part.groupby("indikator")["wert"].median()
+        if {"arbeitslosigkeit", "kinderarmut"} <= set(med.index) and med["kinderarmut"] <= med["arbeitslosigkeit"]:
+            return (f"edition {edition}: median Kinderarmut ({med['kinderarmut']:.1f}) is not above median "
+                    f"Arbeitslosigkeit ({med['arbeitslosigkeit']:.1f}); the meaning of s1-s4 may have changed")
+    return None
+
+
+def _plr_keys(df: pd.DataFrame) -> str | None:
+    bad = df[~df["planungsraum_id"].str.fullmatch(r"\d{8}") | (df["planungsraum_id"].str[:2] != df["bezirk_id"])]
+    return f"{len(bad)} malformed Planungsraum keys, e.g. {bad['planungsraum_id'].iloc[0]}" if len(bad) else None
+
+
+MSS_SCHEMA = Schema(
+    columns={"edition": "int", "date": "date", "lor_version": "str", "planungsraum_id": "str",
+             "planungsraum": "str", "bezirk_id": "str", "einwohner": "float", "gueltig": "bool",
+             "indikator": "str", "wert": "float", "einheit": "str", "quelle": "str",
+             "zuordnung_geprueft": "bool"},
+    key=("edition", "planungsraum_id", "indikator"),
+    checks=(Check("shares 0-100 %", _shares_in_range), Check("no -9999 left", _no_sentinels),
+            Check("indicator mapping plausible", _mapping_plausible), Check("Planungsraum keys", _plr_keys),
+            Check("known districts", _known_districts)),
+    min_rows=400,
+)
+
+
+# ---------------------------------------------------------------------------- MSS sample
+
+#: Positions of the sample Planungsräume that are uninhabited (as in the real 2021 file).
+_SAMPLE_EMPTY = (99, 115, 169, 235, 260)
+_SI_LABELS = {1: "hoch", 2: "mittel", 3: "niedrig", 4: "sehr niedrig"}
+_DI_LABELS = {1: "positiv", 3: "stabil", 5: "negativ"}
+
+
+def _sample_mss_values(edition: int) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Deterministic synthetic MSS values for one edition (base table and value columns)."""
+    import numpy as np
+
+    from .._sample import sample_lor
+
+    lor = sample_lor()
+    rng = np.random.default_rng(edition)
+    n = len(lor)
+    trend = 1 - 0.03 * (edition - 2021) / 2
+    level = lor["bezirk_id"].map(_SAMPLE_ALQ).to_numpy() * trend
+    s1 = np.clip(level * rng.lognormal(0, 0.35, n), 0.3, 25)
+    values = {
+        "s1": s1, "s3": np.clip(s1 * rng.uniform(1.6, 2.4, n), 0.5, 60),
+        "s4": np.clip(s1 * rng.uniform(3.5, 6.0, n), 1, 90), "k01": np.clip(s1 * rng.uniform(0.5, 0.9, n), 0, 40),
+        "k02": rng.uniform(15, 45, n), "k03": np.clip(s1 * rng.uniform(0.4, 1.2, n), 0, 30),
+    }
+    if edition >= 2023:
+        values["s2"] = rng.uniform(12, 32, n)
+        values["d2"] = rng.normal(0.2, 0.8, n)
+    previous = np.clip(s1 / trend * (1 - 0.03 * (edition - 2023) / 2) + rng.normal(0, 0.4, n), 0.3, 25)
+    values["d1"] = s1 - previous
+    values["d3"] = rng.normal(-0.3, 0.6, n)
+    values["d4"] = rng.normal(-0.8, 1.2, n)
+    ew = rng.integers(900, 14000, n)
+    empty = list(_SAMPLE_EMPTY)
+    ew[empty] = [38, 0, 110, 21, 0]
+    base = lor[["planungsraum_id", "planungsraum", "bezirk_id"]].copy()
+    base["ew"] = ew
+    base["kom"] = "gültig"
+    base.loc[base.index[empty], "kom"] = "ungültig (EW unter 300)"
+    for key in values:
+        values[key] = np.round(values[key], 5)
+        values[key][empty] = SUPPRESSED
+    return base, values
+
+
+def _mss_layer(base: pd.DataFrame, columns: dict[str, Any], edition: int, kind: str) -> dict[str, Any]:
+    from .._sample import feature_collection, sample_geometry, sample_lor
+
+    gdf = sample_geometry(sample_lor())[["geometry"]].copy()
+    gdf["zeit"] = f"{edition - 1}12"
+    gdf["plr_id"] = base["planungsraum_id"].to_numpy()
+    gdf["plr_name"] = base["planungsraum"].to_numpy()
+    gdf["ew"] = base["ew"].to_numpy()
+    gdf["bez_id"] = base["bezirk_id"].to_numpy()
+    for name, values in columns.items():
+        gdf[name] = values
+    gdf["kom"] = base["kom"].to_numpy()
+    return json.loads(feature_collection(gdf, MSS_EDITIONS[edition].layers[kind]))
+
+
+def _status_classes(s1: Any, empty: list[int]) -> tuple[Any, Any]:
+    import numpy as np
+
+    valid = np.delete(s1, empty)
+    cuts = np.quantile(valid, [0.1, 0.8, 0.95])
+    si = 1 + np.searchsorted(cuts, s1)
+    si[empty] = SUPPRESSED
+    return si, [_SI_LABELS.get(int(v)) for v in si]
+
+
+def sample_mss(edition: int) -> bytes:
+    """A sample MSS bundle (``mss_<edition>.json``) as :func:`fetch_mss_edition` writes it.
+
+    The three layers carry the lower-case attributes of the GDI Berlin WFS (``plr_id``,
+    ``bez_id``, ``ew``, ``zeit``, ``s1`` ..., ``ki_01`` ..., ``si_n`` ...), ``-9999`` for five
+    uninhabited Planungsräume, and an empty ``s2`` before 2023 as in the real 2021 layer.
+
+    Examples
+    --------
+    >>> doc = json.loads(sample_mss(2025))
+    >>> sorted(doc["layers"]), len(doc["layers"]["indexind"]["features"])
+    (['indexind', 'indizes', 'kontextind'], 542)
+    """
+    import numpy as np
+
+    base, v = _sample_mss_values(edition)
+    empty = [None] * len(base)
+    index_cols = {"s1": v["s1"], "s2": v.get("s2", empty), "s3": v["s3"], "s4": v["s4"],
+                  "d1": v["d1"], "d2": v.get("d2", empty), "d3": v["d3"], "d4": v["d4"]}
+    kontext_cols = {"ki_01": v["k01"], "ki_02": v["k02"], "ki_03": v["k03"]}
+    empty = list(_SAMPLE_EMPTY)
+    si, si_v = _status_classes(v["s1"], empty)
+    di = np.where(v["d1"] < -0.3, 1, np.where(v["d1"] > 0.3, 5, 3))
+    di[empty] = SUPPRESSED
+    index_state = {"si_n": si, "si_v": si_v, "di_n": di, "di_v": [_DI_LABELS.get(int(x)) for x in di]}
+    layers = {
+        "indexind": _mss_layer(base, index_cols, edition, "indexind"),
+        "kontextind": _mss_layer(base, kontext_cols, edition, "kontextind"),
+        "indizes": _mss_layer(base, index_state, edition, "indizes"),
+    }
+    doc = {"edition": edition, "service": MSS_EDITIONS[edition].service_url, "layers": layers, "missing": {}}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+def _mss_resource(edition: int) -> Resource:
+    ed = MSS_EDITIONS[edition]
+    return Resource(name=f"mss_{edition}.json", url=ed.service_url, format="json",
+                    match=r"(?i)mss|indexind|kontext|indizes", fetcher=fetch_mss_edition,
+                    sample=lambda: sample_mss(edition))
+
+
+mss = catalog.register(Dataset(
+    id="mss",
+    title="Monitoring Soziale Stadtentwicklung – Index- und Kontextindikatoren je Planungsraum",
+    topic="workforce",
+    publisher="Senatsverwaltung für Stadtentwicklung, Bauen und Wohnen",
+    license=LICENSES["dl-de-zero-2.0"],
+    landing_page="https://www.berlin.de/sen/stadt/stadtdaten/stadtwissen/monitoring-soziale-stadtentwicklung/",
+    resources=tuple(_mss_resource(e) for e in MSS_DOWNLOADED),
+    spatial_unit="LOR-Planungsraum",
+    update="biennial",
+    parser=parse_mss,
+    schema=MSS_SCHEMA,
+    source_title="Monitoring Soziale Stadtentwicklung",
+    history=True,
+    parser_version="1",
+    description=(
+        "Each edition is fetched from its GDI Berlin WFS (layers indexind, kontextind, indizes) into one "
+        "JSON bundle. Older or other exports (the CSV attribute tables of MSS 2021, a single WFS GeoJSON "
+        "layer, the 2019 edition on the old LOR) are imported with `lichtenberg-data import mss FILES`; "
+        "import all files of one edition together. The meaning of s1-s4 differs by edition (MSS_EDITIONS); "
+        "rows carry zuordnung_geprueft=False where the mapping was not checked against a real file. "
+        "The XLSX tables on berlin.de are not parsed."
+    ),
+))
