@@ -32,6 +32,15 @@ def median(xs: Sequence[float]) -> float | None:
     return float(statistics.median(xs)) if xs else None
 
 
+def paired_ratio(a: Sequence[float], b: Sequence[float]) -> float | None:
+    """The median of ``a[i] / b[i]`` over pairs measured back to back.
+
+    On a shared machine a burst of load slows both members of a pair alike, so the ratio of
+    each pair is steadier than the ratio of the two medians.
+    """
+    return float(statistics.median(x / y for x, y in zip(a, b))) if a and b else None
+
+
 def spread(xs: Sequence[float]) -> list[float] | None:
     """The 25th and 75th percentile (the interquartile range), for the noise of a measurement."""
     if len(xs) < 2:

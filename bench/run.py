@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     doc = {
         "timestamp": started, "mode": "quick" if args.quick else "full",
         "selected": names, "duration_s": round(total, 1), "machine": machine,
-        "ratio_definition": "value / floor (toolkit time over floor time, medians; below 1 = toolkit faster)",
+        "ratio_definition": ("toolkit time / floor time, the median over pairs measured back to back (value and "
+                             "floor are the medians of each side); below 1 = toolkit faster. notebooks: value / floor"),
         "rows": rows, "table": text.splitlines(),
     }
     args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

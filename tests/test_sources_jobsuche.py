@@ -1,0 +1,263 @@
+"""The BA Jobsuche fetcher against a real local HTTP server that implements the API's limits."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+import lichtenberg_data as ld
+from lichtenberg_data import catalog
+from lichtenberg_data._errors import DownloadError, FormatError
+from lichtenberg_data._http import Http
+from lichtenberg_data._validate import validate
+from lichtenberg_data.sources import jobsuche
+
+EMPLOYMENT = "employment"
+
+
+
+# =============================================================================== BA Jobsuche
+
+#: Field inventory of the search answer (paths of api-schema-baseline.json, endpoint "search").
+SEARCH_FIELDS = {
+    "maxErgebnisse": "number", "page": "number", "size": "number", "facetten": "object",
+    "stellenangebote[].aktuelleVeroeffentlichungsdatum": "string", "stellenangebote[].arbeitgeber": "string",
+    "stellenangebote[].arbeitsort.koordinaten.lat": "number", "stellenangebote[].arbeitsort.koordinaten.lon": "number",
+    "stellenangebote[].arbeitsort.land": "string", "stellenangebote[].arbeitsort.ort": "string",
+    "stellenangebote[].arbeitsort.plz": "string", "stellenangebote[].arbeitsort.region": "string",
+    "stellenangebote[].arbeitsort.strasse": "string", "stellenangebote[].beruf": "string",
+    "stellenangebote[].eintrittsdatum": "string", "stellenangebote[].externeUrl": "string",
+    "stellenangebote[].kundennummerHash": "string", "stellenangebote[].modifikationsTimestamp": "string",
+    "stellenangebote[].refnr": "string", "stellenangebote[].studiengang": "string",
+    "stellenangebote[].titel": "string",
+}
+_DUMMY = {"string": "x", "number": 0, "object": {}}
+
+
+@pytest.mark.realdata
+def test_search_fields_match_the_schema_baseline(real_data):
+    baseline = json.loads((real_data / EMPLOYMENT / "ba-jobsuche" / "api-schema-baseline.json").read_text())
+    leaves = {p: f["type"] for p, f in baseline["endpoints"]["search"]["fields"].items()
+              if f["type"] not in ("object", "array") or p == "facetten"}
+    assert leaves == SEARCH_FIELDS
+
+
+def offer_v4(o: dict) -> dict:
+    """An offer built from the baseline's field inventory, then filled with the test's values."""
+    item: dict = {}
+    for path, kind in SEARCH_FIELDS.items():
+        if not path.startswith("stellenangebote[]."):
+            continue
+        node = item
+        *parents, leaf = path.removeprefix("stellenangebote[].").split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = _DUMMY[kind]
+    item.update(refnr=o["refnr"], titel=f"Stelle {o['refnr']}", beruf=o["feld"],
+                aktuelleVeroeffentlichungsdatum="2026-10-15", eintrittsdatum="2026-12-01")
+    item["arbeitsort"].update(plz=o.get("plz", "10365"), ort="Berlin",
+                              koordinaten={"lat": o["lat"], "lon": o["lon"]} if o.get("lat") else {})
+    return item
+
+
+def offer_v6(o: dict) -> dict:
+    """The v6 shape seen in a third-party scraper (details-style names, ``stellenlokationen``)."""
+    return {"referenznummer": o["refnr"], "stellenangebotsTitel": f"Stelle {o['refnr']}", "hauptberuf": o["feld"],
+            "firma": "ACME", "datumErsteVeroeffentlichung": "2026-10-15",
+            "stellenlokationen": [{"adresse": {"plz": "10365", "ort": "Berlin", "region": "BERLIN",
+                                               "land": "DEUTSCHLAND"}, "breite": o["lat"], "laenge": o["lon"]}]}
+
+
+class JobServer:
+    """The BA job search on 127.0.0.1: filters, facets, and the API's limits.
+
+    ``size`` > 100, ``page`` < 1 or ``page*size`` > 10 000 answer 400 EINGABEPARAMETER_FEHLERHAFT
+    (and are recorded as violations); a missing ``X-API-Key`` answers 403.
+    """
+
+    def __init__(self, offers: list[dict], *, mode: str = "ok", style: str = "v4",
+                 string_total: tuple[int, ...] = ()) -> None:
+        self.offers, self.mode, self.style, self.string_total = offers, mode, style, string_total
+        self.requests: list[dict] = []
+        self.violations: list[dict] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802
+                status, body = server.answer(self.path, self.headers)
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/jobboerse/jobsuche-service/pc/v6/jobs"
+
+    def answer(self, path: str, headers) -> tuple[int, dict]:
+        q = {k: v[0] for k, v in parse_qs(urlparse(path).query).items()}
+        self.requests.append(q)
+        if self.mode == "404":
+            return 404, {"status": 404, "error": "Not Found"}
+        if headers.get("X-API-Key") != "jobboerse-jobsuche":
+            return 403, {"message": "forbidden"}
+        size, page = int(q.get("size", 25)), int(q.get("page", 1))
+        if size > 100 or page < 1 or page * size > 10_000:
+            self.violations.append(q)
+            return 400, {"code": "EINGABEPARAMETER_FEHLERHAFT"}
+        hits = [o for o in self.offers if str(o["art"]) == q.get("angebotsart")
+                and o["feld"] == q.get("berufsfeld", o["feld"]) and o["az"] == q.get("arbeitszeit", o["az"])]
+        items = hits[(page - 1) * size: page * size]
+        fields: dict[str, int] = {}
+        for o in hits:
+            fields[o["feld"]] = fields.get(o["feld"], 0) + 1
+        total: int | str = str(len(hits)) if int(q["angebotsart"]) in self.string_total else len(hits)
+        body: dict = {"maxErgebnisse": total, "page": page, "size": size,
+                      "facetten": {"berufsfeld": {"counts": fields, "maxCount": len(hits)}}}
+        if items:
+            key, make = ("ergebnisliste", offer_v6) if self.style == "v6" else ("stellenangebote", offer_v4)
+            body[key] = [make(o) for o in items]
+        if self.mode == "renamed":
+            body["jobs"] = body.pop("stellenangebote", [])
+            body["maxErgebnisse"] = max(len(hits), 1)
+        if self.mode == "not_a_list":
+            body["stellenangebote"] = {"0": "x"}
+        return 200, body
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def offers(n: int, art: int, feld: str, az: str = "vz", start: int = 0) -> list[dict]:
+    return [{"refnr": f"10000-{art}{feld[:3]}{az}{start + i:06d}-S", "art": art, "feld": feld, "az": az,
+             "lat": 52.51 + (i % 50) / 1000, "lon": 13.50 + (i % 40) / 1000} for i in range(n)]
+
+
+@pytest.fixture()
+def job_server(request):
+    servers = []
+
+    def make(*args, **kwargs) -> JobServer:
+        servers.append(JobServer(*args, **kwargs))
+        return servers[-1]
+
+    yield make
+    for s in servers:
+        s.close()
+
+
+def _fetch(server: JobServer, dest: Path) -> dict:
+    res = replace(catalog.get("stellenangebote").resources[0], url=server.url)
+    jobsuche.fetch_jobsuche(Http(), res, dest)
+    return json.loads(dest.read_bytes())
+
+
+def test_jobsuche_pages_and_attributes_fields(data_dir, tmp_path, job_server):
+    data = offers(120, 1, "Gesundheit") + offers(95, 1, "IT, Computer") + offers(35, 1, "Verkauf", "tz") \
+        + offers(40, 4, "Gesundheit")
+    server = job_server(data, string_total=(1,))  # maxErgebnisse as string for jobs, number for training
+    doc = _fetch(server, tmp_path / "jobsuche.json")
+    assert server.violations == []
+    assert all(int(q["size"]) == 100 and int(q["page"]) >= 1 for q in server.requests)
+    blocks = {b["angebotsart"]: b for b in doc["angebotsarten"]}
+    assert blocks[1]["max_ergebnisse"] == 250 and blocks[1]["gesammelt"] == 250 and blocks[1]["vollstaendig"]
+    assert blocks[4]["gesammelt"] == 40
+    assert doc["fetched_at"] and doc["query"]["wo"] == "Berlin" and doc["query"]["ceiling"] == 10_000
+    df = jobsuche.parse_jobsuche({"jobsuche_berlin.json": tmp_path / "jobsuche.json"})
+    validate(catalog.get("stellenangebote"), df)
+    jobs = df[df["angebotsart"] == 1]
+    assert jobs.groupby("berufsfeld").size().to_dict() == {"Gesundheit": 120, "IT, Computer": 95, "Verkauf": 35}
+    assert df["lat"].notna().all() and set(df["angebot"]) == {"Arbeit", "Ausbildung/Duales Studium"}
+    # 120 Gesundheit jobs = 2 pages; 95 IT = 1 page; page 1 of each query first
+    gesundheit = [q for q in server.requests if q.get("berufsfeld") == "Gesundheit" and q["angebotsart"] == "1"]
+    assert sorted(int(q["page"]) for q in gesundheit) == [1, 2]
+
+
+def test_jobsuche_respects_the_10000_ceiling(data_dir, tmp_path, job_server):
+    data = (offers(10_050, 1, "Bau") + offers(100, 1, "Bau", "tz", start=20_000) + offers(300, 1, "IT"))
+    server = job_server(data)
+    doc = _fetch(server, tmp_path / "jobsuche.json")
+    assert server.violations == []  # never asked beyond page*size = 10 000
+    assert max(int(q["page"]) * int(q["size"]) for q in server.requests) == 10_000
+    block = next(b for b in doc["angebotsarten"] if b["angebotsart"] == 1)
+    assert block["max_ergebnisse"] == 10_450
+    assert block["gesammelt"] == 10_400 and block["vollstaendig"] is False  # 50 beyond the ceiling
+    sliced = {(q["params"].get("berufsfeld"), q["params"].get("arbeitszeit")): q for q in block["abfragen"]}
+    assert sliced[("Bau", "vz")]["truncated"] is True and len(sliced[("Bau", "vz")]["stellenangebote"]) == 10_000
+    assert len(sliced[("Bau", "tz")]["stellenangebote"]) == 100 and sliced[("IT", None)]["truncated"] is False
+    empty = next(b for b in doc["angebotsarten"] if b["angebotsart"] == 4)
+    assert empty["max_ergebnisse"] == 0 and empty["vollstaendig"] is True  # answer without a list
+    df = jobsuche.parse_jobsuche({"x": tmp_path / "jobsuche.json"})
+    assert len(df) == 10_400 and not df["abfrage_vollstaendig"].any()
+
+
+def test_jobsuche_v6_field_names(data_dir, tmp_path, job_server):
+    server = job_server(offers(30, 1, "Elektro") + offers(5, 4, "Elektro"), style="v6")
+    _fetch(server, tmp_path / "jobsuche.json")
+    df = jobsuche.parse_jobsuche({"x": tmp_path / "jobsuche.json"})
+    assert len(df) == 35 and df["lat"].between(52.5, 52.6).all() and df["titel"].str.startswith("Stelle").all()
+    assert set(df["beruf"]) == {"Elektro"} and set(df["plz"]) == {"10365"}
+
+
+def test_jobsuche_404_names_the_retired_version(data_dir, tmp_path, job_server):
+    server = job_server(offers(3, 1, "IT"), mode="404")
+    with pytest.raises(DownloadError, match="404.*retired"):
+        _fetch(server, tmp_path / "jobsuche.json")
+    assert not (tmp_path / "jobsuche.json").exists()
+
+
+@pytest.mark.parametrize("mode", ["renamed", "not_a_list"])
+def test_jobsuche_changed_shape(data_dir, tmp_path, job_server, mode):
+    server = job_server(offers(3, 1, "IT"), mode=mode)
+    with pytest.raises(FormatError, match="the BA job search API changed its answer"):
+        _fetch(server, tmp_path / "jobsuche.json")
+    assert not (tmp_path / "jobsuche.json").exists()
+
+
+def test_refresh_keeps_last_snapshot_when_the_api_changes(data_dir, tmp_path, job_server, monkeypatch):
+    from lichtenberg_data.demo import write_mirror
+
+    mirror = write_mirror(tmp_path / "mirror")
+    [ok] = ld.refresh(["stellenangebote"], mirror=mirror)
+    assert ok.state == "fresh"
+    before = (data_dir / "processed" / "stellenangebote.parquet").read_bytes()
+    server = job_server(offers(3, 1, "IT"), mode="renamed")
+    ds = catalog.get("stellenangebote")
+    patched = replace(ds, resources=(replace(ds.resources[0], url=server.url),))
+    monkeypatch.setitem(catalog._REGISTRY, "stellenangebote", patched)
+    [failed] = ld.refresh(["stellenangebote"])
+    assert failed.failed and "changed its answer" in failed.reason
+    assert (data_dir / "processed" / "stellenangebote.parquet").read_bytes() == before
+
+
+def test_refresh_adds_dated_snapshots(data_dir, tmp_path, job_server, monkeypatch):
+    """Each refresh of the Jobsuche adds its date; earlier snapshots stay in the table."""
+    from lichtenberg_data.demo import write_mirror
+
+    ld.refresh(["stellenangebote"], mirror=write_mirror(tmp_path / "mirror"))
+    server = job_server(offers(12, 1, "IT") + offers(3, 4, "IT"))
+    ds = catalog.get("stellenangebote")
+    monkeypatch.setitem(catalog._REGISTRY, "stellenangebote",
+                        replace(ds, resources=(replace(ds.resources[0], url=server.url),)))
+    [outcome] = ld.refresh(["stellenangebote"])
+    assert outcome.state == "fresh"
+    df = ld.load("stellenangebote")
+    assert df["date"].nunique() == 2
+    assert (df["date"] == df["date"].max()).sum() == 15
+
+
+def test_job_details_url(data_dir, job_server):
+    assert jobsuche.JOBSUCHE_DETAILS_URL.format("MTAw").endswith("/pc/v4/jobdetails/MTAw")
+    assert jobsuche.JOBSUCHE_SEARCH_URL.endswith("/pc/v6/jobs")

@@ -1,0 +1,87 @@
+"""Employees and unemployed per Bezirk from Amt für Statistik report tables (samples)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import lichtenberg_data as ld
+from lichtenberg_data import catalog
+from lichtenberg_data._errors import FormatError
+from lichtenberg_data._validate import validate
+from lichtenberg_data.sources import labour
+
+
+
+
+# =============================================================================== AfS reports
+
+def test_beschaeftigte_sample_parses_through_afs(tmp_path):
+    path = tmp_path / "SB_A06-05-00_2021q02_BE.xlsx"
+    path.write_bytes(labour.sample_beschaeftigte(2021))
+    df = labour.parse_beschaeftigte_file(path)
+    validate(catalog.get("beschaeftigte_bezirke"), df)
+    assert set(df["date"]) == {pd.Timestamp("2021-06-30")}
+    assert df.groupby("ort").size().to_dict() == {"arbeitsort": 13, "wohnort": 13}
+    spandau = df[(df["ort"] == "wohnort") & (df["bezirk_id"] == "05")].iloc[0]
+    assert np.isnan(spandau["alter_65_plus"]) and spandau["flags"] == "alter_65_plus:•"
+    assert df.loc[df["bezirk_id"] == "00", "bezirk"].eq("Berlin").all()
+
+
+def test_provisional_flags_are_kept(tmp_path):
+    path = tmp_path / "SB_A06-05-00_2025q02_BE.xlsx"
+    path.write_bytes(labour.sample_beschaeftigte(2025))
+    df = labour.parse_beschaeftigte_file(path)
+    berlin = df[df["bezirk_id"] == "00"]
+    assert berlin["flags"].str.contains("insgesamt:p").all() and berlin["insgesamt"].gt(1e6).all()
+
+
+def test_arbeitslose_sample(tmp_path):
+    path = tmp_path / "arbeitslose_bezirke_2024.xlsx"
+    path.write_bytes(labour.sample_arbeitslose(2024))
+    df = labour.parse_arbeitslose_file(path)
+    validate(catalog.get("arbeitslose_bezirke"), df)
+    assert set(df["date"]) == {pd.Timestamp("2024-12-31")} and len(df) == 13
+
+
+def test_afs_report_without_bezirk_table(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "T1"
+    ws["A1"] = "1 Sozialversicherungspflichtig Beschäftigte am Arbeitsort nach Wirtschaftsabschnitten"
+    ws["A3"], ws["B3"] = "Abschnitt", "Insgesamt"
+    ws["A5"], ws["B5"] = "Verarbeitendes Gewerbe", 100
+    ws["A6"], ws["B6"] = "Handel", 200
+    path = tmp_path / "SB_A06-05-00_2025q02_BE.xlsx"
+    wb.save(path)
+    with pytest.raises(FormatError, match="no table of employees by Bezirk"):
+        labour.parse_beschaeftigte_file(path)
+
+
+
+# =============================================================================== catalogue
+
+@pytest.mark.parametrize("dataset_id", ["mss", "gssa", "stellenangebote", "beschaeftigte_bezirke",
+                                        "arbeitslose_bezirke"])
+def test_declarations(dataset_id):
+    ds = catalog.get(dataset_id)
+    assert ds.topic == "workforce" and ds.license in catalog.LICENSES.values()
+    assert ds.source_title and ds.title and ds.landing_page.startswith("https://")
+    assert all(r.sample is not None for r in ds.resources)
+    if ds.history:
+        assert "date" in ds.schema.columns
+
+
+def test_sample_mirror_refresh(data_dir, tmp_path):
+    from lichtenberg_data.demo import write_mirror
+
+    mirror = write_mirror(tmp_path / "mirror")
+    ids = ["mss", "gssa", "stellenangebote", "beschaeftigte_bezirke", "arbeitslose_bezirke"]
+    outcomes = ld.refresh(ids, mirror=mirror)
+    assert [o.state for o in outcomes] == ["fresh"] * 5, [o.reason for o in outcomes]
+    assert ld.load("mss")["edition"].nunique() == 3
+    assert ld.load("beschaeftigte_bezirke")["date"].nunique() == 5
+    assert ld.load("mss").attrs["provenance"][0]["sample"] is True

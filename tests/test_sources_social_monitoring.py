@@ -1,0 +1,201 @@
+"""mss (Monitoring Soziale Stadtentwicklung): real 2021 files, samples, the WFS fetcher."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+
+import lichtenberg_data as ld
+from lichtenberg_data import catalog
+from lichtenberg_data._errors import DownloadError, FormatError, ValidationError
+from lichtenberg_data._http import Http
+from lichtenberg_data._validate import validate
+from lichtenberg_data.sources import social_monitoring
+
+EMPLOYMENT = "employment"
+MSS_2021 = ["mss_2021_index_indikatoren.csv", "mss_2021_kontext_indikatoren.csv", "mss_2021_indizes.csv"]
+
+
+
+# =============================================================================== MSS, real files
+
+@pytest.fixture()
+def mss_2021(data_dir, real_data):
+    """The three real MSS-2021 WFS exports imported into a fresh data folder."""
+    outcome = ld.import_file("mss", [real_data / EMPLOYMENT / n for n in MSS_2021])
+    assert outcome.state == "fresh"
+    return ld.load("mss")
+
+
+@pytest.mark.realdata
+def test_mss_2021_real_files_import(mss_2021):
+    df = mss_2021
+    assert set(df["edition"]) == {2021}
+    assert set(df["date"]) == {pd.Timestamp("2020-12-31")}
+    assert set(df["lor_version"]) == {"2021"}
+    assert df["planungsraum_id"].nunique() == 542
+    alq = df[df["indikator"] == "arbeitslosigkeit"].set_index("planungsraum_id")
+    lichtenberg = alq[alq["bezirk_id"] == "11"]
+    assert len(lichtenberg) == 41 and lichtenberg["wert"].notna().all() and lichtenberg["gueltig"].all()
+    # read from mss_2021_index_indikatoren.csv: 11501339 Karlshorst West, S1 = 1.94083, S3 = 4.70713
+    assert alq.loc["11501339", "planungsraum"] == "Karlshorst West"
+    assert alq.loc["11501339", "wert"] == pytest.approx(1.94083)
+    assert alq.loc["11501339", "einwohner"] == 10346
+    row = df[(df["planungsraum_id"] == "11501339") & (df["indikator"] == "transferbezug")]
+    assert row["wert"].item() == pytest.approx(4.70713)
+    # mss_2021_kontext_indikatoren.csv: 11100203 Falkenberg Ost, KI_01 = 4.86
+    row = df[(df["planungsraum_id"] == "11100203") & (df["indikator"] == "jugendarbeitslosigkeit")]
+    assert row["wert"].item() == pytest.approx(4.86)
+
+
+@pytest.mark.realdata
+def test_mss_2021_suppressed_values_become_missing(mss_2021):
+    df = mss_2021
+    # 5 Planungsräume "ungültig (EW unter 300)" and 1 "ungültig (Ausreißer)" carry -9999 everywhere
+    assert (df["wert"] <= -9999).sum() == 0
+    per_indicator = df[df["wert"].isna()].groupby("indikator").size()
+    assert per_indicator.to_dict() == dict.fromkeys(per_indicator.index, 6)
+    assert len(per_indicator) == 11  # s1, s3, s4, d1, d3, d4, k01-k03, si_n, di_n
+    assert int(df["wert"].isna().sum()) == 66
+    assert int((~df.drop_duplicates("planungsraum_id")["gueltig"]).sum()) == 6
+
+
+@pytest.mark.realdata
+def test_mss_2021_mapping_per_edition(mss_2021):
+    df = mss_2021
+    # 2021 has no S2 (empty column): neither long-term unemployment (<=2017) nor single parents (>=2023)
+    assert "langzeitarbeitslosigkeit" not in set(df["indikator"])
+    assert "kinder_alleinerziehend" not in set(df["indikator"])
+    assert df["zuordnung_geprueft"].all()
+    source = df.drop_duplicates("indikator").set_index("indikator")["quelle"]
+    assert source["arbeitslosigkeit"] == "indexind:s1" and source["kinderarmut"] == "indexind:s4"
+    assert source["jugendarbeitslosigkeit"] == "kontextind:k01"
+
+
+@pytest.mark.realdata
+def test_mss_xlsx_extract_agrees_with_wfs_export(real_data):
+    """Two independent extracts of the 2021 context table give the same values (mapping check)."""
+    wfs = social_monitoring.parse_mss_file(real_data / EMPLOYMENT / "mss_2021_kontext_indikatoren.csv")
+    xlsx = social_monitoring.parse_mss_file(real_data / EMPLOYMENT / "mss_2021_kontext-indikatoren_anteile_plr.csv")
+    both = wfs.merge(xlsx, on=["planungsraum_id", "indikator"], suffixes=("_wfs", "_xlsx"))
+    assert len(both) == 542 * 3
+    present = both.dropna(subset=["wert_wfs", "wert_xlsx"])
+    assert (present["wert_wfs"] - present["wert_xlsx"]).abs().max() < 1e-9
+    # the XLSX extract leaves K02 empty for two tiny Planungsräume where the WFS says 0
+    assert int((both["wert_wfs"].isna() != both["wert_xlsx"].isna()).sum()) == 2
+
+
+@pytest.mark.realdata
+def test_mss_refuses_tables_of_another_kind(data_dir, real_data):
+    with pytest.raises(FormatError, match="LOR 2006"):  # K08/K14/K15 on the 447 old Planungsräume
+        ld.import_file("mss", [real_data / EMPLOYMENT / "mss_2021_kontext_indikatoren_k08_k14_k15.csv"])
+    with pytest.raises(FormatError, match="index"):  # z-scores, not shares
+        ld.import_file("mss", [real_data / EMPLOYMENT / "mss_2021_index-indikatoren_z-werte_plr.csv"])
+    assert not (data_dir / "processed" / "mss.parquet").exists()
+
+
+# =============================================================================== MSS, samples and WFS
+
+def test_mss_sample_bundle_editions(tmp_path):
+    files = {}
+    for edition in social_monitoring.MSS_DOWNLOADED:
+        files[edition] = tmp_path / f"mss_{edition}.json"
+        files[edition].write_bytes(social_monitoring.sample_mss(edition))
+    df = social_monitoring.parse_mss(files)
+    validate(catalog.get("mss"), df)
+    indicators = df.groupby("edition")["indikator"].agg(set)
+    assert "kinder_alleinerziehend" not in indicators[2021]
+    assert "kinder_alleinerziehend" in indicators[2023] and "kinder_alleinerziehend" in indicators[2025]
+    assert df.loc[df["edition"] == 2023, "quelle"].eq("indexind:s2").sum() == 542
+    assert set(df.loc[df["edition"] == 2025, "zuordnung_geprueft"]) == {False}
+    assert df.groupby("edition")["planungsraum_id"].nunique().tolist() == [542, 542, 542]
+
+
+def test_mss_single_wfs_layer(tmp_path):
+    """A GeoJSON layer as the WFS returns it (lower-case attributes, edition from ``zeit``)."""
+    layer = json.loads(social_monitoring.sample_mss(2023))["layers"]["indexind"]
+    path = tmp_path / "mss2023_indexind_542.geojson"
+    path.write_text(json.dumps(layer), encoding="utf-8")
+    df = social_monitoring.parse_mss_file(path)
+    assert set(df["edition"]) == {2023} and set(df["date"]) == {pd.Timestamp("2022-12-31")}
+    assert sorted(df["quelle"].unique()) == [f"indexind:{c}" for c in ("d1", "d2", "d3", "d4", "s1", "s2", "s3", "s4")]
+
+
+def test_mss_swapped_mapping_is_caught(tmp_path):
+    """If an edition's s1-s4 moved, Kinderarmut would come out below Arbeitslosigkeit."""
+    path = tmp_path / "mss_2025.json"
+    path.write_bytes(social_monitoring.sample_mss(2025))
+    df = social_monitoring.parse_mss({"x": path})
+    swapped = df.replace({"indikator": {"kinderarmut": "arbeitslosigkeit", "arbeitslosigkeit": "kinderarmut"}})
+    with pytest.raises(ValidationError, match="meaning of s1-s4 may have changed"):
+        validate(catalog.get("mss"), swapped)
+
+
+class WfsServer:
+    """A GeoServer stand-in: GetFeature with COUNT/STARTINDEX paging; layers may be missing (404)."""
+
+    def __init__(self, layers: dict[str, dict]) -> None:
+        self.layers = layers
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802
+                q = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+                layer = server.layers.get(q.get("TYPENAMES", ""))
+                if layer is None:
+                    return self._send(404, b'{"error": "no such layer"}')
+                start, count = int(q["STARTINDEX"]), int(q["COUNT"])
+                page = dict(layer, features=layer["features"][start:start + count],
+                            numberMatched=len(layer["features"]))
+                self._send(200, json.dumps(page).encode())
+
+            def _send(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/services/wfs/mss_2025"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_mss_fetcher_bundles_layers_and_tolerates_a_missing_one(data_dir, tmp_path):
+    sample = json.loads(social_monitoring.sample_mss(2025))["layers"]
+    names = social_monitoring.MSS_EDITIONS[2025].layers
+    server = WfsServer({names["indexind"]: sample["indexind"], names["indizes"]: sample["indizes"]})
+    try:
+        res = replace(catalog.get("mss").resource("mss_2025.json"), url=server.url)
+        dest = tmp_path / "mss_2025.json"
+        social_monitoring.fetch_mss_edition(Http(), res, dest)
+    finally:
+        server.close()
+    doc = json.loads(dest.read_bytes())
+    assert sorted(doc["layers"]) == ["indexind", "indizes"] and "kontextind" in doc["missing"]
+    df = social_monitoring.parse_mss({"x": dest})
+    assert "jugendarbeitslosigkeit" not in set(df["indikator"]) and "statusindex" in set(df["indikator"])
+
+
+def test_mss_fetcher_needs_the_index_layer(data_dir, tmp_path):
+    server = WfsServer({})
+    try:
+        res = replace(catalog.get("mss").resource("mss_2025.json"), url=server.url)
+        with pytest.raises(DownloadError, match="404"):
+            social_monitoring.fetch_mss_edition(Http(), res, tmp_path / "mss_2025.json")
+    finally:
+        server.close()
+    assert not (tmp_path / "mss_2025.json").exists()
