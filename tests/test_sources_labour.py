@@ -12,9 +12,6 @@ from lichtenberg_data._errors import FormatError
 from lichtenberg_data._validate import validate
 from lichtenberg_data.sources import labour
 
-
-
-
 # =============================================================================== AfS reports
 
 def test_beschaeftigte_sample_parses_through_afs(tmp_path):
