@@ -49,7 +49,7 @@ from ._finish import (
     figure_sources,  # noqa: F401
     finish,
 )
-from ._format import GermanFormatter
+from ._format import GermanFormatter, format_change, format_date, format_number, format_percent
 from ._maps import choropleth, class_labels  # noqa: F401
 from ._style import (
     _HALO,
@@ -77,6 +77,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
+    "format_number", "format_percent", "format_change", "format_date",
     "FULL_WIDTH_CM", "HALF_WIDTH_CM", "COLORS", "STYLE_PATH", "SAMPLE_MARK", "use_style", "style",
     "figure", "finish", "line_vs_berlin", "ranked_bars", "choropleth", "small_multiples",
     "population_pyramid", "save", "mark_for_briefing", "wrap_text", "GermanFormatter",
