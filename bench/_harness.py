@@ -5,10 +5,12 @@ Nothing here knows about lichtenberg_data; :mod:`_rows` uses these helpers to bu
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -112,6 +114,11 @@ class Child:
         return self
 
 
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
 def run_child(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: str | Path | None = None,
               timeout: float = 600.0) -> Child:
     """Run ``cmd`` and return its exit code, wall time and peak RSS (``ru_maxrss`` via ``wait4``).
@@ -123,11 +130,17 @@ def run_child(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: str
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        timer = threading.Timer(timeout, proc.kill)  # a blocking wait4 is exact; the timer ends a hang
+        # its own process group, so that a timeout or Ctrl-C also ends what the child started
+        proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
+        timer = threading.Timer(timeout, _kill_group, (proc.pid,))  # a blocking wait4 is exact; the timer ends a hang
         timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            _kill_group(proc.pid)
+            os.wait4(proc.pid, 0)
+            raise
         finally:
             timer.cancel()
         wall = time.perf_counter() - t0

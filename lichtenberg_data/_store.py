@@ -15,10 +15,12 @@ atomic rename, so a run killed midway never leaves a half-written file that a la
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
 import tempfile
+from collections import OrderedDict
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -120,6 +122,12 @@ def load(dataset_id: str) -> Any:
         When the dataset has never been refreshed or imported here; the message names the
         command to run.
 
+    Notes
+    -----
+    A table read once stays in memory (up to 64 MB per file, 256 MB in all) while its file is
+    unchanged, so rerunning a notebook cell costs almost nothing; every call returns its own
+    copy, which the caller may change. A refresh replaces the file and with it the cached table.
+
     Examples
     --------
     >>> import lichtenberg_data as ld
@@ -136,13 +144,51 @@ def load(dataset_id: str) -> Any:
             f"{dataset_id}: no processed data in {settings.processed_dir}. Run "
             f"`lichtenberg-data refresh {dataset_id}` (or `lichtenberg-data import {dataset_id} FILE`) first"
         )
+    stat = path.stat()
+    identity = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    cached = _CACHE.get(dataset_id)
+    if cached is not None and cached[0] == identity:
+        _CACHE.move_to_end(dataset_id)
+        return _private_copy(cached[1])
     if ds.has_geometry:
         import geopandas as gpd
 
-        return gpd.read_parquet(path)
-    import pandas as pd
+        df = gpd.read_parquet(path)
+    else:
+        import pandas as pd
 
-    return pd.read_parquet(path)
+        df = pd.read_parquet(path)
+    _remember(dataset_id, identity, df)
+    return _private_copy(df)
+
+
+#: Warm tables kept in memory, keyed by dataset; an entry is valid while the file's identity
+#: (path, modification time, size, inode) is unchanged, so a refresh invalidates it by replacing the file.
+_CACHE: OrderedDict[str, tuple[tuple[str, int, int, int], Any]] = OrderedDict()
+#: Only files up to this size are kept, and at most this many bytes (on disk) in all.
+CACHE_MAX_FILE = 64 * 2**20
+CACHE_MAX_TOTAL = 256 * 2**20
+
+
+def _remember(dataset_id: str, identity: tuple[str, int, int, int], df: Any) -> None:
+    _CACHE.pop(dataset_id, None)
+    if identity[2] > CACHE_MAX_FILE:
+        return
+    _CACHE[dataset_id] = (identity, df)
+    while sum(entry[0][2] for entry in _CACHE.values()) > CACHE_MAX_TOTAL:
+        _CACHE.popitem(last=False)
+
+
+def _private_copy(df: Any) -> Any:
+    """A copy the caller may change freely: pandas' copy-on-write shares the data until written."""
+    out = df.copy(deep=False)
+    out.attrs = copy.deepcopy(df.attrs)
+    return out
+
+
+def clear_cache() -> None:
+    """Forget the tables :func:`load` keeps in memory (they are re-read on the next load)."""
+    _CACHE.clear()
 
 
 def _age_days(iso: str | None, today: date) -> int | None:

@@ -109,3 +109,25 @@ def test_duckdb_reads_the_processed_files(data_dir, mirror):
     total = con.execute("SELECT sum(einwohner) FROM einwohner_lor WHERE year = 2025").fetchall()[0][0]
     df = ld.load("einwohner_lor")
     assert total == df.loc[df.year == 2025, "einwohner"].sum()
+
+
+def test_warm_load_returns_private_copies(data_dir, mirror):
+    ld.refresh(["einwohner_lor"], mirror=mirror)
+    first = ld.load("einwohner_lor")
+    first.loc[first.index[0], "einwohner"] = -1
+    first.attrs["provenance"][0]["publisher"] = "changed"
+    again = ld.load("einwohner_lor")
+    assert again.loc[again.index[0], "einwohner"] != -1
+    assert again.attrs["provenance"][0]["publisher"] == "Amt für Statistik Berlin-Brandenburg"
+
+
+def test_a_refresh_replaces_the_cached_table(data_dir, mirror, tmp_path):
+    ld.refresh(["einwohner_ortsteile"], mirror=mirror)
+    before = ld.load("einwohner_ortsteile")
+    changed = tmp_path / "EWR_Ortsteile_2020-12-31.csv"
+    changed.write_bytes((mirror / "einwohner_ortsteile" / changed.name).read_bytes()
+                        + "11;Lichtenberg;1199;Lichtenberg;1;D;95 und älter;5\n".encode())
+    ld.import_file("einwohner_ortsteile", changed)
+    after = ld.load("einwohner_ortsteile")
+    assert len(after) == len(before) + 1
+    assert after["einwohner"].sum() == before["einwohner"].sum() + 5
