@@ -100,7 +100,9 @@ def _trim(text: str, frac: float = 0.01) -> str:
         total = total or value
         if value >= frac * total:
             out.append(line)
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    # paths of this machine say nothing to a reader and must not be committed
+    return text.replace(str(ROOT) + "/", "").replace(sys.prefix + "/", "<venv>/").replace(str(Path.home()) + "/", "~/")
 
 
 def _profile_inprocess(name: str, fn: Callable[[], Any], min_s: float = 1.0) -> Path:
