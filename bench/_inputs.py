@@ -125,7 +125,7 @@ def afs_report(year: int) -> bytes:
 
     from openpyxl import load_workbook
 
-    from lichtenberg_data.sources.workforce import sample_beschaeftigte
+    from lichtenberg_data.sources.labour import sample_beschaeftigte
 
     rng = np.random.default_rng(year)
     wb = load_workbook(io.BytesIO(sample_beschaeftigte(year)))

@@ -175,6 +175,16 @@ def _load_vs(spec: Spec, ctx: Ctx, ds_id: str, floor: Callable[[], Any], floor_w
         pa, pb = h.interleaved(tool, peer, repeats=ctx.reps(21, 7), budget_s=ctx.reps(8, 3))
         extra[f"peer_{peer_name}_s"] = round(h.median(pb), 6)
         extra[f"ratio_vs_{peer_name}"] = round(h.paired_ratio(pa, pb), 4)
+    # warm loads are served from load()'s in-memory cache; say what the first load costs too
+    from lichtenberg_data._store import clear_cache
+
+    cold = lambda: (clear_cache(), ld.load(ds_id))[1]  # noqa: E731
+    ca, cb = h.interleaved(cold, floor, repeats=ctx.reps(41, 11), budget_s=ctx.reps(6, 2))
+    extra["cold_s"] = round(h.median(ca), 6)
+    extra["ratio_cold"] = round(h.paired_ratio(ca, cb), 4)
+    cold_note = (f"warm = served from load()'s memory cache; cold (first load, e.g. a fresh kernel) "
+                 f"{h.median(ca) * 1000:.1f} ms, ratio {extra['ratio_cold']:.2f} against the floor")
+    note = f"{note}; {cold_note}" if note else cold_note
     if ctx.profile:
         extra["profile"] = str(_profile_inprocess(spec.name, tool).relative_to(ROOT))
     return result(spec, value=value, floor=fl, met=met, peak_mb=peak, floor_peak_mb=floor_peak,
