@@ -474,7 +474,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     result.manifest.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
                                encoding="utf-8")
     for line in result.summary().splitlines():
-        log.info("briefing: %s", line)
+        log.debug("briefing: %s", line)  # the CLI prints the summary
     return result
 
 

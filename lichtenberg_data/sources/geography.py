@@ -52,7 +52,9 @@ COLUMNS: dict[str, list[str]] = {
                      "prognoseraum_id", "prognoseraum", "bezirk_id", "bezirk", "lor_version",
                      "flaeche_m2", "geometry"],
 }
-#: Pinned copies of the key lists (the stadtentwicklung.berlin.de download pages are gone, HTTP 410).
+#: Pinned copies of the key lists in public repositories (byte-identical to the published files per
+#: shared/real-data/SOURCES.md): no official direct CSV address is known; the old
+#: stadtentwicklung.berlin.de download pages are reported gone (not checked live).
 KEY_LIST_2021_URL = ("https://raw.githubusercontent.com/jascha-je/Data-Visualization/"
                      "f234dd6f38d929c50338b0f07573dc3ae3e8c9ab/Sprint_2/data/LOR_2021.csv")
 KEY_LIST_2019_URL = ("https://raw.githubusercontent.com/rbb-data/public-parks/"
@@ -351,7 +353,7 @@ lor_schluessel = catalog.register(Dataset(
     source_title=LOR_SOURCE,
     reference_date=LOR_2021,
     description=("The official key list of LOR 2021 (542 Planungsräume with Bezirksregion, Prognoseraum and "
-                 "Bezirk). The download is a pinned copy; the SenStadt download pages are gone."),
+                 "Bezirk). The download is a pinned copy in a public repository; no official direct CSV address is known."),
 ))
 
 _LOR_LAYERS = (
@@ -406,5 +408,5 @@ lor_planungsraeume_2006 = catalog.register(Dataset(
     reference_date=LOR_2019,
     description=("The LOR valid until 2020 (448 Planungsräume since 2019), which the population tables up to "
                  "2020 use; convert them to LOR 2021 with geo.crosswalk. The key list is a pinned copy "
-                 "(the SenStadt download pages are gone)."),
+                 "(the SenStadt download pages are reported gone)."),
 ))
