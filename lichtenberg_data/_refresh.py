@@ -29,7 +29,6 @@ from ._errors import (
     FormatError,
     LichtenbergDataError,
     RefreshLockedError,
-    ValidationError,
 )
 from ._validate import validate
 from .settings import settings
@@ -236,7 +235,12 @@ def _reparse_history(ds: catalog.Dataset, entry: dict) -> Any:
         latest[_edition_key(snap)] = snap
     parts = [_parse(ds, {s["resource"]: settings.data_dir / s["raw_path"]}) for s in latest.values()
              if (settings.data_dir / s["raw_path"]).exists()]
-    return pd.concat(parts, ignore_index=True) if parts else None
+    if not parts:
+        return None
+    table = pd.concat(parts, ignore_index=True)
+    if ds.schema.key:
+        table = table.drop_duplicates(list(ds.schema.key), keep="last")
+    return table.sort_values(list(ds.schema.key) or ["date"], ignore_index=True)
 
 
 # --------------------------------------------------------------------------- storing
@@ -356,8 +360,7 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
         return Outcome(ds.id, "unchanged", rows=entry.get("processed", {}).get("rows"))
     retrieved = datetime.now().astimezone()
     if ds.history:
-        if not incoming:
-            incoming = []
+        if not incoming:  # only the parser changed: rebuild from the raw snapshots
             df = _reparse_history(ds, entry)
             if df is None:
                 raise DataNotAvailableError("no raw snapshots to rebuild from")
@@ -557,6 +560,3 @@ def _write_report(outcomes: list[Outcome], kind: str) -> Path:
     _store.atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
     return path
 
-
-# Re-exported for callers that catch it around import_file.
-__all__ += ["ValidationError"]

@@ -238,3 +238,19 @@ def test_lock_released_after_run(data_dir, portal):
     t.start()
     t.join(20)
     assert done.is_set()
+
+
+def test_new_parser_version_rebuilds_from_raw_snapshots(data_dir, portal, good):
+    from dataclasses import replace
+
+    from lichtenberg_data import catalog
+
+    old = catalog.get("einwohner_lor")
+    catalog._REGISTRY["einwohner_lor"] = replace(old, parser_version="2")
+    try:
+        [outcome] = __import__("lichtenberg_data").refresh(["einwohner_lor"], mirror=portal.url)
+        assert outcome.state == "fresh" and outcome.rows == 5 * 542  # 304 for every file, rebuilt from raw
+        manifest = json.loads((data_dir / "manifest.json").read_text())
+        assert manifest["datasets"]["einwohner_lor"]["processed"]["parser_version"] == "2"
+    finally:
+        catalog._REGISTRY["einwohner_lor"] = old
