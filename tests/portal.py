@@ -8,7 +8,8 @@ Routes map a path to a list of behaviours consumed one per request (the last one
 - ``("drop", body)``: announce the full length, send half, close the connection
 - ``("cut", body)``: no length, send half, close (the client cannot tell: the parser must)
 - ``("stall", body)``: send half, then hang until the server stops
-- ``("func", f)``: ``f(query: dict) -> (status, body, headers)`` answers from the query string
+- ``("func", f)``: ``f(query: dict, headers) -> (status, body, headers)`` answers from the
+  query string and the request headers
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ class Portal:
             from urllib.parse import parse_qs, urlsplit
 
             query = {k: v[0] for k, v in parse_qs(urlsplit(h.path).query).items()}
-            code, body, headers = behaviour[1](query)
+            code, body, headers = behaviour[1](query, h.headers)
             self._send(h, code, body, headers)
         elif kind == "status":
             headers = behaviour[2] if len(behaviour) > 2 else {}

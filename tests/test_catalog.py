@@ -82,7 +82,7 @@ def test_wfs_is_paged_and_checked_complete(data_dir, wfs_dataset):
     ds, portal = wfs_dataset
     seen = []
 
-    def answer(q):
+    def answer(q, headers):
         start, count = int(q["STARTINDEX"]), int(q["COUNT"])
         seen.append((q["TYPENAMES"], start, count, q["SRSNAME"]))
         doc = {"type": "FeatureCollection", "numberMatched": 10, "numberReturned": 0,
@@ -100,7 +100,7 @@ def test_wfs_is_paged_and_checked_complete(data_dir, wfs_dataset):
 def test_wfs_incomplete_is_refused(data_dir, wfs_dataset):
     ds, portal = wfs_dataset
 
-    def short(q):  # the server claims 10 but stops after the first page
+    def short(q, headers):  # the server claims 10 but stops after the first page
         start = int(q["STARTINDEX"])
         feats = _features(start, 4, 10) if start == 0 else []
         doc = {"type": "FeatureCollection", "numberMatched": 10, "features": feats}

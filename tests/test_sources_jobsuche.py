@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 import pytest
+from portal import Portal
 
 import lichtenberg_data as ld
 from lichtenberg_data import catalog
@@ -74,39 +72,32 @@ def offer_v6(o: dict) -> dict:
                                                "land": "DEUTSCHLAND"}, "breite": o["lat"], "laenge": o["lon"]}]}
 
 
-class JobServer:
+class JobServer(Portal):
     """The BA job search on 127.0.0.1: filters, facets, and the API's limits.
 
     ``size`` > 100, ``page`` < 1 or ``page*size`` > 10 000 answer 400 EINGABEPARAMETER_FEHLERHAFT
     (and are recorded as violations); a missing ``X-API-Key`` answers 403.
     """
 
+    PATH = "/jobboerse/jobsuche-service/pc/v6/jobs"
+
     def __init__(self, offers: list[dict], *, mode: str = "ok", style: str = "v4",
                  string_total: tuple[int, ...] = ()) -> None:
+        super().__init__()
         self.offers, self.mode, self.style, self.string_total = offers, mode, style, string_total
         self.requests: list[dict] = []
         self.violations: list[dict] = []
-        server = self
+        self.set(self.PATH, ("func", self._reply))
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+    @property
+    def search_url(self) -> str:
+        return self.url + self.PATH
 
-            def do_GET(self):  # noqa: N802
-                status, body = server.answer(self.path, self.headers)
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+    def _reply(self, q: dict, headers) -> tuple[int, bytes, dict]:
+        status, body = self.answer(q, headers)
+        return status, json.dumps(body).encode(), {"Content-Type": "application/json"}
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/jobboerse/jobsuche-service/pc/v6/jobs"
-
-    def answer(self, path: str, headers) -> tuple[int, dict]:
-        q = {k: v[0] for k, v in parse_qs(urlparse(path).query).items()}
+    def answer(self, q: dict, headers) -> tuple[int, dict]:
         self.requests.append(q)
         if self.mode == "404":
             return 404, {"status": 404, "error": "Not Found"}
@@ -135,11 +126,6 @@ class JobServer:
             body["stellenangebote"] = {"0": "x"}
         return 200, body
 
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def offers(n: int, art: int, feld: str, az: str = "vz", start: int = 0) -> list[dict]:
     return [{"refnr": f"10000-{art}{feld[:3]}{az}{start + i:06d}-S", "art": art, "feld": feld, "az": az,
              "lat": 52.51 + (i % 50) / 1000, "lon": 13.50 + (i % 40) / 1000} for i in range(n)]
@@ -159,7 +145,7 @@ def job_server(request):
 
 
 def _fetch(server: JobServer, dest: Path) -> dict:
-    res = replace(catalog.get("stellenangebote").resources[0], url=server.url)
+    res = replace(catalog.get("stellenangebote").resources[0], url=server.search_url)
     jobsuche.fetch_jobsuche(Http(), res, dest)
     return json.loads(dest.read_bytes())
 
@@ -235,7 +221,7 @@ def test_refresh_keeps_last_snapshot_when_the_api_changes(data_dir, tmp_path, jo
     before = (data_dir / "processed" / "stellenangebote.parquet").read_bytes()
     server = job_server(offers(3, 1, "IT"), mode="renamed")
     ds = catalog.get("stellenangebote")
-    patched = replace(ds, resources=(replace(ds.resources[0], url=server.url),))
+    patched = replace(ds, resources=(replace(ds.resources[0], url=server.search_url),))
     monkeypatch.setitem(catalog._REGISTRY, "stellenangebote", patched)
     [failed] = ld.refresh(["stellenangebote"])
     assert failed.failed and "changed its answer" in failed.reason
@@ -250,7 +236,7 @@ def test_refresh_adds_dated_snapshots(data_dir, tmp_path, job_server, monkeypatc
     server = job_server(offers(12, 1, "IT") + offers(3, 4, "IT"))
     ds = catalog.get("stellenangebote")
     monkeypatch.setitem(catalog._REGISTRY, "stellenangebote",
-                        replace(ds, resources=(replace(ds.resources[0], url=server.url),)))
+                        replace(ds, resources=(replace(ds.resources[0], url=server.search_url),)))
     [outcome] = ld.refresh(["stellenangebote"])
     assert outcome.state == "fresh"
     df = ld.load("stellenangebote")

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
+from portal import Portal
 
 import lichtenberg_data as ld
 from lichtenberg_data import catalog
@@ -137,41 +135,25 @@ def test_mss_swapped_mapping_is_caught(tmp_path):
         validate(catalog.get("mss"), swapped)
 
 
-class WfsServer:
+class WfsServer(Portal):
     """A GeoServer stand-in: GetFeature with COUNT/STARTINDEX paging; layers may be missing (404)."""
 
     def __init__(self, layers: dict[str, dict]) -> None:
+        super().__init__()
         self.layers = layers
-        server = self
+        self.set("/services/wfs/mss_2025", ("func", self.answer))
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
+    def answer(self, q: dict, headers) -> tuple[int, bytes, dict]:
+        layer = self.layers.get(q.get("TYPENAMES", ""))
+        if layer is None:
+            return 404, b'{"error": "no such layer"}', {"Content-Type": "application/json"}
+        start, count = int(q["STARTINDEX"]), int(q["COUNT"])
+        page = dict(layer, features=layer["features"][start:start + count], numberMatched=len(layer["features"]))
+        return 200, json.dumps(page).encode(), {"Content-Type": "application/json"}
 
-            def do_GET(self):  # noqa: N802
-                q = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
-                layer = server.layers.get(q.get("TYPENAMES", ""))
-                if layer is None:
-                    return self._send(404, b'{"error": "no such layer"}')
-                start, count = int(q["STARTINDEX"]), int(q["COUNT"])
-                page = dict(layer, features=layer["features"][start:start + count],
-                            numberMatched=len(layer["features"]))
-                self._send(200, json.dumps(page).encode())
-
-            def _send(self, status: int, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/services/wfs/mss_2025"
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    @property
+    def service(self) -> str:
+        return self.url + "/services/wfs/mss_2025"
 
 
 def test_mss_fetcher_bundles_layers_and_tolerates_a_missing_one(data_dir, tmp_path):
@@ -179,7 +161,7 @@ def test_mss_fetcher_bundles_layers_and_tolerates_a_missing_one(data_dir, tmp_pa
     names = social_monitoring.MSS_EDITIONS[2025].layers
     server = WfsServer({names["indexind"]: sample["indexind"], names["indizes"]: sample["indizes"]})
     try:
-        res = replace(catalog.get("mss").resource("mss_2025.json"), url=server.url)
+        res = replace(catalog.get("mss").resource("mss_2025.json"), url=server.service)
         dest = tmp_path / "mss_2025.json"
         social_monitoring.fetch_mss_edition(Http(), res, dest)
     finally:
@@ -193,7 +175,7 @@ def test_mss_fetcher_bundles_layers_and_tolerates_a_missing_one(data_dir, tmp_pa
 def test_mss_fetcher_needs_the_index_layer(data_dir, tmp_path):
     server = WfsServer({})
     try:
-        res = replace(catalog.get("mss").resource("mss_2025.json"), url=server.url)
+        res = replace(catalog.get("mss").resource("mss_2025.json"), url=server.service)
         with pytest.raises(DownloadError, match="404"):
             social_monitoring.fetch_mss_edition(Http(), res, tmp_path / "mss_2025.json")
     finally:
