@@ -115,3 +115,14 @@ def test_ortsteile_needs_date_in_name(tmp_path, real_data):
     copy.write_bytes((real_data / "population" / "EWR_Ortsteile_2020-12-31.csv").read_bytes())
     with pytest.raises(FormatError, match="reference date"):
         parse_ewr_ortsteile(copy)
+
+
+def test_cli_import_of_every_edition(data_dir, ewr_files, capsys):
+    from lichtenberg_data import cli
+
+    assert cli.main(["import", "einwohner_lor", *map(str, ewr_files)]) == 0
+    assert "einwohner_lor: imported 19 file(s); 8590 rows" in capsys.readouterr().out
+    df = ld.load("einwohner_lor")
+    lichtenberg = df[df.bezirk_id == "11"].groupby("year")["einwohner"].sum()
+    assert (lichtenberg[2020], lichtenberg[2025]) == (296_837, 318_261)
+    assert df.loc[df.year == 2018, "einwohner"].sum() == 3_748_148
