@@ -30,6 +30,7 @@ from ._errors import (
     LichtenbergDataError,
     RefreshLockedError,
 )
+from ._report import change_report, write_report
 from ._validate import validate
 from .settings import settings
 
@@ -255,22 +256,6 @@ def _provenance(ds: catalog.Dataset, df: Any, retrieved: datetime, source: str, 
     }
 
 
-def _totals(df: Any) -> dict[str, float]:
-    num = df.select_dtypes("number")
-    return {c: float(num[c].sum()) for c in num.columns if not c.endswith("_id")}
-
-
-def _change_report(old: Any, new: Any) -> dict[str, Any]:
-    report: dict[str, Any] = {"rows_before": None if old is None else len(old), "rows_after": len(new)}
-    if old is not None:
-        report["columns_added"] = sorted(set(new.columns) - set(old.columns))
-        report["columns_removed"] = sorted(set(old.columns) - set(new.columns))
-        before, after = _totals(old), _totals(new)
-        report["totals"] = {c: {"before": before.get(c), "after": after[c]} for c in after
-                            if before.get(c) != after[c]}
-    return report
-
-
 def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: Any,
             retrieved: datetime, sample: bool, stands: dict[str, str]) -> Outcome:
     entry = manifest["datasets"].setdefault(ds.id, {"resources": {}, "snapshots": []})
@@ -302,7 +287,7 @@ def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: 
     }
     _prune(ds, entry)
     _store.write_manifest(manifest)
-    return Outcome(ds.id, "fresh", rows=len(df), report=_change_report(old, df))
+    return Outcome(ds.id, "fresh", rows=len(df), report=change_report(old, df))
 
 
 def _prune(ds: catalog.Dataset, entry: dict) -> None:
@@ -446,7 +431,7 @@ def refresh(ids: Sequence[str] | None = None, *, force: bool = False, mirror: st
                     outcome.state, f" – {outcome.reason}" if outcome.reason else "", time.monotonic() - start)
             outcomes.append(outcome)
         if report:
-            _write_report(outcomes, "refresh")
+            write_report(outcomes, "refresh")
     finally:
         http.close()
         shutil.rmtree(settings.data_dir / ".tmp", ignore_errors=True)
@@ -525,38 +510,8 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
             cause = str(exc).rstrip(". ")
             raise type(exc)(f"{ds.id}: {', '.join(p.name for p in items)} does not fit: {cause}. "
                             "Nothing was changed; check that the file is the right one for this dataset") from None
-        _write_report([outcome], "import")
+        write_report([outcome], "import")
         return outcome
     finally:
         shutil.rmtree(settings.data_dir / ".tmp", ignore_errors=True)
         lock.release()
-
-
-def _write_report(outcomes: list[Outcome], kind: str) -> Path:
-    """Write the change report of a run as Markdown and JSON into ``data/reports/``."""
-    import json
-
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    folder = settings.data_dir / "reports"
-    lines = [f"# {kind} {datetime.now():%d.%m.%Y %H:%M}", "", "| dataset | state | rows before | rows after | note |",
-             "|---|---|---|---|---|"]
-    for o in outcomes:
-        r = o.report
-        lines.append(f"| {o.dataset} | {o.state} | {r.get('rows_before', '')} | {r.get('rows_after', o.rows or '')} "
-                     f"| {o.reason} |")
-    for o in outcomes:
-        r = o.report
-        if r.get("columns_added") or r.get("columns_removed") or r.get("totals"):
-            lines += ["", f"## {o.dataset}"]
-            if r.get("columns_added"):
-                lines.append(f"- columns added: {', '.join(r['columns_added'])}")
-            if r.get("columns_removed"):
-                lines.append(f"- columns removed: {', '.join(r['columns_removed'])}")
-            for col, t in list(r.get("totals", {}).items())[:30]:
-                lines.append(f"- total {col}: {t['before']} → {t['after']}")
-    _store.atomic_write_bytes(folder / f"{kind}-{stamp}.md", "\n".join(lines).encode("utf-8"))
-    data = [{"dataset": o.dataset, "state": o.state, "reason": o.reason, "rows": o.rows, **o.report} for o in outcomes]
-    path = folder / f"{kind}-{stamp}.json"
-    _store.atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
-    return path
-

@@ -1,0 +1,62 @@
+"""The change report of each refresh and import: rows, columns and totals before and after.
+
+Written as Markdown (for people) and JSON (for programs) to ``data/reports/``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import _store
+from .settings import settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._refresh import Outcome
+
+
+def totals(df: Any) -> dict[str, float]:
+    """The sum of every numeric column but the keys."""
+    num = df.select_dtypes("number")
+    return {c: float(num[c].sum()) for c in num.columns if not c.endswith("_id")}
+
+
+def change_report(old: Any, new: Any) -> dict[str, Any]:
+    """Rows, columns added/removed and changed column totals of a table against its predecessor."""
+    report: dict[str, Any] = {"rows_before": None if old is None else len(old), "rows_after": len(new)}
+    if old is not None:
+        report["columns_added"] = sorted(set(new.columns) - set(old.columns))
+        report["columns_removed"] = sorted(set(old.columns) - set(new.columns))
+        before, after = totals(old), totals(new)
+        report["totals"] = {c: {"before": before.get(c), "after": after[c]} for c in after
+                            if before.get(c) != after[c]}
+    return report
+
+
+def write_report(outcomes: list[Outcome], kind: str) -> Path:
+    """Write the change report of a run as Markdown and JSON into ``data/reports/``."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    folder = settings.data_dir / "reports"
+    lines = [f"# {kind} {datetime.now():%d.%m.%Y %H:%M}", "", "| dataset | state | rows before | rows after | note |",
+             "|---|---|---|---|---|"]
+    for o in outcomes:
+        r = o.report
+        lines.append(f"| {o.dataset} | {o.state} | {r.get('rows_before', '')} | {r.get('rows_after', o.rows or '')} "
+                     f"| {o.reason} |")
+    for o in outcomes:
+        r = o.report
+        if r.get("columns_added") or r.get("columns_removed") or r.get("totals"):
+            lines += ["", f"## {o.dataset}"]
+            if r.get("columns_added"):
+                lines.append(f"- columns added: {', '.join(r['columns_added'])}")
+            if r.get("columns_removed"):
+                lines.append(f"- columns removed: {', '.join(r['columns_removed'])}")
+            for col, t in list(r.get("totals", {}).items())[:30]:
+                lines.append(f"- total {col}: {t['before']} → {t['after']}")
+    _store.atomic_write_bytes(folder / f"{kind}-{stamp}.md", "\n".join(lines).encode("utf-8"))
+    data = [{"dataset": o.dataset, "state": o.state, "reason": o.reason, "rows": o.rows, **o.report} for o in outcomes]
+    path = folder / f"{kind}-{stamp}.json"
+    _store.atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+    return path
