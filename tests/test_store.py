@@ -131,3 +131,21 @@ def test_a_refresh_replaces_the_cached_table(data_dir, mirror, tmp_path):
     after = ld.load("einwohner_ortsteile")
     assert len(after) == len(before) + 1
     assert after["einwohner"].sum() == before["einwohner"].sum() + 5
+
+
+def test_change_report_names_rows_and_totals(data_dir, mirror, tmp_path):
+    ld.refresh(["einwohner_ortsteile"], mirror=mirror)
+    before = ld.load("einwohner_ortsteile")
+    changed = tmp_path / "EWR_Ortsteile_2020-12-31.csv"
+    changed.write_bytes((mirror / "einwohner_ortsteile" / changed.name).read_bytes()
+                        + "11;Lichtenberg;1199;Lichtenberg;1;D;95 und älter;5\n".encode())
+    ld.import_file("einwohner_ortsteile", changed)
+    [report] = [json.loads(p.read_text()) for p in sorted((data_dir / "reports").glob("import-*.json"))]
+    entry = report[0]
+    assert (entry["dataset"], entry["state"]) == ("einwohner_ortsteile", "fresh")
+    assert (entry["rows_before"], entry["rows_after"]) == (len(before), len(before) + 1)
+    total = entry["totals"]["einwohner"]
+    assert total["after"] - total["before"] == 5
+    md = sorted((data_dir / "reports").glob("import-*.md"))[0].read_text()
+    assert f"| einwohner_ortsteile | fresh | {len(before)} | {len(before) + 1} |" in md
+    assert "total einwohner:" in md
