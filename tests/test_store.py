@@ -19,6 +19,14 @@ def mirror(tmp_path_factory):
     return write_mirror(tmp_path_factory.mktemp("mirror"))
 
 
+def import_ortsteile_plus(mirror, folder, residents: int) -> None:
+    """Import the sample Ortsteile file with one more row of ``residents`` people in Lichtenberg."""
+    changed = folder / "EWR_Ortsteile_2020-12-31.csv"
+    changed.write_bytes((mirror / "einwohner_ortsteile" / changed.name).read_bytes()
+                        + f"11;Lichtenberg;1199;Lichtenberg;1;D;95 und älter;{residents}\n".encode())
+    ld.import_file("einwohner_ortsteile", changed)
+
+
 def test_never_refreshed_names_the_command(data_dir):
     with pytest.raises(DataNotAvailableError) as exc:
         ld.load("einwohner_lor")
@@ -72,10 +80,7 @@ def test_snapshots_are_pruned(data_dir, mirror, tmp_path):
     ld.settings.set(keep_snapshots=1)
     try:
         ld.refresh(["einwohner_ortsteile"], mirror=mirror)
-        changed = tmp_path / "EWR_Ortsteile_2020-12-31.csv"
-        changed.write_bytes((mirror / "einwohner_ortsteile" / changed.name).read_bytes()
-                            + "11;Lichtenberg;1199;Lichtenberg;1;D;95 und älter;1\n".encode())
-        ld.import_file("einwohner_ortsteile", changed)
+        import_ortsteile_plus(mirror, tmp_path, 1)
         raw = list((data_dir / "raw" / "einwohner_ortsteile").iterdir())
         assert len(raw) == 1
         manifest = json.loads((data_dir / "manifest.json").read_text())
@@ -124,10 +129,7 @@ def test_warm_load_returns_private_copies(data_dir, mirror):
 def test_a_refresh_replaces_the_cached_table(data_dir, mirror, tmp_path):
     ld.refresh(["einwohner_ortsteile"], mirror=mirror)
     before = ld.load("einwohner_ortsteile")
-    changed = tmp_path / "EWR_Ortsteile_2020-12-31.csv"
-    changed.write_bytes((mirror / "einwohner_ortsteile" / changed.name).read_bytes()
-                        + "11;Lichtenberg;1199;Lichtenberg;1;D;95 und älter;5\n".encode())
-    ld.import_file("einwohner_ortsteile", changed)
+    import_ortsteile_plus(mirror, tmp_path, 5)
     after = ld.load("einwohner_ortsteile")
     assert len(after) == len(before) + 1
     assert after["einwohner"].sum() == before["einwohner"].sum() + 5
@@ -136,10 +138,7 @@ def test_a_refresh_replaces_the_cached_table(data_dir, mirror, tmp_path):
 def test_change_report_names_rows_and_totals(data_dir, mirror, tmp_path):
     ld.refresh(["einwohner_ortsteile"], mirror=mirror)
     before = ld.load("einwohner_ortsteile")
-    changed = tmp_path / "EWR_Ortsteile_2020-12-31.csv"
-    changed.write_bytes((mirror / "einwohner_ortsteile" / changed.name).read_bytes()
-                        + "11;Lichtenberg;1199;Lichtenberg;1;D;95 und älter;5\n".encode())
-    ld.import_file("einwohner_ortsteile", changed)
+    import_ortsteile_plus(mirror, tmp_path, 5)
     [report] = [json.loads(p.read_text()) for p in sorted((data_dir / "reports").glob("import-*.json"))]
     entry = report[0]
     assert (entry["dataset"], entry["state"]) == ("einwohner_ortsteile", "fresh")

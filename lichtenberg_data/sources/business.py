@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -179,9 +178,3 @@ ihk_gewerbedaten = catalog.register(Dataset(
     description=("About 350,000 businesses; Handwerk and liberal professions are largely missing. "
                  "The file lives in Git LFS (media.githubusercontent.com serves the content)."),
 ))
-
-
-def _parse_many(files: Mapping[str, Path]):
-    import pandas as pd
-
-    return pd.concat([parse_ihk(p) for p in files.values()], ignore_index=True)
