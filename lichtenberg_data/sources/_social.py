@@ -31,6 +31,3 @@ def _known_districts(df: pd.DataFrame) -> str | None:
     return f"unknown bezirk_id {unknown}" if unknown else None
 
 
-#: Sample level of unemployment (%) per Bezirk, roughly the real ordering.
-_SAMPLE_ALQ = {"01": 7.5, "02": 6.5, "03": 3.6, "04": 4.4, "05": 7.4, "06": 3.4, "07": 5.4, "08": 8.6,
-               "09": 4.6, "10": 6.6, "11": 5.6, "12": 6.4}
