@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import catalog
 from .._errors import FormatError
 from .._readers import csv_frame, german_number, read_text
+from .._validate import known_districts
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE
 
@@ -126,11 +127,6 @@ def _sums_match(df, total: str, parts: list[str]) -> str | None:
     return None
 
 
-def _known_districts(df) -> str | None:
-    unknown = sorted(set(df["bezirk_id"]) - set(BEZIRKE))
-    return f"unknown bezirk_id {unknown}" if unknown else None
-
-
 def _keys_in_district(df) -> str | None:
     bad = df[df["planungsraum_id"].str[:2] != df["bezirk_id"]]
     return f"{len(bad)} Planungsraum keys do not start with their bezirk_id" if len(bad) else None
@@ -142,7 +138,7 @@ EWR_SCHEMA = Schema(
              **{c: "int" for c in COUNT_COLUMNS}},
     key=("date", "planungsraum_id"),
     checks=(
-        Check("known districts", _known_districts),
+        Check("known districts", known_districts),
         Check("keys within district", _keys_in_district),
         Check("men + women = total", lambda df: _sums_match(df, "einwohner", ["maennlich", "weiblich"])),
         Check("age groups add up", lambda df: _sums_match(df, "einwohner", list(AGE_GROUPS.values()))),
@@ -237,7 +233,7 @@ einwohner_ortsteile = catalog.register(Dataset(
         columns={"date": "date", "bezirk_id": "str", "bezirk": "str", "ortsteil_id": "str", "ortsteil": "str",
                  "geschlecht": "str", "staatsangehoerigkeit": "str", "altersgruppe": "str", "einwohner": "int"},
         key=("date", "ortsteil_id", "geschlecht", "staatsangehoerigkeit", "altersgruppe"),
-        checks=(Check("known districts", _known_districts), Check("official district names", _names_official)),
+        checks=(Check("known districts", known_districts), Check("official district names", _names_official)),
         min_rows=100,
     ),
     source_title="Einwohnerregisterstatistik, Ortsteile",

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError
+from .._validate import known_districts
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
-from ._social import _known_districts, _read_csv_text
+from ._social import _read_csv_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -116,7 +117,7 @@ gssa = catalog.register(Dataset(
         columns={"ebene": "str", "gebiet_id": "str", "gebiet": "str", "bezirk_id": "str", "lor_version": "str",
                  "jahr": "int", **{c: "float" for c in _GSSA_VALUES.values()}},
         key=("ebene", "gebiet_id", "jahr"),
-        checks=(Check("known districts", _known_districts), Check("area counts", _gssa_counts),
+        checks=(Check("known districts", known_districts), Check("area counts", _gssa_counts),
                 Check("index range", _gssa_range)),
         min_rows=100,
     ),

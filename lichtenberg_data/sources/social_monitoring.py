@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 from .. import catalog
 from .._errors import DownloadError, FormatError
 from .._readers import read_text
+from .._validate import known_districts
 from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
-from ._social import _known_districts, _read_csv_text
+from ._social import _read_csv_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -423,7 +424,7 @@ MSS_SCHEMA = Schema(
     key=("edition", "planungsraum_id", "indikator"),
     checks=(Check("shares 0-100 %", _shares_in_range), Check("no -9999 left", _no_sentinels),
             Check("indicator mapping plausible", _mapping_plausible), Check("Planungsraum keys", _plr_keys),
-            Check("known districts", _known_districts)),
+            Check("known districts", known_districts)),
     min_rows=400,
 )
 
