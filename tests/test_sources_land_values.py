@@ -13,7 +13,7 @@ from portal import Portal
 
 import lichtenberg_data as ld
 from lichtenberg_data import catalog
-from lichtenberg_data._samples_land import SAMPLES, sample_brw_wfs
+from lichtenberg_data._samples_land import SAMPLES, sample_brw_wfs, sample_flaechennutzung
 from lichtenberg_data.catalog import WFS
 from lichtenberg_data.sources import land_values
 from lichtenberg_data.sources.land_values import parse_bodenrichtwerte
@@ -203,3 +203,22 @@ def test_wfs_answer_without_use_attribute_is_refused(tmp_path):
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(ld.FormatError, match="lacks the Bodenrichtwert attribute nutzung"):
         parse_bodenrichtwerte({"x": path})
+
+
+@pytest.mark.realdata
+def test_bad_zone_files_are_refused_and_change_nothing(data_dir, real_data, tmp_path):
+    good = tmp_path / "brw_zonen_2025.geojson"
+    good.write_bytes(sample_brw_wfs(2025))
+    ld.import_file("bodenrichtwert_zonen", good)
+    other_layer = tmp_path / "reale_nutzung_2023.geojson"
+    other_layer.write_bytes(sample_flaechennutzung(cell=3000))
+    assert_refused(data_dir, "bodenrichtwert_zonen", other_layer, "lacks the Bodenrichtwert attribute brw_nummer")
+    assert_refused(data_dir, "bodenrichtwert_zonen", _edition(real_data, 2024), "zone polygons come only from the WFS")
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    assert_refused(data_dir, "bodenrichtwert_zonen", truncated(good, cut), "not readable GeoJSON")
+    renamed = tmp_path / "brw_zonen_2026.geojson"
+    renamed.write_bytes(good.read_bytes().replace(b'"nutzung":', b'"art_der_nutzung":'))
+    assert_refused(data_dir, "bodenrichtwert_zonen", renamed, "lacks the Bodenrichtwert attribute nutzung")
+    assert_refused(data_dir, "bodenrichtwert_zonen", html_page(tmp_path, "brw_2025.geojson"), "HTML page")
+    assert len(ld.load("bodenrichtwert_zonen")) == 432
