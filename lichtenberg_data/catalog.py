@@ -33,7 +33,7 @@ __all__ = [
 
 #: Source modules that declare datasets, imported on first use of the catalogue.
 SOURCE_MODULES = ("population", "geography", "social_monitoring", "social_atlas", "jobsuche", "labour",
-                  "business")
+                  "business", "land_values", "construction", "broadband", "registrations", "land_use")
 
 
 @dataclass(frozen=True)
