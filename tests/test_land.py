@@ -11,7 +11,7 @@ import pytest
 from lichtenberg_data import land
 from lichtenberg_data import settings as s
 from lichtenberg_data._provenance import provenance
-from lichtenberg_data._samples_land import sample_flaechennutzung
+from lichtenberg_data.demo.land import sample_flaechennutzung
 from lichtenberg_data.sources.construction import parse_fii2_file
 from lichtenberg_data.sources.geography import parse_lor_planungsraeume
 from lichtenberg_data.sources.land_use import parse_flaechennutzung

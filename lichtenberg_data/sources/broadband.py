@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError
+from .._readers import check_workbook
 from ..catalog import Check, Dataset, License, Resource, Schema
 from ..names import BEZIRKE
 
@@ -60,9 +61,7 @@ def workbook_saved(path: Path) -> date | None:
 def _rows(path: Path) -> list[list]:
     from python_calamine import CalamineWorkbook
 
-    from ..afs import _check_signature
-
-    _check_signature(path)
+    check_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         return book.get_sheet_by_index(0).to_python(skip_empty_area=False)

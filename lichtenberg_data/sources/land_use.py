@@ -75,7 +75,7 @@ def parse_flaechennutzung(files: Mapping[str, Path]) -> Any:
     Examples
     --------
     >>> import tempfile
-    >>> from lichtenberg_data._samples_land import sample_flaechennutzung
+    >>> from lichtenberg_data.demo.land import sample_flaechennutzung
     >>> p = Path(tempfile.mkdtemp()) / "nutzung.geojson"; _ = p.write_bytes(sample_flaechennutzung(cell=3000))
     >>> gdf = parse_flaechennutzung({"x": p})
     >>> len(gdf), str(gdf.crs), gdf.loc[gdf.gewerbe, "nutz"].unique().tolist()

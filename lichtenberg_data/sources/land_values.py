@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import catalog
 from .._errors import FormatError
+from .._readers import check_workbook
 from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
 
@@ -144,9 +145,7 @@ def read_broker_xls(path: Path) -> pd.DataFrame:
     import pandas as pd
     from python_calamine import CalamineWorkbook
 
-    from ..afs import _check_signature
-
-    _check_signature(path)
+    check_workbook(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)

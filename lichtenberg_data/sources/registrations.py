@@ -11,7 +11,7 @@
 No real D I 2 file was at hand: the series code, table titles and column headers are **not
 verified**. The parser finds the tables by title words ("Gewerbe…", "nach Bezirken") and the
 columns by header text, so a real report worded otherwise fails with a clear FormatError
-instead of being misread. The sample (``_samples_land.sample_gewerbeanzeigen``) follows the
+instead of being misread. The sample (``demo.land.sample_gewerbeanzeigen``) follows the
 general AfS report layout.
 """
 

@@ -3,7 +3,7 @@
 ``SAMPLES`` maps ``(dataset_id, resource_name)`` to a function returning the file's bytes, for the
 offline demo. All numbers are synthetic. Geometries lie in real Berlin coordinates (EPSG:25833)
 so that real LOR Planungsräume can be intersected with them; the Bezirk attributes follow the
-grid of the sample city in :mod:`lichtenberg_data._sample`, not the real boundaries.
+grid of the sample city in :mod:`lichtenberg_data.demo.city`, not the real boundaries.
 
 ===========================================  =====================================================
 ``bodenrichtwerte`` / ``brw_2025.geojson``    WFS answer ``brw2025:brw_2025_vector`` (GeoJSON)
@@ -19,7 +19,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from .names import BEZIRKE
+from ..names import BEZIRKE
 
 __all__ = ["SAMPLES", "sample_brw_wfs", "sample_gewerbeanzeigen", "sample_flaechennutzung"]
 
@@ -28,8 +28,8 @@ _MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August
 
 
 def _grid_bezirk(x: float, y: float) -> str:
-    """The Bezirk of the sample city's grid at a point (see ``_sample.GRID``)."""
-    from ._sample import EXTENT, GRID
+    """The Bezirk of the sample city's grid at a point (see ``city.GRID``)."""
+    from .city import EXTENT, GRID
 
     x0, y0, x1, y1 = EXTENT
     col = min(3, max(0, int((x - x0) / ((x1 - x0) / 4))))
@@ -43,7 +43,7 @@ def _collection(records: list[dict], boxes: list[tuple[float, float, float, floa
     import pandas as pd
     from shapely.geometry import box
 
-    from ._sample import feature_collection
+    from .city import feature_collection
 
     gdf = gpd.GeoDataFrame(pd.DataFrame(records), geometry=[box(*b) for b in boxes], crs="EPSG:25833")
     return feature_collection(gdf, type_name)
@@ -65,7 +65,7 @@ def sample_brw_wfs(year: int = 2025) -> bytes:
     """
     import numpy as np
 
-    from ._sample import EXTENT
+    from .city import EXTENT
 
     rng = np.random.default_rng(year)
     x0, y0, x1, y1 = EXTENT
@@ -195,7 +195,7 @@ def sample_flaechennutzung(cell: float = 600.0, street: float = 30.0) -> bytes:
     """
     import numpy as np
 
-    from ._sample import EXTENT
+    from .city import EXTENT
 
     rng = np.random.default_rng(40)
     x0, y0, x1, y1 = EXTENT
