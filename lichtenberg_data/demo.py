@@ -15,7 +15,22 @@ from . import catalog
 from ._refresh import SAMPLE_MARKER
 from ._store import atomic_write_bytes
 
-__all__ = ["write_mirror"]
+__all__ = ["write_mirror", "sample_writers"]
+
+
+def sample_writers() -> dict:
+    """Sample writers of the modules ``lichtenberg_data._samples_<topic>`` (their ``SAMPLES`` dicts,
+    keyed by ``(dataset_id, resource_name)``), for resources declared without ``sample=``."""
+    import importlib
+    import pkgutil
+
+    import lichtenberg_data
+
+    found: dict = {}
+    for info in pkgutil.iter_modules(lichtenberg_data.__path__):
+        if info.name.startswith("_samples_"):
+            found.update(importlib.import_module(f"lichtenberg_data.{info.name}").SAMPLES)
+    return found
 
 
 def write_mirror(folder: Path) -> Path:
@@ -31,12 +46,14 @@ def write_mirror(folder: Path) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     missing = []
+    writers = sample_writers()
     for ds in catalog.datasets():
         for res in ds.resources:
-            if res.sample is None:
+            writer = res.sample or writers.get((ds.id, res.name))
+            if writer is None:
                 missing.append(f"{ds.id}/{res.name}")
                 continue
-            atomic_write_bytes(folder / ds.id / res.name, res.sample())
+            atomic_write_bytes(folder / ds.id / res.name, writer())
     note = ("Generated sample data for the offline demo of lichtenberg_data. Formats follow the portals;\n"
             "the numbers are synthetic and are NOT official figures.\n")
     if missing:
