@@ -94,9 +94,9 @@ def _records(text: str, path: Path) -> tuple[list[str], list[list[str]], int, in
     header = [h.strip().lower() for h in rows[0]]
     kept = [r for r in rows[1:] if len(r) == len(header)]
     bad = [r for r in rows[1:] if len(r) != len(header)]
-    if not text.endswith("\n") and bad and bad[-1] is rows[-1]:
-        raise FormatError(f"{path.name} ends inside a record (the last line has {len(rows[-1])} of {len(header)} "
-                          f"fields): the file is truncated. {_TODO}")
+    if not text.endswith("\n"):
+        raise FormatError(f"{path.name} does not end with a line break, so its last record ({len(rows[-1])} of "
+                          f"{len(header)} fields) may be cut off: the file is truncated. {_TODO}")
     records = sum(1 for r in bad if _ID.fullmatch(r[0].strip()))
     if not kept or len(bad) > len(kept):
         raise FormatError(f"{path.name}: {len(bad)} of {len(rows) - 1} lines do not have the header's {len(header)} "
