@@ -253,7 +253,8 @@ def listings_by_area(kurzzeitvermietung: pd.DataFrame | None = None, level: str 
     src = _load(kurzzeitvermietung, "kurzzeitvermietung")
     id_col = _AREA_IDS[level]
     when = pd.Timestamp(date) if date is not None else src["date"].max()
-    rows = src[(src["date"] == when) & src[id_col].notna() & (src[id_col].astype(str) != "nan")]
+    ids = _area_column(src, id_col)
+    rows = src[(src["date"] == when) & ids.notna() & (ids.astype(str) != "nan")].assign(**{id_col: ids})
     key = _district(district)
     if key is not None:
         rows = rows[rows[id_col].astype(str).str[:2] == key]
@@ -288,6 +289,17 @@ def listings_by_area(kurzzeitvermietung: pd.DataFrame | None = None, level: str 
     out.insert(0, "date", when)
     out = out[["date", "ebene", "gebiet_id", *[c for c in out.columns if c not in ("date", "ebene", "gebiet_id")]]]
     return with_sources(out.sort_values("gebiet_id", ignore_index=True), src, *([einwohner] if einwohner is not None else []))
+
+
+def _area_column(df: pd.DataFrame, id_col: str) -> pd.Series:
+    """The area ids of a level, from its column or the prefix of a finer level's ids."""
+    if id_col in df.columns:
+        return df[id_col]
+    length = {"planungsraum_id": 8, "bezirksregion_id": 6, "prognoseraum_id": 4, "bezirk_id": 2}
+    finer = next((c for c in length if c in df.columns and length[c] > length[id_col]), None)
+    if finer is None:
+        raise ValueError(f"the listings have no {id_col} and no finer area ids to derive it from")
+    return df[finer].where(df[finer].notna(), None).str[:length[id_col]]
 
 
 def _names(rows: pd.DataFrame, level: str, id_col: str) -> dict[str, str]:
