@@ -32,13 +32,13 @@ __all__ = [
     # data
     "load", "refresh", "import_file", "status", "source_note", "with_sources", "is_sample", "connect",
     # modules
-    "catalog", "settings", "geo", "afs", "charts", "briefing", "workforce",
+    "catalog", "settings", "geo", "afs", "charts", "briefing", "workforce", "tourism",
     # errors
     "LichtenbergDataError", "DownloadError", "FormatError", "ValidationError",
     "DataNotAvailableError", "RefreshLockedError", "SettingsError",
 ]
 
-_LAZY_MODULES = {"geo", "afs", "charts", "briefing", "workforce"}
+_LAZY_MODULES = {"geo", "afs", "charts", "briefing", "workforce", "tourism"}
 
 
 def refresh(*args: Any, **kwargs: Any):
