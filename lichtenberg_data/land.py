@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ._provenance import with_sources
-from .names import BERLIN_ID, BEZIRKE, bezirk_id
+from .geo import DEFAULT_DISTRICT, district_id
+from .names import BERLIN_ID, BEZIRKE
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -37,14 +38,6 @@ __all__ = ["COMPLETION_KINDS", "land_values", "completions", "commercial_area"]
 COMPLETION_KINDS = {"nichtwohngebaeude": "fertigstellung_neubau", "wohngebaeude": "fertigstellung_neubau",
                     "wohn_und_nichtwohnbau": "fertigstellung"}
 _COMPLETION_VALUES = ["gebaeude", "nutzflaeche_m2", "rauminhalt_m3", "kosten_eur", "wohnungen", "wohnflaeche_m2"]
-
-
-def _district_id(district: Any) -> str:
-    if district is None:
-        from .settings import settings
-
-        district = settings.district
-    return bezirk_id(district)
 
 
 def _zone_stats(zones: pd.DataFrame, gebiet_id: str) -> pd.DataFrame:
@@ -61,7 +54,7 @@ def _zone_stats(zones: pd.DataFrame, gebiet_id: str) -> pd.DataFrame:
     return out
 
 
-def land_values(brw: pd.DataFrame, district: Any = None, *, zusatzzonen: bool = True) -> pd.DataFrame:
+def land_values(brw: pd.DataFrame, district: Any = DEFAULT_DISTRICT, *, zusatzzonen: bool = True) -> pd.DataFrame:
     """Commercial land values per Stichtag for the district and for Berlin.
 
     Parameters
@@ -69,7 +62,7 @@ def land_values(brw: pd.DataFrame, district: Any = None, *, zusatzzonen: bool = 
     brw
         The ``bodenrichtwerte`` table (one row per zone and Stichtag).
     district
-        Name or key of the Bezirk; ``None`` takes ``settings.district``.
+        Name or key of the Bezirk (default ``settings.district``); ``None`` for Berlin only.
     zusatzzonen
         Count the zones of the 40000 series published since 2022 (default). They are always
         reported in ``davon_zusatzzonen``, so a jump in ``anzahl`` can be traced to them.
@@ -87,7 +80,7 @@ def land_values(brw: pd.DataFrame, district: Any = None, *, zusatzzonen: bool = 
        anzahl  median_eur_m2
     0      17           90.0
     """
-    key = _district_id(district)
+    key = district_id(district) or BERLIN_ID
     zones = brw[brw["gewerbe"]]
     if not zusatzzonen:
         zones = zones[~zones["zusatzzone"]]

@@ -12,9 +12,9 @@ from portal import Portal
 
 import lichtenberg_data as ld
 from lichtenberg_data import catalog
-from lichtenberg_data.demo.land import SAMPLES, sample_brw_wfs, sample_flaechennutzung
 from lichtenberg_data._validate import validate
 from lichtenberg_data.catalog import WFS
+from lichtenberg_data.demo.land import SAMPLES, sample_brw_wfs, sample_flaechennutzung
 from lichtenberg_data.sources import land_use
 from lichtenberg_data.sources.land_use import parse_flaechennutzung
 

@@ -11,8 +11,8 @@ from badfiles import assert_refused, html_page, truncated
 
 import lichtenberg_data as ld
 from lichtenberg_data import afs, catalog
-from lichtenberg_data.demo.land import SAMPLES, sample_gewerbeanzeigen
 from lichtenberg_data._validate import validate
+from lichtenberg_data.demo.land import SAMPLES, sample_gewerbeanzeigen
 from lichtenberg_data.sources.registrations import parse_gewerbeanzeigen_file
 
 

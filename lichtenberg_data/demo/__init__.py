@@ -8,7 +8,7 @@ as sample data, and every chart says so.
 
 Modules: :mod:`.city` (the synthetic sample city), one module of sample writers per source
 (:mod:`.population`, :mod:`.geography`, :mod:`.social`, :mod:`.labour`, :mod:`.jobsuche`,
-:mod:`.business`, :mod:`.land`). A module may also give a table ``SAMPLES`` keyed by
+:mod:`.business`, :mod:`.land`, :mod:`.tourism`). A module may also give a table ``SAMPLES`` keyed by
 ``(dataset id, resource name)``; :func:`_per_resource` turns it into writers.
 """
 
@@ -110,9 +110,9 @@ def _per_resource(table: dict[tuple[str, str], Callable[[], bytes]]) -> dict[str
 
 
 def _tables() -> dict[str, Callable]:
-    from . import land
+    from . import land, tourism
 
-    return _per_resource(land.SAMPLES)
+    return _per_resource({**land.SAMPLES, **tourism.SAMPLES})
 
 
 #: Dataset id → writer of the sample bytes of one of its resources (``None``: no sample for it).
