@@ -237,13 +237,28 @@ def _reparse_history(ds: catalog.Dataset, entry: dict) -> Any:
 
 # --------------------------------------------------------------------------- storing
 
-def _provenance(ds: catalog.Dataset, df: Any, retrieved: datetime, source: str, sample: bool) -> dict:
+def _editions(ds: catalog.Dataset, entry: dict) -> list[dict]:
+    """The files a processed table was built from: one per edition of a history, else one per
+    resource; each with its Stand, when and how it arrived."""
+    snaps = entry.get("snapshots", []) if ds.history else list(entry.get("resources", {}).values())
+    latest: dict[tuple, dict] = {}
+    for snap in sorted(snaps, key=lambda s: s["retrieved_at"]):
+        latest[_edition_key(snap) if ds.history else (snap["resource"],)] = snap
+    return [{"file": Path(s["raw_path"]).name.split("_", 1)[-1], "reference_date": s.get("reference_date"),
+             "retrieved_at": (s.get("source_retrieved_at") or s["retrieved_at"])[:10],
+             "arrived": s.get("arrived")} for s in latest.values()]
+
+
+def _provenance(ds: catalog.Dataset, df: Any, retrieved: datetime, source: str, sample: bool,
+                editions: list[dict]) -> dict:
     stand = ds.stand(df)
+    newest = max(editions, key=lambda e: str(e.get("reference_date") or ""), default={})
     return {
         "dataset": ds.id, "title": ds.title, "source_title": ds.source_title, "publisher": ds.publisher,
         "license": ds.license.id, "license_url": ds.license.url, "source_url": source,
         "landing_page": ds.landing_page, "reference_date": stand.isoformat() if stand else None,
-        "retrieved_at": retrieved.date().isoformat(), "sample": sample,
+        "retrieved_at": newest.get("retrieved_at") or retrieved.date().isoformat(),
+        "arrived": newest.get("arrived"), "editions": editions, "sample": sample,
     }
 
 
@@ -267,7 +282,7 @@ def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: 
         }
         entry["resources"][inc.resource] = meta
         entry["snapshots"] = [s for s in entry["snapshots"] if s["raw_path"] != meta["raw_path"]] + [meta]
-    df.attrs["provenance"] = [_provenance(ds, df, retrieved, source, sample)]
+    df.attrs["provenance"] = [_provenance(ds, df, retrieved, source, sample, _editions(ds, entry))]
     _store.write_processed(ds.id, df)
     entry["processed"] = {
         "path": _store.processed_path(ds.id).relative_to(settings.data_dir).as_posix(),

@@ -158,9 +158,9 @@ def load(dataset_id: str) -> pd.DataFrame | gpd.GeoDataFrame:
     path = processed_path(dataset_id)
     if not path.exists():
         raise DataNotAvailableError(
-            f"{dataset_id}: no processed data in {settings.processed_dir}. Run "
-            f"`lichtenberg-data refresh {dataset_id}` (or `lichtenberg-data import {dataset_id} FILE`) first"
-        )
+            f"{dataset_id}: no data here yet ({settings.processed_dir}). Run `lichtenberg-data refresh "
+            f"{dataset_id}`, or download the file by hand and run `lichtenberg-data import {dataset_id} FILE` "
+            f"(`lichtenberg-data info {dataset_id}` says which files)", dataset=dataset_id)
     stat = path.stat()
     identity = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
     cached = _CACHE.get(dataset_id)

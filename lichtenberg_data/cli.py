@@ -114,9 +114,11 @@ def cmd_demo_mirror(args: argparse.Namespace) -> int:
 
 def cmd_briefing(args: argparse.Namespace) -> int:
     from .briefing import run
+    from .names import bezirk_name
 
+    district = bezirk_name(args.district) if args.district else None
     out = Path(args.out) if args.out else Path("reports") / f"briefing-{args.year}"
-    print(run(year=args.year, out=out).summary())
+    print(run(year=args.year, out=out, district=district, strict=args.strict).summary())
     return 0
 
 
@@ -148,6 +150,9 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("briefing", help="run the notebooks and build the retreat briefing pack")
     s.add_argument("--year", type=int, default=date.today().year)
     s.add_argument("--out", help="output folder (default reports/briefing-<year>)")
+    s.add_argument("--district", help="Bezirk by name or key (default: settings.district, Lichtenberg)")
+    s.add_argument("--strict", action="store_true",
+                   help="a missing dataset is an error (default: a box in the PDF names it and the build goes on)")
     s.set_defaults(func=cmd_briefing)
     return p
 

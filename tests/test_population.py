@@ -73,8 +73,13 @@ def test_provenance_and_source_note(imported):
     assert prov["license"] == "CC BY 3.0 DE" and prov["reference_date"] == "2025-12-31"
     assert prov["sample"] is False and prov["source_url"].startswith("file:")
     note = ld.source_note(imported)
-    assert note.startswith("Quelle: Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, Stand 31.12.2025; "
-                           "Lizenz: CC BY 3.0 DE; abgerufen am ")
+    today = __import__("datetime").date.today().strftime("%d.%m.%Y")
+    assert note == ("Quelle: Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, Stand 31.12.2025; "
+                    f"Lizenz: CC BY 3.0 DE; importiert am {today}")
+    editions = {e["file"]: e["reference_date"] for e in prov["editions"]}
+    assert len(editions) == 19 and {e["arrived"] for e in prov["editions"]} == {"import"}
+    assert editions["EWR_L21_202512E_Matrix.csv"] == "2025-12-31"
+    assert editions["EWR202012E_Matrix.csv"] == "2020-12-31"
 
 
 def test_importing_again_keeps_history(data_dir, ewr_files, imported):
