@@ -32,7 +32,7 @@ __all__ = [
 
 #: Source modules that declare datasets, imported on first use of the catalogue.
 SOURCE_MODULES = ("population", "geography", "social_monitoring", "social_atlas", "jobsuche", "labour",
-                  "business")
+                  "business", "earnings")
 
 
 @dataclass(frozen=True)
