@@ -14,13 +14,11 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from filelock import FileLock, Timeout
 
 from . import _store, catalog
 from ._errors import (
@@ -29,10 +27,15 @@ from ._errors import (
     FormatError,
     LichtenbergDataError,
     RefreshLockedError,
+    dataset_error,
+    dataset_message,
 )
-from ._report import change_report, write_report
+from ._report import Outcome, change_report, write_report
 from ._validate import validate
 from .settings import settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from filelock import FileLock
 
 __all__ = ["Outcome", "refresh", "import_file", "SAMPLE_MARKER"]
 
@@ -40,22 +43,6 @@ log = logging.getLogger("lichtenberg_data")
 
 #: A file at the root of a mirror that marks its contents as generated sample data.
 SAMPLE_MARKER = "SAMPLE_DATA.txt"
-
-
-@dataclass
-class Outcome:
-    """What happened to one dataset: ``fresh``, ``unchanged``, ``skipped`` or ``failed``."""
-
-    dataset: str
-    state: str
-    reason: str = ""
-    rows: int | None = None
-    report: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def failed(self) -> bool:
-        """Whether the dataset failed (its last good data were kept)."""
-        return self.state == "failed"
 
 
 @dataclass
@@ -80,11 +67,15 @@ class _Incoming:
 # --------------------------------------------------------------------------- locking
 
 def _lock() -> FileLock:
+    from filelock import FileLock
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return FileLock(str(settings.data_dir / ".refresh.lock"), timeout=0)
 
 
 def _acquire(lock: FileLock) -> None:
+    from filelock import Timeout
+
     try:
         lock.acquire()
     except Timeout:
@@ -320,8 +311,7 @@ def _todo(ds_id: str, exc: Exception) -> str:
 
 
 def _failure(ds_id: str, exc: Exception) -> Outcome:
-    cause = str(exc).rstrip(". ")
-    return Outcome(ds_id, "failed", f"{ds_id}: {cause}. {_todo(ds_id, exc)}")
+    return Outcome(ds_id, "failed", dataset_message(ds_id, str(exc), _todo(ds_id, exc)))
 
 
 def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | None, force: bool,
@@ -507,9 +497,10 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
                 df, stands = _parse(ds, files), {}
             outcome = _commit(ds, manifest, incoming, df, datetime.now().astimezone(), False, stands)
         except LichtenbergDataError as exc:
-            cause = str(exc).rstrip(". ")
-            raise type(exc)(f"{ds.id}: {', '.join(p.name for p in items)} does not fit: {cause}. "
-                            "Nothing was changed; check that the file is the right one for this dataset") from None
+            names = ", ".join(p.name for p in items)
+            raise dataset_error(type(exc), ds.id, f"{names} does not fit: {str(exc).rstrip('. ')}",
+                                "Nothing was changed; check that the file is the right one for this "
+                                "dataset") from None
         write_report([outcome], "import")
         return outcome
     finally:

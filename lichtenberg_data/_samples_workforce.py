@@ -33,7 +33,7 @@ def _earnings_rows(rng: Any) -> list[list]:
     """One row per sample Planungsraum: key, name, the five values (symbols where suppressed)."""
     import numpy as np
 
-    from ._sample import sample_lor
+    from .demo.city import sample_lor
 
     lor = sample_lor()
     svb = rng.integers(300, 4000, len(lor))
@@ -115,7 +115,7 @@ def sample_mss_workbook(edition: int = 2023) -> bytes:
     import numpy as np
     from openpyxl import Workbook
 
-    from ._sample import sample_lor
+    from .demo.city import sample_lor
 
     rng = np.random.default_rng(edition + 1)
     lor = sample_lor()

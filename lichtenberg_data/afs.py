@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lichtenberg_data._errors import FormatError, dataset_error
+from lichtenberg_data._errors import FormatError, UnknownDistrictError, dataset_error
 from lichtenberg_data.names import BERLIN_ID, BEZIRKE, bezirk_id
 
 __all__ = ["parse_value", "read_table", "read_tables"]
@@ -472,7 +472,7 @@ def _bezirk_key(label: str) -> str | None:
         return None
     try:
         return bezirk_id(name)
-    except KeyError:
+    except UnknownDistrictError:
         return _abbreviated(name) if "." in name else None
 
 
