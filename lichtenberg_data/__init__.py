@@ -37,15 +37,15 @@ __all__ = [
     # data
     "load", "refresh", "import_file", "Outcome", "status", "source_note", "with_sources", "is_sample",
     "connect",
-    # modules (geo, afs, names, charts, briefing, workforce, demo are imported on first use)
-    "catalog", "settings", "names", "geo", "afs", "charts", "briefing", "workforce", "demo",
+    # modules (geo, afs, names, charts, briefing, topic modules and demo are imported on first use)
+    "catalog", "settings", "names", "geo", "afs", "charts", "briefing", "workforce", "land", "tourism", "demo",
     # errors
     "LichtenbergDataError", "DownloadError", "FormatError", "ValidationError",
     "DataNotAvailableError", "RefreshLockedError", "SettingsError", "UnknownDatasetError",
     "UnknownDistrictError", "BriefingError",
 ]
 
-_LAZY_MODULES = {"names", "geo", "afs", "charts", "briefing", "workforce", "demo"}
+_LAZY_MODULES = {"names", "geo", "afs", "charts", "briefing", "workforce", "land", "tourism", "demo"}
 
 
 def __getattr__(name: str) -> Any:

@@ -319,8 +319,15 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
     entry = manifest["datasets"].get(ds.id, {})
     if not mirror and all(r.url is None and r.fetcher is None and r.wfs is None for r in ds.resources):
         return Outcome(ds.id, "skipped", f"no download address; import it: lichtenberg-data import {ds.id} FILE")
+    resources = list(ds.resources)
+    if mirror and not _is_url(mirror):
+        present = [r for r in resources if (Path(mirror) / ds.id / r.name).is_file()]
+        if not present:
+            return Outcome(ds.id, "skipped", f"not in the mirror {mirror}")
+        if ds.history:  # a mirror may hold some editions of a history only
+            resources = present
     incoming = []
-    for res in ds.resources:
+    for res in resources:
         if not mirror and res.url is None and res.fetcher is None and res.wfs is None:
             continue
         prev = entry.get("resources", {}).get(res.name, {})

@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "boundaries", "aggregate", "assign", "crosswalk", "crosswalk_table", "join", "lor_version",
     "LorVersionError", "LEVELS", "KEY_LENGTH", "Level", "level_of", "BOUNDARY_LEVELS", "district_id",
-    "bezirk_id", "bezirk_name", "read_geofile",
+    "bezirk_id", "bezirk_name", "read_geofile", "DEFAULT_DISTRICT",
 ]
 
 #: The levels that have boundaries (:func:`boundaries`, :func:`assign`); :data:`LEVELS` (from
@@ -146,7 +146,9 @@ def _key_table(version: str) -> pd.DataFrame | None:
 
 # =========================================================================== public API
 
-_DEFAULT = "<settings.district>"
+#: Default of every ``district`` argument: the district of :mod:`lichtenberg_data.settings`.
+DEFAULT_DISTRICT = "<settings.district>"
+_DEFAULT = DEFAULT_DISTRICT
 
 
 def district_id(district: str | int | None = _DEFAULT) -> str | None:

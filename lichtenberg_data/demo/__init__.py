@@ -8,7 +8,8 @@ as sample data, and every chart says so.
 
 Modules: :mod:`.city` (the synthetic sample city), one module of sample writers per source
 (:mod:`.population`, :mod:`.geography`, :mod:`.social`, :mod:`.labour`, :mod:`.jobsuche`,
-:mod:`.business`).
+:mod:`.business`, :mod:`.land`, :mod:`.tourism`). A module may also give a table ``SAMPLES`` keyed by
+``(dataset id, resource name)``; :func:`_per_resource` turns it into writers.
 """
 
 from __future__ import annotations
@@ -100,8 +101,22 @@ def _ihk(res: catalog.Resource) -> bytes:
     return sample_ihk()
 
 
-#: Dataset id → writer of the sample bytes of one of its resources.
-SAMPLES: dict[str, Callable[[catalog.Resource], bytes]] = {
+def _per_resource(table: dict[tuple[str, str], Callable[[], bytes]]) -> dict[str, Callable]:
+    """Writers from a ``{(dataset, resource name): write}`` table; ``None`` for other resources."""
+    by_dataset: dict[str, dict[str, Callable[[], bytes]]] = {}
+    for (dataset, name), write in table.items():
+        by_dataset.setdefault(dataset, {})[name] = write
+    return {ds: (lambda res, m=m: m[res.name]() if res.name in m else None) for ds, m in by_dataset.items()}
+
+
+def _tables() -> dict[str, Callable]:
+    from . import land, tourism
+
+    return _per_resource({**land.SAMPLES, **tourism.SAMPLES})
+
+
+#: Dataset id → writer of the sample bytes of one of its resources (``None``: no sample for it).
+SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
     "einwohner_lor": _ewr,
     "einwohner_ortsteile": _ortsteile_ewr,
     "bezirke": _geography("sample_bezirke"),
@@ -117,6 +132,7 @@ SAMPLES: dict[str, Callable[[catalog.Resource], bytes]] = {
     "arbeitslose_bezirke": _arbeitslose,
     "stellenangebote": _jobsuche,
     "ihk_gewerbedaten": _ihk,
+    **_tables(),
 }
 
 
@@ -129,9 +145,10 @@ def sample_bytes(dataset_id: str, resource: str) -> bytes:
     b'"ZEIT";"RAUMID";"BEZ";"PGR";"B'
     """
     ds = catalog.get(dataset_id)
-    if dataset_id not in SAMPLES:
-        raise KeyError(f"{dataset_id} has no sample writer")
-    return SAMPLES[dataset_id](ds.resource(resource))
+    data = SAMPLES[dataset_id](ds.resource(resource)) if dataset_id in SAMPLES else None
+    if data is None:
+        raise KeyError(f"{dataset_id}/{resource} has no sample writer")
+    return data
 
 
 def write_mirror(folder: Path) -> Path:
@@ -150,10 +167,11 @@ def write_mirror(folder: Path) -> Path:
     for ds in catalog.datasets():
         writer = SAMPLES.get(ds.id)
         for res in ds.resources:
-            if writer is None:
+            data = writer(res) if writer is not None else None
+            if data is None:
                 missing.append(f"{ds.id}/{res.name}")
                 continue
-            atomic_write_bytes(folder / ds.id / res.name, writer(res))
+            atomic_write_bytes(folder / ds.id / res.name, data)
     note = ("Generated sample data for the offline demo of lichtenberg_data. Formats follow the portals;\n"
             "the numbers are synthetic and are NOT official figures.\n")
     if missing:
