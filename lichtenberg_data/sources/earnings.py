@@ -69,12 +69,9 @@ def _sheets(path: Path) -> list[tuple[str, list[list]]]:
     """(name, rows from A1) of every sheet; a clear error for what is no readable workbook."""
     from python_calamine import CalamineWorkbook
 
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        raise _fail(path, "this is an HTML/XML page, not a workbook")
-    if not head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise _fail(path, f"this is not an Excel workbook (it starts with {head!r})")
+    from .._readers import check_workbook
+
+    check_workbook(path, _TODO)
     try:
         book = CalamineWorkbook.from_path(str(path))
         return [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=5000))
