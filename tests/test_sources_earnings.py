@@ -223,7 +223,7 @@ def test_bad_files_are_refused_and_change_nothing(imported, data_dir, real_data,
 def _sample(tmp_path: Path, edit=None) -> Path:
     from openpyxl import load_workbook
 
-    from lichtenberg_data._samples_workforce import sample_entgelte
+    from lichtenberg_data.demo.workforce import sample_entgelte
 
     path = tmp_path / "lor_Medianeinkommen_31-12-2023.xlsx"
     path.write_bytes(sample_entgelte())

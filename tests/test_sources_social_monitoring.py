@@ -170,7 +170,7 @@ def test_mss_2023_class_distribution(mss_2023_parsed, real_data):
 def _mss_workbook(tmp_path, edit=None):
     from openpyxl import load_workbook
 
-    from lichtenberg_data._samples_workforce import sample_mss_workbook
+    from lichtenberg_data.demo.workforce import sample_mss_workbook
 
     path = tmp_path / MSS_2023_XLSX
     path.write_bytes(sample_mss_workbook(2023))

@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from .names import BEZIRKE
+from ..names import BEZIRKE
 
 __all__ = ["SAMPLES", "sample_entgelte", "sample_mss_workbook"]
 
@@ -33,7 +33,7 @@ def _earnings_rows(rng: Any) -> list[list]:
     """One row per sample Planungsraum: key, name, the five values (symbols where suppressed)."""
     import numpy as np
 
-    from .demo.city import sample_lor
+    from .city import sample_lor
 
     lor = sample_lor()
     svb = rng.integers(300, 4000, len(lor))
@@ -115,7 +115,7 @@ def sample_mss_workbook(edition: int = 2023) -> bytes:
     import numpy as np
     from openpyxl import Workbook
 
-    from .demo.city import sample_lor
+    from .city import sample_lor
 
     rng = np.random.default_rng(edition + 1)
     lor = sample_lor()
