@@ -129,8 +129,8 @@ _ACCEPTS = {"csv": {"text"}, "xlsx": {"xlsx", "xls"}, "xls": {"xls", "xlsx"}, "j
 
 
 def sniff(path: Path) -> str:
-    """What the file is by its first bytes: ``xlsx``, ``xls``, ``zip``, ``pdf``, ``json``,
-    ``xml``, ``html`` or ``text``."""
+    """What the file is by its first bytes: ``xlsx``, ``xls``, ``zip``, ``damaged`` (a zip that
+    does not open), ``pdf``, ``json``, ``xml``, ``html`` or ``text``."""
     with path.open("rb") as fh:
         head = fh.read(2048)
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -141,7 +141,7 @@ def sniff(path: Path) -> str:
             with zipfile.ZipFile(path) as z:
                 return "xlsx" if "xl/workbook.xml" in z.namelist() else "zip"
         except zipfile.BadZipFile:
-            return "zip"
+            return "damaged"  # a zip container that does not open: the parser says what is wrong
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
     if head.startswith(b"%PDF"):
@@ -155,7 +155,7 @@ def sniff(path: Path) -> str:
     return "text"
 
 
-def check_kind(path: Path, expect: str, *, what: str, takes: str = "") -> None:
+def check_kind(path: Path, expect: str | tuple[str, ...], *, what: str, takes: str = "") -> None:
     """Refuse a file whose kind does not fit the declared format, naming both in one line.
 
     Examples
@@ -167,9 +167,13 @@ def check_kind(path: Path, expect: str, *, what: str, takes: str = "") -> None:
     ...
     lichtenberg_data._errors.FormatError: EWR.json is a JSON file, but this dataset takes CSV files (EWR_L21_YYYY12E_Matrix.csv)
     """
-    accepted = _ACCEPTS.get(expect)
+    formats = (expect,) if isinstance(expect, str) else tuple(expect)
+    if any(f not in _ACCEPTS for f in formats):
+        return
+    accepted = set().union(*(_ACCEPTS[f] for f in formats))
     kind = sniff(path)
-    if accepted is None or kind in accepted or kind == "html":  # HTML pages get their own message
+    if kind in accepted or kind in {"html", "damaged"}:  # these get their own message
         return
     like = f" ({takes})" if takes else ""
-    raise FormatError(f"{what} is {_KINDS[kind]}, but this dataset takes {expect.upper()} files{like}")
+    names = " or ".join(f.upper() for f in formats)
+    raise FormatError(f"{what} is {_KINDS[kind]}, but this dataset takes {names} files{like}")

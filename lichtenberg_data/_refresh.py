@@ -513,7 +513,10 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
                 df, stands = _parse(ds, files), {}
             outcome = _commit(ds, manifest, incoming, df, datetime.now().astimezone(), sample, stands)
         except LichtenbergDataError as exc:
-            raise dataset_error(type(exc), ds.id, _without_paths(str(exc), work, items),
+            cause = _without_paths(str(exc), work, items)
+            if not any(p.name in cause for p in items):
+                cause = f"{', '.join(p.name for p in items)}: {cause}"
+            raise dataset_error(type(exc), ds.id, cause,
                                 f"Nothing was changed; `lichtenberg-data info {ds.id}` says which files it "
                                 "takes") from None
         if switched:
@@ -538,7 +541,7 @@ def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple
         tmp.parent.mkdir(parents=True)
         shutil.copyfile(p, tmp)
         check_body(tmp, res.format, what=p.name)
-        check_kind(tmp, res.format, what=p.name, takes=res.name)
+        check_kind(tmp, (res.format, *res.accepts), what=p.name, takes=res.name)
         samples.append(is_sample_file(tmp))
         incoming.append(_Incoming(p.name if ds.history else res.name, tmp, _store.sha256_file(tmp),
                                   tmp.stat().st_size, "import", f"file:{p.name}"))

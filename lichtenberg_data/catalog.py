@@ -128,6 +128,9 @@ class Resource:
         with ``--mirror``, where every resource is a plain file.
     headers
         Extra request headers (e.g. an API key the portal documents publicly).
+    accepts
+        Further formats an imported file of this resource may have (e.g. the CSV export of a
+        WFS layer); a file of any other kind is refused by name before parsing.
     """
 
     name: str
@@ -137,6 +140,7 @@ class Resource:
     match: str | None = None
     fetcher: Callable[..., None] | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    accepts: tuple[str, ...] = ()
 
     def matches(self, filename: str) -> bool:
         """Whether an imported file name belongs to this resource."""

@@ -53,7 +53,9 @@ fig, ax = charts.line_vs_berlin(df, "jahr", "wert", "bezirk", index_base=2020,
 briefing.mark_chart(fig, "beschaeftigte-index", "fachkraefte",
                     "Die Beschäftigung in Lichtenberg wächst.")
 briefing.key_figure("fachkraefte", "Beschäftigte am Wohnort", 5320, 5200, source=df)
-briefing.key_figure("fachkraefte", "Anteil Akademiker", 21.4, 20.1, unit="%", source=df)
+briefing.key_figure("fachkraefte", "Anteil Akademiker", 21.44, 20.16, unit="%", source=df)
+briefing.key_figure("fachkraefte", "Wert Lichtenberg", briefing.latest_pair(df[df.bezirk == "Lichtenberg"], "wert", "jahr"),
+                    source=df)
 """
 
 UEBERBLICK = f"""
@@ -114,16 +116,21 @@ def test_pdf_text_has_sections_key_figures_missing_page_and_datasets(built):
         assert title in missing_page
     assert "Fachkräfte" not in missing_page
     # key figure table with German numbers and the change
-    for cell in ("Kennzahl", "aktueller Wert", "Vorwert", "Veränderung", "Beschäftigte am Wohnort",
-                 "5.320", "5.200", "+120 (+2,3 %)", "21,4 %", "+1,3 Pp."):
+    for cell in ("Kennzahl", "Aktuell", "Vorwert", "Veränderung", "Beschäftigte am Wohnort",
+                 "5.320", "5.200", "+120 (+2,3 %)",
+                 # 21,44 and 20,16 print as 21,4 and 20,2: the change adds up as printed (+1,2, not +1,3)
+                 "21,4 %", "20,2 %", "+1,2 Pp.",
+                 # latest_pair brings both periods; the table names them
+                 "Wert Lichtenberg", "140 2024", "130 2023", "2023 → 2024"):
         assert cell in text, cell
     assert "Abbildung 1: Die Bezirke im Vergleich." in text
     assert "Abbildung 2: Die Beschäftigung in Lichtenberg wächst." in text
     appendix = text[text.rindex("Anhang: Verwendete Datensätze"):]
     for item in ("Testdatensatz Beschäftigte am Wohnort", "Amt für Statistik Berlin-Brandenburg",
-                 "Stand: 30.06.2024", "abgerufen am: 20.11.2025", "CC BY 3.0 DE",
-                 "Beispielbezirke – BEISPIELDATEN", "10_fachkraefte.ipynb"):
+                 "Stand: 30.06.2024 · abgerufen am 20.11.2025", "CC BY 3.0 DE",
+                 "Beispielbezirke – BEISPIELDATEN (synthetisch erzeugt", "10_fachkraefte.ipynb"):
         assert item in appendix, item
+    assert "Betroffen: Überblick: Beispielbezirke" in text  # the cover names the sample parts
     assert len(PdfReader(built.pdf).pages) >= 5  # cover, 2 sections, missing, appendix
     box = PdfReader(built.pdf).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
@@ -214,3 +221,53 @@ def test_mark_chart_takes_the_charts_hand_over_and_records(tmp_path, monkeypatch
     (kf,) = data["key_figures"]
     assert kf["current"] == 5320 and kf["previous"] == 5200.0
     assert kf["datasets"][0]["dataset"] == "einwohner_lor"
+
+
+# =============================================================================== missing data
+
+NEEDS_MISSING = """
+import pandas as pd
+import lichtenberg_data as ld
+from lichtenberg_data import briefing, charts
+SECTION = "fachkraefte"
+"""
+
+
+@pytest.fixture(scope="module")
+def with_missing(tmp_path_factory):
+    root = tmp_path_factory.mktemp("missing")
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(NEEDS_MISSING),
+                nbformat.v4.new_markdown_cell("## Beschäftigte am Arbeitsort"),
+                nbformat.v4.new_code_cell("b = ld.load('beschaeftigte_bezirke')\nbriefing.key_figure(SECTION, 'x', 1, 2)"),
+                nbformat.v4.new_markdown_cell("## Eine Grafik, die gelingt"),
+                nbformat.v4.new_code_cell(textwrap.dedent(f"""
+                    df = pd.DataFrame({{"bezirk": ["Lichtenberg", "Berlin"], "wert": [1.0, 2.0]}})
+                    df.attrs["provenance"] = [{PROVENANCE!r}]
+                    fig, ax = charts.ranked_bars(df, "bezirk", "wert", title="Gelingt")
+                    briefing.mark_chart(fig, "gelingt", SECTION, "Diese Grafik ist da.")
+                """))]
+    nbformat.write(nb, notebooks / "fk.ipynb")
+    return root, briefing.run(2025, root / "out", notebooks_dir=notebooks, timeout=120)
+
+
+def test_a_missing_dataset_becomes_a_box_and_the_rest_is_built(with_missing):
+    _, result = with_missing
+    assert [m["dataset"] for m in result.missing_data] == ["beschaeftigte_bezirke"]
+    assert result.missing_data[0]["heading"] == "Beschäftigte am Arbeitsort"
+    assert "Fehlender Datensatz beschaeftigte_bezirke (Fachkräfte): lichtenberg-data import beschaeftigte_bezirke" \
+        in result.summary()
+    text = _text(result.pdf)
+    box = text[text.index("„Beschäftigte am Arbeitsort“ fehlt"):]
+    assert "(beschaeftigte_bezirke) ist nicht geladen" in box
+    assert "lichtenberg-data import beschaeftigte_bezirke DATEI" in box
+    assert "Abbildung 1: Diese Grafik ist da." in text  # the cell after the missing data still ran
+
+
+def test_strict_makes_a_missing_dataset_an_error(with_missing):
+    root, _ = with_missing
+    with pytest.raises(BriefingError, match="--strict: datasets missing: beschaeftigte_bezirke"):
+        briefing.run(2025, root / "strict", notebooks_dir=root / "notebooks", timeout=120, strict=True)

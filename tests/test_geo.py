@@ -3,8 +3,6 @@ hand-checked numbers, on the synthetic sample city, and on the real files throug
 
 from __future__ import annotations
 
-import time
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -138,12 +136,11 @@ def test_assign_wgs84_geodataframe_and_missing_coordinates():
     assert geo.assign(g, "bezirk", areas=areas)["bezirk_id"].tolist() == ["11"]
 
 
-def test_assign_400000_points_is_fast():
+def test_assign_400000_points_to_their_planungsraum():
+    """Correctness on a large input; the speed is measured by `make bench` (row geo_assign_400k)."""
     areas = _sample.sample_geometry(_sample.sample_lor())
     pts = _sample.sample_points(400_000, seed=1)
-    start = time.perf_counter()
     out = geo.assign(pts, "planungsraum", areas=areas)
-    elapsed = time.perf_counter() - start
     # the sample city fills its extent; lon/lat rounded to 6 decimals (~0.1 m) may fall off the edge
     assert out["planungsraum_id"].notna().mean() > 0.9999
     # every assigned point lies in the box of its Planungsraum (0.5 m for the lon/lat rounding)
@@ -152,7 +149,6 @@ def test_assign_400000_points_is_fast():
     x, y = pts.loc[hit, "x"].to_numpy(), pts.loc[hit, "y"].to_numpy()
     assert ((box["minx"].to_numpy() - 0.5 <= x) & (x <= box["maxx"].to_numpy() + 0.5)).all()
     assert ((box["miny"].to_numpy() - 0.5 <= y) & (y <= box["maxy"].to_numpy() + 0.5)).all()
-    assert elapsed < 3.0, f"assign took {elapsed:.2f} s"
 
 
 # ----------------------------------------------------------------------------- crosswalk (hand-made)

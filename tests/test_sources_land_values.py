@@ -213,7 +213,8 @@ def test_bad_zone_files_are_refused_and_change_nothing(data_dir, real_data, tmp_
     other_layer = tmp_path / "reale_nutzung_2023.geojson"
     other_layer.write_bytes(sample_flaechennutzung(cell=3000))
     assert_refused(data_dir, "bodenrichtwert_zonen", other_layer, "lacks the Bodenrichtwert attribute brw_nummer")
-    assert_refused(data_dir, "bodenrichtwert_zonen", _edition(real_data, 2024), "zone polygons come only from the WFS")
+    assert_refused(data_dir, "bodenrichtwert_zonen", _edition(real_data, 2024),
+                   "is an Excel workbook \\(xls\\), but this dataset takes GEOJSON files")
     cut = tmp_path / "cut"
     cut.mkdir()
     assert_refused(data_dir, "bodenrichtwert_zonen", truncated(good, cut), "not readable GeoJSON")

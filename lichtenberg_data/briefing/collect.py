@@ -294,16 +294,16 @@ def note_missing(dataset: str | None, message: str, *, section: str | None = Non
     return entry
 
 
-#: ``shell.execution_count`` minus the running cell's number (IPython counts up before or after
-#: running a cell, depending on its version); measured by :func:`.kernel.install` in the first cell.
-COUNT_OFFSET = 0
-
-
 def _execution_count() -> int | None:
-    """The execution count of the running notebook cell (orders charts, figures and boxes)."""
+    """The execution count of the running notebook cell (orders charts, figures and boxes).
+
+    Read from the input history ``In`` (its last entry is the running cell), which, unlike
+    ``shell.execution_count``, does not depend on when an IPython version counts up.
+    """
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipykernel
         return None
-    count = getattr(get_ipython(), "execution_count", None)
-    return None if count is None else count - COUNT_OFFSET
+    shell = get_ipython()
+    history = shell.user_ns.get("In") if shell is not None else None
+    return len(history) - 1 if history else None

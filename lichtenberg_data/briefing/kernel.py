@@ -39,5 +39,4 @@ def install() -> None:
     shell = get_ipython()
     if shell is None or collect_dir() is None:
         return
-    collect.COUNT_OFFSET = shell.execution_count - 1  # this runs as the notebook's first cell
     shell.set_custom_exc((DataNotAvailableError,), _handler)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._errors import FormatError
-from .jobsuche import ANGEBOTSARTEN, _facet_values, _items, _offer_row, _total
+from ._jobsuche_answer import ANGEBOTSARTEN, _facet_values, _items, _offer_row, _total
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

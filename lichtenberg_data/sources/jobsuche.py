@@ -19,6 +19,16 @@ from .. import catalog
 from .._errors import DownloadError, FormatError
 from .._readers import read_text
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
+from ._jobsuche_answer import (
+    _LIST_KEYS,
+    ANGEBOTSARTEN,
+    _changed,
+    _facet_values,
+    _items,
+    _offer_row,
+    _refnr,
+    _total,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -41,44 +51,10 @@ JOBSUCHE_HEADERS = {"X-API-Key": "jobboerse-jobsuche"}
 #: Largest page the API serves, and the ceiling on page*size it accepts.
 PAGE_SIZE = 100
 RESULT_CEILING = 10_000
-#: Offer types fetched: 1 Arbeit, 4 Ausbildung/Duales Studium.
-ANGEBOTSARTEN = {1: "Arbeit", 4: "Ausbildung/Duales Studium"}
 #: Working-time values used to split a query that is still above the ceiling.
 ARBEITSZEITEN = ("vz", "tz", "snw", "ho", "mj")
 #: The place queried; points are assigned to Bezirke later (``workforce.locate_offers``).
 JOBSUCHE_QUERY = {"wo": "Berlin", "umkreis": "0"}
-#: Result lists seen: ``stellenangebote`` (v4, schema baseline 2026-03) and ``ergebnisliste``
-#: (v6, seen only in one third-party scraper's test fixtures).
-_LIST_KEYS = ("stellenangebote", "ergebnisliste")
-
-
-def _changed(what: str) -> FormatError:
-    return FormatError(f"the BA job search API changed its answer: {what}")
-
-
-def _total(page: Mapping[str, Any], url: str) -> int:
-    value = page.get("maxErgebnisse")
-    if isinstance(value, bool) or value is None:
-        raise _changed(f"no number 'maxErgebnisse' in the answer of {url}")
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        raise _changed(f"'maxErgebnisse' is {value!r}, not a number ({url})") from None
-
-
-def _items(page: Mapping[str, Any], url: str) -> list[dict]:
-    key = next((k for k in _LIST_KEYS if k in page), None)
-    if key is None:
-        if _total(page, url) == 0:
-            return []
-        raise _changed(f"no 'stellenangebote' list in the answer of {url} (keys: {', '.join(sorted(page))})")
-    items = page[key]
-    if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
-        raise _changed(f"'{key}' is a {type(items).__name__}, not a list of offers ({url})")
-    for item in items:
-        if not (item.get("refnr") or item.get("referenznummer")):
-            raise _changed(f"an offer without 'refnr' in the answer of {url}")
-    return items
 
 
 def _get_page(http: Http, url: str, headers: Mapping[str, str], params: Mapping[str, Any]) -> dict:
@@ -94,15 +70,6 @@ def _get_page(http: Http, url: str, headers: Mapping[str, str], params: Mapping[
         raise _changed(f"the answer of {url} is a {type(page).__name__}, not an object")
     _items(page, url)
     return dict(page)
-
-
-def _facet_values(page: Mapping[str, Any], name: str) -> list[str]:
-    facets = page.get("facetten")
-    if isinstance(facets, Mapping) and isinstance(facets.get(name), Mapping):
-        counts = facets[name].get("counts")
-        if isinstance(counts, Mapping):
-            return [str(k) for k, v in counts.items() if isinstance(v, (int, float)) and v > 0]
-    return []
 
 
 @dataclass
@@ -171,10 +138,6 @@ def _collect_offer_type(searcher: _Searcher, angebotsart: int) -> dict[str, Any]
             "vollstaendig": len(unique) >= total, "facetten": first.get("facetten"), "abfragen": records}
 
 
-def _refnr(item: Mapping[str, Any]) -> str:
-    return str(item.get("refnr") or item.get("referenznummer"))
-
-
 def fetch_jobsuche(http: Http, resource: Resource, dest: Path) -> None:
     """Fetch all job and apprenticeship offers in Berlin into one JSON snapshot at ``dest``.
 
@@ -227,34 +190,6 @@ def job_details(refnr: str, http: Http | None = None) -> dict:
 
 
 # ---------------------------------------------------------------------------- Jobsuche parser
-
-def _first(item: Mapping[str, Any], *paths: str) -> Any:
-    for path in paths:
-        value: Any = item
-        for part in path.split("."):
-            if isinstance(value, list):
-                value = value[0] if value else None
-            value = value.get(part) if isinstance(value, Mapping) else None
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def _offer_row(item: Mapping[str, Any], angebotsart: int, feld: str | None) -> dict[str, Any]:
-    return {
-        "angebotsart": angebotsart, "angebot": ANGEBOTSARTEN.get(angebotsart, str(angebotsart)),
-        "refnr": _refnr(item),
-        "titel": _first(item, "titel", "stellenangebotsTitel"),
-        "beruf": _first(item, "beruf", "hauptberuf"),
-        "berufsfeld": feld,
-        "arbeitgeber": _first(item, "arbeitgeber", "firma"),
-        "plz": _first(item, "arbeitsort.plz", "stellenlokationen.adresse.plz"),
-        "ort": _first(item, "arbeitsort.ort", "stellenlokationen.adresse.ort"),
-        "lat": _first(item, "arbeitsort.koordinaten.lat", "stellenlokationen.breite"),
-        "lon": _first(item, "arbeitsort.koordinaten.lon", "stellenlokationen.laenge"),
-        "veroeffentlicht": _first(item, "aktuelleVeroeffentlichungsdatum", "datumErsteVeroeffentlichung"),
-        "eintritt": _first(item, "eintrittsdatum", "eintrittszeitraum.von"),
-    }
 
 
 def _snapshot_rows(doc: Mapping[str, Any], path: Path) -> Iterator[dict[str, Any]]:

@@ -454,7 +454,8 @@ MSS_SCHEMA = Schema(
 def _mss_resource(edition: int) -> Resource:
     ed = MSS_EDITIONS[edition]
     return Resource(name=f"mss_{edition}.json", url=ed.service_url, format="json",
-                    match=r"(?i)mss|indexind|kontext|indizes", fetcher=fetch_mss_edition)
+                    match=r"(?i)mss|indexind|kontext|indizes", fetcher=fetch_mss_edition,
+                    accepts=("csv",))
 
 
 #: The index workbook of the MSS tables (edition 2023 verified), imported by hand; the edition
