@@ -12,8 +12,9 @@ Conventions (one place, so every chart and table reads the same):
   plain space before the percent sign as German style guides (DIN 5008) require;
 * dates read ``31.12.2025``; months ``Dezember 2025`` or abbreviated ``Dez. 2025``.
 
-The pure functions here need only the standard library. :class:`GermanFormatter` (a matplotlib
-tick formatter) and :func:`german_date_formatter` import matplotlib on first use.
+Numbers are rounded here and laid out by Babel (``de_DE`` separators and grouping); percent
+signs, dates and month names need no library. Babel, and matplotlib for :class:`GermanFormatter`
+and :func:`german_date_formatter`, are imported on first use.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
 MINUS = "\u2212"
 #: What a missing value is printed as (U+2013, en dash).
 MISSING = "\u2013"
+_LOCALE = "de_DE"  # Babel's locale for separators and grouping
 
 #: German month names, January first.
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
@@ -106,21 +108,16 @@ def format_number(value: Any, decimals: int = 0, *, sign: bool = False,
     """
     if is_missing(value):
         return MISSING
-    if isinstance(value, float) and math.isinf(value):
-        return ("" if value > 0 else MINUS) + "∞"
+    from babel.numbers import format_decimal
+
     d = _to_decimal(value)
-    if d.is_infinite():
-        return ("" if d > 0 else MINUS) + "∞"
-    q = d.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
-    if q == 0:
-        q = abs(q)  # no "−0,0"
-    text = f"{abs(q):{',' if grouping else ''}.{int(decimals)}f}"
-    text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    if q < 0:
-        return MINUS + text
-    if sign:
-        return ("±" if q == 0 else "+") + text
-    return text
+    if d.is_finite():  # round here: Babel rounds half-even and signs by the unrounded value
+        d = d.quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+        d = abs(d) if d == 0 else d  # no "−0,0"
+    digits = "#,##0" + ("." + "0" * int(decimals) if decimals else "")  # CLDR number pattern
+    plus = ("+" if d else "±") if sign and d.is_finite() else ""
+    return format_decimal(d, f"{plus}{digits};{MINUS}{digits}", locale=_LOCALE,
+                          group_separator=grouping)
 
 
 def format_percent(value: Any, decimals: int = 1, *, sign: bool = False) -> str:
