@@ -6,7 +6,7 @@ PY      = $(BIN)/python
 YEAR   ?= $(shell date +%Y)
 MIRROR ?= demo-mirror
 
-.PHONY: help venv test check format demo demo-data briefing bench clean
+.PHONY: help venv test test-fast check format demo demo-data briefing lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -20,8 +20,11 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed  ## create the virtual environment with every dependency
 
-test: venv  ## run the test suite (real-file tests read ../shared/real-data)
+test: venv  ## run the test suite (real-file tests read ../shared/real-data, else the snapshot)
 	$(BIN)/pytest -q
+
+test-fast: venv  ## the tests that take less than a few seconds each (no notebook kernels)
+	$(BIN)/pytest -q -m "not slow"
 
 check: venv  ## lint with ruff
 	$(BIN)/ruff check lichtenberg_data tests bench
@@ -30,14 +33,16 @@ format: venv  ## format the code with ruff
 	$(BIN)/ruff format lichtenberg_data tests bench
 	$(BIN)/ruff check --fix lichtenberg_data tests bench
 
-demo-data: venv  ## generate the sample mirror and refresh every dataset from it (offline)
-	$(BIN)/lichtenberg-data demo-mirror $(MIRROR)
-	$(BIN)/lichtenberg-data refresh --mirror $(MIRROR)
+demo-data: venv  ## load the real snapshot, and sample data only where no real file exists (offline)
+	$(BIN)/lichtenberg-data demo --samples $(MIRROR)
 
-demo: demo-data briefing  ## set up, load the sample data, run the notebooks, build the briefing
+demo: demo-data briefing  ## set up, load the real snapshot (+ marked samples), run the notebooks, build the briefing
 
 briefing: venv  ## run the notebooks headless and build reports/briefing-$(YEAR)
 	$(BIN)/lichtenberg-data briefing --year $(YEAR) --out reports/briefing-$(YEAR)
+
+lab: venv  ## start JupyterLab on the project's kernel, in notebooks/
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: venv  ## measure the toolkit against its floors; writes bench/results.json
 	$(PY) bench/run.py

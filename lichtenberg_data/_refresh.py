@@ -58,6 +58,7 @@ class _Incoming:
     source: str
     etag: str | None = None
     last_modified: str | None = None
+    source_retrieved_at: str | None = None
 
     @property
     def filename(self) -> str:
@@ -115,18 +116,6 @@ def _fetch_resource(http: Any, ds: catalog.Dataset, res: catalog.Resource, prev:
     from ._http import fetch_wfs
 
     cond = {} if force else {"etag": prev.get("etag"), "last_modified": prev.get("last_modified")}
-    if mirror and not _is_url(mirror):
-        src = Path(mirror) / ds.id / res.name
-        if not src.is_file():
-            raise DownloadError(f"{res.name} is not in the mirror (looked for {src})")
-        shutil.copyfile(src, dest)
-        from ._http import check_body
-
-        check_body(dest, res.format, what=str(src))
-        sha = _store.sha256_file(dest)
-        if not force and sha == prev.get("sha256"):
-            return None
-        return _Incoming(res.name, dest, sha, dest.stat().st_size, "mirror", str(src))
     if mirror:
         url = f"{mirror.rstrip('/')}/{quote(ds.id)}/{quote(res.name)}"
         if prev.get("source") != url:
@@ -150,6 +139,54 @@ def _fetch_resource(http: Any, ds: catalog.Dataset, res: catalog.Resource, prev:
         return None
     return _Incoming(res.name, dest, sha, dest.stat().st_size, arrived, url,
                      getattr(got, "etag", None), getattr(got, "last_modified", None))
+
+
+def _folder_manifest(folder: Path) -> dict[str, dict]:
+    """A mirror folder's ``MANIFEST.json`` (the shipped snapshot has one) by file path."""
+    import json
+
+    path = folder / "MANIFEST.json"
+    if not path.is_file():
+        return {}
+    return {f["file"]: f for f in json.loads(path.read_text(encoding="utf-8")).get("files", [])}
+
+
+def _from_folder(ds: catalog.Dataset, folder: Path, entry: dict, work: Path,
+                 force: bool) -> tuple[list[_Incoming], bool]:
+    """The files of a mirror folder for ``ds`` (``<folder>/<dataset>/*``), checked like an import.
+
+    Each file is matched to a resource by name as an imported file is; in a history dataset
+    every file is an edition. A file listed in the folder's ``MANIFEST.json`` must have its
+    SHA-256 there and brings its source address and date; a file already stored is skipped
+    unless ``force``. Returns the new files and whether they are generated sample files.
+    """
+    from ._http import check_body
+
+    listed = _folder_manifest(folder)
+    known = {Path(s["raw_path"]).name.split("_", 1)[-1]: s.get("sha256") for s in entry.get("snapshots", [])}
+    incoming, samples = [], []
+    for i, src in enumerate(sorted(p for p in (folder / ds.id).iterdir() if p.is_file() and not p.name.startswith("."))):
+        res = _resource_for(ds, src)
+        tmp = work / ds.id / f"{i:03d}" / src.name
+        tmp.parent.mkdir(parents=True)
+        shutil.copyfile(src, tmp)
+        check_body(tmp, res.format, what=src.name)
+        check_kind(tmp, (res.format, *res.accepts), what=src.name, takes=res.name)
+        sha = _store.sha256_file(tmp)
+        meta = listed.get(f"{ds.id}/{src.name}")
+        if meta is not None and meta.get("sha256") != sha:
+            raise FormatError(f"{src.name} differs from the checksum in {folder / 'MANIFEST.json'} (changed or "
+                              "damaged); restore the file (e.g. `git checkout -- snapshot`)")
+        samples.append(is_sample_file(tmp))
+        if not force and known.get(src.name) == sha:
+            continue
+        arrived, source, dated = ("snapshot", meta["source_url"], meta.get("copied_from_repository_on")) if meta \
+            else ("mirror", str(src), None)
+        incoming.append(_Incoming(src.name if ds.history else res.name, tmp, sha, tmp.stat().st_size, arrived,
+                                  source, source_retrieved_at=dated))
+    if any(samples) and not all(samples):
+        raise FormatError("the mirror mixes generated sample files and real files for this dataset")
+    return incoming, bool(samples) and all(samples)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -277,7 +314,7 @@ def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: 
             "resource": inc.resource, "raw_path": target.relative_to(settings.data_dir).as_posix(),
             "sha256": inc.sha256, "size": inc.size, "etag": inc.etag, "last_modified": inc.last_modified,
             "retrieved_at": retrieved.isoformat(timespec="seconds"), "arrived": inc.arrived,
-            "source": inc.source,
+            "source": inc.source, "source_retrieved_at": inc.source_retrieved_at,
             "reference_date": stands.get(str(inc.tmp)) or (stand_all.isoformat() if stand_all else None),
             "parser_version": ds.parser_version,
         }
@@ -335,23 +372,33 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
     entry = manifest["datasets"].get(ds.id, {})
     if not mirror and all(r.url is None and r.fetcher is None and r.wfs is None for r in ds.resources):
         return Outcome(ds.id, "skipped", f"no download address; import it: lichtenberg-data import {ds.id} FILE")
-    resources = list(ds.resources)
+    incoming: list[_Incoming] = []
+    switched = ""
     if mirror and not _is_url(mirror):
-        present = [r for r in resources if (Path(mirror) / ds.id / r.name).is_file()]
-        if not present:
+        folder = Path(mirror)
+        if not (folder / ds.id).is_dir():
             return Outcome(ds.id, "skipped", f"not in the mirror {mirror}")
-        if ds.history:  # a mirror may hold some editions of a history only
-            resources = present
-    incoming = []
-    for res in resources:
-        if not mirror and res.url is None and res.fetcher is None and res.wfs is None:
-            continue
-        prev = entry.get("resources", {}).get(res.name, {})
-        dest = work / ds.id / res.name
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        got = _fetch_resource(http, ds, res, prev, dest, mirror, force)
-        if got is not None:
-            incoming.append(got)
+        incoming, files_sample = _from_folder(ds, folder, entry, work, force)
+        sample = sample or files_sample
+        if incoming:
+            try:
+                switched = _switches_kind(ds.id, entry, sample)
+            except FormatError:
+                return Outcome(ds.id, "skipped", "holds real data; generated sample data do not replace it "
+                               f"(`lichtenberg-data reset {ds.id}` first, if that is what you want)")
+    else:
+        for res in ds.resources:
+            if not mirror and res.url is None and res.fetcher is None and res.wfs is None:
+                continue
+            prev = entry.get("resources", {}).get(res.name, {})
+            dest = work / ds.id / res.name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            got = _fetch_resource(http, ds, res, prev, dest, mirror, force)
+            if got is not None:
+                incoming.append(got)
+    dropped: dict = {}
+    if switched:
+        dropped, entry = manifest["datasets"].pop(ds.id, {}), {}
     processed_ok = _store.processed_path(ds.id).exists()
     same_parser = entry.get("processed", {}).get("parser_version") == ds.parser_version
     if not incoming and processed_ok and same_parser:
@@ -374,7 +421,11 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
             raise DownloadError(f"no copy of {', '.join(missing)} yet")
         df = _parse(ds, files)
         stands = {}
-    return _commit(ds, manifest, incoming, df, retrieved, sample, stands)
+    outcome = _commit(ds, manifest, incoming, df, retrieved, sample, stands)
+    if switched:
+        _drop_raw(dropped)
+        outcome.reason = switched
+    return outcome
 
 
 # --------------------------------------------------------------------------- public API

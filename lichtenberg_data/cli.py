@@ -136,6 +136,20 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ._store import status
+    from .demo import load
+
+    outcomes = load(Path(args.samples) if args.samples else None)
+    _summary(outcomes)
+    table = status()
+    real = table.loc[table["sample"].eq(False), "dataset"].tolist()
+    sample = table.loc[table["sample"].eq(True), "dataset"].tolist()
+    print(f"\nreal data: {len(real)} datasets from the snapshot of real portal files; generated sample data "
+          f"(marked on every chart): {', '.join(sample) or 'none'}")
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
 def cmd_demo_mirror(args: argparse.Namespace) -> int:
     from .demo import write_mirror
 
@@ -188,6 +202,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--all", action="store_true", help="every dataset")
     s.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     s.set_defaults(func=cmd_reset, log_file=True)
+    s = sub.add_parser("demo", help="load the offline demo: the real snapshot, sample data only where no real file exists")
+    s.add_argument("--samples", metavar="DIR", help="keep the generated sample mirror in DIR")
+    s.set_defaults(func=cmd_demo, log_file=True)
     s = sub.add_parser("demo-mirror", help="write a mirror of generated sample data (offline demo)")
     s.add_argument("folder")
     s.set_defaults(func=cmd_demo_mirror)

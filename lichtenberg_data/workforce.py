@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "LEVELS", "LEADERSHIP_BERLIN", "working_age", "replacement_ratio", "youth_cohorts", "age_pyramid",
     "unemployment", "social_status", "employees", "earnings", "locate_offers", "postcode_districts", "vacancies",
-    "vacancies_by_field", "women_in_leadership", "latest_pair",
+    "vacancies_by_field", "women_in_leadership",
 ]
 
 #: The area levels the indicators are computed for (see :data:`lichtenberg_data.names.LEVELS`).
@@ -151,6 +151,14 @@ def _population(einwohner: pd.DataFrame, level: str, district: str | None, colum
     return _finish_areas(out, level, district)
 
 
+def _change(df: pd.DataFrame, value: str, time: str) -> tuple[pd.Series, pd.Series]:
+    """Change in % to the previous period *in the data* of each area, and that period."""
+    ordered = df.sort_values(["gebiet_id", time])
+    grouped = ordered.groupby("gebiet_id")
+    change = grouped[value].pct_change(fill_method=None) * 100
+    return change.reindex(df.index), grouped[time].shift().reindex(df.index).astype("Int64")
+
+
 def _index(df: pd.DataFrame, value: str, time: str = "year") -> pd.Series:
     """``value`` as an index (first ``time`` of each area = 100)."""
     first = df.sort_values(time).groupby("gebiet_id")[value].transform("first")
@@ -163,33 +171,6 @@ def _sub_bezirk_latest_lor(df: pd.DataFrame, level: str) -> pd.DataFrame:
         return df
     latest = df.loc[df["year"].idxmax(), "lor_version"]
     return df[df["lor_version"] == latest].reset_index(drop=True)
-
-
-def latest_pair(df: pd.DataFrame, value: str, time: str, **where: Any) -> tuple[Any, Any, Any]:
-    """``(current, previous, time of current)`` of ``value`` in the rows matching ``where``.
-
-    For key figures: the latest and the one before, ``previous`` is ``None`` with one period.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"year": [2023, 2024], "gebiet": ["A", "A"], "v": [1.0, 2.0]})
-    >>> latest_pair(t, "v", "year", gebiet="A")
-    (2.0, 1.0, 2024)
-    """
-    rows = df
-    for col, val in where.items():
-        rows = rows[rows[col] == val]
-    rows = rows.dropna(subset=[value]).sort_values(time)
-    if rows.empty:
-        return None, None, None
-    current = rows.iloc[-1]
-    previous = _scalar(rows.iloc[-2][value]) if len(rows) > 1 else None
-    return _scalar(current[value]), previous, _scalar(current[time])
-
-
-def _scalar(value: Any) -> Any:
-    """A numpy number as the plain Python number (timestamps stay as they are)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 # ============================================================================ population
@@ -211,14 +192,15 @@ def working_age(einwohner: pd.DataFrame | None = None, level: str = "bezirk",
     -------
     pandas.DataFrame
         ``ebene, year, gebiet_id, gebiet, bezirk_id, einwohner, einwohner_15_65``,
-        ``anteil_15_65`` (% of residents), ``veraenderung_vorjahr`` (% to the year before) and
-        ``index`` (first year = 100).
+        ``anteil_15_65`` (% of residents), ``veraenderung`` (% to the previous year in the
+        data), ``vergleichsjahr`` (that year: years missing in the data are skipped, so the
+        change may span several years) and ``index`` (first year = 100).
     """
     src = _load(einwohner, "einwohner_lor")
     out = _population(src, level, district_id(district), {"einwohner_15_65": AGE_SUMS["einwohner_15_65"]})
     out = _sub_bezirk_latest_lor(out, level).sort_values(["gebiet_id", "year"], ignore_index=True)
     out["anteil_15_65"] = out["einwohner_15_65"] / out["einwohner"] * 100
-    out["veraenderung_vorjahr"] = out.groupby("gebiet_id")["einwohner_15_65"].pct_change() * 100
+    out["veraenderung"], out["vergleichsjahr"] = _change(out, "einwohner_15_65", "year")
     out["index"] = _index(out, "einwohner_15_65")
     return with_sources(_order(out, ["ebene", "year"]), src)
 
@@ -438,7 +420,7 @@ def employees(beschaeftigte: pd.DataFrame | None = None, ort: str = "arbeitsort"
     pandas.DataFrame
         ``date, jahr, gebiet_id, gebiet, ort``, the counts, ``anteil_frauen``,
         ``anteil_unter_25`` and ``anteil_55_plus`` (% of all), ``index`` (first date = 100)
-        and ``veraenderung_vorjahr`` (%).
+        ``veraenderung`` (% to the previous year in the data) and ``vergleichsjahr``.
     """
     src = _load(beschaeftigte, "beschaeftigte_bezirke")
     out = src[src["ort"] == ort].rename(columns={"bezirk_id": "gebiet_id", "bezirk": "gebiet"}).copy()
@@ -449,7 +431,7 @@ def employees(beschaeftigte: pd.DataFrame | None = None, ort: str = "arbeitsort"
     out["anteil_55_plus"] = (out["alter_55_65"] + out["alter_65_plus"]) / total * 100
     out = out.sort_values(["gebiet_id", "date"], ignore_index=True)
     out["index"] = _index(out, "insgesamt", "date")
-    out["veraenderung_vorjahr"] = out.groupby("gebiet_id")["insgesamt"].pct_change() * 100
+    out["veraenderung"], out["vergleichsjahr"] = _change(out, "insgesamt", "jahr")
     return with_sources(out.drop(columns="flags"), src)
 
 

@@ -3,16 +3,13 @@ and the notebook run headless against the demo data."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from lichtenberg_data import briefing
 from lichtenberg_data import workforce as wf
 from lichtenberg_data._errors import DataNotAvailableError
 from lichtenberg_data._provenance import provenance
@@ -62,7 +59,7 @@ def test_working_age_bezirk(einwohner):
     assert lb24["anteil_15_65"] == pytest.approx(65.7142857)               # 2300 / 3500
     lb25 = _row(out, gebiet_id="11", year=2025)
     assert lb25["einwohner_15_65"] == 2350                                   # 700 + 1300 + 350
-    assert lb25["veraenderung_vorjahr"] == pytest.approx(2.1739130)         # 2350 / 2300 - 1
+    assert lb25["veraenderung"] == pytest.approx(2.1739130)         # 2350 / 2300 - 1
     assert lb25["index"] == pytest.approx(102.173913)
     berlin = _row(out, gebiet_id="00", year=2025)
     assert berlin["gebiet"] == "Berlin" and berlin["einwohner_15_65"] == 5350
@@ -76,7 +73,7 @@ def test_working_age_bezirksregion_of_the_district(einwohner):
     assert set(out["gebiet_id"]) == {"111001", "112002"}
     region = _row(out, gebiet_id="111001", year=2025)
     assert region["einwohner_15_65"] == 2000                                 # 700 + 1300
-    assert region["veraenderung_vorjahr"] == pytest.approx(2.5641026)       # 2000 / 1950 - 1
+    assert region["veraenderung"] == pytest.approx(2.5641026)       # 2000 / 1950 - 1
     assert len(wf.working_age(einwohner, level="bezirksregion", district=None)) == 6
 
 
@@ -321,7 +318,7 @@ def test_employees_shares_and_trend(beschaeftigte):
     assert first["anteil_frauen"] == pytest.approx(48.0) and first["anteil_55_plus"] == pytest.approx(30.0)
     assert last["anteil_frauen"] == pytest.approx(50.0) and last["anteil_unter_25"] == pytest.approx(9.0)
     assert last["anteil_55_plus"] == pytest.approx(31.0)                    # (286 + 55) / 1100
-    assert last["index"] == pytest.approx(110.0) and last["veraenderung_vorjahr"] == pytest.approx(10.0)
+    assert last["index"] == pytest.approx(110.0) and last["veraenderung"] == pytest.approx(10.0)
     assert _row(wf.employees(beschaeftigte, "wohnort"), gebiet_id="11")["insgesamt"] == 1500
 
 
@@ -409,44 +406,17 @@ def test_vacancies_by_field(stellen, areas):
     assert bau["anteil_am_berliner_angebot"] == pytest.approx(100.0)
 
 
-def test_latest_pair_without_history():
+def test_latest_pair_without_history_and_across_a_gap():
     t = pd.DataFrame({"year": [2025], "v": [1.5]})
-    assert wf.latest_pair(t, "v", "year") == (1.5, None, 2025)
-    assert wf.latest_pair(t, "v", "year", year=1999) == (None, None, None)
+    assert tuple(briefing.latest_pair(t, "v", "year")) == (1.5, None, 2025, None)
+    assert tuple(briefing.latest_pair(t, "v", "year", year=1999)) == (None, None, None, None)
+    gap = pd.DataFrame({"year": [2019, 2020, 2025], "v": [1.0, 2.0, 4.0]})
+    assert tuple(briefing.latest_pair(gap, "v", "year")) == (4.0, 2.0, 2025, 2020)  # 2020, not "2024"
 
 
-# ---------------------------------------------------------------- the notebook, headless on demo data
-
-@pytest.mark.slow
-def test_notebook_runs_on_demo_data(tmp_path):
-    nbclient = pytest.importorskip("nbclient")
-    import nbformat
-
-    cli = shutil.which("lichtenberg-data", path=str(Path(sys.executable).parent))
-    if cli is None:
-        pytest.skip("the lichtenberg-data command is not installed")
-    env = {**os.environ, "LICHTENBERG_DATA_DIR": str(tmp_path / "data"), "MPLBACKEND": "Agg"}
-    env.pop("LICHTENBERG_BRIEFING_DIR", None)
-    mirror = tmp_path / "mirror"
-    subprocess.run([cli, "demo-mirror", str(mirror)], check=True, env=env, capture_output=True)
-    needed = ["einwohner_lor", "einwohner_ortsteile", "bezirke", "lor_planungsraeume", "lor_bezirksregionen",
-              "mss", "beschaeftigte_bezirke", "arbeitslose_bezirke", "stellenangebote"]
-    refresh = subprocess.run([cli, "refresh", *needed, "--mirror", str(mirror)], env=env, capture_output=True,
-                             text=True)
-    assert refresh.returncode == 0, refresh.stdout + refresh.stderr
-    nb = nbformat.read(ROOT / "notebooks" / "workforce.ipynb", as_version=4)
-    assert "parameters" in nb.cells[0].metadata.get("tags", [])
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")  # committed without outputs
-    old = dict(os.environ)
-    os.environ.update({"LICHTENBERG_DATA_DIR": env["LICHTENBERG_DATA_DIR"], "MPLBACKEND": "Agg"})
-    try:
-        client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                                         resources={"metadata": {"path": str(ROOT / "notebooks")}})
-        client.execute()
-    finally:
-        os.environ.clear()
-        os.environ.update(old)
-    text = "\n".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
-    assert "Traceback" not in text
-    images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
-    assert images >= 5
+def test_change_spans_the_years_missing_in_the_data(einwohner):
+    moved = einwohner.assign(year=einwohner["year"].map({2024: 2020, 2025: 2025}))
+    out = wf.working_age(moved, level="bezirk")
+    lb25 = _row(out, gebiet_id="11", year=2025)
+    assert lb25["vergleichsjahr"] == 2020                          # the previous year in the data
+    assert lb25["veraenderung"] == pytest.approx(2.1739130)        # 2350 / 2300 - 1, over five years

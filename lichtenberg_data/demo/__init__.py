@@ -1,10 +1,17 @@
-"""The offline demo: a mirror of sample files in the portals' real formats.
+"""The offline demo: the real open-data snapshot, and sample files only where no real file exists.
+
+:func:`load` (``lichtenberg-data demo``, run by ``make demo``) fills the data folder offline:
+every dataset with a real file in the shipped snapshot (``snapshot/`` in the project, a mirror
+of unmodified portal files with ``MANIFEST.json`` and ``ATTRIBUTION.md``) is refreshed from it;
+only the datasets with no real file at all get generated sample data, marked as such on every
+chart, key figure and appendix row.
 
 Sample writers live here, never in :mod:`lichtenberg_data.sources` (which declare and parse
 only). :data:`SAMPLES` maps a dataset id to a function that writes the sample bytes of one of
 its resources; :func:`write_mirror` lays them out as ``<mirror>/<dataset>/<file name>`` with a
 marker file, so that ``lichtenberg-data refresh --mirror <mirror>`` marks everything it loads
-as sample data, and every chart says so.
+as sample data. Writers of datasets that have real files (population, geography, MSS, …) are
+kept for the tests only and are not part of :data:`SAMPLES`.
 
 Modules: :mod:`.city` (the synthetic sample city), one module of sample writers per source
 (:mod:`.population`, :mod:`.geography`, :mod:`.social`, :mod:`.labour`, :mod:`.jobsuche`,
@@ -22,8 +29,9 @@ from .. import catalog
 from .._refresh import SAMPLE_MARKER
 from .._store import atomic_write_bytes
 from ._mark import mark
+from .snapshot import SNAPSHOT, snapshot_datasets
 
-__all__ = ["SAMPLES", "sample_bytes", "write_mirror"]
+__all__ = ["SAMPLES", "TEST_SAMPLES", "SNAPSHOT", "snapshot_datasets", "sample_bytes", "write_mirror", "load"]
 
 
 def _year(name: str) -> int:
@@ -116,8 +124,8 @@ def _tables() -> dict[str, Callable]:
     return _per_resource({**land.SAMPLES, **tourism.SAMPLES})
 
 
-#: Dataset id → writer of the sample bytes of one of its resources (``None``: no sample for it).
-SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
+#: Writers for the tests of datasets that have real files (not part of the demo).
+TEST_SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
     "einwohner_lor": _ewr,
     "einwohner_ortsteile": _ortsteile_ewr,
     "bezirke": _geography("sample_bezirke"),
@@ -129,6 +137,11 @@ SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
     "lor_planungsraeume_2006": _lor_2006,
     "mss": _mss,
     "gssa": _gssa,
+}
+
+#: Dataset id → writer of the sample bytes of one of its resources (``None``: no sample for it);
+#: only datasets with no real file in the snapshot.
+SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
     "beschaeftigte_bezirke": _beschaeftigte,
     "arbeitslose_bezirke": _arbeitslose,
     "stellenangebote": _jobsuche,
@@ -151,13 +164,43 @@ def sample_bytes(dataset_id: str, resource: str) -> bytes:
     b'"ZEIT";"RAUMID";"BEZ";"PGR";"B'
     """
     ds = catalog.get(dataset_id)
-    data = _written(SAMPLES[dataset_id], ds.resource(resource)) if dataset_id in SAMPLES else None
+    writer = SAMPLES.get(dataset_id) or TEST_SAMPLES.get(dataset_id)
+    data = _written(writer, ds.resource(resource)) if writer is not None else None
     if data is None:
         raise KeyError(f"{dataset_id}/{resource} has no sample writer")
     return data
 
 
-def write_mirror(folder: Path) -> Path:
+def load(sample_folder: Path | None = None, snapshot: Path = SNAPSHOT) -> list:
+    """Fill the data folder offline: real files from the snapshot, samples for the rest.
+
+    Datasets with a real file are refreshed from ``snapshot``; the datasets of :data:`SAMPLES`
+    that have none get a sample mirror (in ``sample_folder``, default a temporary folder) and
+    are refreshed from it, marked as sample data. A dataset that already holds real data is
+    never replaced by samples.
+
+    Returns
+    -------
+    list of Outcome
+        One per dataset, as :func:`lichtenberg_data.refresh` gives them.
+    """
+    import tempfile
+
+    from .._refresh import refresh
+
+    if not (snapshot / "MANIFEST.json").is_file():
+        raise FileNotFoundError(f"the real-data snapshot is missing ({snapshot}/MANIFEST.json); restore it from "
+                                "the repository (`git checkout -- snapshot`)")
+    real = [d for d in snapshot_datasets(snapshot) if d in catalog.ids()]
+    outcomes = refresh(real, mirror=snapshot)
+    samples = [d.id for d in catalog.datasets() if d.id in SAMPLES and d.id not in real]
+    with tempfile.TemporaryDirectory() as tmp:
+        mirror = write_mirror(Path(sample_folder or tmp), only=samples)
+        outcomes += refresh(samples, mirror=mirror)
+    return outcomes
+
+
+def write_mirror(folder: Path, only: list[str] | None = None) -> Path:
     """Write the sample mirror into ``folder`` and return it.
 
     Examples
@@ -171,6 +214,8 @@ def write_mirror(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     missing = []
     for ds in catalog.datasets():
+        if only is not None and ds.id not in only:
+            continue
         writer = SAMPLES.get(ds.id)
         for res in ds.resources:
             data = _written(writer, res) if writer is not None else None

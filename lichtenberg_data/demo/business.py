@@ -16,7 +16,7 @@ def sample_ihk(n: int = 20_000, *, seed: int = 3) -> bytes:
     import numpy as np
     import pandas as pd
 
-    from .city import sample_points
+    from .points import points as sample_points
 
     rng = np.random.default_rng(seed)
     pts = sample_points(n, seed=seed)

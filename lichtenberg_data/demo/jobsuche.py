@@ -71,7 +71,7 @@ def sample_jobsuche() -> bytes:
     """
     import numpy as np
 
-    from .city import sample_points
+    from .points import points as sample_points
 
     rng = np.random.default_rng(11)
     types = []

@@ -203,13 +203,13 @@ _HEADER = ("id,name,host_id,host_name,neighbourhood_group,neighbourhood,latitude
 def sample_listings(n: int = 1500, *, seed: int = 7) -> bytes:
     """A sample Inside Airbnb Berlin ``listings.csv`` (summary file, header of 2023+).
 
-    Listings lie in the sample city's Bezirke (:func:`lichtenberg_data.demo.city.sample_points`);
+    Listings lie in the real Bezirke (:func:`lichtenberg_data.demo.points.points`);
     names are synthetic, one has a quoted line break as in the real files, ids of newer
     listings have 18 digits, a quarter have no review (empty ``last_review``).
     """
     import numpy as np
 
-    from .city import sample_points
+    from .points import points as sample_points
 
     rng = np.random.default_rng(seed)
     buf = io.StringIO()
