@@ -121,7 +121,7 @@ def test_pdf_text_has_sections_key_figures_missing_page_and_datasets(built):
                  # 21,44 and 20,16 print as 21,4 and 20,2: the change adds up as printed (+1,2, not +1,3)
                  "21,4 %", "20,2 %", "+1,2 Pp.",
                  # latest_pair brings both periods; the table names them
-                 "Wert Lichtenberg", "140 2024", "130 2023", "2023 → 2024"):
+                 "Wert Lichtenberg", "140", "130", "+10 (+7,7 %) 2023 → 2024"):
         assert cell in text, cell
     assert "Abbildung 1: Die Bezirke im Vergleich." in text
     assert "Abbildung 2: Die Beschäftigung in Lichtenberg wächst." in text

@@ -133,8 +133,8 @@ def _period(when: Any) -> str:
 
 
 def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
-    cols = [("Kennzahl", 6.6, "left"), ("Vorwert", 3.0, "right"),
-            ("Aktuell", 3.0, "right"), ("Veränderung", 3.4, "right")]
+    cols = [("Kennzahl", 6.0, "left"), ("Vorwert", 2.7, "right"),
+            ("Aktuell", 2.7, "right"), ("Veränderung", 4.6, "right")]
     size = 8.5
     line_h = _cm(_text_size_pt("Ag", size)[1])
     pad = 0.12
@@ -168,9 +168,9 @@ def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
         if prev is not None and (f.get("when") or f.get("previous_when")):
             change += f"\n{_period(f.get('previous_when'))} → {_period(f.get('when'))}"
         label = f["label"] + (f" ({_period(f['when'])})" if f.get("when") and prev is None else "")
-        row([label, _value(prev, unit, d) + (f"\n{_period(f.get('previous_when'))}" if prev is not None else ""),
-             _value(cur, unit, d) + (f"\n{_period(f.get('when'))}" if f.get("when") else ""), change],
-            "normal", "#CCCCCC", 0.5)
+        if f.get("sample"):
+            label += " – BEISPIELDATEN"
+        row([label, _value(prev, unit, d), _value(cur, unit, d), change], "normal", "#CCCCCC", 0.5)
     doc.y += 0.15
     notes = sorted({f["source"] for f in figures if f.get("source")})
     if len(notes) == 1:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -63,6 +63,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
                missing_label: str = "keine Angabe", title: str | None = None,
                subtitle: str | None = None, source: Any = None, ax: Axes | None = None,
                width: str | float = "full", height_cm: float | None = None,
+               categories: Mapping[Any, str] | None = None,
                **classify_kw: Any) -> tuple[Figure, Axes]:
     """A map of areas coloured in classes (mapclassify), with a German legend.
 
@@ -83,6 +84,10 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
     legend_loc
         ``"right"`` (default for full width), ``"below"`` (default otherwise) or a matplotlib
         legend location inside the map.
+    categories
+        Draw classes that are already given instead of classifying: ``{value: label}`` in
+        legend order, e.g. the MSS status classes ``{1: "hoch", 2: "mittel", …}`` (colours from
+        light to dark in that order; other values count as missing).
     **classify_kw
         Passed to :func:`mapclassify.classify` (e.g. ``bins`` for ``"user_defined"``).
 
@@ -94,23 +99,29 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
     import mapclassify
     from matplotlib import colormaps
 
-    values = pd.to_numeric(gdf[column], errors="coerce").astype(float)
-    valid = values.notna().to_numpy()
-    y = values[valid].to_numpy()
-    if y.size == 0:
-        raise ValueError(f"choropleth: column {column!r} has no numeric values")
-    k_eff = max(1, min(int(k), len(np.unique(y))))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        classifier = mapclassify.classify(y, scheme, k=k_eff, **classify_kw)
-    bins = np.asarray(classifier.bins, dtype=float)
-    n = len(bins)
     cm = colormaps[cmap or SEQUENTIAL_CMAP]
+    if categories is not None:
+        order = list(categories)
+        codes = gdf[column].map({v: i for i, v in enumerate(order)})
+        valid = codes.notna().to_numpy()
+        classes = codes[valid].astype(int).to_numpy()
+        n, texts, classifier = len(order), list(categories.values()), None
+    else:
+        values = pd.to_numeric(gdf[column], errors="coerce").astype(float)
+        valid = values.notna().to_numpy()
+        y = values[valid].to_numpy()
+        if y.size == 0:
+            raise ValueError(f"choropleth: column {column!r} has no numeric values")
+        k_eff = max(1, min(int(k), len(np.unique(y))))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            classifier = mapclassify.classify(y, scheme, k=k_eff, **classify_kw)
+        bins = np.asarray(classifier.bins, dtype=float)
+        n, classes = len(bins), np.asarray(classifier.yb)
+        if decimals is None:
+            decimals = _class_decimals(y)
+        texts = class_labels(float(min(y.min(), bins[0])), bins, decimals, percent=percent, unit=unit)
     palette = [cm(0.18 + 0.77 * (i / (n - 1) if n > 1 else 1.0)) for i in range(n)]
-    if decimals is None:
-        decimals = _class_decimals(y)
-    lower = float(min(y.min(), bins[0]))
-    texts = class_labels(lower, bins, decimals, percent=percent, unit=unit)
 
     if height_cm is None and ax is None:
         height_cm = 11.0 if _width_cm(width) >= FULL_WIDTH_CM else 9.0
@@ -119,7 +130,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
             fig, ax = figure(width, height_cm)
         else:
             fig = ax.get_figure()
-        colors = [palette[int(c)] for c in classifier.yb]
+        colors = [palette[int(c)] for c in classes]
         gdf.loc[valid].plot(ax=ax, color=colors, edgecolor="white", linewidth=0.4)
         handles = [Patch(facecolor=c, edgecolor="none", label=t) for c, t in zip(palette, texts)]
         if (~valid).any():
