@@ -1,10 +1,13 @@
-"""The offline demo end to end: sample mirror → refresh → notebooks → briefing pack.
+"""The offline demo end to end, as `make demo` runs it on a fresh clone: the real snapshot (and
+marked samples only where no real file exists) → notebooks → briefing PDF, read back.
 
-This is what `make demo` does on a fresh clone; the PDF is read back and checked.
+The notebooks run here and nowhere else in the suite (each once per district).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,59 +15,94 @@ from pypdf import PdfReader
 
 import lichtenberg_data as ld
 from lichtenberg_data import catalog, cli
+from lichtenberg_data.demo import SAMPLES, snapshot_datasets
+
+pytestmark = pytest.mark.slow
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
+def _text(pdf: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """Run the demo once for the module: mirror, refresh of every dataset, briefing."""
+    """`lichtenberg-data demo` and the briefing for Lichtenberg and for Marzahn-Hellersdorf."""
     root = tmp_path_factory.mktemp("demo")
     mp = pytest.MonkeyPatch()
     mp.setenv("LICHTENBERG_DATA_DIR", str(root / "data"))
     old = ld.settings.settings.data_dir
     ld.settings.set(data_dir=root / "data")
     try:
-        assert cli.main(["demo-mirror", str(root / "mirror")]) == 0
-        assert cli.main(["refresh", "--mirror", str(root / "mirror")]) == 0
+        assert cli.main(["demo", "--samples", str(root / "samples")]) == 0
         assert cli.main(["briefing", "--year", "2026", "--out", str(root / "briefing")]) == 0
+        assert cli.main(["briefing", "--year", "2026", "--district", "Marzahn-Hellersdorf",
+                         "--out", str(root / "mh")]) == 0
         yield root
     finally:
         ld.settings.set(data_dir=old)
         mp.undo()
 
 
-def test_every_dataset_refreshes_from_the_sample_mirror(demo):
-    import json
-
+def test_every_dataset_is_real_from_the_snapshot_or_marked_sample(demo):
     manifest = json.loads((demo / "data" / "manifest.json").read_text())["datasets"]
+    real = set(snapshot_datasets())
     for ds in catalog.datasets():
         entry = manifest.get(ds.id)
-        assert entry and entry["processed"]["sample"] is True, ds.id
-        assert entry["processed"]["rows"] > 0, ds.id
+        if ds.id in real:
+            assert entry and entry["processed"]["sample"] is False, ds.id
+            assert {s["arrived"] for s in entry["snapshots"]} == {"snapshot"}, ds.id
+        elif ds.id in SAMPLES:
+            assert entry and entry["processed"]["sample"] is True, ds.id
+        else:  # neither a real file nor a sample: the briefing shows a box for it
+            assert entry is None, ds.id
+    assert not real & set(SAMPLES)  # sample data only where no real file exists
 
 
-def test_briefing_pdf_reads_as_one_document(demo):
-    pdfs = list((demo / "briefing").glob("Klausur-Briefing-2026-*.pdf"))
-    assert len(pdfs) == 1
-    text = "\n".join(page.extract_text() for page in PdfReader(pdfs[0]).pages)
+def test_the_first_run_shows_real_numbers(demo):
+    df = ld.load("einwohner_lor")
+    assert df.loc[(df["year"] == 2025) & (df["bezirk_id"] == "11"), "einwohner"].sum() == 318_261
+    assert not ld.is_sample(df)
+    plr = ld.geo.boundaries("planungsraum")
+    assert len(plr) == 41 and not ld.is_sample(plr)  # the real Planungsräume, not rectangles
+    text = _text(next((demo / "briefing").glob("Klausur-Briefing-2026-*.pdf")))
     assert "Klausur-Briefing 2026 – Bezirk Lichtenberg" in text
-    assert "BEISPIELDATEN" in text
+    assert "318.261" in text and "296.837" in text and "31.12.2020 → 31.12.2025" in text
+    assert "Lichtenberg hat 318.261 Einwohnerinnen und Einwohner in 41 Planungsräumen" in text
+
+
+def test_sample_parts_are_named_on_the_cover_and_in_the_appendix(demo):
+    pdf = next((demo / "briefing").glob("Klausur-Briefing-2026-*.pdf"))
+    cover = PdfReader(pdf).pages[0].extract_text()
+    assert "BEISPIELDATEN" in cover and "Betroffen" in " ".join(cover.split())
+    text = _text(pdf)
+    appendix = text[text.rindex("Anhang: Verwendete Datensätze"):]
+    assert "BEISPIELDATEN (synthetisch erzeugt" in appendix
+    assert "Einwohnerregisterstatistik" in appendix
+    # the real dataset rows name their files and are not marked
+    assert "EWR_L21_202512E_Matrix.csv" in appendix
     for section in ("Überblick", "Fachkräfte"):
         assert section in text
-    assert "Noch nicht enthalten" in text
-    for missing in ("Einzelhandel und Zentren", "Gewerbeflächen und Unternehmen", "Tourismus"):
-        assert missing in text
-    assert "Verwendete Datensätze" in text
-    for title in ("Einwohnerinnen und Einwohner in den LOR-Planungsräumen",
-                  "Monitoring Soziale Stadtentwicklung"):
-        assert title in " ".join(text.split()), title
 
 
 def test_briefing_writes_charts_and_notebooks(demo):
     out = demo / "briefing"
     stems = {p.stem for p in NOTEBOOKS.glob("*.ipynb")}
     assert {p.stem for p in (out / "notebooks").glob("*.html")} == stems
-    charts = list((out / "charts").iterdir())
-    names = {p.stem for p in charts}
-    assert names and all((out / "charts" / f"{n}.{ext}").exists() for n in names for ext in ("png", "svg", "pdf"))
+    names = {p.stem for p in (out / "charts").iterdir()}
+    assert {"einwohner-planungsraeume", "medianeinkommen-karte", "status-index-karte"} <= names
+    assert all((out / "charts" / f"{n}.{ext}").exists() for n in names for ext in ("png", "svg", "pdf"))
+    for html in (out / "notebooks").glob("*.html"):
+        body = html.read_text(encoding="utf-8")
+        assert "Traceback" not in body, html.name
+        assert body.count("data:image/png;base64") >= 4, html.name
+
+
+def test_the_briefing_serves_any_district(demo):
+    pdf = next((demo / "mh").glob("Klausur-Briefing-2026-*.pdf"))
+    assert pdf.name == "Klausur-Briefing-2026-Marzahn-Hellersdorf.pdf"
+    text = _text(pdf)
+    assert "Klausur-Briefing 2026 – Bezirk Marzahn-Hellersdorf" in text
+    assert "296.687" in text  # Marzahn-Hellersdorf, 31.12.2025
+    assert "Marzahn-Hellersdorf hat 296.687 Einwohnerinnen und Einwohner" in text

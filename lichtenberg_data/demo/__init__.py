@@ -118,10 +118,13 @@ def _per_resource(table: dict[tuple[str, str], Callable[[], bytes]]) -> dict[str
     return {ds: (lambda res, m=m: m[res.name]() if res.name in m else None) for ds, m in by_dataset.items()}
 
 
-def _tables() -> dict[str, Callable]:
+def _tables(real: bool) -> dict[str, Callable]:
+    """Writers of the per-module tables: of datasets with a real snapshot file (``real``), or without."""
     from . import land, tourism
 
-    return _per_resource({**land.SAMPLES, **tourism.SAMPLES})
+    shipped = set(snapshot_datasets())
+    writers = _per_resource({**land.SAMPLES, **tourism.SAMPLES})
+    return {k: w for k, w in writers.items() if (k in shipped) == real}
 
 
 #: Writers for the tests of datasets that have real files (not part of the demo).
@@ -137,6 +140,7 @@ TEST_SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
     "lor_planungsraeume_2006": _lor_2006,
     "mss": _mss,
     "gssa": _gssa,
+    **_tables(real=True),
 }
 
 #: Dataset id → writer of the sample bytes of one of its resources (``None``: no sample for it);
@@ -146,7 +150,7 @@ SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
     "arbeitslose_bezirke": _arbeitslose,
     "stellenangebote": _jobsuche,
     "ihk_gewerbedaten": _ihk,
-    **_tables(),
+    **_tables(real=False),
 }
 
 
