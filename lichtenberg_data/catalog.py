@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
-    "License", "Resource", "WFS", "Schema", "Check", "Dataset", "register", "get", "datasets",
+    "License", "Resource", "WFS", "Probe", "Schema", "Check", "Dataset", "register", "get", "datasets",
     "ids", "table", "LICENSES", "RHYTHMS",
 ]
 
@@ -96,6 +96,32 @@ class WFS:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """A cheap request that tells whether an API answers, for ``lichtenberg-data doctor``.
+
+    Resources with a ``fetcher`` declare one (a plain file or WFS layer needs none). The
+    resource's ``headers`` are sent along.
+
+    Parameters
+    ----------
+    url
+        The address asked.
+    params
+        Its query, as small as the API allows (e.g. ``size=1``).
+    expect
+        ``json``, ``csv`` ... (the answer's format), or ``wfs``: a GetCapabilities request to
+        ``url`` whose answer must list every name in ``type_names``.
+    type_names
+        The WFS layers that must be listed (``expect="wfs"`` only).
+    """
+
+    url: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    expect: str = "json"
+    type_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Resource:
     """One file of a dataset.
 
@@ -121,6 +147,8 @@ class Resource:
         with ``--mirror``, where every resource is a plain file.
     headers
         Extra request headers (e.g. an API key the portal documents publicly).
+    probe
+        How ``lichtenberg-data doctor`` checks a ``fetcher`` resource cheaply (:class:`Probe`).
     """
 
     name: str
@@ -131,6 +159,7 @@ class Resource:
     sample: Callable[[], bytes] | None = None
     fetcher: Callable[..., None] | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    probe: Probe | None = None
 
     def matches(self, filename: str) -> bool:
         """Whether an imported file name belongs to this resource."""

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import catalog
 from .._errors import DownloadError, FormatError
 from .._readers import read_text
-from ..catalog import LICENSES, Check, Dataset, Resource, Schema
+from ..catalog import LICENSES, Check, Dataset, Probe, Resource, Schema
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -398,6 +398,7 @@ stellenangebote = catalog.register(Dataset(
     landing_page="https://www.arbeitsagentur.de/jobsuche/",
     resources=(Resource(name="jobsuche_berlin.json", url=JOBSUCHE_SEARCH_URL, format="json",
                         match=r"(?i)jobsuche.*\.json$", fetcher=fetch_jobsuche, headers=JOBSUCHE_HEADERS,
+                        probe=Probe(JOBSUCHE_SEARCH_URL, {**JOBSUCHE_QUERY, "page": "1", "size": "1"}),
                         sample=sample_jobsuche),),
     spatial_unit="Punkt (Arbeitsort), Berlin",
     update="monthly",

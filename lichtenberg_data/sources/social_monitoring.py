@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .. import catalog
 from .._errors import DownloadError, FormatError
 from .._readers import read_text
-from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
+from ..catalog import LICENSES, WFS, Check, Dataset, Probe, Resource, Schema
 from ._social import _SAMPLE_ALQ, _known_districts, _read_csv_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -536,6 +536,7 @@ def _mss_resource(edition: int) -> Resource:
     ed = MSS_EDITIONS[edition]
     return Resource(name=f"mss_{edition}.json", url=ed.service_url, format="json",
                     match=r"(?i)mss|indexind|kontext|indizes", fetcher=fetch_mss_edition,
+                    probe=Probe(ed.service_url, expect="wfs", type_names=(ed.layers["indexind"],)),
                     sample=lambda: sample_mss(edition))
 
 
