@@ -31,7 +31,7 @@ _GROUPS = {"U1": ["00_01"], "1U6": ["01_02", "02_03", "03_05", "05_06"],
 
 def _old_lor_edition(year: int) -> bytes:
     """An old-LOR ``EWR<year>12E_Matrix.csv`` (448 Planungsräume) in that year's dialect."""
-    from lichtenberg_data._sample import sample_lor_2006
+    from lichtenberg_data.demo.city import sample_lor_2006
     from lichtenberg_data.sources.population import AGE_BANDS
 
     lor = sample_lor_2006()
@@ -63,7 +63,7 @@ def _old_lor_edition(year: int) -> bytes:
 
 
 def _lor2021_edition(year: int) -> bytes:
-    from lichtenberg_data.sources.population import sample_ewr_matrix
+    from lichtenberg_data.demo.population import sample_ewr_matrix
 
     body = sample_ewr_matrix(year)
     if year < 2025:
@@ -125,7 +125,7 @@ def afs_report(year: int) -> bytes:
 
     from openpyxl import load_workbook
 
-    from lichtenberg_data.sources.labour import sample_beschaeftigte
+    from lichtenberg_data.demo.labour import sample_beschaeftigte
 
     rng = np.random.default_rng(year)
     wb = load_workbook(io.BytesIO(sample_beschaeftigte(year)))
@@ -168,7 +168,7 @@ def afs_reports(folder: Path) -> list[Path]:
 
 def ihk_csv(path: Path, n: int) -> Path:
     """The IHK register with ``n`` rows in the current dialect (``sample_ihk``)."""
-    from lichtenberg_data.sources.business import sample_ihk
+    from lichtenberg_data.demo.business import sample_ihk
 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(sample_ihk(n))

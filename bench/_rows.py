@@ -382,7 +382,7 @@ def row_geo_assign(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     import numpy as np
 
     import lichtenberg_data as ld
-    from lichtenberg_data._sample import sample_points
+    from lichtenberg_data.demo.city import sample_points
     from lichtenberg_data._store import processed_path
 
     ld.refresh(["lor_planungsraeume"], mirror=_inputs.mini_mirror(ctx.tmp / "mirror", ["lor_planungsraeume"]))
@@ -404,7 +404,7 @@ def row_geo_assign(spec: Spec, ctx: Ctx) -> dict[str, Any]:
         return gpd.sjoin(g, areas[["planungsraum_id", "geometry"]], predicate="within", how="left")
 
     t_sjoin = [h._once(sjoin) for _ in range(ctx.reps(3, 1))]
-    code_pts = f"from lichtenberg_data._sample import sample_points\npts = sample_points({N_POINTS}, seed=1)\n"
+    code_pts = f"from lichtenberg_data.demo.city import sample_points\npts = sample_points({N_POINTS}, seed=1)\n"
     peak = _peak_child("import lichtenberg_data as ld\n" + code_pts + "ld.geo.assign(pts, 'planungsraum', district=None)")
     floor_peak = _peak_child(f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r})\nfrom _rows import _floor_assign\n"
                              + code_pts + f"_floor_assign(__import__('pathlib').Path({str(path)!r}), "

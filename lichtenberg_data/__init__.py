@@ -15,44 +15,37 @@ from typing import Any
 
 from . import catalog, settings
 from ._errors import (
+    BriefingError,
     DataNotAvailableError,
     DownloadError,
     FormatError,
     LichtenbergDataError,
     RefreshLockedError,
     SettingsError,
+    UnknownDatasetError,
+    UnknownDistrictError,
     ValidationError,
 )
 from ._provenance import is_sample, source_note, with_sources
+from ._refresh import import_file, refresh
+from ._report import Outcome
 from ._store import connect, load, status
 
 __version__ = "0.1.0"
 
 __all__ = [
     # data
-    "load", "refresh", "import_file", "status", "source_note", "with_sources", "is_sample", "connect",
-    # modules
-    "catalog", "settings", "geo", "afs", "charts", "briefing", "workforce",
+    "load", "refresh", "import_file", "Outcome", "status", "source_note", "with_sources", "is_sample",
+    "connect",
+    # modules (geo, afs, names, charts, briefing, topic modules and demo are imported on first use)
+    "catalog", "settings", "names", "geo", "afs", "charts", "briefing", "workforce", "land", "tourism", "demo",
     # errors
     "LichtenbergDataError", "DownloadError", "FormatError", "ValidationError",
-    "DataNotAvailableError", "RefreshLockedError", "SettingsError",
+    "DataNotAvailableError", "RefreshLockedError", "SettingsError", "UnknownDatasetError",
+    "UnknownDistrictError", "BriefingError",
 ]
 
-_LAZY_MODULES = {"geo", "afs", "charts", "briefing", "workforce"}
-
-
-def refresh(*args: Any, **kwargs: Any):
-    """Refresh datasets; see :func:`lichtenberg_data._refresh.refresh`."""
-    from ._refresh import refresh as _refresh
-
-    return _refresh(*args, **kwargs)
-
-
-def import_file(*args: Any, **kwargs: Any):
-    """Import files by hand; see :func:`lichtenberg_data._refresh.import_file`."""
-    from ._refresh import import_file as _import_file
-
-    return _import_file(*args, **kwargs)
+_LAZY_MODULES = {"names", "geo", "afs", "charts", "briefing", "workforce", "land", "tourism", "demo"}
 
 
 def __getattr__(name: str) -> Any:

@@ -35,13 +35,41 @@ class SettingsError(LichtenbergDataError, ValueError):
     """A setting was given a value it does not accept."""
 
 
+class UnknownDistrictError(LichtenbergDataError, ValueError):
+    """A district name or key that is none of Berlin's twelve Bezirke (nor Berlin)."""
+
+
+class UnknownDatasetError(LichtenbergDataError, KeyError):
+    """A dataset id that the catalogue does not declare."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class BriefingError(LichtenbergDataError):
+    """The briefing could not be built (a notebook failed, a kernel is missing, ...)."""
+
+
+def dataset_message(dataset: str, cause: str, todo: str) -> str:
+    """The one-line message ``<dataset>: <cause>. <todo>`` every dataset error reads like.
+
+    Examples
+    --------
+    >>> dataset_message("bezirke", "got an HTML page.", "Try again later.")
+    'bezirke: got an HTML page. Try again later.'
+    """
+    cause = str(cause).rstrip(". ")
+    if cause.startswith(f"{dataset}: "):
+        cause = cause[len(dataset) + 2:]
+    return f"{dataset}: {cause}. {todo}".strip()
+
+
 def dataset_error(cls: type[LichtenbergDataError], dataset: str, cause: str, todo: str) -> LichtenbergDataError:
-    """Build an exception whose message reads ``<dataset>: <cause>. <todo>``.
+    """Build an exception of class ``cls`` with :func:`dataset_message`.
 
     Examples
     --------
     >>> str(dataset_error(FormatError, "bezirke", "got an HTML page", "Try again later."))
     'bezirke: got an HTML page. Try again later.'
     """
-    cause = cause.rstrip(". ")
-    return cls(f"{dataset}: {cause}. {todo}".strip())
+    return cls(dataset_message(dataset, cause, todo))

@@ -25,23 +25,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._errors import FormatError
-from .names import BEZIRKE, ORTSTEILE, bezirk_id
-from .sources.geography import COLUMNS as _DATASET_COLUMNS
+from ._errors import FormatError, UnknownDistrictError
+from .names import BEZIRKE, KEY_LENGTH, ORTSTEILE, bezirk_id, fold
+from .names import BOUNDARY_COLUMNS as COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
 __all__ = [
-    "CRS", "KEY_LENGTH", "read_geofile", "read_gml", "read_geojson", "infer_crs", "repair_text",
-    "normalise_bezirke", "normalise_ortsteile", "normalise_lor", "resolve_district",
+    "CRS", "COLUMNS", "read_geofile", "read_gml", "read_geojson", "infer_crs", "repair_text",
+    "normalise_bezirke", "normalise_ortsteile", "normalise_lor",
 ]
 
 #: The CRS every processed geometry is stored in (ETRS89 / UTM zone 33N).
 CRS = "EPSG:25833"
 
-#: Length of each LOR key (``BB PP RR NN``).
-KEY_LENGTH = {"bezirk_id": 2, "prognoseraum_id": 4, "bezirksregion_id": 6, "planungsraum_id": 8}
 
 #: Where Berlin lies, with a margin, in EPSG:25833 and in WGS84 longitude/latitude.
 BERLIN_25833 = (360_000.0, 5_790_000.0, 420_000.0, 5_850_000.0)
@@ -49,10 +47,6 @@ BERLIN_WGS84 = (13.0, 52.3, 13.8, 52.7)
 
 
 # =========================================================================== text
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFC", str(text)).strip().casefold()
-
 
 def _repair_one(text: str) -> str:
     import ftfy
@@ -455,10 +449,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "ortsteil": ("nam", "oteil", "ortsteil", "ortsteilname", "ortst-name"),
 }
 
-#: Columns of each processed level, in order (declared with the datasets).
-COLUMNS = _DATASET_COLUMNS
-
-
 def _pick(df: pd.DataFrame, canonical: str, fallback: Sequence[str] = ()) -> pd.Series | None:
     """The first column of ``df`` (lowercased names) that is an alias of ``canonical``,
     else one of the ``fallback`` names."""
@@ -485,23 +475,15 @@ def _clean_key(values: pd.Series, length: int, what: str) -> pd.Series:
     return text.astype(str)
 
 
-def resolve_district(value: str | int) -> str:
-    """The ``bezirk_id`` of a district given by name, key or label; FormatError if unknown.
-
-    Examples
-    --------
-    >>> resolve_district("Lichtenberg"), resolve_district("11 - Lichtenberg"), resolve_district(11)
-    ('11', '11', '11')
-    """
-    text = value if isinstance(value, int) else _repair_one(str(value))
-    try:
-        return bezirk_id(text)
-    except KeyError:
-        raise FormatError(f"{value!r} is not a Berlin Bezirk; use one of: {', '.join(BEZIRKE.values())}") from None
-
-
 def _bezirk_ids(names: pd.Series) -> pd.Series:
-    uniq = {v: resolve_district(v) for v in names.dropna().unique()}
+    """The ``bezirk_id`` of each Bezirk name in a file; a name of no Bezirk is a FormatError."""
+    uniq = {}
+    for v in names.dropna().unique():
+        try:
+            uniq[v] = bezirk_id(v)
+        except UnknownDistrictError:
+            raise FormatError(f"the file names a Bezirk {v!r} that is not a Berlin Bezirk "
+                              f"({', '.join(BEZIRKE.values())}). Check the file") from None
     return names.map(uniq)
 
 
@@ -573,7 +555,7 @@ def _ortsteil_lookup() -> dict[str, tuple[str, str]]:
     table = {}
     for bez, names in ORTSTEILE.items():
         for name in names:
-            table[_fold(name)] = (bez, name)
+            table[fold(name)] = (bez, name)
     return table
 
 
@@ -596,14 +578,14 @@ def normalise_ortsteile(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         raise FormatError(f"no Ortsteil name column found (columns: {', '.join(map(str, gdf.columns))}). "
                           "Check that the file holds Berlin's Ortsteile")
     lookup = _ortsteil_lookup()
-    unknown = sorted({n for n in names.dropna() if _fold(n) not in lookup} | ({None} if names.isna().any() else set()),
+    unknown = sorted({n for n in names.dropna() if fold(n) not in lookup} | ({None} if names.isna().any() else set()),
                      key=str)
     if unknown:
         raise FormatError(f"unknown Ortsteil name(s) {unknown[:5]}; not in the official list of Berlin's "
                           "Ortsteile. Check the file (or update names.ORTSTEILE for a new Ortsteil)")
     out = gdf.copy()
-    out["ortsteil"] = names.map(lambda n: lookup[_fold(n)][1])
-    out["bezirk_id"] = names.map(lambda n: lookup[_fold(n)][0])
+    out["ortsteil"] = names.map(lambda n: lookup[fold(n)][1])
+    out["bezirk_id"] = names.map(lambda n: lookup[fold(n)][0])
     bez = _pick(gdf, "bezirk")
     if bez is not None:
         given = _bezirk_ids(bez)
@@ -731,9 +713,9 @@ def _keys_from_names(out: pd.DataFrame, level: str, keys: pd.DataFrame | None) -
         raise FormatError("the file has neither keys nor Bezirk names. Check the file")
     out["bezirk_id"] = _bezirk_ids(bez)
     on = ["bezirk_id", *[n for n in _NAMES if out[n].notna().all() and n in keys]]
-    left = out[on].apply(lambda s: s.map(_fold))
+    left = out[on].apply(lambda s: s.map(fold))
     right = keys[[*on, own]].copy()
-    right[on] = right[on].apply(lambda s: s.map(_fold))
+    right[on] = right[on].apply(lambda s: s.map(fold))
     right = right.drop_duplicates(on, keep=False)
     merged = left.merge(right, on=on, how="left", validate="many_to_one")
     missing = merged[own].isna()

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-__all__ = ["provenance", "with_sources", "source_note", "SAMPLE_NOTE"]
+__all__ = ["provenance", "with_sources", "source_note", "resolve_source", "is_sample", "SAMPLE_NOTE"]
 
 SAMPLE_NOTE = "BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)"
 
@@ -95,3 +95,28 @@ def source_note(*frames: Any) -> str:
 def is_sample(*frames: Any) -> bool:
     """Whether any source of these frames is generated sample data."""
     return any(e.get("sample") for f in frames for e in provenance(f))
+
+
+def resolve_source(source: Any) -> tuple[str, list[dict[str, Any]]]:
+    """The source line and the provenance entries of ``source``.
+
+    ``source`` is a frame, a provenance entry, a text, or a list/tuple of these; texts are
+    appended to the line built from the frames.
+
+    Examples
+    --------
+    >>> resolve_source("Eigene Zusammenstellung")
+    ('Eigene Zusammenstellung', [])
+    """
+    if source is None:
+        items: list[Any] = []
+    elif isinstance(source, (list, tuple)):
+        items = list(source)
+    else:
+        items = [source]
+    texts = [s for s in items if isinstance(s, str) and s.strip()]
+    entries = _merge(e for s in items if not isinstance(s, str) for e in provenance(s))
+    line = source_note(entries) if entries else ""
+    if texts:
+        line = " | ".join([line, *texts]) if line else " | ".join(texts)
+    return line, entries

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ._errors import FormatError
+from ._errors import FormatError, dataset_error
 
 
 def read_text(path: Path, *, encoding: str = "utf-8") -> str:
@@ -59,3 +59,28 @@ def german_number(series):
     text = series.astype(str).str.strip().str.replace(",", ".", regex=False)
     text = text.mask(text.isin(["", "NA", "NULL", "-", "–", "."]))
     return pd.to_numeric(text, errors="raise")
+
+
+def check_workbook(path: Path, todo: str = "Download the file again from the publisher and pass the xlsx/xls file") -> None:
+    """Raise a one-line :class:`FormatError` unless ``path`` starts like an xlsx (zip) or xls (OLE) file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "T.xlsx"; _ = p.write_bytes(b"<html><body>Fehler</body></html>")
+    >>> check_workbook(p)
+    Traceback (most recent call last):
+    ...
+    lichtenberg_data._errors.FormatError: T.xlsx: this is an HTML/XML page, not a workbook (often an error page saved as .xlsx). Download the file again from the publisher and pass the xlsx/xls file
+    """
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if not head:
+        cause = "the file is empty"
+    elif head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        cause = "this is an HTML/XML page, not a workbook (often an error page saved as .xlsx)"
+    elif not head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        cause = f"this is not an Excel workbook (it starts with {head[:8]!r})"
+    else:
+        return
+    raise dataset_error(FormatError, path.name, cause, todo)

@@ -14,13 +14,11 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-from filelock import FileLock, Timeout
 
 from . import _store, catalog
 from ._errors import (
@@ -29,11 +27,16 @@ from ._errors import (
     FormatError,
     LichtenbergDataError,
     RefreshLockedError,
+    dataset_error,
+    dataset_message,
 )
 from ._reach import NO_NETWORK
-from ._report import change_report, write_report
+from ._report import Outcome, change_report, write_report
 from ._validate import validate
 from .settings import settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from filelock import FileLock
 
 __all__ = ["Outcome", "refresh", "import_file", "SAMPLE_MARKER"]
 
@@ -41,22 +44,6 @@ log = logging.getLogger("lichtenberg_data")
 
 #: A file at the root of a mirror that marks its contents as generated sample data.
 SAMPLE_MARKER = "SAMPLE_DATA.txt"
-
-
-@dataclass
-class Outcome:
-    """What happened to one dataset: ``fresh``, ``unchanged``, ``skipped`` or ``failed``."""
-
-    dataset: str
-    state: str
-    reason: str = ""
-    rows: int | None = None
-    report: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def failed(self) -> bool:
-        """Whether the dataset failed (its last good data were kept)."""
-        return self.state == "failed"
 
 
 @dataclass
@@ -81,11 +68,15 @@ class _Incoming:
 # --------------------------------------------------------------------------- locking
 
 def _lock() -> FileLock:
+    from filelock import FileLock
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return FileLock(str(settings.data_dir / ".refresh.lock"), timeout=0)
 
 
 def _acquire(lock: FileLock) -> None:
+    from filelock import Timeout
+
     try:
         lock.acquire()
     except Timeout:
@@ -325,9 +316,8 @@ def _todo(ds_id: str, exc: Exception, has_data: bool) -> str:
 
 def _failure(ds_id: str, exc: Exception) -> Outcome:
     """A failed outcome; "last good data kept" only where the dataset has data."""
-    cause = str(exc).rstrip(". ")
     has_data = _store.processed_path(ds_id).exists()
-    return Outcome(ds_id, "failed", f"{ds_id}: {cause}. {_todo(ds_id, exc, has_data)}")
+    return Outcome(ds_id, "failed", dataset_message(ds_id, str(exc), _todo(ds_id, exc, has_data)))
 
 
 def _urls(mirror: str | None) -> list[str | None]:
@@ -345,8 +335,15 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
     entry = manifest["datasets"].get(ds.id, {})
     if not mirror and all(r.url is None and r.fetcher is None and r.wfs is None for r in ds.resources):
         return Outcome(ds.id, "skipped", f"no download address; import it: lichtenberg-data import {ds.id} FILE")
+    resources = list(ds.resources)
+    if mirror and not _is_url(mirror):
+        present = [r for r in resources if (Path(mirror) / ds.id / r.name).is_file()]
+        if not present:
+            return Outcome(ds.id, "skipped", f"not in the mirror {mirror}")
+        if ds.history:  # a mirror may hold some editions of a history only
+            resources = present
     incoming = []
-    for res in ds.resources:
+    for res in resources:
         if not mirror and res.url is None and res.fetcher is None and res.wfs is None:
             continue
         prev = entry.get("resources", {}).get(res.name, {})
@@ -524,9 +521,10 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
                 df, stands = _parse(ds, files), {}
             outcome = _commit(ds, manifest, incoming, df, datetime.now().astimezone(), False, stands)
         except LichtenbergDataError as exc:
-            cause = str(exc).rstrip(". ")
-            raise type(exc)(f"{ds.id}: {', '.join(p.name for p in items)} does not fit: {cause}. "
-                            "Nothing was changed; check that the file is the right one for this dataset") from None
+            names = ", ".join(p.name for p in items)
+            raise dataset_error(type(exc), ds.id, f"{names} does not fit: {str(exc).rstrip('. ')}",
+                                "Nothing was changed; check that the file is the right one for this "
+                                "dataset") from None
         write_report([outcome], "import")
         return outcome
     finally:

@@ -1,4 +1,5 @@
-"""The change report of each refresh and import: rows, columns and totals before and after.
+"""The outcome of each dataset in a refresh or import, and the change report: rows, columns and
+totals before and after.
 
 Written as Markdown (for people) and JSON (for programs) to ``data/reports/``.
 """
@@ -6,15 +7,31 @@ Written as Markdown (for people) and JSON (for programs) to ``data/reports/``.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _store
 from .settings import settings
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ._refresh import Outcome
+__all__ = ["Outcome", "totals", "change_report", "write_report"]
+
+
+@dataclass
+class Outcome:
+    """What happened to one dataset: ``fresh``, ``unchanged``, ``skipped`` or ``failed``."""
+
+    dataset: str
+    state: str
+    reason: str = ""
+    rows: int | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        """Whether the dataset failed (its last good data were kept)."""
+        return self.state == "failed"
 
 
 def totals(df: Any) -> dict[str, float]:

@@ -21,12 +21,18 @@ import json
 import os
 import tempfile
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import DataNotAvailableError
 from .settings import settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    import duckdb
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["load", "status", "read_manifest", "processed_path"]
 
@@ -47,19 +53,40 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file and an atomic rename."""
+def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
+    """Let ``write(tmp)`` write a temporary file beside ``path``, then rename it over ``path``.
+
+    The rename is atomic: a reader sees the old file or the new one, never half of one, and a
+    run killed midway leaves only a hidden ``.<name>.*.tmp`` file that nothing reads. This is
+    the one way the toolkit replaces a file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = atomic_write(target, lambda tmp: tmp.write_text("neu"))
+    >>> target.read_text()
+    'neu'
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
+        write(tmp)
+        with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    return path
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Replace ``path`` by ``data`` atomically (see :func:`atomic_write`)."""
+    return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def read_manifest() -> dict[str, Any]:
@@ -88,22 +115,12 @@ def snapshot_path(dataset_id: str, filename: str, retrieved: datetime, sha256: s
     return path
 
 
-def write_processed(dataset_id: str, df: Any) -> Path:
+def write_processed(dataset_id: str, df: pd.DataFrame) -> Path:
     """Write a processed table (provenance in ``df.attrs``) atomically as (Geo)Parquet."""
-    path = processed_path(dataset_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(processed_path(dataset_id), lambda tmp: df.to_parquet(tmp, index=False))
 
 
-def load(dataset_id: str) -> Any:
+def load(dataset_id: str) -> pd.DataFrame | gpd.GeoDataFrame:
     """Read a dataset's processed table, with its provenance in ``df.attrs["provenance"]``.
 
     Parameters
@@ -197,7 +214,7 @@ def _age_days(iso: str | None, today: date) -> int | None:
     return (today - datetime.fromisoformat(iso).date()).days
 
 
-def status() -> Any:
+def status() -> pd.DataFrame:
     """One row per dataset: reference date, retrieved at, age, stale?, rows, source.
 
     Examples
@@ -236,7 +253,7 @@ def status() -> Any:
     return out.astype({"age_days": "Int64", "rows": "Int64"})
 
 
-def connect(database: str = ":memory:") -> Any:
+def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with one view per processed dataset (for tables that outgrow pandas).
 
     Each view reads the dataset's (Geo)Parquet file in place; nothing is copied. Geometry

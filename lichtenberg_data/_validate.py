@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import ValidationError
+from .names import BEZIRKE
+
+__all__ = ["validate", "known_districts"]
 
 _KIND_TESTS = {
     "str": lambda s: s.dtype == object or str(s.dtype) in {"string", "str"} or s.dtype.kind == "O",
@@ -55,3 +58,16 @@ def validate(dataset: Any, df: Any) -> None:
         problem = check.func(df)
         if problem:
             raise ValidationError(f"check '{check.name}' failed: {problem}")
+
+
+def known_districts(df: Any) -> str | None:
+    """A schema check shared by the sources: every ``bezirk_id`` is one of the twelve Bezirke.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> known_districts(pd.DataFrame({"bezirk_id": ["11", "13"]}))
+    "unknown bezirk_id ['13']"
+    """
+    unknown = sorted(set(df["bezirk_id"]) - set(BEZIRKE))
+    return f"unknown bezirk_id {unknown}" if unknown else None

@@ -32,7 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from lichtenberg_data._errors import FormatError, dataset_error
+from lichtenberg_data._errors import FormatError, UnknownDistrictError, dataset_error
+from lichtenberg_data._readers import check_workbook
 from lichtenberg_data.names import BERLIN_ID, BEZIRKE, bezirk_id
 
 __all__ = ["parse_value", "read_table", "read_tables"]
@@ -169,26 +170,11 @@ def parse_value(cell: object) -> tuple[float, str | None] | None:
 _TODO = "Download the report again from statistik-berlin-brandenburg.de and pass the xlsx file"
 
 
-def _check_signature(path: Path) -> None:
-    """Raise :class:`FormatError` unless the file starts like a zip (xlsx) or OLE (xls) file."""
-    with path.open("rb") as fh:
-        head = fh.read(512)
-    if not head:
-        cause = "the file is empty"
-    elif head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        cause = "this is an HTML/XML page, not a workbook (often an error page saved as .xlsx)"
-    elif not head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        cause = f"this is not an Excel workbook (it starts with {head[:8]!r})"
-    else:
-        return
-    raise dataset_error(FormatError, path.name, cause, _TODO)
-
-
 def _open(path: Path) -> list[tuple[str, list[list], list]]:
     """(sheet name, rows from A1, merged ranges) of every sheet that may hold tables."""
     from python_calamine import CalamineWorkbook
 
-    _check_signature(path)
+    check_workbook(path, _TODO)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = [(n, book.get_sheet_by_name(n)) for n in book.sheet_names
@@ -472,7 +458,7 @@ def _bezirk_key(label: str) -> str | None:
         return None
     try:
         return bezirk_id(name)
-    except KeyError:
+    except UnknownDistrictError:
         return _abbreviated(name) if "." in name else None
 
 

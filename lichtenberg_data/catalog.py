@@ -14,13 +14,14 @@ parse its raw files and which :class:`Schema` the parsed table must satisfy. Top
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ._errors import UnknownDatasetError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -32,7 +33,8 @@ __all__ = [
 
 #: Source modules that declare datasets, imported on first use of the catalogue.
 SOURCE_MODULES = ("population", "geography", "social_monitoring", "social_atlas", "jobsuche", "labour",
-                  "business")
+                  "business", "land_values", "construction", "broadband", "registrations", "land_use",
+                  "culture", "rentals", "accommodation")
 
 
 @dataclass(frozen=True)
@@ -138,8 +140,6 @@ class Resource:
     match
         Regular expression an imported file name must match to count as this resource
         (default: any name, when the dataset has one resource).
-    sample
-        Function returning sample bytes in the portal's real format, for the offline demo.
     fetcher
         For APIs that are neither a file nor a WFS (e.g. the BA job search): a function
         ``fetcher(http, resource, dest)`` that pages through the API with ``http`` (a
@@ -156,7 +156,6 @@ class Resource:
     format: str
     wfs: WFS | None = None
     match: str | None = None
-    sample: Callable[[], bytes] | None = None
     fetcher: Callable[..., None] | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     probe: Probe | None = None
@@ -265,20 +264,29 @@ def register(dataset: Dataset) -> Dataset:
 
 
 def _load_sources() -> None:
+    """Import every source module once; an error in one of them is raised, never skipped."""
     global _loaded
     if _loaded:
         return
-    _loaded = True
     for name in SOURCE_MODULES:
-        module = f"lichtenberg_data.sources.{name}"
-        if importlib.util.find_spec(module) is not None:
-            importlib.import_module(module)
+        try:
+            importlib.import_module(f"lichtenberg_data.sources.{name}")
+        except Exception as exc:
+            raise ImportError(f"the catalogue cannot load lichtenberg_data.sources.{name} "
+                              f"({type(exc).__name__}: {exc}); no dataset list is given while a "
+                              "source module is broken") from exc
+    _loaded = True
+
+
+def _order(dataset: Dataset) -> int:
+    module = getattr(dataset.parser, "__module__", "").rsplit(".", 1)[-1]
+    return SOURCE_MODULES.index(module) if module in SOURCE_MODULES else len(SOURCE_MODULES)
 
 
 def datasets() -> list[Dataset]:
-    """All declared datasets, in declaration order."""
+    """All declared datasets: by source module (:data:`SOURCE_MODULES`), then as declared."""
     _load_sources()
-    return list(_REGISTRY.values())
+    return sorted(_REGISTRY.values(), key=_order)
 
 
 def ids() -> list[str]:
@@ -291,14 +299,14 @@ def get(dataset_id: str) -> Dataset:
 
     Raises
     ------
-    KeyError
-        With the list of known ids, when the id is unknown.
+    UnknownDatasetError
+        When the id is unknown (a ``KeyError`` too).
     """
     _load_sources()
     try:
         return _REGISTRY[dataset_id]
     except KeyError:
-        raise KeyError(
+        raise UnknownDatasetError(
             f"unknown dataset {dataset_id!r}; `lichtenberg-data list` shows the {len(_REGISTRY)} known ones"
         ) from None
 

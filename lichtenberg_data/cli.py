@@ -1,7 +1,9 @@
 """The command line: ``lichtenberg-data list|refresh|import|status|doctor|demo-mirror|briefing``.
 
-Exit codes: 0 success, 1 a dataset failed (its last good data kept), an endpoint failed the
-doctor's check, or another run holds the lock, 2 usage errors.
+Exit codes: 0 success; 1 a dataset failed (its last good data kept), an endpoint failed the
+doctor's check, another run holds the lock, or a briefing could not be built; 2 usage errors
+(an unknown dataset, district or setting); 3 a bug in lichtenberg_data (the message says so;
+``--debug`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._errors import LichtenbergDataError, RefreshLockedError
+from ._errors import LichtenbergDataError, SettingsError, UnknownDatasetError, UnknownDistrictError
 
 log = logging.getLogger("lichtenberg_data")
 
@@ -140,6 +142,7 @@ def parser() -> argparse.ArgumentParser:
     from datetime import date
 
     p = argparse.ArgumentParser(prog="lichtenberg-data", description="Open Berlin data for Lichtenberg's economic policy.")
+    p.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("list", help="print the catalogue of datasets")
     s.add_argument("--json", action="store_true", help="machine-readable output")
@@ -177,15 +180,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(getattr(args, "log_file", False))
     try:
         return args.func(args)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 2
-    except RefreshLockedError as exc:
+    except (UnknownDatasetError, UnknownDistrictError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return 2
     except LichtenbergDataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - a bug: say so, keep the traceback for --debug
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}. This is a bug in lichtenberg_data; run the "
+              "command again with --debug for the traceback and report it", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,27 +31,24 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataNotAvailableError, FormatError, LichtenbergDataError
-from ._geoio import CRS, KEY_LENGTH, _clean_key, read_geofile, resolve_district
+from ._geoio import CRS, _clean_key, read_geofile
 from ._provenance import provenance, with_sources
-from .names import BEZIRKE
+from ._store import load
+from .names import BEZIRKE, KEY_LENGTH, LEVELS, Level, bezirk_id, bezirk_name
+from .names import level as level_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
 __all__ = [
     "boundaries", "aggregate", "assign", "crosswalk", "crosswalk_table", "join", "lor_version",
-    "LorVersionError", "LEVELS", "resolve_district", "read_geofile",
+    "LorVersionError", "LEVELS", "KEY_LENGTH", "Level", "level_of", "BOUNDARY_LEVELS", "district_id",
+    "bezirk_id", "bezirk_name", "read_geofile", "DEFAULT_DISTRICT",
 ]
 
-#: Each level of :func:`boundaries`: dataset, id column, name column.
-LEVELS: dict[str, tuple[str, str, str]] = {
-    "bezirk": ("bezirke", "bezirk_id", "bezirk"),
-    "ortsteil": ("ortsteile", "ortsteil", "ortsteil"),
-    "prognoseraum": ("lor_prognoseraeume", "prognoseraum_id", "prognoseraum"),
-    "bezirksregion": ("lor_bezirksregionen", "bezirksregion_id", "bezirksregion"),
-    "planungsraum": ("lor_planungsraeume", "planungsraum_id", "planungsraum"),
-    "planungsraum_2006": ("lor_planungsraeume_2006", "planungsraum_id", "planungsraum"),
-}
+#: The levels that have boundaries (:func:`boundaries`, :func:`assign`); :data:`LEVELS` (from
+#: :mod:`lichtenberg_data.names`) describes every level.
+BOUNDARY_LEVELS = tuple(name for name, lvl in LEVELS.items() if lvl.dataset)
 
 
 class LorVersionError(LichtenbergDataError, ValueError):
@@ -141,27 +138,38 @@ def _key_table(version: str) -> pd.DataFrame | None:
     """The stored LOR key list of a version, or ``None`` where none was loaded yet."""
     dataset = "lor_schluessel" if version == "2021" else "lor_planungsraeume_2006"
     try:
-        from . import load  # type: ignore[attr-defined]
-
         table = load(dataset)
-    except (ImportError, AttributeError, DataNotAvailableError, FileNotFoundError, KeyError):
+    except DataNotAvailableError:
         return None
     return pd.DataFrame(table.drop(columns="geometry", errors="ignore"))
 
 
 # =========================================================================== public API
 
-_DEFAULT = "<settings.district>"
+#: Default of every ``district`` argument: the district of :mod:`lichtenberg_data.settings`.
+DEFAULT_DISTRICT = "<settings.district>"
+_DEFAULT = DEFAULT_DISTRICT
 
 
-def _district_id(district: str | int | None) -> str | None:
+def district_id(district: str | int | None = _DEFAULT) -> str | None:
+    """The ``bezirk_id`` of a district argument as the topic functions take it.
+
+    ``None`` means all of Berlin (returns ``None``); the default means ``settings.district``;
+    anything else is resolved by :func:`lichtenberg_data.names.bezirk_id`, which raises
+    :class:`~lichtenberg_data.UnknownDistrictError` for a name that is no Berlin district.
+
+    Examples
+    --------
+    >>> district_id("Marzahn-Hellersdorf"), district_id(None)
+    ('10', None)
+    """
     if district is None:
         return None
     if district == _DEFAULT:
         from .settings import settings
 
         district = settings.district
-    return resolve_district(district)
+    return bezirk_id(district)
 
 
 def boundaries(level: str = "planungsraum", district: str | int | None = _DEFAULT) -> gpd.GeoDataFrame:
@@ -183,7 +191,7 @@ def boundaries(level: str = "planungsraum", district: str | int | None = _DEFAUL
 
     Raises
     ------
-    FormatError
+    UnknownDistrictError
         For an unknown district.
     DataNotAvailableError
         When the level's dataset was never refreshed or imported.
@@ -194,12 +202,9 @@ def boundaries(level: str = "planungsraum", district: str | int | None = _DEFAUL
     >>> len(plr), plr["bezirk"].iloc[0]             # doctest: +SKIP
     (41, 'Lichtenberg')
     """
-    from . import load  # type: ignore[attr-defined]
-
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    bid = _district_id(district)
-    gdf = load(LEVELS[level][0])
+    dataset = level_of(level, BOUNDARY_LEVELS).dataset
+    bid = district_id(district)
+    gdf = load(dataset)
     if bid is not None:
         gdf = with_sources(gdf[gdf["bezirk_id"] == bid].reset_index(drop=True), gdf)
     return gdf
@@ -381,12 +386,11 @@ def assign(points: pd.DataFrame, level: str = "planungsraum", district: str | in
     """
     import shapely
 
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    level_of(level, BOUNDARY_LEVELS)
     if areas is None:
         areas = boundaries(level, district)
     elif district is not None:
-        areas = areas[areas["bezirk_id"] == _district_id(district)]
+        areas = areas[areas["bezirk_id"] == district_id(district)]
     geoms = _point_geometries(points, lon, lat)
     polys = areas.to_crs(CRS).geometry.to_numpy() if areas.crs is not None else areas.geometry.to_numpy()
     tree = shapely.STRtree(geoms)
@@ -400,7 +404,7 @@ def assign(points: pd.DataFrame, level: str = "planungsraum", district: str | in
 
 
 def _level_columns(level: str, areas: pd.DataFrame) -> list[str]:
-    _, id_col, name_col = LEVELS[level]
+    _, id_col, name_col, _ = LEVELS[level]
     cols = [id_col] if id_col == name_col else [id_col, name_col]
     if level in {"planungsraum", "planungsraum_2006"} and "lor_version" in areas:
         cols.append("lor_version")

@@ -1,12 +1,24 @@
-"""Official names and keys of Berlin's districts (Bezirke) and localities (Ortsteile).
+"""Official names, keys and area levels of Berlin: the one place they are defined.
 
-These lists are the reference every reader checks names against: a name that matches
-nothing here is an error, not a silent new area.
+* :data:`BEZIRKE`, :data:`ORTSTEILE`: the official names, the reference every reader checks
+  names against (a name that matches nothing here is an error, not a silent new area);
+* :data:`LEVELS`, :data:`KEY_LENGTH`: the area levels (Bezirk, Prognoseraum, Bezirksregion,
+  Planungsraum, Ortsteil), their id and name columns, key lengths and boundary datasets;
+* :func:`bezirk_id`, :func:`bezirk_name`: district resolution by name or key; an unknown
+  district raises :class:`~lichtenberg_data.UnknownDistrictError` everywhere.
+
+This module is light (standard library only); :mod:`lichtenberg_data.geo` re-exports it.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from typing import NamedTuple
+
+from ._errors import UnknownDistrictError
+
+__all__ = ["BEZIRKE", "BERLIN_ID", "ORTSTEILE", "Level", "LEVELS", "KEY_LENGTH", "BOUNDARY_COLUMNS", "level", "fold", "bezirk_id",
+           "bezirk_name", "ortsteil_bezirk"]
 
 #: The 12 Bezirke by their two-digit key (``bezirk_id``).
 BEZIRKE: dict[str, str] = {
@@ -54,11 +66,66 @@ ORTSTEILE: dict[str, tuple[str, ...]] = {
 }
 
 
-def _fold(text: str) -> str:
+
+
+class Level(NamedTuple):
+    """An area level: its boundary dataset, id column, name column and key length."""
+
+    dataset: str | None
+    id_column: str | None
+    name_column: str | None
+    key_length: int | None
+
+
+#: The area levels, from the whole city down to the Planungsraum.
+LEVELS: dict[str, Level] = {
+    "berlin": Level(None, None, None, None),
+    "bezirk": Level("bezirke", "bezirk_id", "bezirk", 2),
+    "ortsteil": Level("ortsteile", "ortsteil", "ortsteil", None),
+    "prognoseraum": Level("lor_prognoseraeume", "prognoseraum_id", "prognoseraum", 4),
+    "bezirksregion": Level("lor_bezirksregionen", "bezirksregion_id", "bezirksregion", 6),
+    "planungsraum": Level("lor_planungsraeume", "planungsraum_id", "planungsraum", 8),
+    "planungsraum_2006": Level("lor_planungsraeume_2006", "planungsraum_id", "planungsraum", 8),
+}
+
+#: Length of each LOR key column (``BB PP RR NN``): a key is a string with leading zeros.
+KEY_LENGTH: dict[str, int] = {"bezirk_id": 2, "prognoseraum_id": 4, "bezirksregion_id": 6, "planungsraum_id": 8}
+
+
+#: The canonical columns of each level's boundary dataset, in order.
+BOUNDARY_COLUMNS: dict[str, list[str]] = {
+    "bezirk": ["bezirk_id", "bezirk", "flaeche_m2", "geometry"],
+    "ortsteil": ["ortsteil", "bezirk_id", "bezirk", "flaeche_m2", "geometry"],
+    "prognoseraum": ["prognoseraum_id", "prognoseraum", "bezirk_id", "bezirk", "lor_version",
+                     "flaeche_m2", "geometry"],
+    "bezirksregion": ["bezirksregion_id", "bezirksregion", "prognoseraum_id", "prognoseraum",
+                      "bezirk_id", "bezirk", "lor_version", "flaeche_m2", "geometry"],
+    "planungsraum": ["planungsraum_id", "planungsraum", "bezirksregion_id", "bezirksregion",
+                     "prognoseraum_id", "prognoseraum", "bezirk_id", "bezirk", "lor_version",
+                     "flaeche_m2", "geometry"],
+}
+
+
+def level(name: str, allowed: tuple[str, ...] | None = None) -> Level:
+    """The :class:`Level` called ``name``; ``ValueError`` naming the choices otherwise.
+
+    Examples
+    --------
+    >>> level("planungsraum").key_length
+    8
+    """
+    choices = allowed or tuple(LEVELS)
+    if name not in choices:
+        raise ValueError(f"level must be one of {', '.join(choices)}, not {name!r}")
+    return LEVELS[name]
+
+
+def fold(text: str) -> str:
+    """A name folded for comparison (Unicode NFC, trimmed, case-folded)."""
     return unicodedata.normalize("NFC", str(text)).strip().casefold()
 
 
-_BY_NAME = {_fold(name): key for key, name in BEZIRKE.items()}
+_BY_NAME = {fold(name): key for key, name in BEZIRKE.items()}
 
 
 def bezirk_id(value: str | int) -> str:
@@ -71,13 +138,13 @@ def bezirk_id(value: str | int) -> str:
 
     Raises
     ------
-    KeyError
-        When the value names no Berlin district.
+    UnknownDistrictError
+        When the value names no Berlin district (the message lists the twelve).
 
     Examples
     --------
-    >>> bezirk_id("Lichtenberg"), bezirk_id(11), bezirk_id("11 - Lichtenberg")
-    ('11', '11', '11')
+    >>> bezirk_id("Lichtenberg"), bezirk_id(11), bezirk_id("11 - Lichtenberg"), bezirk_id("NeukÃ¶lln")
+    ('11', '11', '11', '08')
     """
     text = str(value).strip()
     if " - " in text:
@@ -86,9 +153,14 @@ def bezirk_id(value: str | int) -> str:
         key = text[-2:].zfill(2) if len(text) <= 3 else ""
         if key in BEZIRKE:
             return key
-    key = _BY_NAME.get(_fold(text))
+    key = _BY_NAME.get(fold(text))
+    if key is None and any(c in text for c in "ÃÂ"):  # double-encoded UTF-8 ("NeukÃ¶lln")
+        import ftfy
+
+        key = _BY_NAME.get(fold(ftfy.fix_text(text)))
     if key is None:
-        raise KeyError(f"{value!r} is not a Berlin district; use one of: {', '.join(BEZIRKE.values())}")
+        raise UnknownDistrictError(f"{value!r} is not a Berlin district; use one of: "
+                                   f"{', '.join(BEZIRKE.values())}")
     return key
 
 
@@ -111,8 +183,8 @@ def ortsteil_bezirk(name: str) -> str:
     >>> ortsteil_bezirk("Karlshorst")
     '11'
     """
-    folded = _fold(name)
+    folded = fold(name)
     for key, names in ORTSTEILE.items():
-        if folded in {_fold(n) for n in names}:
+        if folded in {fold(n) for n in names}:
             return key
     raise KeyError(f"{name!r} is not a Berlin Ortsteil")

@@ -96,10 +96,7 @@ def _validate(name: str, value: object) -> None:
     if name == "district":
         from .names import bezirk_id
 
-        try:
-            bezirk_id(value)  # type: ignore[arg-type]
-        except KeyError as exc:
-            raise SettingsError(f"settings.district: {exc.args[0]}") from None
+        bezirk_id(value)  # type: ignore[arg-type]  # UnknownDistrictError names the twelve
     if name == "user_agent" and not str(value).strip():
         raise SettingsError("settings.user_agent must not be empty: the portals ask for a descriptive one")
 

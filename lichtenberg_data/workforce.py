@@ -31,9 +31,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._errors import DataNotAvailableError, LichtenbergDataError
+from ._errors import DataNotAvailableError
 from ._provenance import with_sources
-from .names import BERLIN_ID, BEZIRKE
+from ._store import load
+from .geo import assign, boundaries, district_id
+from .names import BERLIN_ID, BEZIRKE, KEY_LENGTH
+from .names import LEVELS as NAMES_LEVELS
+from .names import level as level_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -44,10 +48,8 @@ __all__ = [
     "latest_pair",
 ]
 
-#: Area levels and the id column of each in the population table.
-LEVELS = {"planungsraum": "planungsraum_id", "bezirksregion": "bezirksregion_id",
-          "prognoseraum": "prognoseraum_id", "bezirk": "bezirk_id", "berlin": None}
-_KEY_LENGTH = {"planungsraum_id": 8, "bezirksregion_id": 6, "prognoseraum_id": 4, "bezirk_id": 2}
+#: The area levels the indicators are computed for (see :data:`lichtenberg_data.names.LEVELS`).
+LEVELS = ("planungsraum", "bezirksregion", "prognoseraum", "bezirk", "berlin")
 _DEFAULT = "<settings.district>"
 
 #: Sums of the AfS age groups used here.
@@ -82,28 +84,11 @@ NOT_DISTRICT_NOTE = ("Zu Frauen in Führungspositionen gibt es keine offenen Dat
 # ============================================================================ helpers
 
 def _load(frame: pd.DataFrame | None, dataset: str) -> pd.DataFrame:
-    if frame is not None:
-        return frame
-    from . import load
-
-    return load(dataset)
-
-
-def _district_id(district: Any) -> str | None:
-    if district is None:
-        return None
-    if district == _DEFAULT:
-        from .settings import settings
-
-        district = settings.district
-    from .names import bezirk_id
-
-    return bezirk_id(district)
+    return frame if frame is not None else load(dataset)
 
 
 def _check_level(level: str) -> None:
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    level_of(level, LEVELS)
 
 
 def _area_names(level: str) -> dict[str, str]:
@@ -113,23 +98,21 @@ def _area_names(level: str) -> dict[str, str]:
     if level == "berlin":
         return {BERLIN_ID: "Berlin"}
     try:
-        from . import geo
-
-        gdf = geo.boundaries(level, None)
-    except (LichtenbergDataError, KeyError, ValueError, OSError):
+        gdf = boundaries(level, None)
+    except DataNotAvailableError:
         return {}
-    _, id_col, name_col = geo.LEVELS[level]
+    _, id_col, name_col, _ = NAMES_LEVELS[level]
     return dict(zip(gdf[id_col].astype(str), gdf[name_col].astype(str)))
 
 
 def _area_ids(df: pd.DataFrame, level: str, key: str = "planungsraum_id") -> pd.Series:
     """The id of each row's area at ``level``, read from the Planungsraum key."""
-    col = LEVELS[level]
+    col = NAMES_LEVELS[level].id_column
     if col is None:
         return pd.Series(BERLIN_ID, index=df.index)
     if col in df.columns and col != key:
         return df[col].astype(str)
-    return df[key].astype(str).str[:_KEY_LENGTH[col]]
+    return df[key].astype(str).str[:KEY_LENGTH[col]]
 
 
 def _with_berlin(out: pd.DataFrame, by: list[str], values: list[str]) -> pd.DataFrame:
@@ -230,7 +213,7 @@ def working_age(einwohner: pd.DataFrame | None = None, level: str = "bezirk",
         ``index`` (first year = 100).
     """
     src = _load(einwohner, "einwohner_lor")
-    out = _population(src, level, _district_id(district), {"einwohner_15_65": AGE_SUMS["einwohner_15_65"]})
+    out = _population(src, level, district_id(district), {"einwohner_15_65": AGE_SUMS["einwohner_15_65"]})
     out = _sub_bezirk_latest_lor(out, level).sort_values(["gebiet_id", "year"], ignore_index=True)
     out["anteil_15_65"] = out["einwohner_15_65"] / out["einwohner"] * 100
     out["veraenderung_vorjahr"] = out.groupby("gebiet_id")["einwohner_15_65"].pct_change() * 100
@@ -253,7 +236,7 @@ def replacement_ratio(einwohner: pd.DataFrame | None = None, level: str = "bezir
     """
     src = _load(einwohner, "einwohner_lor")
     cols = {k: AGE_SUMS[k] for k in ("einwohner_15_25", "einwohner_55_65")}
-    out = _sub_bezirk_latest_lor(_population(src, level, _district_id(district), cols), level)
+    out = _sub_bezirk_latest_lor(_population(src, level, district_id(district), cols), level)
     out["je_100_junge"] = out["einwohner_55_65"] / out["einwohner_15_25"] * 100
     return with_sources(_order(out.drop(columns="einwohner"), ["ebene", "year"]), src)
 
@@ -268,7 +251,7 @@ def youth_cohorts(einwohner: pd.DataFrame | None = None, level: str = "bezirk",
     """
     src = _load(einwohner, "einwohner_lor")
     cols = {k: AGE_SUMS[k] for k in ("einwohner_14_18", "einwohner_15_18", "einwohner_18_25", "einwohner_15_25")}
-    out = _sub_bezirk_latest_lor(_population(src, level, _district_id(district), cols), level)
+    out = _sub_bezirk_latest_lor(_population(src, level, district_id(district), cols), level)
     out = out.sort_values(["gebiet_id", "year"], ignore_index=True)
     out["index_15_25"] = _index(out, "einwohner_15_25")
     return with_sources(_order(out, ["ebene", "year"]), src)
@@ -285,7 +268,7 @@ def age_pyramid(ortsteile: pd.DataFrame | None = None, district: Any = _DEFAULT)
         marks 15-65.
     """
     src = _load(ortsteile, "einwohner_ortsteile")
-    bid = _district_id(district)
+    bid = district_id(district)
     latest = src[src["date"] == src["date"].max()]
     parts = []
     for name, rows in ((BEZIRKE[bid], latest[latest["bezirk_id"] == bid]), ("Berlin", latest)):
@@ -394,7 +377,7 @@ def unemployment(mss: pd.DataFrame | None = None, level: str = "bezirk", distric
         raise DataNotAvailableError(f"mss: no rows for {', '.join(indicators)}"
                                     + (f" in edition {edition}" if edition else ""))
     parts = [_unemployment_part(part, level, einwohner) for _, part in rows.groupby(["edition", "indikator"])]
-    out = _finish_areas(pd.concat(parts, ignore_index=True), level, _district_id(district))
+    out = _finish_areas(pd.concat(parts, ignore_index=True), level, district_id(district))
     if "_name" in out.columns:
         out["gebiet"] = out["_name"].fillna(out["gebiet"])
     out = out[["ebene", "edition", "date", "gebiet_id", "gebiet", "bezirk_id", "indikator", "wert", "einheit",
@@ -476,12 +459,10 @@ def locate_offers(stellen: pd.DataFrame | None = None, areas: gpd.GeoDataFrame |
     areas
         Bezirk polygons (default: :func:`lichtenberg_data.geo.boundaries` ``("bezirk", None)``).
     """
-    from . import geo
-
     src = _load(stellen, "stellenangebote")
     has_point = src["lat"].notna() & src["lon"].notna()
     out = src.copy()
-    placed = geo.assign(src[has_point], "bezirk", None, lon="lon", lat="lat", areas=areas)
+    placed = assign(src[has_point], "bezirk", None, lon="lon", lat="lat", areas=areas)
     out["bezirk_id"] = placed["bezirk_id"].reindex(out.index)
     out["zuordnung"] = np.where(out["bezirk_id"].notna(), "koordinaten", None)
     for bid, codes in PLZ_FALLBACK.items():
@@ -566,7 +547,7 @@ def vacancies_by_field(stellen: pd.DataFrame | None = None, district: Any = _DEF
         Offers without an occupation field are listed as "ohne Angabe".
     """
     loc = located if located is not None else locate_offers(stellen, areas)
-    bid = _district_id(district)
+    bid = district_id(district)
     work = loc[loc["bezirk_id"].notna()].assign(berufsfeld=lambda d: d["berufsfeld"].fillna("ohne Angabe"))
     keys = ["date", "angebot", "berufsfeld"]
     berlin = work.groupby(keys).size().rename("berlin")

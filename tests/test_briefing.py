@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from lichtenberg_data import briefing
-from lichtenberg_data.briefing import BriefingError
+from lichtenberg_data.briefing import BriefingError, pack
 
 PROVENANCE = {
     "dataset": "test_beschaeftigte", "title": "Testdatensatz Beschäftigte am Wohnort",
@@ -50,21 +50,21 @@ df = pd.DataFrame(rows)
 df.attrs["provenance"] = [{PROVENANCE!r}]
 fig, ax = charts.line_vs_berlin(df, "jahr", "wert", "bezirk", index_base=2020,
                                 title=f"Beschäftigte {{YEAR}}", width="half")
-charts.mark_for_briefing(fig, "beschaeftigte-index", "fachkraefte",
-                         "Die Beschäftigung in Lichtenberg wächst.")
+briefing.mark_chart(fig, "beschaeftigte-index", "fachkraefte",
+                    "Die Beschäftigung in Lichtenberg wächst.")
 briefing.key_figure("fachkraefte", "Beschäftigte am Wohnort", 5320, 5200, source=df)
 briefing.key_figure("fachkraefte", "Anteil Akademiker", 21.4, 20.1, unit="%", source=df)
 """
 
 UEBERBLICK = f"""
 import pandas as pd
-from lichtenberg_data import charts
+from lichtenberg_data import briefing, charts
 from lichtenberg_data.names import BEZIRKE
 
 df = pd.DataFrame({{"bezirk": list(BEZIRKE.values()), "wert": range(12)}})
 df.attrs["provenance"] = [{SAMPLE!r}]
 fig, ax = charts.ranked_bars(df, "bezirk", "wert", title="Überblick")
-charts.mark_for_briefing(fig, "ueberblick", "ueberblick", "Die Bezirke im Vergleich.")
+briefing.mark_chart(fig, "ueberblick", "ueberblick", "Die Bezirke im Vergleich.")
 """
 
 
@@ -159,6 +159,58 @@ def test_rebuild_removes_only_what_the_previous_build_listed(tmp_path):
     (out / "briefing-manifest.json").write_text(
         json.dumps({"outputs": ["charts/alt.png", "../ausserhalb.pdf"]}), encoding="utf-8")
     (tmp_path / "ausserhalb.pdf").write_bytes(b"x")
-    briefing._remove_previous_outputs(out.resolve(), ["a"])
+    pack._remove_previous_outputs(out.resolve(), ["a"])
     assert not old.exists() and keep.exists() and (tmp_path / "ausserhalb.pdf").exists()
     assert not (out / "_collect" / "a").exists()
+
+
+# =============================================================================== the contract
+
+AFS = {"dataset": "einwohner_lor", "publisher": "Amt für Statistik Berlin-Brandenburg",
+       "source_title": "Einwohnerregisterstatistik", "reference_date": "2024-12-31",
+       "retrieved_at": "2026-11-25", "license": "CC BY 3.0 DE", "sample": False}
+
+
+def _districts(entry: dict = AFS):
+    import pandas as pd
+
+    from lichtenberg_data.names import BEZIRKE
+
+    df = pd.DataFrame({"bezirk": list(BEZIRKE.values()), "quote": [5.0 + i for i in range(12)]})
+    df.attrs["provenance"] = [entry]
+    return df
+
+
+def test_mark_chart_is_a_no_op_outside_a_build(monkeypatch):
+    from lichtenberg_data import charts
+
+    monkeypatch.delenv("LICHTENBERG_BRIEFING_DIR", raising=False)
+    fig, _ = charts.ranked_bars(_districts(), "bezirk", "quote", title="Quote")
+    assert briefing.mark_chart(fig, "quote", "fachkraefte", "Text") is None
+    with pytest.raises(ValueError, match="section"):
+        briefing.mark_chart(fig, "quote", "wohnen", "Text")
+
+
+def test_mark_chart_takes_the_charts_hand_over_and_records(tmp_path, monkeypatch):
+    import numpy as np
+
+    from lichtenberg_data import charts
+
+    monkeypatch.setenv("LICHTENBERG_BRIEFING_DIR", str(tmp_path))
+    fig, _ = charts.ranked_bars(_districts({**AFS, "sample": True}), "bezirk", "quote", title="Quote")
+    info = charts.chart_info(fig)
+    assert info.title == "Quote" and info.sample is True and info.source_line.startswith("Quelle: Amt")
+    entry = briefing.mark_chart(fig, "Quote 2024", "Fachkräfte", "Lichtenberg liegt vorn.")
+    briefing.mark_chart(fig, "Quote 2024", "fachkraefte", "Ersetzt.")  # same name: replaced
+    briefing.key_figure("fachkraefte", "Beschäftigte", np.int64(5320), 5200.0, source=_districts())
+    data = json.loads((tmp_path / "briefing.json").read_text(encoding="utf-8"))
+    assert len(data["charts"]) == 1 and data["charts"][0]["caption"] == "Ersetzt."
+    assert entry["section"] == "fachkraefte" and entry["sample"] is True
+    assert entry["datasets"][0]["publisher"] == AFS["publisher"]
+    assert entry["datasets"][0]["reference_date"] == "2024-12-31"
+    assert entry["source"] == info.source_line
+    for name in entry["files"].values():
+        assert (tmp_path / name).exists()
+    (kf,) = data["key_figures"]
+    assert kf["current"] == 5320 and kf["previous"] == 5200.0
+    assert kf["datasets"][0]["dataset"] == "einwohner_lor"

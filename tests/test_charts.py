@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import matplotlib
@@ -218,32 +217,3 @@ def test_style_context_and_figure_sizes():
         charts.figure("quarter")
 
 
-def test_mark_for_briefing_is_a_no_op_outside_a_build(monkeypatch):
-    monkeypatch.delenv("LICHTENBERG_BRIEFING_DIR", raising=False)
-    fig, _ = charts.ranked_bars(_districts(), "bezirk", "quote", title="Quote")
-    assert charts.mark_for_briefing(fig, "quote", "fachkraefte", "Text") is None
-    with pytest.raises(ValueError, match="section"):
-        charts.mark_for_briefing(fig, "quote", "wohnen", "Text")
-
-
-def test_mark_for_briefing_saves_and_records(tmp_path, monkeypatch):
-    from lichtenberg_data import briefing
-
-    monkeypatch.setenv("LICHTENBERG_BRIEFING_DIR", str(tmp_path))
-    fig, _ = charts.ranked_bars(_districts({**AFS, "sample": True}), "bezirk", "quote",
-                                title="Quote")
-    entry = charts.mark_for_briefing(fig, "Quote 2024", "Fachkräfte", "Lichtenberg liegt vorn.")
-    charts.mark_for_briefing(fig, "Quote 2024", "fachkraefte", "Ersetzt.")  # same name: replaced
-    briefing.key_figure("fachkraefte", "Beschäftigte", np.int64(5320), 5200.0,
-                        source=_districts())
-    data = json.loads((tmp_path / "briefing.json").read_text(encoding="utf-8"))
-    assert len(data["charts"]) == 1 and data["charts"][0]["caption"] == "Ersetzt."
-    assert entry["section"] == "fachkraefte" and entry["sample"] is True
-    assert entry["datasets"][0]["publisher"] == AFS["publisher"]
-    assert entry["datasets"][0]["reference_date"] == "2024-12-31"
-    assert entry["source"].startswith("Quelle: Amt für Statistik")
-    for name in entry["files"].values():
-        assert (tmp_path / name).exists()
-    (kf,) = data["key_figures"]
-    assert kf["current"] == 5320 and kf["previous"] == 5200.0
-    assert kf["datasets"][0]["dataset"] == "einwohner_lor"

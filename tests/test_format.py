@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lichtenberg_data._format import (
+from lichtenberg_data.charts.formats import (
     MINUS,
     GermanFormatter,
     format_change,

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from lichtenberg_data import _sample, geo
-from lichtenberg_data._errors import FormatError
+import lichtenberg_data as ld
+from lichtenberg_data import geo, names
 from lichtenberg_data._provenance import provenance
+from lichtenberg_data.demo import city as _sample
 from lichtenberg_data.geo import LorVersionError
 
 
@@ -219,10 +220,16 @@ def test_crosswalk_on_the_sample_city_keeps_every_district_total():
 
 # ----------------------------------------------------------------------------- districts
 
-def test_unknown_district_is_a_format_error():
-    with pytest.raises(FormatError, match="'Atlantis' is not a Berlin Bezirk"):
-        geo.boundaries("ortsteil", district="Atlantis")
-    assert geo.resolve_district("NeukÃ¶lln") == "08"
+def test_an_unknown_district_raises_one_error_everywhere():
+    from lichtenberg_data import settings, workforce
+
+    for call in (lambda: geo.boundaries("ortsteil", district="Atlantis"),
+                 lambda: workforce.working_age(pd.DataFrame(), district="Atlantis"),
+                 lambda: settings.set(district="Atlantis"),
+                 lambda: geo.district_id("Atlantis")):
+        with pytest.raises(ld.UnknownDistrictError, match="'Atlantis' is not a Berlin district; use one of: Mitte"):
+            call()
+    assert names.bezirk_id("NeukÃ¶lln") == "08"
 
 
 def test_unknown_level():

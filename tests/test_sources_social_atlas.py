@@ -6,6 +6,7 @@ import pytest
 
 from lichtenberg_data import catalog
 from lichtenberg_data._validate import validate
+from lichtenberg_data.demo import social as demo_social
 from lichtenberg_data.sources import social_atlas
 
 EMPLOYMENT = "employment"
@@ -37,7 +38,7 @@ def test_gssa_real_files(real_data):
 
 
 def test_gssa_sample_format(tmp_path):
-    text = social_atlas.sample_gssa("planungsraeume").decode()
+    text = demo_social.sample_gssa("planungsraeume").decode()
     assert text.startswith("plrID,plrNAME,GESIx_2013,GESIx_2022,ESIx_2013")
     assert ",." in text or ",-." in text  # decimals without leading zero
-    assert social_atlas._stata(0.707) == ".707" and social_atlas._stata(-0.93678898) == "-.93678898" and social_atlas._stata(1.5) == "1.5"
+    assert demo_social._stata(0.707) == ".707" and demo_social._stata(-0.93678898) == "-.93678898" and demo_social._stata(1.5) == "1.5"

@@ -14,6 +14,7 @@ from lichtenberg_data import catalog
 from lichtenberg_data._errors import DownloadError, FormatError, ValidationError
 from lichtenberg_data._http import Http
 from lichtenberg_data._validate import validate
+from lichtenberg_data.demo import social as demo_social
 from lichtenberg_data.sources import social_monitoring
 
 EMPLOYMENT = "employment"
@@ -104,7 +105,7 @@ def test_mss_sample_bundle_editions(tmp_path):
     files = {}
     for edition in social_monitoring.MSS_DOWNLOADED:
         files[edition] = tmp_path / f"mss_{edition}.json"
-        files[edition].write_bytes(social_monitoring.sample_mss(edition))
+        files[edition].write_bytes(demo_social.sample_mss(edition))
     df = social_monitoring.parse_mss(files)
     validate(catalog.get("mss"), df)
     indicators = df.groupby("edition")["indikator"].agg(set)
@@ -117,7 +118,7 @@ def test_mss_sample_bundle_editions(tmp_path):
 
 def test_mss_single_wfs_layer(tmp_path):
     """A GeoJSON layer as the WFS returns it (lower-case attributes, edition from ``zeit``)."""
-    layer = json.loads(social_monitoring.sample_mss(2023))["layers"]["indexind"]
+    layer = json.loads(demo_social.sample_mss(2023))["layers"]["indexind"]
     path = tmp_path / "mss2023_indexind_542.geojson"
     path.write_text(json.dumps(layer), encoding="utf-8")
     df = social_monitoring.parse_mss_file(path)
@@ -128,7 +129,7 @@ def test_mss_single_wfs_layer(tmp_path):
 def test_mss_swapped_mapping_is_caught(tmp_path):
     """If an edition's s1-s4 moved, Kinderarmut would come out below Arbeitslosigkeit."""
     path = tmp_path / "mss_2025.json"
-    path.write_bytes(social_monitoring.sample_mss(2025))
+    path.write_bytes(demo_social.sample_mss(2025))
     df = social_monitoring.parse_mss({"x": path})
     swapped = df.replace({"indikator": {"kinderarmut": "arbeitslosigkeit", "arbeitslosigkeit": "kinderarmut"}})
     with pytest.raises(ValidationError, match="meaning of s1-s4 may have changed"):
@@ -157,7 +158,7 @@ class WfsServer(Portal):
 
 
 def test_mss_fetcher_bundles_layers_and_tolerates_a_missing_one(data_dir, tmp_path):
-    sample = json.loads(social_monitoring.sample_mss(2025))["layers"]
+    sample = json.loads(demo_social.sample_mss(2025))["layers"]
     names = social_monitoring.MSS_EDITIONS[2025].layers
     server = WfsServer({names["indexind"]: sample["indexind"], names["indizes"]: sample["indizes"]})
     try:

@@ -98,7 +98,7 @@ def test_import_stays_light():
 
 
 def test_settings_validate():
-    with pytest.raises(ld.SettingsError, match="district"):
+    with pytest.raises(ld.UnknownDistrictError, match="Atlantis"):
         ld.settings.set(district="Atlantis")
     with pytest.raises(ld.SettingsError, match="timeout"):
         ld.settings.set(timeout=-1)

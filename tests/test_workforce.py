@@ -216,14 +216,14 @@ def test_women_in_leadership_is_labelled(beschaeftigte):
 
 @pytest.fixture()
 def areas():
-    from lichtenberg_data._sample import sample_areas
+    from lichtenberg_data.demo.city import sample_areas
 
     return sample_areas("bezirk")
 
 
 @pytest.fixture()
 def stellen() -> pd.DataFrame:
-    from lichtenberg_data._sample import sample_points
+    from lichtenberg_data.demo.city import sample_points
 
     lb, mitte = sample_points(3, seed=1, bezirk_id="11"), sample_points(2, seed=2, bezirk_id="01")
     rows = [(lon, lat, "IT", None) for lon, lat in zip(lb["longitude"], lb["latitude"])]

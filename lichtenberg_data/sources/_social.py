@@ -1,7 +1,6 @@
 """Helpers shared by :mod:`.social_monitoring` (``mss``) and :mod:`.social_atlas` (``gssa``).
 
-Reading a CSV export (separator sniffed, all text), the known-districts check, and the sample
-unemployment level per Bezirk (the GSSA sample tilts its index by it).
+Reading a CSV export (separator sniffed, all text).
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._readers import read_text
-from ..names import BEZIRKE
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -26,11 +24,5 @@ def _read_csv_text(path: Path) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""])
 
 
-def _known_districts(df: pd.DataFrame) -> str | None:
-    unknown = sorted(set(df["bezirk_id"]) - set(BEZIRKE))
-    return f"unknown bezirk_id {unknown}" if unknown else None
 
 
-#: Sample level of unemployment (%) per Bezirk, roughly the real ordering.
-_SAMPLE_ALQ = {"01": 7.5, "02": 6.5, "03": 3.6, "04": 4.4, "05": 7.4, "06": 3.4, "07": 5.4, "08": 8.6,
-               "09": 4.6, "10": 6.6, "11": 5.6, "12": 6.4}

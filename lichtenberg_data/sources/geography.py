@@ -19,7 +19,6 @@ of :mod:`lichtenberg_data.geo` in EPSG:25833.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -30,6 +29,7 @@ from .._errors import FormatError
 from .._readers import csv_frame, german_number, read_text
 from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, ORTSTEILE
+from ..names import BOUNDARY_COLUMNS as COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover - pandas and geo load only when a parser runs
     import pandas as pd
@@ -40,18 +40,6 @@ LOR_PUBLISHER = "Amt für Statistik Berlin-Brandenburg / SenStadt"
 LOR_SOURCE = "Lebensweltlich orientierte Räume (LOR) (01.01.2021)"
 LOR_2021 = date(2021, 1, 1)
 LOR_2019 = date(2019, 1, 1)
-#: Columns of each processed level (the canonical columns of :mod:`lichtenberg_data.geo`).
-COLUMNS: dict[str, list[str]] = {
-    "bezirk": ["bezirk_id", "bezirk", "flaeche_m2", "geometry"],
-    "ortsteil": ["ortsteil", "bezirk_id", "bezirk", "flaeche_m2", "geometry"],
-    "prognoseraum": ["prognoseraum_id", "prognoseraum", "bezirk_id", "bezirk", "lor_version",
-                     "flaeche_m2", "geometry"],
-    "bezirksregion": ["bezirksregion_id", "bezirksregion", "prognoseraum_id", "prognoseraum",
-                      "bezirk_id", "bezirk", "lor_version", "flaeche_m2", "geometry"],
-    "planungsraum": ["planungsraum_id", "planungsraum", "bezirksregion_id", "bezirksregion",
-                     "prognoseraum_id", "prognoseraum", "bezirk_id", "bezirk", "lor_version",
-                     "flaeche_m2", "geometry"],
-}
 #: Pinned copies of the key lists in public repositories (byte-identical to the published files per
 #: shared/real-data/SOURCES.md): no official direct CSV address is known; the old
 #: stadtentwicklung.berlin.de download pages are reported gone (not checked live).
@@ -84,6 +72,7 @@ def parse_bezirke(files: Mapping[str, Path]) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile
+    >>> from lichtenberg_data.demo.geography import sample_bezirke
     >>> p = Path(tempfile.mkdtemp()) / "bezirke.geojson"; _ = p.write_bytes(sample_bezirke())
     >>> df = parse_bezirke({"bezirksgrenzen.geojson": p})
     >>> len(df), df.loc[df.bezirk_id == "11", "bezirk"].item()
@@ -100,6 +89,7 @@ def parse_ortsteile(files: Mapping[str, Path]) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile
+    >>> from lichtenberg_data.demo.geography import sample_ortsteile
     >>> p = Path(tempfile.mkdtemp()) / "ortsteile.geojson"; _ = p.write_bytes(sample_ortsteile())
     >>> df = parse_ortsteile({"ortsteile.geojson": p})
     >>> len(df), int((df.bezirk_id == "11").sum())
@@ -138,6 +128,7 @@ def read_key_list(path: Path, version: str) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile
+    >>> from lichtenberg_data.demo.geography import sample_lor_schluessel
     >>> p = Path(tempfile.mkdtemp()) / "LOR_2021.csv"; _ = p.write_bytes(sample_lor_schluessel())
     >>> keys = read_key_list(p, "2021")
     >>> len(keys), keys.planungsraum_id.iloc[0], keys.lor_version.iloc[0]
@@ -228,75 +219,11 @@ def _geo_schema(level: str, key: str, min_rows: int, checks: tuple[Check, ...]) 
                   min_rows=min_rows)
 
 
-# =========================================================================== samples
-
-def sample_bezirke() -> bytes:
-    """The sample Bezirke as gdi.berlin.de's WFS ``alkis_bezirke:bezirksgrenzen`` delivers them."""
-    from .._sample import feature_collection, sample_areas
-
-    gdf = sample_areas("bezirk")
-    out = gdf.assign(name="11000" + gdf["bezirk_id"].str.zfill(3), gem=gdf["bezirk_id"].str.zfill(3),
-                     namgem=gdf["bezirk"], namlan="Berlin", lan="11")
-    return feature_collection(out[["name", "gem", "namgem", "namlan", "lan", "geometry"]],
-                              "alkis_bezirke:bezirksgrenzen")
-
-
-def sample_ortsteile() -> bytes:
-    """The sample Ortsteile as the WFS ``alkis_ortsteile:ortsteile`` delivers them (``nam``, ``namgem``)."""
-    from .._sample import feature_collection, sample_areas
-
-    gdf = sample_areas("ortsteil")
-    out = gdf.assign(nam=gdf["ortsteil"], gem=gdf["bezirk_id"].str.zfill(3), namgem=gdf["bezirk"])
-    return feature_collection(out[["nam", "gem", "namgem", "geometry"]], "alkis_ortsteile:ortsteile")
-
-
-_WFS_NAMES = {"planungsraum_id": "plr_id", "planungsraum": "plr_name", "bezirksregion_id": "bzr_id",
-              "bezirksregion": "bzr_name", "prognoseraum_id": "pgr_id", "prognoseraum": "pgr_name",
-              "bezirk_id": "bez"}
-
-
-def _sample_lor_layer(level: str, version: str, type_name: str) -> bytes:
-    """A sample LOR layer as the WFS delivers it (``plr_id``, ``bzr_name``, ``bez`` …)."""
-    from .._sample import feature_collection, sample_areas
-
-    gdf = sample_areas(level, version)
-    out = gdf[[c for c in _WFS_NAMES if c in gdf.columns] + ["geometry"]].rename(columns=_WFS_NAMES)
-    out["finhalt"] = gdf.geometry.area.round(2)
-    out["stand"] = "01.01.2021" if version == "2021" else "01.01.2019"
-    return feature_collection(out, type_name)
-
-
-def sample_lor_schluessel() -> bytes:
-    """The sample key list in the format of the official ``LOR_2021.csv`` (BOM, ``,``, CRLF)."""
-    from .._sample import sample_geometry, sample_lor
-
-    lor = sample_geometry(sample_lor())
-    lines = ["techn. Schlüssel (UUID),Planungsraum (Nummer),Planungsraum (Name),Bezirksregion (Nummer),"
-             "Bezirksregion (Name),Prognoseraum (Nummer),Prognoseraum (Name),Bezirk,Fläche in qm,Stand der Daten"]
-    for row, area in zip(lor.itertuples(), lor.geometry.area):
-        uid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"lor-sample/{row.planungsraum_id}")).upper()
-        lines.append(f"{uid},{row.planungsraum_id},{row.planungsraum},{row.bezirksregion_id},{row.bezirksregion},"
-                     f"{row.prognoseraum_id},{row.prognoseraum},{row.bezirk},{area:.2f}, 01.01.2021")
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def sample_key_list_2019() -> bytes:
-    """The sample old-LOR key list in the format of ``LOR_Planungsraeume_2019.csv`` (``;``, LF)."""
-    from .._sample import sample_geometry, sample_lor_2006
-
-    lor = sample_geometry(sample_lor_2006())
-    lines = ["Schlüssel;Bezirk;Planungsraum;Bezirksregion;Prognoseraum;Flächengröße in m²"]
-    for row, area in zip(lor.itertuples(), lor.geometry.area):
-        lines.append(f"{row.planungsraum_id};{row.bezirk};{row.planungsraum};{row.bezirksregion};"
-                     f"{row.prognoseraum};{area:.2f}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 # =========================================================================== datasets
 
-def _wfs_resource(name: str, service: str, type_name: str, sample) -> Resource:
+def _wfs_resource(name: str, service: str, type_name: str) -> Resource:
     return Resource(name=name, url=f"{GDI}/{service}", format="geojson",
-                    wfs=WFS(f"{GDI}/{service}", type_name), sample=sample)
+                    wfs=WFS(f"{GDI}/{service}", type_name))
 
 
 bezirke = catalog.register(Dataset(
@@ -306,8 +233,7 @@ bezirke = catalog.register(Dataset(
     publisher=ALKIS_PUBLISHER,
     license=LICENSES["dl-de-zero-2.0"],
     landing_page=_capabilities("alkis_bezirke"),
-    resources=(_wfs_resource("bezirksgrenzen.geojson", "alkis_bezirke", "alkis_bezirke:bezirksgrenzen",
-                             sample_bezirke),),
+    resources=(_wfs_resource("bezirksgrenzen.geojson", "alkis_bezirke", "alkis_bezirke:bezirksgrenzen"),),
     spatial_unit="Bezirk",
     update="annual",
     parser=parse_bezirke,
@@ -324,8 +250,7 @@ ortsteile = catalog.register(Dataset(
     publisher=ALKIS_PUBLISHER,
     license=LICENSES["dl-de-zero-2.0"],
     landing_page=_capabilities("alkis_ortsteile"),
-    resources=(_wfs_resource("ortsteile.geojson", "alkis_ortsteile", "alkis_ortsteile:ortsteile",
-                             sample_ortsteile),),
+    resources=(_wfs_resource("ortsteile.geojson", "alkis_ortsteile", "alkis_ortsteile:ortsteile"),),
     spatial_unit="Ortsteil",
     update="annual",
     parser=parse_ortsteile,
@@ -343,8 +268,7 @@ lor_schluessel = catalog.register(Dataset(
     publisher=LOR_PUBLISHER,
     license=LICENSES["cc-by-3.0-de"],
     landing_page="https://daten.berlin.de/datensaetze/lebensweltlich-orientierte-r%C3%A4ume-lor-planungsr%C3%A4ume-01012021-wfs",
-    resources=(Resource(name="LOR_2021.csv", url=KEY_LIST_2021_URL, format="csv", match=r"LOR.*2021.*\.csv$",
-                        sample=sample_lor_schluessel),),
+    resources=(Resource(name="LOR_2021.csv", url=KEY_LIST_2021_URL, format="csv", match=r"LOR.*2021.*\.csv$"),),
     spatial_unit="LOR-Planungsraum",
     update="static",
     parser=parse_lor_schluessel,
@@ -373,9 +297,7 @@ for _id, _level, _layer, _name, _min, _title, _unit in _LOR_LAYERS:
         publisher=LOR_PUBLISHER,
         license=LICENSES["cc-by-3.0-de"],
         landing_page=_capabilities("lor_2021"),
-        resources=(_wfs_resource(_name, "lor_2021", f"lor_2021:{_layer}",
-                                 lambda level=_level, layer=_layer: _sample_lor_layer(level, "2021",
-                                                                                    f"lor_2021:{layer}")),),
+        resources=(_wfs_resource(_name, "lor_2021", f"lor_2021:{_layer}"),),
         spatial_unit=_unit,
         update="static",
         parser=_lor_parser(_level),
@@ -395,10 +317,8 @@ lor_planungsraeume_2006 = catalog.register(Dataset(
     resources=(
         Resource(name="lor_planungsraeume_2019.geojson", url=f"{GDI}/lor_2019", format="geojson",
                  wfs=WFS(f"{GDI}/lor_2019", "lor_2019:a_lor_plr_2019"),
-                 match=r"\.(geojson|json|gml|zip)$",
-                 sample=lambda: _sample_lor_layer("planungsraum", "2006", "lor_2019:a_lor_plr_2019")),
-        Resource(name="LOR_Planungsraeume_2019.csv", url=KEY_LIST_2019_URL, format="csv", match=r"\.csv$",
-                 sample=sample_key_list_2019),
+                 match=r"\.(geojson|json|gml|zip)$"),
+        Resource(name="LOR_Planungsraeume_2019.csv", url=KEY_LIST_2019_URL, format="csv", match=r"\.csv$"),
     ),
     spatial_unit="LOR-Planungsraum (bis 2020)",
     update="static",

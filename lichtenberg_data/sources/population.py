@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import catalog
 from .._errors import FormatError
 from .._readers import csv_frame, german_number, read_text
+from .._validate import known_districts
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE
 
@@ -126,11 +127,6 @@ def _sums_match(df, total: str, parts: list[str]) -> str | None:
     return None
 
 
-def _known_districts(df) -> str | None:
-    unknown = sorted(set(df["bezirk_id"]) - set(BEZIRKE))
-    return f"unknown bezirk_id {unknown}" if unknown else None
-
-
 def _keys_in_district(df) -> str | None:
     bad = df[df["planungsraum_id"].str[:2] != df["bezirk_id"]]
     return f"{len(bad)} Planungsraum keys do not start with their bezirk_id" if len(bad) else None
@@ -142,7 +138,7 @@ EWR_SCHEMA = Schema(
              **{c: "int" for c in COUNT_COLUMNS}},
     key=("date", "planungsraum_id"),
     checks=(
-        Check("known districts", _known_districts),
+        Check("known districts", known_districts),
         Check("keys within district", _keys_in_district),
         Check("men + women = total", lambda df: _sums_match(df, "einwohner", ["maennlich", "weiblich"])),
         Check("age groups add up", lambda df: _sums_match(df, "einwohner", list(AGE_GROUPS.values()))),
@@ -154,8 +150,7 @@ EWR_SCHEMA = Schema(
 
 def _edition(year: int, url: str | None) -> Resource:
     name = f"EWR_L21_{year}12E_Matrix.csv"
-    return Resource(name=name, url=url, format="csv", match=r"EWR.*\d{6}E_Matrix\.csv$",
-                    sample=lambda: sample_ewr_matrix(year))
+    return Resource(name=name, url=url, format="csv", match=r"EWR.*\d{6}E_Matrix\.csv$")
 
 
 einwohner_lor = catalog.register(Dataset(
@@ -229,8 +224,7 @@ einwohner_ortsteile = catalog.register(Dataset(
     landing_page="https://daten.berlin.de/datensaetze/einwohnerinnen-und-einwohner-den-ortsteilen-berlins-am-31122020",
     resources=(Resource(name="EWR_Ortsteile_2020-12-31.csv",
                         url="https://www.statistik-berlin-brandenburg.de/opendata/EWR_Ortsteile_2020-12-31.csv",
-                        format="csv", match=r"EWR_Ortsteile_\d{4}-\d{2}-\d{2}\.csv$",
-                        sample=lambda: sample_ewr_ortsteile()),),
+                        format="csv", match=r"EWR_Ortsteile_\d{4}-\d{2}-\d{2}\.csv$"),),
     spatial_unit="Ortsteil",
     update="annual",
     parser=lambda files: __import__("pandas").concat([parse_ewr_ortsteile(p) for p in files.values()],
@@ -239,7 +233,7 @@ einwohner_ortsteile = catalog.register(Dataset(
         columns={"date": "date", "bezirk_id": "str", "bezirk": "str", "ortsteil_id": "str", "ortsteil": "str",
                  "geschlecht": "str", "staatsangehoerigkeit": "str", "altersgruppe": "str", "einwohner": "int"},
         key=("date", "ortsteil_id", "geschlecht", "staatsangehoerigkeit", "altersgruppe"),
-        checks=(Check("known districts", _known_districts), Check("official district names", _names_official)),
+        checks=(Check("known districts", known_districts), Check("official district names", _names_official)),
         min_rows=100,
     ),
     source_title="Einwohnerregisterstatistik, Ortsteile",
@@ -248,80 +242,3 @@ einwohner_ortsteile = catalog.register(Dataset(
 ))
 
 
-# ---------------------------------------------------------------------------- samples
-
-def _sample_counts(year: int):
-    """Deterministic synthetic counts per sample Planungsraum, consistent in every sum."""
-    import numpy as np
-    import pandas as pd
-
-    from .._sample import sample_lor
-
-    lor = sample_lor()
-    n = len(lor)
-    area = np.random.default_rng(99)  # what stays: size and age profile of each Planungsraum
-    noise = np.random.default_rng(2000 + year)  # what changes from year to year
-    base = area.integers(800, 12000, n) * (1 + 0.01 * (year - 2021)) * noise.uniform(0.99, 1.01, n)
-    centres = np.array([int(b[:2]) + (int(b[3:]) - int(b[:2])) / 2 for b in AGE_BANDS])
-    widths = np.array([int(b[3:]) - int(b[:2]) for b in AGE_BANDS], dtype=float)
-    widths[-1] = 10.0
-    # each Planungsraum has its own age profile (younger inner-city areas, older estates),
-    # ageing slowly over the years
-    peak = area.normal(40, 9, n).clip(22, 62) + 0.3 * (year - 2021)
-    spread = area.uniform(22, 36, n)
-    profile = widths * np.exp(-((centres[None, :] - peak[:, None]) / spread[:, None]) ** 2)
-    shares = profile / profile.sum(axis=1, keepdims=True)
-    bands = np.floor(base[:, None] * shares).astype(int)
-    bands += noise.integers(0, 3, bands.shape)
-    counts = pd.DataFrame(bands, columns=[f"alter_{b}" for b in AGE_BANDS])
-    total = counts.sum(axis=1)
-    women = np.floor(total * area.uniform(0.49, 0.53, n)).astype(int)
-    return lor, counts, total, women
-
-
-def _group_sums(counts):
-    groups = {"U1": ["00_01"], "1U6": ["01_02", "02_03", "03_05", "05_06"],
-              "6U15": ["06_07", "07_08", "08_10", "10_12", "12_14", "14_15"], "15U18": ["15_18"],
-              "18U25": ["18_21", "21_25"], "25U55": ["25_27", "27_30", "30_35", "35_40", "40_45", "45_50", "50_55"],
-              "55U65": ["55_60", "60_63", "63_65"], "65U80": ["65_67", "67_70", "70_75", "75_80"],
-              "80U110": ["80_85", "85_90", "90_95", "95_110"]}
-    return {k: counts[[f"alter_{b}" for b in v]].sum(axis=1) for k, v in groups.items()}
-
-
-def sample_ewr_matrix(year: int) -> bytes:
-    """A sample ``EWR_L21_<year>12E_Matrix.csv`` in the AfS format of the LOR-2021 editions
-    (quoted keys, ``;``, CRLF, ``BEZPGR``)."""
-    lor, counts, total, women = _sample_counts(year)
-    groups = _group_sums(counts)
-    header = (["ZEIT", "RAUMID", "BEZ", "PGR", "BZR", "PLR", "BEZPGR", "E_E", "E_EM", "E_EW"]
-              + [f"E_E{b}" for b in AGE_BANDS] + [f"E_E{g}" for g in AGE_GROUPS])
-    lines = [";".join(f'"{h}"' for h in header)]
-    for i, row in lor.reset_index(drop=True).iterrows():
-        key = row["planungsraum_id"]
-        keys = [f"{year}12", key, key[:2], key[2:4], key[4:6], key[6:8], key[:4]]
-        values = [total[i], total[i] - women[i], women[i], *counts.iloc[i].tolist(), *(g[i] for g in groups.values())]
-        lines.append(";".join([*(f'"{k}"' for k in keys), *(str(int(v)) for v in values)]))
-    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-
-
-def sample_ewr_ortsteile() -> bytes:
-    """A sample ``EWR_Ortsteile_2020-12-31.csv`` in the AfS long format (zero cells omitted)."""
-    import numpy as np
-
-    from .._sample import sample_lor
-
-    lor = sample_lor()
-    rng = np.random.default_rng(7)
-    ages = ["00_05", "05_10", "10_15", "15_20", "20_25", "25_30", "30_35", "35_40", "40_45", "45_50", "50_55",
-            "55_60", "60_65", "65_70", "70_75", "75_80", "80_85", "85_90", "90_95", "95 und älter"]
-    lines = ["Bezirk;Bez-Name;Ortsteil;Ortst-Name;Geschl;Staatsangeh;Altersgr;Häufigkeit"]
-    ortsteile = lor[["bezirk_id", "ortsteil"]].drop_duplicates().reset_index(drop=True)
-    for bez, group in ortsteile.groupby("bezirk_id", sort=True):
-        for j, name in enumerate(group["ortsteil"], start=1):
-            for sex in ("1", "2"):
-                for nat in ("A", "D"):
-                    for age in ages:
-                        n = int(rng.integers(0, 900 if nat == "D" else 150))
-                        if n:
-                            lines.append(f"{bez};{BEZIRKE[bez]};{bez}{j:02d};{name};{sex};{nat};{age};{n}")
-    return ("\n".join(lines) + "\n").encode("utf-8")

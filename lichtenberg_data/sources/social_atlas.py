@@ -1,4 +1,4 @@
-"""Gesundheits- und Sozialstrukturatlas 2022 (SenWGPG): the ``gssa`` dataset, its parser and sample.
+"""Gesundheits- und Sozialstrukturatlas 2022 (SenWGPG): the ``gssa`` dataset and its parser.
 
 Health and social index (GESIx), employment and social index (ESIx) and their three dimensions,
 for 2013 and 2022, on the old LOR (448 Planungsräume, 138 Bezirksregionen, 60 Prognoseräume)
@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError
+from .._validate import known_districts
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
-from ._social import _SAMPLE_ALQ, _known_districts, _read_csv_text
+from ._social import _read_csv_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["parse_gssa", "parse_gssa_file", "sample_gssa"]
+__all__ = ["parse_gssa", "parse_gssa_file"]
 
 
 _GSSA_BASE = "https://www.berlin.de/sen/gesundheit/_assets/daten/gesundheits-und-sozialstrukturatlas"
@@ -97,40 +98,6 @@ def _gssa_range(df: pd.DataFrame) -> str | None:
     return f"{len(bad)} index values outside ±10 (not standardised?)" if len(bad) else None
 
 
-def _stata(value: float) -> str:
-    """Format like the GSSA files: 8 significant digits, no leading zero (``.707``, ``-.937``)."""
-    if value != value:
-        return ""
-    text = f"{value:.8g}"
-    if "e" in text:
-        text = f"{value:.8f}".rstrip("0")
-    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
-
-
-def sample_gssa(level: str) -> bytes:
-    """A sample ``gssa_2022_<level>.csv`` on the old LOR of the sample city (Stata decimals)."""
-    import numpy as np
-
-    from .._sample import LEVEL_COLUMNS, sample_lor_2006
-
-    singular, short, _ = _GSSA_LEVELS[level]
-    lor = sample_lor_2006()
-    key, name = LEVEL_COLUMNS[singular][:2]
-    areas = lor[[key, name]].drop_duplicates(key).sort_values(key).reset_index(drop=True)
-    if singular == "bezirk":
-        areas[key] = areas[key].str.zfill(2)
-    rng = np.random.default_rng(len(areas))
-    tilt = areas[key].str[:2].map({k: (6.0 - v) / 2.5 for k, v in _SAMPLE_ALQ.items()}).to_numpy()
-    header = [f"{short}ID", f"{short}NAME"] + [f"{src}_{y}" for src in _GSSA_VALUES for y in (2013, 2022)]
-    lines = [",".join(header)]
-    for i, row in areas.iterrows():
-        vals = [tilt[i] + rng.normal(0, 0.6) for _ in range(len(header) - 2)]
-        if singular == "planungsraum" and i in (1, 200):
-            vals = [float("nan")] * len(vals)
-        lines.append(",".join([row[key], row[name], *(_stata(v) for v in vals)]))
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 gssa = catalog.register(Dataset(
     id="gssa",
     title="Gesundheits- und Sozialstrukturatlas Berlin 2022 – Indexwerte",
@@ -140,7 +107,7 @@ gssa = catalog.register(Dataset(
     landing_page="https://www.berlin.de/sen/gesundheit/service/gesundheitsberichterstattung/",
     resources=tuple(
         Resource(name=f"gssa_2022_{lvl}.csv", url=f"{_GSSA_BASE}/gssa_2022_{lvl}.csv", format="csv",
-                 match=rf"gssa_2022_{lvl}", sample=lambda lvl=lvl: sample_gssa(lvl))
+                 match=rf"gssa_2022_{lvl}")
         for lvl in _GSSA_LEVELS
     ),
     spatial_unit="LOR-Planungsraum (LOR 2006), Bezirksregion, Prognoseraum, Bezirk",
@@ -150,7 +117,7 @@ gssa = catalog.register(Dataset(
         columns={"ebene": "str", "gebiet_id": "str", "gebiet": "str", "bezirk_id": "str", "lor_version": "str",
                  "jahr": "int", **{c: "float" for c in _GSSA_VALUES.values()}},
         key=("ebene", "gebiet_id", "jahr"),
-        checks=(Check("known districts", _known_districts), Check("area counts", _gssa_counts),
+        checks=(Check("known districts", known_districts), Check("area counts", _gssa_counts),
                 Check("index range", _gssa_range)),
         min_rows=100,
     ),

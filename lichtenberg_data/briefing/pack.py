@@ -1,17 +1,4 @@
-"""The briefing pack: run the notebooks headless and bind their charts into one A4 PDF.
-
-How a notebook contributes (the *notebook contract*):
-
-* :func:`lichtenberg_data.charts.mark_for_briefing` ``(fig, name, section, caption, source=None)``
-  hands a chart over;
-* :func:`key_figure` ``(section, label, current, previous, unit="", source=None)`` hands a key
-  figure over (shown in the section's table with its change);
-* ``section`` is one of :data:`SECTIONS`: ``ueberblick``, ``fachkraefte``, ``einzelhandel``,
-  ``gewerbe``, ``tourismus``;
-* the notebook may have a cell tagged ``parameters``; the build inserts a cell after it (or at
-  the top) setting ``YEAR`` and ``DISTRICT`` and the environment variable
-  ``LICHTENBERG_BRIEFING_DIR``. Outside a build that variable is unset and both functions do
-  nothing, so the notebooks run unchanged in Jupyter.
+"""Run the notebooks headless and bind what they marked into the briefing pack.
 
 :func:`build` executes every ``notebooks/*.ipynb`` in a fresh kernel, writes the executed
 notebooks as HTML to ``<out>/notebooks/``, the charts to ``<out>/charts/`` and the PDF
@@ -27,190 +14,20 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._errors import LichtenbergDataError
-from ._format import is_missing
-from ._provenance import SAMPLE_NOTE
+from .._errors import BriefingError
+from .._provenance import SAMPLE_NOTE
+from .._store import atomic_write_bytes
+from .collect import COLLECT_FILE, ENV_VAR, SECTIONS
 
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.figure import Figure
-
-__all__ = [
-    "SECTIONS", "ENV_VAR", "COLLECT_FILE", "BriefingError", "BriefingResult", "key_figure",
-    "record_chart", "collect_dir", "build", "run",
-]
+__all__ = ["BriefingResult", "build", "run"]
 
 log = logging.getLogger(__name__)
 
-#: The sections of the briefing, in print order: the overview and the four cooperation goals.
-SECTIONS: dict[str, str] = {
-    "ueberblick": "Überblick",
-    "fachkraefte": "Fachkräfte",
-    "einzelhandel": "Einzelhandel und Zentren",
-    "gewerbe": "Gewerbeflächen und Unternehmen",
-    "tourismus": "Tourismus",
-}
-#: The cooperation goals; those without results are listed under "Noch nicht enthalten".
-GOALS = ("fachkraefte", "einzelhandel", "gewerbe", "tourismus")
-#: Environment variable naming the folder a notebook writes its briefing material to.
-ENV_VAR = "LICHTENBERG_BRIEFING_DIR"
-#: File (in that folder) listing the marked charts and key figures.
-COLLECT_FILE = "briefing.json"
-
-_DATASET_FIELDS = ("dataset", "title", "source_title", "publisher", "reference_date",
-                   "retrieved_at", "license", "license_url", "source_url", "sample")
-
-
-class BriefingError(LichtenbergDataError):
-    """The briefing could not be built (a notebook failed, a kernel is missing, ...)."""
-
-
-# --------------------------------------------------------------------------------------------
-# the notebook contract
-# --------------------------------------------------------------------------------------------
-
-def collect_dir() -> Path | None:
-    """The folder this notebook's briefing material goes to, or ``None`` outside a build."""
-    value = os.environ.get(ENV_VAR, "").strip()
-    return Path(value) if value else None
-
-
-def _section(section: str) -> str:
-    if section in SECTIONS:
-        return section
-    for key, title in SECTIONS.items():  # accept the German title as well
-        if str(section).strip().casefold() == title.casefold():
-            return key
-    raise ValueError(f"unknown briefing section {section!r}; use one of: {', '.join(SECTIONS)}")
-
-
-def _datasets(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: (str(e[k]) if k in ("reference_date", "retrieved_at") and e.get(k) else e.get(k))
-             for k in _DATASET_FIELDS if k in e} for e in entries]
-
-
-def _number(value: Any) -> float | int | None:
-    if is_missing(value):
-        return None
-    if isinstance(value, bool):
-        return int(value)
-    try:
-        as_int = int(value)
-        if float(value) == as_int and "int" in type(value).__name__.lower():
-            return as_int
-    except (TypeError, ValueError, OverflowError):
-        pass
-    return float(value)
-
-
-def _update(folder: Path, kind: str, entry: dict[str, Any], same: Callable[[dict], bool]) -> None:
-    """Add ``entry`` to ``briefing.json`` in ``folder``, replacing an entry it supersedes."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / COLLECT_FILE
-    data: dict[str, Any] = {"charts": [], "key_figures": []}
-    if path.exists():
-        data.update(json.loads(path.read_text(encoding="utf-8")))
-    data[kind] = [e for e in data.get(kind, []) if not same(e)] + [entry]
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def record_chart(fig: Figure, name: str, section: str, caption: str,
-                 source: Any = None) -> dict[str, Any] | None:
-    """Implementation of :func:`lichtenberg_data.charts.mark_for_briefing` (see there)."""
-    from . import charts
-    from ._finish import _resolve_source
-
-    section = _section(section)
-    folder = collect_dir()
-    if folder is None:
-        return None
-    if source is None:
-        line = getattr(fig, "_ld_source_line", "") or ""
-        _, entries = _resolve_source(charts.figure_sources(fig))
-        if not line and entries:
-            line, _ = _resolve_source(entries)
-    else:
-        line, entries = _resolve_source(source)
-    if not line:
-        log.warning("chart %r marked for the briefing has no source line", name)
-    png, svg, pdf = charts.save(fig, name, folder)
-    width_in, height_in = fig.get_size_inches()
-    entry = {
-        "name": png.stem,
-        "section": section,
-        "section_title": SECTIONS[section],
-        "caption": str(caption),
-        "files": {"png": png.name, "svg": svg.name, "pdf": pdf.name},
-        "source": line,
-        "datasets": _datasets(entries),
-        "sample": bool(getattr(fig, "_ld_sample", False) or any(e.get("sample") for e in entries)),
-        "width_cm": round(width_in * 2.54, 2),
-        "height_cm": round(height_in * 2.54, 2),
-    }
-    _update(folder, "charts", entry, lambda e: e.get("name") == entry["name"])
-    return entry
-
-
-def key_figure(section: str, label: str, current: Any, previous: Any, unit: str = "",
-               source: Any = None, *, decimals: int | None = None) -> dict[str, Any] | None:
-    """Hand a key figure to the briefing pack (its section's table of key figures).
-
-    Outside a briefing build (``LICHTENBERG_BRIEFING_DIR`` unset) nothing happens.
-
-    Parameters
-    ----------
-    section
-        One of :data:`SECTIONS` (key or German title).
-    label
-        German label, e.g. ``"Sozialversicherungspflichtig Beschäftigte am Arbeitsort"``.
-    current, previous
-        Current value and the value it is compared with (``None`` if there is none).
-    unit
-        Unit printed after the value; ``"%"`` means percent points and the change is shown
-        in Prozentpunkten (``Pp.``).
-    source
-        Frames, provenance entries or a text naming the source.
-    decimals
-        Decimals shown; default 0 for whole numbers, else 1.
-
-    Returns
-    -------
-    dict or None
-        The recorded entry, or ``None`` when not building a briefing.
-    """
-    section = _section(section)
-    folder = collect_dir()
-    if folder is None:
-        return None
-    from ._finish import _resolve_source
-
-    line, entries = _resolve_source(source) if source is not None else ("", [])
-    entry = {
-        "section": section,
-        "label": str(label),
-        "current": _number(current),
-        "previous": _number(previous),
-        "unit": unit,
-        "decimals": decimals,
-        "source": line,
-        "datasets": _datasets(entries),
-        "sample": any(e.get("sample") for e in entries),
-    }
-    _update(folder, "key_figures", entry,
-            lambda e: (e.get("section"), e.get("label")) == (section, entry["label"]))
-    return entry
-
-
-# --------------------------------------------------------------------------------------------
-# executing notebooks
-# --------------------------------------------------------------------------------------------
 
 def _parameters_source(year: int, district: str, collect: Path) -> str:
     return (
@@ -257,7 +74,7 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
         _parameters_source(year, district, collect),
         metadata={"tags": ["injected-parameters"]}))
 
-    from .settings import settings
+    from ..settings import settings
 
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # draw inline, as in Jupyter, so the HTML shows the charts
@@ -304,8 +121,7 @@ def _write_html(nb: Any, path: Path) -> None:
     from nbconvert import HTMLExporter
 
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body, encoding="utf-8")
+    atomic_write_bytes(path, body.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -387,7 +203,7 @@ def _collect(stems: list[str], collect_root: Path, charts_dir: Path
 # --------------------------------------------------------------------------------------------
 
 def _slug(text: str) -> str:
-    from .charts import slug
+    from ..charts import slug
 
     return slug(text).replace("-", " ").title().replace(" ", "-") if text else "Berlin"
 
@@ -415,9 +231,9 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         district: str | None = None, kernel_name: str = "python3",
         timeout: int = 600) -> BriefingResult:
     """Build the briefing pack and return where everything went (see :func:`build`)."""
-    from ._briefing_pdf import render_pdf
-    from .names import bezirk_name
-    from .settings import project_root, settings
+    from ..names import bezirk_name
+    from ..settings import project_root, settings
+    from .pdf import render_pdf
 
     district = bezirk_name(district or settings.district)
     out = Path(out).resolve()
@@ -471,8 +287,8 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         "key_figures": figures, "datasets": datasets,
         "outputs": sorted(str(p.relative_to(out)) for p in [pdf, *result.html, *files]),
     }
-    result.manifest.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str),
-                               encoding="utf-8")
+    atomic_write_bytes(result.manifest,
+                       json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
     for line in result.summary().splitlines():
         log.debug("briefing: %s", line)  # the CLI prints the summary
     return result

@@ -1,9 +1,7 @@
 """The page layout of the briefing PDF: cover, sections, key-figure tables, appendix.
 
 A tiny flow layout (:class:`_Doc`) places blocks of known height top-down on A4 pages drawn
-with matplotlib and written with ``PdfPages``. Private to :mod:`lichtenberg_data.briefing`:
-:func:`~lichtenberg_data.briefing.run` imports it when called, so importing ``briefing`` stays
-cheap.
+with matplotlib and written with ``PdfPages``. Used by :func:`lichtenberg_data.briefing.run`, which imports it when called.
 """
 
 from __future__ import annotations
@@ -20,9 +18,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 from PIL import Image
 
-from ._format import MISSING, format_change, format_date, format_number, format_percent, is_missing
-from ._style import COLORS, _text_size_pt, quiet_font_subsetting, style, wrap_text
-from .briefing import GOALS, SECTIONS
+from ..charts.formats import (
+    MISSING,
+    format_change,
+    format_date,
+    format_number,
+    format_percent,
+    is_missing,
+)
+from ..charts.style import COLORS, _text_size_pt, quiet_font_subsetting, style, wrap_text
+from .collect import GOALS, SECTIONS
 
 __all__ = ["render_pdf"]
 

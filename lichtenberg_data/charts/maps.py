@@ -16,9 +16,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ._finish import _maybe_finish, _remember_sources
-from ._format import format_number, format_percent
-from ._style import (
+from .finish import finish, record_sources
+from .formats import format_number, format_percent
+from .style import (
     _HALO,
     COLORS,
     FULL_WIDTH_CM,
@@ -153,6 +153,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
         ax.legend(handles=handles, title=legend_title or column, alignment="left",
                   handlelength=1.2, handleheight=1.0, **kw)
         ax.classifier = classifier  # type: ignore[attr-defined]
-    _remember_sources(fig, gdf, outline, labels)
-    _maybe_finish(fig, title, subtitle, source)
+    record_sources(fig, gdf, outline, labels)
+    if title is not None:
+        finish(fig, title, subtitle, source)
     return fig, ax

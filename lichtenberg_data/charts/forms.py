@@ -1,4 +1,4 @@
-"""Charts for A4 reports: one style, German number formats, a source line on every chart.
+"""The chart forms: lines against Berlin, ranked bars, small multiples, population pyramids.
 
 Every chart made here
 
@@ -6,7 +6,7 @@ Every chart made here
   16 cm, half width 7.8 cm), applied by :func:`use_style` or ``with style():``;
 * shows the district (``settings.district``, normally Lichtenberg) in one strong colour and
   Berlin and the other districts in greys (:data:`COLORS`, colour-blind safe);
-* prints numbers the German way (``1.234,5``; see :mod:`lichtenberg_data._format`);
+* prints numbers the German way (``1.234,5``; see :mod:`lichtenberg_data.charts.formats`);
 * has a title, an optional subtitle and, at its foot, the source line built from the
   provenance of the frames it was drawn from (:func:`finish`); charts drawn from generated
   sample data carry a visible "BEISPIELDATEN" mark.
@@ -17,8 +17,8 @@ to finish the chart in one call, or call :func:`finish` afterwards::
     fig, ax = charts.line_vs_berlin(df, "jahr", "beschaeftigte", "bezirk", index_base=2015,
                                     title="Beschäftigte am Wohnort")
     charts.save(fig, "beschaeftigte-index")
-    charts.mark_for_briefing(fig, "beschaeftigte-index", "fachkraefte",
-                             "Beschäftigung wächst schneller als in Berlin.")
+    briefing.mark_chart(fig, "beschaeftigte-index", "fachkraefte",
+                        "Beschäftigung wächst schneller als in Berlin.")
 """
 
 from __future__ import annotations
@@ -36,30 +36,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-# The house style (_style), the title and source line (_finish) and the map (_maps) live in
-# private modules; their public names are re-exported here. Names marked "noqa: F401" are
-# not used in this module: they stay reachable as charts.<name>.
-from ._finish import (
-    SAMPLE_MARK,
-    SOURCE_PT,  # noqa: F401
-    SUBTITLE_PT,  # noqa: F401
-    TITLE_PT,  # noqa: F401
-    _maybe_finish,
-    _remember_sources,
-    figure_sources,  # noqa: F401
-    finish,
-)
-from ._format import GermanFormatter, format_change, format_date, format_number, format_percent
-from ._maps import choropleth, class_labels  # noqa: F401
-from ._style import (
+from .finish import chart_info, finish, record_sources
+from .formats import GermanFormatter
+from .style import (
     _HALO,
     CM,
     COLORS,
-    DEFAULT_HEIGHT_CM,  # noqa: F401
-    FULL_WIDTH_CM,
-    HALF_WIDTH_CM,
-    SEQUENTIAL_CMAP,  # noqa: F401
-    STYLE_PATH,
     _auto_decimals,
     _fit_label,
     _fmt_value,
@@ -69,19 +51,12 @@ from ._style import (
     figure,
     quiet_font_subsetting,
     style,
-    use_style,
-    wrap_text,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = [
-    "format_number", "format_percent", "format_change", "format_date",
-    "FULL_WIDTH_CM", "HALF_WIDTH_CM", "COLORS", "STYLE_PATH", "SAMPLE_MARK", "use_style", "style",
-    "figure", "finish", "line_vs_berlin", "ranked_bars", "choropleth", "small_multiples",
-    "population_pyramid", "save", "mark_for_briefing", "wrap_text", "GermanFormatter",
-]
+__all__ = ["line_vs_berlin", "ranked_bars", "small_multiples", "population_pyramid", "slug", "save"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,8 +172,9 @@ def line_vs_berlin(df: pd.DataFrame, x: str, y: str, group: str, highlight: str 
                   ncols=min(2, len(handles)) if narrow else len(handles), borderaxespad=0.2,
                   handlelength=1.4, columnspacing=1.2)
         ax.margins(x=0.02)
-    _remember_sources(fig, df)
-    _maybe_finish(fig, title, subtitle, source)
+    record_sources(fig, df)
+    if title is not None:
+        finish(fig, title, subtitle, source)
     return fig, ax
 
 
@@ -281,8 +257,9 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
                     transform=ax.get_xaxis_transform(), ha="left", va="bottom", fontsize=7,
                     color=COLORS["berlin"])
         ax.set_ylim(-0.6, len(data) - 0.4)
-    _remember_sources(fig, df)
-    _maybe_finish(fig, title, subtitle, source)
+    record_sources(fig, df)
+    if title is not None:
+        finish(fig, title, subtitle, source)
     return fig, ax
 
 
@@ -363,8 +340,9 @@ def small_multiples(df: pd.DataFrame, x: str, y: str, facet: str, group: str | N
                                                        bbox_to_anchor=(1.02, 1.0), fontsize=7)
         if index_base is not None:
             fig.supylabel(f"Index ({index_base} = 100)", fontsize=7.5, color="#444444")
-    _remember_sources(fig, df)
-    _maybe_finish(fig, title, subtitle, source)
+    record_sources(fig, df)
+    if title is not None:
+        finish(fig, title, subtitle, source)
     return fig, flat
 
 
@@ -441,13 +419,14 @@ def population_pyramid(df: pd.DataFrame, age: str, male: str, female: str, *,
         if reference is not None:
             ax.legend(handles=[ref_handle], loc="lower right", fontsize=7)
         ax.set_xlabel("Anteil an der Bevölkerung" if percent else "Personen")
-    _remember_sources(fig, df, reference)
-    _maybe_finish(fig, title, subtitle, source)
+    record_sources(fig, df, reference)
+    if title is not None:
+        finish(fig, title, subtitle, source)
     return fig, ax
 
 
 # --------------------------------------------------------------------------------------------
-# saving and the briefing contract
+# saving
 # --------------------------------------------------------------------------------------------
 
 def slug(name: str) -> str:
@@ -487,7 +466,7 @@ def save(fig: Figure, name: str, out_dir: str | Path | None = None) -> tuple[Pat
     folder = Path(out_dir) if out_dir is not None else Path.cwd() / "reports" / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     stem = slug(name)
-    title = getattr(fig, "_ld_title", name)
+    title = chart_info(fig).title or name
     paths = (folder / f"{stem}.png", folder / f"{stem}.svg", folder / f"{stem}.pdf")
     with style(), quiet_font_subsetting():
         fig.savefig(paths[0], dpi=300, metadata={"Title": title, "Software": "lichtenberg_data"})
@@ -495,37 +474,3 @@ def save(fig: Figure, name: str, out_dir: str | Path | None = None) -> tuple[Pat
                                         "Date": None})
         fig.savefig(paths[2], metadata={"Title": title, "Creator": "lichtenberg_data"})
     return paths
-
-
-def mark_for_briefing(fig: Figure, name: str, section: str, caption: str,
-                      source: Any = None) -> dict[str, Any] | None:
-    """Hand a chart to the briefing pack (``lichtenberg-data briefing``).
-
-    When the environment variable ``LICHTENBERG_BRIEFING_DIR`` is set (the briefing build sets
-    it for each notebook), the figure is saved there as PNG, SVG and PDF and an entry is added
-    to ``briefing.json`` in that folder; otherwise nothing happens (the notebook runs as usual).
-
-    Parameters
-    ----------
-    fig
-        The finished figure.
-    name
-        Short file name of the chart (unique within the notebook; marking a name again
-        replaces the earlier entry).
-    section
-        One of ``ueberblick``, ``fachkraefte``, ``einzelhandel``, ``gewerbe``, ``tourismus``
-        (see :data:`lichtenberg_data.briefing.SECTIONS`).
-    caption
-        One or two German sentences printed below the chart.
-    source
-        Frames, provenance entries or a text for the source line and dataset list; default:
-        the frames the chart helpers were given.
-
-    Returns
-    -------
-    dict or None
-        The recorded entry, or ``None`` when not building a briefing.
-    """
-    from .briefing import record_chart
-
-    return record_chart(fig, name, section, caption, source)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .names import BEZIRKE, ORTSTEILE
+from ..names import BEZIRKE, ORTSTEILE
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd

@@ -1,8 +1,8 @@
 """The house style of every chart: A4 sizes, colours, the style file, text and axis formats.
 
-Private infrastructure shared by the chart forms (:mod:`lichtenberg_data.charts`, which
-re-exports the public names, and :mod:`lichtenberg_data._maps`), the title and source line
-(:mod:`lichtenberg_data._finish`) and the briefing PDF (:mod:`lichtenberg_data._briefing_pdf`).
+Shared by the chart forms (:mod:`.forms`, :mod:`.maps`), the title and source line
+(:mod:`.finish`) and the briefing PDF (:mod:`lichtenberg_data.briefing.pdf`); the public names
+are re-exported by :mod:`lichtenberg_data.charts`.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ._format import GermanFormatter, format_number, format_percent, german_date_formatter
+from .formats import GermanFormatter, format_number, format_percent, german_date_formatter
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -255,6 +255,6 @@ def _fit_label(text: str, width_pt: float, size: float, weight: str = "normal") 
 def _highlight(highlight: str | None) -> str:
     if highlight is not None:
         return highlight
-    from .settings import settings
+    from ..settings import settings
 
     return settings.district

@@ -1,23 +1,29 @@
-"""Title, subtitle, source line and sample mark of a chart (:func:`finish`).
+"""Title, subtitle, source line and sample mark of a chart (:func:`finish`), and the hand-over.
 
 The source line is built from the provenance of the frames a chart was drawn from: the chart
-helpers record them on the figure (``_remember_sources``), :func:`finish` prints them at the
-foot. Re-exported by :mod:`lichtenberg_data.charts`; the briefing reads the recorded sources
-back (:func:`figure_sources`).
+forms record them (:func:`record_sources`), :func:`finish` prints them at the foot.
+
+**The hand-over.** Whatever a finished chart passes on to code that saves or collects it (the
+briefing) is one :class:`ChartInfo` per figure, returned by :func:`chart_info`: title, subtitle,
+source line, provenance entries and whether it rests on sample data. Nothing is stored on the
+figure object itself; the registry holds figures weakly, so closing a figure forgets its entry.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.transforms import ScaledTranslation
 
-from ._provenance import SAMPLE_NOTE, provenance, source_note
-from ._style import COLORS, _text_size_pt, style, wrap_text
+from .._provenance import SAMPLE_NOTE, resolve_source
+from .style import COLORS, _text_size_pt, style, wrap_text
 
-__all__ = ["SAMPLE_MARK", "TITLE_PT", "SUBTITLE_PT", "SOURCE_PT", "figure_sources", "finish"]
+__all__ = ["SAMPLE_MARK", "TITLE_PT", "SUBTITLE_PT", "SOURCE_PT", "ChartInfo", "chart_info",
+           "record_sources", "finish"]
 
 #: The mark shown on charts drawn from generated sample data.
 SAMPLE_MARK = "BEISPIELDATEN"
@@ -30,46 +36,46 @@ _PAD_PT = 5.0           # space above the title and below the source line
 _GAP_PT = 4.0           # space between text blocks and the plot
 
 
-def _as_items(source: Any) -> list[Any]:
-    if source is None:
-        return []
-    if isinstance(source, (list, tuple)):
-        return list(source)
-    return [source]
+@dataclass
+class ChartInfo:
+    """What a chart hands over: its texts and sources (see the module docstring).
+
+    Attributes
+    ----------
+    title, subtitle
+        As given to :func:`finish` (``None`` before it was called).
+    source_line
+        The German source line printed at the foot of the chart.
+    sources
+        Provenance entries of every frame the chart was drawn from.
+    sample
+        Whether the chart carries the "BEISPIELDATEN" mark.
+    """
+
+    title: str | None = None
+    subtitle: str | None = None
+    source_line: str = ""
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    sample: bool = False
+    artists: list[Any] = field(default_factory=list, repr=False)
 
 
-def _resolve_source(source: Any) -> tuple[str, list[dict[str, Any]]]:
-    """The source line and the provenance entries of ``source`` (str, frame(s), entries)."""
-    items = _as_items(source)
-    texts = [s for s in items if isinstance(s, str) and s.strip()]
-    frames = [s for s in items if not isinstance(s, str)]
-    entries: list[dict[str, Any]] = []
-    seen: set[tuple] = set()
-    for f in frames:
-        for e in provenance(f):
-            key = (e.get("dataset"), e.get("reference_date"), e.get("retrieved_at"))
-            if key not in seen:
-                seen.add(key)
-                entries.append(e)
-    line = source_note(entries) if entries else ""
-    if texts:
-        line = " | ".join([line, *texts]) if line else " | ".join(texts)
-    return line, entries
+_INFO: WeakKeyDictionary[Figure, ChartInfo] = WeakKeyDictionary()
 
 
-def _remember_sources(fig: Figure, *frames: Any) -> None:
-    """Record the provenance of the frames a helper drew on the figure (for finish/briefing)."""
-    _, entries = _resolve_source([f for f in frames if f is not None])
-    known = list(getattr(fig, "_ld_sources", []))
-    for e in entries:
-        if e not in known:
-            known.append(e)
-    fig._ld_sources = known  # type: ignore[attr-defined]
+def chart_info(fig: Figure) -> ChartInfo:
+    """The :class:`ChartInfo` of a figure (an empty one for a figure never drawn here)."""
+    info = _INFO.get(fig)
+    if info is None:
+        info = _INFO[fig] = ChartInfo()
+    return info
 
 
-def figure_sources(fig: Figure) -> list[dict[str, Any]]:
-    """Provenance entries recorded on a figure by the helpers and :func:`finish`."""
-    return list(getattr(fig, "_ld_sources", []))
+def record_sources(fig: Figure, *frames: Any) -> None:
+    """Record the provenance of the frames a chart form drew on ``fig``."""
+    _, entries = resolve_source([f for f in frames if f is not None])
+    known = chart_info(fig).sources
+    known.extend(e for e in entries if e not in known)
 
 
 def finish(fig: Figure, title: str, subtitle: str | None = None, source: Any = None, *,
@@ -97,13 +103,14 @@ def finish(fig: Figure, title: str, subtitle: str | None = None, source: Any = N
     Figure
         The same figure; calling :func:`finish` again replaces the texts.
     """
-    for artist in getattr(fig, "_ld_finish_artists", []):
+    info = chart_info(fig)
+    for artist in info.artists:
         artist.remove()
     if source is None:
-        line, entries = _resolve_source(figure_sources(fig))
+        line, entries = resolve_source(info.sources)
     else:
-        line, entries = _resolve_source(source)
-        _remember_sources(fig, entries)
+        line, entries = resolve_source(source)
+        record_sources(fig, entries)
     if sample is None:
         sample = any(e.get("sample") for e in entries)
     if sample and SAMPLE_NOTE not in line:
@@ -151,10 +158,8 @@ def finish(fig: Figure, title: str, subtitle: str | None = None, source: Any = N
         engine.set(rect=rect)
     else:
         fig.set_layout_engine("constrained", rect=rect)
-    fig._ld_finish_artists = artists  # type: ignore[attr-defined]
-    fig._ld_title = title  # type: ignore[attr-defined]
-    fig._ld_source_line = line  # type: ignore[attr-defined]
-    fig._ld_sample = bool(sample)  # type: ignore[attr-defined]
+    info.artists, info.title, info.subtitle = artists, title, subtitle
+    info.source_line, info.sample = line, bool(sample)
     return fig
 
 

@@ -1,0 +1,62 @@
+"""Charts for A4 reports: one style, German number formats, a source line on every chart.
+
+Every chart made here
+
+* uses the package style ``lichtenberg.mplstyle`` (DejaVu Sans, sizes for A4: full text width
+  16 cm, half width 7.8 cm), applied by :func:`use_style` or ``with style():``;
+* shows the district (``settings.district``, normally Lichtenberg) in one strong colour and
+  Berlin and the other districts in greys (:data:`COLORS`, colour-blind safe);
+* prints numbers the German way (``1.234,5``; :mod:`.formats`);
+* has a title, an optional subtitle and, at its foot, the source line built from the
+  provenance of the frames it was drawn from (:func:`finish`); charts drawn from generated
+  sample data carry a visible "BEISPIELDATEN" mark.
+
+The forms take tidy frames and return ``(fig, ax)``; give them ``title=`` (and ``subtitle=``)
+to finish the chart in one call, or call :func:`finish` afterwards. :func:`chart_info` is the
+documented hand-over to code that collects charts (the briefing): title, source line, sources
+and the sample flag of a finished figure. This package knows nothing of the briefing.
+
+Modules: :mod:`.forms` (chart forms, saving), :mod:`.maps` (choropleths), :mod:`.finish`
+(title, source line, sample mark, hand-over), :mod:`.style` (sizes, colours, style file),
+:mod:`.formats` (German numbers and dates).
+"""
+
+from __future__ import annotations
+
+from .finish import SAMPLE_MARK, ChartInfo, chart_info, finish
+from .formats import (
+    GermanFormatter,
+    format_change,
+    format_date,
+    format_month,
+    format_number,
+    format_percent,
+)
+from .forms import line_vs_berlin, population_pyramid, ranked_bars, save, slug, small_multiples
+from .maps import choropleth, class_labels
+from .style import (
+    COLORS,
+    DEFAULT_HEIGHT_CM,
+    FULL_WIDTH_CM,
+    HALF_WIDTH_CM,
+    SEQUENTIAL_CMAP,
+    STYLE_PATH,
+    figure,
+    style,
+    use_style,
+    wrap_text,
+)
+
+__all__ = [
+    # forms
+    "line_vs_berlin", "ranked_bars", "small_multiples", "population_pyramid", "choropleth",
+    "class_labels",
+    # finishing, saving and the hand-over
+    "finish", "save", "slug", "chart_info", "ChartInfo", "SAMPLE_MARK",
+    # style
+    "use_style", "style", "figure", "wrap_text", "COLORS", "SEQUENTIAL_CMAP", "STYLE_PATH",
+    "FULL_WIDTH_CM", "HALF_WIDTH_CM", "DEFAULT_HEIGHT_CM",
+    # German formats
+    "format_number", "format_percent", "format_change", "format_date", "format_month",
+    "GermanFormatter",
+]

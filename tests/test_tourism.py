@@ -1,0 +1,147 @@
+"""The tourism indicators, on small tables with hand-computed results and on the sample reports."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from lichtenberg_data import catalog, source_note, tourism
+from lichtenberg_data.demo.tourism import sample_bericht
+from lichtenberg_data.sources import accommodation
+from lichtenberg_data.sources.accommodation import report_name
+
+PROV = [{"dataset": "beherbergung_bezirke", "publisher": "Amt für Statistik Berlin-Brandenburg",
+         "reference_date": "2022-12-31", "license": "CC BY 3.0 DE"}]
+
+
+def _beherbergung() -> pd.DataFrame:
+    """2019 and 2021 as January-to-December tables, 2020 as twelve months, 2022 with three months."""
+    rows = []
+    for year, data in ((2019, {"00": (1000, 2500), "01": (600, 1500), "03": (300, 700), "11": (100, 300)}),
+                       (2021, {"00": (400, 1000), "01": (200, 500), "03": (120, 260), "11": (80, 240)})):
+        rows += [dict(jahr=year, monat=12, zeitraum="Januar bis Monat", bezirk_id=k, gaeste=g, uebernachtungen=u,
+                      bettenauslastung=50.0) for k, (g, u) in data.items()]
+    for month in range(1, 13):
+        rows.append(dict(jahr=2020, monat=month, zeitraum="Monat", bezirk_id="11", gaeste=5, uebernachtungen=10 * month,
+                         bettenauslastung=20.0))
+        rows.append(dict(jahr=2020, monat=month, zeitraum="Monat", bezirk_id="00", gaeste=20, uebernachtungen=50,
+                         bettenauslastung=30.0))
+    for month in (1, 2, 3):
+        rows.append(dict(jahr=2022, monat=month, zeitraum="Monat", bezirk_id="11", gaeste=5, uebernachtungen=30 * month,
+                         bettenauslastung=40.0))
+    df = pd.DataFrame(rows)
+    df[["gaeste", "uebernachtungen"]] = df[["gaeste", "uebernachtungen"]].astype(float)
+    df.attrs["provenance"] = PROV
+    return df
+
+
+def test_guests_share_rank_and_index():
+    out = tourism.guests(_beherbergung()).set_index(["jahr", "gebiet_id"])
+    lb19, lb21, lb20 = out.loc[(2019, "11")], out.loc[(2021, "11")], out.loc[(2020, "11")]
+    assert lb19["anteil_uebernachtungen"] == 12.0 and lb21["anteil_uebernachtungen"] == 24.0  # 300/2500, 240/1000
+    assert lb19["anteil_gaeste"] == 10.0 and lb19["aufenthaltsdauer"] == 3.0
+    assert (lb19["rang_uebernachtungen"], lb21["rang_gaeste"], out.loc[(2021, "01"), "rang_gaeste"]) == (3, 3, 1)
+    assert pd.isna(out.loc[(2019, "00"), "rang_gaeste"])  # Berlin has no rank
+    assert lb21["index_uebernachtungen"] == 80.0 and out.loc[(2021, "00"), "index_uebernachtungen"] == 40.0
+    # 2020 from twelve monthly tables: 10 + 20 + ... + 120 = 780 overnight stays, 60 guests
+    assert (lb20["uebernachtungen"], lb20["gaeste"], lb20["grundlage"]) == (780.0, 60.0, "Summe der Monate")
+    assert lb20["index_uebernachtungen"] == 260.0 and lb20["anteil_uebernachtungen"] == 130.0  # 780 / (12 × 50)
+    assert 2022 not in out.index.get_level_values("jahr")  # three months make no year
+    assert tourism.guests(_beherbergung(), "Lichtenberg")["gebiet"].unique().tolist() == ["Berlin", "Lichtenberg"]
+    assert source_note(out).startswith("Quelle: Amt für Statistik Berlin-Brandenburg")
+
+
+def test_seasonality_shares_of_the_year():
+    out = tourism.seasonality(_beherbergung(), "11", year=2020)
+    lb = out[out["gebiet_id"] == "11"].set_index("monat")
+    assert lb.loc[1, "anteil_am_jahr"] == 1.28 and lb.loc[12, "anteil_am_jahr"] == 15.38  # 10/780, 120/780
+    assert lb.loc[12, "index_monat"] == 184.6 and lb.loc[12, "monatsname"] == "Dezember"  # 120 / 65
+    assert out[out["gebiet_id"] == "00"]["anteil_am_jahr"].eq(8.33).all()
+    partial = tourism.seasonality(_beherbergung(), year=2022)
+    assert partial["anteil_am_jahr"].isna().all() and partial["index_monat"].tolist() == [50.0, 100.0, 150.0]
+
+
+def _listings() -> pd.DataFrame:
+    now, before = pd.Timestamp("2025-09-20"), pd.Timestamp("2025-06-15")
+    rows = [(now, "110101", "Entire home/apt", 200), (now, "110101", "Entire home/apt", 50),
+            (now, "110101", "Entire home/apt", 0), (now, "110101", "Private room", 100),
+            (now, "110102", "Hotel room", 365), (now, None, "Entire home/apt", 365),
+            (now, "010101", "Entire home/apt", 300), (before, "110101", "Shared room", 10)]
+    df = pd.DataFrame(rows, columns=["date", "bezirksregion_id", "room_type", "availability_365"])
+    df["bezirksregion"] = df["bezirksregion_id"].map({"110101": "Nord", "110102": "Süd", "010101": "Mitte A"})
+    df.attrs["provenance"] = [{"dataset": "kurzzeitvermietung", "publisher": "Inside Airbnb (Murray Cox)"}]
+    return df
+
+
+def test_listings_by_area_with_residents():
+    einwohner = pd.DataFrame({
+        "year": [2024] * 5 + [2023], "lor_version": "2021",
+        "planungsraum_id": ["11010101", "11010102", "11010203", "11010304", "01010101", "11010101"],
+        "einwohner": [1000, 500, 2000, 800, 3000, 99999]})
+    einwohner.attrs["provenance"] = [{"dataset": "einwohner_lor", "publisher": "Amt für Statistik Berlin-Brandenburg"}]
+    out = tourism.listings_by_area(_listings(), "bezirksregion", "Lichtenberg", einwohner=einwohner).set_index("gebiet_id")
+    nord = out.loc["110101"]
+    assert (nord["angebote"], nord["ganze_wohnungen"], nord["zimmer"], nord["hotelzimmer"]) == (4, 3, 1, 0)
+    assert (nord["anteil_ganze_wohnungen"], nord["verfuegbare_tage"], nord["wohnungen_ueber_90_tage"]) == (75.0, 87.5, 1)
+    assert (nord["einwohner"], nord["angebote_je_1000_ew"], nord["ganze_wohnungen_je_1000_ew"]) == (1500, 2.67, 2.0)
+    assert out.loc["110102", "angebote_je_1000_ew"] == 0.5 and out.loc["110102", "anteil_ganze_wohnungen"] == 0.0
+    assert out.loc["110103", "angebote"] == 0 and out.loc["110103", "angebote_je_1000_ew"] == 0.0  # no listings
+    assert list(out.index) == ["110101", "110102", "110103"] and out.loc["110101", "gebiet"] == "Nord"
+    assert {p["dataset"] for p in out.attrs["provenance"]} == {"kurzzeitvermietung", "einwohner_lor"}
+    older = tourism.listings_by_area(_listings(), date="2025-06-15")
+    assert older[["gebiet_id", "angebote", "zimmer"]].values.tolist() == [["110101", 1, 1]]
+    assert tourism.listings_by_area(_listings(), "bezirk")["gebiet"].tolist() == ["Mitte", "Lichtenberg"]
+
+
+def test_attractions_table():
+    gdf = tourism.attractions()
+    assert gdf.crs.to_epsg() == 25833 and len(gdf) == 18
+    tierpark = gdf[gdf["attraktion"] == "tierpark"].set_index("jahr")["besuche"]
+    assert tierpark[2013] == 1_035_899 and tierpark[1969] == 1_969_685 and pd.isna(tierpark[2019])
+    assert gdf.loc[gdf["attraktion"] == "gedenkstaette_hsh", "besuche"].max() == 460_000
+    assert gdf.loc[gdf["besuche"].notna(), "quelle_url"].str.startswith("http").all()
+    assert gdf.loc[gdf["attraktion"] == "landschaftspark_herzberge", "besuche"].isna().all()
+    assert gdf.loc[gdf["lon"].isna(), "geometry"].isna().all() and gdf.loc[gdf["lon"].notna(), "geometry"].notna().all()
+    entry = gdf.attrs["provenance"][0]
+    assert entry["license"] == "Zusammenstellung lichtenberg_data aus den genannten Quellen"
+    assert "tagesspiegel.de" in entry["publisher"] and entry["reference_date"] == "2022-12-31"
+
+
+@pytest.mark.realdata
+def test_attractions_lie_in_lichtenberg(real_data):
+    ds = catalog.get("bezirke")
+    path = real_data / "geometries" / "alkis_bezirke_bezirksgrenzen.gml"
+    lichtenberg = ds.parser({path.name: path}).set_index("bezirk_id").loc["11", "geometry"]
+    points = tourism.attractions().dropna(subset=["lon"]).drop_duplicates("attraktion")
+    assert len(points) == 3 and points.geometry.within(lichtenberg).all()
+
+
+def test_spending_estimate_is_labelled():
+    stays = tourism.guests(_beherbergung(), "11")
+    est = tourism.spending_estimate(stays)
+    lb19 = est[(est["jahr"] == 2019) & (est["gebiet_id"] == "11")].iloc[0]
+    assert lb19["ausgaben_eur"] == pytest.approx(300 * 205.80) and lb19["art"] == "Schätzung"
+    info = est.attrs["schaetzung"]
+    assert info["tagesausgaben_eur"] == 205.80 and "205,80 EUR" in info["annahmen"][0] and len(info["annahmen"]) == 5
+    assert "dwif" in source_note(est) and "Amt für Statistik" in source_note(est)
+    assert tourism.spending_estimate(1_436_327)["ausgaben_eur"].iloc[0] == pytest.approx(295_596_096.6)
+    with pytest.raises(ValueError, match="uebernachtungen"):
+        tourism.spending_estimate(pd.DataFrame({"x": [1]}))
+
+
+def test_guests_on_the_sample_reports(tmp_path):
+    """Index 2020 (2019 = 100) from the parsed reports equals the one from their cells."""
+    files = {}
+    for year in (2019, 2020):
+        path = tmp_path / report_name(year, 12)
+        path.write_bytes(sample_bericht(year, 12))
+        files[path.name] = path
+    out = tourism.guests(accommodation.parse_beherbergung(files), "11").set_index(["jahr", "gebiet_id"])
+
+    def stays(year):
+        ws = load_workbook(files[report_name(year, 12)])["T6"]  # January to December
+        return next(r[3] for r in ws.iter_rows(values_only=True) if r[0] == "Lichtenberg")
+
+    assert out.loc[(2020, "11"), "index_uebernachtungen"] == round(stays(2020) / stays(2019) * 100, 1)
+    assert out.loc[(2020, "11"), "index_uebernachtungen"] < 50 < out.loc[(2019, "11"), "index_uebernachtungen"]
