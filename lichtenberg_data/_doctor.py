@@ -4,7 +4,8 @@ For each resource the doctor makes one cheap request and says whether it would w
 connection (through the run's :class:`~lichtenberg_data._reach.Reachability`, so an
 unreachable host is probed once), HTTP status, content type and the first bytes of the body;
 for a WFS layer the GetCapabilities answer and whether the layer is listed; for an API (a
-resource with a ``fetcher``) the request its :class:`~lichtenberg_data.catalog.Probe` declares.
+resource with a ``fetcher``) the request its :class:`~lichtenberg_data.catalog.Probe` declares,
+or without one a GET of its URL that only has to answer (its format is the fetcher's business).
 Resources without an address are listed as ``import only`` and do not fail the check.
 
 Hosts are probed concurrently (one thread per host, its endpoints one after another), with
@@ -63,7 +64,7 @@ class _Endpoint:
     dataset: catalog.Dataset
     resource: catalog.Resource
     url: str
-    expect: str  # a file format, or "wfs" (GetCapabilities listing type_names)
+    expect: str  # a file format, "wfs" (GetCapabilities listing type_names) or "any" (status only)
     params: dict[str, str] = field(default_factory=dict)
     type_names: tuple[str, ...] = ()
 
@@ -87,6 +88,8 @@ def _endpoint(ds: catalog.Dataset, res: catalog.Resource) -> _Endpoint | None:
         return _Endpoint(ds, res, res.wfs.service_url, "wfs", _capabilities(), (res.wfs.type_name,))
     if res.url is None:
         return None
+    if res.fetcher is not None:  # what the fetcher reads there is its own business: reachability only
+        return _Endpoint(ds, res, res.url, "any")
     return _Endpoint(ds, res, res.url, res.format)
 
 
@@ -117,6 +120,8 @@ def _check_head(head: bytes, content_type: str, ep: _Endpoint) -> None:
     wanted = "XML" if ep.expect == "wfs" else ep.expect.upper()
     if not head:
         raise _BadAnswerError("empty answer (0 bytes)", "the portal sent nothing: try again later, else report it")
+    if ep.expect == "any":
+        return
     if looks_like_html(head) or ("html" in content_type and ep.expect != "html"):
         raise _BadAnswerError(f"HTML page instead of {wanted} ({content_type or 'no content type'})",
                    f"the portal answers with a web page (error, maintenance or login): open {ep.url} in a browser")

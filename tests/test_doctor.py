@@ -83,6 +83,8 @@ def make_catalogue(portals, api_seen: list) -> list[Dataset]:
         dataset("jobs", Resource(name="jobs.json", url=f"{base}/api/jobs", format="json", fetcher=lambda *a: None,
                                  headers={"X-API-Key": "jobboerse-jobsuche"},
                                  probe=Probe(f"{base}/api/jobs", {"wo": "Berlin", "size": "1"}))),
+        dataset("scraped", Resource(name="listings.csv", url=f"{base}/wfs/maintenance", format="csv",
+                                    fetcher=lambda *a: None)),  # no probe: the page only has to answer
         dataset("slow", Resource(name="slow.csv", url=f"{slow.url}/slow.csv", format="csv")),
         dataset("by_hand", Resource(name="SB_A06.xlsx", url=None, format="xlsx")),
     ]
@@ -111,7 +113,7 @@ def test_each_endpoint_gets_its_verdict(datasets, portals, api_seen):
     assert [(r.dataset, r.state) for r in rows] == [
         ("planungsraeume", "ok"), ("gone_layer", "failed"), ("wfs_maintenance", "failed"), ("schluessel", "ok"),
         ("schluessel", "import only"), ("moved", "failed"), ("html_page", "failed"), ("not_xlsx", "failed"),
-        ("jobs", "ok"), ("slow", "failed"), ("by_hand", "import only")]
+        ("jobs", "ok"), ("scraped", "ok"), ("slow", "failed"), ("by_hand", "import only")]
     assert got["planungsraeume", "plr.geojson"].detail == ("HTTP 200, application/xml, "
                                                            "layer lor_2021:a_lor_plr_2021 listed")
     gone = got["gone_layer", "gone.geojson"]
@@ -125,6 +127,7 @@ def test_each_endpoint_gets_its_verdict(datasets, portals, api_seen):
     assert got["html_page", "portal.csv"].detail == "HTML page instead of CSV (text/html)"
     assert got["not_xlsx", "renamed.xlsx"].detail == "not an XLSX file (starts with b'Schl\\xc3\\xbcss')"
     assert got["jobs", "jobs.json"].detail == "HTTP 200, application/json"
+    assert got["scraped", "listings.csv"].detail == "HTTP 200, text/html"
     assert api_seen == [({"wo": "Berlin", "size": "1"}, "jobboerse-jobsuche")]  # one small request, with the key
     slow = got["slow", "slow.csv"]
     assert slow.detail == f"{portals[1].url[7:]} did not answer (timed out after 0.5 s)"
@@ -174,7 +177,7 @@ def test_cli_rows_and_exit_code(datasets, monkeypatch, capsys):
                           "https://example.invalid/moved and update the catalogue")
     by_hand = next(ln for ln in lines if ln.startswith("by_hand "))
     assert " import only " in by_hand and "(SB_A06.xlsx)" in by_hand
-    assert lines[-1] == "3 ok, 6 failed, 2 import only"
+    assert lines[-1] == "4 ok, 6 failed, 2 import only"
 
 
 def test_cli_json_and_healthy_exit_0(datasets, monkeypatch, capsys):
