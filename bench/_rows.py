@@ -382,8 +382,8 @@ def row_geo_assign(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     import numpy as np
 
     import lichtenberg_data as ld
-    from lichtenberg_data.demo.city import sample_points
     from lichtenberg_data._store import processed_path
+    from lichtenberg_data.demo.city import sample_points
 
     ld.refresh(["lor_planungsraeume"], mirror=_inputs.mini_mirror(ctx.tmp / "mirror", ["lor_planungsraeume"]))
     path = processed_path("lor_planungsraeume")

@@ -24,7 +24,15 @@ class ValidationError(FormatError):
 
 
 class DataNotAvailableError(LichtenbergDataError):
-    """A dataset has never been refreshed or imported on this machine."""
+    """A dataset has never been refreshed or imported on this machine.
+
+    ``dataset`` names it (``None`` where the error is about no single dataset), so that the
+    briefing can put a box naming the dataset and the command in place of what needs it.
+    """
+
+    def __init__(self, message: str, dataset: str | None = None) -> None:
+        super().__init__(message)
+        self.dataset = dataset
 
 
 class RefreshLockedError(LichtenbergDataError):

@@ -59,13 +59,25 @@ def _german_date(value: str | date | None) -> str:
     return d.strftime("%d.%m.%Y")
 
 
+#: How a file came (``arrived`` in the manifest) → the German verb of the source line.
+ARRIVAL_WORDS = {"download": "abgerufen am", "mirror": "abgerufen am", "snapshot": "abgerufen am",
+                 "import": "importiert am"}
+
+
 def _one(entry: dict[str, Any]) -> str:
-    parts = [entry.get("publisher", "unbekannte Quelle")]
+    """One source: publisher, title, Stand, licence, retrieval. An unknown Stand or date is left
+    out here (the briefing's appendix says once that it is unknown)."""
+    parts = [entry.get("publisher") or "unbekannte Quelle"]
     if entry.get("source_title"):
         parts.append(entry["source_title"])
-    text = ", ".join(parts) + f", Stand {_german_date(entry.get('reference_date'))}"
-    text += f"; Lizenz: {entry.get('license', 'unbekannt')}"
-    text += f"; abgerufen am {_german_date(entry.get('retrieved_at'))}"
+    text = ", ".join(parts)
+    if entry.get("reference_date"):
+        text += f", Stand {_german_date(entry['reference_date'])}"
+    if entry.get("license"):
+        text += f"; Lizenz: {entry['license']}"
+    if entry.get("retrieved_at"):
+        word = ARRIVAL_WORDS.get(entry.get("arrived") or "download", "abgerufen am")
+        text += f"; {word} {_german_date(entry['retrieved_at'])}"
     return text
 
 

@@ -31,6 +31,7 @@ from ._errors import (
     dataset_message,
 )
 from ._reach import NO_NETWORK
+from ._readers import check_kind, is_sample_file
 from ._report import Outcome, change_report, write_report
 from ._validate import validate
 from .settings import settings
@@ -38,7 +39,7 @@ from .settings import settings
 if TYPE_CHECKING:  # pragma: no cover
     from filelock import FileLock
 
-__all__ = ["Outcome", "refresh", "import_file", "SAMPLE_MARKER"]
+__all__ = ["Outcome", "refresh", "import_file", "reset", "SAMPLE_MARKER"]
 
 log = logging.getLogger("lichtenberg_data")
 
@@ -164,7 +165,7 @@ def _parse(ds: catalog.Dataset, files: dict[str, Path]) -> Any:
         raise FormatError(f"the file is not in the expected encoding ({exc.reason} at byte {exc.start})") from None
     except Exception as exc:  # noqa: BLE001 - any crash means the file is not what we expect
         raise FormatError(f"could not parse {', '.join(p.name for p in files.values())}: "
-                          f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}") from None
+                          f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
     validate(ds, df)
     return df
 
@@ -238,13 +239,28 @@ def _reparse_history(ds: catalog.Dataset, entry: dict) -> Any:
 
 # --------------------------------------------------------------------------- storing
 
-def _provenance(ds: catalog.Dataset, df: Any, retrieved: datetime, source: str, sample: bool) -> dict:
+def _editions(ds: catalog.Dataset, entry: dict) -> list[dict]:
+    """The files a processed table was built from: one per edition of a history, else one per
+    resource; each with its Stand, when and how it arrived."""
+    snaps = entry.get("snapshots", []) if ds.history else list(entry.get("resources", {}).values())
+    latest: dict[tuple, dict] = {}
+    for snap in sorted(snaps, key=lambda s: s["retrieved_at"]):
+        latest[_edition_key(snap) if ds.history else (snap["resource"],)] = snap
+    return [{"file": Path(s["raw_path"]).name.split("_", 1)[-1], "reference_date": s.get("reference_date"),
+             "retrieved_at": (s.get("source_retrieved_at") or s["retrieved_at"])[:10],
+             "arrived": s.get("arrived")} for s in latest.values()]
+
+
+def _provenance(ds: catalog.Dataset, df: Any, retrieved: datetime, source: str, sample: bool,
+                editions: list[dict]) -> dict:
     stand = ds.stand(df)
+    newest = max(editions, key=lambda e: str(e.get("reference_date") or ""), default={})
     return {
         "dataset": ds.id, "title": ds.title, "source_title": ds.source_title, "publisher": ds.publisher,
         "license": ds.license.id, "license_url": ds.license.url, "source_url": source,
         "landing_page": ds.landing_page, "reference_date": stand.isoformat() if stand else None,
-        "retrieved_at": retrieved.date().isoformat(), "sample": sample,
+        "retrieved_at": newest.get("retrieved_at") or retrieved.date().isoformat(),
+        "arrived": newest.get("arrived"), "editions": editions, "sample": sample,
     }
 
 
@@ -268,7 +284,7 @@ def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: 
         }
         entry["resources"][inc.resource] = meta
         entry["snapshots"] = [s for s in entry["snapshots"] if s["raw_path"] != meta["raw_path"]] + [meta]
-    df.attrs["provenance"] = [_provenance(ds, df, retrieved, source, sample)]
+    df.attrs["provenance"] = [_provenance(ds, df, retrieved, source, sample, _editions(ds, entry))]
     _store.write_processed(ds.id, df)
     entry["processed"] = {
         "path": _store.processed_path(ds.id).relative_to(settings.data_dir).as_posix(),
@@ -487,8 +503,6 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
     >>> ld.import_file("einwohner_lor", ["EWR202012E_Matrix.csv"]).rows   # doctest: +SKIP
     448
     """
-    from ._http import check_body
-
     ds = catalog.get(dataset_id)
     items = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
     if not items:
@@ -501,32 +515,95 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
     try:
         work = _workdir()
         manifest = _store.read_manifest()
-        incoming = []
-        for i, p in enumerate(items):
-            res = _resource_for(ds, p)
-            tmp = work / f"{i:03d}" / p.name
-            tmp.parent.mkdir(parents=True)
-            shutil.copyfile(p, tmp)
-            check_body(tmp, res.format, what=p.name)
-            name = p.name if ds.history else res.name
-            incoming.append(_Incoming(name if ds.history else res.name, tmp, _store.sha256_file(tmp),
-                                      tmp.stat().st_size, "import", f"file:{p.name}"))
         try:
+            incoming, sample = _incoming_files(ds, items, work)
             entry = manifest["datasets"].get(ds.id, {})
+            switched = _switches_kind(ds.id, entry, sample)
+            dropped = manifest["datasets"].pop(ds.id, {}) if switched else {}
+            if switched:
+                entry = {}
             if ds.history:
                 df, stands = _build_history(ds, entry, incoming)
             else:
                 files = _latest_snapshots(entry)
                 files.update({inc.resource: inc.tmp for inc in incoming})
                 df, stands = _parse(ds, files), {}
-            outcome = _commit(ds, manifest, incoming, df, datetime.now().astimezone(), False, stands)
+            outcome = _commit(ds, manifest, incoming, df, datetime.now().astimezone(), sample, stands)
         except LichtenbergDataError as exc:
-            names = ", ".join(p.name for p in items)
-            raise dataset_error(type(exc), ds.id, f"{names} does not fit: {str(exc).rstrip('. ')}",
-                                "Nothing was changed; check that the file is the right one for this "
-                                "dataset") from None
+            raise dataset_error(type(exc), ds.id, _without_paths(str(exc), work, items),
+                                f"Nothing was changed; `lichtenberg-data info {ds.id}` says which files it "
+                                "takes") from None
+        if switched:
+            _drop_raw(dropped)
+            outcome.reason = switched
+            log.warning("%s: %s", ds.id, switched)
         write_report([outcome], "import")
         return outcome
     finally:
         shutil.rmtree(settings.data_dir / ".tmp", ignore_errors=True)
+        lock.release()
+
+
+def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple[list[_Incoming], bool]:
+    """Copy and check each file; whether they are generated sample files (all or none)."""
+    from ._http import check_body
+
+    incoming, samples = [], []
+    for i, p in enumerate(items):
+        res = _resource_for(ds, p)
+        tmp = work / f"{i:03d}" / p.name
+        tmp.parent.mkdir(parents=True)
+        shutil.copyfile(p, tmp)
+        check_body(tmp, res.format, what=p.name)
+        check_kind(tmp, res.format, what=p.name, takes=res.name)
+        samples.append(is_sample_file(tmp))
+        incoming.append(_Incoming(p.name if ds.history else res.name, tmp, _store.sha256_file(tmp),
+                                  tmp.stat().st_size, "import", f"file:{p.name}"))
+    if any(samples) and not all(samples):
+        names = ", ".join(p.name for p, s in zip(items, samples) if s)
+        raise FormatError(f"{names} are generated sample files and the others are real: import them separately "
+                          "(sample and real data never share a table)")
+    return incoming, all(samples)
+
+
+def _switches_kind(dataset_id: str, entry: dict, sample: bool) -> str:
+    """The note when real files replace sample data, else ``""``; sample files never replace
+    real data (:class:`FormatError` saying how to do it on purpose)."""
+    before = entry.get("processed", {}).get("sample")
+    if before is None or bool(before) == sample:
+        return ""
+    if sample:
+        raise FormatError("these are generated sample files, and the dataset holds real data, which they "
+                          f"would replace; run `lichtenberg-data reset {dataset_id}` first if that is what you want")
+    return "replaced the generated sample data by real data (sample and real data never share a table)"
+
+
+def _drop_raw(entry: dict) -> None:
+    """Delete the raw files of a replaced manifest entry (after the new data are stored)."""
+    for snap in entry.get("snapshots", []):
+        (settings.data_dir / snap["raw_path"]).unlink(missing_ok=True)
+
+
+def _without_paths(message: str, work: Path, items: list[Path]) -> str:
+    """A message without the toolkit's temporary paths (the files are named by their own names)."""
+    import re
+
+    text = message.replace(str(work) + os.sep, "")
+    text = re.sub(r"\b\d{3}/(?=[^/\s]+)", "", text)
+    for p in items:
+        text = text.replace(str(p.parent) + os.sep, "")
+    return text
+
+
+def reset(ids: Sequence[str] | None = None) -> list[str]:
+    """Empty datasets (all when ``ids`` is ``None``): processed table, raw snapshots, manifest entry.
+
+    Takes the refresh lock, so it never runs beside a refresh. Returns the ids that held data.
+    """
+    chosen = [catalog.get(i).id for i in ids] if ids else catalog.ids()
+    lock = _lock()
+    _acquire(lock)
+    try:
+        return _store.reset(chosen)
+    finally:
         lock.release()

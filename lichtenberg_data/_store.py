@@ -158,9 +158,9 @@ def load(dataset_id: str) -> pd.DataFrame | gpd.GeoDataFrame:
     path = processed_path(dataset_id)
     if not path.exists():
         raise DataNotAvailableError(
-            f"{dataset_id}: no processed data in {settings.processed_dir}. Run "
-            f"`lichtenberg-data refresh {dataset_id}` (or `lichtenberg-data import {dataset_id} FILE`) first"
-        )
+            f"{dataset_id}: no data here yet ({settings.processed_dir}). Run `lichtenberg-data refresh "
+            f"{dataset_id}`, or download the file by hand and run `lichtenberg-data import {dataset_id} FILE` "
+            f"(`lichtenberg-data info {dataset_id}` says which files)", dataset=dataset_id)
     stat = path.stat()
     identity = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
     cached = _CACHE.get(dataset_id)
@@ -215,7 +215,7 @@ def _age_days(iso: str | None, today: date) -> int | None:
 
 
 def status() -> pd.DataFrame:
-    """One row per dataset: reference date, retrieved at, age, stale?, rows, source.
+    """One row per dataset: reference date, retrieved at, age, stale?, rows, sample?, source.
 
     Examples
     --------
@@ -246,6 +246,7 @@ def status() -> pd.DataFrame:
             "update": ds.update,
             "stale": stale,
             "rows": processed.get("rows"),
+            "sample": processed.get("sample") if processed else None,
             "arrived": processed.get("arrived"),
             "source": processed.get("source") or (ds.resources[0].url if ds.resources else ds.landing_page),
         })
@@ -273,3 +274,25 @@ def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
         escaped = str(path).replace("'", "''")
         con.execute(f'CREATE OR REPLACE VIEW "{path.stem}" AS SELECT * FROM read_parquet(\'{escaped}\')')
     return con
+
+
+def reset(dataset_ids: list[str]) -> list[str]:
+    """Empty datasets: their processed table, raw snapshots and manifest entry are removed.
+
+    Returns the ids that held data. The caller holds the refresh lock (see
+    :func:`lichtenberg_data._refresh.reset`, which the ``reset`` command uses).
+    """
+    import shutil
+
+    manifest = read_manifest()
+    emptied = []
+    for dataset_id in dataset_ids:
+        had = dataset_id in manifest["datasets"] or processed_path(dataset_id).exists()
+        manifest["datasets"].pop(dataset_id, None)
+        write_manifest(manifest)
+        processed_path(dataset_id).unlink(missing_ok=True)
+        shutil.rmtree(settings.raw_dir / dataset_id, ignore_errors=True)
+        _CACHE.pop(dataset_id, None)
+        if had:
+            emptied.append(dataset_id)
+    return emptied

@@ -34,7 +34,7 @@ __all__ = [
 #: Source modules that declare datasets, imported on first use of the catalogue.
 SOURCE_MODULES = ("population", "geography", "social_monitoring", "social_atlas", "jobsuche", "labour",
                   "business", "land_values", "construction", "broadband", "registrations", "land_use",
-                  "culture", "rentals", "accommodation")
+                  "culture", "rentals", "accommodation", "earnings")
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,13 @@ class WFS:
     page_size: int = 5000
     sort_by: str | None = None
     output_format: str = "application/json"
+
+    def get_feature_url(self) -> str:
+        """The whole layer as one GetFeature request (to open in a browser and save by hand)."""
+        from urllib.parse import urlencode
+
+        query = {k: v for k, v in self.params(0, 0).items() if k not in {"COUNT", "STARTINDEX"}}
+        return f"{self.service_url}?{urlencode(query)}"
 
     def params(self, start: int, count: int) -> dict[str, str]:
         """Query parameters of one GetFeature page."""
@@ -176,12 +183,14 @@ class Check:
 @dataclass(frozen=True)
 class Schema:
     """Columns (name to kind: ``str``, ``int``, ``float``, ``date``, ``bool``, ``geometry``),
-    the columns that together are unique, and further checks."""
+    the columns that together are unique, further checks, and the columns that are rates or
+    shares (``rates``: never summed by :func:`lichtenberg_data.geo.aggregate`)."""
 
     columns: Mapping[str, str]
     key: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
     min_rows: int = 1
+    rates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -233,6 +242,43 @@ class Dataset:
             value = df["date"].max()
             return value.date() if hasattr(value, "date") else value
         return None
+
+    def how_to_import(self) -> str:
+        """Plain text for ``lichtenberg-data info``: the files this dataset takes and where a person
+        downloads them by hand, with an example command.
+
+        Examples
+        --------
+        >>> print(get("gssa").how_to_import().splitlines()[0])
+        gssa – Gesundheits- und Sozialstrukturatlas Berlin 2022 – Indexwerte
+        """
+        lines = [f"{self.id} – {self.title}", f"  publisher: {self.publisher}; licence: {self.license.id}",
+                 f"  spatial unit: {self.spatial_unit}; updated: {self.update}"
+                 + ("; one file per edition, editions add up to a history" if self.history else ""),
+                 "  files it takes:"]
+        shown: set[tuple] = set()
+        for r in self.resources:
+            same = [o for o in self.resources if o.match and (o.match, o.format) == (r.match, r.format)]
+            if (r.match, r.format) in shown:
+                continue
+            if len(same) > 1:  # editions of a history: one line
+                shown.add((r.match, r.format))
+                urls = [o.url for o in same if o.url]
+                lines.append(f"    - one {r.format.upper()} file per edition, named like /{r.match}/ "
+                             f"(e.g. {same[-1].name}); {len(urls)} of {len(same)} declared editions have a "
+                             "download address")
+                continue
+            pattern = f", name like /{r.match}/" if r.match else ""
+            if r.wfs:
+                where = f"WFS layer {r.wfs.type_name}; GeoJSON or GML answer of {r.wfs.get_feature_url()}"
+            else:
+                where = "an API answer, fetched by `lichtenberg-data refresh`" if r.fetcher else r.url or "no download address"
+            lines.append(f"    - {r.name}: {r.format.upper()}{pattern} ({where})")
+        lines += [f"  download by hand: {self.landing_page}",
+                  f"  then: lichtenberg-data import {self.id} ~/Downloads/{self.resources[-1].name}"]
+        if self.description:
+            lines.append(f"  note: {self.description}")
+        return "\n".join(lines)
 
     def summary(self) -> dict[str, Any]:
         """A plain dict for ``lichtenberg-data list --json``."""

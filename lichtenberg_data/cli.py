@@ -50,9 +50,19 @@ def _print_table(rows: list[dict], columns: Sequence[str]) -> None:
         print("  ".join(cells).rstrip())
 
 
+def cmd_info(args: argparse.Namespace) -> int:
+    from . import catalog
+
+    for i, dataset_id in enumerate(args.ids):
+        print(("\n" if i else "") + catalog.get(dataset_id).how_to_import())
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     from . import catalog
 
+    if getattr(args, "ids", None):
+        return cmd_info(args)
     if args.json:
         print(json.dumps([d.summary() for d in catalog.datasets()], ensure_ascii=False, indent=2))
         return 0
@@ -100,8 +110,30 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 0
     df = df.astype(object).where(df.notna(), None)
     df["retrieved_at"] = df["retrieved_at"].map(lambda v: v[:16].replace("T", " ") if v else "never")
+    df["sample"] = df["sample"].map(lambda v: "BEISPIEL" if v else ("" if v is None else "echt"))
     _print_table(df.to_dict("records"), ["dataset", "reference_date", "retrieved_at", "age_days", "stale", "rows",
-                                         "source"])
+                                         "sample", "source"])
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    from . import catalog
+    from ._refresh import reset
+    from .settings import settings
+
+    if not args.all and not args.ids:
+        print("error: name the datasets to empty, or --all", file=sys.stderr)
+        return 2
+    ids = catalog.ids() if args.all else [catalog.get(i).id for i in args.ids]
+    if not args.yes:
+        what = "every dataset" if args.all else ", ".join(ids)
+        answer = input(f"Empty {what} in {settings.data_dir} (processed tables, raw snapshots, manifest "
+                       "entries)? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes", "j", "ja"}:
+            print("nothing was changed")
+            return 1
+    emptied = reset(ids)
+    print(f"emptied: {', '.join(emptied) if emptied else 'nothing (no data was there)'}")
     return 0
 
 
@@ -131,9 +163,11 @@ def cmd_demo_mirror(args: argparse.Namespace) -> int:
 
 def cmd_briefing(args: argparse.Namespace) -> int:
     from .briefing import run
+    from .names import bezirk_name
 
+    district = bezirk_name(args.district) if args.district else None
     out = Path(args.out) if args.out else Path("reports") / f"briefing-{args.year}"
-    print(run(year=args.year, out=out).summary())
+    print(run(year=args.year, out=out, district=district, strict=args.strict).summary())
     return 0
 
 
@@ -144,17 +178,24 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lichtenberg-data", description="Open Berlin data for Lichtenberg's economic policy.")
     p.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("list", help="print the catalogue of datasets")
+    s = sub.add_parser("list", help="print the catalogue of datasets (with ids: what each takes)")
+    s.add_argument("ids", nargs="*", help="dataset ids: show which files each takes (as `info`)")
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.set_defaults(func=cmd_list)
+    s = sub.add_parser("info", help="which files a dataset takes, where to download them by hand, an example")
+    s.add_argument("ids", nargs="+", help="dataset ids")
+    s.set_defaults(func=cmd_info)
     s = sub.add_parser("refresh", help="download datasets, check them and update the processed tables")
     s.add_argument("ids", nargs="*", help="dataset ids (default: all)")
     s.add_argument("--force", action="store_true", help="download even when the server says unchanged")
     s.add_argument("--mirror", metavar="DIR_OR_URL", help="use <mirror>/<dataset>/<file> instead of the portals")
     s.set_defaults(func=cmd_refresh, log_file=True)
-    s = sub.add_parser("import", help="import files downloaded by hand")
-    s.add_argument("dataset")
-    s.add_argument("files", nargs="+", type=Path)
+    s = sub.add_parser("import", help="import files downloaded by hand",
+                       description="Import files downloaded by hand into a dataset, through the same checks "
+                                   "as a download. `lichtenberg-data info DATASET` says which files it takes.")
+    s.add_argument("dataset", help="the dataset id (see `lichtenberg-data list`)")
+    s.add_argument("files", nargs="+", type=Path,
+                   help="the downloaded files; several editions of a history dataset at once are fine")
     s.set_defaults(func=cmd_import, log_file=True)
     s = sub.add_parser("status", help="show reference date, age and size of every dataset")
     s.add_argument("--json", action="store_true")
@@ -164,12 +205,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="machine-readable output")
     s.add_argument("--timeout", type=_seconds, default=10.0, help="seconds to wait per answer (default 10)")
     s.set_defaults(func=cmd_doctor)
+    s = sub.add_parser("reset", help="empty datasets (processed table, raw snapshots, manifest entry)")
+    s.add_argument("ids", nargs="*", help="dataset ids")
+    s.add_argument("--all", action="store_true", help="every dataset")
+    s.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
+    s.set_defaults(func=cmd_reset, log_file=True)
     s = sub.add_parser("demo-mirror", help="write a mirror of generated sample data (offline demo)")
     s.add_argument("folder")
     s.set_defaults(func=cmd_demo_mirror)
     s = sub.add_parser("briefing", help="run the notebooks and build the retreat briefing pack")
     s.add_argument("--year", type=int, default=date.today().year)
     s.add_argument("--out", help="output folder (default reports/briefing-<year>)")
+    s.add_argument("--district", help="Bezirk by name or key (default: settings.district, Lichtenberg)")
+    s.add_argument("--strict", action="store_true",
+                   help="a missing dataset is an error (default: a box in the PDF names it and the build goes on)")
     s.set_defaults(func=cmd_briefing)
     return p
 

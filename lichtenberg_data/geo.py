@@ -24,6 +24,7 @@ in EPSG:25833. Keys are strings with leading zeros; names are the official ones.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -219,7 +220,7 @@ _TIME_COLUMNS = ("year", "date", "jahr", "stichtag", "zeit")
 
 def aggregate(df: pd.DataFrame, to: str = "bezirk", values: str | Sequence[str] | None = None, *,
               by: str | Sequence[str] = (), keys: pd.DataFrame | None = None,
-              complete: bool = True) -> pd.DataFrame:
+              complete: bool = True, weights: str | None = None) -> pd.DataFrame:
     """Sum a table keyed by ``planungsraum_id`` up to Bezirksregion, Prognoseraum, Bezirk or Berlin.
 
     The parent of each Planungsraum is read from its key (``BB PP RR NN``), so no geometry
@@ -234,13 +235,19 @@ def aggregate(df: pd.DataFrame, to: str = "bezirk", values: str | Sequence[str] 
     to
         ``bezirksregion``, ``prognoseraum``, ``bezirk`` or ``berlin``.
     values
-        Columns to sum (counts, not rates); by default all numeric columns that are no keys.
+        Columns to sum (counts); by default all numeric columns that are no keys. A rate or
+        share (a column the dataset's schema lists in ``rates``, a name with ``anteil``,
+        ``quote``, ``median``, ``je_…`` and the like, or the ``wert`` of an MSS indicator) is
+        refused: summing rates gives nonsense such as "206 %". Give ``weights`` to average them.
     by
         Further columns to keep apart (e.g. ``"year"``, ``"geschlecht"``).
     keys
         A canonical key list (``planungsraum_id`` [+ names]) to check against.
     complete
         Refuse when a target area misses some of its Planungsräume (a sum would be too low).
+    weights
+        A count column (e.g. ``"einwohner"``): the values are then averaged, weighted by it,
+        instead of summed - the way to bring rates and shares up a level.
 
     Returns
     -------
@@ -264,11 +271,22 @@ def aggregate(df: pd.DataFrame, to: str = "bezirk", values: str | Sequence[str] 
     1            1120        2021          7
     >>> aggregate(t, "berlin", "einwohner", complete=False)["einwohner"].tolist()
     [157]
+    >>> t["anteil_65_plus"] = [20.0, 30.0, 10.0]
+    >>> aggregate(t, "berlin", "anteil_65_plus", complete=False, weights="einwohner")["anteil_65_plus"].round(2).tolist()
+    [22.74]
     """
     if to not in _TARGETS or to == "planungsraum":
         raise ValueError(f"to must be one of bezirksregion, prognoseraum, bezirk, berlin, not {to!r}")
     by = [by] if isinstance(by, str) else list(by)
     values = _value_columns(df, values, by)
+    if weights is None:
+        rates = _rate_columns(df, values)
+        if rates:
+            raise ValueError(f"aggregate: {', '.join(rates)} is a rate or share, and summing rates gives "
+                             "nonsense; give weights= (e.g. weights=\"einwohner\") to average it, or aggregate "
+                             "the counts it is made of")
+    elif weights not in df.columns:
+        raise ValueError(f"aggregate: the weights column {weights!r} is not in the table")
     version = lor_version(df)
     ids = _table_keys(df)
     _check_time_columns(df, by)
@@ -277,16 +295,44 @@ def aggregate(df: pd.DataFrame, to: str = "bezirk", values: str | Sequence[str] 
         _check_against_keys(ids, key_list, to, complete, version)
     target = _TARGETS[to]
     work = pd.DataFrame(df[[*by, *values]]).copy()
+    if weights is not None:
+        w = pd.to_numeric(df[weights], errors="coerce").to_numpy()
+        for v in values:
+            work[v] = work[v] * w
+        work["_weight"] = w
     if target is None:
         work["gebiet_id"], work["gebiet"] = "00", "Berlin"
         group = ["gebiet_id", "gebiet"]
     else:
         work[target] = ids.str[:KEY_LENGTH[target]].to_numpy()
         group = [target]
-    out = work.groupby([*by, *group], dropna=False, sort=True)[values].sum(min_count=1).reset_index()
+    sums = [*values, "_weight"] if weights is not None else values
+    out = work.groupby([*by, *group], dropna=False, sort=True)[sums].sum(min_count=1).reset_index()
+    if weights is not None:
+        for v in values:
+            out[v] = out[v] / out["_weight"]
+        out = out.drop(columns="_weight")
     out = _add_names(out, to, target, df, key_list)
     out.insert(out.columns.get_loc(values[0]), "lor_version", version)
     return with_sources(out, df)
+
+
+_RATE_NAMES = re.compile(r"(^|_)(anteil|quote|rate|prozent|median|mittel|durchschnitt|dichte|index|je|pro)(_|$)"
+                         r"|_pct$|_je_\d+")
+
+
+def _rate_columns(df: pd.DataFrame, values: Sequence[str]) -> list[str]:
+    """The value columns that are rates or shares and must not be summed."""
+    declared: set[str] = set()
+    for entry in provenance(df):
+        try:
+            from .catalog import get
+
+            declared |= set(get(entry.get("dataset", "")).schema.rates)
+        except LookupError:
+            pass
+    mss = "indikator" in df.columns
+    return [v for v in values if v in declared or _RATE_NAMES.search(str(v).lower()) or (mss and v == "wert")]
 
 
 def _value_columns(df: pd.DataFrame, values: str | Sequence[str] | None, by: Sequence[str]) -> list[str]:

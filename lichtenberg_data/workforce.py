@@ -16,8 +16,10 @@ replacement_ratio       residents 55-<65 per 100 residents 15-<25 (einwohner_lor
 youth_cohorts           the cohorts vocational orientation reaches: 14-<18, 15-<18, 18-<25
 age_pyramid             residents by sex and 5-year age group (einwohner_ortsteile)
 unemployment            MSS unemployment and youth unemployment, population-weighted
+social_status           MSS Status- and Dynamik-Index classes per Planungsraum
 employees               employees subject to social insurance: sex, age, trend
-locate_offers           job offers assigned to Bezirke (point in polygon, postcode fallback)
+earnings                median earnings and low-wage share of full-time employees (entgelte_lor)
+locate_offers           job offers assigned to Bezirke (point in polygon, postcode from the data)
 vacancies               offers per Bezirk and per 100 registered unemployed
 vacancies_by_field      offers by occupation field, district against Berlin
 women_in_leadership     what open data say on women in leadership (Berlin only!)
@@ -44,8 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "LEVELS", "LEADERSHIP_BERLIN", "working_age", "replacement_ratio", "youth_cohorts", "age_pyramid",
-    "unemployment", "employees", "locate_offers", "vacancies", "vacancies_by_field", "women_in_leadership",
-    "latest_pair",
+    "unemployment", "social_status", "employees", "earnings", "locate_offers", "postcode_districts", "vacancies",
+    "vacancies_by_field", "women_in_leadership", "latest_pair",
 ]
 
 #: The area levels the indicators are computed for (see :data:`lichtenberg_data.names.LEVELS`).
@@ -360,7 +362,9 @@ def unemployment(mss: pd.DataFrame | None = None, level: str = "bezirk", distric
     indicators
         Canonical MSS indicators.
     edition
-        One edition, or all (default).
+        All editions that have the indicators (default), or one edition: where that edition
+        lacks an indicator (the MSS 2023 index workbook has the indices only), the latest
+        earlier edition that has it is used and ``attrs["hinweis"]`` says so.
 
     Returns
     -------
@@ -371,11 +375,10 @@ def unemployment(mss: pd.DataFrame | None = None, level: str = "bezirk", distric
     _check_level(level)
     src = _load(mss, "mss")
     rows = src[src["indikator"].isin(indicators) & src["gueltig"]]
-    if edition is not None:
-        rows = rows[rows["edition"] == edition]
+    rows, note = _edition_rows(rows, edition) if edition is not None else (rows, "")
     if rows.empty:
         raise DataNotAvailableError(f"mss: no rows for {', '.join(indicators)}"
-                                    + (f" in edition {edition}" if edition else ""))
+                                    + (f" in edition {edition} or before" if edition else ""))
     parts = [_unemployment_part(part, level, einwohner) for _, part in rows.groupby(["edition", "indikator"])]
     out = _finish_areas(pd.concat(parts, ignore_index=True), level, district_id(district))
     if "_name" in out.columns:
@@ -383,7 +386,20 @@ def unemployment(mss: pd.DataFrame | None = None, level: str = "bezirk", distric
     out = out[["ebene", "edition", "date", "gebiet_id", "gebiet", "bezirk_id", "indikator", "wert", "einheit",
                "n_planungsraeume", "gewichtung", "zuordnung_geprueft"]]
     inputs = [src] if einwohner is None else [src, einwohner]
-    return with_sources(out.sort_values(["edition", "indikator", "gebiet_id"], ignore_index=True), *inputs)
+    out = with_sources(out.sort_values(["edition", "indikator", "gebiet_id"], ignore_index=True), *inputs)
+    if note:
+        out.attrs["hinweis"] = note
+    return out
+
+
+def _edition_rows(rows: pd.DataFrame, edition: int) -> tuple[pd.DataFrame, str]:
+    """Per indicator the rows of ``edition``, else of the latest edition before it that has it."""
+    chosen = rows[rows["edition"] <= edition].groupby("indikator")["edition"].max()
+    keep = rows["edition"] == rows["indikator"].map(chosen)
+    older = chosen[chosen != edition]
+    note = "; ".join(f"MSS {edition} enthält keine Werte für {name}, verwendet: MSS {ed}"
+                     for name, ed in older.items())
+    return rows[keep], note
 
 
 def _unemployment_part(rows: pd.DataFrame, level: str, einwohner: pd.DataFrame | None) -> pd.DataFrame:
@@ -437,20 +453,175 @@ def employees(beschaeftigte: pd.DataFrame | None = None, ort: str = "arbeitsort"
     return with_sources(out.drop(columns="flags"), src)
 
 
+# ============================================================================ earnings (entgelte_lor)
+
+_EARNINGS = ["svb_vollzeit", "median_eur", "quintil", "svb_unterer_entgeltbereich", "anteil_unterer_entgeltbereich",
+             "median_eur_flag", "anteil_unterer_entgeltbereich_flag"]
+
+
+def earnings(entgelte: pd.DataFrame | None = None, level: str = "planungsraum", district: Any = _DEFAULT, *,
+             stand: Any = None) -> pd.DataFrame:
+    """Median monthly gross earnings and low-wage share of full-time employees by place of residence.
+
+    Parameters
+    ----------
+    entgelte
+        The ``entgelte_lor`` table (default: loaded).
+    level
+        ``planungsraum``: the district's Planungsräume, its Bezirk row and Berlin; ``bezirk``:
+        the 12 Bezirke and Berlin.
+    district
+        Bezirk whose Planungsräume are listed (``None``: all 542).
+    stand
+        Reference date (default: the latest in the table).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ebene, date, gebiet_id, gebiet, bezirk_id, svb_vollzeit, median_eur, quintil,
+        svb_unterer_entgeltbereich, anteil_unterer_entgeltbereich`` (%), the flags of the median
+        and the share (``*`` gesperrt, ``•``/``X`` nicht ausgewiesen, ``.`` gelöscht) and
+        ``berechnet``. Where the table has no Berlin row (the 2023 workbook has none), the Berlin
+        row is computed from the 12 Bezirke: employees and the lower range summed, the share
+        from those sums, the median left empty (a median cannot be summed); ``berechnet`` is
+        True there.
+    """
+    if level not in {"planungsraum", "bezirk"}:
+        raise ValueError(f"level must be 'planungsraum' or 'bezirk', not {level!r}")
+    src = _load(entgelte, "entgelte_lor")
+    when = src["date"].max() if stand is None else pd.Timestamp(stand)
+    rows = src[src["date"] == when]
+    if rows.empty:
+        raise DataNotAvailableError(f"entgelte_lor: no data of {when:%d.%m.%Y}")
+    bid = district_id(district)
+    if level == "planungsraum":
+        plr = rows[rows["ebene"] == "planungsraum"]
+        parts = [plr if bid is None else plr[plr["bezirk_id"] == bid]]
+        if bid is not None:
+            parts.append(rows[(rows["ebene"] == "bezirk") & (rows["gebiet_id"] == bid)])
+    else:
+        parts = [rows[rows["ebene"] == "bezirk"]]
+    out = pd.concat([*(p.assign(berechnet=False) for p in parts), _berlin_earnings(rows)], ignore_index=True)
+    out = out[["ebene", "date", "gebiet_id", "gebiet", "bezirk_id", *_EARNINGS, "berechnet"]]
+    return with_sources(out, src)
+
+
+def _berlin_earnings(rows: pd.DataFrame) -> pd.DataFrame:
+    """The Berlin row of the table, or one computed from its 12 Bezirke (no median)."""
+    berlin = rows[rows["ebene"] == "berlin"]
+    if len(berlin):
+        return berlin.assign(berechnet=False)
+    bez = rows[rows["ebene"] == "bezirk"]
+    svb, low = bez["svb_vollzeit"].sum(min_count=12), bez["svb_unterer_entgeltbereich"].sum(min_count=12)
+    return pd.DataFrame([{"ebene": "berlin", "date": rows["date"].iloc[0], "gebiet_id": BERLIN_ID, "gebiet": "Berlin",
+                          "bezirk_id": BERLIN_ID, "svb_vollzeit": svb, "median_eur": np.nan, "quintil": np.nan,
+                          "svb_unterer_entgeltbereich": low, "anteil_unterer_entgeltbereich": low / svb * 100,
+                          "median_eur_flag": None, "anteil_unterer_entgeltbereich_flag": None, "berechnet": True}])
+
+
+# ============================================================================ social status (MSS)
+
+def social_status(mss: pd.DataFrame | None = None, edition: int | None = None,
+                  district: Any = _DEFAULT) -> pd.DataFrame:
+    """The MSS Status-Index and Dynamik-Index classes of each Planungsraum.
+
+    Parameters
+    ----------
+    mss
+        The ``mss`` table (default: loaded).
+    edition
+        MSS edition (default: the latest that has the indices, e.g. 2023 from the index workbook).
+    district
+        Bezirk whose Planungsräume are listed (``None``: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ebene, edition, date, gebiet_id, gebiet, bezirk_id, einwohner, gueltig,
+        status_klasse`` (1 hoch … 4 sehr niedrig), ``status``, ``dynamik_klasse`` (1 positiv,
+        3 stabil, 5 negativ), ``dynamik``, ``gruppe`` (as the MSS prints it, ``"2+/-"``) and
+        ``zuordnung_geprueft``. Planungsräume left out of the index (under 300 residents,
+        outliers) have ``gueltig`` False and no classes.
+    """
+    from .sources._mss_xlsx import DYNAMIK_CLASSES, STATUS_CLASSES
+
+    src = _load(mss, "mss")
+    rows = src[src["indikator"].isin(["statusindex", "dynamikindex"])]
+    if rows.empty:
+        raise DataNotAvailableError("mss: no Status-/Dynamik-Index rows; import an edition with the indices")
+    chosen = int(rows["edition"].max()) if edition is None else edition
+    rows = rows[rows["edition"] == chosen]
+    if rows.empty:
+        raise DataNotAvailableError(f"mss: edition {edition} has no Status-/Dynamik-Index")
+    keys = ["edition", "date", "planungsraum_id", "planungsraum", "bezirk_id", "einwohner", "gueltig",
+            "zuordnung_geprueft"]
+    wide = rows.pivot(index="planungsraum_id", columns="indikator", values="wert")
+    wide = wide.reindex(columns=["statusindex", "dynamikindex"])
+    out = rows.drop_duplicates("planungsraum_id")[keys].merge(wide, left_on="planungsraum_id", right_index=True)
+    out = out.rename(columns={"planungsraum_id": "gebiet_id", "planungsraum": "gebiet"})
+    out["status_klasse"] = out["statusindex"].astype("Int64")
+    out["status"] = out["status_klasse"].map(STATUS_CLASSES, na_action="ignore")
+    out["dynamik_klasse"] = out["dynamikindex"].astype("Int64")
+    symbols = {cls: sym for sym, (cls, _) in DYNAMIK_CLASSES.items()}
+    out["dynamik"] = out["dynamik_klasse"].map({cls: text for cls, text in DYNAMIK_CLASSES.values()},
+                                               na_action="ignore")
+    out["gruppe"] = out["status_klasse"].astype("string") + out["dynamik_klasse"].map(symbols, na_action="ignore")
+    bid = district_id(district)
+    if bid is not None:
+        out = out[out["bezirk_id"] == bid]
+    out.insert(0, "ebene", "planungsraum")
+    columns = ["ebene", "edition", "date", "gebiet_id", "gebiet", "bezirk_id", "einwohner", "gueltig",
+               "status_klasse", "status", "dynamik_klasse", "dynamik", "gruppe", "zuordnung_geprueft"]
+    return with_sources(out[columns].sort_values("gebiet_id", ignore_index=True), src)
+
+
 # ============================================================================ vacancies
 
-#: Postcodes mostly inside Lichtenberg, for offers without coordinates (flagged ``plz``).
-PLZ_FALLBACK = {"11": ("10315", "10317", "10318", "10319", "10365", "10367", "10369", "13051", "13053",
-                       "13055", "13057", "13059")}
+#: A postcode places offers without coordinates only when at least this many offers of the same
+#: table with coordinates carry it, and at least this share of them lie in one Bezirk.
+PLZ_MIN_OFFERS = 5
+PLZ_MIN_SHARE = 0.9
+NOT_PLACED = "nicht zuordenbar"
+
+
+def postcode_districts(located: pd.DataFrame) -> pd.DataFrame:
+    """Which Bezirk each postcode lies in, learnt from the offers placed by their coordinates.
+
+    Postcodes cross Bezirk borders and no list of postcode areas per Bezirk is available
+    offline, so the table is derived from the data themselves: a postcode is assigned to the
+    Bezirk in which at least :data:`PLZ_MIN_SHARE` of at least :data:`PLZ_MIN_OFFERS` offers with
+    that postcode and coordinates lie (for every Bezirk alike).
+
+    Parameters
+    ----------
+    located
+        Offers with ``plz`` and ``bezirk_id`` (from coordinates; empty where none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plz, bezirk_id, angebote`` (offers with coordinates and that postcode), ``anteil``
+        (share in that Bezirk, 0-1), ``eindeutig`` (the thresholds are met).
+    """
+    pts = located.dropna(subset=["plz", "bezirk_id"])
+    if pts.empty:
+        return pd.DataFrame(columns=["plz", "bezirk_id", "angebote", "anteil", "eindeutig"])
+    counts = pts.groupby(["plz", "bezirk_id"]).size().rename("n").reset_index()
+    counts["angebote"] = counts.groupby("plz")["n"].transform("sum")
+    top = counts.sort_values(["plz", "n"], ascending=[True, False]).drop_duplicates("plz")
+    top["anteil"] = top["n"] / top["angebote"]
+    top["eindeutig"] = (top["angebote"] >= PLZ_MIN_OFFERS) & (top["anteil"] >= PLZ_MIN_SHARE)
+    return top[["plz", "bezirk_id", "angebote", "anteil", "eindeutig"]].reset_index(drop=True)
 
 
 def locate_offers(stellen: pd.DataFrame | None = None, areas: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Assign each job offer to a Bezirk.
 
-    Offers with coordinates are placed by point in polygon (:func:`lichtenberg_data.geo.assign`);
-    offers without coordinates but with a postcode of :data:`PLZ_FALLBACK` are assigned to that
-    Bezirk and flagged ``zuordnung == "plz"`` (postcodes cross Bezirk borders, so this is
-    approximate). Offers outside Berlin keep no ``bezirk_id``.
+    Offers with coordinates are placed by point in polygon (:func:`lichtenberg_data.geo.assign`,
+    ``zuordnung == "koordinaten"``; outside Berlin: ``"außerhalb Berlins"``, no ``bezirk_id``).
+    Offers without coordinates get the Bezirk of their postcode where the offers with
+    coordinates show it unambiguously (:func:`postcode_districts`, ``zuordnung == "plz"``,
+    approximate); all others are ``"nicht zuordenbar"``, in every Bezirk alike.
 
     Parameters
     ----------
@@ -464,11 +635,13 @@ def locate_offers(stellen: pd.DataFrame | None = None, areas: gpd.GeoDataFrame |
     out = src.copy()
     placed = assign(src[has_point], "bezirk", None, lon="lon", lat="lat", areas=areas)
     out["bezirk_id"] = placed["bezirk_id"].reindex(out.index)
-    out["zuordnung"] = np.where(out["bezirk_id"].notna(), "koordinaten", None)
-    for bid, codes in PLZ_FALLBACK.items():
-        by_plz = ~has_point & out["plz"].isin(codes)
-        out.loc[by_plz, "bezirk_id"] = bid
-        out.loc[by_plz, "zuordnung"] = "plz"
+    out["zuordnung"] = np.where(out["bezirk_id"].notna(), "koordinaten",
+                                np.where(has_point, "außerhalb Berlins", NOT_PLACED))
+    plz = postcode_districts(out)
+    known = plz[plz["eindeutig"]].set_index("plz")["bezirk_id"]
+    by_plz = ~has_point & out["plz"].isin(known.index)
+    out.loc[by_plz, "bezirk_id"] = out.loc[by_plz, "plz"].map(known)
+    out.loc[by_plz, "zuordnung"] = "plz"
     out["bezirk"] = out["bezirk_id"].map(BEZIRKE)
     inputs = [src] if areas is None else [src, areas]
     return with_sources(out, *inputs)
@@ -499,7 +672,9 @@ def vacancies(stellen: pd.DataFrame | None = None, arbeitslose: pd.DataFrame | N
     -------
     pandas.DataFrame
         ``date, angebot, gebiet_id, gebiet, angebote, arbeitslose, arbeitslose_stand,
-        angebote_je_100_arbeitslose, abfrage_vollstaendig``. Offers in the Jobsuche are not
+        angebote_je_100_arbeitslose, abfrage_vollstaendig, nicht_zuordenbar`` (offers of that
+        snapshot and type in no Bezirk: no coordinates and no unambiguous postcode; the same on
+        every row, not counted in any Bezirk or in Berlin). Offers in the Jobsuche are not
         the BA statistics of registered vacancies: the ratio is an indication, not the
         official "Arbeitslose je gemeldete Stelle".
     """
@@ -515,6 +690,9 @@ def vacancies(stellen: pd.DataFrame | None = None, arbeitslose: pd.DataFrame | N
     out = pd.concat([counts, berlin], ignore_index=True)
     complete = loc.groupby(keys)["abfrage_vollstaendig"].all().rename("abfrage_vollstaendig")
     out = out.merge(complete.reset_index(), on=keys, how="left")
+    unplaced = loc[loc["zuordnung"] == NOT_PLACED].groupby(keys).size().rename("nicht_zuordenbar")
+    out = out.merge(unplaced.reset_index(), on=keys, how="left").fillna({"nicht_zuordenbar": 0})
+    out["nicht_zuordenbar"] = out["nicht_zuordenbar"].astype(int)
     out = _add_unemployed(out, alo)
     out = out.rename(columns={"bezirk_id": "gebiet_id"})
     out.insert(3, "gebiet", out["gebiet_id"].map({**BEZIRKE, BERLIN_ID: "Berlin"}))

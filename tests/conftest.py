@@ -35,3 +35,4 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+

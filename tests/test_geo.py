@@ -366,3 +366,16 @@ def test_overview_notebook_is_clean():
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     used = set(re.findall(r'ld\.load\("(\w+)"\)', "\n".join(c.source for c in code)))
     assert used and used <= set(catalog.ids())
+
+
+def test_aggregate_refuses_to_sum_rates_and_averages_them_with_weights():
+    t = pd.DataFrame({"planungsraum_id": ["11100101", "11100102"], "einwohner": [300, 100],
+                      "anteil_65_plus": [20.0, 40.0]})
+    with pytest.raises(ValueError, match="anteil_65_plus is a rate or share"):
+        geo.aggregate(t, "bezirk", "anteil_65_plus", complete=False)
+    out = geo.aggregate(t, "bezirk", "anteil_65_plus", complete=False, weights="einwohner")
+    assert out["anteil_65_plus"].tolist() == [25.0]
+    mss = pd.DataFrame({"planungsraum_id": ["11100101", "11100102"], "indikator": ["arbeitslosigkeit"] * 2,
+                        "wert": [5.0, 7.0]})
+    with pytest.raises(ValueError, match="wert is a rate"):
+        geo.aggregate(mss, "bezirk", "wert", by="indikator", complete=False)

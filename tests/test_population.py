@@ -73,8 +73,13 @@ def test_provenance_and_source_note(imported):
     assert prov["license"] == "CC BY 3.0 DE" and prov["reference_date"] == "2025-12-31"
     assert prov["sample"] is False and prov["source_url"].startswith("file:")
     note = ld.source_note(imported)
-    assert note.startswith("Quelle: Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, Stand 31.12.2025; "
-                           "Lizenz: CC BY 3.0 DE; abgerufen am ")
+    today = __import__("datetime").date.today().strftime("%d.%m.%Y")
+    assert note == ("Quelle: Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, Stand 31.12.2025; "
+                    f"Lizenz: CC BY 3.0 DE; importiert am {today}")
+    editions = {e["file"]: e["reference_date"] for e in prov["editions"]}
+    assert len(editions) == 19 and {e["arrived"] for e in prov["editions"]} == {"import"}
+    assert editions["EWR_L21_202512E_Matrix.csv"] == "2025-12-31"
+    assert editions["EWR202012E_Matrix.csv"] == "2020-12-31"
 
 
 def test_importing_again_keeps_history(data_dir, ewr_files, imported):
@@ -99,8 +104,11 @@ def test_a_file_that_does_not_fit_changes_nothing(data_dir, imported, real_data,
     before = (data_dir / "processed" / "einwohner_lor.parquet").read_bytes()
     manifest = (data_dir / "manifest.json").read_bytes()
     wrong = real_data / "population" / "EWR_Ortsteile_2020-12-31.csv"
-    with pytest.raises(FormatError, match=r"^einwohner_lor: EWR_Ortsteile_2020-12-31.csv does not fit: .*ZEIT"):
+    with pytest.raises(FormatError) as err:
         ld.import_file("einwohner_lor", wrong)
+    assert str(err.value) == ("einwohner_lor: EWR_Ortsteile_2020-12-31.csv lacks the columns BEZ, E_E, E_EM, E_EW, "
+                              "RAUMID, ZEIT of an EWR population matrix. Nothing was changed; "
+                              "`lichtenberg-data info einwohner_lor` says which files it takes")
     assert (data_dir / "processed" / "einwohner_lor.parquet").read_bytes() == before
     assert (data_dir / "manifest.json").read_bytes() == manifest
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from portal import Portal
 
@@ -247,3 +248,79 @@ def test_refresh_adds_dated_snapshots(data_dir, tmp_path, job_server, monkeypatc
 def test_job_details_url(data_dir, job_server):
     assert jobsuche.JOBSUCHE_DETAILS_URL.format("MTAw").endswith("/pc/v4/jobdetails/MTAw")
     assert jobsuche.JOBSUCHE_SEARCH_URL.endswith("/pc/v6/jobs")
+
+
+# =============================================================================== saved API answers
+
+def raw_page(rows: list[tuple[str, str]], total: int, page: int = 1, facets: dict | None = None) -> dict:
+    """An answer of /pc/v4/jobs as saved by hand: (refnr, modifikationsTimestamp) per offer."""
+    items = []
+    for refnr, stamp in rows:
+        item = offer_v4({"refnr": refnr, "feld": "Informatiker/in", "lat": 52.515, "lon": 13.49})
+        item.update(modifikationsTimestamp=stamp, aktuelleVeroeffentlichungsdatum=stamp[:10])
+        items.append(item)
+    return {"stellenangebote": items, "maxErgebnisse": total, "page": page, "size": 3, "facetten": facets or {}}
+
+
+def _save(path: Path, doc: object) -> Path:
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_saved_pages_import_together(data_dir, tmp_path):
+    first = _save(tmp_path / "jobsuche_arbeit_2026-03-28_seite1.json",
+                  raw_page([("r1", "2026-03-27T08:00:00.000"), ("r2", "2026-03-20T08:00:00.000"),
+                            ("r3", "2026-03-25T17:00:00.000")], total=5))
+    second = _save(tmp_path / "jobsuche_arbeit_2026-03-28_seite2.json",
+                   raw_page([("r4", "2026-03-01T08:00:00.000"), ("r5", "2026-02-11T08:00:00.000")], total=5, page=2))
+    outcome = ld.import_file("stellenangebote", [first, second])
+    assert outcome.state == "fresh" and outcome.rows == 5
+    df = ld.load("stellenangebote")
+    assert set(df["date"]) == {pd.Timestamp("2026-03-28")} and set(df["stand_herkunft"]) == {"dateiname"}
+    assert set(df["angebotsart"]) == {1} and set(df["angebot"]) == {"Arbeit"}  # "arbeit" in the file name
+    assert df["refnr"].tolist() == ["r1", "r2", "r3", "r4", "r5"] and df["lat"].eq(52.515).all()
+    assert not df["abfrage_vollstaendig"].any()  # imported one file at a time: completeness unknown
+    together = jobsuche.parse_jobsuche({"a": first, "b": second})
+    assert together["abfrage_vollstaendig"].all()  # read together, the pages hold all 5 offers
+    assert ld.status().set_index("dataset").loc["stellenangebote", "reference_date"] == "2026-03-28"
+
+
+def test_saved_page_without_date_in_the_name(tmp_path):
+    facets = {"berufsfeld": {"counts": {"IT, Computer": 2}, "maxCount": 2}}
+    path = _save(tmp_path / "antwort.json", raw_page([("r1", "2026-03-26T10:00:00.000"),
+                                                      ("r2", "2026-03-27T08:30:11.250")], total=2, facets=facets))
+    df = jobsuche.parse_jobsuche({"x": path})
+    validate(catalog.get("stellenangebote"), df)
+    assert set(df["date"]) == {pd.Timestamp("2026-03-27")}  # the latest change: a lower bound
+    assert set(df["abgerufen_am"]) == {"frühestens 2026-03-27 08:30"}
+    assert set(df["stand_herkunft"]) == {"letzte_aenderung"}
+    assert set(df["berufsfeld"]) == {"IT, Computer"}  # the only field of the facet
+    assert set(df["angebotsart"]) == {0} and set(df["angebot"]) == {"unbekannt"}
+    assert df["abfrage_vollstaendig"].all()
+
+
+def test_saved_page_type_from_a_facet(tmp_path):
+    facets = {"angebotsart": {"counts": {"4": 1, "1": 0}}}
+    path = _save(tmp_path / "antwort.json", raw_page([("r1", "2026-03-26T10:00:00.000")], total=1, facets=facets))
+    assert jobsuche.parse_jobsuche({"x": path})["angebot"].tolist() == ["Ausbildung/Duales Studium"]
+
+
+def test_saved_page_without_any_date_is_refused(tmp_path):
+    doc = raw_page([("r1", "2026-03-26T10:00:00.000")], total=1)
+    del doc["stellenangebote"][0]["modifikationsTimestamp"], doc["stellenangebote"][0]["aktuelleVeroeffentlichungsdatum"]
+    with pytest.raises(FormatError, match="without a date.*rename the file with its download date"):
+        jobsuche.parse_jobsuche({"x": _save(tmp_path / "antwort.json", doc)})
+
+
+@pytest.mark.parametrize("doc, found", [({"results": [], "total": 0}, "found results, total"),
+                                        ([{"refnr": "r1"}], "found a JSON list")])
+def test_json_of_neither_form_is_refused(data_dir, tmp_path, doc, found):
+    good = _save(tmp_path / "jobsuche_2026-03-28.json", raw_page([("r1", "2026-03-26T10:00:00.000")], total=1))
+    ld.import_file("stellenangebote", good)
+    before = (data_dir / "processed" / "stellenangebote.parquet").read_bytes()
+    with pytest.raises(FormatError) as err:
+        ld.import_file("stellenangebote", _save(tmp_path / "jobsuche_2026-03-29.json", doc))
+    text = str(err.value)
+    assert "\n" not in text and text.startswith("stellenangebote: jobsuche_2026-03-29.json does not fit")
+    assert "is neither a Jobsuche snapshot of this toolkit" in text and found in text
+    assert (data_dir / "processed" / "stellenangebote.parquet").read_bytes() == before

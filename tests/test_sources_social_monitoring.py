@@ -99,6 +99,115 @@ def test_mss_refuses_tables_of_another_kind(data_dir, real_data):
     assert not (data_dir / "processed" / "mss.parquet").exists()
 
 
+# =============================================================================== MSS 2023 index workbook
+
+MSS_2023_XLSX = "lor_monitoring_soziale-stadtentwicklung_2023.xlsx"
+
+
+@pytest.fixture()
+def mss_2023(data_dir, real_data):
+    """The real MSS-2023 index workbook imported on top of the three MSS-2021 exports."""
+    ld.import_file("mss", [real_data / EMPLOYMENT / n for n in MSS_2021])
+    outcome = ld.import_file("mss", real_data / EMPLOYMENT / MSS_2023_XLSX)
+    assert outcome.state == "fresh"
+    return ld.load("mss")
+
+
+@pytest.mark.realdata
+def test_mss_2023_workbook_imports_as_its_edition(mss_2023):
+    df = mss_2023
+    ed = df[df["edition"] == 2023]
+    assert set(ed["indikator"]) == {"statusindex", "dynamikindex"}  # the workbook has the indices only
+    assert set(ed["date"]) == {pd.Timestamp("2022-12-31")} and set(ed["lor_version"]) == {"2021"}
+    assert ed["planungsraum_id"].nunique() == 542
+    assert ed.drop_duplicates("planungsraum_id")["bezirk_id"].eq("11").sum() == 41
+    assert ed["zuordnung_geprueft"].all() and set(ed["quelle"].str.split(":").str[1]) == {"1.SDI_PLR_MSS2023"}
+    assert set(df.loc[df["edition"] == 2021, "indikator"]) >= {"arbeitslosigkeit", "statusindex"}  # 2021 kept
+    assert ld.status().set_index("dataset").loc["mss", "reference_date"] == "2022-12-31"
+
+
+@pytest.fixture(scope="module")
+def mss_2023_parsed(real_data):
+    return social_monitoring.parse_mss_file(real_data / EMPLOYMENT / MSS_2023_XLSX)
+
+
+@pytest.mark.realdata
+def test_mss_2023_lichtenberg_classes(mss_2023_parsed):
+    ed = mss_2023_parsed
+    classes = ed.pivot(index="planungsraum_id", columns="indikator", values="wert")
+    # read from sheet 1.SDI_PLR_MSS2023: number, name, EW, Status class/text, Dynamik symbol/text, group
+    assert classes.loc["11100203"].to_dict() == {"dynamikindex": 3, "statusindex": 4}  # Falkenberg Ost 4+/-
+    assert classes.loc["11300617"].to_dict() == {"dynamikindex": 5, "statusindex": 3}  # Fennpfuhlpark 3-
+    assert classes.loc["11501340"].to_dict() == {"dynamikindex": 3, "statusindex": 1}  # Karlshorst Nord 1+/-
+    karlshorst = ed[(ed["planungsraum_id"] == "11501339")].iloc[0]
+    assert (karlshorst["planungsraum"], karlshorst["einwohner"]) == ("Karlshorst West", 10405)
+    lichtenberg = classes[classes.index.str.startswith("11")]
+    # Lichtenberg: 1 hoch 11100101, 11200515, 11501340; 3 niedrig 11100205, 11100307, 11300617;
+    # 4 sehr niedrig 11100203, 11100206, 11100308, 11300616; the other 31 are 2 mittel
+    assert lichtenberg["statusindex"].value_counts().to_dict() == {2: 31, 4: 4, 1: 3, 3: 3}
+
+
+@pytest.mark.realdata
+def test_mss_2023_class_distribution(mss_2023_parsed, real_data):
+    """The class counts agree with an independent read of the sheet (pandas, no header)."""
+    raw = pd.read_excel(real_data / EMPLOYMENT / MSS_2023_XLSX, sheet_name=0, header=None, dtype=str,
+                        engine="openpyxl")
+    raw = raw[raw[0].astype(str).str.fullmatch(r"\d{8}")]
+    ed = mss_2023_parsed
+    status = ed[ed["indikator"] == "statusindex"]["wert"].value_counts().to_dict()
+    assert status == {2: 350, 1: 86, 3: 52, 4: 48}
+    assert status == {int(k): v for k, v in raw[3].dropna().astype(float).value_counts().to_dict().items()}
+    dynamik = ed[ed["indikator"] == "dynamikindex"]["wert"].value_counts().to_dict()
+    assert dynamik == {3: 411, 1: 73, 5: 52}  # +/- stabil, + positiv, - negativ
+    symbols = raw[5].dropna().value_counts().to_dict()
+    assert symbols == {"+/-": 411, "+": 73, "-": 52}
+    invalid = ed[~ed["gueltig"]].drop_duplicates("planungsraum_id")
+    assert sorted(invalid["planungsraum_id"]) == ["03300515", "03400831", "04400725", "05300838", "06200418",
+                                                  "10100205"]  # 5 under 300 EW, 1 outlier
+    assert ed.loc[~ed["gueltig"], "wert"].isna().all() and ed.loc[ed["gueltig"], "wert"].notna().all()
+
+
+def _mss_workbook(tmp_path, edit=None):
+    from openpyxl import load_workbook
+
+    from lichtenberg_data.demo.workforce import sample_mss_workbook
+
+    path = tmp_path / MSS_2023_XLSX
+    path.write_bytes(sample_mss_workbook(2023))
+    if edit is not None:
+        wb = load_workbook(path)
+        edit(wb.worksheets[0])
+        wb.save(path)
+    return path
+
+
+def test_mss_workbook_sample_parses(tmp_path):
+    df = social_monitoring.parse_mss_file(_mss_workbook(tmp_path))
+    validate(catalog.get("mss"), df)
+    assert set(df["edition"]) == {2023} and df["planungsraum_id"].nunique() == 542
+    assert int((~df.drop_duplicates("planungsraum_id")["gueltig"]).sum()) == 5
+    assert catalog.get("mss").resource(MSS_2023_XLSX).matches("MSS_2025_Tabellen.xlsx")
+
+
+def test_mss_workbook_classes_must_match_their_texts(tmp_path):
+    path = _mss_workbook(tmp_path, lambda ws: ws.cell(7, 5, "sehr niedrig" if ws.cell(7, 4).value != 4 else "hoch"))
+    with pytest.raises(FormatError, match="row 7: classes and texts disagree"):
+        social_monitoring.parse_mss_file(path)
+
+
+def test_mss_workbook_date_must_fit_the_edition(tmp_path):
+    def edit(ws):
+        ws["A3"] = ws["A3"].value.replace("(31.12.2022)", "(30.06.2022)")
+    with pytest.raises(FormatError, match="title names MSS 2023 with data of 2022-06-30"):
+        social_monitoring.parse_mss_file(_mss_workbook(tmp_path, edit))
+
+
+def test_mss_workbook_without_index_table(tmp_path):
+    path = _mss_workbook(tmp_path, lambda ws: ws.cell(4, 6, "Entwicklung"))
+    with pytest.raises(FormatError, match="no sheet with the Status-/Dynamik-Index"):
+        social_monitoring.parse_mss_file(path)
+
+
 # =============================================================================== MSS, samples and WFS
 
 def test_mss_sample_bundle_editions(tmp_path):

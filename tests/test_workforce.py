@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from lichtenberg_data import workforce as wf
+from lichtenberg_data._errors import DataNotAvailableError
 from lichtenberg_data._provenance import provenance
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,6 +172,130 @@ def test_unemployment_lower_levels(mss):
     assert len(everywhere) == 4
 
 
+def test_unemployment_of_an_edition_without_the_indicators(mss):
+    """An edition with the indices only (as the MSS 2023 workbook) falls back to the latest one with values."""
+    index_only = mss[mss["indikator"] == "kinderarmut"].assign(edition=2027, indikator="statusindex", wert=2.0,
+                                                                 einheit="Klasse")
+    both = _src(pd.concat([mss, index_only], ignore_index=True), "mss")
+    assert set(wf.unemployment(both)["edition"]) == {2025}
+    out = wf.unemployment(both, edition=2027)
+    assert set(out["edition"]) == {2025}
+    assert _row(out[out["indikator"] == "arbeitslosigkeit"], gebiet_id="11")["wert"] == pytest.approx(7.7142857)
+    assert "MSS 2027 enthält keine Werte für arbeitslosigkeit, verwendet: MSS 2025" in out.attrs["hinweis"]
+    assert "hinweis" not in wf.unemployment(both, edition=2025).attrs
+    with pytest.raises(DataNotAvailableError, match="edition 2023 or before"):
+        wf.unemployment(both, edition=2023)
+
+
+@pytest.mark.realdata
+def test_unemployment_with_the_real_2023_workbook(real_data):
+    from lichtenberg_data.sources.social_monitoring import parse_mss_file
+
+    folder = real_data / "employment"
+    mss = pd.concat([parse_mss_file(folder / "mss_2021_index_indikatoren.csv"),
+                     parse_mss_file(folder / "lor_monitoring_soziale-stadtentwicklung_2023.xlsx")], ignore_index=True)
+    out = wf.unemployment(_src(mss, "mss"), level="bezirk", edition=2023, indicators=("arbeitslosigkeit",))
+    assert set(out["edition"]) == {2021} and "verwendet: MSS 2021" in out.attrs["hinweis"]
+    raw = pd.read_csv(folder / "mss_2021_index_indikatoren.csv", dtype={"BEZ_ID": str})
+    raw = raw[(raw["BEZ_ID"] == "11") & (raw["KOM"] == "gültig")]
+    expected = (raw["S1"] * raw["EW"]).sum() / raw["EW"].sum()                # independent, from the CSV
+    assert _row(out, gebiet_id="11")["wert"] == pytest.approx(expected)
+    assert _row(out, gebiet_id="11")["n_planungsraeume"] == 41
+
+
+# ---------------------------------------------------------------- social status (MSS)
+
+@pytest.fixture(scope="module")
+def mss_2023_real(real_data) -> pd.DataFrame:
+    from lichtenberg_data.sources.social_monitoring import parse_mss_file
+
+    path = real_data / "employment" / "lor_monitoring_soziale-stadtentwicklung_2023.xlsx"
+    return _src(parse_mss_file(path), "mss")
+
+
+@pytest.mark.realdata
+def test_social_status_of_lichtenberg(mss_2023_real, real_data):
+    out = wf.social_status(mss_2023_real, district="Lichtenberg")
+    assert len(out) == 41 and set(out["edition"]) == {2023} and out["gueltig"].all()
+    rows = out.set_index("gebiet_id")
+    # read from sheet 1.SDI_PLR_MSS2023
+    assert rows.loc["11100203", ["gebiet", "status_klasse", "status", "dynamik", "gruppe"]].tolist() == [
+        "Falkenberg Ost", 4, "sehr niedrig", "stabil", "4+/-"]
+    assert rows.loc["11300617", ["status", "dynamik_klasse", "dynamik", "gruppe"]].tolist() == [
+        "niedrig", 5, "negativ", "3-"]
+    assert rows.loc["11501340", ["status_klasse", "gruppe", "einwohner"]].tolist() == [1, "1+/-", 11192]
+    raw = pd.read_excel(real_data / "employment" / "lor_monitoring_soziale-stadtentwicklung_2023.xlsx",
+                        header=None, dtype=str, engine="openpyxl")
+    raw = raw[raw[0].astype(str).str.match(r"11\d{6}$")]
+    assert out["gruppe"].value_counts().to_dict() == raw[7].value_counts().to_dict()
+    assert out["dynamik"].value_counts().to_dict() == {"stabil": 34, "negativ": 5, "positiv": 2}
+    assert provenance(out)[0]["dataset"] == "mss"
+
+
+@pytest.mark.realdata
+def test_social_status_of_berlin(mss_2023_real):
+    out = wf.social_status(mss_2023_real, district=None)
+    assert len(out) == 542 and int((~out["gueltig"]).sum()) == 6
+    assert out["status"].value_counts().to_dict() == {"mittel": 350, "hoch": 86, "niedrig": 52, "sehr niedrig": 48}
+    assert out.loc[~out["gueltig"], "gruppe"].isna().all()
+    with pytest.raises(DataNotAvailableError, match="edition 2021 has no"):
+        wf.social_status(mss_2023_real, edition=2021)
+
+
+# ---------------------------------------------------------------- earnings
+
+@pytest.fixture(scope="module")
+def entgelte_real(real_data) -> pd.DataFrame:
+    from lichtenberg_data.sources.earnings import parse_entgelte_file
+
+    return _src(parse_entgelte_file(real_data / "employment" / "lor_Medianeinkommen_31-12-2023.xlsx"), "entgelte_lor")
+
+
+@pytest.mark.realdata
+def test_earnings_of_the_district(entgelte_real):
+    out = wf.earnings(entgelte_real, district="Lichtenberg")
+    assert out["ebene"].value_counts().to_dict() == {"planungsraum": 41, "bezirk": 1, "berlin": 1}
+    lb = _row(out, ebene="bezirk")
+    assert (lb["gebiet"], lb["median_eur"], lb["anteil_unterer_entgeltbereich"]) == ("Lichtenberg", 3613, 16.9)
+    plr = out[out["ebene"] == "planungsraum"].set_index("gebiet_id")
+    assert plr.loc["11100308", ["gebiet", "median_eur", "anteil_unterer_entgeltbereich"]].tolist() == [
+        "Zingster Straße West", 2999, 29.1]                                  # the district's lowest median
+    assert plr["median_eur"].idxmax() == "11501341" and plr["median_eur"].max() == 5154  # Karlshorst Süd
+    assert not out["berechnet"].iloc[:-1].any()
+    assert set(out["date"]) == {pd.Timestamp("2023-12-31")} and provenance(out)[0]["dataset"] == "entgelte_lor"
+
+
+@pytest.mark.realdata
+def test_earnings_of_the_bezirke_with_a_computed_berlin_row(entgelte_real, real_data):
+    out = wf.earnings(entgelte_real, level="bezirk")
+    assert len(out) == 13 and out["gebiet_id"].tolist() == [f"{i:02d}" for i in range(13)][1:] + ["00"]
+    raw = pd.read_excel(real_data / "employment" / "lor_Medianeinkommen_31-12-2023.xlsx",
+                        sheet_name="Medianeinkommen Bezirke", header=6, dtype={"Bezirksnummer": str}, engine="openpyxl")
+    raw = raw[raw["Bezirksnummer"].astype(str).str.fullmatch(r"\d{2}")]
+    berlin = _row(out, gebiet_id="00")
+    assert berlin["svb_vollzeit"] == raw["SvB in Vollzeit"].sum() == 907_898
+    assert berlin["svb_unterer_entgeltbereich"] == raw["SvB im unteren Entgeltbreich"].sum() == 134_141
+    assert berlin["anteil_unterer_entgeltbereich"] == pytest.approx(14.7749)   # 134,141 / 907,898
+    assert np.isnan(berlin["median_eur"]) and berlin["berechnet"]           # a median cannot be summed
+    assert _row(out, gebiet_id="10")["median_eur"] == 3314                  # the lowest, Marzahn-Hellersdorf
+
+
+def test_earnings_keeps_a_published_berlin_row():
+    rows = [("bezirk", f"{i:02d}", 1000.0, 3500.0, 100.0) for i in range(1, 13)]
+    rows += [("berlin", "00", 12_500.0, 3955.0, 1250.0), ("planungsraum", "11100101", 500.0, 3000.0, 100.0)]
+    df = pd.DataFrame(rows, columns=["ebene", "gebiet_id", "svb_vollzeit", "median_eur", "svb_unterer_entgeltbereich"])
+    df = df.assign(date=pd.Timestamp("2024-12-31"), gebiet="x", bezirk_id=df["gebiet_id"].str[:2], quintil=3.0,
+                   anteil_unterer_entgeltbereich=df["svb_unterer_entgeltbereich"] / df["svb_vollzeit"] * 100,
+                   median_eur_flag=None, anteil_unterer_entgeltbereich_flag=None)
+    out = wf.earnings(_src(df, "entgelte_lor"), district="11")
+    assert out["ebene"].tolist() == ["planungsraum", "bezirk", "berlin"]
+    berlin = _row(out, ebene="berlin")
+    assert berlin["median_eur"] == 3955 and berlin["svb_vollzeit"] == 12_500 and not berlin["berechnet"]
+    assert _row(out, ebene="planungsraum")["anteil_unterer_entgeltbereich"] == pytest.approx(20.0)
+    with pytest.raises(ValueError, match="level must be"):
+        wf.earnings(df, level="bezirksregion")
+
+
 # ---------------------------------------------------------------- employees
 
 @pytest.fixture()
@@ -225,11 +350,12 @@ def areas():
 def stellen() -> pd.DataFrame:
     from lichtenberg_data.demo.city import sample_points
 
-    lb, mitte = sample_points(3, seed=1, bezirk_id="11"), sample_points(2, seed=2, bezirk_id="01")
-    rows = [(lon, lat, "IT", None) for lon, lat in zip(lb["longitude"], lb["latitude"])]
-    rows += [(lon, lat, "IT", None) for lon, lat in zip(mitte["longitude"], mitte["latitude"])]
-    rows += [(np.nan, np.nan, "Bau", "10365"),      # no point, Lichtenberg postcode: assigned, flagged
-             (np.nan, np.nan, "Bau", "10115"),      # no point, other postcode: not assigned
+    lb, mitte = sample_points(5, seed=1, bezirk_id="11"), sample_points(2, seed=2, bezirk_id="01")
+    rows = [(lon, lat, "IT", "10365") for lon, lat in zip(lb["longitude"], lb["latitude"])]
+    rows += [(lon, lat, "IT", "10115") for lon, lat in zip(mitte["longitude"], mitte["latitude"])]
+    rows += [(np.nan, np.nan, "Bau", "10365"),      # no point; 5 of 5 placed offers with 10365 are in Lichtenberg
+             (np.nan, np.nan, "Bau", "10115"),      # no point; only 2 placed offers with 10115: not enough
+             (np.nan, np.nan, "Bau", None),         # no point, no postcode
              (11.57, 48.14, "IT", "80331")]         # Munich: outside Berlin
     df = pd.DataFrame(rows, columns=["lon", "lat", "berufsfeld", "plz"])
     df.insert(0, "date", pd.Timestamp("2026-11-02"))
@@ -248,27 +374,38 @@ def arbeitslose() -> pd.DataFrame:
 
 def test_locate_offers(stellen, areas):
     out = wf.locate_offers(stellen, areas)
-    assert out["bezirk_id"].fillna("-").tolist() == ["11", "11", "11", "01", "01", "11", "-", "-"]
-    assert out["zuordnung"].fillna("-").tolist()[5:] == ["plz", "-", "-"]
-    assert (out["zuordnung"] == "koordinaten").sum() == 5
+    assert out["bezirk_id"].fillna("-").tolist() == ["11"] * 5 + ["01", "01", "11", "-", "-", "-"]
+    assert out["zuordnung"].tolist()[7:] == ["plz", "nicht zuordenbar", "nicht zuordenbar", "außerhalb Berlins"]
+    assert (out["zuordnung"] == "koordinaten").sum() == 7
+
+
+def test_postcode_districts_need_enough_unambiguous_offers():
+    located = pd.DataFrame({"plz": ["12345"] * 9 + ["12345", "13051", "13051", "13051", "13051", "13051", "10115"],
+                            "bezirk_id": ["08"] * 9 + ["09", "11", "11", "11", "11", "10", None]})
+    table = wf.postcode_districts(located).set_index("plz")
+    assert table.loc["12345"].tolist() == ["08", 10, pytest.approx(0.9), True]   # 9 of 10 in Neukölln
+    assert table.loc["13051"].tolist() == ["11", 5, pytest.approx(0.8), False]   # 4 of 5: not unambiguous
+    assert "10115" not in table.index                                           # never placed
+    assert wf.PLZ_MIN_OFFERS == 5 and wf.PLZ_MIN_SHARE == 0.9
 
 
 def test_vacancies_per_unemployed(stellen, arbeitslose, areas):
     out = wf.vacancies(stellen, arbeitslose, areas=areas)
     lb, mitte, berlin = (_row(out, gebiet_id=g) for g in ("11", "01", "00"))
-    assert (lb["angebote"], mitte["angebote"], berlin["angebote"]) == (4, 2, 6)
+    assert (lb["angebote"], mitte["angebote"], berlin["angebote"]) == (6, 2, 8)
     assert lb["arbeitslose_stand"] == pd.Timestamp("2025-12-31")            # latest before the snapshot
-    assert lb["angebote_je_100_arbeitslose"] == pytest.approx(2.0)          # 4 / 200
-    assert berlin["angebote_je_100_arbeitslose"] == pytest.approx(0.6)      # 6 / 1000
+    assert lb["angebote_je_100_arbeitslose"] == pytest.approx(3.0)          # 6 / 200
+    assert berlin["angebote_je_100_arbeitslose"] == pytest.approx(0.8)      # 8 / 1000
     assert _row(out, gebiet_id="05")["angebote"] == 0 and len(out) == 13
+    assert set(out["nicht_zuordenbar"]) == {2}                               # no point, no usable postcode
 
 
 def test_vacancies_by_field(stellen, areas):
     out = wf.vacancies_by_field(stellen, "Lichtenberg", areas=areas)
     it, bau = _row(out, berufsfeld="IT"), _row(out, berufsfeld="Bau")
-    assert (it["bezirk"], it["berlin"], bau["bezirk"], bau["berlin"]) == (3, 5, 1, 1)
-    assert it["anteil_bezirk"] == pytest.approx(75.0) and it["anteil_berlin"] == pytest.approx(83.3333333)
-    assert it["anteil_am_berliner_angebot"] == pytest.approx(60.0)
+    assert (it["bezirk"], it["berlin"], bau["bezirk"], bau["berlin"]) == (5, 7, 1, 1)
+    assert it["anteil_bezirk"] == pytest.approx(83.3333333) and it["anteil_berlin"] == pytest.approx(87.5)
+    assert it["anteil_am_berliner_angebot"] == pytest.approx(71.4285714)    # 5 / 7
     assert bau["anteil_am_berliner_angebot"] == pytest.approx(100.0)
 
 

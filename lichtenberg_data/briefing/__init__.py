@@ -9,8 +9,18 @@ contract, :mod:`.collect`); :func:`build` / :func:`run` execute every notebook a
 from __future__ import annotations
 
 from .._errors import BriefingError
-from .collect import COLLECT_FILE, ENV_VAR, GOALS, SECTIONS, collect_dir, key_figure, mark_chart
+from .collect import (
+    COLLECT_FILE,
+    ENV_VAR,
+    GOALS,
+    SECTIONS,
+    Comparison,
+    collect_dir,
+    key_figure,
+    latest_pair,
+    mark_chart,
+)
 from .pack import BriefingResult, build, run
 
 __all__ = ["SECTIONS", "GOALS", "ENV_VAR", "COLLECT_FILE", "collect_dir", "mark_chart", "key_figure",
-           "BriefingError", "BriefingResult", "build", "run"]
+           "latest_pair", "Comparison", "BriefingError", "BriefingResult", "build", "run"]

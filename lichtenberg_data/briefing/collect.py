@@ -18,7 +18,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._provenance import resolve_source
 from .._store import atomic_write_bytes
@@ -27,7 +27,8 @@ from ..charts.formats import is_missing
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["SECTIONS", "GOALS", "ENV_VAR", "COLLECT_FILE", "collect_dir", "mark_chart", "key_figure"]
+__all__ = ["SECTIONS", "GOALS", "ENV_VAR", "COLLECT_FILE", "collect_dir", "mark_chart", "key_figure",
+           "Comparison", "latest_pair", "note_missing"]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ ENV_VAR = "LICHTENBERG_BRIEFING_DIR"
 COLLECT_FILE = "briefing.json"
 
 _DATASET_FIELDS = ("dataset", "title", "source_title", "publisher", "reference_date",
-                   "retrieved_at", "license", "license_url", "source_url", "sample")
+                   "retrieved_at", "arrived", "editions", "license", "license_url", "source_url", "sample")
 
 
 
@@ -89,7 +90,7 @@ def _update(folder: Path, kind: str, entry: dict[str, Any], same: Callable[[dict
     """Add ``entry`` to ``briefing.json`` in ``folder``, replacing an entry it supersedes."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / COLLECT_FILE
-    data: dict[str, Any] = {"charts": [], "key_figures": []}
+    data: dict[str, Any] = {"charts": [], "key_figures": [], "missing": []}
     if path.exists():
         data.update(json.loads(path.read_text(encoding="utf-8")))
     data[kind] = [e for e in data.get(kind, []) if not same(e)] + [entry]
@@ -151,13 +152,66 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
         "sample": bool(info.sample or any(e.get("sample") for e in entries)),
         "width_cm": round(width_in * 2.54, 2),
         "height_cm": round(height_in * 2.54, 2),
+        "order": _execution_count(),
     }
     _update(folder, "charts", entry, lambda e: e.get("name") == entry["name"])
     return entry
 
 
-def key_figure(section: str, label: str, current: Any, previous: Any, unit: str = "",
-               source: Any = None, *, decimals: int | None = None) -> dict[str, Any] | None:
+class Comparison(NamedTuple):
+    """A value, the value before it, and when each was measured (see :func:`latest_pair`)."""
+
+    current: Any
+    previous: Any
+    when: Any
+    previous_when: Any
+
+
+def _scalar(value: Any) -> Any:
+    """A numpy number as the plain Python number (timestamps stay as they are)."""
+    return value.item() if hasattr(value, "item") and not hasattr(value, "year") else value
+
+
+def latest_pair(df: Any, value: str, time: str, **where: Any) -> Comparison:
+    """The latest ``value`` and the one of the previous *available* period, with both times.
+
+    The previous value is the one of the period before in the data, however far back it is
+    (31.12.2020 before 31.12.2025 when the years between are missing) - never an implied
+    one-year change. Rows matching ``where`` only; missing values are skipped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"year": [2020, 2025], "gebiet": ["A", "A"], "v": [1.0, 2.0]})
+    >>> latest_pair(t, "v", "year", gebiet="A")
+    Comparison(current=2.0, previous=1.0, when=2025, previous_when=2020)
+    """
+    rows = df
+    for col, val in where.items():
+        rows = rows[rows[col] == val]
+    rows = rows.dropna(subset=[value]).sort_values(time)
+    if rows.empty:
+        return Comparison(None, None, None, None)
+    current = rows.iloc[-1]
+    if len(rows) < 2:
+        return Comparison(_scalar(current[value]), None, _scalar(current[time]), None)
+    previous = rows.iloc[-2]
+    return Comparison(_scalar(current[value]), _scalar(previous[value]), _scalar(current[time]),
+                      _scalar(previous[time]))
+
+
+def _when(value: Any) -> str | None:
+    """A period as text for ``briefing.json``: ISO date, or the year / label as given."""
+    if value is None or is_missing(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(_scalar(value))
+
+
+def key_figure(section: str, label: str, current: Any, previous: Any = None, unit: str = "",
+               source: Any = None, *, when: Any = None, previous_when: Any = None,
+               decimals: int | None = None) -> dict[str, Any] | None:
     """Hand a key figure to the briefing pack (its section's table of key figures).
 
     Outside a briefing build (``LICHTENBERG_BRIEFING_DIR`` unset) nothing happens.
@@ -169,20 +223,28 @@ def key_figure(section: str, label: str, current: Any, previous: Any, unit: str 
     label
         German label, e.g. ``"Sozialversicherungspflichtig Beschäftigte am Arbeitsort"``.
     current, previous
-        Current value and the value it is compared with (``None`` if there is none).
+        Current value and the value it is compared with (``None`` if there is none); or a
+        :class:`Comparison` (from :func:`latest_pair`) as ``current``, which brings both values
+        and both dates.
     unit
         Unit printed after the value; ``"%"`` means percent points and the change is shown
         in Prozentpunkten (``Pp.``).
     source
         Frames, provenance entries or a text naming the source.
+    when, previous_when
+        When each value was measured (a date, a year or a label such as ``"MSS 2023"``); the
+        table shows both, so a change across a gap of years reads as such.
     decimals
-        Decimals shown; default 0 for whole numbers, else 1.
+        Decimals shown; default 0 for whole numbers, else 1. The change is computed from the
+        rounded values, so every number in the table adds up as printed.
 
     Returns
     -------
     dict or None
         The recorded entry, or ``None`` when not building a briefing.
     """
+    if isinstance(current, Comparison):
+        current, previous, when, previous_when = current
     section = _section(section)
     folder = collect_dir()
     if folder is None:
@@ -193,14 +255,55 @@ def key_figure(section: str, label: str, current: Any, previous: Any, unit: str 
         "label": str(label),
         "current": _number(current),
         "previous": _number(previous),
+        "when": _when(when),
+        "previous_when": _when(previous_when) if previous is not None else None,
         "unit": unit,
         "decimals": decimals,
         "source": line,
         "datasets": _datasets(entries),
         "sample": any(e.get("sample") for e in entries),
+        "order": _execution_count(),
     }
     _update(folder, "key_figures", entry,
             lambda e: (e.get("section"), e.get("label")) == (section, entry["label"]))
     return entry
 
 
+def note_missing(dataset: str | None, message: str, *, section: str | None = None,
+                 execution_count: int | None = None) -> dict[str, Any] | None:
+    """Record that a notebook cell needed ``dataset``, which is not loaded (see :mod:`.kernel`)."""
+    folder = collect_dir()
+    if folder is None:
+        return None
+    from ..catalog import get
+
+    title = landing = None
+    if dataset:
+        try:
+            ds = get(dataset)
+            title, landing = ds.title, ds.landing_page
+        except LookupError:
+            pass
+    try:
+        section = _section(section) if section else None
+    except ValueError:
+        section = None
+    entry = {"dataset": dataset, "title": title, "landing_page": landing, "section": section,
+             "message": message, "order": execution_count}
+    _update(folder, "missing", entry, lambda e: (e.get("dataset"), e.get("order")) == (dataset, execution_count))
+    return entry
+
+
+#: ``shell.execution_count`` minus the running cell's number (IPython counts up before or after
+#: running a cell, depending on its version); measured by :func:`.kernel.install` in the first cell.
+COUNT_OFFSET = 0
+
+
+def _execution_count() -> int | None:
+    """The execution count of the running notebook cell (orders charts, figures and boxes)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    count = getattr(get_ipython(), "execution_count", None)
+    return None if count is None else count - COUNT_OFFSET

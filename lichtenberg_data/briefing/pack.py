@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -29,15 +30,12 @@ __all__ = ["BriefingResult", "build", "run"]
 log = logging.getLogger(__name__)
 
 
-def _parameters_source(year: int, district: str, collect: Path) -> str:
-    return (
-        "# Parameters injected by lichtenberg_data.briefing\n"
-        f"YEAR = {int(year)}\n"
-        f"DISTRICT = {district!r}\n"
-        "import os as _os\n"
-        f"_os.environ[{ENV_VAR!r}] = {str(collect)!r}\n"
-        "del _os\n"
-    )
+#: Tags of the cells the build adds to a notebook (left out when cells are numbered for errors).
+_ADDED_TAGS = {"lichtenberg-briefing-setup", "injected-parameters", "papermill-error-cell-tag"}
+_SETUP = ("# Added by lichtenberg_data.briefing: a missing dataset becomes a box in the PDF\n"
+          "from lichtenberg_data.briefing.kernel import install as _install\n"
+          "_install()\n"
+          "del _install\n")
 
 
 def _first_line(source: str) -> str:
@@ -47,72 +45,97 @@ def _first_line(source: str) -> str:
     return ""
 
 
+@contextmanager
+def _environment(values: dict[str, str]):
+    """Set environment variables for the kernels started inside (and restore them after)."""
+    old = {k: os.environ.get(k) for k in [*values, "MPLBACKEND"]}
+    os.environ.update(values)
+    os.environ.pop("MPLBACKEND", None)  # draw inline, as in Jupyter, so the HTML shows the charts
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _tags(cell: Any) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def _cell_number(executed: Any, index: int) -> tuple[int, int]:
+    """(number, total) of the cell papermill reports at ``index`` among the notebook's own cells.
+
+    ``index`` counts the cells papermill ran (the setup and parameter cells included, its error
+    notes at the top and before the cell not); the number counts only the notebook's own cells.
+    """
+    ran = [c for c in executed.cells if "papermill-error-cell-tag" not in _tags(c)]
+    own = [i for i, c in enumerate(ran) if not _ADDED_TAGS & _tags(c)]
+    return (own.index(index) + 1 if index in own else 0), len(own)
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
 def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str,
              kernel_name: str, timeout: int) -> None:
-    """Execute one notebook and write it as HTML; raise BriefingError naming the cell."""
+    """Execute one notebook with papermill and write it as HTML.
+
+    Parameters ``YEAR`` and ``DISTRICT`` are injected after the cell tagged ``parameters``. A
+    cell that needs a dataset which is not loaded is recorded as missing (see :mod:`.kernel`)
+    and the notebook goes on; any other error raises :class:`BriefingError` naming the cell
+    that failed and the whole error.
+    """
     import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    class _Client(NotebookClient):
-        current_index = -1
-
-        async def async_execute_cell(self, cell: Any, cell_index: int, *args: Any,
-                                     **kwargs: Any) -> Any:
-            self.current_index = cell_index
-            return await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+    from ..settings import settings
 
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # noqa: BLE001 - any unreadable notebook
         raise BriefingError(f"notebook {path.name}: cannot be read ({exc}). "
                             "Open and save it in Jupyter, then run the briefing again.") from exc
-    n_cells = len(nb.cells)
-    at = next((i + 1 for i, c in enumerate(nb.cells)
-               if "parameters" in c.get("metadata", {}).get("tags", [])), 0)
-    nb.cells.insert(at, nbformat.v4.new_code_cell(
-        _parameters_source(year, district, collect),
-        metadata={"tags": ["injected-parameters"]}))
-
-    from ..settings import settings
-
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)  # draw inline, as in Jupyter, so the HTML shows the charts
-    env.update({ENV_VAR: str(collect), "LICHTENBERG_DATA_DISTRICT": district,
-                "LICHTENBERG_DATA_DIR": str(settings.data_dir)})
-    client = _Client(nb, timeout=timeout, kernel_name=kernel_name, startup_timeout=120,
-                     resources={"metadata": {"path": str(path.parent)}})
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_SETUP, metadata={"tags": ["lichtenberg-briefing-setup"]}))
+    executed = collect / f"{path.stem}.executed.ipynb"
+    collect.mkdir(parents=True, exist_ok=True)
+    env = {ENV_VAR: str(collect), "LICHTENBERG_DATA_DISTRICT": district,
+           "LICHTENBERG_DATA_DIR": str(settings.data_dir)}
     error: BriefingError | None = None
     try:
-        client.execute(env=env)
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        j = client.current_index
-        cell = nb.cells[j] if 0 <= j < len(nb.cells) else None
-        if j == at:
-            where = "the injected parameters cell"
-        else:
-            number = j + 1 if j < at else j
-            where = f"cell {number} of {n_cells}"
-        first = f" (`{_first_line(cell.source)}`)" if cell is not None else ""
-        if isinstance(exc, CellExecutionError):
-            cause = f"{exc.ename}: {_first_line(exc.evalue) or exc.ename}"
-        elif isinstance(exc, CellTimeoutError):
-            cause = f"no result after {timeout} s (timeout per cell)"
-        else:
-            cause = "the kernel died"
+        with _environment(env):
+            papermill.execute_notebook(
+                nb, str(executed), parameters={"YEAR": int(year), "DISTRICT": district},
+                kernel_name=kernel_name, language="python", cwd=str(path.parent), progress_bar=False,
+                request_save_on_cell_execute=False, start_timeout=120, execution_timeout=timeout,
+                allow_errors=True)
+    except papermill.PapermillExecutionError as exc:
+        done = nbformat.read(executed, as_version=4)
+        number, total = _cell_number(done, exc.cell_index)
+        where = f"cell {number} of {total}" if number else "a cell the briefing added"
+        trace = _strip_ansi("\n".join(exc.traceback)).strip()
         error = BriefingError(
-            f"notebook {path.name}, {where}{first} failed: {cause}. Fix the notebook and run "
-            f"the briefing again; the executed notebook with the traceback is "
-            f"{html_dir / (path.stem + '.html')}.")
+            f"notebook {path.name}, {where} (`{_first_line(exc.source)}`) failed with "
+            f"{exc.ename}: {exc.evalue}\n{trace}\nFix the notebook and run the briefing again; the "
+            f"executed notebook is {html_dir / (path.stem + '.html')}")
+    except (CellTimeoutError, DeadKernelError) as exc:
+        cause = f"a cell gave no result within {timeout} s" if isinstance(exc, CellTimeoutError) else "the kernel died"
+        error = BriefingError(f"notebook {path.name}: {cause}. Check the notebook and run the briefing again")
     except Exception as exc:  # noqa: BLE001 - kernel start-up problems
-        name = type(exc).__name__
-        if name == "NoSuchKernel":
+        if type(exc).__name__ == "NoSuchKernel":
             raise BriefingError(
                 f"notebook {path.name}: no Jupyter kernel named {kernel_name!r}. Install it with "
-                f"`python -m ipykernel install --sys-prefix --name {kernel_name}`.") from exc
+                f"`python -m ipykernel install --sys-prefix --name {kernel_name}`") from exc
         raise BriefingError(f"notebook {path.name}: the kernel {kernel_name!r} could not run it "
-                            f"({name}: {exc}).") from exc
-    _write_html(nb, html_dir / f"{path.stem}.html")
+                            f"({type(exc).__name__}: {exc})") from exc
+    if executed.exists():
+        _write_html(nbformat.read(executed, as_version=4), html_dir / f"{path.stem}.html")
     if error is not None:
         raise error
 
@@ -142,6 +165,7 @@ class BriefingResult:
     missing_sections: list[str] = field(default_factory=list)
     datasets: list[dict[str, Any]] = field(default_factory=list)
     sample: bool = False
+    missing_data: list[dict[str, Any]] = field(default_factory=list)
 
     def summary(self) -> str:
         """A few lines for the command line."""
@@ -154,9 +178,20 @@ class BriefingResult:
         if self.missing_sections:
             lines.append("Noch nicht enthalten: "
                          + ", ".join(SECTIONS[s] for s in self.missing_sections))
+        for dataset, entries in _by_dataset(self.missing_data).items():
+            parts = sorted({SECTIONS.get(e.get("section"), "?") for e in entries})
+            lines.append(f"Fehlender Datensatz {dataset} ({', '.join(parts)}): "
+                         f"lichtenberg-data import {dataset} DATEI  (lichtenberg-data info {dataset})")
         if self.sample:
             lines.append("ACHTUNG: " + SAMPLE_NOTE)
         return "\n".join(lines)
+
+
+def _by_dataset(missing: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for entry in missing:
+        out.setdefault(str(entry.get("dataset")), []).append(entry)
+    return out
 
 
 def _dataset_key(d: dict[str, Any]) -> tuple:
@@ -164,10 +199,27 @@ def _dataset_key(d: dict[str, Any]) -> tuple:
             d.get("retrieved_at"))
 
 
+def _headings(executed: Path) -> dict[int, str]:
+    """Execution count of each code cell → the last markdown heading above it."""
+    import nbformat
+
+    if not executed.exists():
+        return {}
+    out, heading = {}, ""
+    for cell in nbformat.read(executed, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    heading = line.lstrip("# ").strip()
+        elif cell.get("execution_count") is not None:
+            out[cell["execution_count"]] = heading
+    return out
+
+
 def _collect(stems: list[str], collect_root: Path, charts_dir: Path
-             ) -> tuple[list[dict], list[dict], list[dict], list[Path]]:
+             ) -> tuple[list[dict], list[dict], list[dict], list[dict], list[Path]]:
     """Read every notebook's briefing.json; copy the chart files to ``charts_dir``."""
-    charts, figures, files = [], [], []
+    charts, figures, missing, files = [], [], [], []
     used: set[str] = set()
     for stem in stems:
         folder = collect_root / stem
@@ -187,6 +239,12 @@ def _collect(stems: list[str], collect_root: Path, charts_dir: Path
             charts.append(entry)
         for entry in data.get("key_figures", []):
             figures.append({**entry, "notebook": stem})
+        sections = [e["section"] for e in data.get("charts", []) + data.get("key_figures", [])]
+        headings = _headings(folder / f"{stem}.executed.ipynb")
+        for entry in data.get("missing", []):
+            section = entry.get("section") or (max(set(sections), key=sections.count) if sections else "ueberblick")
+            missing.append({**entry, "notebook": stem, "section": section,
+                            "heading": headings.get(entry.get("order"), "")})
     datasets: dict[tuple, dict[str, Any]] = {}
     for entry in [*charts, *figures]:
         for d in entry.get("datasets", []):
@@ -195,7 +253,7 @@ def _collect(stems: list[str], collect_root: Path, charts_dir: Path
                 item["sections"].append(entry["section"])
     for item in datasets.values():
         item["sections"].sort(key=list(SECTIONS).index)
-    return charts, figures, list(datasets.values()), files
+    return charts, figures, missing, list(datasets.values()), files
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,7 +287,7 @@ def _remove_previous_outputs(out: Path, stems: list[str]) -> None:
 
 def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         district: str | None = None, kernel_name: str = "python3",
-        timeout: int = 600) -> BriefingResult:
+        timeout: int = 600, *, strict: bool = False) -> BriefingResult:
     """Build the briefing pack and return where everything went (see :func:`build`)."""
     from ..names import bezirk_name
     from ..settings import project_root, settings
@@ -261,7 +319,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
                  (datetime.now() - started).total_seconds())
 
     stems = [p.stem for p in paths]
-    charts, figures, datasets, files = _collect(stems, collect_root, charts_dir)
+    charts, figures, missing_data, datasets, files = _collect(stems, collect_root, charts_dir)
     notebooks = [{"file": p.name, "html": f"{p.stem}.html",
                   "charts": sum(c["notebook"] == p.stem for c in charts),
                   "key_figures": sum(f["notebook"] == p.stem for f in figures)} for p in paths]
@@ -272,11 +330,13 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     pdf = out / f"Klausur-Briefing-{year}-{_slug(district)}.pdf"
     present, missing = render_pdf(pdf, year=year, district=district, charts=charts,
                                   figures=figures, datasets=datasets, notebooks=notebooks,
-                                  sample=sample, other_sources=other_sources)
+                                  sample=sample, other_sources=other_sources,
+                                  missing_data=missing_data)
     result = BriefingResult(
         pdf=pdf, out_dir=out, html=[html_dir / f"{s}.html" for s in stems], charts=files,
         manifest=out / "briefing-manifest.json", notebooks=[p.name for p in paths],
-        sections=present, missing_sections=missing, datasets=datasets, sample=sample)
+        sections=present, missing_sections=missing, datasets=datasets, sample=sample,
+        missing_data=missing_data)
     manifest = {
         "title": f"Klausur-Briefing {year} – Bezirk {district}", "year": year,
         "district": district, "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -284,18 +344,23 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         "sample": sample,
         "charts": [{k: v for k, v in c.items() if not k.startswith("_") and k != "png_path"}
                    for c in charts],
-        "key_figures": figures, "datasets": datasets,
+        "key_figures": figures, "datasets": datasets, "missing_data": missing_data,
         "outputs": sorted(str(p.relative_to(out)) for p in [pdf, *result.html, *files]),
     }
     atomic_write_bytes(result.manifest,
                        json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
     for line in result.summary().splitlines():
         log.debug("briefing: %s", line)  # the CLI prints the summary
+    if strict and missing_data:
+        names = ", ".join(_by_dataset(missing_data))
+        raise BriefingError(f"briefing --strict: datasets missing: {names}. The PDF {pdf} was written with "
+                            "boxes in their place; import them (`lichtenberg-data info DATASET` says how)")
     return result
 
 
 def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
-          district: str | None = None, kernel_name: str = "python3", timeout: int = 600) -> Path:
+          district: str | None = None, kernel_name: str = "python3", timeout: int = 600, *,
+          strict: bool = False) -> Path:
     """Run every notebook headless and bind the marked charts into the briefing PDF.
 
     Parameters
@@ -316,6 +381,9 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         Jupyter kernel each notebook runs in (a fresh one per notebook).
     timeout
         Seconds a single cell may run.
+    strict
+        A dataset that is missing is an error (by default it becomes a box in the PDF naming the
+        dataset and the command that brings it, and the build goes on).
 
     Returns
     -------
@@ -325,7 +393,8 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     Raises
     ------
     BriefingError
-        A notebook failed (the message names the notebook, the cell and the error), the kernel
-        is missing, or the notebooks folder does not exist.
+        A notebook failed (the message names the notebook, the cell and the whole error), the
+        kernel is missing, the notebooks folder does not exist, or (``strict``) a dataset is
+        missing.
     """
-    return run(year, out, notebooks_dir, district, kernel_name, timeout).pdf
+    return run(year, out, notebooks_dir, district, kernel_name, timeout, strict=strict).pdf

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -108,26 +109,40 @@ def _image(fig: Any, path: str, x: float, y: float, w: float, h: float) -> None:
     ax.set_axis_off()
 
 
-def _value(v: Any, unit: str, decimals: int | None) -> str:
+def _rounded(v: Any, decimals: int) -> float | None:
+    """``v`` rounded as it is printed (half up), so a change computed from it adds up."""
+    if v is None or is_missing(v):
+        return None
+    return float(Decimal(str(v)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+
+
+def _value(v: Any, unit: str, decimals: int) -> str:
     if v is None or is_missing(v):
         return MISSING
-    d = decimals if decimals is not None else (0 if float(v).is_integer() else 1)
     if unit.strip() == "%":
-        return format_percent(v, d)
-    return format_number(v, d) + (f" {unit}" if unit else "")
+        return format_percent(v, decimals)
+    return format_number(v, decimals) + (f" {unit}" if unit else "")
+
+
+def _period(when: Any) -> str:
+    """``2025-12-31`` → ``31.12.2025``; a year or a label stays as it is."""
+    if not when:
+        return ""
+    text = str(when)
+    return format_date(text) if len(text) == 10 and text[4] == "-" else text
 
 
 def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
-    cols = [("Kennzahl", 6.4, "left"), ("aktueller Wert", 3.0, "right"),
-            ("Vorwert", 3.0, "right"), ("Veränderung", 3.6, "right")]
+    cols = [("Kennzahl", 6.6, "left"), ("Vorwert", 3.0, "right"),
+            ("Aktuell", 3.0, "right"), ("Veränderung", 3.4, "right")]
     size = 8.5
     line_h = _cm(_text_size_pt("Ag", size)[1])
     pad = 0.12
     doc.text("Kennzahlen", 11, weight="bold", after=0.2, keep=4 * line_h)
 
     def row(cells: list[str], weight: str, rule: str, lw: float) -> None:
-        wrapped = [wrap_text(c, (w - 0.25) * PT_PER_CM, size, weight)
-                   for c, (_, w, _) in zip(cells, cols)]
+        wrapped = [[w for part in c.split("\n") for w in wrap_text(part, (width - 0.25) * PT_PER_CM, size, weight)]
+                   for c, (_, width, _) in zip(cells, cols)]
         h = max(len(w) for w in wrapped) * line_h * 1.05 + 2 * pad
         doc.need(h)
         y = doc.y
@@ -148,8 +163,13 @@ def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
         unit, dec = f.get("unit") or "", f.get("decimals")
         d = dec if dec is not None else (0 if all(
             v is None or float(v).is_integer() for v in (f["current"], f["previous"])) else 1)
-        change = format_change(f["current"], f["previous"], decimals=d, unit=unit)
-        row([f["label"], _value(f["current"], unit, d), _value(f["previous"], unit, d), change],
+        cur, prev = _rounded(f["current"], d), _rounded(f["previous"], d)
+        change = format_change(cur, prev, decimals=d, unit=unit)
+        if prev is not None and (f.get("when") or f.get("previous_when")):
+            change += f"\n{_period(f.get('previous_when'))} → {_period(f.get('when'))}"
+        label = f["label"] + (f" ({_period(f['when'])})" if f.get("when") and prev is None else "")
+        row([label, _value(prev, unit, d) + (f"\n{_period(f.get('previous_when'))}" if prev is not None else ""),
+             _value(cur, unit, d) + (f"\n{_period(f.get('when'))}" if f.get("when") else ""), change],
             "normal", "#CCCCCC", 0.5)
     doc.y += 0.15
     notes = sorted({f["source"] for f in figures if f.get("source")})
@@ -159,6 +179,31 @@ def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
         doc.text("Quellen: " + " | ".join(n.split(": ", 1)[-1] for n in notes), 7,
                  color="#666666")
     doc.y += 0.5
+
+
+def _missing_box(doc: _Doc, entry: dict[str, Any]) -> None:
+    """A short German box in place of the charts and key figures that need a missing dataset."""
+    dataset = entry.get("dataset") or "?"
+    title = entry.get("title") or dataset
+    what = f"„{entry['heading']}“" if entry.get("heading") else "Dieser Teil"
+    text = (f"{what} fehlt: Der Datensatz {title} ({dataset}) ist nicht geladen. "
+            f"So kommt er dazu: lichtenberg-data import {dataset} DATEI"
+            + (f" (Bezugsquelle: {entry['landing_page']})" if entry.get("landing_page") else "")
+            + f"; welche Dateien passen, sagt lichtenberg-data info {dataset}.")
+    size = 9
+    lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, size))
+    h = _cm(_text_size_pt(lines, size)[1]) + 0.6
+    doc.need(h + 0.4)
+    y = doc.y
+
+    def draw(fig: Any, y: float = y) -> None:
+        fig.add_artist(FancyBboxPatch((_fx(LEFT_CM), _fy(y + h)), TEXT_CM / A4_CM[0], h / A4_CM[1],
+                                      boxstyle="square,pad=0", transform=fig.transFigure,
+                                      facecolor="#F2F2F2", edgecolor="#999999", linewidth=0.8))
+        _put(fig, LEFT_CM + 0.4, y + 0.3, lines, size=size, color="#333333")
+
+    doc.add(draw)
+    doc.y += h + 0.5
 
 
 def _chart_rows(charts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -209,9 +254,69 @@ def _charts(doc: _Doc, charts: list[dict[str, Any]], counter: list[int]) -> None
         doc.y += height + 0.6
 
 
+_ARRIVED = {"download": "abgerufen am", "mirror": "übernommen aus einem Spiegel am",
+            "snapshot": "aus dem mitgelieferten Datenstand, abgerufen am", "import": "importiert am"}
+
+
+def _arrival(entry: dict[str, Any]) -> str:
+    """„abgerufen am 25.11.2026“ / „importiert am …“ for an edition or a dataset."""
+    return f"{_ARRIVED.get(entry.get('arrived') or 'download', 'abgerufen am')} {format_date(entry.get('retrieved_at'))}"
+
+
+def _edition_lines(d: dict[str, Any]) -> list[str]:
+    """Stand, retrieval and the file of each edition a dataset brought into the briefing."""
+    editions = d.get("editions") or []
+    if not editions:
+        stand = f"Stand: {format_date(d['reference_date'])}" if d.get("reference_date") else "Stand: unbekannt"
+        return [f"{stand} · {_arrival(d)}"]
+    lines = []
+    for e in sorted(editions, key=lambda e: str(e.get("reference_date") or ""), reverse=True):
+        stand = format_date(e["reference_date"]) if e.get("reference_date") else "unbekannt"
+        lines.append(f"Stand {stand}: Datei {e.get('file')} · {_arrival(e)}")
+    if len(lines) > 1:
+        lines[0] = f"{len(lines)} Ausgaben – " + lines[0]
+    return lines
+
+
+def _sample_parts(datasets: list[dict[str, Any]]) -> list[str]:
+    """Per section, the datasets that are generated sample data (for the cover)."""
+    parts = []
+    for key, name in SECTIONS.items():
+        titles = sorted({d.get("title") or d.get("dataset") for d in datasets
+                         if d.get("sample") and key in d.get("sections", [])})
+        if titles:
+            parts.append(f"{name}: {', '.join(titles)}")
+    return parts
+
+
+def _blocks(doc: _Doc, charts: list[dict[str, Any]], missing: list[dict[str, Any]],
+            counter: list[int]) -> None:
+    """Charts and missing-data boxes in the order the notebooks made them."""
+    seen: set[tuple] = set()
+    boxes = []
+    for m in missing:
+        key = (m.get("notebook"), m.get("dataset"), m.get("heading"))
+        if key not in seen:
+            seen.add(key)
+            boxes.append(m)
+    items = sorted([(c.get("notebook", ""), c.get("order") or 0, 0, c) for c in charts]
+                   + [(m.get("notebook", ""), m.get("order") or 0, 1, m) for m in boxes],
+                   key=lambda t: (t[0], t[1], t[2]))
+    run: list[dict[str, Any]] = []
+    for _, _, kind, item in items:
+        if kind == 0:
+            run.append(item)
+            continue
+        _charts(doc, run, counter)
+        run = []
+        _missing_box(doc, item)
+    _charts(doc, run, counter)
+
+
 def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
                figures: list[dict], datasets: list[dict], notebooks: list[dict],
-               sample: bool, other_sources: list[str]) -> tuple[list[str], list[str]]:
+               sample: bool, other_sources: list[str],
+               missing_data: list[dict] | None = None) -> tuple[list[str], list[str]]:
     """Lay out the briefing on A4 pages and write it to ``path``.
 
     Parameters
@@ -226,6 +331,8 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
         Some source is generated sample data: a warning on the cover and a mark on every page.
     other_sources
         Source texts of charts and key figures that name no dataset (listed in the appendix).
+    missing_data
+        Datasets a notebook cell needed but were not loaded: a box each in their section.
 
     Returns
     -------
@@ -233,7 +340,8 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
         The section keys printed, and the goals listed under "Noch nicht enthalten".
     """
     title = f"Klausur-Briefing {year} – Bezirk {district}"
-    present = [s for s in SECTIONS if any(e["section"] == s for e in [*charts, *figures])]
+    missing_data = missing_data or []
+    present = [s for s in SECTIONS if any(e["section"] == s for e in [*charts, *figures, *missing_data])]
     missing = [s for s in GOALS if s not in present]
 
     doc = _Doc()
@@ -252,7 +360,8 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
         kf = [f for f in figures if f["section"] == key]
         if kf:
             _key_table(doc, kf)
-        _charts(doc, [c for c in charts if c["section"] == key], counter)
+        _blocks(doc, [c for c in charts if c["section"] == key],
+                [m for m in missing_data if m["section"] == key], counter)
     doc.continuation = None
     if missing:
         doc.new_page()
@@ -270,21 +379,22 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     doc.text("Anhang: Verwendete Datensätze", 17, weight="bold", after=0.4)
     if datasets:
         doc.text("Alle Zahlen dieses Briefings stammen aus den folgenden Datensätzen. "
-                 "„Stand“ ist das Bezugsdatum der Daten, „abgerufen“ das Datum des Downloads.",
-                 9.5, after=0.5)
+                 "„Stand“ ist das Bezugsdatum der Daten, „abgerufen am“ das Datum des Downloads beim "
+                 "Herausgeber, „importiert am“ das Datum, an dem eine von Hand geladene Datei übernommen "
+                 "wurde; je Ausgabe ist die verwendete Datei genannt.", 9.5, after=0.5)
     else:
         doc.text("Die Diagramme und Kennzahlen nennen keine Datensätze mit Herkunftsangaben.",
                  9.5, after=0.5)
     for d in sorted(datasets, key=lambda d: str(d.get("title") or d.get("dataset"))):
         name = d.get("title") or d.get("source_title") or d.get("dataset") or "Datensatz"
         if d.get("sample"):
-            name += " – BEISPIELDATEN"
-        doc.text(name, 10, weight="bold", after=0.08, keep=1.6)
+            name += " – BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)"
+        doc.text(name, 10, weight="bold", color=COLORS["sample"] if d.get("sample") else "#222222",
+                 after=0.08, keep=1.6)
         details = [
             f"Herausgeber: {d.get('publisher') or 'unbekannt'}"
             + (f" ({d['source_title']})" if d.get("source_title") and d.get("title") else ""),
-            f"Stand: {format_date(d.get('reference_date'))} · abgerufen am: "
-            f"{format_date(d.get('retrieved_at'))}",
+            *_edition_lines(d),
             f"Lizenz: {d.get('license') or 'unbekannt'}"
             + (f" ({d['license_url']})" if d.get("license_url") else ""),
         ]
@@ -328,9 +438,11 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
             y += 0.6
         y += 0.6
         if sample:
-            text = ("Achtung: Dieses Briefing beruht ganz oder teilweise auf BEISPIELDATEN "
-                    "(synthetisch erzeugt, keine amtlichen Zahlen). Die Zahlen dürfen nicht "
-                    "zitiert oder für Entscheidungen verwendet werden.")
+            parts = _sample_parts(datasets)
+            text = ("Achtung: Teile dieses Briefings beruhen auf BEISPIELDATEN (synthetisch erzeugt, "
+                    "keine amtlichen Zahlen); sie sind auf jeder Grafik, in jeder Kennzahl und im Anhang "
+                    "markiert und dürfen nicht zitiert werden. Betroffen: "
+                    + ("; ".join(parts) if parts else "siehe Anhang") + ".")
             lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, 11, "bold"))
             h = _cm(_text_size_pt(lines, 11, "bold")[1]) + 0.8
             fig.add_artist(FancyBboxPatch((_fx(LEFT_CM), _fy(y + h)), TEXT_CM / A4_CM[0],

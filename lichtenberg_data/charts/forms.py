@@ -77,24 +77,56 @@ def _index(df: pd.DataFrame, x: str, y: str, group: str, base: Any) -> pd.Series
     return out
 
 
+def _steps(xs: pd.Series) -> tuple[Any, bool]:
+    """The regular step between the periods of ``xs`` (years or dates) and whether any is missing."""
+    values = pd.Series(sorted(xs.dropna().unique()))
+    if len(values) < 2:
+        return None, False
+    diffs = values.diff().dropna()
+    step = diffs.min() if pd.api.types.is_numeric_dtype(values) else diffs.median()
+    if pd.api.types.is_numeric_dtype(values):
+        step = min(step, 1) if float(step).is_integer() else step
+    return step, bool((diffs > step * 1.5).any())
+
+
+def _broken(part: pd.DataFrame, x: str, y: str, step: Any) -> pd.DataFrame:
+    """``part`` with an empty row inside every gap wider than ``step``: the line stops there."""
+    part = part.dropna(subset=[y]).sort_values(x)
+    if step is None or len(part) < 2:
+        return part
+    gaps = part[x].diff() > step * 1.5
+    if not gaps.any():
+        return part
+    holes = part.loc[gaps, [x]].copy()
+    holes[x] = part[x].shift()[gaps] + step
+    holes[y] = np.nan
+    return pd.concat([part, holes]).sort_values(x)
+
+
 def _draw_groups(ax: Axes, data: pd.DataFrame, x: str, y: str, group: str, highlight: str,
                  berlin: str, label_last: bool, percent: bool, decimals: int | None) -> list:
-    """Draw one line per group: others light grey, Berlin dark grey, the district on top."""
+    """Draw one line per group: others light grey, Berlin dark grey, the district on top.
+
+    Lines stop at missing periods (a gap, never a straight line across missing years); where
+    periods are missing, every value is also marked with a point.
+    """
     handles = []
+    step, gaps = _steps(data[x])
+    marker = "o" if gaps or step is None else None
     others = [g for g in data[group].unique() if g not in (highlight, berlin)]
     for g in others:
-        part = data[data[group] == g].sort_values(x)
-        ax.plot(part[x], part[y], color=COLORS["other"], lw=0.9, zorder=1)
+        part = _broken(data[data[group] == g], x, y, step)
+        ax.plot(part[x], part[y], color=COLORS["other"], lw=0.9, zorder=1, marker=marker, ms=2)
     if others:
         handles.append(Line2D([], [], color=COLORS["other"], lw=0.9, label="übrige Bezirke"))
     if decimals is None:
         decimals = _auto_decimals(data.loc[data[group].isin([highlight, berlin]), y])
     ends = []
     for g, color, lw, z in ((berlin, COLORS["berlin"], 1.4, 2), (highlight, COLORS["highlight"], 2.2, 3)):
-        part = data[data[group] == g].sort_values(x)
+        part = _broken(data[data[group] == g], x, y, step)
         if part.empty:
             continue
-        (line,) = ax.plot(part[x], part[y], color=color, lw=lw, zorder=z, label=g)
+        (line,) = ax.plot(part[x], part[y], color=color, lw=lw, zorder=z, label=g, marker=marker, ms=3)
         handles.append(line)
         last = part.dropna(subset=[y]).tail(1)
         if label_last and not last.empty:
@@ -166,6 +198,12 @@ def line_vs_berlin(df: pd.DataFrame, x: str, y: str, group: str, highlight: str 
             ax.set_ylabel(ylabel or "")
             ax.yaxis.set_major_formatter(_value_formatter(percent, decimals))
         _format_x(ax, data[x])
+        single = data[x].dropna().unique()
+        if len(single) == 1:  # one edition: points at that period, not a stretched axis
+            at = single[0]
+            pad = pd.Timedelta(days=365) if isinstance(at, (pd.Timestamp, np.datetime64)) else 1
+            ax.set_xlim(at - pad, at + pad)
+            ax.set_xticks([at])
         ax.set_xlabel("")
         narrow = fig.get_figwidth() < 12 * CM
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0),

@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import catalog
 from .._refresh import SAMPLE_MARKER
 from .._store import atomic_write_bytes
+from ._mark import mark
 
 __all__ = ["SAMPLES", "sample_bytes", "write_mirror"]
 
@@ -136,6 +137,11 @@ SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
 }
 
 
+def _written(writer: Callable[[catalog.Resource], bytes | None], res: catalog.Resource) -> bytes | None:
+    data = writer(res)
+    return None if data is None else mark(data)
+
+
 def sample_bytes(dataset_id: str, resource: str) -> bytes:
     """The sample file of one resource of a dataset, in the portal's format.
 
@@ -145,7 +151,7 @@ def sample_bytes(dataset_id: str, resource: str) -> bytes:
     b'"ZEIT";"RAUMID";"BEZ";"PGR";"B'
     """
     ds = catalog.get(dataset_id)
-    data = SAMPLES[dataset_id](ds.resource(resource)) if dataset_id in SAMPLES else None
+    data = _written(SAMPLES[dataset_id], ds.resource(resource)) if dataset_id in SAMPLES else None
     if data is None:
         raise KeyError(f"{dataset_id}/{resource} has no sample writer")
     return data
@@ -167,7 +173,7 @@ def write_mirror(folder: Path) -> Path:
     for ds in catalog.datasets():
         writer = SAMPLES.get(ds.id)
         for res in ds.resources:
-            data = writer(res) if writer is not None else None
+            data = _written(writer, res) if writer is not None else None
             if data is None:
                 missing.append(f"{ds.id}/{res.name}")
                 continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .._readers import SAMPLE_TOKEN
+
 __all__ = ["sample_ihk"]
 
 
@@ -44,4 +46,5 @@ def sample_ihk(n: int = 20_000, *, seed: int = 3) -> bytes:
         "Bezirk": "NULL", "planungsraum_id": "NULL", "Planungsraum": "NULL", "Bezirksregion": "NULL",
         "Prognoseraum": "NULL", "Ortsteil": "NULL",
     })
+    frame.loc[0, "ihk_branch_desc"] += f" [BEISPIELDATEN {SAMPLE_TOKEN}]"
     return frame.to_csv(index=False).encode("utf-8")

@@ -23,6 +23,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from .._readers import SAMPLE_TOKEN
 from ..names import BEZIRKE
 from ..sources.accommodation import REPORTS, report_name
 
@@ -225,6 +226,8 @@ def sample_listings(n: int = 1500, *, seed: int = 7) -> bytes:
             last = f"2025-{rng.integers(1, 10):02d}-{rng.integers(1, 29):02d}" if reviews else ""
             ident = str(30_000_000 + k * 997) if k % 3 else str(600_000_000_000_000_000 + k * 7_919_000_003)
             name = f"Beispielwohnung {k}" if k != 5 else "Beispielzimmer ♥\nnahe Zentrum"
+            if k == 1:
+                name += f" [BEISPIELDATEN {SAMPLE_TOKEN}]"
             writer.writerow([ident, name, 1000 + k, "Beispiel", _AIRBNB_NAMES.get(key, BEZIRKE[key]), "Beispielkiez",
                              f"{lat:.5f}", f"{lon:.5f}", room, int(rng.integers(30, 250)), int(rng.choice([1, 2, 3, 92])),
                              reviews, last, round(reviews / 24, 2) if reviews else "", 1,

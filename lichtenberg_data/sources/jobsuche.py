@@ -269,29 +269,54 @@ def _snapshot_rows(doc: Mapping[str, Any], path: Path) -> Iterator[dict[str, Any
                 yield {**_offer_row(item, art, feld), "abfrage_vollstaendig": bool(block.get("vollstaendig"))}
 
 
-def parse_jobsuche(files: Mapping[str, Path]) -> pd.DataFrame:
-    """Parse Jobsuche snapshots into one row per snapshot date, offer type and offer.
+def _snapshot_part(doc: Mapping[str, Any], path: Path) -> pd.DataFrame:
+    import pandas as pd
 
-    An offer found in several slices is kept once (the first occupation field wins). Points
-    are not yet assigned to Bezirke: :func:`lichtenberg_data.workforce.locate_offers` does that.
+    fetched = pd.Timestamp(doc["fetched_at"])
+    part = pd.DataFrame(list(_snapshot_rows(doc, path)), columns=_JOB_COLUMNS[2:-1])
+    part.insert(0, "abgerufen_am", fetched.tz_convert("Europe/Berlin").strftime("%Y-%m-%d %H:%M") if fetched.tzinfo
+                else fetched.strftime("%Y-%m-%d %H:%M"))
+    part.insert(0, "date", pd.Timestamp(fetched.date()))
+    part["stand_herkunft"] = "abruf"
+    return part
+
+
+def _read_part(path: Path) -> pd.DataFrame:
+    """One file: a snapshot of :func:`fetch_jobsuche`, or a saved answer of the search endpoint."""
+    from ._jobsuche_raw import is_raw_answer, raw_rows
+
+    try:
+        doc = json.loads(read_text(path))
+    except ValueError:
+        raise FormatError(f"{path.name} is not valid JSON") from None
+    if isinstance(doc, Mapping) and "fetched_at" in doc:
+        return _snapshot_part(doc, path)
+    if isinstance(doc, Mapping) and is_raw_answer(doc):
+        return raw_rows(doc, path)
+    found = ", ".join(sorted(map(str, doc))[:8]) if isinstance(doc, Mapping) else f"a JSON {type(doc).__name__}"
+    raise FormatError(f"{path.name} is neither a Jobsuche snapshot of this toolkit ('fetched_at', 'angebotsarten') "
+                      f"nor a saved answer of the job search API (/pc/v4/jobs: 'stellenangebote', "
+                      f"'maxErgebnisse'); found {found or 'an empty object'}")
+
+
+def parse_jobsuche(files: Mapping[str, Path]) -> pd.DataFrame:
+    """Parse Jobsuche snapshots and saved API answers into one row per date, offer type and offer.
+
+    An offer found in several slices is kept once (the first occupation field wins). Saved
+    answers of ``/pc/v4/jobs`` (one file per page) get their date, offer type and field by the
+    rules in :mod:`._jobsuche_raw`; ``stand_herkunft`` says where the date came from
+    (``abruf``, ``dateiname``, ``letzte_aenderung``). Points are not yet assigned to Bezirke:
+    :func:`lichtenberg_data.workforce.locate_offers` does that.
     """
     import pandas as pd
 
-    parts = []
-    for path in files.values():
-        try:
-            doc = json.loads(read_text(path))
-        except ValueError:
-            raise FormatError(f"{path.name} is not valid JSON") from None
-        if not isinstance(doc, Mapping) or "fetched_at" not in doc:
-            raise FormatError(f"{path.name} is not a Jobsuche snapshot (no 'fetched_at')")
-        fetched = pd.Timestamp(doc["fetched_at"])
-        part = pd.DataFrame(list(_snapshot_rows(doc, path)), columns=_JOB_COLUMNS[2:])
-        part.insert(0, "abgerufen_am", fetched.tz_convert("Europe/Berlin").strftime("%Y-%m-%d %H:%M") if fetched.tzinfo
-                    else fetched.strftime("%Y-%m-%d %H:%M"))
-        part.insert(0, "date", pd.Timestamp(fetched.date()))
-        parts.append(part)
-    out = pd.concat(parts, ignore_index=True)
+    from ._jobsuche_raw import completeness
+
+    out = pd.concat([_read_part(p) for p in files.values()], ignore_index=True)
+    if "_max" in out.columns:
+        raw = out["_max"].notna()
+        out.loc[raw, "abfrage_vollstaendig"] = completeness(out[raw])
+        out = out.drop(columns="_max")
     out = out.drop_duplicates(["date", "angebotsart", "refnr"], keep="first")
     for col in ("lat", "lon"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
@@ -305,7 +330,8 @@ def parse_jobsuche(files: Mapping[str, Path]) -> pd.DataFrame:
 
 
 _JOB_COLUMNS = ("date", "abgerufen_am", "angebotsart", "angebot", "refnr", "titel", "beruf", "berufsfeld",
-                "arbeitgeber", "plz", "ort", "lat", "lon", "veroeffentlicht", "eintritt", "abfrage_vollstaendig")
+                "arbeitgeber", "plz", "ort", "lat", "lon", "veroeffentlicht", "eintritt", "abfrage_vollstaendig",
+                "stand_herkunft")
 
 
 def _coordinates_plausible(df: pd.DataFrame) -> str | None:
@@ -330,19 +356,23 @@ stellenangebote = catalog.register(Dataset(
     schema=Schema(
         columns={"date": "date", "abgerufen_am": "str", "angebotsart": "int", "angebot": "str", "refnr": "str",
                  "titel": "str", "berufsfeld": "str", "plz": "str", "lat": "float", "lon": "float",
-                 "veroeffentlicht": "date", "abfrage_vollstaendig": "bool"},
+                 "veroeffentlicht": "date", "abfrage_vollstaendig": "bool", "stand_herkunft": "str"},
         key=("date", "angebotsart", "refnr"),
         checks=(Check("coordinates in Germany", _coordinates_plausible),),
         min_rows=1,
     ),
     source_title="Jobsuche-API (inoffizielle Schnittstelle der Jobbörse)",
     history=True,
+    parser_version="2",  # 2: column stand_herkunft, saved API answers
     description=(
         "Unofficial API of the BA job board (header X-API-Key: jobboerse-jobsuche; no licence stated, so reuse "
         "of single offers is not covered: only counts are shown). Each refresh stores a dated snapshot of all "
         "offers queried with wo=Berlin (angebotsart 1 Arbeit, 4 Ausbildung), sliced by occupation field. "
         "Offers are published by employers and the BA; they are not the BA statistics of registered vacancies. "
         "The v6 answer format is known only from the v4 schema baseline (2026-03) and one third-party scraper; "
-        "the parser accepts both 'stellenangebote' (v4) and 'ergebnisliste' (v6) field names."
+        "the parser accepts both 'stellenangebote' (v4) and 'ergebnisliste' (v6) field names. A search answer "
+        "saved by hand (/pc/v4/jobs, one file per page) imports too: its Stand is the date in the file name, "
+        "else the day of the latest modifikationsTimestamp in it (a lower bound; column stand_herkunft); "
+        "offer type and field come from the file name or single-valued facets, else 0 'unbekannt' / empty."
     ),
 ))

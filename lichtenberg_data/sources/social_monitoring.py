@@ -22,6 +22,7 @@ from .._errors import DownloadError, FormatError
 from .._readers import read_text
 from .._validate import known_districts
 from ..catalog import LICENSES, WFS, Check, Dataset, Probe, Resource, Schema
+from ._mss_xlsx import is_workbook, read_index_workbook
 from ._social import _read_csv_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -154,6 +155,8 @@ _MSS_COLUMNS = ("edition", "date", "lor_version", "planungsraum_id", "planungsra
 
 
 def _sniff(path: Path) -> str:
+    if is_workbook(path):
+        return "xlsx"
     with open(path, "rb") as fh:
         head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
     return "json" if head.startswith(b"{") else "csv"
@@ -171,10 +174,15 @@ def _feature_table(collection: Mapping[str, Any], what: str) -> pd.DataFrame:
 def _mss_tables(path: Path) -> tuple[list[pd.DataFrame], int | None]:
     """The attribute tables in one MSS file and the edition named by a bundle, if any.
 
-    Accepts a bundle written by :func:`fetch_mss_edition`, a single WFS FeatureCollection, or a
-    CSV export of a WFS layer (comma or semicolon separated).
+    Accepts a bundle written by :func:`fetch_mss_edition`, a single WFS FeatureCollection, a
+    CSV export of a WFS layer (comma or semicolon separated), or the index workbook of the MSS
+    tables (:func:`._mss_xlsx.read_index_workbook`, edition from its title).
     """
-    if _sniff(path) == "csv":
+    kind = _sniff(path)
+    if kind == "xlsx":
+        table, edition = read_index_workbook(path)
+        return [table], edition
+    if kind == "csv":
         return [_read_csv_text(path)], None
     try:
         doc = json.loads(read_text(path))
@@ -313,12 +321,24 @@ def parse_mss_file(path: Path) -> pd.DataFrame:
         ed = MSS_EDITIONS[edition]
         base = _base(table, ed)
         _check_lor(base, ed, path)
-        parts += _long(table, base, _mappings(kind, ed), kind, ed)
+        long = _long(table, base, _mappings(kind, ed), kind, ed)
+        parts += _from_workbook(long, raw, bundle_edition, ed, path) if "quelle" in raw.attrs else long
     if not parts:
         raise FormatError(f"{path.name}: no known MSS indicator columns found")
     out = pd.concat(parts, ignore_index=True)
     out["planungsraum"] = out["planungsraum"].astype(object).where(out["planungsraum"].notna(), None)
     return out[list(_MSS_COLUMNS)]
+
+
+def _from_workbook(parts: list[pd.DataFrame], raw: pd.DataFrame, title_edition: int | None, ed: MssEdition,
+                   path: Path) -> list[pd.DataFrame]:
+    """Rows read from the index workbook: its date must be the edition's Stand (both read from the
+    title); the classes were checked against their texts, so the mapping counts as checked."""
+    if title_edition != ed.edition or raw.attrs.get("stand") != ed.stand.isoformat():
+        raise FormatError(f"{path.name}: the title names MSS {title_edition} with data of {raw.attrs.get('stand')}, "
+                          f"but MSS {ed.edition} describes {ed.stand:%d.%m.%Y}")
+    return [p.assign(quelle=f"{raw.attrs['quelle']}:{p['indikator'].iloc[0]}", zuordnung_geprueft=True)
+            for p in parts]
 
 
 def _check_lor(base: pd.DataFrame, ed: MssEdition, path: Path) -> None:
@@ -438,6 +458,11 @@ def _mss_resource(edition: int) -> Resource:
                     probe=Probe(ed.service_url, expect="wfs", type_names=(ed.layers["indexind"],)))
 
 
+#: The index workbook of the MSS tables (edition 2023 verified), imported by hand; the edition
+#: and the date come from its title, so the name pattern admits other editions too.
+MSS_WORKBOOK = Resource(name="lor_monitoring_soziale-stadtentwicklung_2023.xlsx", url=None, format="xlsx",
+                        match=r"(?i)(monitoring.soziale.stadtentwicklung|mss).*\.xlsx$")
+
 mss = catalog.register(Dataset(
     id="mss",
     title="Monitoring Soziale Stadtentwicklung – Index- und Kontextindikatoren je Planungsraum",
@@ -445,7 +470,7 @@ mss = catalog.register(Dataset(
     publisher="Senatsverwaltung für Stadtentwicklung, Bauen und Wohnen",
     license=LICENSES["dl-de-zero-2.0"],
     landing_page="https://www.berlin.de/sen/stadt/stadtdaten/stadtwissen/monitoring-soziale-stadtentwicklung/",
-    resources=tuple(_mss_resource(e) for e in MSS_DOWNLOADED),
+    resources=(*(_mss_resource(e) for e in MSS_DOWNLOADED), MSS_WORKBOOK),
     spatial_unit="LOR-Planungsraum",
     update="biennial",
     parser=parse_mss,
@@ -459,6 +484,11 @@ mss = catalog.register(Dataset(
         "layer, the 2019 edition on the old LOR) are imported with `lichtenberg-data import mss FILES`; "
         "import all files of one edition together. The meaning of s1-s4 differs by edition (MSS_EDITIONS); "
         "rows carry zuordnung_geprueft=False where the mapping was not checked against a real file. "
-        "The XLSX tables on berlin.de are not parsed."
+        "The index workbook of the MSS tables (lor_monitoring_soziale-stadtentwicklung_2023.xlsx, sheet "
+        "1.SDI_PLR_MSS2023: residents on 31.12.2022, Status-Index class 1-4 and Dynamik-Index +, +/-, - per "
+        "Planungsraum) imports as the statusindex and dynamikindex rows of its edition (Dynamik + → 1, "
+        "+/- → 3, - → 5 as in the WFS; 6 Planungsräume without classes get gueltig=False). That workbook "
+        "has the indices only, not the single indicators (S1 Arbeitslosigkeit ...): an edition imported "
+        "only from it has no unemployment rows. The other XLSX tables on berlin.de are not parsed."
     ),
 ))

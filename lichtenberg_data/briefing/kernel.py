@@ -1,0 +1,43 @@
+"""What the briefing build sets up inside each notebook's kernel (never imported elsewhere).
+
+:func:`install` registers a handler for :class:`~lichtenberg_data.DataNotAvailableError`: a
+cell that needs a dataset which is not loaded does not abort the notebook. The handler records
+the missing dataset in the notebook's ``briefing.json`` (kind ``missing``: dataset, title,
+section, the cell's execution count) and prints a short German note in place of a traceback;
+the next cells run. The PDF puts a box naming the dataset and the command that brings it where
+the charts and key figures of that cell would have been. Every other error still fails the build.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._errors import DataNotAvailableError
+from . import collect
+from .collect import collect_dir, note_missing
+
+__all__ = ["install"]
+
+
+def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
+    from IPython.display import Markdown, display
+
+    dataset = getattr(value, "dataset", None)
+    entry = note_missing(dataset, str(value), section=shell.user_ns.get("SECTION"),
+                         execution_count=collect._execution_count())
+    title = entry["title"] if entry else dataset
+    display(Markdown(f"**Datensatz fehlt:** `{dataset}` ({title}). Dieser Teil entfällt im Briefing; "
+                     f"laden mit `lichtenberg-data import {dataset} DATEI` "
+                     f"(welche Dateien: `lichtenberg-data info {dataset}`)."))
+    return []
+
+
+def install() -> None:
+    """Register the missing-data handler in the running IPython kernel (only during a build)."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or collect_dir() is None:
+        return
+    collect.COUNT_OFFSET = shell.execution_count - 1  # this runs as the notebook's first cell
+    shell.set_custom_exc((DataNotAvailableError,), _handler)
