@@ -100,17 +100,18 @@ def _capabilities() -> dict[str, str]:
 # --------------------------------------------------------------------------- checks of one answer
 
 def _check_status(resp: Any, ep: _Endpoint) -> None:
+    if resp.status_code < 400:
+        return
+    code = f"HTTP {resp.status_code} {resp.reason or ''}".strip()
     if resp.status_code == 404:
-        raise _BadAnswerError("HTTP 404 Not Found", f"the address moved: find the new one on {ep.dataset.landing_page} "
-                   "and update the catalogue")
-    if resp.status_code in (401, 403):
-        raise _BadAnswerError(f"HTTP {resp.status_code} {resp.reason or ''}".strip(),
-                   "the portal refuses access: check the API key or headers in the catalogue")
-    if resp.status_code >= 500 or resp.status_code == 429:
-        raise _BadAnswerError(f"HTTP {resp.status_code} {resp.reason or ''}".strip(), "the portal has a problem: try again later")
-    if resp.status_code >= 400:
-        raise _BadAnswerError(f"HTTP {resp.status_code} {resp.reason or ''}".strip(),
-                   "the portal refuses the request: open the URL in a browser and check the catalogue entry")
+        todo = f"the address moved: find the new one on {ep.dataset.landing_page} and update the catalogue"
+    elif resp.status_code in (401, 403):
+        todo = "the portal refuses access: check the API key or headers in the catalogue"
+    elif resp.status_code >= 500 or resp.status_code == 429:
+        todo = "the portal has a problem: try again later"
+    else:
+        todo = "the portal refuses the request: open the URL in a browser and check the catalogue entry"
+    raise _BadAnswerError(code, todo)
 
 
 def _check_head(head: bytes, content_type: str, ep: _Endpoint) -> None:
@@ -124,10 +125,12 @@ def _check_head(head: bytes, content_type: str, ep: _Endpoint) -> None:
         return
     if looks_like_html(head) or ("html" in content_type and ep.expect != "html"):
         raise _BadAnswerError(f"HTML page instead of {wanted} ({content_type or 'no content type'})",
-                   f"the portal answers with a web page (error, maintenance or login): open {ep.url} in a browser")
+                              "the portal answers with a web page (error, maintenance or login): "
+                              f"open {ep.url} in a browser")
     magic = _MAGIC.get(ep.expect)
     if magic and not head.startswith(magic):
-        raise _BadAnswerError(f"not an {wanted} file (starts with {head[:8]!r})", f"open {ep.url} in a browser and check it")
+        raise _BadAnswerError(f"not an {wanted} file (starts with {head[:8]!r})",
+                              f"open {ep.url} in a browser and check it")
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if ep.expect in ("json", "geojson") and text[:1] not in (b"{", b"["):
         raise _BadAnswerError(f"not JSON (starts with {head[:20]!r})", f"open {ep.url} in a browser and check it")
@@ -143,12 +146,12 @@ def _type_names(body: bytes, ep: _Endpoint) -> set[str]:
         root = ElementTree.fromstring(body)
     except Exception as exc:  # noqa: BLE001 - malformed or malicious XML: both are "not capabilities"
         raise _BadAnswerError(f"GetCapabilities is not well-formed XML ({type(exc).__name__})",
-                   f"open {ep.url}?SERVICE=WFS&REQUEST=GetCapabilities in a browser and check it") from None
+                              f"open {ep.url}?SERVICE=WFS&REQUEST=GetCapabilities in a browser and check it") from None
     local = _local(root.tag)
     if local == "ExceptionReport":
         text = " ".join(t.strip() for t in root.itertext() if t.strip())[:160]
-        raise _BadAnswerError(f"the WFS answered an exception: {text}", "the service may have been renamed or retired: "
-                   f"check {ep.dataset.landing_page}")
+        raise _BadAnswerError(f"the WFS answered an exception: {text}",
+                              f"the service may have been renamed or retired: check {ep.dataset.landing_page}")
     if local != "WFS_Capabilities":
         raise _BadAnswerError(f"not a WFS GetCapabilities answer (root element {local})", f"check {ep.url}")
     return {child.text.strip() for ft in root.iter() if _local(ft.tag) == "FeatureType"
@@ -166,8 +169,8 @@ def _check_layers(names: set[str], ep: _Endpoint) -> str:
         hints = [local[m.rsplit(":", 1)[-1]] for m in missing if m.rsplit(":", 1)[-1] in local]
         hint = f" (listed under another prefix: {', '.join(hints)})" if hints else ""
         raise _BadAnswerError(f"layer {', '.join(missing)} not listed among {len(names)} layers{hint}",
-                   "the layer was renamed or removed: look up the current type name in GetCapabilities "
-                   "and update the catalogue")
+                              "the layer was renamed or removed: look up the current type name in "
+                              "GetCapabilities and update the catalogue")
     return f"layer {', '.join(ep.type_names)} listed"
 
 

@@ -196,3 +196,24 @@ def test_cli_refuses_a_bad_timeout(capsys):
         cli.main(["doctor", "--timeout", "0"])
     assert exc.value.code == 2
     assert "must be a number of seconds > 0" in capsys.readouterr().err
+
+
+def test_wfs_exception_and_hostile_xml(portals):
+    main = portals[0]
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+            b"<wfs:WFS_Capabilities xmlns:wfs='http://www.opengis.net/wfs/2.0'>&b;</wfs:WFS_Capabilities>")
+    report = (b'<?xml version="1.0"?><ows:ExceptionReport xmlns:ows="http://www.opengis.net/ows/1.1">'
+              b'<ows:Exception exceptionCode="InvalidParameterValue"><ows:ExceptionText>Unknown service '
+              b"mss_2027</ows:ExceptionText></ows:Exception></ows:ExceptionReport>")
+    main.set("/wfs/bomb", ("func", lambda q, h: (200, bomb, {"Content-Type": "text/xml"})))
+    main.set("/wfs/retired", ("func", lambda q, h: (200, report, {"Content-Type": "application/xml"})))
+    got = rows_by_id(check([dataset("bomb", wfs("b.geojson", main.url, "bomb", "x:y")),
+                            dataset("retired", Resource(name="mss_2027.json", url=f"{main.url}/wfs/retired",
+                                                        format="json", fetcher=lambda *a: None,
+                                                        probe=Probe(f"{main.url}/wfs/retired", expect="wfs",
+                                                                    type_names=("mss_2027:idx",))))],
+                           timeout=2))
+    assert got["bomb", "b.geojson"].detail == "GetCapabilities is not well-formed XML (EntitiesForbidden)"
+    retired = got["retired", "mss_2027.json"]
+    assert retired.detail == "the WFS answered an exception: Unknown service mss_2027"
+    assert retired.todo == "the service may have been renamed or retired: check https://example.invalid/retired"
