@@ -19,6 +19,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ._errors import DownloadError, FormatError
+from ._reach import Reachability, classify
 from .settings import settings
 
 log = logging.getLogger("lichtenberg_data")
@@ -43,12 +44,19 @@ class Download:
     content_type: str | None = None
 
 
-def _retry() -> Retry:
+def _retry(retries: int) -> Retry:
+    """Retries with backoff on read errors, 429 and 5xx, never on connection errors.
+
+    A failed DNS lookup, a refused connection or no route are answers, not accidents: retrying
+    them with backoff only made an offline refresh take minutes. A connection timeout is not
+    retried either (TCP already resends its SYN within the connect timeout). The run's
+    :class:`~lichtenberg_data._reach.Reachability` then skips the host's other resources.
+    """
     return Retry(
-        total=settings.retries,
-        connect=settings.retries,
-        read=settings.retries,
-        status=settings.retries,
+        total=retries,
+        connect=0,
+        read=retries,
+        status=retries,
         backoff_factor=settings.backoff,
         status_forcelist=RETRY_STATUS,
         allowed_methods=frozenset({"GET", "HEAD"}),
@@ -58,11 +66,26 @@ def _retry() -> Retry:
 
 
 class Http:
-    """A requests session configured from :mod:`lichtenberg_data.settings`."""
+    """A requests session configured from :mod:`lichtenberg_data.settings`.
 
-    def __init__(self) -> None:
+    Parameters
+    ----------
+    timeout, retries
+        Override ``settings.timeout`` and ``settings.retries`` (the doctor probes with a short
+        timeout and no retries).
+    reach
+        The run's memory of unreachable hosts, shared by the sessions of one run (one is made
+        when not given). A host that failed is not tried again in the same run.
+    """
+
+    def __init__(self, *, timeout: float | None = None, retries: int | None = None,
+                 reach: Reachability | None = None) -> None:
+        self.timeout = settings.timeout if timeout is None else float(timeout)
+        self.retries = settings.retries if retries is None else int(retries)
+        self.connect_timeout = min(10.0, self.timeout)
+        self.reach = reach if reach is not None else Reachability(dns_timeout=self.connect_timeout)
         self.session = requests.Session()
-        adapter = HTTPAdapter(max_retries=_retry())
+        adapter = HTTPAdapter(max_retries=_retry(self.retries))
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["User-Agent"] = settings.user_agent
@@ -71,17 +94,28 @@ class Http:
         """Close the connections."""
         self.session.close()
 
-    def _get(self, url: str, params: dict | None, headers: dict | None, stream: bool) -> requests.Response:
-        timeout = (min(10.0, settings.timeout), settings.timeout)
+    def get(self, url: str, params: dict | None = None, headers: dict | None = None,
+            stream: bool = False) -> requests.Response:
+        """GET ``url`` through the run's reachability memory; any status is returned.
+
+        Raises :class:`~lichtenberg_data._reach.HostUnreachableError` (a :class:`DownloadError`)
+        with the exact cause when the host cannot be reached, and at once when it already
+        failed in this run.
+        """
+        direct = not (self.session.trust_env and requests.utils.get_environ_proxies(url))
+        self.reach.check(url, direct=direct)
         try:
-            return self.session.get(url, params=params, headers=headers, timeout=timeout, stream=stream)
+            resp = self.session.get(url, params=params, headers=headers,
+                                    timeout=(self.connect_timeout, self.timeout), stream=stream)
         except requests.exceptions.RetryError as exc:
-            raise DownloadError(f"{url} kept failing after {settings.retries} retries ({_reason(exc)})") from None
+            raise DownloadError(f"{url} kept failing after {self.retries} retries ({_reason(exc)})") from None
         except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
-            if _timed_out(exc):
-                raise DownloadError(f"{url} did not answer within {settings.timeout:g} s "
-                                    f"({settings.retries} retries)") from None
-            raise DownloadError(f"could not connect to {url} ({_reason(exc)})") from None
+            failure = classify(exc, self.connect_timeout, self.timeout)
+            if failure is None:
+                raise DownloadError(f"could not connect to {url} ({_reason(exc)})") from None
+            raise self.reach.failed(url, failure) from None
+        self.reach.answered()
+        return resp
 
     def download(
         self,
@@ -106,7 +140,7 @@ class Http:
             hdrs["If-None-Match"] = etag
         if last_modified:
             hdrs["If-Modified-Since"] = last_modified
-        resp = self._get(url, params, hdrs, stream=True)
+        resp = self.get(url, params, hdrs, stream=True)
         with resp:
             if resp.status_code == 304:
                 return Download(unchanged=True, url=resp.url, etag=etag, last_modified=last_modified)
@@ -139,7 +173,7 @@ class Http:
 
     def get_json(self, url: str, *, params: dict | None = None, headers: dict | None = None) -> Any:
         """GET ``url`` and return its JSON body; clear errors for HTML or malformed answers."""
-        resp = self._get(url, params, headers, stream=False)
+        resp = self.get(url, params, headers, stream=False)
         _check_status(resp)
         body = resp.content
         if looks_like_html(body[:512]):
@@ -159,12 +193,6 @@ def _root(exc: BaseException) -> BaseException:
             break
         seen = inner
     return seen
-
-
-def _timed_out(exc: BaseException) -> bool:
-    from urllib3.exceptions import TimeoutError as Urllib3Timeout
-
-    return isinstance(exc, requests.exceptions.Timeout) or isinstance(_root(exc), Urllib3Timeout)
 
 
 def _reason(exc: BaseException) -> str:

@@ -30,6 +30,7 @@ from ._errors import (
     dataset_error,
     dataset_message,
 )
+from ._reach import NO_NETWORK
 from ._readers import check_kind, is_sample_file
 from ._report import Outcome, change_report, write_report
 from ._validate import validate
@@ -103,9 +104,9 @@ def _is_url(text: str) -> bool:
 def _mirror_is_sample(http: Any, mirror: str) -> bool:
     if not _is_url(mirror):
         return (Path(mirror) / SAMPLE_MARKER).exists()
-    try:
-        resp = http.session.get(f"{mirror.rstrip('/')}/{SAMPLE_MARKER}", timeout=settings.timeout)
-        return resp.status_code == 200
+    try:  # through the run's Http: an unreachable mirror is probed once, with the short connect timeout
+        with http.get(f"{mirror.rstrip('/')}/{SAMPLE_MARKER}") as resp:
+            return resp.status_code == 200
     except Exception:  # noqa: BLE001 - a missing marker just means real data
         return False
 
@@ -354,17 +355,32 @@ def _prune(ds: catalog.Dataset, entry: dict) -> None:
 
 # --------------------------------------------------------------------------- one dataset
 
-def _todo(ds_id: str, exc: Exception) -> str:
+def _todo(ds_id: str, exc: Exception, has_data: bool) -> str:
+    kept = "Last good data kept" if has_data else "No data yet"
+    if getattr(exc, "cause", None) == NO_NETWORK:
+        return f"{kept}; connect to the internet and run `lichtenberg-data refresh {ds_id}` again"
     if isinstance(exc, DownloadError):
-        return (f"Last good data kept; check the portal or your connection and run "
+        return (f"{kept}; check the portal or your connection and run "
                 f"`lichtenberg-data refresh {ds_id}` again, or download the file in a browser and "
                 f"run `lichtenberg-data import {ds_id} FILE`")
-    return (f"Last good data kept; the portal may have changed the file: open it, check it, "
+    return (f"{kept}; the portal may have changed the file: open it, check it, "
             f"and report it or import a corrected file with `lichtenberg-data import {ds_id} FILE`")
 
 
 def _failure(ds_id: str, exc: Exception) -> Outcome:
-    return Outcome(ds_id, "failed", dataset_message(ds_id, str(exc), _todo(ds_id, exc)))
+    """A failed outcome; "last good data kept" only where the dataset has data."""
+    has_data = _store.processed_path(ds_id).exists()
+    return Outcome(ds_id, "failed", dataset_message(ds_id, str(exc), _todo(ds_id, exc, has_data)))
+
+
+def _urls(mirror: str | None) -> list[str | None]:
+    """The hosts the offline check may try: the mirror, else every portal of the catalogue
+    (also when only some datasets are refreshed, so one unresolvable portal is told apart
+    from no network)."""
+    if mirror:
+        return [mirror] if _is_url(mirror) else []
+    return [u for ds in catalog.datasets() for r in ds.resources
+            for u in (r.url, r.wfs.service_url if r.wfs else None)]
 
 
 def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | None, force: bool,
@@ -479,6 +495,7 @@ def refresh(ids: Sequence[str] | None = None, *, force: bool = False, mirror: st
     from ._http import Http
 
     http = Http()
+    http.reach.expect(_urls(mirror_s))
     outcomes: list[Outcome] = []
     try:
         work = _workdir()

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
-    "License", "Resource", "WFS", "Schema", "Check", "Dataset", "register", "get", "datasets",
+    "License", "Resource", "WFS", "Probe", "Schema", "Check", "Dataset", "register", "get", "datasets",
     "ids", "table", "LICENSES", "RHYTHMS",
 ]
 
@@ -105,6 +105,32 @@ class WFS:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """A cheap request that tells whether an API answers, for ``lichtenberg-data doctor``.
+
+    Resources with a ``fetcher`` declare one (a plain file or WFS layer needs none). The
+    resource's ``headers`` are sent along.
+
+    Parameters
+    ----------
+    url
+        The address asked.
+    params
+        Its query, as small as the API allows (e.g. ``size=1``).
+    expect
+        ``json``, ``csv`` ... (the answer's format), or ``wfs``: a GetCapabilities request to
+        ``url`` whose answer must list every name in ``type_names``.
+    type_names
+        The WFS layers that must be listed (``expect="wfs"`` only).
+    """
+
+    url: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    expect: str = "json"
+    type_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Resource:
     """One file of a dataset.
 
@@ -131,6 +157,8 @@ class Resource:
     accepts
         Further formats an imported file of this resource may have (e.g. the CSV export of a
         WFS layer); a file of any other kind is refused by name before parsing.
+    probe
+        How ``lichtenberg-data doctor`` checks a ``fetcher`` resource cheaply (:class:`Probe`).
     """
 
     name: str
@@ -141,6 +169,7 @@ class Resource:
     fetcher: Callable[..., None] | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     accepts: tuple[str, ...] = ()
+    probe: Probe | None = None
 
     def matches(self, filename: str) -> bool:
         """Whether an imported file name belongs to this resource."""

@@ -1,8 +1,9 @@
-"""The command line: ``lichtenberg-data list|refresh|import|status|demo-mirror|briefing``.
+"""The command line: ``lichtenberg-data list|refresh|import|status|doctor|demo-mirror|briefing``.
 
-Exit codes: 0 success; 1 a dataset failed (its last good data kept), another run holds the
-lock, or a briefing could not be built; 2 usage errors (an unknown dataset, district or
-setting); 3 a bug in lichtenberg_data (the message says so; ``--debug`` shows the traceback).
+Exit codes: 0 success; 1 a dataset failed (its last good data kept), an endpoint failed the
+doctor's check, another run holds the lock, or a briefing could not be built; 2 usage errors
+(an unknown dataset, district or setting); 3 a bug in lichtenberg_data (the message says so;
+``--debug`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -150,6 +151,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 1 if any(o.failed for o in outcomes) else 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from . import catalog
+    from ._doctor import check, format_table
+
+    rows = check([catalog.get(i) for i in args.ids] if args.ids else None, timeout=args.timeout)
+    print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2) if args.json else format_table(rows))
+    return 1 if any(r.failed for r in rows) else 0
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {text!r}")
+    return value
+
+
 def cmd_demo_mirror(args: argparse.Namespace) -> int:
     from .demo import write_mirror
 
@@ -197,6 +214,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("status", help="show reference date, age and size of every dataset")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)
+    s = sub.add_parser("doctor", help="probe every portal address of the catalogue (DNS, status, format, layers)")
+    s.add_argument("ids", nargs="*", help="dataset ids (default: all)")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--timeout", type=_seconds, default=10.0, help="seconds to wait per answer (default 10)")
+    s.set_defaults(func=cmd_doctor)
     s = sub.add_parser("reset", help="empty datasets (processed table, raw snapshots, manifest entry)")
     s.add_argument("ids", nargs="*", help="dataset ids")
     s.add_argument("--all", action="store_true", help="every dataset")

@@ -13,8 +13,10 @@ setting                       environment variable                meaning
 ``data_dir``                  ``LICHTENBERG_DATA_DIR``            data folder (raw/, processed/, manifest.json);
                                                                   default ``data/`` in the project
 ``district``                  ``LICHTENBERG_DATA_DISTRICT``       district the topic functions look at
-``timeout``                   ``LICHTENBERG_DATA_TIMEOUT``        seconds to wait for a server's answer
-``retries``                   ``LICHTENBERG_DATA_RETRIES``        retries on connection errors, 429 and 5xx
+``timeout``                   ``LICHTENBERG_DATA_TIMEOUT``        seconds to wait for a server's answer (for a
+                                                                  connection and a DNS answer: at most 10)
+``retries``                   ``LICHTENBERG_DATA_RETRIES``        retries on read errors, 429 and 5xx (never on
+                                                                  DNS, refused or timed-out connections)
 ``backoff``                   ``LICHTENBERG_DATA_BACKOFF``        backoff factor between retries, seconds
 ``keep_snapshots``            ``LICHTENBERG_DATA_KEEP_SNAPSHOTS`` raw snapshots kept per dataset edition
 ``user_agent``                ``LICHTENBERG_DATA_USER_AGENT``     User-Agent sent to the portals

@@ -129,3 +129,36 @@ def wait_for(predicate, timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 with nothing listening (connecting is refused)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class BlackHoles:
+    """Ports on 127.0.0.1 that never accept: the accept queue is full, so the kernel drops
+    further SYNs and connecting times out, as with a host behind a dropping firewall."""
+
+    def __init__(self) -> None:
+        self.sockets: list = []
+
+    def port(self) -> int:
+        """A new black-holed port."""
+        import socket
+
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(0)
+        port = srv.getsockname()[1]
+        self.sockets += [srv, socket.create_connection(("127.0.0.1", port), timeout=1)]  # fills the queue
+        return port
+
+    def close(self) -> None:
+        """Close every socket."""
+        for s in self.sockets:
+            s.close()

@@ -13,10 +13,11 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
-from portal import Portal, wait_for
+from portal import BlackHoles, Portal, closed_port, wait_for
 
 from lichtenberg_data import cli, settings
 from lichtenberg_data.demo import write_mirror
@@ -250,3 +251,134 @@ def test_new_parser_version_rebuilds_from_raw_snapshots(data_dir, portal, good):
         assert manifest["datasets"]["einwohner_lor"]["processed"]["parser_version"] == "2"
     finally:
         catalog._REGISTRY["einwohner_lor"] = old
+
+
+# --------------------------------------------------------------------------- offline and unreachable hosts
+
+def _moved(url: str | None, new_netloc) -> str | None:
+    from urllib.parse import urlsplit
+
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    return parts._replace(scheme="http", netloc=new_netloc(parts.netloc)).geturl()
+
+
+@pytest.fixture()
+def moved_catalogue(monkeypatch):
+    """Point every address of the real catalogue at other hosts: ``move(new_netloc)``."""
+    from dataclasses import replace
+
+    from lichtenberg_data import catalog
+
+    def move(new_netloc) -> list:
+        registry = {}
+        for ds in catalog.datasets():
+            resources = tuple(
+                replace(r, url=_moved(r.url, new_netloc),
+                        wfs=r.wfs and replace(r.wfs, service_url=_moved(r.wfs.service_url, new_netloc)),
+                        probe=r.probe and replace(r.probe, url=_moved(r.probe.url, new_netloc)))
+                for r in ds.resources)
+            registry[ds.id] = replace(ds, resources=resources)
+        monkeypatch.setattr(catalog, "_REGISTRY", registry)
+        return list(registry.values())
+
+    return move
+
+
+def _offline_lines(out: str, datasets: list) -> dict[str, str]:
+    reasons = {ln.split(": ", 2)[1]: ln for ln in out.splitlines() if ln.startswith(("failed: ", "skipped: "))}
+    fetched = [d.id for d in datasets if any(r.url or r.wfs or r.fetcher for r in d.resources)]
+    assert fetched and len(fetched) < len(datasets)  # some are import-only
+    assert [k for k, v in reasons.items() if v.startswith("failed: ")] == fetched
+    return {k: v for k, v in reasons.items() if k in fetched}
+
+
+def test_whole_catalogue_without_dns_gives_up_fast(data_dir, moved_catalogue, capsys):
+    datasets = moved_catalogue(lambda netloc: netloc.replace(".", "-") + ".invalid")
+    start = time.monotonic()
+    assert run("refresh") == 1
+    assert time.monotonic() - start < 30
+    lines = _offline_lines(capsys.readouterr().out, datasets)
+    [first] = [k for k, v in lines.items() if ") at http://" in v]  # the catalogue's order depends on imports
+    assert lines[first].startswith(f"failed: {first}: ")
+    assert lines[first].endswith(f"No data yet; connect to the internet and run `lichtenberg-data refresh {first}` again")
+    assert all(v == (f"failed: {k}: {v.split(': ')[2].split(' ')[0]} unreachable (no network connection) — skipped. "
+                     f"No data yet; connect to the internet and run `lichtenberg-data refresh {k}` again")
+               for k, v in lines.items() if k != first)
+    assert "download-statistik-berlin-brandenburg-de.invalid unreachable (no network connection)" in lines["einwohner_lor"]
+    assert "gdi-berlin-de.invalid unreachable (no network connection)" in lines["bezirke"]
+    assert "rest-arbeitsagentur-de.invalid unreachable (no network connection)" in lines["stellenangebote"]
+    assert "Last good data kept" not in "".join(lines.values())
+
+
+def test_whole_catalogue_black_holed_gives_up_fast(data_dir, moved_catalogue, capsys):
+    holes = BlackHoles()
+    ports: dict[str, int] = {}
+    try:
+        datasets = moved_catalogue(lambda netloc: f"127.0.0.1:{ports.setdefault(netloc, holes.port())}")
+        assert len(ports) >= 6  # the catalogue's distinct hosts
+        settings.set(timeout=1)
+        start = time.monotonic()
+        assert run("refresh") == 1
+        took = time.monotonic() - start
+    finally:
+        holes.close()
+    assert took < 10  # one connect timeout (1 s) and the witness check (1 s), then nothing is tried
+    lines = _offline_lines(capsys.readouterr().out, datasets)
+    assert all("unreachable (no network connection)" in ln for ln in lines.values()), lines
+
+
+def test_unreachable_mirror_probed_once_and_no_data_yet(data_dir, portal, capsys):
+    assert run("refresh", "einwohner_ortsteile", "--mirror", portal.url) == 0
+    capsys.readouterr()
+    port = closed_port()
+    assert run("refresh", *IDS, "--mirror", f"http://127.0.0.1:{port}") == 1
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("failed: ")]
+    assert lines == [
+        f"failed: einwohner_lor: 127.0.0.1:{port} unreachable (connection refused) — skipped. No data yet; "
+        "check the portal or your connection and run `lichtenberg-data refresh einwohner_lor` again, or "
+        "download the file in a browser and run `lichtenberg-data import einwohner_lor FILE`",
+        f"failed: einwohner_ortsteile: 127.0.0.1:{port} unreachable (connection refused) — skipped. Last good "
+        "data kept; check the portal or your connection and run `lichtenberg-data refresh einwohner_ortsteile` "
+        "again, or download the file in a browser and run `lichtenberg-data import einwohner_ortsteile FILE`",
+    ]
+
+
+def test_black_holed_host_with_many_resources_waits_once(data_dir, capsys):
+    holes = BlackHoles()
+    try:
+        settings.set(timeout=1)
+        start = time.monotonic()  # 6 files and the sample marker on one host: one 1-s wait, not seven
+        assert run("refresh", *IDS, "--mirror", f"http://127.0.0.1:{holes.port()}") == 1
+        took = time.monotonic() - start
+    finally:
+        holes.close()
+    assert took < 3.5
+    out = capsys.readouterr().out
+    assert out.count("unreachable (timed out after 1 s) — skipped. No data yet") == 2
+
+
+def test_one_portal_not_found_is_probed_once(data_dir, portal, moved_catalogue, monkeypatch, capsys):
+    import socket
+
+    lookups: list[str] = []
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, *a, **k: lookups.append(host) or real(host, *a, **k))
+    here = portal.url.split("//")[1]  # the other portals answer (404 here): the network is up
+    moved_catalogue(lambda netloc: "gdi-berlin.invalid" if netloc == "gdi.berlin.de" else here)
+    assert run("refresh", "bezirke", "ortsteile", "lor_planungsraeume") == 1
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("failed: ")]
+    assert [ln.split(". ")[0] for ln in lines] == [
+        "failed: bezirke: gdi-berlin.invalid unreachable (host not found) at http://gdi-berlin.invalid/services/wfs/alkis_bezirke",
+        "failed: ortsteile: gdi-berlin.invalid unreachable (host not found) — skipped",
+        "failed: lor_planungsraeume: gdi-berlin.invalid unreachable (host not found) — skipped",
+    ]
+    assert all(". No data yet; check the portal or your connection" in ln for ln in lines)
+    assert lookups.count("gdi-berlin.invalid") == 1
+
+
+def test_one_dataset_offline_is_no_network(data_dir, moved_catalogue, capsys):
+    moved_catalogue(lambda netloc: netloc.replace(".", "-") + ".invalid")
+    assert run("refresh", "bezirke") == 1  # the other portals of the catalogue witness: none resolves
+    assert "failed: bezirke: gdi-berlin-de.invalid unreachable (no network connection) at" in capsys.readouterr().out

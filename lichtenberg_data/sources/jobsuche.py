@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import catalog
 from .._errors import DownloadError, FormatError
 from .._readers import read_text
-from ..catalog import LICENSES, Check, Dataset, Resource, Schema
+from ..catalog import LICENSES, Check, Dataset, Probe, Resource, Schema
 from ._jobsuche_answer import (
     _LIST_KEYS,
     ANGEBOTSARTEN,
@@ -283,7 +283,8 @@ stellenangebote = catalog.register(Dataset(
     license=LICENSES["none-stated"],
     landing_page="https://www.arbeitsagentur.de/jobsuche/",
     resources=(Resource(name="jobsuche_berlin.json", url=JOBSUCHE_SEARCH_URL, format="json",
-                        match=r"(?i)jobsuche.*\.json$", fetcher=fetch_jobsuche, headers=JOBSUCHE_HEADERS),),
+                        match=r"(?i)jobsuche.*\.json$", fetcher=fetch_jobsuche, headers=JOBSUCHE_HEADERS,
+                        probe=Probe(JOBSUCHE_SEARCH_URL, {**JOBSUCHE_QUERY, "page": "1", "size": "1"})),),
     spatial_unit="Punkt (Arbeitsort), Berlin",
     update="monthly",
     parser=parse_jobsuche,

@@ -21,7 +21,7 @@ from .. import catalog
 from .._errors import DownloadError, FormatError
 from .._readers import read_text
 from .._validate import known_districts
-from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
+from ..catalog import LICENSES, WFS, Check, Dataset, Probe, Resource, Schema
 from ._mss_xlsx import is_workbook, read_index_workbook
 from ._social import _read_csv_text
 
@@ -455,7 +455,8 @@ def _mss_resource(edition: int) -> Resource:
     ed = MSS_EDITIONS[edition]
     return Resource(name=f"mss_{edition}.json", url=ed.service_url, format="json",
                     match=r"(?i)mss|indexind|kontext|indizes", fetcher=fetch_mss_edition,
-                    accepts=("csv",))
+                    accepts=("csv",),
+                    probe=Probe(ed.service_url, expect="wfs", type_names=(ed.layers["indexind"],)))
 
 
 #: The index workbook of the MSS tables (edition 2023 verified), imported by hand; the edition
