@@ -11,7 +11,14 @@ class LichtenbergDataError(Exception):
 
 
 class DownloadError(LichtenbergDataError):
-    """A resource could not be fetched (HTTP error, timeout, broken connection)."""
+    """A resource could not be fetched (HTTP error, timeout, broken connection).
+
+    ``status`` is the HTTP status where the server answered with an error (``404`` …).
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class FormatError(LichtenbergDataError):

@@ -203,9 +203,10 @@ def _reason(exc: BaseException) -> str:
 
 def _check_status(resp: requests.Response) -> None:
     if resp.status_code == 404:
-        raise DownloadError(f"{resp.url} answered 404 Not Found: the portal moved or removed the file")
+        raise DownloadError(f"{resp.url} answered 404 Not Found: the portal moved or removed the file", status=404)
     if resp.status_code >= 400:
-        raise DownloadError(f"{resp.url} answered HTTP {resp.status_code} {resp.reason or ''}".strip())
+        raise DownloadError(f"{resp.url} answered HTTP {resp.status_code} {resp.reason or ''}".strip(),
+                            status=resp.status_code)
 
 
 def looks_like_html(head: bytes) -> bool:

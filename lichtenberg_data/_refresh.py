@@ -403,15 +403,24 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
                 return Outcome(ds.id, "skipped", "holds real data; generated sample data do not replace it "
                                f"(`lichtenberg-data reset {ds.id}` first, if that is what you want)")
     else:
+        missing_editions: list[str] = []
         for res in ds.resources:
             if not mirror and res.url is None and res.fetcher is None and res.wfs is None:
                 continue
             prev = entry.get("resources", {}).get(res.name, {})
             dest = work / ds.id / res.name
             dest.parent.mkdir(parents=True, exist_ok=True)
-            got = _fetch_resource(http, ds, res, prev, dest, mirror, force)
+            try:
+                got = _fetch_resource(http, ds, res, prev, dest, mirror, force)
+            except DownloadError as exc:
+                if not (mirror and ds.history and exc.status == 404) or prev:
+                    raise  # a file the dataset already has that is gone is an error
+                missing_editions.append(res.name)  # a mirror may hold some editions of a history only
+                continue
             if got is not None:
                 incoming.append(got)
+        if missing_editions and len(missing_editions) == len(ds.resources):
+            return Outcome(ds.id, "skipped", f"not in the mirror {mirror}")
     dropped: dict = {}
     if switched:
         dropped, entry = manifest["datasets"].pop(ds.id, {}), {}

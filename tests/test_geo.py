@@ -346,24 +346,6 @@ def test_join_refuses_other_lor_version_and_gaps():
     assert geo.join(new, part, allow_missing=True)["arbeitslose"].isna().tolist() == [False, True]
 
 
-def test_overview_notebook_is_clean():
-    """Committed without outputs, parameters cell first, only catalogued datasets."""
-    import re
-    from pathlib import Path
-
-    import nbformat
-
-    from lichtenberg_data import catalog
-
-    nb = nbformat.read(Path(__file__).parents[1] / "notebooks" / "00_lichtenberg_overview.ipynb", as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "parameters" in code[0].metadata.get("tags", [])
-    assert "YEAR = 2026" in code[0].source and 'DISTRICT = "Lichtenberg"' in code[0].source
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    used = set(re.findall(r'ld\.load\("(\w+)"\)', "\n".join(c.source for c in code)))
-    assert used and used <= set(catalog.ids())
-
-
 def test_aggregate_refuses_to_sum_rates_and_averages_them_with_weights():
     t = pd.DataFrame({"planungsraum_id": ["11100101", "11100102"], "einwohner": [300, 100],
                       "anteil_65_plus": [20.0, 40.0]})

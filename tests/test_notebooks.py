@@ -1,0 +1,35 @@
+"""The notebooks as committed: thin, clean, parameterised, using only the catalogue and the
+briefing contract. (They are executed in tests/test_demo.py, once per suite.)"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lichtenberg_data import catalog
+from lichtenberg_data.briefing import SECTIONS
+
+NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+
+
+def test_one_notebook_per_goal_and_the_overview():
+    assert [p.name for p in NOTEBOOKS][:2] == ["00_ueberblick.ipynb", "10_fachkraefte.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_clean_and_uses_the_catalogue(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert "YEAR = 2026" in code[0].source and 'DISTRICT = "Lichtenberg"' in code[0].source
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    source = "\n".join(c.source for c in code)
+    used = set(re.findall(r'ld\.load\("(\w+)"\)', source))
+    assert used and used <= set(catalog.ids())
+    sections = set(re.findall(r'SECTION = "(\w+)"', source))
+    assert len(sections) == 1 and sections <= set(SECTIONS)
+    assert "briefing.mark_chart(" in source and "briefing.key_figure(" in source
+    assert "latest_pair" not in source or "briefing.latest_pair(" in source
