@@ -1,0 +1,550 @@
+"""Read Overpass API answers (JSON) into one row per tagged OpenStreetMap object.
+
+No network here: :mod:`lichtenberg_data.sources.osm` downloads, this module reads what Overpass
+answered, in each of its output forms:
+
+* ``out center`` / ``out tags center``: nodes with ``lat``/``lon``; ways and relations with a
+  ``center`` (the middle of their bounding box);
+* ``out body; >; out skel qt;``: ways with ``nodes`` (node ids), relations with ``members``
+  (ways and nodes by ``ref``); the nodes (mostly untagged) and member ways listed separately;
+* ``out geom``: ways with a ``geometry`` list, relations whose members carry a ``geometry``
+  (ways) or ``lat``/``lon`` (nodes).
+
+One row per element that has tags. Untagged nodes and ways only carry the geometry of others
+and are no objects; an element listed twice is kept once (the first listing).
+
+Columns
+-------
+``osm_type`` (``node``/``way``/``relation``), ``osm_id`` (int64), the tag columns of
+:data:`TAG_COLUMNS` (``name``, ``shop``, ``amenity``, ``tourism``, ``brand``, ``operator``,
+``addr_street``, ``addr_housenumber``, ``addr_postcode``, ``opening_hours``, ``website``; a
+missing tag is empty), columns for further keys where asked (``keys=``), the JSON column ``tags``
+with every tag of the object where asked (``all_tags=True``; read it with ``json.loads`` or
+DuckDB's JSON functions), ``geometry_source`` and ``geometry``: a point in EPSG:25833, taken in
+this order:
+
+``node``
+    the node's position;
+``way_polygon`` / ``way_line``
+    the centroid of a closed way's polygon, else of the way's line (``out geom`` or node ids
+    resolved in the answer);
+``relation_members``
+    the centroid of the relation's member geometry; for ``type=multipolygon``/``boundary`` the
+    outer rings (assembled from their member ways) minus the inner rings;
+``center``
+    the ``center`` Overpass computed (the middle of the bounding box), where the answer has no
+    geometry of the object;
+``None``
+    no position in the answer (``out tags`` without ``center``): the geometry is empty.
+
+A ``remark`` saying the query timed out or ran out of memory marks a partial answer:
+:func:`load_answer` refuses it (the elements it has are an arbitrary part of the result).
+
+>>> doc = {"osm3s": {"timestamp_osm_base": "2025-09-28T09:54:00Z"}, "elements": [
+...     {"type": "node", "id": 1, "lat": 52.5, "lon": 13.5, "tags": {"shop": "bakery", "name": "B"}},
+...     {"type": "node", "id": 2, "lat": 52.5, "lon": 13.6}]}
+>>> df = read_overpass(doc)
+>>> df[["osm_type", "osm_id", "name", "shop", "geometry_source"]].values.tolist()
+[['node', 1, 'B', 'bakery', 'node']]
+>>> df.crs.to_epsg(), round(df.geometry.x.iloc[0])
+(25833, 398813)
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from itertools import chain, repeat
+from operator import itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._errors import FormatError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import numpy as np
+
+__all__ = ["TAG_COLUMNS", "COLUMNS", "read_overpass", "load_answer", "check_complete", "elements_frame",
+           "answer_timestamp", "column_name"]
+
+#: Columns taken from single tags (column name to OSM key).
+TAG_COLUMNS: dict[str, str] = {
+    "name": "name", "shop": "shop", "amenity": "amenity", "tourism": "tourism", "brand": "brand",
+    "operator": "operator", "addr_street": "addr:street", "addr_housenumber": "addr:housenumber",
+    "addr_postcode": "addr:postcode", "opening_hours": "opening_hours", "website": "website",
+}
+#: All columns of the table, in order.
+COLUMNS = ("osm_type", "osm_id", *TAG_COLUMNS, "tags", "geometry_source", "geometry")
+
+CRS = "EPSG:25833"
+_PARTIAL = re.compile(r"runtime error|timed out|out of memory", re.IGNORECASE)
+_HTML_ERROR = re.compile(rb"<strong[^>]*>\s*Error\s*</strong>\s*:?(.*?)</p>", re.IGNORECASE | re.DOTALL)
+_AREA_TYPES = {"multipolygon", "boundary"}
+_NO_CENTER: dict = {}
+
+
+# =========================================================================== the answer
+
+def _looks_like_html(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<?xml"):  # Overpass error pages are XHTML with an XML declaration
+        text = text[text.find(b"?>") + 2:].lstrip()
+    return text.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
+
+
+def _html_error(body: bytes) -> str:
+    """The error message of an Overpass HTML error page, if it has one."""
+    found = _HTML_ERROR.search(body[:20_000])
+    if not found:
+        return ""
+    text = re.sub(r"<[^>]+>", "", found.group(1).decode("utf-8", "replace"))
+    return ": " + " ".join(html.unescape(text).split())[:200]
+
+
+def _read_body(source: bytes | str | os.PathLike) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        return source, "the answer"
+    path = Path(source)
+    return path.read_bytes(), path.name
+
+
+def check_complete(doc: Mapping[str, Any], what: str = "the answer") -> None:
+    """Refuse a partial answer: one whose ``remark`` says the query timed out or ran out of memory.
+
+    Examples
+    --------
+    >>> check_complete({"elements": [], "remark": 'runtime error: Query timed out in "query" at line 3'})
+    Traceback (most recent call last):
+    ...
+    lichtenberg_data._errors.FormatError: the answer is a partial Overpass answer (runtime error: Query timed out in "query" at line 3): refused. Run the query again later
+    """
+    remark = doc.get("remark")
+    if isinstance(remark, str) and _PARTIAL.search(remark):
+        raise FormatError(f"{what} is a partial Overpass answer ({' '.join(remark.split())[:200]}): refused. "
+                          "Run the query again later")
+
+
+def load_answer(source: bytes | str | os.PathLike | Mapping[str, Any], *, what: str | None = None) -> dict:
+    """An Overpass JSON answer as a dict, checked: JSON, an ``elements`` list, not partial.
+
+    Parameters
+    ----------
+    source
+        The answer's bytes, a path to a saved answer, or the parsed dict.
+    what
+        How to name the answer in errors (default: the file name).
+
+    Raises
+    ------
+    FormatError
+        For an HTML page (with Overpass's error text where it has one), Overpass XML, a zip or
+        xlsx file, malformed or truncated JSON, JSON that is no Overpass answer, a partial answer.
+    """
+    if isinstance(source, Mapping):
+        doc: Any = dict(source)
+        name = "the answer"
+    else:
+        body, name = _read_body(source)
+        name = what or name
+        head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if _looks_like_html(head):
+            raise FormatError(f"{name} is an HTML page, not an Overpass JSON answer{_html_error(body)}")
+        if head.startswith(b"<"):
+            raise FormatError(f"{name} is XML, not JSON: request the answer with [out:json]")
+        if head.startswith(b"PK"):
+            raise FormatError(f"{name} is a zip or xlsx file, not an Overpass JSON answer")
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            raise FormatError(f"{name} is not valid JSON ({len(body)} bytes; truncated, or another format)") from None
+    name = what or name
+    if not isinstance(doc, dict) or not isinstance(doc.get("elements"), list):
+        keys = ", ".join(sorted(map(str, doc)))[:120] if isinstance(doc, dict) else type(doc).__name__
+        raise FormatError(f"{name} is not an Overpass API answer (no 'elements' list; found: {keys})")
+    check_complete(doc, name)
+    return doc
+
+
+def answer_timestamp(doc: Mapping[str, Any]) -> str | None:
+    """The answer's data state, ``osm3s.timestamp_osm_base`` (ISO time in UTC), if given."""
+    meta = doc.get("osm3s")
+    stamp = meta.get("timestamp_osm_base") if isinstance(meta, Mapping) else None
+    return stamp if isinstance(stamp, str) and stamp else None
+
+
+def read_overpass(source: bytes | str | os.PathLike | Mapping[str, Any], *, keys: Sequence[str] = (),
+                  all_tags: bool = False, what: str | None = None) -> gpd.GeoDataFrame:
+    """Read an Overpass JSON answer into one row per tagged object (see the module docstring).
+
+    ``keys`` adds columns for further OSM keys, ``all_tags`` the JSON column ``tags`` (see
+    :func:`elements_frame`). ``attrs`` of the result carry ``osm_base``
+    (:func:`answer_timestamp`) and ``remark``.
+    """
+    doc = load_answer(source, what=what)
+    out = elements_frame(doc["elements"], keys=keys, all_tags=all_tags, what=what or "the answer")
+    out.attrs["osm_base"] = answer_timestamp(doc)
+    out.attrs["remark"] = doc.get("remark")
+    return out
+
+
+# =========================================================================== the table
+
+def column_name(key: str) -> str:
+    """The column name of an OSM key (``addr:street`` becomes ``addr_street``).
+
+    >>> column_name("brand:wikidata")
+    'brand_wikidata'
+    """
+    return re.sub(r"[^0-9a-zA-Z_]", "_", key)
+
+
+def elements_frame(elements: Sequence[Mapping[str, Any]], *, keys: Sequence[str] = (), all_tags: bool = False,
+                   what: str = "the answer") -> gpd.GeoDataFrame:
+    """The table of the tagged objects among Overpass ``elements`` (any answer form).
+
+    Parameters
+    ----------
+    elements
+        The ``elements`` list of an answer.
+    keys
+        Further OSM keys to read into columns of their own (named by :func:`column_name`).
+    all_tags
+        Add the column ``tags``: every tag of the object as a JSON object (costs about as much
+        again as the whole table: one JSON encoding of all tags).
+    """
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    objects = [e for e in elements if e.get("tags")]
+    types = np.asarray([e.get("type") for e in objects], dtype=object)
+    ids = [e.get("id") for e in objects]
+    codes = np.select([types == "node", types == "way", types == "relation"], [0, 1, 2], -1)
+    if (codes < 0).any() or None in ids:
+        raise FormatError(f"{what} has elements without 'type'/'id' or of unknown type (the answer's format "
+                          "changed, or it is no Overpass answer)")
+    osm_id = np.asarray(ids, dtype=np.int64)
+    tags = [e["tags"] for e in objects]
+    columns: dict[str, Any] = {"osm_type": types, "osm_id": osm_id}
+    wanted = {**TAG_COLUMNS, **{column_name(k): k for k in keys}}
+    for column, key in wanted.items():
+        columns[column] = np.asarray(list(map(dict.get, tags, repeat(key))), dtype=object)
+    if all_tags:
+        columns["tags"] = np.asarray(_tags_json(tags), dtype=object)
+    x, y, columns["geometry_source"] = _locate(elements, objects, types)
+    geometry = shapely.points(x, y)
+    geometry[np.isnan(x)] = None
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object if k != "osm_id" else np.int64, copy=False)
+                          for k, v in columns.items()})
+    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS))
+    key = osm_id * 4 + codes
+    if len(np.unique(key)) < len(key):  # an element listed twice: keep its first listing
+        first = np.sort(np.unique(key, return_index=True)[1])
+        out = out.iloc[first].reset_index(drop=True)
+    return out
+
+
+def _tags_json(tags: list[dict]) -> list[str]:
+    """Each tag dict as JSON text: one encoder call for all, split at the object borders.
+
+    The split is checked (a value holding ``},{`` would add a border): where the count does
+    not match, every dict is encoded on its own.
+    """
+    if not tags:
+        return []
+    text = json.dumps(tags, ensure_ascii=False, separators=(",", ":"))
+    parts = text[2:-2].split("},{")
+    if len(parts) != len(tags):
+        return [json.dumps(t, ensure_ascii=False, separators=(",", ":")) for t in tags]
+    return ["{" + p + "}" for p in parts]
+
+
+def _transformer():
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
+
+
+def _locate(elements: Sequence[Mapping[str, Any]], objects: list, kind: np.ndarray) -> tuple[Any, Any, Any]:
+    """x, y (EPSG:25833, NaN where unknown) and the geometry source of each object."""
+    import numpy as np
+
+    # a node's own position, else the center Overpass computed (None becomes NaN)
+    where = [e.get("center") or e for e in objects]
+    lon = np.array([p.get("lon") for p in where], dtype=float)
+    lat = np.array([p.get("lat") for p in where], dtype=float)
+    is_node = kind == "node"
+    source = np.where(np.isnan(lat) | np.isnan(lon), None, np.where(is_node, "node", "center")).astype(object)
+    x, y = _transformer().transform(lon, lat)
+    x, y = np.array(x, dtype=float), np.array(y, dtype=float)
+    geometry = _Geometry(elements)
+    for kind_name, label in (("way", None), ("relation", "relation_members")):
+        chosen = np.flatnonzero(kind == kind_name)
+        shaped = [i for i in chosen.tolist() if _has_shape(objects[i])]
+        if not shaped:
+            continue
+        members = [objects[i] for i in shaped]
+        if label is None:
+            cx, cy, polygon = geometry.way_centroids(members)
+            names = np.where(polygon, "way_polygon", "way_line")
+        else:
+            cx, cy = geometry.relation_centroids(members)
+            names = np.full(len(shaped), label, dtype=object)
+        found = ~np.isnan(cx)
+        at = np.asarray(shaped)[found]
+        x[at], y[at], source[at] = cx[found], cy[found], names[found]
+    return x, y, source
+
+
+def _has_shape(element: Mapping[str, Any]) -> bool:
+    """Whether a way or relation carries geometry or references to resolve."""
+    return bool(element.get("geometry") or element.get("nodes") or element.get("members"))
+
+
+class _Geometry:
+    """Way and relation geometry of one answer: ``geometry`` lists or node ids resolved in it."""
+
+    def __init__(self, elements: Sequence[Mapping[str, Any]]) -> None:
+        self.elements = elements
+        self._nodes: tuple[Any, Any, Any] | None = None
+        self._ways: dict[int, Mapping[str, Any]] | None = None
+
+    # ------------------------------------------------------------------ lookups
+    def nodes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sorted node ids and their lon, lat (every node with a position in the answer)."""
+        import numpy as np
+
+        if self._nodes is None:
+            found = [(e["id"], e["lon"], e["lat"]) for e in self.elements
+                     if e.get("type") == "node" and "lat" in e and "lon" in e and "id" in e]
+            table = np.asarray(found, dtype=float).reshape(-1, 3)
+            ids = np.asarray([f[0] for f in found], dtype=np.int64)
+            order = np.argsort(ids, kind="stable")
+            self._nodes = (ids[order], table[order, 1], table[order, 2])
+        return self._nodes
+
+    def ways(self) -> dict[int, Mapping[str, Any]]:
+        """Every way of the answer by id (members of relations in the ``out skel`` form)."""
+        if self._ways is None:
+            self._ways = {e["id"]: e for e in self.elements if e.get("type") == "way" and "id" in e}
+        return self._ways
+
+    def _split(self, ways: Sequence[Mapping[str, Any] | None]) -> tuple[list[int], list[int]]:
+        """Positions of the ways given with a ``geometry`` list, and of those given as node ids."""
+        by_geometry = [i for i, w in enumerate(ways) if w is not None and w.get("geometry")]
+        by_nodes = [i for i, w in enumerate(ways) if w is not None and not w.get("geometry") and w.get("nodes")]
+        return by_geometry, by_nodes
+
+    @staticmethod
+    def _geometry_points(ways: list[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat x, y (EPSG:25833) of the ways' ``geometry`` lists and the number of points of each."""
+        import numpy as np
+
+        lists = [w["geometry"] for w in ways]
+        flat = list(chain.from_iterable(lists))
+        if None in flat:  # out geom(bbox) leaves points outside the box empty
+            lists = [[p for p in pts if p] for pts in lists]
+            flat = list(chain.from_iterable(lists))
+        lon = np.fromiter(map(itemgetter("lon"), flat), dtype=float, count=len(flat))
+        lat = np.fromiter(map(itemgetter("lat"), flat), dtype=float, count=len(flat))
+        x, y = _transformer().transform(lon, lat)
+        return np.asarray(x), np.asarray(y), np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+
+    def _node_points(self, ways: list[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat x, y of the ways' nodes found in the answer (missing ones left out) and their counts."""
+        import numpy as np
+
+        ids, nlon, nlat = self.nodes()
+        refs = np.fromiter((r for w in ways for r in w["nodes"]), dtype=np.int64)
+        sizes = np.asarray([len(w["nodes"]) for w in ways], dtype=np.int64)
+        if len(ids):
+            pos = np.clip(np.searchsorted(ids, refs), 0, len(ids) - 1)
+            known = ids[pos] == refs
+        else:
+            pos, known = np.zeros(len(refs), dtype=np.int64), np.zeros(len(refs), dtype=bool)
+        owner = np.repeat(np.arange(len(ways)), sizes)[known]
+        x, y = _transformer().transform(nlon[pos[known]], nlat[pos[known]])
+        return np.asarray(x), np.asarray(y), np.bincount(owner, minlength=len(ways)).astype(np.int64)
+
+    def _subsets(self, ways: Sequence[Mapping[str, Any] | None]):
+        """(positions, x, y, counts) for the ways given by geometry and for those given by node ids."""
+        by_geometry, by_nodes = self._split(ways)
+        if by_geometry:
+            yield (by_geometry, *self._geometry_points([ways[i] for i in by_geometry]))
+        if by_nodes:
+            yield (by_nodes, *self._node_points([ways[i] for i in by_nodes]))
+
+    def points(self, ways: Sequence[Mapping[str, Any] | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat x, y (EPSG:25833) of the ways' points, in the ways' order, and each way's count."""
+        import numpy as np
+
+        counts = np.zeros(len(ways), dtype=np.int64)
+        parts = list(self._subsets(ways))
+        for positions, _, _, sizes in parts:
+            counts[positions] = sizes
+        starts = np.cumsum(counts) - counts
+        x, y = np.empty(int(counts.sum())), np.empty(int(counts.sum()))
+        for positions, px, py, sizes in parts:
+            at = _ranges(starts[positions], sizes)
+            x[at], y[at] = px, py
+        return x, y, counts
+
+    # ------------------------------------------------------------------ centroids
+    def way_centroids(self, ways: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Centroid x, y (NaN without geometry) and whether it is a polygon's, for each way."""
+        return _centroids(*self.points(ways))
+
+    def relation_centroids(self, relations: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+        """Centroid x, y of each relation's member geometry (NaN where it has none).
+
+        Multipolygons whose rings are closed member ways (the common case) are computed for all
+        at once: the area-weighted centroids of the outer rings less those of the inner rings.
+        Rings split over several ways, and other relations, are assembled one by one.
+        """
+        import numpy as np
+
+        members, owner, inner = [], [], []
+        for r, rel in enumerate(relations):
+            for m in rel.get("members") or ():
+                members.append(self._member(m))
+                owner.append(r)
+                inner.append(m.get("role") == "inner")
+        n = len(relations)
+        cx, cy = np.full(n, np.nan), np.full(n, np.nan)
+        if not members:
+            return cx, cy
+        x, y, counts = self.points(members)
+        rings = _Rings(x, y, counts, np.asarray(owner), np.asarray(inner), n)
+        area = np.asarray([(rel.get("tags") or {}).get("type") in _AREA_TYPES for rel in relations])
+        done = rings.simple_areas(area, cx, cy)
+        for r in np.flatnonzero(rings.has_points & ~done):
+            area_r = bool(area[r])
+            cx[r], cy[r] = _relation_point(rings.parts(r), area_r)
+        return cx, cy
+
+    def _member(self, member: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """A member as a way-like dict: its geometry, its node ids, or a one-point geometry."""
+        if member.get("geometry"):
+            return member
+        if "lat" in member and "lon" in member:
+            return {"geometry": [{"lat": member["lat"], "lon": member["lon"]}]}
+        if member.get("type") == "way":
+            return self.ways().get(member.get("ref"))
+        if member.get("type") == "node":
+            return {"nodes": [member.get("ref")]}
+        return None
+
+
+class _Rings:
+    """The member point sequences of relations, for centroids of multipolygons."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, counts: np.ndarray, owner: np.ndarray, inner: np.ndarray,
+                 n: int) -> None:
+        import numpy as np
+
+        self.coords = np.column_stack([x, y])
+        self.counts, self.owner, self.inner = counts, owner, inner
+        self.ends = np.cumsum(counts)
+        self.starts = self.ends - counts
+        has = counts > 0
+        self.closed = np.zeros(len(counts), dtype=bool)
+        first, last = self.starts[has], self.ends[has] - 1
+        self.closed[has] = (counts[has] >= 4) & (x[first] == x[last]) & (y[first] == y[last])
+        self.has_points = np.zeros(n, dtype=bool)
+        self.has_points[owner[has]] = True
+        self.first_member = np.searchsorted(owner, np.arange(n + 1))
+
+    def simple_areas(self, area: np.ndarray, cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
+        """Fill the centroids of area relations whose rings are all closed ways; which were done."""
+        import numpy as np
+        import shapely
+
+        open_member = (self.counts > 0) & ~self.closed
+        simple = area & self.has_points
+        simple[self.owner[open_member]] = False
+        chosen = np.flatnonzero(self.closed & simple[self.owner])
+        if not len(chosen):
+            return simple
+        take = _ranges(self.starts[chosen], self.counts[chosen])
+        rings = shapely.linearrings(self.coords[take], indices=np.repeat(np.arange(len(chosen)), self.counts[chosen]))
+        polygons = shapely.polygons(rings)
+        weight = np.where(self.inner[chosen], -1.0, 1.0) * shapely.area(polygons)
+        centre = shapely.get_coordinates(shapely.centroid(polygons))
+        n = len(area)
+        total = np.bincount(self.owner[chosen], weights=weight, minlength=n)
+        sx = np.bincount(self.owner[chosen], weights=weight * centre[:, 0], minlength=n)
+        sy = np.bincount(self.owner[chosen], weights=weight * centre[:, 1], minlength=n)
+        done = simple & (total > 0)
+        cx[done], cy[done] = sx[done] / total[done], sy[done] / total[done]
+        return done
+
+    def parts(self, r: int) -> list[tuple[str, np.ndarray]]:
+        """(role, coordinates) of the members of relation ``r`` that have points."""
+        return [("inner" if self.inner[m] else "outer", self.coords[self.starts[m]:self.ends[m]])
+                for m in range(self.first_member[r], self.first_member[r + 1]) if self.counts[m]]
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(start, start + count)`` for each pair, vectorised."""
+    import numpy as np
+
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(starts - np.r_[0, np.cumsum(counts)][:-1], counts)
+    return np.arange(total) + offsets
+
+
+def _centroids(x: np.ndarray, y: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Centroids of point sequences: polygons where closed (>= 4 points), else lines, else points."""
+    import numpy as np
+    import shapely
+
+    n = len(counts)
+    cx, cy = np.full(n, np.nan), np.full(n, np.nan)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    has = counts > 0
+    first, last = starts[has], ends[has] - 1
+    closed = np.zeros(n, dtype=bool)
+    closed[has] = (counts[has] >= 4) & (x[first] == x[last]) & (y[first] == y[last])
+    line = has & ~closed & (counts >= 2)
+    single = has & (counts == 1)
+    coords = np.column_stack([x, y])
+    for mask, build in ((closed, lambda c, i: shapely.polygons(shapely.linearrings(c, indices=i))),
+                        (line, lambda c, i: shapely.linestrings(c, indices=i))):
+        chosen = np.flatnonzero(mask)
+        if len(chosen):
+            take = _ranges(starts[chosen], counts[chosen])
+            geoms = build(coords[take], np.repeat(np.arange(len(chosen)), counts[chosen]))
+            xy = shapely.get_coordinates(shapely.centroid(geoms), include_z=False)
+            cx[chosen], cy[chosen] = xy[:, 0], xy[:, 1]
+    cx[single], cy[single] = x[starts[single]], y[starts[single]]
+    return cx, cy, closed
+
+
+def _relation_point(parts: list[tuple[str, np.ndarray]], area: bool) -> tuple[float, float]:
+    """The centroid of a relation's members: assembled rings for areas, else the members' own."""
+    import shapely
+
+    geoms = [shapely.points(c[0]) if len(c) == 1 else
+             shapely.polygons(c) if len(c) >= 4 and (c[0] == c[-1]).all() else shapely.linestrings(c)
+             for _, c in parts]
+    shape = None
+    if area:
+        outer = [shapely.linestrings(c) for role, c in parts if role != "inner" and len(c) >= 2]
+        inner = [shapely.linestrings(c) for role, c in parts if role == "inner" and len(c) >= 2]
+        rings = shapely.polygonize(outer)
+        if not rings.is_empty:
+            shape = shapely.union_all(rings)
+            if inner:
+                shape = shapely.difference(shape, shapely.union_all(shapely.polygonize(inner)))
+    if shape is None or shape.is_empty:
+        shape = shapely.geometrycollections(geoms)
+    point = shapely.centroid(shape)
+    return (float("nan"), float("nan")) if point.is_empty else (point.x, point.y)
