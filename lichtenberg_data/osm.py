@@ -47,7 +47,7 @@ A ``remark`` saying the query timed out or ran out of memory marks a partial ans
 >>> df[["osm_type", "osm_id", "name", "shop", "geometry_source"]].values.tolist()
 [['node', 1, 'B', 'bakery', 'node']]
 >>> df.crs.to_epsg(), round(df.geometry.x.iloc[0])
-(25833, 398813)
+(25833, 398178)
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ import json
 import os
 import re
 from collections.abc import Mapping, Sequence
-from itertools import chain, repeat
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -222,31 +222,72 @@ def elements_frame(elements: Sequence[Mapping[str, Any]], *, keys: Sequence[str]
     import shapely
 
     objects = [e for e in elements if e.get("tags")]
-    types = np.asarray([e.get("type") for e in objects], dtype=object)
-    ids = [e.get("id") for e in objects]
-    codes = np.select([types == "node", types == "way", types == "relation"], [0, 1, 2], -1)
-    if (codes < 0).any() or None in ids:
-        raise FormatError(f"{what} has elements without 'type'/'id' or of unknown type (the answer's format "
-                          "changed, or it is no Overpass answer)")
-    osm_id = np.asarray(ids, dtype=np.int64)
-    tags = [e["tags"] for e in objects]
-    columns: dict[str, Any] = {"osm_type": types, "osm_id": osm_id}
     wanted = {**TAG_COLUMNS, **{column_name(k): k for k in keys}}
+    read = _Scalars(objects, tuple(dict.fromkeys(wanted.values())), what)
+    columns: dict[str, Any] = {"osm_type": pd.Series(read.types, dtype=object), "osm_id": read.ids}
     for column, key in wanted.items():
-        columns[column] = np.asarray(list(map(dict.get, tags, repeat(key))), dtype=object)
+        columns[column] = read.tag(key)
     if all_tags:
-        columns["tags"] = np.asarray(_tags_json(tags), dtype=object)
-    x, y, columns["geometry_source"] = _locate(elements, objects, types)
+        columns["tags"] = pd.Series(_tags_json([e["tags"] for e in objects]), dtype=object)
+    x, y, source = _locate(elements, objects, read)
+    columns["geometry_source"] = pd.Series(source, dtype=object)
     geometry = shapely.points(x, y)
     geometry[np.isnan(x)] = None
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object if k != "osm_id" else np.int64, copy=False)
-                          for k, v in columns.items()})
-    out = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=CRS))
-    key = osm_id * 4 + codes
+    out = gpd.GeoDataFrame(pd.DataFrame(columns), geometry=gpd.GeoSeries(geometry, crs=CRS))
+    key = read.ids * 4 + read.codes
     if len(np.unique(key)) < len(key):  # an element listed twice: keep its first listing
         first = np.sort(np.unique(key, return_index=True)[1])
         out = out.iloc[first].reset_index(drop=True)
     return out
+
+
+class _Scalars:
+    """Type, id, position and the wanted tags of every object, read in one pass by pyarrow."""
+
+    def __init__(self, objects: list, keys: tuple[str, ...], what: str) -> None:
+        import numpy as np
+        import pyarrow as pa
+
+        point = pa.struct([("lat", pa.float64()), ("lon", pa.float64())])
+        spec = pa.struct([("type", pa.string()), ("id", pa.int64()), ("lat", pa.float64()), ("lon", pa.float64()),
+                          ("center", point), ("tags", pa.struct([(k, pa.string()) for k in keys]))])
+        try:
+            table = pa.array(objects, type=spec)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            table = pa.array([_as_text(e, keys, what) for e in objects], type=spec)
+        fields = table.flatten()
+        self.keys = keys
+        self.types = fields[0].to_numpy(zero_copy_only=False)
+        self.codes = np.select([self.types == "node", self.types == "way", self.types == "relation"], [0, 1, 2], -1)
+        if (self.codes < 0).any() or fields[1].null_count:
+            raise FormatError(f"{what} has elements without 'type'/'id' or of unknown type (the answer's format "
+                              "changed, or it is no Overpass answer)")
+        self.ids = fields[1].to_numpy()
+        center = fields[4].flatten()
+        lat, lon = fields[2].to_numpy(zero_copy_only=False), fields[3].to_numpy(zero_copy_only=False)
+        self.is_node = self.codes == 0
+        # a node's own position, else the center Overpass computed (missing: NaN)
+        self.lat = np.where(self.is_node, lat, center[0].to_numpy(zero_copy_only=False))
+        self.lon = np.where(self.is_node, lon, center[1].to_numpy(zero_copy_only=False))
+        self._tags = fields[5].flatten()
+
+    def tag(self, key: str) -> Any:
+        """The values of one tag as a text column (missing: empty)."""
+        import pandas as pd
+
+        values = self._tags[self.keys.index(key)]
+        return pd.Series(values.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _as_text(element: Mapping[str, Any], keys: tuple[str, ...], what: str) -> dict:
+    """An element with its id as integer and the wanted tags as text (for hand-edited answers)."""
+    try:
+        tags = element["tags"]
+        return {"type": element.get("type"), "id": None if element.get("id") is None else int(element["id"]),
+                "lat": element.get("lat"), "lon": element.get("lon"), "center": element.get("center"),
+                "tags": {k: str(tags[k]) for k in keys if tags.get(k) is not None}}
+    except (TypeError, ValueError, AttributeError):
+        raise FormatError(f"{what} has an element that is no Overpass element: {str(element)[:120]}") from None
 
 
 def _tags_json(tags: list[dict]) -> list[str]:
@@ -270,21 +311,17 @@ def _transformer():
     return Transformer.from_crs("EPSG:4326", CRS, always_xy=True)
 
 
-def _locate(elements: Sequence[Mapping[str, Any]], objects: list, kind: np.ndarray) -> tuple[Any, Any, Any]:
+def _locate(elements: Sequence[Mapping[str, Any]], objects: list, read: _Scalars) -> tuple[Any, Any, Any]:
     """x, y (EPSG:25833, NaN where unknown) and the geometry source of each object."""
     import numpy as np
 
-    # a node's own position, else the center Overpass computed (None becomes NaN)
-    where = [e.get("center") or e for e in objects]
-    lon = np.array([p.get("lon") for p in where], dtype=float)
-    lat = np.array([p.get("lat") for p in where], dtype=float)
-    is_node = kind == "node"
-    source = np.where(np.isnan(lat) | np.isnan(lon), None, np.where(is_node, "node", "center")).astype(object)
-    x, y = _transformer().transform(lon, lat)
+    known = ~(np.isnan(read.lat) | np.isnan(read.lon))
+    source = np.where(known, np.where(read.is_node, "node", "center"), None).astype(object)
+    x, y = _transformer().transform(read.lon, read.lat)
     x, y = np.array(x, dtype=float), np.array(y, dtype=float)
     geometry = _Geometry(elements)
-    for kind_name, label in (("way", None), ("relation", "relation_members")):
-        chosen = np.flatnonzero(kind == kind_name)
+    for code, label in ((1, None), (2, "relation_members")):
+        chosen = np.flatnonzero(read.codes == code)
         shaped = [i for i in chosen.tolist() if _has_shape(objects[i])]
         if not shaped:
             continue
