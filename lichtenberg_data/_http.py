@@ -157,13 +157,15 @@ class Http:
             raise FormatError(f"{resp.url} answered with malformed JSON ({len(body)} bytes)") from None
 
 
-    def post(self, url: str, *, data: dict, headers: dict | None = None, expect: str = "json") -> bytes:
+    def post(self, url: str, *, data: dict, headers: dict | None = None, expect: str = "json",
+             allow_html: bool = False) -> bytes:
         """POST form ``data`` to ``url`` and return the checked body.
 
         429 and 5xx answers are retried ``settings.retries`` times, after the server's
         Retry-After (seconds or an HTTP date, at most :data:`MAX_RETRY_AFTER`) or else after
         ``settings.backoff * 2**attempt`` seconds. Raises :class:`DownloadError` for an HTTP
-        error that persists, :class:`FormatError` for an empty body or an HTML page.
+        error that persists, :class:`FormatError` for an empty body or (unless ``allow_html``,
+        for callers that read the error text of a page themselves) an HTML page.
         """
         for attempt in range(settings.retries + 1):
             resp = self._request("POST", url, data=data, headers=headers)
@@ -180,7 +182,7 @@ class Http:
         body = resp.content
         if not body:
             raise FormatError(f"{url} answered with an empty body")
-        if expect != "html" and looks_like_html(body[:1024]):
+        if not allow_html and looks_like_html(body[:1024]):
             raise FormatError(f"{url} answered with an HTML page instead of {expect}")
         return body
 

@@ -204,7 +204,7 @@ def fetch_overpass(http: Http, resource: Resource, dest: Path) -> None:
     group = _group_of(resource)
     url = resource.url or OVERPASS_URL
     wait_for_slot(http, url.rsplit("/", 1)[0] + "/status")
-    body = http.post(url, data={"data": overpass_query(group)}, headers=dict(resource.headers))
+    body = http.post(url, data={"data": overpass_query(group)}, headers=dict(resource.headers), allow_html=True)
     what = f"the Overpass answer for {group.title}"
     try:
         doc = load_answer(body, what=what)
