@@ -290,6 +290,13 @@ def _as_text(element: Mapping[str, Any], keys: tuple[str, ...], what: str) -> di
         raise FormatError(f"{what} has an element that is no Overpass element: {str(element)[:120]}") from None
 
 
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _tags_json(tags: list[dict]) -> list[str]:
     """Each tag dict as JSON text: one encoder call for all, split at the object borders.
 
@@ -357,12 +364,19 @@ class _Geometry:
         import numpy as np
 
         if self._nodes is None:
-            found = [(e["id"], e["lon"], e["lat"]) for e in self.elements
-                     if e.get("type") == "node" and "lat" in e and "lon" in e and "id" in e]
-            table = np.asarray(found, dtype=float).reshape(-1, 3)
-            ids = np.asarray([f[0] for f in found], dtype=np.int64)
+            import pyarrow as pa
+
+            spec = pa.struct([("type", pa.string()), ("id", pa.int64()), ("lat", pa.float64()), ("lon", pa.float64())])
+            try:
+                table = pa.array(self.elements, type=spec).flatten()
+            except (pa.ArrowException, TypeError, ValueError, OverflowError):
+                table = pa.array([{k: e.get(k) for k in ("type", "lat", "lon")} | {"id": _int_or_none(e.get("id"))}
+                                  for e in self.elements], type=spec).flatten()
+            kind, ids, lat, lon = (t.to_numpy(zero_copy_only=False) for t in table)
+            keep = (kind == "node") & ~np.isnan(lat) & ~np.isnan(lon) & ~table[1].is_null().to_numpy(zero_copy_only=False)
+            ids = ids[keep].astype(np.int64)
             order = np.argsort(ids, kind="stable")
-            self._nodes = (ids[order], table[order, 1], table[order, 2])
+            self._nodes = (ids[order], lon[keep][order], lat[keep][order])
         return self._nodes
 
     def ways(self) -> dict[int, Mapping[str, Any]]:
@@ -397,8 +411,9 @@ class _Geometry:
         import numpy as np
 
         ids, nlon, nlat = self.nodes()
-        refs = np.fromiter((r for w in ways for r in w["nodes"]), dtype=np.int64)
-        sizes = np.asarray([len(w["nodes"]) for w in ways], dtype=np.int64)
+        lists = [w["nodes"] for w in ways]
+        refs = np.fromiter(chain.from_iterable(lists), dtype=np.int64)
+        sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         if len(ids):
             pos = np.clip(np.searchsorted(ids, refs), 0, len(ids) - 1)
             known = ids[pos] == refs
