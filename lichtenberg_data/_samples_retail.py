@@ -6,7 +6,7 @@ Generated, deterministic, and clearly marked: nothing here is OpenStreetMap or S
   (``center``, ``skel`` = ``out body; >; out skel qt;``, ``geom``), for the demo, the tests and
   the benchmark (the 100,000-element parse).
 * :func:`sample_osm_group` is one group file of ``osm_pois`` as the downloader stores it
-  (``out tags center``), with points in the sample city of :mod:`lichtenberg_data._sample`.
+  (``out tags center``), with points in the sample city of :mod:`lichtenberg_data.demo.city`.
 * :func:`sample_zentren` is a StEP Zentren WFS layer (GeoServer GeoJSON, EPSG:25833) with
   centre areas drawn around real places; only the levels of Prerower Platz
   (Stadtteilzentrum), Anton-Saefkow-Platz and Karlshorst/Treskowallee (Ortsteilzentren) and of
@@ -205,13 +205,13 @@ _SAMPLE_MALLS = [("way", 11249452, "Linden-Center"), ("way", 23970739, "Ring-Cen
 def sample_osm_group(group: str) -> bytes:
     """One group file of ``osm_pois`` as the downloader stores it (``out tags center``).
 
-    Points lie in the sample city (:func:`lichtenberg_data._sample.sample_points`), most of
+    Points lie in the sample city (:func:`lichtenberg_data.demo.city.sample_points`), most of
     them in sample Lichtenberg; names say ``Beispiel``. The malls group carries the real OSM
     ids of six Lichtenberg centres so that :func:`lichtenberg_data.retail.centres` joins in the demo.
     """
     import pandas as pd
 
-    from ._sample import sample_points
+    from .demo.city import sample_points
 
     inside, outside = _GROUP_SIZE[group]
     seed = sorted(_GROUP_KINDS).index(group)
@@ -257,7 +257,7 @@ def sample_zentren(layer: str) -> bytes:
     import shapely
     from pyproj import Transformer
 
-    from ._sample import feature_collection
+    from .demo.city import feature_collection
 
     rows = _ZENTREN_ZH if layer == "zh" else _ZENTREN_FMA
     to_utm = Transformer.from_crs("EPSG:4326", "EPSG:25833", always_xy=True)

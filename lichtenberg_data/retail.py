@@ -27,7 +27,7 @@ __all__ = ["centres", "read_centres", "CENTRES_STAND"]
 #: The state of the curated table: its OSM objects and coordinates are those of this date; the
 #: published figures carry their own pages and dates (see the ``*_quelle`` columns).
 CENTRES_STAND = "2025-09-28"
-_INTS = ("eroeffnung_jahr", "verkaufsflaeche_m2", "geschaefte", "osm_id")
+_INTS = ("eroeffnung_jahr", "verkaufsflaeche_m2", "geschaefte")
 _PROVENANCE = {
     "dataset": "einkaufszentren", "title": "Einkaufszentren in Lichtenberg und Umgebung (kuratiert)",
     "source_title": "Zusammenstellung aus Presse-, Bezirks- und Lexikonseiten (Quelle je Wert in der Tabelle); "

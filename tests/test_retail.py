@@ -162,7 +162,7 @@ def test_curated_osm_objects_are_those_of_the_real_answer(real_data):
         position = element.get("center") or element
         assert (position["lat"], position["lon"]) == (row.lat, row.lon), row.zentrum
         assert row.koordinaten_quelle == f"https://www.openstreetmap.org/{row.osm_type}/{row.osm_id}"
-    in_lichtenberg = {(t, i) for t, i in zip(df["osm_type"], df["osm_id"])} | {
+    in_lichtenberg = {(t, int(i)) for t, i in zip(df["osm_type"], df["osm_id"])} | {
         ("way", 1065811824), ("way", 594722015), ("way", 594722016)}  # duplicates named in weitere_osm_objekte
     assert len({k for k in in_lichtenberg if k in answer}) == 21 + 3
 
@@ -183,7 +183,7 @@ def test_centres_with_osm_pois(data_dir, real_data):
     assert df.loc["Ring-Center I", "planungsraum_id"] == "02500729"
     assert (df["planungsraum_id"].str[:2] == df["bezirk_id"]).all()  # the curated Bezirk agrees with the position
     pois = ld.load("osm_pois").set_index("osm_id")
-    assert df.loc["Linden-Center", "geometry"].equals(pois.loc[11249452, "geometry"])
+    assert df.loc["Linden-Center", "geometry"].equals(pois.loc["11249452", "geometry"])
     note = ld.source_note(df)
     assert note.startswith("Quellen: lichtenberg_data") and "© OpenStreetMap-Mitwirkende, OpenStreetMap-Daten" in note
     assert not ld.is_sample(df)

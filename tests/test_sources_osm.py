@@ -216,10 +216,10 @@ def test_refresh_asks_politely_and_classifies(lor, overpass, monkeypatch):
     assert set(server.agents) == {settings.user_agent}
     assert all("rel(62422);map_to_area->.berlin;" in q and q.endswith("out tags center;") for q in server.queries)
     df = ld.load("osm_pois")
-    expected = {osm_id: group for _, osm_id, _, _, _, group in POOL_SPEC if group}
+    expected = {str(osm_id): group for _, osm_id, _, _, _, group in POOL_SPEC if group}
     assert dict(zip(df["osm_id"], df["gruppe"])) == expected  # each object once, in its first group
     assert set(df["bezirk_id"]) == {"11", "02"}  # the theatre (13.433, 52.508) is in Friedrichshain
-    hotel = df.set_index("osm_id").loc[10]
+    hotel = df.set_index("osm_id").loc["10"]
     assert json.loads(hotel["tags"])["stars"] == "4" and hotel["geometry_source"] == "center"
     assert ld.source_note(df).startswith("Quelle: © OpenStreetMap-Mitwirkende, OpenStreetMap-Daten (Overpass API), "
                                          "Stand 01.10.2026; Lizenz: ODbL 1.0")
@@ -248,9 +248,9 @@ def test_real_malls_answer_imports(lor, real_data, malls):
     outcome = ld.import_file("osm_pois", malls)
     df = ld.load("osm_pois").set_index(["osm_type", "osm_id"])
     assert outcome.rows == len(df) == 104 and set(df["gruppe"]) == {"einkaufszentren"}
-    assert df.loc[("way", 11249452), "planungsraum_id"] == "11100307"        # Linden-Center
-    assert df.loc[("way", 11249452), "planungsraum"] == "Zingster Straße Ost"
-    ring_1 = df.loc[("way", 23970735)]
+    assert df.loc[("way", "11249452"), "planungsraum_id"] == "11100307"        # Linden-Center
+    assert df.loc[("way", "11249452"), "planungsraum"] == "Zingster Straße Ost"
+    ring_1 = df.loc[("way", "23970735")]
     assert (ring_1["addr_street"], ring_1["addr_housenumber"], ring_1["bezirk_id"]) == ("Frankfurter Allee", "111", "02")
     # independently: the publisher's CSV points in the kieze polygons, joined with geopandas alone
     csv = pd.read_csv(malls.with_name("osm_malls_berlin_20250928.csv"))
@@ -278,7 +278,7 @@ def test_group_files_together(lor, malls, tmp_path):
     outcome = ld.import_file("osm_pois", [malls, tmp_path / "osm_lebensmittel.json"])
     df = ld.load("osm_pois").set_index("osm_id")
     assert outcome.rows == 104 + 2
-    assert df.loc[11249452, "name"] == "Linden-Center (neu)" and df.loc[2, "gruppe"] == "lebensmittel"
+    assert df.loc["11249452", "name"] == "Linden-Center (neu)" and df.loc["2", "gruppe"] == "lebensmittel"
     assert catalog.get("osm_pois").stand(df.reset_index()).isoformat() == "2025-09-28"  # the older file
 
 
@@ -326,9 +326,10 @@ def test_bad_files_are_refused(good, lor, real_data, malls, tmp_path):
 
 def test_sample_group_files(data_dir, tmp_path):
     from lichtenberg_data._samples_retail import SAMPLES
+    from lichtenberg_data.demo import sample_bytes
 
     lor_sample = tmp_path / "lor.geojson"
-    lor_sample.write_bytes(catalog.get("lor_planungsraeume").resources[0].sample())
+    lor_sample.write_bytes(sample_bytes("lor_planungsraeume", catalog.get("lor_planungsraeume").resources[0].name))
     ld.import_file("lor_planungsraeume", lor_sample)
     files = {}
     for (dataset, name), write in SAMPLES.items():
@@ -341,5 +342,5 @@ def test_sample_group_files(data_dir, tmp_path):
     assert outcome.rows == len(df) > 10_000 and df["planungsraum_id"].notna().all()
     assert "BEISPIELDATEN" in json.loads(files["osm_gastronomie.json"].read_text())["generator"]
     malls = df[df["gruppe"] == "einkaufszentren"]
-    assert len(malls) == 12 + 11 * 6 and 11249452 in set(malls["osm_id"])
+    assert len(malls) == 12 + 11 * 6 and "11249452" in set(malls["osm_id"])
     assert (malls["bezirk_id"] == "11").sum() == 12

@@ -119,9 +119,10 @@ def _per_resource(table: dict[tuple[str, str], Callable[[], bytes]]) -> dict[str
 
 
 def _tables() -> dict[str, Callable]:
+    from .. import _samples_retail
     from . import land, tourism
 
-    return _per_resource({**land.SAMPLES, **tourism.SAMPLES})
+    return _per_resource({**land.SAMPLES, **tourism.SAMPLES, **_samples_retail.SAMPLES})
 
 
 #: Writers for the tests of datasets that have real files (not part of the demo).

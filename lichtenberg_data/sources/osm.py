@@ -290,6 +290,7 @@ def parse_osm_pois(files: Mapping[str, Path]) -> pd.DataFrame:
                     reverse=True)
     frame = pd.concat(frames, ignore_index=True)
     frame = frame.drop_duplicates(["osm_type", "osm_id"], keep="first").reset_index(drop=True)
+    frame["osm_id"] = frame["osm_id"].astype(str)  # keys are text (as every *_id of the toolkit)
     frame["gruppe"] = classify(frame)
     frame = _place(frame)
     return gpd.GeoDataFrame(frame[list(_ORDER)], geometry="geometry", crs=frame.crs)
@@ -320,7 +321,7 @@ osm_pois = catalog.register(Dataset(
     update="monthly",
     parser=parse_osm_pois,
     schema=Schema(
-        columns={"osm_type": "str", "osm_id": "int", "gruppe": "str", "name": "str", "shop": "str",
+        columns={"osm_type": "str", "osm_id": "str", "gruppe": "str", "name": "str", "shop": "str",
                  "amenity": "str", "tourism": "str", "brand": "str", "tags": "str", "bezirk_id": "str",
                  "planungsraum_id": "str", "osm_stand": "date", "geometry_source": "str", "geometry": "geometry"},
         key=("osm_type", "osm_id"),
