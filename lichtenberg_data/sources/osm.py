@@ -7,11 +7,19 @@ wait is kept; 429 and 5xx answers are retried after Retry-After or a backoff (``
 the User-Agent is ``settings.user_agent``. An answer whose ``remark`` says the query timed out
 or ran out of memory is partial and refused: nothing is stored.
 
-The table has one row per object (an object found by two groups once), with its ``gruppe``
-(classified from its tags by the groups' rules, so a hand-saved export gets the same groups),
-the tag columns of :mod:`lichtenberg_data.osm` plus ``tags`` (all tags as JSON), the point in
-EPSG:25833, and ``bezirk_id``/``planungsraum_id``/``planungsraum`` (LOR 2021) from the position.
+The table has one row per object (an object found by two groups once), keyed by ``osm_type``
+and ``osm_id`` (text, like every key of the toolkit), with its ``gruppe`` (classified from its
+tags by the groups' rules, so a hand-saved export gets the same groups), the tag columns of
+:mod:`lichtenberg_data.osm` plus ``tags`` (all tags as JSON), ``osm_stand`` (the answer's data
+state), the point in EPSG:25833, and ``bezirk_id``/``planungsraum_id``/``planungsraum`` (LOR 2021)
+from the position (empty outside Berlin's Planungsräume).
 The Stand is the answers' ``osm3s.timestamp_osm_base`` (the oldest, where files differ).
+
+Import by hand: ``lichtenberg-data import osm_pois FILE...`` with saved Overpass JSON answers (any
+output form of :mod:`lichtenberg_data.osm`). A file is matched to its group by name (``mall``,
+``lebensmittel``/``supermarket``/``food``, ``gastro``/``restaurant``, ``dienstleist``/``service``,
+``touris``/``kultur``/``hotel``); any other name counts as ``osm_einzelhandel.json``. Give each file
+of one import its own group name: the import keeps one file per group.
 """
 
 from __future__ import annotations
@@ -286,8 +294,8 @@ def parse_osm_pois(files: Mapping[str, Path]) -> pd.DataFrame:
     import geopandas as gpd
     import pandas as pd
 
-    frames = sorted((_read_file(p) for p in files.values()), key=lambda f: f["osm_stand"].iloc[0] if len(f) else 0,
-                    reverse=True)
+    frames = sorted((_read_file(p) for p in files.values()), reverse=True,
+                    key=lambda f: f["osm_stand"].iloc[0] if len(f) else pd.Timestamp.min)
     frame = pd.concat(frames, ignore_index=True)
     frame = frame.drop_duplicates(["osm_type", "osm_id"], keep="first").reset_index(drop=True)
     frame["osm_id"] = frame["osm_id"].astype(str)  # keys are text (as every *_id of the toolkit)
