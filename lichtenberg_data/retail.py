@@ -34,7 +34,7 @@ _PROVENANCE = {
                     "Lage: © OpenStreetMap-Mitwirkende",
     "publisher": "lichtenberg_data", "license": "Quellen je Wert; OSM-Daten ODbL 1.0",
     "license_url": "https://opendatacommons.org/licenses/odbl/1-0/", "source_url": "",
-    "landing_page": "", "reference_date": CENTRES_STAND, "retrieved_at": CENTRES_STAND, "sample": False,
+    "landing_page": "", "reference_date": CENTRES_STAND, "retrieved_at": None, "sample": False,
 }
 
 

@@ -272,7 +272,8 @@ def _place(frame: pd.DataFrame) -> pd.DataFrame:
     except DataNotAvailableError:
         raise DataNotAvailableError(
             "the LOR 2021 Planungsräume, needed to place each object in its Bezirk and Planungsraum, are not "
-            "loaded here: run `lichtenberg-data refresh lor_planungsraeume` (or import them) first") from None
+            "loaded here: run `lichtenberg-data refresh lor_planungsraeume` (or import them) first",
+            dataset="lor_planungsraeume") from None
     placed = geo.assign(frame, "planungsraum", areas=areas)
     frame["planungsraum_id"] = placed["planungsraum_id"].astype(object).where(placed["planungsraum_id"].notna(), None)
     frame["planungsraum"] = placed["planungsraum"].astype(object).where(placed["planungsraum"].notna(), None)
