@@ -158,6 +158,26 @@ def test_429_with_retry_after_then_success(data_dir, tmp_path, overpass):
     assert json.loads((tmp_path / "a.json").read_bytes())["osm3s"]["timestamp_osm_base"] == STAMP
 
 
+def test_retry_after_as_http_date(data_dir, tmp_path, overpass):
+    from email.utils import formatdate
+
+    server = overpass(pool())
+    server.set("/api/interpreter", ("status", 429, {"Retry-After": formatdate(time.time() + 2, usegmt=True)}),
+               ("func", server.reply))
+    start = time.monotonic()
+    src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert time.monotonic() - start >= 0.9 and server.log.count(("POST", "/api/interpreter")) == 2
+
+
+def test_no_slot_within_the_longest_wait(data_dir, tmp_path, overpass, monkeypatch):
+    monkeypatch.setattr(src, "MAX_SLOT_WAIT", 0.5)
+    server = overpass(pool())
+    server.set("/api/status", ("ok", BUSY))
+    with pytest.raises(DownloadError, match="had no free slot for this address"):
+        src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert server.log == [("GET", "/api/status")]  # a 1-second wait would exceed 0.5 s: no query sent
+
+
 def test_504_then_success(data_dir, tmp_path, overpass):
     server = overpass(pool())
     server.set("/api/interpreter", ("status", 504), ("func", server.reply))
