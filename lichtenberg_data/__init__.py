@@ -38,14 +38,15 @@ __all__ = [
     "load", "refresh", "import_file", "Outcome", "status", "source_note", "with_sources", "is_sample",
     "connect",
     # modules (geo, afs, names, charts, briefing, topic modules and demo are imported on first use)
-    "catalog", "settings", "names", "geo", "afs", "charts", "briefing", "workforce", "land", "tourism", "demo",
+    "catalog", "settings", "names", "geo", "afs", "osm", "charts", "briefing", "workforce", "land", "retail",
+    "tourism", "demo",
     # errors
     "LichtenbergDataError", "DownloadError", "FormatError", "ValidationError",
     "DataNotAvailableError", "RefreshLockedError", "SettingsError", "UnknownDatasetError",
     "UnknownDistrictError", "BriefingError",
 ]
 
-_LAZY_MODULES = {"names", "geo", "afs", "charts", "briefing", "workforce", "land", "tourism", "demo"}
+_LAZY_MODULES = {"names", "geo", "afs", "osm", "charts", "briefing", "workforce", "land", "retail", "tourism", "demo"}
 
 
 def __getattr__(name: str) -> Any:

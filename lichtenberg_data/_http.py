@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,8 @@ log = logging.getLogger("lichtenberg_data")
 
 #: Status codes retried with backoff (Retry-After is honoured for 429 and 503).
 RETRY_STATUS = (429, 500, 502, 503, 504)
+#: Longest Retry-After honoured for a POST, in seconds (a longer one is cut to this).
+MAX_RETRY_AFTER = 300.0
 _CHUNK = 1 << 16
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
 
@@ -96,7 +100,11 @@ class Http:
 
     def get(self, url: str, params: dict | None = None, headers: dict | None = None,
             stream: bool = False) -> requests.Response:
-        """GET ``url`` through the run's reachability memory; any status is returned.
+        """GET ``url`` through the run's reachability memory; any status is returned (see :meth:`_request`)."""
+        return self._request("GET", url, params=params, headers=headers, stream=stream)
+
+    def _request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request through the run's reachability memory; any status is returned.
 
         Raises :class:`~lichtenberg_data._reach.HostUnreachableError` (a :class:`DownloadError`)
         with the exact cause when the host cannot be reached, and at once when it already
@@ -105,8 +113,7 @@ class Http:
         direct = not (self.session.trust_env and requests.utils.get_environ_proxies(url))
         self.reach.check(url, direct=direct)
         try:
-            resp = self.session.get(url, params=params, headers=headers,
-                                    timeout=(self.connect_timeout, self.timeout), stream=stream)
+            resp = self.session.request(method, url, timeout=(self.connect_timeout, self.timeout), **kwargs)
         except requests.exceptions.RetryError as exc:
             raise DownloadError(f"{url} kept failing after {self.retries} retries ({_reason(exc)})") from None
         except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
@@ -183,6 +190,59 @@ class Http:
         except ValueError:
             raise FormatError(f"{resp.url} answered with malformed JSON ({len(body)} bytes)") from None
 
+    def post(self, url: str, *, data: dict, headers: dict | None = None, expect: str = "json",
+             allow_html: bool = False) -> bytes:
+        """POST form ``data`` to ``url`` and return the checked body.
+
+        429 and 5xx answers are retried ``settings.retries`` times, after the server's
+        Retry-After (seconds or an HTTP date, at most :data:`MAX_RETRY_AFTER`) or else after
+        ``settings.backoff * 2**attempt`` seconds. Raises :class:`DownloadError` for an HTTP
+        error that persists, :class:`FormatError` for an empty body or (unless ``allow_html``,
+        for callers that read the error text of a page themselves) an HTML page.
+        """
+        for attempt in range(settings.retries + 1):
+            resp = self._request("POST", url, data=data, headers=headers)
+            if resp.status_code not in RETRY_STATUS or attempt == settings.retries:
+                break
+            wait = _retry_after(resp, attempt)
+            log.info("%s answered HTTP %s; retrying in %.1f s", url, resp.status_code, wait)
+            resp.close()
+            time.sleep(wait)
+        if resp.status_code in RETRY_STATUS:
+            raise DownloadError(f"{url} answered HTTP {resp.status_code} {resp.reason or ''}".rstrip()
+                                + f" after {settings.retries} retries")
+        _check_status(resp)
+        body = resp.content
+        if not body:
+            raise FormatError(f"{url} answered with an empty body")
+        if not allow_html and looks_like_html(body[:1024]):
+            raise FormatError(f"{url} answered with an HTML page instead of {expect}")
+        return body
+
+    def post_json(self, url: str, *, data: dict, headers: dict | None = None) -> Any:
+        """POST form ``data`` and return the JSON answer (see :meth:`post`)."""
+        body = self.post(url, data=data, headers=headers)
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise FormatError(f"{url} answered with malformed JSON ({len(body)} bytes)") from None
+
+
+def _retry_after(resp: requests.Response, attempt: int) -> float:
+    """Seconds to wait before retrying: the Retry-After header, else exponential backoff."""
+    value = (resp.headers.get("Retry-After") or "").strip()
+    wait = None
+    if value.isdigit():
+        wait = float(value)
+    elif value:
+        try:
+            wait = (parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            wait = None
+    if wait is None:
+        wait = settings.backoff * 2 ** attempt
+    return min(max(wait, 0.0), MAX_RETRY_AFTER)
+
 
 def _root(exc: BaseException) -> BaseException:
     """The innermost cause of a requests/urllib3 error."""
@@ -212,6 +272,8 @@ def _check_status(resp: requests.Response) -> None:
 def looks_like_html(head: bytes) -> bool:
     """Whether the first bytes of a body are an HTML page."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<?xml"):  # XHTML error pages (Overpass API) start with an XML declaration
+        text = text[text.find(b"?>") + 2:].lstrip()
     return any(text.startswith(m) for m in _HTML_MARKERS)
 
 

@@ -9,7 +9,9 @@ Routes map a path to a list of behaviours consumed one per request (the last one
 - ``("cut", body)``: no length, send half, close (the client cannot tell: the parser must)
 - ``("stall", body)``: send half, then hang until the server stops
 - ``("func", f)``: ``f(query: dict, headers) -> (status, body, headers)`` answers from the
-  query string and the request headers
+  query string and the request headers (for a POST, the form fields of its body are in ``query`` too)
+
+Every request is logged in ``log`` as ``(method, path)``, in the order the server received them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Portal:
     def __init__(self) -> None:
         self.routes: dict[str, list[tuple]] = {}
         self.hits: dict[str, int] = {}
+        self.log: list[tuple[str, str]] = []
         self.stop_event = threading.Event()
         portal = self
 
@@ -37,6 +40,9 @@ class Portal:
                 pass
 
             def do_GET(self):  # noqa: N802
+                portal.handle(self)
+
+            def do_POST(self):  # noqa: N802
                 portal.handle(self)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -66,7 +72,12 @@ class Portal:
         self.server.server_close()
 
     def handle(self, h: BaseHTTPRequestHandler) -> None:
+        from urllib.parse import parse_qs
+
         path = h.path.split("?")[0]
+        length = int(h.headers.get("Content-Length") or 0) if h.command == "POST" else 0
+        form = {k: v[0] for k, v in parse_qs(h.rfile.read(length).decode("utf-8")).items()} if length else {}
+        self.log.append((h.command, path))
         self.hits[path] = self.hits.get(path, 0) + 1
         queue = self.routes.get(path)
         if not queue:
@@ -82,9 +93,9 @@ class Portal:
             else:
                 self._send(h, 200, body, {"ETag": etag, "Last-Modified": "Wed, 01 Oct 2025 08:00:00 GMT"})
         elif kind == "func":
-            from urllib.parse import parse_qs, urlsplit
+            from urllib.parse import urlsplit
 
-            query = {k: v[0] for k, v in parse_qs(urlsplit(h.path).query).items()}
+            query = {**{k: v[0] for k, v in parse_qs(urlsplit(h.path).query).items()}, **form}
             code, body, headers = behaviour[1](query, h.headers)
             self._send(h, code, body, headers)
         elif kind == "status":

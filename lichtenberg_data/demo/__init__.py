@@ -120,10 +120,10 @@ def _per_resource(table: dict[tuple[str, str], Callable[[], bytes]]) -> dict[str
 
 def _tables(real: bool) -> dict[str, Callable]:
     """Writers of the per-module tables: of datasets with a real snapshot file (``real``), or without."""
-    from . import land, tourism
+    from . import land, retail, tourism
 
     shipped = set(snapshot_datasets())
-    writers = _per_resource({**land.SAMPLES, **tourism.SAMPLES})
+    writers = _per_resource({**land.SAMPLES, **tourism.SAMPLES, **retail.SAMPLES})
     return {k: w for k, w in writers.items() if (k in shipped) == real}
 
 

@@ -1,0 +1,366 @@
+"""osm_pois: the polite Overpass downloader against a local server that plays Overpass, and the
+dataset on the real shop=mall answer of 28.09.2025."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import replace
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from portal import Portal
+
+import lichtenberg_data as ld
+from lichtenberg_data import catalog
+from lichtenberg_data._errors import DataNotAvailableError, DownloadError, FormatError
+from lichtenberg_data._http import Http, looks_like_html
+from lichtenberg_data.settings import settings
+from lichtenberg_data.sources import osm as src
+
+STAMP = "2026-10-01T06:00:00Z"
+FREE = b"Connected as: 1\nCurrent time: 2026-10-01T06:00:00Z\nRate limit: 2\n2 slots available now.\n"
+BUSY = (b"Connected as: 1\nCurrent time: 2026-10-01T06:00:00Z\nRate limit: 2\n"
+        b"Slot available after: 2026-10-01T06:00:01Z, in 1 seconds.\n"
+        b"Slot available after: 2026-10-01T06:00:40Z, in 40 seconds.\nCurrently running queries:\n")
+TIMED_OUT = 'runtime error: Query timed out in "query" at line 3 after 181 seconds.'
+_FILTER = re.compile(r'\["([^"]+)"(?:(=|~|!~)"([^"]*)")?\]')
+
+
+def _holds(tags: dict, key: str, op: str, value: str) -> bool:
+    if not op:
+        return key in tags
+    if op == "=":
+        return tags.get(key) == value
+    found = key in tags and re.search(value, tags[key]) is not None
+    return found if op == "~" else not found
+
+
+def evaluate(query: str, pool: list[dict]) -> list[dict]:
+    """The objects of ``pool`` an Overpass QL union of ``nwr[...](area.berlin);`` lines selects."""
+    lines = [ln for ln in query.splitlines() if ln.strip().startswith("nwr")]
+    assert lines, query
+    hits = []
+    for element in pool:
+        if any(all(_holds(element["tags"], *f) for f in _FILTER.findall(line)) for line in lines):
+            hits.append(element)
+    return hits
+
+
+class OverpassServer(Portal):
+    """Overpass on 127.0.0.1: ``/api/status`` and ``/api/interpreter`` (POST ``data=``), which
+    evaluates the query's tag filters on a pool of objects. ``partial`` answers the group whose
+    query contains that text with a timed-out remark."""
+
+    def __init__(self, pool: list[dict], *, partial: str | None = None) -> None:
+        super().__init__()
+        self.pool, self.partial = pool, partial
+        self.queries: list[str] = []
+        self.agents: list[str] = []
+        self.set("/api/status", ("ok", FREE))
+        self.set("/api/interpreter", ("func", self.reply))
+
+    @property
+    def interpreter(self) -> str:
+        return self.url + "/api/interpreter"
+
+    def reply(self, query: dict, headers) -> tuple[int, bytes, dict]:
+        self.queries.append(query.get("data", ""))
+        self.agents.append(headers.get("User-Agent"))
+        hits = evaluate(query["data"], self.pool)
+        doc = {"version": 0.6, "generator": "Overpass API (test)", "osm3s": {"timestamp_osm_base": STAMP},
+               "elements": hits}
+        if self.partial and self.partial in query["data"]:
+            doc["elements"], doc["remark"] = hits[: len(hits) // 2], TIMED_OUT
+        return 200, json.dumps(doc, indent=1).encode(), {"Content-Type": "application/json"}
+
+
+#: One object per case: (type, id, tags, lon, lat) - the expected group follows the tags.
+POOL_SPEC = [
+    ("way", 1, {"shop": "mall", "name": "Linden-Center"}, 13.5060, 52.5644, "einkaufszentren"),
+    ("node", 2, {"shop": "supermarket", "brand": "Rewe"}, 13.5010, 52.5330, "lebensmittel"),
+    ("node", 3, {"shop": "bakery", "amenity": "cafe", "name": "Backstube"}, 13.4990, 52.5120, "lebensmittel"),
+    ("node", 4, {"amenity": "marketplace"}, 13.4700, 52.5290, "lebensmittel"),
+    ("node", 5, {"shop": "clothes"}, 13.4760, 52.5140, "einzelhandel"),
+    ("node", 6, {"amenity": "pharmacy"}, 13.5200, 52.4960, "einzelhandel"),
+    ("node", 7, {"shop": "hairdresser"}, 13.5230, 52.4810, "dienstleistungen"),
+    ("node", 8, {"amenity": "bank"}, 13.4650, 52.5200, "dienstleistungen"),
+    ("node", 9, {"amenity": "restaurant", "cuisine": "vietnamese"}, 13.4968, 52.5094, "gastronomie"),
+    ("way", 10, {"tourism": "hotel", "amenity": "restaurant", "stars": "4"}, 13.5080, 52.5060, "tourismus_kultur"),
+    ("node", 11, {"tourism": "museum", "name": "Stasimuseum"}, 13.4870, 52.5140, "tourismus_kultur"),
+    ("node", 12, {"amenity": "theatre"}, 13.4330, 52.5080, "tourismus_kultur"),
+    ("relation", 13, {"tourism": "zoo", "name": "Tierpark", "type": "multipolygon"}, 13.5290, 52.4990,
+     "tourismus_kultur"),
+    ("node", 14, {"office": "it"}, 13.4800, 52.5000, None),  # in no group: never asked for
+]
+
+
+def pool() -> list[dict]:
+    out = []
+    for kind, osm_id, tags, lon, lat, _ in POOL_SPEC:
+        element = {"type": kind, "id": osm_id, "tags": tags}
+        element.update({"lat": lat, "lon": lon} if kind == "node" else {"center": {"lat": lat, "lon": lon}})
+        out.append(element)
+    return out
+
+
+@pytest.fixture()
+def overpass():
+    servers = []
+
+    def make(*args, **kwargs) -> OverpassServer:
+        servers.append(OverpassServer(*args, **kwargs))
+        return servers[-1]
+
+    yield make
+    for s in servers:
+        s.close()
+
+
+def _resource(server: OverpassServer, group: str = "einkaufszentren") -> catalog.Resource:
+    return replace(catalog.get("osm_pois").resource(f"osm_{group}.json"), url=server.interpreter)
+
+
+def _use(server: OverpassServer, monkeypatch) -> None:
+    ds = catalog.get("osm_pois")
+    patched = replace(ds, resources=tuple(replace(r, url=server.interpreter) for r in ds.resources))
+    monkeypatch.setitem(catalog._REGISTRY, "osm_pois", patched)
+
+
+@pytest.fixture()
+def lor(data_dir, real_data):
+    """The LOR 2021 Planungsräume stored, as ``lichtenberg-data import`` would."""
+    ld.import_file("lor_planungsraeume", real_data / "geometries" / "kieze.geojson")
+    return data_dir
+
+
+# ============================================================================ politeness
+
+def test_busy_status_then_a_slot(data_dir, tmp_path, overpass):
+    server = overpass(pool())
+    server.set("/api/status", ("ok", BUSY), ("ok", FREE))
+    start = time.monotonic()
+    src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert time.monotonic() - start >= 1.0  # the announced second was waited
+    assert server.log == [("GET", "/api/status"), ("GET", "/api/status"), ("POST", "/api/interpreter")]
+    assert [e["id"] for e in json.loads((tmp_path / "a.json").read_bytes())["elements"]] == [1]
+
+
+def test_429_with_retry_after_then_success(data_dir, tmp_path, overpass):
+    server = overpass(pool())
+    server.set("/api/interpreter", ("status", 429, {"Retry-After": "1"}), ("func", server.reply))
+    start = time.monotonic()
+    src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert time.monotonic() - start >= 1.0
+    assert server.log.count(("POST", "/api/interpreter")) == 2
+    assert json.loads((tmp_path / "a.json").read_bytes())["osm3s"]["timestamp_osm_base"] == STAMP
+
+
+def test_retry_after_as_http_date(data_dir, tmp_path, overpass):
+    from email.utils import formatdate
+
+    server = overpass(pool())
+    server.set("/api/interpreter", ("status", 429, {"Retry-After": formatdate(time.time() + 2, usegmt=True)}),
+               ("func", server.reply))
+    start = time.monotonic()
+    src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert time.monotonic() - start >= 0.9 and server.log.count(("POST", "/api/interpreter")) == 2
+
+
+def test_no_slot_within_the_longest_wait(data_dir, tmp_path, overpass, monkeypatch):
+    monkeypatch.setattr(src, "MAX_SLOT_WAIT", 0.5)
+    server = overpass(pool())
+    server.set("/api/status", ("ok", BUSY))
+    with pytest.raises(DownloadError, match="had no free slot for this address"):
+        src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert server.log == [("GET", "/api/status")]  # a 1-second wait would exceed 0.5 s: no query sent
+
+
+def test_504_then_success(data_dir, tmp_path, overpass):
+    server = overpass(pool())
+    server.set("/api/interpreter", ("status", 504), ("func", server.reply))
+    src.fetch_overpass(Http(), _resource(server, "gastronomie"), tmp_path / "g.json")
+    assert server.log.count(("POST", "/api/interpreter")) == 2
+    assert [e["id"] for e in json.loads((tmp_path / "g.json").read_bytes())["elements"]] == [3, 9, 10]
+
+
+def test_429_that_persists(data_dir, tmp_path, overpass, monkeypatch):
+    monkeypatch.setattr(settings, "retries", 2)
+    server = overpass(pool())
+    server.set("/api/interpreter", ("status", 429))
+    with pytest.raises(DownloadError, match="answered HTTP 429 .*after 2 retries"):
+        src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert server.log.count(("POST", "/api/interpreter")) == 3 and not (tmp_path / "a.json").exists()
+
+
+def test_html_error_page(data_dir, tmp_path, overpass):
+    from test_osm import OVERPASS_ERROR_PAGE
+
+    server = overpass(pool())
+    server.set("/api/interpreter", ("ok", OVERPASS_ERROR_PAGE))
+    with pytest.raises(FormatError, match="for Einkaufszentren is an HTML page, not an Overpass JSON answer: "
+                                          'line 3: parse error: Unknown type "nwx"'):
+        src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    server.set("/api/interpreter", ("status", 400))
+    with pytest.raises(DownloadError, match="answered HTTP 400"):
+        src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert not (tmp_path / "a.json").exists()
+    assert looks_like_html(OVERPASS_ERROR_PAGE[:200]) and not looks_like_html(b'<?xml version="1.0"?><wfs:Feat')
+
+
+def test_partial_answer_is_refused(data_dir, tmp_path, overpass):
+    server = overpass(pool(), partial='"shop"="mall"')
+    with pytest.raises(DownloadError, match="partial Overpass answer .*timed out"):
+        src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert not (tmp_path / "a.json").exists()
+
+
+def test_status_page_parsing():
+    assert src.slot_wait(FREE.decode()) == 0.0
+    assert src.slot_wait(BUSY.decode()) == 1.0
+    assert src.slot_wait("Rate limit: 0\n") == 0.0
+    assert src.slot_wait("Slot available after: 2026-10-01T05:59:58Z, in -2 seconds.\n") == 0.0
+    assert src.slot_wait("<html>maintenance</html>") is None
+
+
+# ============================================================================ refresh
+
+def test_refresh_asks_politely_and_classifies(lor, overpass, monkeypatch):
+    server = overpass(pool())
+    _use(server, monkeypatch)
+    [outcome] = ld.refresh(["osm_pois"])
+    assert outcome.state == "fresh", outcome.reason
+    assert server.log == [("GET", "/api/status"), ("POST", "/api/interpreter")] * len(src.GROUPS)
+    assert set(server.agents) == {settings.user_agent}
+    assert all("rel(62422);map_to_area->.berlin;" in q and q.endswith("out tags center;") for q in server.queries)
+    df = ld.load("osm_pois")
+    expected = {str(osm_id): group for _, osm_id, _, _, _, group in POOL_SPEC if group}
+    assert dict(zip(df["osm_id"], df["gruppe"])) == expected  # each object once, in its first group
+    assert set(df["bezirk_id"]) == {"11", "02"}  # the theatre (13.433, 52.508) is in Friedrichshain
+    hotel = df.set_index("osm_id").loc["10"]
+    assert json.loads(hotel["tags"])["stars"] == "4" and hotel["geometry_source"] == "center"
+    assert ld.source_note(df).startswith("Quelle: © OpenStreetMap-Mitwirkende, OpenStreetMap-Daten (Overpass API), "
+                                         "Stand 01.10.2026; Lizenz: ODbL 1.0")
+
+
+def test_partial_answer_keeps_the_last_good_data(lor, overpass, monkeypatch):
+    _use(overpass(pool()), monkeypatch)
+    assert ld.refresh(["osm_pois"])[0].state == "fresh"
+    before = (lor / "processed" / "osm_pois.parquet").read_bytes()
+    raw_before = sorted(p.name for p in (lor / "raw" / "osm_pois").rglob("*.json"))
+    _use(overpass(pool(), partial='"amenity"~"^(restaurant'), monkeypatch)
+    [failed] = ld.refresh(["osm_pois"], force=True)
+    assert failed.failed and "partial Overpass answer (runtime error: Query timed out" in failed.reason
+    assert (lor / "processed" / "osm_pois.parquet").read_bytes() == before
+    assert sorted(p.name for p in (lor / "raw" / "osm_pois").rglob("*.json")) == raw_before
+
+
+# ============================================================================ the real answer
+
+@pytest.fixture()
+def malls(real_data):
+    return real_data / "business" / "osm_malls_berlin_raw_20250928.json"
+
+
+def test_real_malls_answer_imports(lor, real_data, malls):
+    outcome = ld.import_file("osm_pois", malls)
+    df = ld.load("osm_pois").set_index(["osm_type", "osm_id"])
+    assert outcome.rows == len(df) == 104 and set(df["gruppe"]) == {"einkaufszentren"}
+    assert df.loc[("way", "11249452"), "planungsraum_id"] == "11100307"        # Linden-Center
+    assert df.loc[("way", "11249452"), "planungsraum"] == "Zingster Straße Ost"
+    ring_1 = df.loc[("way", "23970735")]
+    assert (ring_1["addr_street"], ring_1["addr_housenumber"], ring_1["bezirk_id"]) == ("Frankfurter Allee", "111", "02")
+    # independently: the publisher's CSV points in the kieze polygons, joined with geopandas alone
+    csv = pd.read_csv(malls.with_name("osm_malls_berlin_20250928.csv"))
+    points = gpd.GeoDataFrame(csv, geometry=gpd.points_from_xy(csv["lon"], csv["lat"]), crs="EPSG:4326")
+    kieze = gpd.read_file(real_data / "geometries" / "kieze.geojson").set_crs("EPSG:4326", allow_override=True)
+    joined = gpd.sjoin(points, kieze[["bez", "geometry"]], predicate="within")
+    assert int(joined["bez"].str.startswith("11").sum()) == int((df["bezirk_id"] == "11").sum()) == 21
+    assert catalog.get("osm_pois").stand(df).isoformat() == "2025-09-28"
+    assert "© OpenStreetMap-Mitwirkende" in ld.source_note(df) and "ODbL 1.0" in ld.source_note(df)
+
+
+def test_needs_the_planungsraeume(data_dir, malls):
+    with pytest.raises(DataNotAvailableError, match="run `lichtenberg-data refresh lor_planungsraeume`"):
+        ld.import_file("osm_pois", malls)
+    assert not (data_dir / "processed" / "osm_pois.parquet").exists()
+
+
+def test_group_files_together(lor, malls, tmp_path):
+    """Several group files at once: an object in two files is kept once, from the newer answer."""
+    food = {"version": 0.6, "osm3s": {"timestamp_osm_base": "2025-10-02T08:00:00Z"},
+            "elements": [e for e in pool() if e["id"] in (2, 3)]
+            + [{"type": "way", "id": 11249452, "center": {"lat": 52.5644, "lon": 13.5060},
+                "tags": {"shop": "mall", "name": "Linden-Center (neu)"}}]}
+    (tmp_path / "osm_lebensmittel.json").write_text(json.dumps(food), encoding="utf-8")
+    outcome = ld.import_file("osm_pois", [malls, tmp_path / "osm_lebensmittel.json"])
+    df = ld.load("osm_pois").set_index("osm_id")
+    assert outcome.rows == 104 + 2
+    assert df.loc["11249452", "name"] == "Linden-Center (neu)" and df.loc["2", "gruppe"] == "lebensmittel"
+    assert catalog.get("osm_pois").stand(df.reset_index()).isoformat() == "2025-09-28"  # the older file
+
+
+# ============================================================================ bad files
+
+@pytest.fixture()
+def good(lor, malls):
+    ld.import_file("osm_pois", malls)
+    return (lor / "processed" / "osm_pois.parquet").read_bytes()
+
+
+def _bad_files(real_data, malls, tmp_path) -> list[tuple]:
+    text = malls.read_text(encoding="utf-8")
+    truncated = tmp_path / "osm_malls_truncated.json"
+    truncated.write_text(text[: len(text) // 2], encoding="utf-8")
+    renamed = tmp_path / "osm_malls_renamed.json"
+    renamed.write_text(text.replace('"type":', '"kind":'), encoding="utf-8")
+    html = tmp_path / "osm_malls.json"
+    html.write_text("<!DOCTYPE html><html><body>Rate limit exceeded</body></html>", encoding="utf-8")
+    partial = tmp_path / "osm_malls_partial.json"
+    doc = json.loads(text)
+    doc["elements"], doc["remark"] = doc["elements"][:30], TIMED_OUT
+    partial.write_text(json.dumps(doc), encoding="utf-8")
+    return [
+        (real_data / "business" / "supermarkets_raw.geojson", "is not an Overpass API answer (no 'elements' list"),
+        (real_data / "business" / "Berlin_LOR_Versorgungsdaten_Stand_2402.xlsx",
+         "is an Excel workbook (xlsx), but this dataset takes JSON files"),
+        (truncated, "is not valid JSON"),
+        (renamed, "has elements without 'type'/'id'"),
+        (html, "is an HTML page"),
+        (partial, "is a partial Overpass answer (runtime error: Query timed out"),
+    ]
+
+
+def test_bad_files_are_refused(good, lor, real_data, malls, tmp_path):
+    for path, message in _bad_files(real_data, malls, tmp_path):
+        with pytest.raises(FormatError) as err:
+            ld.import_file("osm_pois", path)
+        assert str(err.value).startswith(f"osm_pois: {path.name} {message}"), (path, str(err.value))
+        assert "Nothing was changed" in str(err.value)
+        assert (lor / "processed" / "osm_pois.parquet").read_bytes() == good
+
+
+# ============================================================================ samples
+
+def test_sample_group_files(data_dir, tmp_path):
+    from lichtenberg_data.demo import sample_bytes
+    from lichtenberg_data.demo.retail import SAMPLES
+
+    lor_sample = tmp_path / "lor.geojson"
+    lor_sample.write_bytes(sample_bytes("lor_planungsraeume", catalog.get("lor_planungsraeume").resources[0].name))
+    ld.import_file("lor_planungsraeume", lor_sample)
+    files = {}
+    for (dataset, name), write in SAMPLES.items():
+        if dataset == "osm_pois":
+            files[name] = tmp_path / name
+            files[name].write_bytes(write())
+    assert set(files) == {r.name for r in catalog.get("osm_pois").resources}
+    outcome = ld.import_file("osm_pois", list(files.values()))
+    df = ld.load("osm_pois")
+    assert outcome.rows == len(df) > 10_000 and df["planungsraum_id"].notna().all()
+    assert "BEISPIELDATEN" in json.loads(files["osm_gastronomie.json"].read_text())["generator"]
+    malls = df[df["gruppe"] == "einkaufszentren"]
+    assert len(malls) == 12 + 11 * 6 and "11249452" in set(malls["osm_id"])
+    assert (malls["bezirk_id"] == "11").sum() == 12
