@@ -218,16 +218,14 @@ def test_fetcher_takes_the_newest_berlin_scrape(data_dir, tmp_path):
 
 
 # ----------------------------------------------------------------------------- sample
-def test_sample_lies_in_the_sample_city(data_dir, tmp_path):
-    from lichtenberg_data.demo import sample_bytes
+def test_sample_listings_lie_in_the_real_districts_they_name(data_dir, tmp_path):
+    from lichtenberg_data.demo import SNAPSHOT
     from lichtenberg_data.demo.tourism import SAMPLES
 
-    lor = catalog.get("lor_planungsraeume").resources[0]
-    (tmp_path / lor.name).write_bytes(sample_bytes("lor_planungsraeume", lor.name))
-    ld.import_file("lor_planungsraeume", tmp_path / lor.name)
+    ld.import_file("lor_planungsraeume", SNAPSHOT / "lor_planungsraeume" / "kieze.geojson")
     path = tmp_path / "listings.csv"
     path.write_bytes(SAMPLES[("kurzzeitvermietung", "listings.csv")]())
     df = rentals.parse_listings_file(path)
     validate(catalog.get("kurzzeitvermietung"), df)
-    assert (df["bezirk_id"] == df["bezirk_id_airbnb"]).all()
+    assert (df["bezirk_id"] == df["bezirk_id_airbnb"]).mean() > 0.99  # simplified borders: a few on the edge
     assert 40 < (df["bezirk_id"] == "11").sum() < 65

@@ -11,12 +11,18 @@ import pytest
 
 import lichtenberg_data as ld
 from lichtenberg_data import DataNotAvailableError
-from lichtenberg_data.demo import write_mirror
+from lichtenberg_data.demo import SNAPSHOT, write_mirror
 
 
 @pytest.fixture(scope="module")
-def mirror(tmp_path_factory):
-    return write_mirror(tmp_path_factory.mktemp("mirror"))
+def mirror():
+    """The shipped snapshot of real files (a mirror folder)."""
+    return SNAPSHOT
+
+
+@pytest.fixture(scope="module")
+def sample_mirror(tmp_path_factory):
+    return write_mirror(tmp_path_factory.mktemp("mirror"), only=["beschaeftigte_bezirke", "arbeitslose_bezirke"])
 
 
 def import_ortsteile_plus(mirror, folder, residents: int) -> None:
@@ -39,13 +45,40 @@ def test_unknown_dataset(data_dir):
         ld.load("nope")
 
 
-def test_sample_data_are_marked(data_dir, mirror):
-    ld.refresh(["einwohner_lor", "einwohner_ortsteile"], mirror=mirror)
-    df = ld.load("einwohner_lor")
+def test_sample_data_are_marked(data_dir, sample_mirror, mirror):
+    ld.refresh(["beschaeftigte_bezirke", "einwohner_lor"], mirror=sample_mirror)
+    df = ld.load("beschaeftigte_bezirke")
     assert df.attrs["provenance"][0]["sample"] is True
     assert "BEISPIELDATEN" in ld.source_note(df)
     assert ld.is_sample(df)
-    assert df["year"].tolist().count(2025) == 542 and sorted(df["year"].unique()) == [2021, 2022, 2023, 2024, 2025]
+    ld.refresh(["einwohner_lor"], mirror=mirror)
+    assert not ld.is_sample(ld.load("einwohner_lor"))
+    status = ld.status().set_index("dataset")["sample"]
+    assert status["beschaeftigte_bezirke"] is True and status["einwohner_lor"] is False
+    assert status["gssa"] is None  # never loaded
+
+
+def test_real_files_replace_sample_data_and_samples_never_replace_real_data(data_dir, sample_mirror, tmp_path):
+    from lichtenberg_data.demo import sample_bytes
+
+    ld.refresh(["arbeitslose_bezirke"], mirror=sample_mirror)
+    sample_file = tmp_path / "SB_A06-05-00_2024j01_BE.xlsx"
+    sample_file.write_bytes(sample_bytes("arbeitslose_bezirke", "arbeitslose_bezirke_2024.xlsx"))
+    assert ld.import_file("arbeitslose_bezirke", sample_file).state == "fresh"  # sample onto sample: fine
+    real = ld.import_file("einwohner_ortsteile", SNAPSHOT / "einwohner_ortsteile" / "EWR_Ortsteile_2020-12-31.csv")
+    assert real.state == "fresh"
+    with pytest.raises(ld.FormatError, match="generated sample files, and the dataset holds real data") as err:
+        ld.import_file("einwohner_ortsteile", _sample_ortsteile(tmp_path))
+    assert "lichtenberg-data reset einwohner_ortsteile" in str(err.value)
+    assert not ld.is_sample(ld.load("einwohner_ortsteile"))
+
+
+def _sample_ortsteile(folder):
+    from lichtenberg_data.demo import sample_bytes
+
+    path = folder / "EWR_Ortsteile_2020-12-31.csv"
+    path.write_bytes(sample_bytes("einwohner_ortsteile", path.name) + b"LICHTENBERG_DATA_SAMPLE\n")
+    return path
 
 
 def test_combined_frames_combine_sources(data_dir, mirror):
@@ -62,7 +95,7 @@ def test_status(data_dir, mirror):
     ld.refresh(["einwohner_lor"], mirror=mirror)
     st = ld.status().set_index("dataset")
     assert st.loc["einwohner_lor", "reference_date"] == "2025-12-31"
-    assert st.loc["einwohner_lor", "rows"] == 5 * 542
+    assert st.loc["einwohner_lor", "rows"] == 8590  # 19 editions of the snapshot
     assert st.loc["einwohner_lor", "age_days"] == 0 and not st.loc["einwohner_lor", "stale"]
     assert pd.isna(st.loc["einwohner_ortsteile", "retrieved_at"])
 
