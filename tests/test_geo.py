@@ -357,3 +357,20 @@ def test_aggregate_refuses_to_sum_rates_and_averages_them_with_weights():
                         "wert": [5.0, 7.0]})
     with pytest.raises(ValueError, match="wert is a rate"):
         geo.aggregate(mss, "bezirk", "wert", by="indikator", complete=False)
+
+
+@pytest.mark.realdata
+def test_within_interpolates_residents_of_the_real_planungsraeume(data_dir):
+    from lichtenberg_data.demo import SNAPSHOT
+
+    ld.import_file("lor_planungsraeume", SNAPSHOT / "lor_planungsraeume" / "kieze.geojson")
+    ld.import_file("einwohner_lor", SNAPSHOT / "einwohner_lor" / "EWR_L21_202512E_Matrix.csv")
+    ew = ld.load("einwohner_lor")
+    ew = ew[ew["year"] == 2025]
+    places = pd.DataFrame({"longitude": [13.405, 13.5055], "latitude": [52.52, 52.5641]})  # Alexanderplatz, Prerower Platz
+    out = geo.within(places, [1000, 40_000], ew)
+    # 40 km around the centre hold all of Berlin (3,913,644; two suppressed Planungsräume add nothing)
+    assert out["einwohner_40000m"].iloc[0] == pytest.approx(3_913_644, rel=1e-6)
+    # a 1 km circle holds a few tens of thousands at the Linden-Center
+    assert 15_000 < out["einwohner_1000m"].iloc[1] < 60_000
+    assert "Einwohnerregisterstatistik" in ld.source_note(out)
