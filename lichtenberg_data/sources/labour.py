@@ -236,7 +236,7 @@ arbeitslose_bezirke = catalog.register(Dataset(
     source_title="Arbeitslose nach Bezirken, Jahresdurchschnitt (Datenquelle: Statistik der Bundesagentur für Arbeit)",
     history=True,
     description=(_AFS_NOTE + "Expected: a table 'Arbeitslose ... im Jahresdurchschnitt <YYYY> nach Bezirken' as in the "
-                 "Statistisches Jahrbuch Berlin, chapter Erwerbstätigkeit (data-sources.md §3.6; the file and its "
+                 "Statistisches Jahrbuch Berlin, chapter Erwerbstätigkeit (AfS Statistische Berichte; the file and its "
                  "link were not found). The BA itself publishes Berlin only as one Kreis (11000); Bezirk figures "
                  "come from the Jobcenter regions (one per Bezirk), whose BA region ids were not found either. "
                  "Import a table by hand: `lichtenberg-data import arbeitslose_bezirke FILE.xlsx`; the date is "

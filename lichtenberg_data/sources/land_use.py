@@ -7,7 +7,7 @@
     ``flaeche_m2`` from the attribute ``flalle`` (m²), else from the geometry. EPSG:25833.
 
 Layer. The service ``ua_flaechennutzung`` holds several editions; this module fetches
-``ua_flaechennutzung:c_reale_nutzung_2023`` (seen in two code bases; data-sources.md §3.13 lists
+``ua_flaechennutzung:c_reale_nutzung_2023`` (seen in two code bases; the GDI Berlin service lists
 ``a_reale_nutzung_bebaute_flaechen_2021`` and a 2022 file with ``nutz, nutzung, typ, typklar``).
 **Not verified live**, and no real answer was at hand: the parser accepts the attribute names of
 the 2020 service (``bez``, ``flalle``, ``nutz``, ``nutzung``) and of later ones (``bezirk``,

@@ -334,7 +334,7 @@ bodenrichtwerte = catalog.register(Dataset(
     description=("One edition per Stichtag (01.01.). The FIS-Broker downloads broker_<YYYY>.xls (2012–2024) are "
                  "imported by hand (`lichtenberg-data import bodenrichtwerte broker_*.xls`); FIS-Broker is retired. "
                  "The current edition is paged from the GDI WFS brw2025 (typeName brw2025:brw_2025_vector, chosen "
-                 "after data-sources.md §3.11; not verified live). Older downloads were licensed dl-de/by-2.0, "
+                 "after the GDI Berlin service naming; not verified live). Older downloads were licensed dl-de/by-2.0, "
                  "dl-de/zero-2.0 since 01.03.2025. Zones 40000–41099 (since 2022) are flagged `zusatzzone`."),
 ))
 
@@ -355,6 +355,6 @@ bodenrichtwert_zonen = catalog.register(Dataset(
     reference_date=_latest,
     description=("The zone polygons of the current Stichtag from the GDI WFS brw2025 (EPSG:25833), with the "
                  "attributes of `bodenrichtwerte`. No real WFS answer was at hand: the attribute names "
-                 "(brw_nr/brwid, bezirk, brw, nutzung, gfz, stichtag) follow data-sources.md §3.11."),
+                 "(brw_nr/brwid, bezirk, brw, nutzung, gfz, stichtag) follow the attributes published for the BORIS WFS."),
 ))
 

@@ -174,7 +174,7 @@ gewerbeanzeigen = catalog.register(Dataset(
     source_title="Statistischer Bericht D I 2 – Gewerbeanzeigen im Land Berlin",
     history=True,
     description=("NOT VERIFIED against a real report: series slug d-i-2-m, file stem SB_D01-02-00_<YYYY>m<MM>_BE.xlsx, "
-                 "table titles and headers are assumed after the usual AfS layout (data-sources.md §3.6 lists them "
+                 "table titles and headers are assumed after the usual AfS layout (the AfS report catalogue lists them "
                  "as unverified). Import reports by hand (`lichtenberg-data import gewerbeanzeigen SB_D01-02-00_*.xlsx`); "
                  "each adds its month and, in December, its year."),
 ))

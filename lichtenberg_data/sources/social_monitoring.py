@@ -95,11 +95,11 @@ MSS_EDITIONS: dict[int, MssEdition] = {
     2019: MssEdition(
         2019, "2006", _INDEX_2019, _KONTEXT, verified=False, layers=_layers(2019, "447"),
         evidence=("open-lifeworlds MSS converter reads 2019 and 2021 with the same column list (S2/D2 empty); "
-                  "layer names with suffix _447 are inferred from data-sources.md §2 row 4, not seen live"),
+                  "layer names with suffix _447 are inferred from the naming of the other editions, not seen live"),
     ),
     2021: MssEdition(
         2021, "2021", _INDEX_2019, _KONTEXT, verified=True, layers=_layers(2021),
-        evidence=("checked on the real WFS exports of MSS 2021 (shared/real-data/employment: S2/D2 empty, "
+        evidence=("checked on the real WFS exports of MSS 2021 (S2/D2 empty, "
                   "S1 0.7-9 %, S4 up to 49 %), the MSS-2021 Indikatorenheft as summarised in "
                   "tesch-ch/berlin_PLR_data data/monitoring_soziale_stadtentwicklung_2021/README.md "
                   "(S1 Arbeitslosigkeit, S3 Transferbezug, S4 Kinderarmut; KI_01 Jugendarbeitslosigkeit, "
