@@ -36,3 +36,10 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that reads the real portal files carries the ``realdata`` marker, always."""
+    for item in items:
+        if "real_data" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.realdata)

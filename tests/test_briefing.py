@@ -86,6 +86,7 @@ def built(tmp_path_factory):
     return result
 
 
+@pytest.mark.slow
 def test_build_writes_pdf_html_and_charts(built):
     out = built.out_dir
     assert built.pdf == out / "Klausur-Briefing-2025-Lichtenberg.pdf" and built.pdf.exists()
@@ -105,6 +106,7 @@ def test_build_writes_pdf_html_and_charts(built):
     assert "Klausur-Briefing-2025-Lichtenberg.pdf" in built.summary()
 
 
+@pytest.mark.slow
 def test_pdf_text_has_sections_key_figures_missing_page_and_datasets(built):
     text = _text(built.pdf)
     assert "Klausur-Briefing 2025 – Bezirk Lichtenberg" in text
@@ -136,6 +138,7 @@ def test_pdf_text_has_sections_key_figures_missing_page_and_datasets(built):
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
 
 
+@pytest.mark.slow
 def test_failing_notebook_names_notebook_and_cell(tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
@@ -254,6 +257,7 @@ def with_missing(tmp_path_factory):
     return root, briefing.run(2025, root / "out", notebooks_dir=notebooks, timeout=120)
 
 
+@pytest.mark.slow
 def test_a_missing_dataset_becomes_a_box_and_the_rest_is_built(with_missing):
     _, result = with_missing
     assert [m["dataset"] for m in result.missing_data] == ["beschaeftigte_bezirke"]
@@ -267,6 +271,7 @@ def test_a_missing_dataset_becomes_a_box_and_the_rest_is_built(with_missing):
     assert "Abbildung 1: Diese Grafik ist da." in text  # the cell after the missing data still ran
 
 
+@pytest.mark.slow
 def test_strict_makes_a_missing_dataset_an_error(with_missing):
     root, _ = with_missing
     with pytest.raises(BriefingError, match="--strict: datasets missing: beschaeftigte_bezirke"):

@@ -86,6 +86,7 @@ def test_babel_alone_differs_where_the_module_corrects_it():
     assert babel_percent(0.123, locale="de_DE") == "12\u00a0%"  # fraction, no-break space
 
 
+@pytest.mark.slow
 def test_babel_is_imported_on_first_use_only():
     code = ("import sys, lichtenberg_data, lichtenberg_data.charts as c; "
             "before = 'babel' in sys.modules; c.format_number(1); "

@@ -136,6 +136,7 @@ def test_assign_wgs84_geodataframe_and_missing_coordinates():
     assert geo.assign(g, "bezirk", areas=areas)["bezirk_id"].tolist() == ["11"]
 
 
+@pytest.mark.slow
 def test_assign_400000_points_to_their_planungsraum():
     """Correctness on a large input; the speed is measured by `make bench` (row geo_assign_400k)."""
     areas = _sample.sample_geometry(_sample.sample_lor())

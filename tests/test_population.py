@@ -16,9 +16,31 @@ def ewr_files(real_data):
     return files
 
 
+@pytest.fixture(scope="module")
+def population_dir(tmp_path_factory, ewr_files):
+    """One data folder for the module, holding the 19 real EWR editions (imported once)."""
+    folder = tmp_path_factory.mktemp("population") / "data"
+    old = ld.settings.settings.data_dir
+    ld.settings.set(data_dir=folder)
+    try:
+        ld.import_file("einwohner_lor", ewr_files)
+    finally:
+        ld.settings.set(data_dir=old)
+    return folder
+
+
 @pytest.fixture()
-def imported(data_dir, ewr_files):
-    ld.import_file("einwohner_lor", ewr_files)
+def data_dir(population_dir, monkeypatch):
+    """The module's data folder (the tests here only add what is already there, or nothing)."""
+    monkeypatch.setenv("LICHTENBERG_DATA_DIR", str(population_dir))
+    old = ld.settings.settings.data_dir
+    ld.settings.set(data_dir=population_dir)
+    yield population_dir
+    ld.settings.set(data_dir=old)
+
+
+@pytest.fixture()
+def imported(data_dir):
     return ld.load("einwohner_lor")
 
 

@@ -172,6 +172,7 @@ def test_jobsuche_pages_and_attributes_fields(data_dir, tmp_path, job_server):
     assert sorted(int(q["page"]) for q in gesundheit) == [1, 2]
 
 
+@pytest.mark.slow
 def test_jobsuche_respects_the_10000_ceiling(data_dir, tmp_path, job_server):
     data = (offers(10_050, 1, "Bau") + offers(100, 1, "Bau", "tz", start=20_000) + offers(300, 1, "IT"))
     server = job_server(data)
