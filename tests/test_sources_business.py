@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import lichtenberg_data as ld
+from conftest import need
 from lichtenberg_data.sources.business import parse_ihk
 
 
@@ -31,6 +32,7 @@ def test_monthly_diff_with_cr_line_endings(real_data):
 
 
 def test_all_monthly_diffs_parse(real_data):
-    counts = {p.name: len(parse_ihk(p)) for p in sorted((real_data / "business" / "ihk-monthly-diffs-2023").glob("*.csv"))}
+    folder = need(real_data / "business" / "ihk-monthly-diffs-2023")
+    counts = {p.name: len(parse_ihk(p)) for p in sorted(folder.glob("*.csv"))}
     assert counts["05_may_deleted.csv"] == 3711 and counts["06_june_added.csv"] == 360
     assert len(counts) == 8
