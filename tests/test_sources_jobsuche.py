@@ -246,9 +246,23 @@ def test_refresh_adds_dated_snapshots(data_dir, tmp_path, job_server, monkeypatc
     assert (df["date"] == df["date"].max()).sum() == 15
 
 
-def test_job_details_url(data_dir, job_server):
+def test_job_details_asks_for_the_base64_reference_with_the_key(data_dir, job_server):
     assert jobsuche.JOBSUCHE_DETAILS_URL.format("MTAw").endswith("/pc/v4/jobdetails/MTAw")
     assert jobsuche.JOBSUCHE_SEARCH_URL.endswith("/pc/v6/jobs")
+    server = job_server([])
+    seen = []
+
+    def details(query, headers):
+        seen.append(headers.get("X-API-Key"))
+        body = {"referenznummer": "10000-1234567890-S", "stellenangebotsTitel": "Fachkraft Lagerlogistik"}
+        return 200, json.dumps(body).encode(), {"Content-Type": "application/json"}
+
+    server.set("/pc/v4/jobdetails/MTAwMDAtMTIzNDU2Nzg5MC1T", ("func", details))
+    got = jobsuche.job_details("10000-1234567890-S", Http(), url=server.url + "/pc/v4/jobdetails/{}")
+    assert got["stellenangebotsTitel"] == "Fachkraft Lagerlogistik" and seen == ["jobboerse-jobsuche"]
+    server.set("/pc/v4/jobdetails/eA==", ("status", 404))
+    with pytest.raises(DownloadError, match="404"):
+        jobsuche.job_details("x", Http(), url=server.url + "/pc/v4/jobdetails/{}")
 
 
 # =============================================================================== saved API answers

@@ -170,8 +170,10 @@ def fetch_jobsuche(http: Http, resource: Resource, dest: Path) -> None:
     dest.write_bytes(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
 
 
-def job_details(refnr: str, http: Http | None = None) -> dict:
+def job_details(refnr: str, http: Http | None = None, *, url: str = JOBSUCHE_DETAILS_URL) -> dict:
     """Details of one offer (``/pc/v4/jobdetails/{base64(refnr)}``), e.g. for spot checks.
+
+    ``url`` is the address pattern with ``{}`` for the encoded reference number.
 
     Examples
     --------
@@ -183,7 +185,7 @@ def job_details(refnr: str, http: Http | None = None) -> dict:
     client = http or Http()
     code = base64.b64encode(refnr.encode("utf-8")).decode("ascii")
     try:
-        return client.get_json(JOBSUCHE_DETAILS_URL.format(code), headers=dict(JOBSUCHE_HEADERS))
+        return client.get_json(url.format(code), headers=dict(JOBSUCHE_HEADERS))
     finally:
         if http is None:
             client.close()
