@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._errors import FormatError, dataset_error
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
 def read_text(path: Path, *, encoding: str = "utf-8") -> str:
@@ -40,14 +44,14 @@ def _is_cp1252(raw: bytes) -> bool:
     return True
 
 
-def csv_frame(text: str, *, sep: str = ";", dtype: type = str):
+def csv_frame(text: str, *, sep: str = ";", dtype: type = str) -> pd.DataFrame:
     """Read CSV text with every column as text (keys keep their leading zeros)."""
     import pandas as pd
 
     return pd.read_csv(io.StringIO(text), sep=sep, dtype=dtype, keep_default_na=False, na_values=[])
 
 
-def german_number(series):
+def german_number(series: pd.Series) -> pd.Series:
     """Turn text numbers to floats: ``"2930,00"`` → 2930.0, ``"1.234"`` stays 1.234 (dot decimal),
     ``"NA"``/empty → NaN.
 

@@ -14,12 +14,16 @@ import io
 import re
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError, UnknownDistrictError
 from .._readers import read_text
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 COLUMNS = ("opendata_id", "city", "postcode", "latitude", "longitude", "ihk_branch_id", "nace_id",
            "branch_top_level_id", "employees_range", "ihk_branch_desc", "nace_desc", "branch_top_level_desc",
@@ -34,7 +38,7 @@ def _snapshot_date(name: str) -> date | None:
     return date(int(m.group(2)), int(m.group(1)), 1) if m else None
 
 
-def parse_ihk(path: Path, *, snapshot: date | None = None):
+def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
     """Parse one IHK Gewerbedaten CSV into the canonical table.
 
     Parameters

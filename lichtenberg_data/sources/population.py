@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError
@@ -24,6 +25,9 @@ from .._readers import csv_frame, german_number, read_text
 from .._validate import known_districts
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 PUBLISHER = "Amt für Statistik Berlin-Brandenburg"
 _DOWNLOAD = "https://download.statistik-berlin-brandenburg.de"
@@ -66,7 +70,7 @@ def _check_field_counts(text: str, path: Path) -> None:
                           "than the header (truncated download?)")
 
 
-def parse_ewr_matrix(path: Path):
+def parse_ewr_matrix(path: Path) -> pd.DataFrame:
     """Parse one ``EWR…E_Matrix.csv`` edition into the canonical table.
 
     Examples
@@ -186,7 +190,7 @@ _ORTSTEIL_COLUMNS = {"Bezirk": "bezirk_id", "Bez-Name": "bezirk", "Ortsteil": "o
                      "Altersgr": "altersgruppe", "Häufigkeit": "einwohner"}
 
 
-def parse_ewr_ortsteile(path: Path):
+def parse_ewr_ortsteile(path: Path) -> pd.DataFrame:
     """Parse ``EWR_Ortsteile_<YYYY-MM-DD>.csv`` (long format, zero cells omitted).
 
     The reference date is read from the file name, the only place it is given.
