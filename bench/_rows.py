@@ -278,7 +278,6 @@ def _states(stdout: str, ids: set[str]) -> dict[str, str]:
 def row_refresh(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     import shutil
 
-    from lichtenberg_data import catalog
     from lichtenberg_data.demo import SAMPLES, SNAPSHOT, snapshot_datasets, write_mirror
 
     sys.path.insert(0, str(ROOT / "tests"))
