@@ -33,13 +33,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._errors import DataNotAvailableError
-from ._provenance import with_sources
-from ._store import load
-from .geo import assign, boundaries, district_id
-from .names import BERLIN_ID, BEZIRKE, KEY_LENGTH
-from .names import LEVELS as NAMES_LEVELS
-from .names import level as level_of
+from .._errors import DataNotAvailableError
+from .._provenance import with_sources
+from .._store import load
+from ..geo import assign, boundaries, district_id
+from ..names import BERLIN_ID, BEZIRKE, KEY_LENGTH
+from ..names import LEVELS as NAMES_LEVELS
+from ..names import level as level_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -524,7 +524,7 @@ def social_status(mss: pd.DataFrame | None = None, edition: int | None = None,
         ``zuordnung_geprueft``. Planungsräume left out of the index (under 300 residents,
         outliers) have ``gueltig`` False and no classes.
     """
-    from .sources._mss_xlsx import DYNAMIK_CLASSES, STATUS_CLASSES
+    from ..sources._mss_xlsx import DYNAMIK_CLASSES, STATUS_CLASSES
 
     src = _load(mss, "mss")
     rows = src[src["indikator"].isin(["statusindex", "dynamikindex"])]
