@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._errors import FormatError, UnknownDistrictError
-from .names import BEZIRKE, KEY_LENGTH, ORTSTEILE, bezirk_id, fold
-from .names import BOUNDARY_COLUMNS as COLUMNS
+from .._errors import FormatError, UnknownDistrictError
+from ..names import BEZIRKE, KEY_LENGTH, ORTSTEILE, bezirk_id, fold
+from ..names import BOUNDARY_COLUMNS as COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
