@@ -59,13 +59,16 @@ def residents(einwohner: pd.DataFrame, id_col: str) -> pd.Series:
     return rows["einwohner"].astype(float).groupby(ids.astype(str).to_numpy()).sum()
 
 
-def add_rates(out: pd.DataFrame, people: pd.Series, counts: list[str], *, berlin: bool) -> pd.DataFrame:
-    """Add ``einwohner`` and ``<count>_je_1000_ew`` for each count; areas with residents but no
-    count get 0. ``out`` is indexed by area id; with ``berlin`` a row ``"00"`` gets Berlin's sum."""
+def add_rates(out: pd.DataFrame, people: pd.Series, counts: list[str], *, berlin: bool,
+              fill: list[str] | None = None) -> pd.DataFrame:
+    """Add ``einwohner`` and ``<count>_je_1000_ew`` for each of ``counts``; areas with residents
+    but no row get 0 in ``fill`` (default ``counts``). ``out`` is indexed by area id; with
+    ``berlin`` a row ``"00"`` gets Berlin's residents."""
     if berlin:
         people = pd.concat([people, pd.Series({BERLIN_ID: people.sum()})])
     out = out.reindex(out.index.union(people.index))
-    out[counts] = out[counts].fillna(0)
+    fill = counts if fill is None else fill
+    out[fill] = out[fill].fillna(0)
     out["einwohner"] = people.reindex(out.index)
     for col in counts:
         out[f"{col}_je_1000_ew"] = (out[col] / out["einwohner"] * 1000).round(2)

@@ -148,10 +148,11 @@ def businesses(ihk: pd.DataFrame | None = None, level: str = "planungsraum", dis
     if einwohner is not None:
         people = residents(einwohner, id_col)
         people = people if key is None else people[people.index.str[:2] == key]
-        out = add_rates(out, people, ["betriebe"], berlin=level == "bezirk")
+        out = add_rates(out, people, ["betriebe"], berlin=level == "bezirk", fill=cols)
     out[cols] = out[cols].fillna(0).astype("int64")
     out["anteil_unter_10"] = (out["betriebe_unter_10"] / out.pop("_bekannt").where(lambda s: s > 0) * 100).round(1)
-    names = {**lor_names(level), **area_names(rows.assign(**{id_col: ids}), id_col, level)}
+    known = lor_names(level) if areas is None or level == "bezirk" else area_names(areas, id_col, level)
+    names = {**known, **area_names(rows.assign(**{id_col: ids}), id_col, level)}
     out = finish_areas(out, level, names, first=[])
     out.insert(0, "date", rows["date"].max() if len(rows) else pd.NaT)
     return with_sources(out, rows, *([einwohner] if einwohner is not None else []))

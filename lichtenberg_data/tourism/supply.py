@@ -15,6 +15,7 @@ import pandas as pd
 from .._errors import DataNotAvailableError
 from .._provenance import with_sources
 from ..geo import DEFAULT_DISTRICT, district_id
+from ..names import KEY_LENGTH
 from ._common import (
     add_rates,
     area_names,
@@ -38,13 +39,15 @@ _LISTING_COUNTS = ["angebote", "ganze_wohnungen", "zimmer", "hotelzimmer", "wohn
 
 
 def _area_ids(df: pd.DataFrame, id_col: str) -> pd.Series:
-    """The area ids of a level, from its column or the prefix of the Planungsraum ids."""
+    """The area ids of a level, from its column or the prefix of a finer level's ids."""
     if id_col in df.columns:
         ids = df[id_col]
         return ids.astype(object).where(ids.notna() & (ids.astype(str) != "nan"), None)
-    if "planungsraum_id" not in df.columns:
-        raise ValueError(f"the table has no {id_col} and no planungsraum_id to derive it from")
-    return prefix_ids(df["planungsraum_id"], id_col)
+    finer = next((c for c in ("planungsraum_id", "bezirksregion_id", "prognoseraum_id")
+                  if c in df.columns and KEY_LENGTH[c] > KEY_LENGTH[id_col]), None)
+    if finer is None:
+        raise ValueError(f"the table has no {id_col} and no finer area ids to derive it from")
+    return prefix_ids(df[finer], id_col)
 
 
 def _select(ids: pd.Series, level: str, district: Any) -> pd.Series:
@@ -115,7 +118,7 @@ def listings_by_area(kurzzeitvermietung: pd.DataFrame | None = None, level: str 
         key = None if level == "bezirk" else district_id(district)
         if key is not None:
             people = people[people.index.str[:2] == key]
-        out = add_rates(out, people, ["angebote", "ganze_wohnungen"], berlin=level == "bezirk")
+        out = add_rates(out, people, ["angebote", "ganze_wohnungen"], berlin=level == "bezirk", fill=_LISTING_COUNTS)
     out[_LISTING_COUNTS] = out[_LISTING_COUNTS].astype("int64")
     out["verfuegbare_tage"] = out["verfuegbare_tage"].round(1)
     share = out["ganze_wohnungen"] / out["angebote"].where(out["angebote"] > 0) * 100
@@ -187,7 +190,7 @@ def accommodation(osm_pois: pd.DataFrame | None = None, level: str = "bezirksreg
         key = None if level == "bezirk" else district_id(district)
         if key is not None:
             people = people[people.index.str[:2] == key]
-        out = add_rates(out, people, ["unterkuenfte"], berlin=level == "bezirk")
+        out = add_rates(out, people, ["unterkuenfte"], berlin=level == "bezirk", fill=counts)
     out[counts] = out[counts].astype("int64")
     names = {**lor_names(level), **area_names(rows.assign(**{id_col: ids}), id_col, level)}
     out = finish_areas(out, level, names, first=[])
