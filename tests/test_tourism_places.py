@@ -130,6 +130,14 @@ def test_visits_prefer_the_official_statistics():
     assert "c" not in points.index and points.crs.to_epsg() == 25833
 
 
+def test_attractions_of_another_district_are_none():
+    """The curated table lists Lichtenberg's attractions: another district's briefing gets none."""
+    stats = pd.DataFrame({"jahr": [2011], "einrichtung": ["x"], "merkmal": "besuche_insgesamt", "wert": [1.0]})
+    assert tourism.attraction_points(tourism.visits(stats, None), "Marzahn-Hellersdorf").empty
+    assert len(tourism.attraction_points(tourism.visits(stats, None), "Lichtenberg")) == 5
+    assert tourism.visits(stats, "Marzahn-Hellersdorf").empty
+
+
 @pytest.mark.realdata
 def test_visits_from_the_real_visitor_statistics():
     ds = catalog.get("besucherstatistik")

@@ -41,6 +41,7 @@ from .attractions import (
     around_attractions,
     attraction_points,
     attractions,
+    short_name,
     visits,
 )
 from .businesses import BRANCHES, SIZE_BANDS, business_sizes, businesses, tourism_rows
@@ -50,7 +51,7 @@ from .supply import ACCOMMODATION, accommodation, listings_by_area
 
 __all__ = [
     "guests", "seasonality", "capacity", "listings_by_area", "accommodation", "attractions", "visits",
-    "attraction_points", "around", "around_attractions", "businesses", "business_sizes", "tourism_rows",
+    "attraction_points", "around", "around_attractions", "short_name", "businesses", "business_sizes", "tourism_rows",
     "spending_estimate", "SPENDING_PER_DAY_EUR", "SPENDING_SOURCE", "ASSUMPTIONS", "BASE_YEAR", "MONATE",
     "ACCOMMODATION", "BRANCHES", "SIZE_BANDS", "RADIUS_M",
 ]

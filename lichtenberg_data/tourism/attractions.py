@@ -21,12 +21,13 @@ import pandas as pd
 from .. import catalog
 from .._errors import DataNotAvailableError
 from .._provenance import with_sources
+from ..geo import DEFAULT_DISTRICT, district_id
 from ._common import load_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["attractions", "visits", "attraction_points", "around", "around_attractions", "RADIUS_M"]
+__all__ = ["attractions", "visits", "attraction_points", "around", "around_attractions", "short_name", "RADIUS_M"]
 
 #: Radius of "around an attraction" in metres.
 RADIUS_M = 1000
@@ -83,6 +84,22 @@ def attractions() -> gpd.GeoDataFrame:
     return gdf
 
 
+def short_name(name: Any) -> str:
+    """The name without its addition in brackets or after a dash.
+
+    >>> short_name("Theater an der Parkaue – Junges Staatstheater Berlin"), short_name("Stasimuseum (Normannenstraße)")
+    ('Theater an der Parkaue', 'Stasimuseum')
+    """
+    return re.split(r" \(| – ", str(name))[0]
+
+
+def _of_district(table: pd.DataFrame, district: Any) -> pd.DataFrame:
+    key = district_id(district)
+    if key is None or "bezirk_id" not in table.columns:
+        return table
+    return with_sources(table[table["bezirk_id"] == key], table)
+
+
 def _official(stats: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``besucherstatistik`` (``besuche_insgesamt``) for the attractions named in ``names``."""
     wanted = names.dropna(subset=["einrichtung_besucherstatistik"])
@@ -95,7 +112,8 @@ def _official(stats: pd.DataFrame, names: pd.DataFrame) -> pd.DataFrame:
                          "quelle_url": landing})
 
 
-def visits(besucherstatistik: pd.DataFrame | None = None, *, table: pd.DataFrame | None = None) -> pd.DataFrame:
+def visits(besucherstatistik: pd.DataFrame | None = None, district: Any = DEFAULT_DISTRICT, *,
+           table: pd.DataFrame | None = None) -> pd.DataFrame:
     """Visitor numbers per attraction and year: the Senate's statistics where they count the
     institution, else the published figures of the curated table.
 
@@ -103,6 +121,9 @@ def visits(besucherstatistik: pd.DataFrame | None = None, *, table: pd.DataFrame
     ----------
     besucherstatistik
         The ``besucherstatistik`` table (``None`` loads it).
+    district
+        Keep the attractions of this Bezirk (default ``settings.district``; the curated table
+        lists Lichtenberg's); ``None`` keeps all.
     table
         The curated table (default :func:`attractions`).
 
@@ -123,7 +144,7 @@ def visits(besucherstatistik: pd.DataFrame | None = None, *, table: pd.DataFrame
     >>> visits(stats, table=tab)[["attraktion", "jahr", "besuche", "andere_angabe"]].values.tolist()
     [['a', 2011, 331, 340], ['a', 2012, 350, <NA>], ['a', 2015, 400, <NA>], ['b', <NA>, 90, <NA>]]
     """
-    cur = table if table is not None else attractions()
+    cur = _of_district(table if table is not None else attractions(), district)
     stats = load_frame(besucherstatistik, "besucherstatistik")
     names = cur[["attraktion", "name", "einrichtung_besucherstatistik"]].drop_duplicates("attraktion")
     official = _official(stats, names)
@@ -141,14 +162,17 @@ def visits(besucherstatistik: pd.DataFrame | None = None, *, table: pd.DataFrame
     return with_sources(out, cur, stats) if len(official) else with_sources(out, cur)
 
 
-def attraction_points(visit_table: pd.DataFrame | None = None, *, table: gpd.GeoDataFrame | None = None
-                      ) -> gpd.GeoDataFrame:
+def attraction_points(visit_table: pd.DataFrame | None = None, district: Any = DEFAULT_DISTRICT, *,
+                      table: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """One point per attraction with coordinates and its latest dated visitor number.
 
     Parameters
     ----------
     visit_table
         From :func:`visits` (``None`` computes it, which needs ``besucherstatistik``).
+    district
+        Keep the attractions of this Bezirk (default ``settings.district``); ``None`` keeps all.
+        A district without curated attractions gives an empty table.
     table
         The curated table (default :func:`attractions`).
 
@@ -162,8 +186,8 @@ def attraction_points(visit_table: pd.DataFrame | None = None, *, table: gpd.Geo
     """
     import geopandas as gpd
 
-    cur = table if table is not None else attractions()
-    vis = visit_table if visit_table is not None else visits(table=cur)
+    cur = _of_district(table if table is not None else attractions(), district)
+    vis = visit_table if visit_table is not None else visits(table=cur, district=None)
     latest = (vis.assign(_dated=vis["jahr"].notna()).sort_values(["attraktion", "_dated", "jahr"])
               .drop_duplicates("attraktion", keep="last").drop(columns="_dated"))
     places = cur.dropna(subset=["lon"]).drop_duplicates("attraktion")[["attraktion", "ortsteil", "geometry"]]
@@ -171,7 +195,7 @@ def attraction_points(visit_table: pd.DataFrame | None = None, *, table: gpd.Geo
     out["name"] = out["name"].fillna(out["attraktion"].map(dict(zip(cur["attraktion"], cur["name"]))))
 
     def label(row: pd.Series) -> str:
-        name = re.split(r" \(| – ", str(row["name"]))[0]
+        name = short_name(row["name"])
         if pd.isna(row["besuche"]):
             return name
         when = f" ({int(row['jahr'])})" if pd.notna(row["jahr"]) else " (ohne Jahr)"
@@ -238,9 +262,9 @@ def _osm_kinds(pois: pd.DataFrame) -> pd.Series:
     return kind
 
 
-def around_attractions(osm_pois: pd.DataFrame | None = None, radius_m: float = RADIUS_M, *,
-                       places: gpd.GeoDataFrame | None = None, kinds: Sequence[str] = ("gastronomie", "unterkunft")
-                       ) -> pd.DataFrame:
+def around_attractions(osm_pois: pd.DataFrame | None = None, radius_m: float = RADIUS_M,
+                       district: Any = DEFAULT_DISTRICT, *, places: gpd.GeoDataFrame | None = None,
+                       kinds: Sequence[str] = ("gastronomie", "unterkunft")) -> pd.DataFrame:
     """Gastronomy and accommodation mapped in OSM within ``radius_m`` of each attraction.
 
     Gastronomy: ``amenity`` = restaurant, cafe, fast_food, bar, pub, biergarten, ice_cream,
@@ -251,15 +275,17 @@ def around_attractions(osm_pois: pd.DataFrame | None = None, radius_m: float = R
     ----------
     osm_pois
         The ``osm_pois`` table (``None`` loads it).
+    district
+        The Bezirk of the attractions (default ``settings.district``); ``None`` keeps all.
     places
-        The attractions (default :func:`attraction_points` of the curated table without visitor
-        numbers); any point layer with ``name``.
+        The attractions (default: the curated table's with coordinates); any point layer with
+        ``name``.
 
     Returns
     -------
     pandas.DataFrame
-        ``attraktion``, ``name``, ``radius_m``, ``gastronomie``, ``unterkunft``; provenance of
-        ``osm_pois`` and the attractions.
+        ``attraktion``, ``name``, ``kurzname``, ``radius_m``, ``gastronomie``, ``unterkunft``;
+        provenance of ``osm_pois`` and the attractions.
 
     Raises
     ------
@@ -273,12 +299,14 @@ def around_attractions(osm_pois: pd.DataFrame | None = None, radius_m: float = R
             "osm_pois holds no gastronomy or accommodation: refresh its groups 'Gastronomie' and 'Tourismus und "
             "Kultur' (`lichtenberg-data refresh osm_pois`) or import Overpass answers of them", dataset="osm_pois")
     if places is None:
-        cur = attractions()
+        cur = _of_district(attractions(), district)
         places = cur.dropna(subset=["lon"]).drop_duplicates("attraktion")[["attraktion", "name", "geometry"]]
         places = with_sources(places.reset_index(drop=True), cur)
     pois = src.assign(_art=kind)
     counts = around(places, pois[pois["_art"].notna()], radius_m, by="_art").reindex(columns=list(kinds), fill_value=0)
     out = pd.DataFrame({c: places[c] for c in ("attraktion", "name") if c in places.columns}, index=places.index)
+    if "name" in out.columns:
+        out["kurzname"] = out["name"].map(short_name)
     out["radius_m"] = int(radius_m)
     out = pd.concat([out, counts], axis=1).reset_index(drop=True)
     return with_sources(out, src, places)
