@@ -74,6 +74,31 @@ def _listings() -> pd.DataFrame:
     return df
 
 
+def test_capacity_beds_share_and_utilisation():
+    """Beds at the end of the year's last reported month, utilisation from January (hand-computed)."""
+    rows = []
+    for key, beds in (("00", 1000.0), ("01", 600.0), ("03", 300.0), ("11", 100.0)):
+        rows += [dict(jahr=2023, monat=12, zeitraum="Monat", bezirk_id=key, betriebe=beds / 50, betten=beds,
+                      bettenauslastung=40.0),
+                 dict(jahr=2023, monat=12, zeitraum="Januar bis Monat", bezirk_id=key, betriebe=None, betten=None,
+                      bettenauslastung={"00": 55.0, "01": 60.0, "03": 50.0, "11": 45.5}[key]),
+                 dict(jahr=2024, monat=5, zeitraum="Monat", bezirk_id=key, betriebe=beds / 40, betten=beds * 2,
+                      bettenauslastung=30.0),
+                 dict(jahr=2024, monat=6, zeitraum="Monat", bezirk_id=key, betriebe=None, betten=None,
+                      bettenauslastung=None)]  # a guest table of June without the capacity table
+    df = pd.DataFrame(rows)
+    df.attrs["provenance"] = PROV
+    out = tourism.capacity(df).set_index(["jahr", "gebiet_id"])
+    lb23, lb24 = out.loc[(2023, "11")], out.loc[(2024, "11")]
+    assert (lb23["betten"], lb23["betriebe"], lb23["betten_je_betrieb"]) == (100.0, 2.0, 50.0)
+    assert lb23["anteil_betten"] == 10.0 and lb23["rang_betten"] == 3 and lb23["bettenauslastung"] == 45.5
+    assert lb23["zeitraum"] == "Januar bis Dezember" and pd.isna(out.loc[(2023, "00"), "rang_betten"])
+    # 2024: beds of May (the last month with the capacity table), no cumulative utilisation reported
+    assert (lb24["monat"], lb24["betten"], lb24["zeitraum"]) == (5, 200.0, "Januar bis Mai")
+    assert pd.isna(lb24["bettenauslastung"]) and lb24["anteil_betten"] == 10.0
+    assert tourism.capacity(df, "Lichtenberg")["gebiet"].unique().tolist() == ["Berlin", "Lichtenberg"]
+
+
 def test_listings_by_area_with_residents():
     einwohner = pd.DataFrame({
         "year": [2024] * 5 + [2023], "lor_version": "2021",
@@ -81,6 +106,8 @@ def test_listings_by_area_with_residents():
         "einwohner": [1000, 500, 2000, 800, 3000, 99999]})
     einwohner.attrs["provenance"] = [{"dataset": "einwohner_lor", "publisher": "Amt für Statistik Berlin-Brandenburg"}]
     out = tourism.listings_by_area(_listings(), "bezirksregion", "Lichtenberg", einwohner=einwohner).set_index("gebiet_id")
+    assert out.loc["110103", ["zimmer", "hotelzimmer", "wohnungen_ueber_90_tage"]].tolist() == [0, 0, 0]
+    assert pd.isna(out.loc["110103", "verfuegbare_tage"])  # no listing, no mean
     nord = out.loc["110101"]
     assert (nord["angebote"], nord["ganze_wohnungen"], nord["zimmer"], nord["hotelzimmer"]) == (4, 3, 1, 0)
     assert (nord["anteil_ganze_wohnungen"], nord["verfuegbare_tage"], nord["wohnungen_ueber_90_tage"]) == (75.0, 87.5, 1)
@@ -89,14 +116,25 @@ def test_listings_by_area_with_residents():
     assert out.loc["110103", "angebote"] == 0 and out.loc["110103", "angebote_je_1000_ew"] == 0.0  # no listings
     assert list(out.index) == ["110101", "110102", "110103"] and out.loc["110101", "gebiet"] == "Nord"
     assert {p["dataset"] for p in out.attrs["provenance"]} == {"kurzzeitvermietung", "einwohner_lor"}
-    older = tourism.listings_by_area(_listings(), date="2025-06-15")
+    older = tourism.listings_by_area(_listings(), district=None, date="2025-06-15")
     assert older[["gebiet_id", "angebote", "zimmer"]].values.tolist() == [["110101", 1, 1]]
-    assert tourism.listings_by_area(_listings(), "bezirk")["gebiet"].tolist() == ["Mitte", "Lichtenberg"]
+    everywhere = tourism.listings_by_area(_listings(), district=None)
+    assert everywhere["gebiet_id"].tolist() == ["010101", "110101", "110102"]
+
+
+def test_listings_per_bezirk_with_a_berlin_row():
+    einwohner = pd.DataFrame({"year": 2024, "planungsraum_id": ["11010101", "01010101"], "einwohner": [4000, 6000]})
+    out = tourism.listings_by_area(_listings(), "bezirk", einwohner=einwohner).set_index("gebiet")
+    assert out.index.tolist() == ["Berlin", "Mitte", "Lichtenberg"]  # by key: 00, 01, 11
+    # Berlin: the 6 listings of 20.09.2025 with a place (one has none), 4 of them entire homes
+    assert (out.loc["Berlin", "angebote"], out.loc["Berlin", "ganze_wohnungen"], out.loc["Berlin", "einwohner"]) == (6, 4, 10000)
+    assert out.loc["Berlin", "angebote_je_1000_ew"] == 0.6 and out.loc["Lichtenberg", "angebote_je_1000_ew"] == 1.25
+    assert out.loc["Berlin", "verfuegbare_tage"] == round((200 + 50 + 0 + 100 + 365 + 300) / 6, 1)
 
 
 def test_attractions_table():
     gdf = tourism.attractions()
-    assert gdf.crs.to_epsg() == 25833 and len(gdf) == 18
+    assert gdf.crs.to_epsg() == 25833 and len(gdf) == 20
     tierpark = gdf[gdf["attraktion"] == "tierpark"].set_index("jahr")["besuche"]
     assert tierpark[2013] == 1_035_899 and tierpark[1969] == 1_969_685 and pd.isna(tierpark[2019])
     assert gdf.loc[gdf["attraktion"] == "gedenkstaette_hsh", "besuche"].max() == 460_000
@@ -106,6 +144,9 @@ def test_attractions_table():
     entry = gdf.attrs["provenance"][0]
     assert entry["license"] == "Zusammenstellung lichtenberg_data aus den genannten Quellen"
     assert "tagesspiegel.de" in entry["publisher"] and entry["reference_date"] == "2022-12-31"
+    assert "naturstadt.berlin" not in entry["publisher"]  # the page that gives no visitor number
+    named = gdf.dropna(subset=["einrichtung_besucherstatistik"]).drop_duplicates("attraktion")
+    assert named["attraktion"].tolist() == ["gedenkstaette_hsh", "theater_parkaue", "das_weite_theater"]
 
 
 @pytest.mark.realdata
@@ -114,7 +155,7 @@ def test_attractions_lie_in_lichtenberg(real_data):
     path = real_data / "geometries" / "alkis_bezirke_bezirksgrenzen.gml"
     lichtenberg = ds.parser({path.name: path}).set_index("bezirk_id").loc["11", "geometry"]
     points = tourism.attractions().dropna(subset=["lon"]).drop_duplicates("attraktion")
-    assert len(points) == 3 and points.geometry.within(lichtenberg).all()
+    assert len(points) == 5 and points.geometry.within(lichtenberg).all()
 
 
 def test_spending_estimate_is_labelled():
@@ -122,6 +163,7 @@ def test_spending_estimate_is_labelled():
     est = tourism.spending_estimate(stays)
     lb19 = est[(est["jahr"] == 2019) & (est["gebiet_id"] == "11")].iloc[0]
     assert lb19["ausgaben_eur"] == pytest.approx(300 * 205.80) and lb19["art"] == "Schätzung"
+    assert tourism.spending_estimate(2_000_000)["ausgaben_mio_eur"].iloc[0] == 411.6  # 2 Mio × 205,80 EUR
     info = est.attrs["schaetzung"]
     assert info["tagesausgaben_eur"] == 205.80 and "205,80 EUR" in info["annahmen"][0] and len(info["annahmen"]) == 5
     assert "dwif" in source_note(est) and "Amt für Statistik" in source_note(est)

@@ -16,7 +16,8 @@ to finish the chart in one call, or call :func:`finish` afterwards. :func:`chart
 documented hand-over to code that collects charts (the briefing): title, source line, sources
 and the sample flag of a finished figure. This package knows nothing of the briefing.
 
-Modules: :mod:`.forms` (chart forms, saving), :mod:`.maps` (choropleths), :mod:`.finish`
+Modules: :mod:`.forms` (chart forms, saving), :mod:`.maps` (choropleths), :mod:`.points`
+(point maps), :mod:`.finish`
 (title, source line, sample mark, hand-over), :mod:`.style` (sizes, colours, style file),
 :mod:`.formats` (German numbers and dates).
 """
@@ -34,6 +35,7 @@ from .formats import (
 )
 from .forms import line_vs_berlin, population_pyramid, ranked_bars, save, slug, small_multiples
 from .maps import choropleth, class_labels
+from .points import point_map
 from .style import (
     COLORS,
     DEFAULT_HEIGHT_CM,
@@ -50,7 +52,7 @@ from .style import (
 __all__ = [
     # forms
     "line_vs_berlin", "ranked_bars", "small_multiples", "population_pyramid", "choropleth",
-    "class_labels",
+    "class_labels", "point_map",
     # finishing, saving and the hand-over
     "finish", "save", "slug", "chart_info", "ChartInfo", "SAMPLE_MARK",
     # style
