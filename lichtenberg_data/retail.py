@@ -1,108 +1,68 @@
-"""Retail: the shopping centres of Lichtenberg and their neighbours (a curated table).
+"""Retail and centres: the shopping centres, their catchments and market areas, local supply, the NUZ.
 
-:func:`centres` reads ``curated/einkaufszentren.csv``, shipped with the package: one row per
-centre in the Bezirk (as mapped in OpenStreetMap, ``shop=mall``) and the competing centres just
-across its border that published sources name (Ring-Center I, Forum Landsberger Allee, East
-Side Mall). Each row has name, address, OSM object, and where published the opening year, the
-sales area (Verkaufsfläche, m²) and the number of shops, each with the URL of the page it was
-read from (``*_quelle``); values not published stay empty. The points come from the loaded
-``osm_pois`` where the object is there, else from coordinates kept in the table (the OSM
-centre of 28.09.2025).
+The analyses German retail and centre concepts (Zentren- und Einzelhandelskonzepte) lead with,
+on open data. Every function takes ``district=geo.DEFAULT_DISTRICT`` (``settings.district``) and
+loads what it needs unless given the frames.
+
+Centres (:mod:`._retail_centres`)
+    :func:`read_centres`, :func:`centres` - the curated table of the district's shopping centres
+    and the competitors across its border; :func:`study_centres` - the district's centres and
+    every competing centre within 3 km (curated or ``shop=mall`` in OpenStreetMap).
+Catchments (:mod:`._retail_profile`)
+    :func:`centre_profiles` - residents within 500/1,000/1,500 m (areal interpolation), their
+    change, ages, earnings and social status around each centre; :func:`surroundings` - retail
+    businesses (IHK, WZ 47) and OSM shops within 300 m.
+Market areas (:mod:`._retail_huff`)
+    :func:`huff`, :func:`market_areas`, :func:`beta_sensitivity` - the Huff model over the
+    district's Planungsräume (α, β, attractiveness and their sources documented there).
+Local supply (:mod:`._retail_supply`)
+    :func:`food_stores`, :func:`local_supply`, :func:`supply_by_bezirk` - residents within 500 m
+    and 1,000 m of a full-range supermarket or discounter, markets per 1,000 residents.
+NUZ (:mod:`._retail_nuz`)
+    :func:`nuz_profile` - the Neues Urbanes Zentrum Neu-Hohenschönhausen around Prerower Platz.
+
+StEP Zentren (dataset ``zentren``) is not used here: no real file of it is at hand (the WFS
+could not be reached when the toolkit was built), the demo has sample areas only.
 """
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import TYPE_CHECKING
+from ._retail_centres import (
+    CENTRES_STAND,
+    COMPETITION_RADIUS_M,
+    centres,
+    read_centres,
+    study_centres,
+)
+from ._retail_huff import (
+    ALPHA,
+    ALPHA_SOURCE,
+    BETA,
+    BETA_SOURCE,
+    MIN_DISTANCE_M,
+    MarketAreas,
+    attractiveness,
+    beta_sensitivity,
+    distance_matrix,
+    huff,
+    market_areas,
+    origin_points,
+)
+from ._retail_nuz import NUZ_CORE, NUZ_PLANUNGSRAEUME, NuzProfile, nuz_profile
+from ._retail_profile import (
+    AGE_GROUPS,
+    NACE_47_GROUPS,
+    centre_profiles,
+    latest_residents,
+    surroundings,
+)
+from ._retail_supply import SUPPLY_TYPES, food_stores, local_supply, supply_by_bezirk
 
-from ._errors import DataNotAvailableError
-from ._provenance import with_sources
-
-if TYPE_CHECKING:  # pragma: no cover
-    import geopandas as gpd
-    import pandas as pd
-
-__all__ = ["centres", "read_centres", "CENTRES_STAND"]
-
-#: The state of the curated table: its OSM objects and coordinates are those of this date; the
-#: published figures carry their own pages and dates (see the ``*_quelle`` columns).
-CENTRES_STAND = "2025-09-28"
-_INTS = ("eroeffnung_jahr", "verkaufsflaeche_m2", "geschaefte")
-_PROVENANCE = {
-    "dataset": "einkaufszentren", "title": "Einkaufszentren in Lichtenberg und Umgebung (kuratiert)",
-    "source_title": "Zusammenstellung aus Presse-, Bezirks- und Lexikonseiten (Quelle je Wert in der Tabelle); "
-                    "Lage: © OpenStreetMap-Mitwirkende",
-    "publisher": "lichtenberg_data", "license": "Quellen je Wert; OSM-Daten ODbL 1.0",
-    "license_url": "https://opendatacommons.org/licenses/odbl/1-0/", "source_url": "",
-    "landing_page": "", "reference_date": CENTRES_STAND, "retrieved_at": None, "sample": False,
-}
-
-
-def read_centres() -> pd.DataFrame:
-    """The curated table as shipped (no geometry), numbers as nullable integers.
-
-    >>> df = read_centres()
-    >>> df.set_index("zentrum").loc["Linden-Center", ["verkaufsflaeche_m2", "geschaefte"]].tolist()
-    [25000, 90]
-    """
-    import pandas as pd
-
-    with resources.files("lichtenberg_data").joinpath("curated/einkaufszentren.csv").open("rb") as fh:
-        df = pd.read_csv(fh, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-    for col in _INTS:
-        df[col] = pd.to_numeric(df[col]).astype("Int64")
-    for col in ("lat", "lon"):
-        df[col] = pd.to_numeric(df[col]).astype(float)
-    df.attrs["provenance"] = [dict(_PROVENANCE)]
-    return df
-
-
-def centres(*, use_osm: bool = True) -> gpd.GeoDataFrame:
-    """The shopping centres as points in EPSG:25833, with their published figures and sources.
-
-    Parameters
-    ----------
-    use_osm
-        Take the point (and ``planungsraum_id``) from the loaded ``osm_pois`` where the
-        centre's OSM object is there; ``geometry_quelle`` tells which rows did.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The columns of :func:`read_centres`, ``geometry_quelle`` (``osm_pois`` or
-        ``Koordinaten der Tabelle``), ``planungsraum_id`` where ``osm_pois`` has it, and the
-        provenance of the table (and of ``osm_pois`` where used).
-
-    Examples
-    --------
-    >>> df = centres(use_osm=False)
-    >>> int((df["bezirk_id"] == "11").sum()), df.crs.to_epsg()
-    (18, 25833)
-    """
-    import geopandas as gpd
-
-    table = read_centres()
-    geometry = gpd.GeoSeries.from_xy(table["lon"], table["lat"], crs="EPSG:4326").to_crs("EPSG:25833")
-    out = gpd.GeoDataFrame(table, geometry=geometry.to_numpy(), crs="EPSG:25833")
-    out["geometry_quelle"] = "Koordinaten der Tabelle"
-    out["planungsraum_id"] = None
-    pois = _osm_pois() if use_osm else None
-    if pois is None:
-        return with_sources(out, table)
-    found = out[["osm_type", "osm_id"]].merge(
-        pois[["osm_type", "osm_id", "planungsraum_id", "geometry"]].rename(columns={"geometry": "osm_geometry"}),
-        on=["osm_type", "osm_id"], how="left")
-    hit = found["osm_geometry"].notna().to_numpy()
-    out.loc[hit, "geometry"] = gpd.GeoSeries(found.loc[hit, "osm_geometry"].to_numpy(), crs="EPSG:25833").to_numpy()
-    out.loc[hit, "geometry_quelle"] = "osm_pois"
-    out.loc[hit, "planungsraum_id"] = found.loc[hit, "planungsraum_id"].to_numpy()
-    return with_sources(out, table, pois) if hit.any() else with_sources(out, table)
-
-
-def _osm_pois() -> gpd.GeoDataFrame | None:
-    from . import load
-
-    try:
-        return load("osm_pois")
-    except DataNotAvailableError:
-        return None
+__all__ = [
+    "read_centres", "centres", "study_centres", "CENTRES_STAND", "COMPETITION_RADIUS_M",
+    "centre_profiles", "surroundings", "latest_residents", "AGE_GROUPS", "NACE_47_GROUPS",
+    "huff", "distance_matrix", "origin_points", "attractiveness", "market_areas", "beta_sensitivity", "MarketAreas",
+    "ALPHA", "BETA", "MIN_DISTANCE_M", "ALPHA_SOURCE", "BETA_SOURCE",
+    "food_stores", "local_supply", "supply_by_bezirk", "SUPPLY_TYPES",
+    "nuz_profile", "NuzProfile", "NUZ_CORE", "NUZ_PLANUNGSRAEUME",
+]
