@@ -46,11 +46,12 @@ from .style import (
     use_style,
     wrap_text,
 )
+from .tables import add_points, table
 
 __all__ = [
     # forms
     "line_vs_berlin", "ranked_bars", "small_multiples", "population_pyramid", "choropleth",
-    "class_labels",
+    "class_labels", "table", "add_points",
     # finishing, saving and the hand-over
     "finish", "save", "slug", "chart_info", "ChartInfo", "SAMPLE_MARK",
     # style
