@@ -10,8 +10,9 @@
     social-status class (MSS) of the Planungsräume around it, weighted by their residents inside
     the 1,000 m circle.
 :func:`surroundings`
-    Retail businesses (IHK, WZ 47 by group) and OSM shops (by group) within 300 m, and the
-    supermarkets within 500 m.
+    Retail businesses (IHK, WZ 47 by group) and OSM shops (by group) within 300 m.
+:func:`supermarkets_near`
+    The supermarkets (all, and full-range supermarkets or discounters) within 500 m.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ._provenance import with_sources
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["latest_residents", "previous_residents", "centre_profiles", "surroundings", "AGE_GROUPS",
+__all__ = ["latest_residents", "previous_residents", "centre_profiles", "surroundings", "supermarkets_near", "AGE_GROUPS",
            "NACE_47_GROUPS", "RADII_M"]
 
 RADII_M = (500, 1000, 1500)
@@ -250,3 +251,26 @@ def _count(centres: gpd.GeoDataFrame, points: gpd.GeoDataFrame, groups: np.ndarr
     counts["zentrum"] = centres["zentrum"].to_numpy()[counts["i"]]
     counts["quelle"] = source
     return counts[["zentrum_id", "zentrum", "quelle", "gruppe", "anzahl"]]
+
+
+def supermarkets_near(centres: gpd.GeoDataFrame, *, radius_m: float = 500,
+                      stores: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """OSM supermarkets within ``radius_m`` of each centre: all, and full-range supermarkets or discounters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zentrum_id``, ``zentrum``, ``supermaerkte``, ``vollsortimenter_discounter``.
+    """
+    import shapely
+
+    from ._retail_supply import SUPPLY_TYPES, food_stores
+
+    stores = food_stores() if stores is None else stores
+    out = pd.DataFrame({"zentrum_id": centres["zentrum_id"].to_numpy(), "zentrum": centres["zentrum"].to_numpy()})
+    for column, chosen in (("supermaerkte", stores), ("vollsortimenter_discounter",
+                                                      stores[stores["betriebstyp"].isin(SUPPLY_TYPES)])):
+        ci, _ = shapely.STRtree(chosen.geometry.to_numpy()).query(centres.geometry.to_numpy(), predicate="dwithin",
+                                                                  distance=radius_m)
+        out[column] = np.bincount(ci, minlength=len(centres))
+    return with_sources(out, stores)

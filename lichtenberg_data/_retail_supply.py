@@ -106,7 +106,7 @@ def local_supply(district: str | None = DEFAULT_DISTRICT, *, radii: Sequence[flo
         reach = shapely.union_all(shapely.buffer(points, float(r), quad_segs=16)) if len(points) else None
         covered = (shapely.area(shapely.intersection(polys, reach)) if reach is not None
                    else np.zeros(len(polys)))
-        share = covered / shapely.area(polys)
+        share = np.clip(covered / shapely.area(polys), 0.0, 1.0)  # rounding of the overlay can pass 1
         out[f"einwohner_{int(r)}m"] = share * out["einwohner"]
         out[f"anteil_{int(r)}m"] = share * 100
     out["maerkte"] = _inside(polys, points)

@@ -11,7 +11,8 @@ Centres (:mod:`._retail_centres`)
 Catchments (:mod:`._retail_profile`)
     :func:`centre_profiles` - residents within 500/1,000/1,500 m (areal interpolation), their
     change, ages, earnings and social status around each centre; :func:`surroundings` - retail
-    businesses (IHK, WZ 47) and OSM shops within 300 m.
+    businesses (IHK, WZ 47) and OSM shops within 300 m; :func:`supermarkets_near` - supermarkets
+    within 500 m.
 Market areas (:mod:`._retail_huff`)
     :func:`huff`, :func:`market_areas`, :func:`beta_sensitivity` - the Huff model over the
     district's Planungsräume (α, β, attractiveness and their sources documented there).
@@ -54,13 +55,14 @@ from ._retail_profile import (
     NACE_47_GROUPS,
     centre_profiles,
     latest_residents,
+    supermarkets_near,
     surroundings,
 )
 from ._retail_supply import SUPPLY_TYPES, food_stores, local_supply, supply_by_bezirk
 
 __all__ = [
     "read_centres", "centres", "study_centres", "CENTRES_STAND", "COMPETITION_RADIUS_M",
-    "centre_profiles", "surroundings", "latest_residents", "AGE_GROUPS", "NACE_47_GROUPS",
+    "centre_profiles", "surroundings", "supermarkets_near", "latest_residents", "AGE_GROUPS", "NACE_47_GROUPS",
     "huff", "distance_matrix", "origin_points", "attractiveness", "market_areas", "beta_sensitivity", "MarketAreas",
     "ALPHA", "BETA", "MIN_DISTANCE_M", "ALPHA_SOURCE", "BETA_SOURCE",
     "food_stores", "local_supply", "supply_by_bezirk", "SUPPLY_TYPES",

@@ -16,7 +16,7 @@ NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 
 
 def test_one_notebook_per_goal_and_the_overview():
-    assert [p.name for p in NOTEBOOKS][:2] == ["00_ueberblick.ipynb", "10_fachkraefte.ipynb"]
+    assert [p.name for p in NOTEBOOKS][:3] == ["00_ueberblick.ipynb", "10_fachkraefte.ipynb", "20_einzelhandel.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
