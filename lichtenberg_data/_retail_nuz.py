@@ -20,7 +20,7 @@ from ._provenance import with_sources
 if TYPE_CHECKING:  # pragma: no cover
     from ._retail_huff import MarketAreas
 
-__all__ = ["NUZ_CORE", "NUZ_PLANUNGSRAEUME", "NUZ_CENTRE", "NuzProfile", "nuz_profile"]
+__all__ = ["NUZ_CORE", "NUZ_PLANUNGSRAEUME", "NUZ_CENTRE", "NuzProfile", "nuz_profile", "building_activity"]
 
 NUZ_CORE = "11100307"
 NUZ_PLANUNGSRAEUME = ("11100307", "11100308", "11100309", "11100205", "11100206")
@@ -140,17 +140,19 @@ def nuz_profile(*, einwohner: pd.DataFrame | None = None, mss: pd.DataFrame | No
     except DataNotAvailableError:
         markt = None
     try:
-        bau = _building(_load(baufertigstellungen, "baufertigstellungen"))
+        bau = building_activity(_load(baufertigstellungen, "baufertigstellungen"))
     except DataNotAvailableError:
         bau = None
     return NuzProfile(raeume, gebiet, markt, bau)
 
 
-def _building(source: pd.DataFrame) -> pd.DataFrame:
+def building_activity(source: pd.DataFrame, district: str | None = NUZ_CORE[:2]) -> pd.DataFrame:
+    """Flats completed in new residential buildings per year: the Bezirk, Berlin and the Bezirk's share."""
+    from .geo import district_id
     from .land import completions
 
     flats = completions(source, "wohngebaeude")
-    out = flats[flats["gebiet_id"].isin([NUZ_CORE[:2], "00"])].copy()
+    out = flats[flats["gebiet_id"].isin([district_id(district), "00"])].copy()
     berlin = out[out["gebiet_id"] == "00"].set_index("year")["wohnungen"]
     out["anteil_an_berlin_pct"] = out["wohnungen"] / out["year"].map(berlin) * 100
     return with_sources(out.reset_index(drop=True), flats)

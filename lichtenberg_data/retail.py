@@ -49,7 +49,7 @@ from ._retail_huff import (
     market_areas,
     origin_points,
 )
-from ._retail_nuz import NUZ_CORE, NUZ_PLANUNGSRAEUME, NuzProfile, nuz_profile
+from ._retail_nuz import NUZ_CORE, NUZ_PLANUNGSRAEUME, NuzProfile, building_activity, nuz_profile
 from ._retail_profile import (
     AGE_GROUPS,
     NACE_47_GROUPS,
@@ -66,5 +66,5 @@ __all__ = [
     "huff", "distance_matrix", "origin_points", "attractiveness", "market_areas", "beta_sensitivity", "MarketAreas",
     "ALPHA", "BETA", "MIN_DISTANCE_M", "ALPHA_SOURCE", "BETA_SOURCE",
     "food_stores", "local_supply", "supply_by_bezirk", "SUPPLY_TYPES",
-    "nuz_profile", "NuzProfile", "NUZ_CORE", "NUZ_PLANUNGSRAEUME",
+    "nuz_profile", "NuzProfile", "building_activity", "NUZ_CORE", "NUZ_PLANUNGSRAEUME",
 ]
