@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._errors import DataNotAvailableError
 from ._provenance import with_sources
 from .geo import DEFAULT_DISTRICT
 
@@ -237,6 +238,9 @@ def market_areas(district: str | None = DEFAULT_DISTRICT, *, alpha: float = ALPH
     a = attractiveness(centres, pois)
     model = centres.merge(a, on="zentrum_id")
     model = model[model["attraktivitaet_m2"].notna()].reset_index(drop=True)
+    if model.empty:
+        raise DataNotAvailableError("no centre of the district or within 3 km has a published sales area or a shop "
+                                    "count: load the OSM shops (lichtenberg-data refresh osm_pois)", dataset="osm_pois")
     xy_c = np.column_stack([model.geometry.x.to_numpy(), model.geometry.y.to_numpy()])
     p = huff(distance_matrix(origin_points(origins, population), xy_c), model["attraktivitaet_m2"].to_numpy(),
              alpha=alpha, beta=beta, min_distance_m=min_distance_m)
