@@ -572,6 +572,23 @@ SPECS: list[Spec] = [
 ]
 
 
+def _retail_specs() -> list[Spec]:
+    """The rows of the retail topic (bench/_rows_retail.py; issue 11 items 7.1-7.3)."""
+    import _rows_retail as r
+
+    return [
+        _spec("huff_50x542", 11, "retail.huff: shares of 50 centres for the 542 Planungsraeume", "< 0.2 s",
+              r.row_huff_plr),
+        _spec("huff_50x100k_grid", 11, "retail.huff: shares of 50 centres for a 100 m grid of 100,000 cells", "< 2 s",
+              r.row_huff_grid),
+        _spec("overpass_parse_100k", 11, "osm_pois reader of an Overpass answer of 100,000 elements (out center)",
+              "ratio to json.loads <= 3", r.row_overpass_parse),
+    ]
+
+
+SPECS += _retail_specs()
+
+
 def by_name() -> dict[str, Spec]:
     """The rows by name."""
     return {s.name: s for s in SPECS}

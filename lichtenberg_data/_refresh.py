@@ -441,7 +441,7 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
     else:
         files = _latest_snapshots(entry)
         files.update({inc.resource: inc.tmp for inc in incoming})
-        missing = [r.name for r in ds.resources if r.name not in files]
+        missing = [r.name for r in ds.resources if r.name not in files and not (r.optional and files)]
         if missing and not (mirror and not _is_url(mirror)):  # a mirror folder, like an import, may hold some parts
             raise DownloadError(f"no copy of {', '.join(missing)} yet")
         df = _parse(ds, files)

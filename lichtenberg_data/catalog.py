@@ -159,6 +159,9 @@ class Resource:
         WFS layer); a file of any other kind is refused by name before parsing.
     probe
         How ``lichtenberg-data doctor`` checks a ``fetcher`` resource cheaply (:class:`Probe`).
+    optional
+        The dataset can be built without this file (e.g. one group of ``osm_pois``): a refresh
+        from a mirror that lacks it parses the files it has (at least one).
     """
 
     name: str
@@ -170,6 +173,7 @@ class Resource:
     headers: Mapping[str, str] = field(default_factory=dict)
     accepts: tuple[str, ...] = ()
     probe: Probe | None = None
+    optional: bool = False
 
     def matches(self, filename: str) -> bool:
         """Whether an imported file name belongs to this resource."""

@@ -125,7 +125,8 @@ def _resource(server: OverpassServer, group: str = "einkaufszentren") -> catalog
 
 def _use(server: OverpassServer, monkeypatch) -> None:
     ds = catalog.get("osm_pois")
-    patched = replace(ds, resources=tuple(replace(r, url=server.interpreter) for r in ds.resources))
+    patched = replace(ds, resources=tuple(replace(r, url=server.interpreter) if r.fetcher else r  # not the exports
+                                          for r in ds.resources))
     monkeypatch.setitem(catalog._REGISTRY, "osm_pois", patched)
 
 
@@ -323,7 +324,8 @@ def _bad_files(real_data, malls, tmp_path) -> list[tuple]:
     doc["elements"], doc["remark"] = doc["elements"][:30], TIMED_OUT
     partial.write_text(json.dumps(doc), encoding="utf-8")
     return [
-        (real_data / "business" / "supermarkets_raw.geojson", "is not an Overpass API answer (no 'elements' list"),
+        (real_data / "geometries" / "kieze.geojson", "has a feature without OSM type and id"),
+        (real_data / "population" / "EWR_L21_202512E_Matrix.csv", "is a text (CSV) file, but this dataset takes JSON"),
         (real_data / "business" / "Berlin_LOR_Versorgungsdaten_Stand_2402.xlsx",
          "is an Excel workbook (xlsx), but this dataset takes JSON files"),
         (truncated, "is not valid JSON"),
@@ -354,7 +356,7 @@ def test_sample_group_files(data_dir, tmp_path):
         if dataset == "osm_pois":
             files[name] = tmp_path / name
             files[name].write_bytes(write())
-    assert set(files) == {r.name for r in catalog.get("osm_pois").resources}
+    assert set(files) == {r.name for r in catalog.get("osm_pois").resources if r.fetcher}  # not the exports
     outcome = ld.import_file("osm_pois", list(files.values()))
     df = ld.load("osm_pois")
     assert outcome.rows == len(df) > 10_000 and df["planungsraum_id"].notna().mean() > 0.99

@@ -48,11 +48,12 @@ from .style import (
     use_style,
     wrap_text,
 )
+from .tables import add_points, table
 
 __all__ = [
     # forms
     "line_vs_berlin", "ranked_bars", "small_multiples", "population_pyramid", "choropleth",
-    "class_labels", "point_map",
+    "class_labels", "point_map", "table", "add_points",
     # finishing, saving and the hand-over
     "finish", "save", "slug", "chart_info", "ChartInfo", "SAMPLE_MARK",
     # style

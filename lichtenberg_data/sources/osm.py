@@ -19,7 +19,14 @@ Import by hand: ``lichtenberg-data import osm_pois FILE...`` with saved Overpass
 output form of :mod:`lichtenberg_data.osm`). A file is matched to its group by name (``mall``,
 ``lebensmittel``/``supermarket``/``food``, ``gastro``/``restaurant``, ``dienstleist``/``service``,
 ``touris``/``kultur``/``hotel``); any other name counts as ``osm_einzelhandel.json``. Give each file
-of one import its own group name: the import keeps one file per group.
+of one import its own group name: the import keeps one file per group. Any subset of the groups
+makes a table (a mirror may hold only some).
+
+GeoJSON exports of OSM objects (``*.geojson``, points with the tags as properties) are taken as
+well, with the shop value of features lacking a ``shop`` tag given by the file name (e.g.
+``supermarkets_raw.geojson``: ``shop=supermarket``, group ``lebensmittel``); see
+:mod:`lichtenberg_data.sources._osm_exports`. An export carries no data state: its rows have an
+empty ``osm_stand``, and an Overpass answer of the same group replaces it.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from .. import catalog
 from .._errors import DataNotAvailableError, DownloadError, FormatError
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..settings import settings
+from ._osm_exports import export_of, export_resources
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -104,8 +112,11 @@ _OTHERS = "|".join(g.pattern for g in GROUPS.values() if g.pattern)
 
 
 def _match(group: Group) -> str:
-    """The file-name pattern of a group's resource; ``einzelhandel`` takes every other name."""
-    return group.pattern if group.pattern else rf"^(?!.*({_OTHERS})).*"
+    """The file-name pattern of a group's resource; ``einzelhandel`` takes every other name.
+
+    ``*.geojson`` names are GeoJSON exports (:mod:`._osm_exports`), never an Overpass answer.
+    """
+    return rf"^(?!.*\.geojson$).*({group.pattern})" if group.pattern else rf"^(?!.*\.geojson$)(?!.*({_OTHERS})).*"
 
 
 def overpass_query(group: Group, *, timeout: int = 180) -> str:
@@ -248,18 +259,26 @@ def classify(df: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=df.index, dtype=object)
 
 
-def _read_file(path: Path) -> pd.DataFrame:
+def _read_file(path: Path, resource: str = "") -> pd.DataFrame:
     import pandas as pd
 
+    from .._osm_export import is_feature_collection, read_export
     from ..osm import answer_timestamp, elements_frame, load_answer
 
-    doc = load_answer(path)
+    body = path.read_bytes()
+    if resource.endswith(".geojson") or is_feature_collection(body):
+        export = export_of(resource)
+        frame = read_export(body, shop=export.shop if export else None, what=path.name)
+        stamp = frame.attrs.get("osm_base")
+        frame["osm_stand"] = _naive(stamp) if stamp else pd.NaT
+        return _tagged(frame, path.name)
+    doc = load_answer(body, what=path.name)
     stamp = answer_timestamp(doc)
     if stamp is None:
         raise FormatError(f"{path.name} has no osm3s.timestamp_osm_base: the data state (Stand) of the answer is "
                           "unknown. Import the answer as Overpass sent it")
     frame = elements_frame(doc["elements"], all_tags=True, what=path.name)
-    frame["osm_stand"] = pd.Timestamp(stamp).tz_convert(None) if pd.Timestamp(stamp).tzinfo else pd.Timestamp(stamp)
+    frame["osm_stand"] = _naive(stamp)
     return frame
 
 
@@ -281,6 +300,24 @@ def _place(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _naive(stamp: str) -> pd.Timestamp:
+    """A data state as a timestamp without time zone (UTC)."""
+    import pandas as pd
+
+    value = pd.Timestamp(stamp)
+    return value.tz_convert(None) if value.tzinfo else value
+
+
+def _tagged(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Refuse an export whose objects carry no classifying tag and whose file name gives none."""
+    bare = frame[["shop", "amenity", "tourism"]].isna().all(axis=1)
+    if bare.any():
+        raise FormatError(f"{int(bare.sum())} of {len(frame)} objects of {name} carry no shop, amenity or tourism tag: "
+                          "name the file after what it holds (e.g. supermarkets.geojson, see "
+                          "`lichtenberg-data info osm_pois`)")
+    return frame
+
+
 _ORDER = ("osm_type", "osm_id", "gruppe", "name", "shop", "amenity", "tourism", "brand", "operator", "addr_street",
           "addr_housenumber", "addr_postcode", "opening_hours", "website", "tags", "bezirk_id", "planungsraum_id",
           "planungsraum", "osm_stand", "geometry_source", "geometry")
@@ -295,8 +332,12 @@ def parse_osm_pois(files: Mapping[str, Path]) -> pd.DataFrame:
     import geopandas as gpd
     import pandas as pd
 
-    frames = sorted((_read_file(p) for p in files.values()), reverse=True,
-                    key=lambda f: f["osm_stand"].iloc[0] if len(f) else pd.Timestamp.min)
+    answered = {name.removeprefix("osm_").removesuffix(".json") for name in files if name.endswith(".json")}
+    files = {name: path for name, path in files.items()
+             if export_of(name) is None or export_of(name).group not in answered}  # an answer replaces an export
+    frames = sorted((_read_file(p, name) for name, p in files.items()), reverse=True,
+                    key=lambda f: f["osm_stand"].iloc[0] if len(f) and pd.notna(f["osm_stand"].iloc[0])
+                    else pd.Timestamp.min)
     frame = pd.concat(frames, ignore_index=True)
     frame = frame.drop_duplicates(["osm_type", "osm_id"], keep="first").reset_index(drop=True)
     frame["osm_id"] = frame["osm_id"].astype(str)  # keys are text (as every *_id of the toolkit)
@@ -306,7 +347,8 @@ def parse_osm_pois(files: Mapping[str, Path]) -> pd.DataFrame:
 
 
 def _stand(df: pd.DataFrame) -> date | None:
-    return df["osm_stand"].min().date() if len(df) else None
+    known = df["osm_stand"].dropna()
+    return known.min().date() if len(known) else None
 
 
 def _inside_berlin(df: pd.DataFrame) -> str | None:
@@ -324,8 +366,9 @@ osm_pois = catalog.register(Dataset(
     publisher="© OpenStreetMap-Mitwirkende",
     license=LICENSES["odbl"],
     landing_page="https://www.openstreetmap.org/copyright",
-    resources=tuple(Resource(name=f"osm_{g.name}.json", url=OVERPASS_URL, format="json", match=_match(g),
-                             fetcher=fetch_overpass) for g in GROUPS.values()),
+    resources=(*(Resource(name=f"osm_{g.name}.json", url=OVERPASS_URL, format="json", match=_match(g),
+                          fetcher=fetch_overpass, optional=True) for g in GROUPS.values()),
+               *export_resources()),
     spatial_unit="Punkt (OSM-Objekt), Berlin",
     update="monthly",
     parser=parse_osm_pois,

@@ -1,0 +1,99 @@
+"""Tables as charts (for the briefing, which takes figures) and points drawn on a map.
+
+Re-exported by :mod:`lichtenberg_data.charts` as ``charts.table`` and ``charts.add_points``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .finish import finish, record_sources
+from .formats import format_number, is_missing
+from .style import _HALO, COLORS, figure, style
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+
+__all__ = ["table", "add_points"]
+
+
+def _cell(value: Any, decimals: int | None) -> str:
+    if is_missing(value):
+        return "–"
+    if isinstance(value, str):
+        return value
+    return format_number(value, 0 if decimals is None else decimals)
+
+
+def table(df: pd.DataFrame, columns: Mapping[str, str], *, decimals: Mapping[str, int] | None = None,
+          highlight: Any = None, title: str | None = None, subtitle: str | None = None, source: Any = None,
+          width: str | float = "full", row_height_cm: float = 0.5, font_size: float = 6.5) -> tuple[Figure, Axes]:
+    """A table drawn as a figure: German numbers, a header row, optional highlighted rows.
+
+    Parameters
+    ----------
+    df
+        The rows, in print order.
+    columns
+        Column → German header, in print order.
+    decimals
+        Decimals per numeric column (default 0).
+    highlight
+        A boolean Series/array marking rows printed in bold.
+    title, subtitle, source
+        As for every chart (:func:`~lichtenberg_data.charts.finish`).
+
+    Examples
+    --------
+    >>> fig, ax = table(pd.DataFrame({"a": ["x"], "b": [1234.5]}), {"a": "Name", "b": "Wert"}, decimals={"b": 1})
+    >>> cells = ax.tables[0].get_celld()
+    >>> [cells[r, c].get_text().get_text() for r in (0, 1) for c in (0, 1)]
+    ['Name', 'Wert', 'x', '1.234,5']
+    """
+    decimals = dict(decimals or {})
+    cells = [[_cell(v, decimals.get(c)) for c, v in zip(columns, row)] for row in df[list(columns)].itertuples(index=False)]
+    height = 2.4 + row_height_cm * (len(cells) + 1) + (1.0 if title else 0)
+    with style():
+        fig, ax = figure(width, height)
+        ax.set_axis_off()
+        drawn = ax.table(cellText=cells, colLabels=list(columns.values()), loc="upper center", cellLoc="right",
+                         colLoc="right")
+        drawn.auto_set_font_size(False)
+        drawn.set_fontsize(font_size)
+        bold = list(pd.Series(highlight).fillna(False).astype(bool)) if highlight is not None else []
+        for (r, c), cell in drawn.get_celld().items():
+            cell.set_edgecolor(COLORS["grid"])
+            cell.set_linewidth(0.4)
+            if c == 0:
+                cell.set_text_props(ha="left")
+                cell._loc = "left"  # noqa: SLF001 - matplotlib has no public setter for a cell's alignment
+            if r == 0:
+                cell.set_text_props(weight="bold", color=COLORS["text"])
+                cell.set_facecolor("#F5F5F5")
+            elif bold and bold[r - 1]:
+                cell.set_text_props(weight="bold")
+        drawn.auto_set_column_width(list(range(len(columns))))
+    record_sources(fig, df)
+    if title is not None:
+        finish(fig, title, subtitle, source)
+    return fig, ax
+
+
+def add_points(ax: Axes, points: gpd.GeoDataFrame, *, label_column: str | None = None,
+               color: str | None = None, size: float = 18, marker: str = "o", radius_m: float | None = None,
+               legend_label: str | None = None, font_size: float = 5.8) -> None:
+    """Draw points (e.g. shopping centres) on a map, optionally with circles of ``radius_m`` and labels."""
+    color = color or COLORS["highlight"]
+    if radius_m is not None:
+        points.buffer(radius_m).boundary.plot(ax=ax, color=color, linewidth=0.6, linestyle="--")
+    points.plot(ax=ax, color=color, markersize=size, marker=marker, edgecolor="white", linewidth=0.4,
+                label=legend_label, zorder=5)
+    if label_column:
+        for point, text in zip(points.geometry, points[label_column].astype(str)):
+            ax.annotate(text, (point.x, point.y), xytext=(3, 3), textcoords="offset points", fontsize=font_size,
+                        color=COLORS["text"], path_effects=_HALO, zorder=6)
