@@ -53,6 +53,13 @@ def _centres(**columns) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(base, geometry=geometry, crs="EPSG:25833")
 
 
+def test_lead_centre_by_sales_area_then_shops():
+    c = _centres(verkaufsflaeche_m2=[pd.NA, 12_000, pd.NA], geschaefte=[200, 30, pd.NA])
+    assert retail.lead_centre(c) == "Z1"  # a published sales area beats a shop count
+    assert retail.lead_centre(_centres(geschaefte=[10, 80, pd.NA])) == "Z1"
+    assert retail.lead_centre(_centres(rolle=["Wettbewerber"] * 2)) is None
+
+
 def test_attractiveness_sources():
     c = _centres(verkaufsflaeche_m2=[25_000, pd.NA, pd.NA], geschaefte=[100, 40, pd.NA])
     a = retail.attractiveness(c).set_index("zentrum_id")
@@ -162,6 +169,19 @@ def test_lichtenberg_centres_and_residents(real):
     ages = p[["anteil_unter_18", "anteil_18_65", "anteil_65_plus"]].sum(axis=1)
     assert np.allclose(ages, 100)
     assert p.loc["Linden-Center", "status_klasse"] == 3 and not ld.is_sample(p)
+    assert retail.lead_centre(c) == "Linden-Center"  # 25,000 m², the largest published sales area in the district
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_a_district_without_known_centres_is_missing_data(real):
+    pois = ld.load("osm_pois")
+    spandau = retail.study_centres("Spandau", pois=pois)  # the snapshot's OSM malls cover Berlin
+    assert retail.lead_centre(spandau) in set(spandau["zentrum"]) and (spandau["datenquelle"] == "OpenStreetMap").all()
+    # without OSM malls only the curated table is left, and it covers Lichtenberg
+    with pytest.raises(ld.DataNotAvailableError, match="no shopping centre of Spandau") as caught:
+        retail.study_centres("Spandau", pois=pois.iloc[0:0])
+    assert caught.value.dataset == "osm_pois"
 
 
 @pytest.mark.realdata

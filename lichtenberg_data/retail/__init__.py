@@ -7,7 +7,8 @@ loads what it needs unless given the frames.
 Centres (:mod:`._centres`)
     :func:`read_centres`, :func:`centres` - the curated table of the district's shopping centres
     and the competitors across its border; :func:`study_centres` - the district's centres and
-    every competing centre within 3 km (curated or ``shop=mall`` in OpenStreetMap).
+    every competing centre within 3 km (curated or ``shop=mall`` in OpenStreetMap);
+    :func:`lead_centre` - the district's largest centre (published sales area).
 Catchments (:mod:`._profile`)
     :func:`centre_profiles` - residents within 500/1,000/1,500 m (areal interpolation), their
     change, ages, earnings and social status around each centre; :func:`surroundings` - retail
@@ -32,6 +33,7 @@ from ._centres import (
     CENTRES_STAND,
     COMPETITION_RADIUS_M,
     centres,
+    lead_centre,
     read_centres,
     study_centres,
 )
@@ -61,7 +63,7 @@ from ._residents import latest_residents
 from ._supply import SUPPLY_TYPES, food_stores, local_supply, supply_by_bezirk
 
 __all__ = [
-    "read_centres", "centres", "study_centres", "CENTRES_STAND", "COMPETITION_RADIUS_M",
+    "read_centres", "centres", "study_centres", "lead_centre", "CENTRES_STAND", "COMPETITION_RADIUS_M",
     "centre_profiles", "surroundings", "supermarkets_near", "latest_residents", "AGE_GROUPS", "NACE_47_GROUPS",
     "huff", "distance_matrix", "origin_points", "attractiveness", "market_areas", "beta_sensitivity", "MarketAreas",
     "ALPHA", "BETA", "MIN_DISTANCE_M", "ALPHA_SOURCE", "BETA_SOURCE",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["centres", "read_centres", "study_centres", "CENTRES_STAND", "COMPETITION_RADIUS_M"]
+__all__ = ["centres", "read_centres", "study_centres", "lead_centre", "CENTRES_STAND", "COMPETITION_RADIUS_M"]
 
 #: Competing centres count within this distance of a centre of the district (metres).
 COMPETITION_RADIUS_M = 3000
@@ -123,6 +123,11 @@ def study_centres(district: str | None = DEFAULT_DISTRICT, *, radius_m: float = 
         ``verkaufsflaeche_m2``, ``geschaefte`` (published values, else empty), ``datenquelle``
         (``kuratierte Tabelle`` or ``OpenStreetMap``), ``abstand_m`` (to the nearest centre of the
         district; 0 for those) and the point (EPSG:25833); provenance of the inputs.
+
+    Raises
+    ------
+    DataNotAvailableError
+        The district has no centre in the table nor in the loaded OSM shops (``osm_pois``).
     """
     import geopandas as gpd
     import numpy as np
@@ -150,8 +155,13 @@ def study_centres(district: str | None = DEFAULT_DISTRICT, *, radius_m: float = 
     every = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:25833")
     every = _place(every)
     inside = (every["bezirk_id"] == bid).to_numpy() if bid is not None else np.ones(len(every), dtype=bool)
+    if not inside.any():
+        raise DataNotAvailableError(
+            f"no shopping centre of {district} is in the curated table or the loaded OSM shops: the table covers "
+            "Lichtenberg; lichtenberg-data refresh osm_pois loads every mall of Berlin (shop=mall)", dataset="osm_pois")
     own = every.geometry.to_numpy()[inside]
-    every["abstand_m"] = every.geometry.apply(lambda p: float(min(p.distance(o) for o in own)) if len(own) else np.nan)
+    every["abstand_m"] = [float(min(p.distance(o) for o in own)) if len(own) else np.nan
+                          for p in every.geometry.to_numpy()]
     keep = inside | (every["abstand_m"] <= radius_m).to_numpy()
     out = every[keep].copy()
     out["rolle"] = np.where(inside[keep], "Zentrum im Bezirk", "Wettbewerber")
@@ -160,6 +170,30 @@ def study_centres(district: str | None = DEFAULT_DISTRICT, *, radius_m: float = 
     out = out[cols].sort_values(["rolle", "abstand_m", "zentrum"], ascending=[False, True, True], ignore_index=True)
     return with_sources(gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:25833"), table,
                         *([pois] if pois is not None else []))
+
+
+def lead_centre(centres: pd.DataFrame) -> str | None:
+    """The name of the district's leading centre in a :func:`study_centres` table.
+
+    The centre of the district (``rolle == "Zentrum im Bezirk"``) with the largest published
+    sales area, then the most published shops; among centres with neither, the first by name.
+    ``None`` when the district has no centre - a notebook then leaves out what needs one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"zentrum": ["Ring-Center II", "Linden-Center", "Eastgate"],
+    ...                       "rolle": ["Zentrum im Bezirk", "Zentrum im Bezirk", "Wettbewerber"],
+    ...                       "verkaufsflaeche_m2": [None, 25000, 30000], "geschaefte": [60, 90, 150]})
+    >>> lead_centre(table)
+    'Linden-Center'
+    """
+    own = centres[centres["rolle"] == "Zentrum im Bezirk"]
+    if own.empty:
+        return None
+    ranked = own.assign(_flaeche=own["verkaufsflaeche_m2"].fillna(-1), _geschaefte=own["geschaefte"].fillna(-1))
+    ranked = ranked.sort_values(["_flaeche", "_geschaefte", "zentrum"], ascending=[False, False, True])
+    return str(ranked["zentrum"].iloc[0])
 
 
 def _duplicates(table: pd.DataFrame) -> set[str]:
