@@ -6,11 +6,10 @@ symbols, footnotes) so the demo runs the same parser path as a real report would
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator
 from typing import Any
 
 from ..names import BEZIRKE
+from ._afs import report_workbook, workbook_bytes, write_table
 
 __all__ = ["sample_beschaeftigte", "sample_arbeitslose"]
 
@@ -18,57 +17,6 @@ __all__ = ["sample_beschaeftigte", "sample_arbeitslose"]
 _SAMPLE_SVB = {"01": (330, 160), "02": (200, 130), "03": (110, 190), "04": (230, 135), "05": (75, 85),
                "06": (105, 110), "07": (140, 135), "08": (95, 115), "09": (100, 110), "10": (60, 100),
                "11": (100, 125), "12": (85, 95)}  # thousands at place of work, of residence (2025)
-
-
-def _afs_workbook(title: str, header: tuple[list, list], rows: list[list], notes: list[str]) -> bytes:
-    """A workbook in the AfS report layout: Titel, Impressum, one table sheet ``T1``."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.title = "Titel"
-    wb["Titel"]["A1"] = "Statistischer Bericht"
-    wb["Titel"]["A3"] = "BEISPIELDATEN – synthetisch erzeugt, keine amtlichen Zahlen"
-    imp = wb.create_sheet("Impressum")
-    imp["A1"] = "Herausgeber: Amt für Statistik Berlin-Brandenburg (Beispiel)"
-    imp["A3"] = "Lizenz: CC BY 3.0 DE"
-    ws = wb.create_sheet("T1")
-    ws["A1"] = title
-    top, sub = header
-    for c, text in enumerate(top, start=1):
-        ws.cell(3, c, text)
-    for c, text in enumerate(sub, start=1):
-        ws.cell(4, c, text)
-    ws.merge_cells(start_row=3, start_column=1, end_row=5, end_column=1)
-    ws.merge_cells(start_row=3, start_column=2, end_row=4, end_column=2)
-    spans = [(c, len(list(g))) for c, g in _runs(top)]
-    for c, width in spans:
-        if width > 1:
-            ws.merge_cells(start_row=3, start_column=c, end_row=3, end_column=c + width - 1)
-    for c in range(2, len(sub) + 1):
-        ws.cell(5, c, "%" if "quote" in str(sub[c - 1]).lower() else "Anzahl")
-    for r, row in enumerate(rows, start=7):
-        for c, value in enumerate(row, start=1):
-            ws.cell(r, c, value)
-    r = 7 + len(rows) + 1
-    ws.cell(r, 1, "_____")
-    for k, note in enumerate(notes, start=1):
-        ws.cell(r + k, 1, note)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _runs(cells: list) -> Iterator[tuple[int, Iterator]]:
-    """Start column (1-based) and members of each run of a header cell followed by empty cells."""
-    start = 1
-    group: list = []
-    for c, text in enumerate(cells, start=1):
-        if text and group:
-            yield start, iter(group)
-            start, group = c, []
-        group.append(text)
-    if group:
-        yield start, iter(group)
 
 
 def _bezirk_label(key: str) -> str:
@@ -105,37 +53,20 @@ def sample_beschaeftigte(year: int) -> bytes:
     Both tables sit on one sheet ``T1`` here (AfS often puts two tables on a sheet).
     """
     import numpy as np
-    from openpyxl import load_workbook
 
     rng = np.random.default_rng(year)
     header = (["Bezirk", "Insgesamt", "Geschlecht", None, "Alter von ... bis unter ... Jahren", None, None, None],
               [None, None, "männlich", "weiblich", "unter 25", "25 – 55", "55 – 65", "65 und mehr"])
     notes = ["1 Beschäftigte ohne Angabe zum Wohnort bzw. Arbeitsort sind nur in Berlin insgesamt enthalten.",
              "Datenquelle: Statistik der Bundesagentur für Arbeit"]
-    first = _afs_workbook(f"1 Sozialversicherungspflichtig Beschäftigte am Arbeitsort in Berlin am 30. Juni {year} "
-                          "nach Bezirken, Geschlecht und Altersgruppen", header,
-                          _sample_employees(year, "arbeitsort", rng), notes)
-    wb = load_workbook(io.BytesIO(first))
-    ws = wb["T1"]
-    start = ws.max_row + 3
-    ws.cell(start, 1, f"2 Sozialversicherungspflichtig Beschäftigte am Wohnort in Berlin am 30. Juni {year} "
-                      "nach Bezirken, Geschlecht und Altersgruppen")
-    for c, text in enumerate(header[0], start=1):
-        ws.cell(start + 2, c, text)
-    for c, text in enumerate(header[1], start=1):
-        ws.cell(start + 3, c, text)
-    ws.merge_cells(start_row=start + 2, start_column=1, end_row=start + 4, end_column=1)
-    ws.merge_cells(start_row=start + 2, start_column=2, end_row=start + 3, end_column=2)
-    ws.merge_cells(start_row=start + 2, start_column=3, end_row=start + 2, end_column=4)
-    ws.merge_cells(start_row=start + 2, start_column=5, end_row=start + 2, end_column=8)
-    for c in range(2, 9):
-        ws.cell(start + 4, c, "Anzahl")
-    for r, row in enumerate(_sample_employees(year, "wohnort", rng), start=start + 6):
-        for c, value in enumerate(row, start=1):
-            ws.cell(r, c, value)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    wb = report_workbook("Statistischer Bericht")
+    ws = wb.create_sheet("T1")
+    top = 1
+    for number, ort, text in ((1, "arbeitsort", "Arbeitsort"), (2, "wohnort", "Wohnort")):
+        top = write_table(ws, top, f"{number} Sozialversicherungspflichtig Beschäftigte am {text} in Berlin am 30. Juni "
+                          f"{year} nach Bezirken, Geschlecht und Altersgruppen", header, ["Anzahl"] * 7,
+                          _sample_employees(year, ort, rng), notes if number == 1 else [])
+    return workbook_bytes(wb)
 
 
 _SAMPLE_ALO = {"01": 24.0, "02": 17.0, "03": 13.5, "04": 13.0, "05": 14.5, "06": 8.0, "07": 14.0, "08": 23.5,
@@ -162,5 +93,7 @@ def sample_arbeitslose(year: int) -> bytes:
     header = (["Bezirk", "Insgesamt", "Geschlecht", None, "Unter 25 Jahre", "Rechtskreis", None, "Arbeitslosenquote"],
               [None, None, "männlich", "weiblich", None, "SGB III", "SGB II", None])
     notes = ["1 bezogen auf alle zivilen Erwerbspersonen", "Datenquelle: Statistik der Bundesagentur für Arbeit"]
-    return _afs_workbook(f"1 Arbeitslose in Berlin im Jahresdurchschnitt {year} nach Bezirken, Geschlecht und "
-                         "Rechtskreisen", header, rows, notes)
+    wb = report_workbook("Statistischer Bericht")
+    write_table(wb.create_sheet("T1"), 1, f"1 Arbeitslose in Berlin im Jahresdurchschnitt {year} nach Bezirken, "
+                "Geschlecht und Rechtskreisen", header, ["Anzahl"] * 6 + ["%"], rows, notes)
+    return workbook_bytes(wb)

@@ -15,11 +15,11 @@ grid of the sample city in :mod:`lichtenberg_data.demo.city`, not the real bound
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
 from ..names import BEZIRKE
+from ._afs import report_workbook, workbook_bytes, write_table
 
 __all__ = ["SAMPLES", "sample_brw_wfs", "sample_gewerbeanzeigen", "sample_flaechennutzung"]
 
@@ -118,28 +118,10 @@ def _registration_rows(year: int, month: int | None, rng: Any) -> list[list]:
     return rows
 
 
-def _table(ws: Any, top: int, title: str, rows: list[list]) -> int:
-    """One AfS table at row ``top``: numbered title, two header rows, unit row, data, footnote."""
-    ws.cell(top, 1, title)
-    header = (["Bezirk", "Gewerbeanmeldungen", None, "Gewerbeabmeldungen", None],
-              [None, "insgesamt", "darunter\nNeugründungen 1", "insgesamt", "darunter\nvollständige\nAufgaben 2"])
-    for c, text in enumerate(header[0], start=1):
-        ws.cell(top + 2, c, text)
-    for c, text in enumerate(header[1], start=1):
-        ws.cell(top + 3, c, text)
-    ws.merge_cells(start_row=top + 2, start_column=1, end_row=top + 4, end_column=1)
-    ws.merge_cells(start_row=top + 2, start_column=2, end_row=top + 2, end_column=3)
-    ws.merge_cells(start_row=top + 2, start_column=4, end_row=top + 2, end_column=5)
-    for c in range(2, 6):
-        ws.cell(top + 4, c, "Anzahl")
-    for r, row in enumerate(rows, start=top + 6):
-        for c, value in enumerate(row, start=1):
-            ws.cell(r, c, value)
-    end = top + 6 + len(rows)
-    ws.cell(end + 1, 1, "_____")
-    ws.cell(end + 2, 1, "1 Betriebsgründungen und sonstige Neugründungen")
-    ws.cell(end + 3, 1, "2 Betriebsaufgaben und sonstige Stilllegungen")
-    return end + 6
+_REGISTRATION_HEADER = (["Bezirk", "Gewerbeanmeldungen", None, "Gewerbeabmeldungen", None],
+                        [None, "insgesamt", "darunter\nNeugründungen 1", "insgesamt",
+                         "darunter\nvollständige\nAufgaben 2"])
+_REGISTRATION_NOTES = ["1 Betriebsgründungen und sonstige Neugründungen", "2 Betriebsaufgaben und sonstige Stilllegungen"]
 
 
 def sample_gewerbeanzeigen(year: int = 2025, month: int = 12) -> bytes:
@@ -151,26 +133,17 @@ def sample_gewerbeanzeigen(year: int = 2025, month: int = 12) -> bytes:
     The layout follows other AfS reports; a real D I 2 report was not at hand.
     """
     import numpy as np
-    from openpyxl import Workbook
 
     rng = np.random.default_rng(year * 100 + month)
-    wb = Workbook()
-    wb.active.title = "Titel"
-    wb["Titel"]["A1"] = "Statistischer Bericht"
-    wb["Titel"]["A3"] = f"D I 2 - m {month:02d}/{year % 100:02d}"
-    wb["Titel"]["A5"] = f"Gewerbeanzeigen im Land Berlin {_MONTHS[month - 1]} {year}"
-    wb["Titel"]["A7"] = "BEISPIELDATEN – synthetisch erzeugt, keine amtlichen Zahlen"
-    imp = wb.create_sheet("Impressum")
-    imp["A1"] = "Herausgeber: Amt für Statistik Berlin-Brandenburg (Beispiel)"
-    imp["A3"] = "Lizenz: CC BY 3.0 DE"
+    wb = report_workbook("Statistischer Bericht", f"D I 2 - m {month:02d}/{year % 100:02d}",
+                         f"Gewerbeanzeigen im Land Berlin {_MONTHS[month - 1]} {year}")
     ws = wb.create_sheet("T3 T4")
-    month_rows = _registration_rows(year, month, rng)
-    top = _table(ws, 1, f"3 Gewerbeanzeigen im Land Berlin im {_MONTHS[month - 1]} {year} nach Bezirken", month_rows)
-    _table(ws, top, f"4 Gewerbeanzeigen im Land Berlin Januar bis {_MONTHS[month - 1]} {year} nach Bezirken",
-           _registration_rows(year, None, rng))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    units = ["Anzahl"] * 4
+    top = write_table(ws, 1, f"3 Gewerbeanzeigen im Land Berlin im {_MONTHS[month - 1]} {year} nach Bezirken",
+                      _REGISTRATION_HEADER, units, _registration_rows(year, month, rng), _REGISTRATION_NOTES)
+    write_table(ws, top, f"4 Gewerbeanzeigen im Land Berlin Januar bis {_MONTHS[month - 1]} {year} nach Bezirken",
+                _REGISTRATION_HEADER, units, _registration_rows(year, None, rng), _REGISTRATION_NOTES)
+    return workbook_bytes(wb)
 
 
 # =========================================================================== Reale Nutzung

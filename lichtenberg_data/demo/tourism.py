@@ -21,11 +21,11 @@ import calendar
 import csv
 import io
 from collections.abc import Callable
-from typing import Any
 
 from .._readers import SAMPLE_TOKEN
 from ..names import BEZIRKE
 from ..sources.accommodation import REPORTS, report_name
+from ._afs import report_workbook, workbook_bytes, write_table
 
 __all__ = ["SAMPLES", "sample_bericht", "sample_listings", "sample_besucherstatistik", "ANNUAL_BERLIN"]
 
@@ -119,37 +119,6 @@ def _capacity_rows(month: dict[str, dict[str, float]], cumulated: dict[str, dict
     return rows
 
 
-def _sheet(wb: Any, name: str, title: str, header: tuple[list, list], units: list[str], rows: list[list],
-           notes: list[str]) -> None:
-    """One AfS table sheet: numbered title in A1, two header rows and a unit row, data, footnotes."""
-    ws = wb.create_sheet(name)
-    ws["A1"] = title
-    top, sub = header
-    for c, (t, s) in enumerate(zip(top, sub), start=1):
-        ws.cell(3, c, t)
-        ws.cell(4, c, s)
-        if c > 1:
-            ws.cell(5, c, units[c - 2])
-    ws.merge_cells(start_row=3, start_column=1, end_row=5, end_column=1)
-    c = 2
-    while c <= len(top):
-        width = 1
-        while c + width <= len(top) and top[c + width - 1] is None:
-            width += 1
-        if width > 1:
-            ws.merge_cells(start_row=3, start_column=c, end_row=3, end_column=c + width - 1)
-        elif sub[c - 1] is None:
-            ws.merge_cells(start_row=3, start_column=c, end_row=4, end_column=c)
-        c += width
-    for r, row in enumerate(rows, start=7):
-        for c, value in enumerate(row, start=1):
-            ws.cell(r, c, value)
-    r = 7 + len(rows) + 1
-    ws.cell(r, 1, "_____")
-    for k, note in enumerate(notes, start=1):
-        ws.cell(r + k, 1, note)
-
-
 def sample_bericht(year: int, month: int) -> bytes:
     """A sample AfS report G IV 1 - m for ``month``/``year`` with the tables by Bezirk.
 
@@ -157,37 +126,29 @@ def sample_bericht(year: int, month: int) -> bytes:
     to the month, ``T7`` open establishments and beds at the end of the month and bed
     utilisation in the month and from January. Establishments with 10 beds or more.
     """
-    from openpyxl import Workbook
-
     name = _MONATE[month - 1]
     month_v, cum_v = _bezirk_values(year, range(month, month + 1)), _bezirk_values(year, range(1, month + 1))
     prev_m, prev_c = _bezirk_values(year - 1 if year > 2019 else year, range(month, month + 1)), \
         _bezirk_values(year - 1 if year > 2019 else year, range(1, month + 1))
-    wb = Workbook()
-    wb.active.title = "Titel"
-    wb["Titel"]["A1"] = "Statistischer Bericht G IV 1 - m"
-    wb["Titel"]["A2"] = f"Gäste, Übernachtungen und Beherbergungskapazität im Land Berlin {name} {year}"
-    wb["Titel"]["A4"] = "BEISPIELDATEN – synthetisch erzeugt, keine amtlichen Zahlen"
-    imp = wb.create_sheet("Impressum")
-    imp["A1"] = "Herausgeber: Amt für Statistik Berlin-Brandenburg (Beispiel)"
-    imp["A3"] = "Lizenz: CC BY 3.0 DE"
+    wb = report_workbook("Statistischer Bericht G IV 1 - m",
+                         f"Gäste, Übernachtungen und Beherbergungskapazität im Land Berlin {name} {year}")
     guests_head = (["Bezirk", "Gäste", None, "Übernachtungen", None, "Durchschnittliche Aufenthaltsdauer"],
                    [None, "insgesamt", "Veränderung gegenüber Vorjahreszeitraum", "insgesamt",
                     "Veränderung gegenüber Vorjahreszeitraum", None])
     units = ["Anzahl", "%", "Anzahl", "%", "Tage"]
     notes = ["1 Beherbergungsbetriebe mit 10 und mehr Betten (ohne Campingplätze)"]
-    _sheet(wb, "T5", f"5 Gäste, Übernachtungen und Aufenthaltsdauer in den Beherbergungsbetrieben Berlins im {name} "
-           f"{year} nach Bezirken", guests_head, units, _guest_rows(month_v, prev_m), notes)
-    _sheet(wb, "T6", f"6 Gäste, Übernachtungen und Aufenthaltsdauer in den Beherbergungsbetrieben Berlins im Januar "
-           f"bis {name} {year} nach Bezirken", guests_head, units, _guest_rows(cum_v, prev_c), notes)
+    stays = "Gäste, Übernachtungen und Aufenthaltsdauer in den Beherbergungsbetrieben Berlins im"
+    write_table(wb.create_sheet("T5"), 1, f"5 {stays} {name} {year} nach Bezirken", guests_head, units,
+                _guest_rows(month_v, prev_m), notes)
+    write_table(wb.create_sheet("T6"), 1, f"6 {stays} Januar bis {name} {year} nach Bezirken", guests_head, units,
+                _guest_rows(cum_v, prev_c), notes)
     cap_head = (["Bezirk", "Geöffnete Beherbergungsbetriebe", "Angebotene Betten", "Durchschnittliche Auslastung der "
                  "angebotenen Betten", None], [None, None, None, f"{name} {year}", f"Januar bis {name} {year}"])
-    _sheet(wb, "T7", f"7 Beherbergungsbetriebe, Bettenangebot und Bettenauslastung in Berlin im {name} {year} nach "
-           "Bezirken", cap_head, ["Anzahl", "Anzahl", "%", "%"], _capacity_rows(month_v, cum_v, year, month),
-           ["1 Stand: Ende des Berichtsmonats", "• Zahlenwert unbekannt oder geheim zu halten"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    write_table(wb.create_sheet("T7"), 1, f"7 Beherbergungsbetriebe, Bettenangebot und Bettenauslastung in Berlin im "
+                f"{name} {year} nach Bezirken", cap_head, ["Anzahl", "Anzahl", "%", "%"],
+                _capacity_rows(month_v, cum_v, year, month),
+                ["1 Stand: Ende des Berichtsmonats", "• Zahlenwert unbekannt oder geheim zu halten"])
+    return workbook_bytes(wb)
 
 
 # ----------------------------------------------------------------------------- Inside Airbnb
