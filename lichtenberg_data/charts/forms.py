@@ -43,6 +43,7 @@ from .style import (
     CM,
     COLORS,
     _auto_decimals,
+    _canvas,
     _fit_label,
     _fmt_value,
     _format_x,
@@ -184,10 +185,7 @@ def line_vs_berlin(df: pd.DataFrame, x: str, y: str, group: str, highlight: str 
     if index_base is not None:
         data[y] = _index(data, x, y, group, index_base)
     with style():
-        if ax is None:
-            fig, ax = figure(width, height_cm)
-        else:
-            fig = ax.get_figure()
+        fig, ax = _canvas(ax, width, height_cm)
         handles = _draw_groups(ax, data, x, y, group, highlight, berlin, label_last,
                                percent and index_base is None, decimals)
         if index_base is not None:
@@ -253,10 +251,7 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
     if height_cm is None and ax is None:
         height_cm = max(6.0, 2.6 + 0.52 * len(data))
     with style():
-        if ax is None:
-            fig, ax = figure(width, height_cm)
-        else:
-            fig = ax.get_figure()
+        fig, ax = _canvas(ax, width, height_cm)
         ypos = np.arange(len(data))
         names = data[label].astype(str).tolist()
         colors = [COLORS["highlight"] if n == highlight else COLORS["other"] for n in names]
@@ -422,10 +417,7 @@ def population_pyramid(df: pd.DataFrame, age: str, male: str, female: str, *,
     if height_cm is None and ax is None:
         height_cm = 9.0
     with style():
-        if ax is None:
-            fig, ax = figure(width, height_cm)
-        else:
-            fig = ax.get_figure()
+        fig, ax = _canvas(ax, width, height_cm)
         ypos = np.arange(len(df))
         bar_h = 0.86 if len(df) <= 30 else 1.0
         ax.barh(ypos, -np.nan_to_num(m), height=bar_h, color=COLORS["male"], label=male_label)

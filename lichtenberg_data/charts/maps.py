@@ -23,9 +23,10 @@ from .style import (
     COLORS,
     FULL_WIDTH_CM,
     SEQUENTIAL_CMAP,
+    _canvas,
     _fit_label,
+    _map_height_cm,
     _width_cm,
-    figure,
     style,
 )
 
@@ -124,12 +125,9 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
     palette = [cm(0.18 + 0.77 * (i / (n - 1) if n > 1 else 1.0)) for i in range(n)]
 
     if height_cm is None and ax is None:
-        height_cm = 11.0 if _width_cm(width) >= FULL_WIDTH_CM else 9.0
+        height_cm = _map_height_cm(width)
     with style():
-        if ax is None:
-            fig, ax = figure(width, height_cm)
-        else:
-            fig = ax.get_figure()
+        fig, ax = _canvas(ax, width, height_cm)
         colors = [palette[int(c)] for c in classes]
         gdf.loc[valid].plot(ax=ax, color=colors, edgecolor="white", linewidth=0.4)
         handles = [Patch(facecolor=c, edgecolor="none", label=t) for c, t in zip(palette, texts)]

@@ -14,7 +14,7 @@ from matplotlib.lines import Line2D
 
 from .finish import finish, record_sources
 from .formats import format_number
-from .style import _HALO, COLORS, FULL_WIDTH_CM, _width_cm, figure, style
+from .style import _HALO, COLORS, _canvas, _map_height_cm, style
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -65,12 +65,9 @@ def point_map(points: gpd.GeoDataFrame, value: str | None = None, label: str | N
     data = points[points.geometry.notna() & ~points.geometry.is_empty]
     crs = data.crs
     if height_cm is None and ax is None:
-        height_cm = 11.0 if _width_cm(width) >= FULL_WIDTH_CM else 9.0
+        height_cm = _map_height_cm(width)
     with style():
-        if ax is None:
-            fig, ax = figure(width, height_cm)
-        else:
-            fig = ax.get_figure()
+        fig, ax = _canvas(ax, width, height_cm)
         for layer, kw in ((base, {"color": COLORS["missing"], "edgecolor": "white", "linewidth": 0.6}),
                           (outline, None)):
             if layer is None:

@@ -101,6 +101,18 @@ def _width_cm(width: str | float) -> float:
     return float(width)
 
 
+def _canvas(ax: Any, width: str | float, height_cm: float | None) -> tuple[Figure, Any]:
+    """The figure of ``ax`` and ``ax``, or a new figure of ``width`` x ``height_cm`` and its axes."""
+    if ax is None:
+        return figure(width, height_cm)
+    return ax.get_figure(), ax
+
+
+def _map_height_cm(width: str | float) -> float:
+    """The default height of a map: 11 cm at full width, 9 cm narrower."""
+    return 11.0 if _width_cm(width) >= FULL_WIDTH_CM else 9.0
+
+
 def figure(width: str | float = "full", height_cm: float | None = None, *, nrows: int = 1,
            ncols: int = 1, **subplot_kw: Any) -> tuple[Figure, Any]:
     """A new figure sized for A4, in the package style.

@@ -22,7 +22,7 @@ SPENDING_SOURCE: dict[str, Any] = {
     "source_title": "dwif-Consulting GmbH im Auftrag der visitBerlin, Wirtschaftsfaktor Tourismus Berlin 2016 "
                     "(Tagesausgaben je Übernachtungsgast in gewerblichen Betrieben: 205,80 EUR)",
     "publisher": "dwif-Consulting GmbH / visitBerlin (Berlin Tourismus & Kongress GmbH)",
-    "license": "keine Lizenz (zitierte Einzelangabe)", "license_url": "",
+    "license": "keine (zitierte Einzelangabe)", "license_url": "",
     "source_url": "https://about.visitberlin.de/wirtschaftsfaktor-fuer-berlin-tourismus-und-kongressindustrie",
     "further_urls": ["http://www.berlinboxx.de/berliner-tourismus-so-wichtig-wie-nie/",
                      "http://www.destinet.de/meldungen/menschen-management/statistik-benchmarks/"
@@ -81,7 +81,7 @@ def spending_estimate(overnight_stays: Any, per_day_eur: float = SPENDING_PER_DA
     out["art"] = "Schätzung"
     entry = source if isinstance(source, dict) else {
         "dataset": "ausgabensatz", "title": "Tagesausgaben je Übernachtungsgast", "source_title": str(source),
-        "publisher": str(source), "license": "keine Lizenz (zitierte Einzelangabe)", "reference_date": None,
+        "publisher": str(source), "license": "keine (zitierte Einzelangabe)", "reference_date": None,
         "retrieved_at": None, "sample": False}
     with_sources(out, overnight_stays, entry)
     quelle = entry.get("source_title", str(source))
