@@ -217,7 +217,7 @@ def test_jobsuche_changed_shape(data_dir, tmp_path, job_server, mode):
 def test_refresh_keeps_last_snapshot_when_the_api_changes(data_dir, tmp_path, job_server, monkeypatch):
     from lichtenberg_data.demo import write_mirror
 
-    mirror = write_mirror(tmp_path / "mirror")
+    mirror = write_mirror(tmp_path / "mirror", only=["stellenangebote"])
     [ok] = ld.refresh(["stellenangebote"], mirror=mirror)
     assert ok.state == "fresh"
     before = (data_dir / "processed" / "stellenangebote.parquet").read_bytes()
@@ -234,7 +234,7 @@ def test_refresh_adds_dated_snapshots(data_dir, tmp_path, job_server, monkeypatc
     """Each refresh of the Jobsuche adds its date; earlier snapshots stay in the table."""
     from lichtenberg_data.demo import write_mirror
 
-    ld.refresh(["stellenangebote"], mirror=write_mirror(tmp_path / "mirror"))
+    ld.refresh(["stellenangebote"], mirror=write_mirror(tmp_path / "mirror", only=["stellenangebote"]))
     server = job_server(offers(12, 1, "IT") + offers(3, 4, "IT"))
     ds = catalog.get("stellenangebote")
     monkeypatch.setitem(catalog._REGISTRY, "stellenangebote",

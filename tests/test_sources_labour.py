@@ -75,7 +75,8 @@ def test_declarations(dataset_id):
 def test_sample_mirror_holds_only_the_datasets_without_a_real_file(data_dir, tmp_path):
     from lichtenberg_data.demo import write_mirror
 
-    mirror = write_mirror(tmp_path / "mirror")
+    mirror = write_mirror(tmp_path / "mirror", only=["mss", "gssa", "stellenangebote", "beschaeftigte_bezirke",
+                                                     "arbeitslose_bezirke"])
     assert not (mirror / "mss").exists() and not (mirror / "gssa").exists()  # real files exist for these
     ids = ["stellenangebote", "beschaeftigte_bezirke", "arbeitslose_bezirke"]
     outcomes = ld.refresh(ids, mirror=mirror)

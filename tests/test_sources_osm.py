@@ -346,6 +346,7 @@ def test_bad_files_are_refused(good, lor, real_data, malls, tmp_path):
 
 # ============================================================================ samples
 
+@pytest.mark.slow
 def test_sample_group_files(data_dir, tmp_path):
     from lichtenberg_data.demo import SNAPSHOT
     from lichtenberg_data.demo.retail import SAMPLES
