@@ -96,8 +96,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ._refresh import import_file
 
     catalog.get(args.dataset)
-    outcome = import_file(args.dataset, args.files)
-    print(f"{args.dataset}: imported {len(args.files)} file(s); {outcome.rows} rows in the processed table")
+    outcome = import_file(args.dataset, args.files, stand=args.stand)
+    month = f" (month {args.stand})" if args.stand else ""
+    print(f"{args.dataset}: imported {len(args.files)} file(s){month}; {outcome.rows} rows in the processed table")
     return 0
 
 
@@ -210,6 +211,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("dataset", help="the dataset id (see `lichtenberg-data list`)")
     s.add_argument("files", nargs="+", type=Path,
                    help="the downloaded files; several editions of a history dataset at once are fine")
+    s.add_argument("--stand", metavar="YYYY-MM",
+                   help="the month of the file, for a dataset stored by month (ihk_gewerbedaten) whose file name "
+                        "does not carry it (IHK's archive names it like IHK_OD_07-2023.csv)")
     s.set_defaults(func=cmd_import, log_file=True)
     s = sub.add_parser("status", help="show reference date, age and size of every dataset")
     s.add_argument("--json", action="store_true")
