@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["PARTITIONS", "COLUMN", "month_key", "month_start", "folder", "part_path", "months", "split",
-           "write", "select", "scan_sql", "rows", "attrs", "single_month"]
+           "with_month_stand", "select", "scan_sql", "rows", "attrs", "single_month"]
 
 #: The partition kinds a Dataset may declare.
 PARTITIONS = ("month",)
@@ -98,23 +98,14 @@ def single_month(df: pd.DataFrame, what: str) -> str:
     return found[0]
 
 
-def write(dataset_id: str, df: pd.DataFrame) -> list[str]:
-    """Write the months present in ``df`` (others are left as they are); returns their keys.
-
-    Each month's file carries the provenance of ``df.attrs`` with its own reference date.
-    """
+def with_month_stand(part: pd.DataFrame, attrs: dict[str, Any], key: str) -> pd.DataFrame:
+    """``part`` carrying ``attrs`` with the month's own reference date (the provenance of one file)."""
     import copy
 
-    from ._store import atomic_write
-
-    written = []
-    for key, part in split(df).items():
-        part.attrs = copy.deepcopy(df.attrs)
-        for entry in part.attrs.get("provenance", []):
-            entry["reference_date"] = month_start(key).isoformat()
-        atomic_write(part_path(dataset_id, key), lambda tmp, part=part: part.to_parquet(tmp, index=False))
-        written.append(key)
-    return written
+    part.attrs = copy.deepcopy(attrs)
+    for entry in part.attrs.get("provenance", []):
+        entry["reference_date"] = month_start(key).isoformat()
+    return part
 
 
 def select(dataset_id: str, stand: Any = None, months_: int | str | Sequence[Any] | None = None) -> list[str]:

@@ -131,10 +131,12 @@ def snapshot_path(dataset_id: str, filename: str, retrieved: datetime, sha256: s
 def write_processed(dataset_id: str, df: pd.DataFrame) -> Path:
     """Write a processed table (provenance in ``df.attrs``) atomically as (Geo)Parquet; of a
     partitioned dataset, the months present in ``df`` (one file each)."""
-    if _partitioned(dataset_id):
+    if _partitioned(dataset_id):  # one file per month present in df; the other months stay as they are
         from . import _partitions
 
-        _partitions.write(dataset_id, df)
+        for key, part in _partitions.split(df).items():
+            part = _partitions.with_month_stand(part, df.attrs, key)
+            atomic_write(_partitions.part_path(dataset_id, key), lambda tmp, part=part: part.to_parquet(tmp, index=False))
         return processed_path(dataset_id)
     return atomic_write(processed_path(dataset_id), lambda tmp: df.to_parquet(tmp, index=False))
 
