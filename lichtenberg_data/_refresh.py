@@ -375,7 +375,7 @@ def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: 
                                   reference_date=_partitions.month_start(stored[-1]).isoformat())
     _prune(ds, entry)
     _store.write_manifest(manifest)
-    return Outcome(ds.id, "fresh", rows=len(df), report=change_report(old, df))
+    return Outcome(ds.id, "fresh", rows=entry["processed"]["rows"], report=change_report(old, df))
 
 
 def _prune(ds: catalog.Dataset, entry: dict) -> None:
