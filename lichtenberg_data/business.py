@@ -13,6 +13,8 @@ stock                   businesses per area (Planungsraum, Bezirksregion, Bezirk
                         location quotients against Berlin
 dynamics                per month and area: ``bestand``, ``zugaenge``, ``abgaenge``, ``saldo``,
                         moves within Berlin (``zuzuege``, ``fortzuege``)
+series, balance         dynamics of the Bezirke and Berlin for charts; entries, exits and balance
+                        of the last 12 months per 1,000 businesses
 sector_switches         businesses whose WZ section changed from one month to the next
 moves                   businesses that moved from one area of Berlin to another
 nearby                  the businesses of one month within a distance of points (site exposé)
@@ -38,7 +40,7 @@ from .names import BERLIN_ID, BEZIRKE
 from .sources._wz import SECTIONS
 
 __all__ = ["ENTRY_NOTE", "SECTIONS", "GROUPS", "LEVELS", "stock", "dynamics", "sector_switches", "moves",
-           "months", "nearby"]
+           "months", "nearby", "series", "balance"]
 
 DATASET = "ihk_gewerbedaten"
 #: The sentence every chart of entries carries.
@@ -255,6 +257,35 @@ def moves(level: str = "bezirk", start: Any = None, end: Any = None) -> pd.DataF
     shown, scanned = _dynamics.window(start, end)
     df = _dynamics.moves(level, shown, scanned).rename(columns={"von": f"von_{level}_id", "nach": f"nach_{level}_id"})
     return with_sources(df, _source(shown[-1]))
+
+
+def series(start: Any = None, end: Any = None) -> pd.DataFrame:
+    """:func:`dynamics` of the 12 Bezirke and Berlin (``gebiet_id`` ``"00"``) with ``gebiet`` names and
+    ``monat`` (the first day of the month, for time axes)."""
+    parts = [dynamics("bezirk", start, end).rename(columns={"bezirk_id": "gebiet_id"}),
+             dynamics("berlin", start, end).rename(columns={"berlin_id": "gebiet_id"})]
+    out = pd.concat(parts, ignore_index=True)
+    out["gebiet"] = out["gebiet_id"].map({**BEZIRKE, BERLIN_ID: "Berlin"})
+    out["monat"] = pd.to_datetime(out["stand"] + "-01")
+    return with_sources(out, parts[0])
+
+
+def balance(last: int = 12) -> pd.DataFrame:
+    """Entries, exits and balance of the last ``last`` stored months per Bezirk and Berlin, also per
+    1,000 businesses of the stock before the first of them (``saldo_je_1000``, ``zugaenge_je_1000``,
+    ``abgaenge_je_1000``); ``von`` and ``bis`` name the months."""
+    have = months()
+    if len(have) < 2:
+        raise ValueError(f"{DATASET}: dynamics need two stored months, there are {len(have)}")
+    shown = have[-(last + 1):]
+    d = series(shown[0], shown[-1])
+    base = d[d["stand"] == shown[0]].set_index("gebiet_id")["bestand"]
+    flows = d[d["stand"] != shown[0]].groupby(["gebiet_id", "gebiet"], as_index=False)[["zugaenge", "abgaenge"]].sum()
+    flows["saldo"] = flows["zugaenge"] - flows["abgaenge"]
+    flows["von"], flows["bis"], flows["monate"] = shown[1], shown[-1], len(shown) - 1
+    for col in ("zugaenge", "abgaenge", "saldo"):
+        flows[f"{col}_je_1000"] = (flows[col] / flows["gebiet_id"].map(base) * 1000).astype(float)
+    return with_sources(flows, d)
 
 
 # --------------------------------------------------------------------------- near a site
