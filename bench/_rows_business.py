@@ -12,38 +12,47 @@ import _harness as h
 N_ROWS, N_MONTHS = 400_000, 24
 
 
-def _snapshots(folder: Path, quick: bool) -> list[Path]:
-    """24 IHK-shaped monthly files of 400,000 rows: ``sample_ihk`` with real Planungsraum keys,
-    varied month to month (1.1 % exits, 1.4 % entries with new ids, 0.2 % moves, 0.05 % switches)."""
+def _store_snapshots(folder: Path) -> None:
+    """24 IHK-shaped months of 400,000 rows in the data folder.
+
+    The first month is ``sample_ihk(400_000)`` with real Planungsraum keys, imported through
+    ``ld.import_file`` like a real file. The 23 months after it vary that parsed table month to
+    month (1.1 % exits, 1.4 % entries with new ids, 0.2 % moves, 0.05 % sector switches) and are
+    written by the store's own monthly writer (``_store.write_processed``), which an import of each
+    month would also end in: 23 more CSV parses would only lengthen the set-up, not the measurement.
+    """
     import numpy as np
     import pandas as pd
 
+    import lichtenberg_data as ld
+    from lichtenberg_data import _store
     from lichtenberg_data.demo.business import _lor_areas, _with_areas, sample_ihk
 
     rng = np.random.default_rng(7)
     frame = pd.read_csv(io.BytesIO(sample_ihk(N_ROWS, seed=7)), dtype=str, keep_default_na=False)
-    frame = _with_areas(frame, _lor_areas(), rng)
     folder.mkdir(parents=True, exist_ok=True)
-    paths, next_id = [], 900_000_000
-    for i in range(N_MONTHS):
-        year, month = 2023 + (i // 12), i % 12 + 1
-        if i:
-            keep = rng.random(len(frame)) >= 0.011
-            new = frame.sample(int(0.014 * N_ROWS), random_state=i).copy()
-            new["opendata_id"] = [str(next_id + j) for j in range(len(new))]
-            next_id += len(new)
-            frame = pd.concat([frame[keep], new], ignore_index=True)
-            movers = np.flatnonzero(rng.random(len(frame)) < 0.002)
-            donors = frame.sample(len(movers), random_state=100 + i)
-            for col in ("planungsraum_id", "Planungsraum", "Bezirksregion", "Prognoseraum", "Bezirk",
-                        "latitude", "longitude"):
-                frame.loc[movers, col] = donors[col].to_numpy()
-            switch = np.flatnonzero(rng.random(len(frame)) < 0.0005)
-            frame.loc[switch, "nace_id"] = frame["nace_id"].sample(len(switch), random_state=i).to_numpy()
-        path = folder / f"IHKBerlin_Gewerbedaten_{month:02d}-{year}.csv"
-        frame.to_csv(path, index=False)
-        paths.append(path)
-    return paths
+    first = folder / "IHKBerlin_Gewerbedaten_01-2023.csv"
+    _with_areas(frame, _lor_areas(), rng).to_csv(first, index=False)
+    ld.import_file("ihk_gewerbedaten", first)
+    first.unlink()
+    table = ld.load("ihk_gewerbedaten")
+    attrs, next_id = table.attrs, 900_000_000
+    for i in range(1, N_MONTHS):
+        keep = rng.random(len(table)) >= 0.011
+        new = table.sample(int(0.014 * N_ROWS), random_state=i).copy()
+        new["opendata_id"] = [str(next_id + j) for j in range(len(new))]
+        next_id += len(new)
+        table = pd.concat([table[keep], new], ignore_index=True)
+        movers = np.flatnonzero(rng.random(len(table)) < 0.002)
+        donors = table.sample(len(movers), random_state=100 + i)
+        for col in ("planungsraum_id", "planungsraum", "bezirksregion", "bezirk", "bezirk_id", "latitude", "longitude"):
+            table.loc[movers, col] = donors[col].to_numpy()
+        switch = np.flatnonzero(rng.random(len(table)) < 0.0005)
+        table.loc[switch, ["nace_id", "abschnitt"]] = table[["nace_id", "abschnitt"]].sample(
+            len(switch), random_state=i).to_numpy()
+        table["date"] = pd.Timestamp(2023 + i // 12, i % 12 + 1, 1)
+        table.attrs = attrs
+        _store.write_processed("ihk_gewerbedaten", table)
 
 
 _FLOOR_SQL = "SELECT count(*), sum(hash(opendata_id)), count(planungsraum_id) FROM {scan}"
@@ -55,10 +64,7 @@ def row_dynamics(spec: Any, ctx: Any) -> dict[str, Any]:
     import lichtenberg_data as ld
     from lichtenberg_data import _partitions
 
-    paths = _snapshots(ctx.tmp / "ihk", ctx.quick)
-    for p in paths:
-        ld.import_file("ihk_gewerbedaten", p)
-        p.unlink()
+    _store_snapshots(ctx.tmp / "ihk")
     scan = _partitions.scan_sql("ihk_gewerbedaten")
     tool = lambda: ld.business.dynamics("planungsraum")  # noqa: E731
 
