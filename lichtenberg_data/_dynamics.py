@@ -1,10 +1,16 @@
 """Business dynamics from consecutive monthly IHK snapshots, in DuckDB over the monthly Parquet files.
 
-Each month is compared with the stored month before it by ``opendata_id`` (hashed to 64 bits for
-the join): an id new in the register is an entry (*Zugang*), an id that is gone an exit
-(*Abgang*), an id in both months in another area a move within Berlin (*Umzug*), in another
-WZ section a sector switch (*Branchenwechsel*). Nothing is loaded into pandas but the result.
-For every area and month: ``bestand = bestand(vormonat) + zugaenge - abgaenge + zuzuege - fortzuege``.
+Each month is compared with the stored month before it by ``opendata_id`` (hashed to 64 bits): an
+id new in the register is an entry (*Zugang*), an id that is gone an exit (*Abgang*), an id in
+both months in another area a move within Berlin (*Umzug*), in another WZ section a sector switch
+(*Branchenwechsel*). Nothing is loaded into pandas but the result. For every area and month:
+``bestand = bestand(vormonat) + zugaenge - abgaenge + zuzuege - fortzuege``.
+
+How, cheaply: one aggregation by id gives each business a bit mask of the months it is in
+(month *i* = bit *i*) and whether its area ever changed. For the ~95 % whose area never changes,
+entries and exits follow from the mask alone (bit *i* set and bit *i-1* not: an entry in month
+*i*). Only the businesses whose area changed go through a join of each month with the month
+before. A window of more than 60 months is computed in pieces (the mask has 64 bits).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ DATASET = "ihk_gewerbedaten"
 #: The area of a row at each level (LOR 2021 keys: Bezirksregion = first 6 digits of the Planungsraum).
 AREA_SQL = {"planungsraum": "planungsraum_id", "bezirksregion": "left(planungsraum_id, 6)",
             "bezirk": "bezirk_id", "berlin": "'00'"}
+_PIECE = 60
 
 
 def window(start: Any = None, end: Any = None) -> tuple[list[str], list[str]]:
@@ -43,84 +50,145 @@ def window(start: Any = None, end: Any = None) -> tuple[list[str], list[str]]:
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection, frugal with memory (no insertion order kept)."""
+    """An in-memory DuckDB connection, frugal with memory (no insertion order kept, 1 GB limit)."""
     import duckdb
 
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET memory_limit = '1GB'")
     return con
 
 
-def _base(level: str, scanned: list[str]) -> str:
-    """The CTEs every query shares: rows of the scanned months, month pairs, and the full join of
-    each month with the month before it."""
-    area = AREA_SQL[level]
+def _base(level: str, scanned: list[str], changed: str) -> str:
+    """The CTEs every query shares. ``src``: the rows with their month index ``i`` (position in
+    ``scanned``); ``ids``: per business its month mask and whether ``changed`` (``area`` or
+    ``abschnitt``) ever changed; ``j``: for the businesses where it did, each month fully joined
+    with the month before."""
+    months = "[" + ", ".join(f"'{_partitions.month_key(m)}'" for m in scanned) + "]"
     return f"""
     WITH src AS (
-        SELECT stand, hash(opendata_id) AS id, {area} AS area, abschnitt
+        SELECT CAST(list_position({months}, stand) - 1 AS BIGINT) AS i, hash(opendata_id) AS id,
+               {AREA_SQL[level]} AS area, abschnitt
         FROM {_partitions.scan_sql(DATASET)}
         WHERE stand BETWEEN '{scanned[0]}' AND '{scanned[-1]}' AND opendata_id IS NOT NULL
     ),
-    pairs AS (SELECT stand, lag(stand) OVER (ORDER BY stand) AS prev FROM (SELECT DISTINCT stand FROM src)),
-    cur AS (SELECT s.* FROM src s JOIN pairs p USING (stand) WHERE p.prev IS NOT NULL),
-    old AS (SELECT p.stand, s.id, s.area, s.abschnitt FROM src s JOIN pairs p ON s.stand = p.prev),
+    ids AS (
+        SELECT id, bit_or(CAST(1 AS UBIGINT) << CAST(i AS UBIGINT)) AS mask, any_value(area) AS area,
+               min(coalesce({changed}, '')) <> max(coalesce({changed}, '')) AS changed
+        FROM src GROUP BY id
+    ),
+    sub AS (SELECT s.* FROM src s SEMI JOIN (SELECT id FROM ids WHERE changed) c ON s.id = c.id),
     j AS (
-        SELECT coalesce(c.stand, o.stand) AS stand, c.id IS NOT NULL AS now, o.id IS NOT NULL AS before,
+        SELECT coalesce(c.i, o.i + 1) AS i, c.id IS NOT NULL AS now, o.id IS NOT NULL AS before,
                c.area AS area_now, o.area AS area_before, c.abschnitt AS ab_now, o.abschnitt AS ab_before
-        FROM cur c FULL OUTER JOIN old o ON c.stand = o.stand AND c.id = o.id
+        FROM (SELECT * FROM sub WHERE i > 0) c
+        FULL OUTER JOIN (SELECT * FROM sub WHERE i < {len(scanned) - 1}) o ON c.i = o.i + 1 AND c.id = o.id
     )"""
+
+
+def _bit(mask: str, at: str) -> str:
+    return f"(({mask} >> CAST({at} AS UBIGINT)) & CAST(1 AS UBIGINT))"
+
+
+def _pieces(shown: list[str], scanned: list[str]) -> list[tuple[list[str], list[str]]]:
+    """``(shown, scanned)`` windows of at most 60 months each."""
+    if len(scanned) <= _PIECE:
+        return [(shown, scanned)]
+    out, at = [], 0
+    while at < len(shown):
+        part = shown[at:at + _PIECE - 1]
+        first = scanned.index(part[0])
+        out.append((part, scanned[max(0, first - 1): scanned.index(part[-1]) + 1]))
+        at += len(part)
+    return out
 
 
 def flows(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
     """Stock, entries, exits and moves per month and area (see the module docstring)."""
-    sql = _base(level, scanned) + f""",
-    stock AS (SELECT stand, area, count(*) AS bestand FROM src GROUP BY ALL),
+    return _in_pieces(_flows, level, shown, scanned)
+
+
+def _flows(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
+    months = "[" + ", ".join(f"'{m}'" for m in scanned) + "]"
+    now, before = _bit("d.mask", "s.i"), _bit("d.mask", "s.i - 1")
+    sql = _base(level, scanned, "area") + f""",
+    steps AS (SELECT range AS i FROM range(1, {len(scanned)})),
+    stable AS (
+        SELECT s.i, d.area,
+               count(*) FILTER (WHERE {now} = 1 AND {before} = 0) AS zugaenge,
+               count(*) FILTER (WHERE {now} = 0 AND {before} = 1) AS abgaenge
+        FROM (SELECT * FROM ids WHERE NOT changed) d CROSS JOIN steps s GROUP BY ALL
+    ),
     gained AS (
-        SELECT stand, area_now AS area, count(*) FILTER (WHERE NOT before) AS zugaenge,
+        SELECT i, area_now AS area, count(*) FILTER (WHERE NOT before) AS zugaenge,
                count(*) FILTER (WHERE before AND area_before IS DISTINCT FROM area_now) AS zuzuege
         FROM j WHERE now GROUP BY ALL
     ),
     lost AS (
-        SELECT stand, area_before AS area, count(*) FILTER (WHERE NOT now) AS abgaenge,
+        SELECT i, area_before AS area, count(*) FILTER (WHERE NOT now) AS abgaenge,
                count(*) FILTER (WHERE now AND area_before IS DISTINCT FROM area_now) AS fortzuege
         FROM j WHERE before GROUP BY ALL
-    )
-    SELECT s.stand, p.prev AS vormonat, s.area, s.bestand,
-           CASE WHEN p.prev IS NULL THEN NULL ELSE coalesce(g.zugaenge, 0) END AS zugaenge,
-           CASE WHEN p.prev IS NULL THEN NULL ELSE coalesce(l.abgaenge, 0) END AS abgaenge,
-           CASE WHEN p.prev IS NULL THEN NULL ELSE coalesce(g.zuzuege, 0) END AS zuzuege,
-           CASE WHEN p.prev IS NULL THEN NULL ELSE coalesce(l.fortzuege, 0) END AS fortzuege
-    FROM stock s JOIN pairs p USING (stand)
-    LEFT JOIN gained g USING (stand, area) LEFT JOIN lost l USING (stand, area)
-    WHERE s.stand IN ({_months(shown)}) AND s.area IS NOT NULL
-    UNION ALL  -- an area emptied this month still shows its exits
-    SELECT l.stand, p.prev, l.area, 0, coalesce(g.zugaenge, 0), l.abgaenge, coalesce(g.zuzuege, 0), l.fortzuege
-    FROM lost l JOIN pairs p USING (stand) LEFT JOIN gained g USING (stand, area)
-    LEFT JOIN stock s USING (stand, area)
-    WHERE s.bestand IS NULL AND l.area IS NOT NULL AND l.stand IN ({_months(shown)})
+    ),
+    events AS (
+        SELECT i, area, sum(zugaenge) AS zugaenge, sum(abgaenge) AS abgaenge, sum(zuzuege) AS zuzuege,
+               sum(fortzuege) AS fortzuege
+        FROM (SELECT i, area, zugaenge, abgaenge, 0 AS zuzuege, 0 AS fortzuege FROM stable
+              UNION ALL SELECT i, area, zugaenge, 0, zuzuege, 0 FROM gained
+              UNION ALL SELECT i, area, 0, abgaenge, 0, fortzuege FROM lost) GROUP BY ALL
+    ),
+    stock AS (SELECT i, area, count(*) AS bestand FROM src GROUP BY ALL),
+    cells AS (SELECT i, area FROM stock UNION SELECT i, area FROM events)
+    SELECT {months}[c.i + 1] AS stand, CASE WHEN c.i = 0 THEN NULL ELSE {months}[c.i] END AS vormonat,
+           c.area, coalesce(s.bestand, 0) AS bestand,
+           CASE WHEN c.i = 0 THEN NULL ELSE coalesce(e.zugaenge, 0) END AS zugaenge,
+           CASE WHEN c.i = 0 THEN NULL ELSE coalesce(e.abgaenge, 0) END AS abgaenge,
+           CASE WHEN c.i = 0 THEN NULL ELSE coalesce(e.zuzuege, 0) END AS zuzuege,
+           CASE WHEN c.i = 0 THEN NULL ELSE coalesce(e.fortzuege, 0) END AS fortzuege
+    FROM cells c LEFT JOIN stock s USING (i, area) LEFT JOIN events e USING (i, area)
+    WHERE c.area IS NOT NULL AND {months}[c.i + 1] IN ({_quoted(shown)})
+      AND (coalesce(s.bestand, 0) > 0 OR coalesce(e.zugaenge, 0) + coalesce(e.abgaenge, 0)
+           + coalesce(e.zuzuege, 0) + coalesce(e.fortzuege, 0) > 0)
     """
     return connection().execute(sql).df()
 
 
 def switches(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
     """Businesses in both months whose WZ section changed, per month, area (now) and pair of sections."""
-    sql = _base(level, scanned) + f"""
-    SELECT stand, area_now AS area, ab_before AS von_abschnitt, ab_now AS nach_abschnitt, count(*) AS betriebe
-    FROM j WHERE now AND before AND ab_before IS DISTINCT FROM ab_now AND stand IN ({_months(shown)})
-    GROUP BY ALL ORDER BY ALL
-    """
-    return connection().execute(sql).df()
+    return _in_pieces(_switches, level, shown, scanned)
 
 
 def moves(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
     """Businesses in both months whose area changed: per month, from-area and to-area."""
-    sql = _base(level, scanned) + f"""
-    SELECT stand, area_before AS von, area_now AS nach, count(*) AS betriebe
-    FROM j WHERE now AND before AND area_before IS DISTINCT FROM area_now AND stand IN ({_months(shown)})
+    return _in_pieces(_moves, level, shown, scanned)
+
+
+def _in_pieces(func: Any, level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    parts = [func(level, s, c) for s, c in _pieces(shown, scanned)]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _switches(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
+    months = "[" + ", ".join(f"'{m}'" for m in scanned) + "]"
+    sql = _base(level, scanned, "abschnitt") + f"""
+    SELECT {months}[i + 1] AS stand, area_now AS area, ab_before AS von_abschnitt, ab_now AS nach_abschnitt,
+           count(*) AS betriebe
+    FROM j WHERE now AND before AND ab_before IS DISTINCT FROM ab_now AND {months}[i + 1] IN ({_quoted(shown)})
     GROUP BY ALL ORDER BY ALL
     """
     return connection().execute(sql).df()
 
 
-def _months(keys: list[str]) -> str:
+def _moves(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
+    months = "[" + ", ".join(f"'{m}'" for m in scanned) + "]"
+    sql = _base(level, scanned, "area") + f"""
+    SELECT {months}[i + 1] AS stand, area_before AS von, area_now AS nach, count(*) AS betriebe
+    FROM j WHERE now AND before AND area_before IS DISTINCT FROM area_now AND {months}[i + 1] IN ({_quoted(shown)})
+    GROUP BY ALL ORDER BY ALL
+    """
+    return connection().execute(sql).df()
+
+
+def _quoted(keys: list[str]) -> str:
     return ", ".join(f"'{_partitions.month_key(k)}'" for k in keys)

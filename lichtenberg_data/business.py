@@ -138,7 +138,7 @@ def stock(level: str = "bezirk", by: str | None = None, *, stand: Any = None,
     WITH rows AS (SELECT {area} AS gebiet_id, {group_sql} AS klasse, planungsraum, bezirksregion
                   FROM {_partitions.scan_sql(DATASET)} WHERE stand = '{month}')
     SELECT gebiet_id, klasse, count(*) AS betriebe, any_value(planungsraum) AS plr, any_value(bezirksregion) AS bzr
-    FROM rows WHERE gebiet_id IS NOT NULL GROUP BY ALL
+    FROM rows WHERE gebiet_id IS NOT NULL AND gebiet_id <> '{BERLIN_ID}' GROUP BY ALL
     UNION ALL
     SELECT '{BERLIN_ID}', klasse, count(*), NULL, NULL FROM rows GROUP BY ALL
     """
@@ -232,6 +232,7 @@ def dynamics(level: str = "bezirk", start: Any = None, end: Any = None, *, distr
     for col in ("bestand", "zugaenge", "abgaenge", "zuzuege", "fortzuege"):
         df[col] = df[col].astype("Int64")
     df["saldo"] = df["zugaenge"] - df["abgaenge"]
+    df["stand"], df["vormonat"] = df["stand"].astype("str"), df["vormonat"].astype("str")
     df = df[["stand", f"{level}_id", "vormonat", "bestand", "zugaenge", "abgaenge", "saldo", "zuzuege", "fortzuege"]]
     df = _in_district(df, f"{level}_id", level, district)
     df = df.sort_values(["stand", f"{level}_id"], ignore_index=True)

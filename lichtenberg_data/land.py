@@ -203,7 +203,7 @@ def commercial_sites() -> pd.DataFrame:
     """The district's named commercial areas (``curated/gewerbegebiete.csv``): ``name``, ``kurzname``,
     ``beschreibung``, ``flaeche_ha``, a point in the area (``lat``, ``lon``) and its ``planungsraum_ids``,
     each with its source URL (``quelle``, ``flaeche_quelle``, ``koordinaten_quelle``)."""
-    from ._site import commercial_sites as sites
+    from .sites import commercial_sites as sites
 
     return sites()
 
@@ -227,7 +227,7 @@ def site_profile(site: Any = None, *, plr: Any = None, point: tuple[float, float
 
     Returns
     -------
-    lichtenberg_data._site.SiteProfile
+    lichtenberg_data.sites.SiteProfile
         Name, geometry (EPSG:25833), Planungsräume, and one block per topic (businesses inside and
         within 1 km by section and size; entries and exits of the last 12 months; land-value zones
         and their trend; residents and working-age residents within 1 and 3 km; median earnings and
@@ -235,6 +235,6 @@ def site_profile(site: Any = None, *, plr: Any = None, point: tuple[float, float
         not loaded gives a German line naming the import command. Write the page with
         ``ld.briefing.expose.write(profile, "expose.pdf")`` or ``lichtenberg-data expose``.
     """
-    from ._site import profile
+    from .sites import profile
 
     return profile(site, plr=plr, point=point, radius_m=radius_m, stand=stand)

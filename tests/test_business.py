@@ -81,6 +81,19 @@ def test_sector_switches_and_moves_are_found(july, tmp_path, real_data):
     del read_rows
 
 
+def test_long_windows_are_computed_in_pieces_with_the_same_result(july, tmp_path, monkeypatch):
+    from ihk_rows import write_snapshot
+
+    from lichtenberg_data import _dynamics
+
+    header = july["header"][0]
+    write_snapshot(tmp_path / "IHK_OD_08-2023.csv", header, july["shared"][5:], july["added"], july["deleted"][:40])
+    ld.import_file(DS, tmp_path / "IHK_OD_08-2023.csv")
+    whole = business.dynamics("planungsraum")
+    monkeypatch.setattr(_dynamics, "_PIECE", 2)  # pieces of one shown month and its base
+    pd.testing.assert_frame_equal(business.dynamics("planungsraum"), whole)
+
+
 def test_stock_by_section_with_location_quotients(july):
     s = business.stock("bezirk", by="abschnitt")
     assert set(s["stand"]) == {"2023-07"}
@@ -94,6 +107,7 @@ def test_stock_by_section_with_location_quotients(july):
                                                              / berlin["betriebe"].sum())
     assert row["standortquotient"] == pytest.approx(lq)
     assert row["abschnitt_text"] == "Gastgewerbe"
+    assert business.stock("berlin")["betriebe"].tolist() == [360 + 5417]
 
 
 def test_stock_per_planungsraum_of_the_district_per_1000_residents(july):

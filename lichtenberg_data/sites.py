@@ -1,4 +1,4 @@
-"""The figures of a site exposé: what the open data say about one commercial site and its surroundings.
+"""The figures of a site exposé (``ld.land.site_profile``): what the open data say about one commercial site.
 
 :func:`profile` (``ld.land.site_profile``) takes a site as a name of the curated table of the
 district's commercial areas (``curated/gewerbegebiete.csv``), a polygon file, a list of
@@ -246,14 +246,16 @@ def _land_value_block(geom: Any, bezirk: str | None) -> Block:
 
 
 def _district_trend(history: pd.DataFrame, key: str | None) -> str:
-    """The median of the commercial zones of the site's Bezirk, first and latest Stichtag."""
-    from .land import land_values
+    """The median of the commercial zones of the site's Bezirk (as ``land.land_values`` counts them:
+    zones of the 40000 series included), first and latest Stichtag."""
+    from .names import BEZIRKE
 
-    values = land_values(history, key)
-    own = values[values["gebiet_id"] == (key or "00")].sort_values("year")
-    first, last = own.iloc[0], own.iloc[-1]
-    return (f"Gewerbezonen {first['gebiet']}: Median {_n(first['median_eur_m2'])} €/m² ({first['year']}, "
-            f"{first['anzahl']} Zonen) → {_n(last['median_eur_m2'])} €/m² ({last['year']}, {last['anzahl']} Zonen)")
+    zones = history[history["gewerbe"] & ((history["bezirk_id"] == key) if key else True)]
+    stats = zones.groupby("year")["brw_eur_m2"].agg(["median", "size"]).sort_index()
+    where = BEZIRKE.get(key, "Berlin") if key else "Berlin"
+    (y0, first), (y1, last) = next(stats.iterrows()), list(stats.iterrows())[-1]
+    return (f"Gewerbezonen {where}: Median {_n(first['median'])} €/m² ({y0}, {int(first['size'])} Zonen) → "
+            f"{_n(last['median'])} €/m² ({y1}, {int(last['size'])} Zonen)")
 
 
 def _residents_block(lon: float, lat: float) -> Block:
