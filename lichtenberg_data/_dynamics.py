@@ -4,7 +4,8 @@ Each month is compared with the stored month before it by ``opendata_id`` (hashe
 id new in the register is an entry (*Zugang*), an id that is gone an exit (*Abgang*), an id in
 both months in another area a move within Berlin (*Umzug*), in another WZ section a sector switch
 (*Branchenwechsel*). Nothing is loaded into pandas but the result. For every area and month:
-``bestand = bestand(vormonat) + zugaenge - abgaenge + zuzuege - fortzuege``.
+``bestand = bestand(vormonat) + zugaenge - abgaenge + zuzuege - fortzuege`` (``bestand`` counts
+distinct ids; an id an Excel export mangled may stand for several rows).
 
 How, cheaply: one aggregation by id gives each business a bit mask of the months it is in
 (month *i* = bit *i*) and whether its area ever changed. For the ~95 % whose area never changes,
@@ -30,6 +31,8 @@ DATASET = "ihk_gewerbedaten"
 #: The area of a row at each level (LOR 2021 keys: Bezirksregion = first 6 digits of the Planungsraum).
 AREA_SQL = {"planungsraum": "planungsraum_id", "bezirksregion": "left(planungsraum_id, 6)",
             "bezirk": "bezirk_id", "berlin": "'00'"}
+#: Key length per level: areas are joined and grouped as integers and given back as keys.
+_WIDTH = {"planungsraum": 8, "bezirksregion": 6, "bezirk": 2, "berlin": 2}
 _PIECE = 60
 
 
@@ -65,25 +68,38 @@ def _base(level: str, scanned: list[str], changed: str) -> str:
     ``abschnitt``) ever changed; ``j``: for the businesses where it did, each month fully joined
     with the month before."""
     months = "[" + ", ".join(f"'{_partitions.month_key(m)}'" for m in scanned) + "]"
+    sections = ", c.abschnitt AS ab_now, o.abschnitt AS ab_before" if changed == "abschnitt" else ""
     return f"""
     WITH src AS (
         SELECT CAST(list_position({months}, stand) - 1 AS BIGINT) AS i, hash(opendata_id) AS id,
-               {AREA_SQL[level]} AS area, abschnitt
+               TRY_CAST({AREA_SQL[level]} AS INTEGER) AS area{", abschnitt" if changed == "abschnitt" else ""}
         FROM {_partitions.scan_sql(DATASET)}
         WHERE stand BETWEEN '{scanned[0]}' AND '{scanned[-1]}' AND opendata_id IS NOT NULL
     ),
-    ids AS (
+    ids AS MATERIALIZED (
         SELECT id, bit_or(CAST(1 AS UBIGINT) << CAST(i AS UBIGINT)) AS mask, any_value(area) AS area,
-               min(coalesce({changed}, '')) <> max(coalesce({changed}, '')) AS changed
+               {_changed(changed)} AS changed
         FROM src GROUP BY id
     ),
     sub AS (SELECT s.* FROM src s SEMI JOIN (SELECT id FROM ids WHERE changed) c ON s.id = c.id),
     j AS (
         SELECT coalesce(c.i, o.i + 1) AS i, c.id IS NOT NULL AS now, o.id IS NOT NULL AS before,
-               c.area AS area_now, o.area AS area_before, c.abschnitt AS ab_now, o.abschnitt AS ab_before
+               c.area AS area_now, o.area AS area_before{sections}
         FROM (SELECT * FROM sub WHERE i > 0) c
         FULL OUTER JOIN (SELECT * FROM sub WHERE i < {len(scanned) - 1}) o ON c.i = o.i + 1 AND c.id = o.id
     )"""
+
+
+def _changed(column: str) -> str:
+    """Whether a business's area (an integer) or section (a letter) ever changed, a missing value counting."""
+    if column == "area":
+        return "min(coalesce(area, -1)) <> max(coalesce(area, -1))"
+    return "min(coalesce(abschnitt, '')) <> max(coalesce(abschnitt, ''))"
+
+
+def _key(level: str, column: str) -> str:
+    """An integer area back as its key with leading zeros."""
+    return f"lpad(CAST({column} AS VARCHAR), {_WIDTH[level]}, '0')"
 
 
 def _bit(mask: str, at: str) -> str:
@@ -110,15 +126,17 @@ def flows(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
 
 def _flows(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
     months = "[" + ", ".join(f"'{m}'" for m in scanned) + "]"
-    now, before = _bit("d.mask", "s.i"), _bit("d.mask", "s.i - 1")
+    now, before = _bit("g.mask", "s.i"), _bit("(g.mask << CAST(1 AS UBIGINT))", "s.i")  # bit i, bit i-1
     sql = _base(level, scanned, "area") + f""",
-    steps AS (SELECT range AS i FROM range(1, {len(scanned)})),
+    groups AS (SELECT area, mask, count(*) AS n FROM ids WHERE NOT changed GROUP BY ALL),
+    steps AS (SELECT range AS i FROM range(0, {len(scanned)})),
     stable AS (
-        SELECT s.i, d.area,
-               count(*) FILTER (WHERE {now} = 1 AND {before} = 0) AS zugaenge,
-               count(*) FILTER (WHERE {now} = 0 AND {before} = 1) AS abgaenge
-        FROM (SELECT * FROM ids WHERE NOT changed) d CROSS JOIN steps s GROUP BY ALL
+        SELECT s.i, g.area, sum(n) FILTER (WHERE {now} = 1) AS bestand,
+               sum(n) FILTER (WHERE {now} = 1 AND {before} = 0) AS zugaenge,
+               sum(n) FILTER (WHERE {now} = 0 AND {before} = 1) AS abgaenge
+        FROM groups g CROSS JOIN steps s GROUP BY ALL
     ),
+    moving AS (SELECT i, area, count(DISTINCT id) AS bestand FROM sub GROUP BY ALL),
     gained AS (
         SELECT i, area_now AS area, count(*) FILTER (WHERE NOT before) AS zugaenge,
                count(*) FILTER (WHERE before AND area_before IS DISTINCT FROM area_now) AS zuzuege
@@ -129,25 +147,25 @@ def _flows(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
                count(*) FILTER (WHERE now AND area_before IS DISTINCT FROM area_now) AS fortzuege
         FROM j WHERE before GROUP BY ALL
     ),
-    events AS (
-        SELECT i, area, sum(zugaenge) AS zugaenge, sum(abgaenge) AS abgaenge, sum(zuzuege) AS zuzuege,
-               sum(fortzuege) AS fortzuege
-        FROM (SELECT i, area, zugaenge, abgaenge, 0 AS zuzuege, 0 AS fortzuege FROM stable
-              UNION ALL SELECT i, area, zugaenge, 0, zuzuege, 0 FROM gained
-              UNION ALL SELECT i, area, 0, abgaenge, 0, fortzuege FROM lost) GROUP BY ALL
-    ),
-    stock AS (SELECT i, area, count(*) AS bestand FROM src GROUP BY ALL),
-    cells AS (SELECT i, area FROM stock UNION SELECT i, area FROM events)
-    SELECT {months}[c.i + 1] AS stand, CASE WHEN c.i = 0 THEN NULL ELSE {months}[c.i] END AS vormonat,
-           c.area, coalesce(s.bestand, 0) AS bestand,
-           CASE WHEN c.i = 0 THEN NULL ELSE coalesce(e.zugaenge, 0) END AS zugaenge,
-           CASE WHEN c.i = 0 THEN NULL ELSE coalesce(e.abgaenge, 0) END AS abgaenge,
-           CASE WHEN c.i = 0 THEN NULL ELSE coalesce(e.zuzuege, 0) END AS zuzuege,
-           CASE WHEN c.i = 0 THEN NULL ELSE coalesce(e.fortzuege, 0) END AS fortzuege
-    FROM cells c LEFT JOIN stock s USING (i, area) LEFT JOIN events e USING (i, area)
-    WHERE c.area IS NOT NULL AND {months}[c.i + 1] IN ({_quoted(shown)})
-      AND (coalesce(s.bestand, 0) > 0 OR coalesce(e.zugaenge, 0) + coalesce(e.abgaenge, 0)
-           + coalesce(e.zuzuege, 0) + coalesce(e.fortzuege, 0) > 0)
+    cells AS (
+        SELECT i, area, sum(bestand) AS bestand, sum(zugaenge) AS zugaenge, sum(abgaenge) AS abgaenge,
+               sum(zuzuege) AS zuzuege, sum(fortzuege) AS fortzuege
+        FROM (SELECT i, area, bestand, zugaenge, abgaenge, 0 AS zuzuege, 0 AS fortzuege FROM stable
+              UNION ALL SELECT i, area, bestand, 0, 0, 0, 0 FROM moving
+              UNION ALL SELECT i, area, 0, zugaenge, 0, zuzuege, 0 FROM gained
+              UNION ALL SELECT i, area, 0, 0, abgaenge, 0, fortzuege FROM lost)
+        WHERE area IS NOT NULL GROUP BY ALL
+    )
+    SELECT {months}[i + 1] AS stand, CASE WHEN i = 0 THEN NULL ELSE {months}[i] END AS vormonat,
+           {_key(level, "area")} AS area, coalesce(bestand, 0) AS bestand,
+           CASE WHEN i = 0 THEN NULL ELSE coalesce(zugaenge, 0) END AS zugaenge,
+           CASE WHEN i = 0 THEN NULL ELSE coalesce(abgaenge, 0) END AS abgaenge,
+           CASE WHEN i = 0 THEN NULL ELSE coalesce(zuzuege, 0) END AS zuzuege,
+           CASE WHEN i = 0 THEN NULL ELSE coalesce(fortzuege, 0) END AS fortzuege
+    FROM cells
+    WHERE {months}[i + 1] IN ({_quoted(shown)})
+      AND coalesce(bestand, 0) + coalesce(zugaenge, 0) + coalesce(abgaenge, 0) + coalesce(zuzuege, 0)
+          + coalesce(fortzuege, 0) > 0
     """
     return connection().execute(sql).df()
 
@@ -172,7 +190,8 @@ def _in_pieces(func: Any, level: str, shown: list[str], scanned: list[str]) -> p
 def _switches(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
     months = "[" + ", ".join(f"'{m}'" for m in scanned) + "]"
     sql = _base(level, scanned, "abschnitt") + f"""
-    SELECT {months}[i + 1] AS stand, area_now AS area, ab_before AS von_abschnitt, ab_now AS nach_abschnitt,
+    SELECT {months}[i + 1] AS stand, {_key(level, "area_now")} AS area, ab_before AS von_abschnitt,
+           ab_now AS nach_abschnitt,
            count(*) AS betriebe
     FROM j WHERE now AND before AND ab_before IS DISTINCT FROM ab_now AND {months}[i + 1] IN ({_quoted(shown)})
     GROUP BY ALL ORDER BY ALL
@@ -183,7 +202,8 @@ def _switches(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
 def _moves(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
     months = "[" + ", ".join(f"'{m}'" for m in scanned) + "]"
     sql = _base(level, scanned, "area") + f"""
-    SELECT {months}[i + 1] AS stand, area_before AS von, area_now AS nach, count(*) AS betriebe
+    SELECT {months}[i + 1] AS stand, {_key(level, "area_before")} AS von, {_key(level, "area_now")} AS nach,
+           count(*) AS betriebe
     FROM j WHERE now AND before AND area_before IS DISTINCT FROM area_now AND {months}[i + 1] IN ({_quoted(shown)})
     GROUP BY ALL ORDER BY ALL
     """
