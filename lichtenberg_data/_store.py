@@ -304,7 +304,9 @@ def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with one view per processed dataset (for tables that outgrow pandas).
 
     Each view reads the dataset's (Geo)Parquet file in place; nothing is copied. Geometry
-    columns arrive as WKB; ``INSTALL spatial; LOAD spatial;`` turns them into geometries.
+    columns arrive as WKB; ``INSTALL spatial; LOAD spatial;`` turns them into geometries. A
+    dataset stored by month (``ihk_gewerbedaten``) is one view over all its months, with the
+    month as ``stand`` (``YYYY-MM``), e.g. ``SELECT stand, count(*) FROM ihk_gewerbedaten GROUP BY stand``.
 
     Examples
     --------

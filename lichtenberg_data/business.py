@@ -277,7 +277,11 @@ def balance(last: int = 12) -> pd.DataFrame:
     ``abgaenge_je_1000``); ``von`` and ``bis`` name the months."""
     have = months()
     if len(have) < 2:
-        raise ValueError(f"{DATASET}: dynamics need two stored months, there are {len(have)}")
+        from ._errors import DataNotAvailableError
+
+        raise DataNotAvailableError(f"{DATASET}: entries and exits need two stored months, there are {len(have)}. "
+                                    f"Import another month with `lichtenberg-data import {DATASET} FILE`",
+                                    dataset=DATASET)
     shown = have[-(last + 1):]
     d = series(shown[0], shown[-1])
     base = d[d["stand"] == shown[0]].set_index("gebiet_id")["bestand"]
