@@ -210,7 +210,7 @@ def _dynamics_block(plr_ids: list[str]) -> Block:
     d = d[d["planungsraum_id"].isin(plr_ids) & d["vormonat"].notna()]
     if d.empty:
         return _finish(Block("Zu- und Abgänge", ["Zu- und Abgänge: für diese Planungsräume liegen keine zwei Monate vor"]), d)
-    first, last = d["stand"].min(), d["stand"].max()
+    first, last = (f"{m[5:]}/{m[:4]}" for m in (d["stand"].min(), d["stand"].max()))
     z, a = int(d["zugaenge"].sum()), int(d["abgaenge"].sum())
     lines = [f"Zu- und Abgänge {first} bis {last} in den Planungsräumen des Standorts ({', '.join(plr_ids)}): "
              f"{_n(z)} Zugänge, {_n(a)} Abgänge, Saldo {format_number(z - a, 0, sign=True)}",
