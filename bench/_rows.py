@@ -451,7 +451,7 @@ def row_ihk_import(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     again = h.python_child(tool_code, env=h.env_with(LICHTENBERG_DATA_DIR=ctx.tmp / "data0")).check("second import")
     import pandas as pd
 
-    stored = ctx.tmp / "data0" / "processed" / "ihk_gewerbedaten.parquet"
+    [stored] = (ctx.tmp / "data0" / "processed" / "ihk_gewerbedaten").glob("stand=*/part.parquet")  # stored by month
     rows = len(pd.read_parquet(stored, columns=["opendata_id"]))
     extra: dict[str, Any] = {"rows_in": N_IHK, "rows_stored": rows, "csv_mb": round(csv.stat().st_size / 1e6, 1),
                              "wall_with_startup_s": round(h.median([c.wall_s for c in tool]), 3),
@@ -587,6 +587,16 @@ def _retail_specs() -> list[Spec]:
 
 
 SPECS += _retail_specs()
+
+
+def _business_specs() -> list[Spec]:
+    """The rows of the business topic (bench/_rows_business.py; issue 10)."""
+    from _rows_business import ROWS
+
+    return [_spec(*row) for row in ROWS]
+
+
+SPECS += _business_specs()
 
 
 def by_name() -> dict[str, Spec]:

@@ -218,10 +218,34 @@ def _edition_key(snapshot: dict) -> tuple[str, str]:
     return (snapshot.get("reference_date") or snapshot["raw_path"], name)
 
 
-def _build_history(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming]) -> tuple[Any, dict[str, str]]:
+def _build_partitions(ds: catalog.Dataset, incoming: list[_Incoming],
+                      stand: str | None = None) -> tuple[Any, dict[str, str]]:
+    """Parse each file of a dataset stored by month on its own: one month each (``stand``, when
+    given, names it for a single file). Only the new months are returned; the stored ones stay."""
+    import pandas as pd
+
+    from . import _partitions
+
+    parts: dict[str, Any] = {}
+    stands: dict[str, str] = {}
+    for inc in incoming:
+        part = _parse(ds, {inc.resource: inc.tmp})
+        if stand is not None:
+            part[_partitions.COLUMN] = pd.Timestamp(_partitions.month_start(stand))
+        key = _partitions.single_month(part, inc.tmp.name)
+        stands[str(inc.tmp)] = _partitions.month_start(key).isoformat()
+        parts[key] = part  # two files of one month: the later one counts
+    new = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
+    return new, stands
+
+
+def _build_history(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming],
+                   stand: str | None = None) -> tuple[Any, dict[str, str]]:
     """Parse each new edition on its own and merge it into the dataset's history."""
     import pandas as pd
 
+    if ds.partition:
+        return _build_partitions(ds, incoming, stand)
     parts, stands = [], {}
     for inc in incoming:
         part = _parse(ds, {inc.resource: inc.tmp})
@@ -261,17 +285,30 @@ def _previous_table(ds: catalog.Dataset, entry: dict) -> Any:
 def _reparse_history(ds: catalog.Dataset, entry: dict) -> Any:
     import pandas as pd
 
-    latest: dict[str, dict] = {}
-    for snap in entry.get("snapshots", []):
-        latest[_edition_key(snap)] = snap
-    parts = [_parse(ds, {s["resource"]: settings.data_dir / s["raw_path"]}) for s in latest.values()
-             if (settings.data_dir / s["raw_path"]).exists()]
+    latest: dict[Any, dict] = {}
+    for snap in sorted(entry.get("snapshots", []), key=lambda s: s["retrieved_at"]):
+        # a month of a partitioned dataset is its stored reference date (also one given by --stand)
+        key = (snap.get("reference_date") or "")[:7] if ds.partition else _edition_key(snap)
+        latest[key] = snap
+    parts = [_reparsed(ds, s) for s in latest.values() if (settings.data_dir / s["raw_path"]).exists()]
     if not parts:
         return None
     table = pd.concat(parts, ignore_index=True)
     if ds.schema.key:
         table = table.drop_duplicates(list(ds.schema.key), keep="last")
     return table.sort_values(list(ds.schema.key) or ["date"], ignore_index=True)
+
+
+def _reparsed(ds: catalog.Dataset, snap: dict) -> Any:
+    """A stored raw snapshot parsed again; a partitioned dataset keeps the month it was stored as."""
+    part = _parse(ds, {snap["resource"]: settings.data_dir / snap["raw_path"]})
+    if ds.partition and snap.get("reference_date"):
+        import pandas as pd
+
+        from . import _partitions
+
+        part[_partitions.COLUMN] = pd.Timestamp(_partitions.month_start(snap["reference_date"][:7]))
+    return part
 
 
 # --------------------------------------------------------------------------- storing
@@ -330,9 +367,15 @@ def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: 
         "arrived": incoming[-1].arrived if incoming else entry.get("processed", {}).get("arrived"),
         "source": source, "sample": sample,
     }
+    if ds.partition:  # rows and Stand of the latest month (what load() gives), and every month stored
+        from . import _partitions
+
+        stored = _partitions.months(ds.id)
+        entry["processed"].update(rows=_partitions.rows(ds.id, stored[-1]), months=stored,
+                                  reference_date=_partitions.month_start(stored[-1]).isoformat())
     _prune(ds, entry)
     _store.write_manifest(manifest)
-    return Outcome(ds.id, "fresh", rows=len(df), report=change_report(old, df))
+    return Outcome(ds.id, "fresh", rows=entry["processed"]["rows"], report=change_report(old, df))
 
 
 def _prune(ds: catalog.Dataset, entry: dict) -> None:
@@ -542,13 +585,18 @@ def _resource_for(ds: catalog.Dataset, path: Path) -> catalog.Resource:
     return hits[0]
 
 
-def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.PathLike]) -> Outcome:
+def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.PathLike], *,
+                stand: str | None = None) -> Outcome:
     """Import files downloaded by hand, through the same checks as a download.
 
     Each file is checked (not empty, not an HTML page), parsed and validated, then stored as
     a raw snapshot with provenance "imported from file" and the processed table rebuilt.
     Importing several editions of a history dataset (one population file per year) builds
     up its history. A file that does not fit raises and changes nothing.
+
+    ``stand`` (``"YYYY-MM"``) names the month of one file of a dataset stored by month (e.g. the
+    IHK register saved without the month in its name); otherwise the month comes from the file
+    (its name ``…_MM-YYYY.csv`` for the IHK register).
 
     Raises
     ------
@@ -567,6 +615,7 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
     items = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
     if not items:
         raise FormatError(f"{dataset_id}: no files given. Name at least one file to import")
+    stand = _stand_for(ds, stand, items)
     for p in items:
         if not p.is_file():
             raise FormatError(f"{dataset_id}: {p} does not exist or is not a file. Check the path")
@@ -583,7 +632,7 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
             if switched:
                 entry = {}
             if ds.history:
-                df, stands = _build_history(ds, entry, incoming)
+                df, stands = _build_history(ds, entry, incoming, stand)
             else:
                 files = _latest_snapshots(entry)
                 files.update({inc.resource: inc.tmp for inc in incoming})
@@ -605,6 +654,24 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
     finally:
         shutil.rmtree(settings.data_dir / ".tmp", ignore_errors=True)
         lock.release()
+
+
+def _stand_for(ds: catalog.Dataset, stand: str | None, items: list[Path]) -> str | None:
+    """The checked ``YYYY-MM`` of ``--stand``: only for one file of a dataset stored by month."""
+    if stand is None:
+        return None
+    from . import _partitions
+
+    if not ds.partition:
+        raise FormatError(f"{ds.id}: --stand is for datasets stored by month; this one takes its Stand from "
+                          "the file. Import without --stand")
+    if len(items) != 1:
+        raise FormatError(f"{ds.id}: --stand names the month of one file; import the {len(items)} files one "
+                          "by one, each with its month")
+    try:
+        return _partitions.month_key(stand)
+    except ValueError as exc:
+        raise FormatError(f"{ds.id}: --stand {exc}") from None
 
 
 def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple[list[_Incoming], bool]:

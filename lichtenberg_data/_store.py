@@ -4,6 +4,7 @@ Layout (under :attr:`settings.data_dir`)::
 
     raw/<dataset>/<retrieved date>_<file name>   immutable raw snapshots
     processed/<dataset>.parquet                  validated tables (GeoParquet with geometry)
+    processed/<dataset>/stand=YYYY-MM/part.parquet   datasets stored by month (see _partitions)
     manifest.json                                where every file came from
     reports/                                     change reports of each refresh
     logs/refresh.log                             the refresh log
@@ -40,8 +41,20 @@ MANIFEST_VERSION = 1
 
 
 def processed_path(dataset_id: str) -> Path:
-    """Where the processed table of a dataset lives."""
+    """Where the processed table of a dataset lives (a folder of months for a partitioned one)."""
+    if _partitioned(dataset_id):
+        return settings.processed_dir / dataset_id
     return settings.processed_dir / f"{dataset_id}.parquet"
+
+
+def _partitioned(dataset_id: str) -> bool:
+    from . import catalog
+    from ._errors import UnknownDatasetError
+
+    try:
+        return catalog.get(dataset_id).partition is not None
+    except UnknownDatasetError:
+        return False
 
 
 def sha256_file(path: Path) -> str:
@@ -116,17 +129,30 @@ def snapshot_path(dataset_id: str, filename: str, retrieved: datetime, sha256: s
 
 
 def write_processed(dataset_id: str, df: pd.DataFrame) -> Path:
-    """Write a processed table (provenance in ``df.attrs``) atomically as (Geo)Parquet."""
+    """Write a processed table (provenance in ``df.attrs``) atomically as (Geo)Parquet; of a
+    partitioned dataset, the months present in ``df`` (one file each)."""
+    if _partitioned(dataset_id):  # one file per month present in df; the other months stay as they are
+        from . import _partitions
+
+        for key, part in _partitions.split(df).items():
+            part = _partitions.with_month_stand(part, df.attrs, key)
+            atomic_write(_partitions.part_path(dataset_id, key), lambda tmp, part=part: part.to_parquet(tmp, index=False))
+        return processed_path(dataset_id)
     return atomic_write(processed_path(dataset_id), lambda tmp: df.to_parquet(tmp, index=False))
 
 
-def load(dataset_id: str) -> pd.DataFrame | gpd.GeoDataFrame:
+def load(dataset_id: str, *, stand: Any = None,
+         months: int | str | list[Any] | None = None) -> pd.DataFrame | gpd.GeoDataFrame:
     """Read a dataset's processed table, with its provenance in ``df.attrs["provenance"]``.
 
     Parameters
     ----------
     dataset_id
         A catalogue id, e.g. ``"einwohner_lor"`` (``lichtenberg-data list`` shows them all).
+    stand, months
+        Only for datasets stored by month (``ihk_gewerbedaten``): by default the latest month;
+        ``stand="2023-07"`` one month; ``months=12`` the last 12 stored months, ``months="all"``
+        every month, or a list of months. For many months prefer DuckDB (:func:`connect`).
 
     Returns
     -------
@@ -156,18 +182,38 @@ def load(dataset_id: str) -> pd.DataFrame | gpd.GeoDataFrame:
 
     ds = catalog.get(dataset_id)
     path = processed_path(dataset_id)
+    if ds.partition is None and (stand is not None or months is not None):
+        raise ValueError(f"{dataset_id} is not stored by month; stand= and months= do not apply")
     if not path.exists():
         raise DataNotAvailableError(
             f"{dataset_id}: no data here yet ({settings.processed_dir}). Run `lichtenberg-data refresh "
             f"{dataset_id}`, or download the file by hand and run `lichtenberg-data import {dataset_id} FILE` "
             f"(`lichtenberg-data info {dataset_id}` says which files)", dataset=dataset_id)
+    if ds.partition is None:
+        return _read_cached(dataset_id, path, ds.has_geometry)
+    from . import _partitions
+
+    keys = _partitions.select(dataset_id, stand, months)
+    parts = [_read_cached(f"{dataset_id}/stand={k}", _partitions.part_path(dataset_id, k), ds.has_geometry)
+             for k in keys]
+    if len(parts) == 1:
+        return parts[0]
+    import pandas as pd
+
+    out = pd.concat(parts, ignore_index=True)
+    out.attrs = copy.deepcopy(parts[-1].attrs)  # the newest month's provenance, the others as editions
+    return out
+
+
+def _read_cached(key: str, path: Path, geometry: bool) -> Any:
+    """A Parquet file through the memory cache (see :func:`load`)."""
     stat = path.stat()
     identity = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    cached = _CACHE.get(dataset_id)
+    cached = _CACHE.get(key)
     if cached is not None and cached[0] == identity:
-        _CACHE.move_to_end(dataset_id)
+        _CACHE.move_to_end(key)
         return _private_copy(cached[1])
-    if ds.has_geometry:
+    if geometry:
         import geopandas as gpd
 
         df = gpd.read_parquet(path)
@@ -175,7 +221,7 @@ def load(dataset_id: str) -> pd.DataFrame | gpd.GeoDataFrame:
         import pandas as pd
 
         df = pd.read_parquet(path)
-    _remember(dataset_id, identity, df)
+    _remember(key, identity, df)
     return _private_copy(df)
 
 
@@ -258,7 +304,9 @@ def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with one view per processed dataset (for tables that outgrow pandas).
 
     Each view reads the dataset's (Geo)Parquet file in place; nothing is copied. Geometry
-    columns arrive as WKB; ``INSTALL spatial; LOAD spatial;`` turns them into geometries.
+    columns arrive as WKB; ``INSTALL spatial; LOAD spatial;`` turns them into geometries. A
+    dataset stored by month (``ihk_gewerbedaten``) is one view over all its months, with the
+    month as ``stand`` (``YYYY-MM``), e.g. ``SELECT stand, count(*) FROM ihk_gewerbedaten GROUP BY stand``.
 
     Examples
     --------
@@ -269,10 +317,16 @@ def connect(database: str = ":memory:") -> duckdb.DuckDBPyConnection:
         import duckdb
     except ImportError:
         raise ImportError("connect() needs DuckDB: pip install duckdb (or the project's 'dev' extra)") from None
+    from . import _partitions
+
     con = duckdb.connect(database)
     for path in sorted(settings.processed_dir.glob("*.parquet")):
         escaped = str(path).replace("'", "''")
         con.execute(f'CREATE OR REPLACE VIEW "{path.stem}" AS SELECT * FROM read_parquet(\'{escaped}\')')
+    folders = sorted(p for p in settings.processed_dir.glob("*") if p.is_dir()) if settings.processed_dir.is_dir() else []
+    for folder in folders:  # a dataset stored by month: one view over all months, with their `stand`
+        if _partitions.months(folder.name):
+            con.execute(f'CREATE OR REPLACE VIEW "{folder.name}" AS SELECT * FROM {_partitions.scan_sql(folder.name)}')
     return con
 
 
@@ -290,9 +344,14 @@ def reset(dataset_ids: list[str]) -> list[str]:
         had = dataset_id in manifest["datasets"] or processed_path(dataset_id).exists()
         manifest["datasets"].pop(dataset_id, None)
         write_manifest(manifest)
-        processed_path(dataset_id).unlink(missing_ok=True)
+        target = processed_path(dataset_id)
+        if target.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
         shutil.rmtree(settings.raw_dir / dataset_id, ignore_errors=True)
-        _CACHE.pop(dataset_id, None)
+        for key in [k for k in _CACHE if k == dataset_id or k.startswith(f"{dataset_id}/")]:
+            _CACHE.pop(key, None)
         if had:
             emptied.append(dataset_id)
     return emptied

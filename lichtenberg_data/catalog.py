@@ -221,8 +221,13 @@ class Dataset:
     history: bool = False
     parser_version: str = "1"
     description: str = ""
+    #: ``"month"``: one Parquet file per month (a monthly register; see :mod:`lichtenberg_data._partitions`);
+    #: every imported file is one month (``date`` column), ``load()`` gives the latest unless asked.
+    partition: str | None = None
 
     def __post_init__(self) -> None:
+        if self.partition is not None and (self.partition != "month" or not self.history):
+            raise ValueError(f"{self.id}: partition must be 'month' on a history dataset, not {self.partition!r}")
         if self.update not in RHYTHMS:
             raise ValueError(f"{self.id}: update must be one of {sorted(RHYTHMS)}, not {self.update!r}")
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.id):
@@ -294,7 +299,7 @@ class Dataset:
             "id": self.id, "title": self.title, "topic": self.topic, "publisher": self.publisher,
             "license": {"id": self.license.id, "name": self.license.name, "url": self.license.url},
             "landing_page": self.landing_page, "spatial_unit": self.spatial_unit, "update": self.update,
-            "history": self.history, "parser_version": self.parser_version,
+            "history": self.history, "partition": self.partition, "parser_version": self.parser_version,
             "resources": [
                 {"name": r.name, "url": r.url, "format": r.format,
                  "wfs": None if r.wfs is None else {"service": r.wfs.service_url, "type_name": r.wfs.type_name}}

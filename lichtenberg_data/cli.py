@@ -1,4 +1,4 @@
-"""The command line: ``lichtenberg-data list|refresh|import|status|doctor|demo-mirror|briefing``.
+"""The command line: ``lichtenberg-data list|refresh|import|status|doctor|demo-mirror|briefing|expose``.
 
 Exit codes: 0 success; 1 a dataset failed (its last good data kept), an endpoint failed the
 doctor's check, another run holds the lock, or a briefing could not be built; 2 usage errors
@@ -96,8 +96,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ._refresh import import_file
 
     catalog.get(args.dataset)
-    outcome = import_file(args.dataset, args.files)
-    print(f"{args.dataset}: imported {len(args.files)} file(s); {outcome.rows} rows in the processed table")
+    outcome = import_file(args.dataset, args.files, stand=args.stand)
+    month = f" (month {args.stand})" if args.stand else ""
+    print(f"{args.dataset}: imported {len(args.files)} file(s){month}; {outcome.rows} rows in the processed table")
     return 0
 
 
@@ -185,6 +186,27 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_expose(args: argparse.Namespace) -> int:
+    from .briefing.expose import write
+    from .land import site_profile
+
+    if sum(x is not None for x in (args.site, args.plr, args.point)) != 1:
+        print("error: name one site: NAME or FILE, --plr IDS or --point LON LAT", file=sys.stderr)
+        return 2
+    try:
+        profile = site_profile(args.site, plr=args.plr, point=tuple(args.point) if args.point else None,
+                               radius_m=args.radius, stand=args.stand)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else Path("reports") / f"Expose-{profile.name.replace(' ', '_')[:60]}.pdf"
+    write(profile, out)
+    missing = [b.missing for b in profile.blocks if b.missing]
+    print(f"exposé written to {out}" + (f" (without: {', '.join(missing)})" if missing else "")
+          + (" – contains generated sample data" if profile.sample else ""))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``lichtenberg-data``."""
     from datetime import date
@@ -210,6 +232,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("dataset", help="the dataset id (see `lichtenberg-data list`)")
     s.add_argument("files", nargs="+", type=Path,
                    help="the downloaded files; several editions of a history dataset at once are fine")
+    s.add_argument("--stand", metavar="YYYY-MM",
+                   help="the month of the file, for a dataset stored by month (ihk_gewerbedaten) whose file name "
+                        "does not carry it (IHK's archive names it like IHK_OD_07-2023.csv)")
     s.set_defaults(func=cmd_import, log_file=True)
     s = sub.add_parser("status", help="show reference date, age and size of every dataset")
     s.add_argument("--json", action="store_true")
@@ -237,6 +262,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--strict", action="store_true",
                    help="a missing dataset is an error (default: a box in the PDF names it and the build goes on)")
     s.set_defaults(func=cmd_briefing)
+    s = sub.add_parser("expose", help="write a one-page site exposé (A4 PDF) for a commercial site",
+                       description="A one-page German exposé for a commercial site: a named area (see "
+                                   "lichtenberg_data/curated/gewerbegebiete.csv), a polygon file, Planungsräume or "
+                                   "a point with a radius.")
+    s.add_argument("site", nargs="?", help="name of a commercial area (e.g. Herzbergstraße) or a polygon file")
+    s.add_argument("--plr", nargs="+", metavar="ID", help="Planungsraum ids (LOR 2021) forming the site")
+    s.add_argument("--point", nargs=2, type=float, metavar=("LON", "LAT"), help="a WGS84 point")
+    s.add_argument("--radius", type=float, metavar="M", help="radius in metres around --point (default 500)")
+    s.add_argument("--stand", metavar="YYYY-MM", help="month of the IHK register (default: the latest)")
+    s.add_argument("--out", metavar="FILE.pdf", help="output file (default reports/Expose-<name>.pdf)")
+    s.set_defaults(func=cmd_expose)
     return p
 
 

@@ -12,6 +12,10 @@ land_values             commercial land values per Stichtag: median, min, max, n
 completions             completed buildings per year, Bezirk and Berlin (``baufertigstellungen``)
 commercial_area         hectares and share of commercial and industrial use per Planungsraum
                         (``flaechennutzung`` intersected with ``lor_planungsraeume``)
+gigabit                 share of residential and business units with gigabit-capable supply per
+                        Planungsraum (``gigabit_versorgung``)
+commercial_sites        the district's named commercial areas (curated, a source URL per row)
+site_profile            the figures of a one-page site exposé (``lichtenberg-data expose``)
 ======================  =====================================================================
 
 Commercial zones are those with ``gewerbe`` True in ``bodenrichtwerte`` (use codes ``G`` and
@@ -32,7 +36,8 @@ from .names import BERLIN_ID, BEZIRKE
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["COMPLETION_KINDS", "land_values", "completions", "commercial_area"]
+__all__ = ["COMPLETION_KINDS", "land_values", "completions", "commercial_area", "gigabit", "commercial_sites",
+           "site_profile"]
 
 #: Kinds of building of :func:`completions` and the measure each is counted by.
 COMPLETION_KINDS = {"nichtwohngebaeude": "fertigstellung_neubau", "wohngebaeude": "fertigstellung_neubau",
@@ -165,3 +170,71 @@ def commercial_area(flaechennutzung: gpd.GeoDataFrame, planungsraeume: gpd.GeoDa
     out["anteil_bloecke_prozent"] = (out["gewerbe_ha"] / out["bloecke_ha"] * 100).where(out["bloecke_ha"] > 0)
     out = out.sort_values("planungsraum_id", ignore_index=True)
     return with_sources(out, flaechennutzung, planungsraeume)
+
+
+def gigabit(versorgung: pd.DataFrame, district: Any = DEFAULT_DISTRICT, *, technologie: str = "gigabit") -> pd.DataFrame:
+    """Share of residential and business units with gigabit-capable (or fibre) supply per Planungsraum.
+
+    Parameters
+    ----------
+    versorgung
+        The ``gigabit_versorgung`` table; its latest Stand and the current state (``stufe == "ist"``).
+    district
+        The Bezirk whose Planungsräume are returned (``None``: all of Berlin).
+    technologie
+        ``"gigabit"`` (fibre or upgraded cable) or ``"glasfaser"`` (fibre only).
+
+    Returns
+    -------
+    DataFrame
+        ``date``, ``planungsraum_id``, ``planungsraum``, ``bezirk_id``, ``einheiten`` (units supplied),
+        ``anteil_prozent``.
+    """
+    rows = versorgung[(versorgung["stufe"] == "ist") & (versorgung["technologie"] == technologie)]
+    rows = rows[rows["date"] == rows["date"].max()]
+    key = district_id(district)
+    if key is not None:
+        rows = rows[rows["bezirk_id"] == key]
+    out = rows[["date", "planungsraum_id", "planungsraum", "bezirk_id", "einheiten", "anteil_prozent"]]
+    return with_sources(out.sort_values("planungsraum_id", ignore_index=True), versorgung)
+
+
+def commercial_sites() -> pd.DataFrame:
+    """The district's named commercial areas (``curated/gewerbegebiete.csv``): ``name``, ``kurzname``,
+    ``beschreibung``, ``flaeche_ha``, a point in the area (``lat``, ``lon``) and its ``planungsraum_ids``,
+    each with its source URL (``quelle``, ``flaeche_quelle``, ``koordinaten_quelle``)."""
+    from .sites import commercial_sites as sites
+
+    return sites()
+
+
+def site_profile(site: Any = None, *, plr: Any = None, point: tuple[float, float] | None = None,
+                 radius_m: float | None = None, stand: Any = None) -> Any:
+    """The figures of a one-page site exposé for the investment fair.
+
+    Parameters
+    ----------
+    site
+        A name of :func:`commercial_sites` (``"Herzbergstraße"``, ``"Pablo-Picasso-Straße"``; a named
+        area is drawn as a circle of its published size around a point in it), or a polygon file
+        (GeoJSON, GML, GeoPackage, zipped shapefile).
+    plr
+        Instead: Planungsraum ids (LOR 2021) whose union is the site.
+    point, radius_m
+        Instead: a WGS84 point ``(lon, lat)`` and a radius in metres (default 500).
+    stand
+        The month of the IHK register (default the latest).
+
+    Returns
+    -------
+    lichtenberg_data.sites.SiteProfile
+        Name, geometry (EPSG:25833), Planungsräume, and one block per topic (businesses inside and
+        within 1 km by section and size; entries and exits of the last 12 months; land-value zones
+        and their trend; residents and working-age residents within 1 and 3 km; median earnings and
+        gigabit share of the surrounding Planungsräume), each with its source line. A dataset that is
+        not loaded gives a German line naming the import command. Write the page with
+        ``ld.briefing.expose.write(profile, "expose.pdf")`` or ``lichtenberg-data expose``.
+    """
+    from .sites import profile
+
+    return profile(site, plr=plr, point=point, radius_m=radius_m, stand=stand)

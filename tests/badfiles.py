@@ -36,14 +36,23 @@ def truncated(src: Path, folder: Path, fraction: float = 0.5) -> Path:
 def assert_refused(data_dir: Path, dataset_id: str, path: Path, cause: str) -> str:
     """Import ``path``, expect a one-line FormatError matching ``cause``, and nothing changed."""
     processed = data_dir / "processed" / f"{dataset_id}.parquet"
+    if not processed.exists():  # a dataset stored by month: a folder of monthly files
+        processed = data_dir / "processed" / dataset_id
     manifest = data_dir / "manifest.json"
-    before, listing = processed.read_bytes(), manifest.read_bytes()
+    before, listing = _contents(processed), manifest.read_bytes()
     with pytest.raises(FormatError) as info:
         ld.import_file(dataset_id, path)
     message = str(info.value)
     assert "\n" not in message, message
     assert path.name in message, message
     assert re.search(cause, message), message
-    assert processed.read_bytes() == before
+    assert _contents(processed) == before
     assert manifest.read_bytes() == listing
     return message
+
+
+def _contents(path: Path) -> dict[str, bytes]:
+    """The bytes of a file, or of every file under a folder."""
+    if path.is_file():
+        return {path.name: path.read_bytes()}
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}

@@ -17,7 +17,7 @@ NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 
 def test_one_notebook_per_goal_and_the_overview():
     assert [p.name for p in NOTEBOOKS] == ["00_ueberblick.ipynb", "10_fachkraefte.ipynb", "20_einzelhandel.ipynb",
-                                           "40_tourismus.ipynb"]
+                                           "30_gewerbe.ipynb", "40_tourismus.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .. import catalog
 from .._refresh import SAMPLE_MARKER
@@ -104,12 +105,6 @@ def _jobsuche(res: catalog.Resource) -> bytes:
     return sample_jobsuche()
 
 
-def _ihk(res: catalog.Resource) -> bytes:
-    from .business import sample_ihk
-
-    return sample_ihk()
-
-
 def _per_resource(table: dict[tuple[str, str], Callable[[], bytes]]) -> dict[str, Callable]:
     """Writers from a ``{(dataset, resource name): write}`` table; ``None`` for other resources."""
     by_dataset: dict[str, dict[str, Callable[[], bytes]]] = {}
@@ -120,10 +115,10 @@ def _per_resource(table: dict[tuple[str, str], Callable[[], bytes]]) -> dict[str
 
 def _tables(real: bool) -> dict[str, Callable]:
     """Writers of the per-module tables: of datasets with a real snapshot file (``real``), or without."""
-    from . import land, retail, tourism
+    from . import business, land, retail, tourism
 
     shipped = set(snapshot_datasets())
-    writers = _per_resource({**land.SAMPLES, **tourism.SAMPLES, **retail.SAMPLES})
+    writers = _per_resource({**land.SAMPLES, **tourism.SAMPLES, **retail.SAMPLES, **business.SAMPLES})
     return {k: w for k, w in writers.items() if (k in shipped) == real}
 
 
@@ -149,14 +144,18 @@ SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
     "beschaeftigte_bezirke": _beschaeftigte,
     "arbeitslose_bezirke": _arbeitslose,
     "stellenangebote": _jobsuche,
-    "ihk_gewerbedaten": _ihk,
     **_tables(real=False),
 }
 
 
-def _written(writer: Callable[[catalog.Resource], bytes | None], res: catalog.Resource) -> bytes | None:
+def _written(writer: Callable[[catalog.Resource], Any], res: catalog.Resource) -> dict[str, bytes] | None:
+    """The marked sample files of one resource by file name: the resource's own file, or (a writer
+    returning a dict) several editions of a history, e.g. one file per month."""
     data = writer(res)
-    return None if data is None else mark(data)
+    if data is None:
+        return None
+    files = data if isinstance(data, dict) else {res.name: data}
+    return {name: mark(body) for name, body in files.items()}
 
 
 def sample_bytes(dataset_id: str, resource: str) -> bytes:
@@ -169,10 +168,10 @@ def sample_bytes(dataset_id: str, resource: str) -> bytes:
     """
     ds = catalog.get(dataset_id)
     writer = SAMPLES.get(dataset_id) or TEST_SAMPLES.get(dataset_id)
-    data = _written(writer, ds.resource(resource)) if writer is not None else None
-    if data is None:
+    files = _written(writer, ds.resource(resource)) if writer is not None else None
+    if not files or resource not in files:
         raise KeyError(f"{dataset_id}/{resource} has no sample writer")
-    return data
+    return files[resource]
 
 
 def load(sample_folder: Path | None = None, snapshot: Path = SNAPSHOT) -> list:
@@ -222,11 +221,12 @@ def write_mirror(folder: Path, only: list[str] | None = None) -> Path:
             continue
         writer = SAMPLES.get(ds.id)
         for res in ds.resources:
-            data = _written(writer, res) if writer is not None else None
-            if data is None:
+            files = _written(writer, res) if writer is not None else None
+            if files is None:
                 missing.append(f"{ds.id}/{res.name}")
                 continue
-            atomic_write_bytes(folder / ds.id / res.name, data)
+            for name, data in files.items():
+                atomic_write_bytes(folder / ds.id / name, data)
     note = ("Generated sample data for the offline demo of lichtenberg_data. Formats follow the portals;\n"
             "the numbers are synthetic and are NOT official figures.\n")
     if missing:

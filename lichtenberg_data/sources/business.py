@@ -5,7 +5,15 @@ The CSV has changed its dialect over time; the parser reads all that the real fi
 ``,`` with dot decimals and quoted fields (the current file), old-Mac CR line endings (monthly
 diffs), literal ``NULL``, values wrapped in single quotes, varying header case (``Bezirk``),
 and ``planungsraum_id`` with its leading zero lost. Ids mangled by a spreadsheet program
-(``9,43032E+11``) cannot be repaired; they are kept as text and flagged.
+(``9,43032E+11``) cannot be repaired; they are kept as text and flagged. ``employees_range`` is
+written ``0`` or ``0 Beschäftigte``, ``1 - 3 Beschäftigte`` …: it is brought to IHK's current
+spelling. ``abschnitt`` is the WZ 2008 section (A–U) of ``nace_id``, for WZ 2008 and WZ 2025
+codes alike (:mod:`._wz`).
+
+The register is a **monthly history stored by month** (``partition="month"``): each file is one
+month, from ``MM-YYYY`` in its name as in IHK's archive (``IHK_OD_07-2023.csv``,
+``IHKBerlin_Gewerbedaten_07-2023.csv``), else from ``--stand YYYY-MM`` on import, else (the live
+file, which carries no date) the month it was fetched in.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from .._errors import FormatError, UnknownDistrictError
 from .._readers import read_text
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
+from ._wz import DIVISIONS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -31,6 +40,11 @@ COLUMNS = ("opendata_id", "city", "postcode", "latitude", "longitude", "ihk_bran
            "prognoseraum", "ortsteil")
 _REQUIRED = set(COLUMNS) - {"ortsteil"}
 _NULLS = {"", "NULL", "null", "NaN"}
+#: The employee bands in IHK's current spelling, smallest first.
+EMPLOYEE_BANDS = ("0 Beschäftigte", "1 - 3 Beschäftigte", "4 - 6 Beschäftigte", "7 - 9 Beschäftigte",
+                  "10 - 19 Beschäftigte", "20 - 49 Beschäftigte", "50 - 99 Beschäftigte", "100 - 199 Beschäftigte",
+                  "200 - 499 Beschäftigte", "500 - 999 Beschäftigte", "1000 - 2499 Beschäftigte",
+                  "2500 - 4999 Beschäftigte", "5000 - 9999 Beschäftigte", "10000 und mehr Beschäftigte", "unbekannt")
 
 
 def _snapshot_date(name: str) -> date | None:
@@ -71,6 +85,8 @@ def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
     df["business_age"] = pd.to_numeric(df["business_age"].str.rstrip("+"), errors="coerce").astype("Int64")
     df["planungsraum_id"] = df["planungsraum_id"].str.zfill(8)
     df["id_mangled"] = df["opendata_id"].str.contains(r"E\+", regex=True, na=False)
+    df["employees_range"] = _bands(df["employees_range"])
+    df["abschnitt"] = df["nace_id"].str.replace(".", "", regex=False).str[:2].map(DIVISIONS)
     known = {name: key for key, name in BEZIRKE.items()}
     df["bezirk_id"] = df["bezirk"].map(known)
     unknown = df["bezirk"].notna() & df["bezirk_id"].isna()
@@ -79,6 +95,31 @@ def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
     stand = snapshot or _snapshot_date(path.name) or date.today().replace(day=1)
     df.insert(1, "date", pd.Timestamp(stand))
     return df.reset_index(drop=True)
+
+
+def _bands(values):
+    """``employees_range`` in IHK's current spelling: ``0`` → ``0 Beschäftigte``, ``1-3`` → ``1 - 3
+    Beschäftigte``, ``10000+`` → ``10000 und mehr Beschäftigte``; unknown spellings stay as they are
+    (the check "employee bands known" names them)."""
+    unique = values.dropna().unique()
+    mapping = {}
+    for v in unique:
+        text = " ".join(str(v).split())
+        m = re.fullmatch(r"(\d+)\s*(?:-|–|bis)\s*(\d+)(?: Beschäftigte)?", text)
+        if m:
+            mapping[v] = f"{m.group(1)} - {m.group(2)} Beschäftigte"
+        elif re.fullmatch(r"0(?: Beschäftigte)?", text):
+            mapping[v] = "0 Beschäftigte"
+        elif m := re.fullmatch(r"(\d+)\s*(?:\+|und mehr)(?: Beschäftigte)?", text):
+            mapping[v] = f"{m.group(1)} und mehr Beschäftigte"
+        else:
+            mapping[v] = text
+    return values.map(mapping)
+
+
+def _bands_known(df) -> str | None:
+    odd = sorted(set(df["employees_range"].dropna()) - set(EMPLOYEE_BANDS))
+    return f"unknown employees_range values {', '.join(map(repr, odd[:5]))}" if odd else None
 
 
 def _read_all_text(text: str, sep: str):
@@ -133,10 +174,17 @@ ihk_gewerbedaten = catalog.register(Dataset(
         columns={"opendata_id": "str", "date": "date", "postcode": "str", "latitude": "float",
                  "longitude": "float", "nace_id": "str", "ihk_branch_id": "str", "employees_range": "str",
                  "business_age": "int", "business_type": "str", "bezirk_id": "str", "planungsraum_id": "str",
-                 "id_mangled": "bool"},
-        checks=(Check("ids complete", _ids_complete), Check("coordinates in Berlin", _coordinates_in_berlin)),
+                 "id_mangled": "bool", "abschnitt": "str"},
+        checks=(Check("ids complete", _ids_complete), Check("coordinates in Berlin", _coordinates_in_berlin),
+                Check("employee bands known", _bands_known)),
     ),
     source_title="Gewerbedaten (Mitgliedsunternehmen)",
+    history=True,
+    partition="month",
+    parser_version="2",
     description=("About 350,000 businesses; Handwerk and liberal professions are largely missing. "
-                 "The file lives in Git LFS (media.githubusercontent.com serves the content)."),
+                 "The file lives in Git LFS (media.githubusercontent.com serves the content). One file per "
+                 "month, stored by month: IHK's archive names files like IHK_OD_07-2023.csv "
+                 "(archivedData/IHKBerlin_Gewerbedaten_MM-YYYY.csv); the live file is the current month, or "
+                 "give its month with `--stand YYYY-MM`."),
 ))
