@@ -65,6 +65,22 @@ def german_number(series: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="raise")
 
 
+def german_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`german_number` on every column of ``frame`` at once (one conversion, not one per column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> german_numbers(pd.DataFrame({"a": ["1,5", ""], "b": ["2", "NA"]})).to_dict("list")
+    {'a': [1.5, nan], 'b': [2.0, nan]}
+    """
+    import pandas as pd
+
+    flat = german_number(pd.Series(frame.to_numpy().ravel(order="F")))
+    values = flat.to_numpy(dtype=float).reshape(frame.shape, order="F")
+    return pd.DataFrame(values, columns=frame.columns, index=frame.index)
+
+
 def check_workbook(path: Path, todo: str = "Download the file again from the publisher and pass the xlsx/xls file") -> None:
     """Raise a one-line :class:`FormatError` unless ``path`` starts like an xlsx (zip) or xls (OLE) file.
 

@@ -1,4 +1,4 @@
-"""The command line: ``lichtenberg-data list|refresh|import|status|doctor|demo-mirror|briefing|expose``.
+"""The command line: ``lichtenberg-data list|info|refresh|import|status|doctor|reset|demo|demo-mirror|briefing|expose``.
 
 Exit codes: 0 success; 1 a dataset failed (its last good data kept), an endpoint failed the
 doctor's check, another run holds the lock, or a briefing could not be built; 2 usage errors

@@ -7,7 +7,6 @@ import re
 import textwrap
 from pathlib import Path
 
-import nbformat
 import pytest
 from pypdf import PdfReader
 
@@ -27,6 +26,8 @@ SAMPLE = {**PROVENANCE, "dataset": "test_bezirke", "title": "Beispielbezirke", "
 
 def _notebook(path: Path, *cells: str, parameters: str | None = None,
               heading: bool = True) -> Path:
+    import nbformat  # here, not at collection (jsonschema is slow to import)
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     if parameters is not None:
@@ -241,6 +242,8 @@ def with_missing(tmp_path_factory):
     root = tmp_path_factory.mktemp("missing")
     notebooks = root / "notebooks"
     notebooks.mkdir()
+    import nbformat
+
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(NEEDS_MISSING),

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError
-from .._readers import csv_frame, german_number, read_text
+from .._readers import csv_frame, german_number, german_numbers, read_text
 from .._validate import known_districts
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE
@@ -108,12 +108,13 @@ def parse_ewr_matrix(path: Path) -> pd.DataFrame:
     out["bezirk"] = out["bezirk_id"].map(BEZIRKE)
     out["prognoseraum_id"] = out["planungsraum_id"].str[:4]
     out["bezirksregion_id"] = out["planungsraum_id"].str[:6]
-    for src, dst in names.items():
-        values = german_number(raw[src])
-        if (values.dropna() % 1 != 0).any():
-            raise FormatError(f"{path.name}: column {src} holds fractional counts")
-        out[dst] = values.round().astype("Int64")
-    return out.reset_index(drop=True)
+    counts = german_numbers(raw[list(names)])
+    fractional = ((counts % 1 != 0) & counts.notna()).any()
+    if fractional.any():
+        raise FormatError(f"{path.name}: column {fractional.idxmax()} holds fractional counts")
+    counts = counts.round().astype("Int64").rename(columns=names)
+    counts = counts.loc[:, ~counts.columns.duplicated(keep="last")]  # E_E<group> and E_<group>: the later wins
+    return pd.concat([out, counts], axis=1).reset_index(drop=True)
 
 
 def _parse_einwohner_lor(files: Mapping[str, Path]):
