@@ -93,7 +93,7 @@ def ewr_editions(folder: Path) -> list[Path]:
 def mini_mirror(folder: Path, ids: list[str]) -> Path:
     """A sample mirror holding only the datasets ``ids`` (see the module docstring)."""
     from lichtenberg_data import catalog
-    from lichtenberg_data._refresh import SAMPLE_MARKER
+    from lichtenberg_data._fetch import SAMPLE_MARKER
 
     folder.mkdir(parents=True, exist_ok=True)
     for ds_id in ids:

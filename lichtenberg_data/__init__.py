@@ -26,8 +26,9 @@ from ._errors import (
     UnknownDistrictError,
     ValidationError,
 )
+from ._import import import_file
 from ._provenance import is_sample, source_note, with_sources
-from ._refresh import import_file, refresh
+from ._refresh import refresh
 from ._report import Outcome
 from ._store import connect, load, status
 

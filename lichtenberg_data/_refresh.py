@@ -1,4 +1,4 @@
-"""Refresh datasets from the portals (or a mirror) and import files by hand.
+"""Refresh datasets from the portals (or a mirror); :mod:`._import` imports files by hand.
 
 Both take the same path: fetch or copy into a temporary file, check it, parse it, validate
 the table, and only then store the raw snapshot, the processed table and the manifest entry,
@@ -14,389 +14,41 @@ import shutil
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import Any
 
 from . import _store, catalog
+from ._build import (
+    _acquire,
+    _build_history,
+    _commit,
+    _drop_raw,
+    _Incoming,
+    _latest_snapshots,
+    _lock,
+    _parse,
+    _reparse_history,
+    _switches_kind,
+    _workdir,
+)
 from ._errors import (
     DataNotAvailableError,
     DownloadError,
     FormatError,
     LichtenbergDataError,
-    RefreshLockedError,
-    dataset_error,
     dataset_message,
 )
+from ._fetch import _fetch_resource, _from_folder, _is_url, _mirror_is_sample
 from ._reach import NO_NETWORK
-from ._readers import check_kind, is_sample_file
-from ._report import Outcome, change_report, write_report
+from ._report import Outcome, write_report
 from ._validate import validate
 from .settings import settings
 
-if TYPE_CHECKING:  # pragma: no cover
-    from filelock import FileLock
-
-__all__ = ["Outcome", "refresh", "import_file", "reset", "SAMPLE_MARKER"]
+__all__ = ["Outcome", "refresh", "reset"]
 
 log = logging.getLogger("lichtenberg_data")
 
-#: A file at the root of a mirror that marks its contents as generated sample data.
-SAMPLE_MARKER = "SAMPLE_DATA.txt"
-
-
-@dataclass
-class _Incoming:
-    """A checked file waiting to become a raw snapshot."""
-
-    resource: str
-    tmp: Path
-    sha256: str
-    size: int
-    arrived: str
-    source: str
-    etag: str | None = None
-    last_modified: str | None = None
-    source_retrieved_at: str | None = None
-
-    @property
-    def filename(self) -> str:
-        """The file name kept in the raw snapshot (an imported file keeps its own name)."""
-        return self.tmp.name
-
-
-# --------------------------------------------------------------------------- locking
-
-def _lock() -> FileLock:
-    from filelock import FileLock
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(settings.data_dir / ".refresh.lock"), timeout=0)
-
-
-def _acquire(lock: FileLock) -> None:
-    from filelock import Timeout
-
-    try:
-        lock.acquire()
-    except Timeout:
-        raise RefreshLockedError(
-            f"another refresh or import is running on {settings.data_dir} (lock {lock.lock_file}); "
-            "nothing was changed. Wait for it to finish and try again"
-        ) from None
-
-
-def _workdir() -> Path:
-    work = settings.data_dir / ".tmp"
-    shutil.rmtree(work, ignore_errors=True)  # leftovers of a killed run; we hold the lock
-    work.mkdir(parents=True)
-    return work
-
-
-# --------------------------------------------------------------------------- fetching
-
-def _is_url(text: str) -> bool:
-    return text.startswith(("http://", "https://"))
-
-
-def _mirror_is_sample(http: Any, mirror: str) -> bool:
-    if not _is_url(mirror):
-        return (Path(mirror) / SAMPLE_MARKER).exists()
-    try:  # through the run's Http: an unreachable mirror is probed once, with the short connect timeout
-        with http.get(f"{mirror.rstrip('/')}/{SAMPLE_MARKER}") as resp:
-            return resp.status_code == 200
-    except Exception:  # noqa: BLE001 - a missing marker just means real data
-        return False
-
-
-def _fetch_resource(http: Any, ds: catalog.Dataset, res: catalog.Resource, prev: dict, dest: Path,
-                    mirror: str | None, force: bool) -> _Incoming | None:
-    """Fetch one resource to ``dest``; ``None`` when the server says it is unchanged."""
-    from ._http import fetch_wfs
-
-    cond = {} if force else {"etag": prev.get("etag"), "last_modified": prev.get("last_modified")}
-    if mirror:
-        url = f"{mirror.rstrip('/')}/{quote(ds.id)}/{quote(res.name)}"
-        if prev.get("source") != url:
-            cond = {}
-        got = http.download(url, dest, expect=res.format, **cond)
-        arrived = "mirror"
-    elif res.fetcher is not None:
-        res.fetcher(http, res, dest)
-        got = None
-        url, arrived = res.url or "", "download"
-    elif res.wfs is not None:
-        got = fetch_wfs(http, res.wfs, dest)
-        url, arrived = res.wfs.service_url, "download"
-    else:
-        got = http.download(res.url, dest, expect=res.format, headers=dict(res.headers), **cond)
-        url, arrived = res.url, "download"
-    if got is not None and got.unchanged:
-        return None
-    sha = got.sha256 if got is not None else _store.sha256_file(dest)
-    if not force and sha == prev.get("sha256"):
-        return None
-    return _Incoming(res.name, dest, sha, dest.stat().st_size, arrived, url,
-                     getattr(got, "etag", None), getattr(got, "last_modified", None))
-
-
-def _folder_manifest(folder: Path) -> dict[str, dict]:
-    """A mirror folder's ``MANIFEST.json`` (the shipped snapshot has one) by file path."""
-    import json
-
-    path = folder / "MANIFEST.json"
-    if not path.is_file():
-        return {}
-    return {f["file"]: f for f in json.loads(path.read_text(encoding="utf-8")).get("files", [])}
-
-
-def _from_folder(ds: catalog.Dataset, folder: Path, entry: dict, work: Path,
-                 force: bool) -> tuple[list[_Incoming], bool]:
-    """The files of a mirror folder for ``ds`` (``<folder>/<dataset>/*``), checked like an import.
-
-    Each file is matched to a resource by name as an imported file is; in a history dataset
-    every file is an edition. A file listed in the folder's ``MANIFEST.json`` must have its
-    SHA-256 there and brings its source address and date; a file already stored is skipped
-    unless ``force``. Returns the new files and whether they are generated sample files.
-    """
-    from ._http import check_body
-
-    listed = _folder_manifest(folder)
-    known = {Path(s["raw_path"]).name.split("_", 1)[-1]: s.get("sha256") for s in entry.get("snapshots", [])}
-    incoming, samples = [], []
-    for i, src in enumerate(sorted(p for p in (folder / ds.id).iterdir() if p.is_file() and not p.name.startswith("."))):
-        res = _resource_for(ds, src)
-        tmp = work / ds.id / f"{i:03d}" / src.name
-        tmp.parent.mkdir(parents=True)
-        shutil.copyfile(src, tmp)
-        check_body(tmp, res.format, what=src.name)
-        check_kind(tmp, (res.format, *res.accepts), what=src.name, takes=res.name)
-        sha = _store.sha256_file(tmp)
-        meta = listed.get(f"{ds.id}/{src.name}")
-        if meta is not None and meta.get("sha256") != sha:
-            raise FormatError(f"{src.name} differs from the checksum in {folder / 'MANIFEST.json'} (changed or "
-                              "damaged); restore the file (e.g. `git checkout -- snapshot`)")
-        samples.append(is_sample_file(tmp))
-        if not force and known.get(src.name) == sha:
-            continue
-        arrived, source, dated = ("snapshot", meta["source_url"], meta.get("copied_from_repository_on")) if meta \
-            else ("mirror", str(src), None)
-        incoming.append(_Incoming(src.name if ds.history else res.name, tmp, sha, tmp.stat().st_size, arrived,
-                                  source, source_retrieved_at=dated))
-    if any(samples) and not all(samples):
-        raise FormatError("the mirror mixes generated sample files and real files for this dataset")
-    return incoming, bool(samples) and all(samples)
-
-
-# --------------------------------------------------------------------------- parsing
-
-def _parse(ds: catalog.Dataset, files: dict[str, Path]) -> Any:
-    """Run the dataset's parser, turning unexpected parser crashes into a FormatError."""
-    try:
-        df = ds.parser(files)
-    except LichtenbergDataError:
-        raise
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"the file is not in the expected encoding ({exc.reason} at byte {exc.start})") from None
-    except Exception as exc:  # noqa: BLE001 - any crash means the file is not what we expect
-        raise FormatError(f"could not parse {', '.join(p.name for p in files.values())}: "
-                          f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
-    validate(ds, df)
-    return df
-
-
-def _latest_snapshots(entry: dict) -> dict[str, Path]:
-    return {name: settings.data_dir / meta["raw_path"] for name, meta in entry.get("resources", {}).items()
-            if (settings.data_dir / meta["raw_path"]).exists()}
-
-
-def _edition_key(snapshot: dict) -> tuple[str, str]:
-    """Snapshots of one file of one edition (same reference date, same file name) replace each other."""
-    name = Path(snapshot["raw_path"]).name.split("_", 1)[-1]
-    return (snapshot.get("reference_date") or snapshot["raw_path"], name)
-
-
-def _build_partitions(ds: catalog.Dataset, incoming: list[_Incoming],
-                      stand: str | None = None) -> tuple[Any, dict[str, str]]:
-    """Parse each file of a dataset stored by month on its own: one month each (``stand``, when
-    given, names it for a single file). Only the new months are returned; the stored ones stay."""
-    import pandas as pd
-
-    from . import _partitions
-
-    parts: dict[str, Any] = {}
-    stands: dict[str, str] = {}
-    for inc in incoming:
-        part = _parse(ds, {inc.resource: inc.tmp})
-        if stand is not None:
-            part[_partitions.COLUMN] = pd.Timestamp(_partitions.month_start(stand))
-        key = _partitions.single_month(part, inc.tmp.name)
-        stands[str(inc.tmp)] = _partitions.month_start(key).isoformat()
-        parts[key] = part  # two files of one month: the later one counts
-    new = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
-    return new, stands
-
-
-def _build_history(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming],
-                   stand: str | None = None) -> tuple[Any, dict[str, str]]:
-    """Parse each new edition on its own and merge it into the dataset's history."""
-    import pandas as pd
-
-    if ds.partition:
-        return _build_partitions(ds, incoming, stand)
-    parts, stands = [], {}
-    for inc in incoming:
-        part = _parse(ds, {inc.resource: inc.tmp})
-        stand = ds.stand(part)
-        stands[str(inc.tmp)] = stand.isoformat() if stand else ""
-        parts.append(part)
-    new = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    old = _previous_table(ds, entry)
-    if old is not None:
-        if entry.get("processed", {}).get("parser_version") != ds.parser_version:
-            old = _reparse_history(ds, entry)
-        if old is not None and len(old):
-            new = pd.concat([old[~_replaced(old, new, ds)], new], ignore_index=True)
-    if ds.schema.key:
-        new = new.drop_duplicates(list(ds.schema.key), keep="last")
-    new = new.sort_values(list(ds.schema.key) or ["date"], ignore_index=True)
-    validate(ds, new)
-    return new, stands
-
-
-def _replaced(old: Any, new: Any, ds: catalog.Dataset) -> Any:
-    """Rows of the old history that the new files replace: same key (or same date without a key)."""
-    if not ds.schema.key:
-        return old["date"].isin(set(new["date"]))
-    import pandas as pd
-
-    key = list(ds.schema.key)
-    return pd.MultiIndex.from_frame(old[key]).isin(pd.MultiIndex.from_frame(new[key]))
-
-
-def _previous_table(ds: catalog.Dataset, entry: dict) -> Any:
-    if not entry or not _store.processed_path(ds.id).exists():
-        return None
-    return _store.load(ds.id)
-
-
-def _reparse_history(ds: catalog.Dataset, entry: dict) -> Any:
-    import pandas as pd
-
-    latest: dict[Any, dict] = {}
-    for snap in sorted(entry.get("snapshots", []), key=lambda s: s["retrieved_at"]):
-        # a month of a partitioned dataset is its stored reference date (also one given by --stand)
-        key = (snap.get("reference_date") or "")[:7] if ds.partition else _edition_key(snap)
-        latest[key] = snap
-    parts = [_reparsed(ds, s) for s in latest.values() if (settings.data_dir / s["raw_path"]).exists()]
-    if not parts:
-        return None
-    table = pd.concat(parts, ignore_index=True)
-    if ds.schema.key:
-        table = table.drop_duplicates(list(ds.schema.key), keep="last")
-    return table.sort_values(list(ds.schema.key) or ["date"], ignore_index=True)
-
-
-def _reparsed(ds: catalog.Dataset, snap: dict) -> Any:
-    """A stored raw snapshot parsed again; a partitioned dataset keeps the month it was stored as."""
-    part = _parse(ds, {snap["resource"]: settings.data_dir / snap["raw_path"]})
-    if ds.partition and snap.get("reference_date"):
-        import pandas as pd
-
-        from . import _partitions
-
-        part[_partitions.COLUMN] = pd.Timestamp(_partitions.month_start(snap["reference_date"][:7]))
-    return part
-
-
-# --------------------------------------------------------------------------- storing
-
-def _editions(ds: catalog.Dataset, entry: dict) -> list[dict]:
-    """The files a processed table was built from: one per edition of a history, else one per
-    resource; each with its Stand, when and how it arrived."""
-    snaps = entry.get("snapshots", []) if ds.history else list(entry.get("resources", {}).values())
-    latest: dict[tuple, dict] = {}
-    for snap in sorted(snaps, key=lambda s: s["retrieved_at"]):
-        latest[_edition_key(snap) if ds.history else (snap["resource"],)] = snap
-    return [{"file": Path(s["raw_path"]).name.split("_", 1)[-1], "reference_date": s.get("reference_date"),
-             "retrieved_at": (s.get("source_retrieved_at") or s["retrieved_at"])[:10],
-             "arrived": s.get("arrived")} for s in latest.values()]
-
-
-def _provenance(ds: catalog.Dataset, df: Any, retrieved: datetime, source: str, sample: bool,
-                editions: list[dict]) -> dict:
-    stand = ds.stand(df)
-    newest = max(editions, key=lambda e: str(e.get("reference_date") or ""), default={})
-    return {
-        "dataset": ds.id, "title": ds.title, "source_title": ds.source_title, "publisher": ds.publisher,
-        "license": ds.license.id, "license_url": ds.license.url, "source_url": source,
-        "landing_page": ds.landing_page, "reference_date": stand.isoformat() if stand else None,
-        "retrieved_at": newest.get("retrieved_at") or retrieved.date().isoformat(),
-        "arrived": newest.get("arrived"), "editions": editions, "sample": sample,
-    }
-
-
-def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: Any,
-            retrieved: datetime, sample: bool, stands: dict[str, str]) -> Outcome:
-    entry = manifest["datasets"].setdefault(ds.id, {"resources": {}, "snapshots": []})
-    old = _previous_table(ds, entry)
-    source = incoming[-1].source if incoming else entry.get("processed", {}).get("source", "")
-    stand_all = ds.stand(df)
-    for inc in incoming:
-        target = _store.snapshot_path(ds.id, inc.filename, retrieved, inc.sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(inc.tmp, target)
-        meta = {
-            "resource": inc.resource, "raw_path": target.relative_to(settings.data_dir).as_posix(),
-            "sha256": inc.sha256, "size": inc.size, "etag": inc.etag, "last_modified": inc.last_modified,
-            "retrieved_at": retrieved.isoformat(timespec="seconds"), "arrived": inc.arrived,
-            "source": inc.source, "source_retrieved_at": inc.source_retrieved_at,
-            "reference_date": stands.get(str(inc.tmp)) or (stand_all.isoformat() if stand_all else None),
-            "parser_version": ds.parser_version,
-        }
-        entry["resources"][inc.resource] = meta
-        entry["snapshots"] = [s for s in entry["snapshots"] if s["raw_path"] != meta["raw_path"]] + [meta]
-    df.attrs["provenance"] = [_provenance(ds, df, retrieved, source, sample, _editions(ds, entry))]
-    _store.write_processed(ds.id, df)
-    entry["processed"] = {
-        "path": _store.processed_path(ds.id).relative_to(settings.data_dir).as_posix(),
-        "rows": int(len(df)), "reference_date": df.attrs["provenance"][0]["reference_date"],
-        "retrieved_at": retrieved.isoformat(timespec="seconds"), "parser_version": ds.parser_version,
-        "arrived": incoming[-1].arrived if incoming else entry.get("processed", {}).get("arrived"),
-        "source": source, "sample": sample,
-    }
-    if ds.partition:  # rows and Stand of the latest month (what load() gives), and every month stored
-        from . import _partitions
-
-        stored = _partitions.months(ds.id)
-        entry["processed"].update(rows=_partitions.rows(ds.id, stored[-1]), months=stored,
-                                  reference_date=_partitions.month_start(stored[-1]).isoformat())
-    _prune(ds, entry)
-    _store.write_manifest(manifest)
-    return Outcome(ds.id, "fresh", rows=entry["processed"]["rows"], report=change_report(old, df))
-
-
-def _prune(ds: catalog.Dataset, entry: dict) -> None:
-    """Keep at most ``settings.keep_snapshots`` raw snapshots per resource (per edition for history)."""
-    keep = settings.keep_snapshots
-    groups: dict[str, list[dict]] = {}
-    for snap in entry["snapshots"]:
-        key = _edition_key(snap) if ds.history else snap["resource"]
-        groups.setdefault(key, []).append(snap)
-    current = {m["raw_path"] for m in entry["resources"].values()}
-    kept = []
-    for snaps in groups.values():
-        snaps.sort(key=lambda s: s["retrieved_at"])
-        drop = [s for s in snaps[:-keep] if s["raw_path"] not in current]
-        for s in drop:
-            (settings.data_dir / s["raw_path"]).unlink(missing_ok=True)
-        kept += [s for s in snaps if s not in drop]
-    entry["snapshots"] = sorted(kept, key=lambda s: s["retrieved_at"])
-
-
-# --------------------------------------------------------------------------- one dataset
 
 def _todo(ds_id: str, exc: Exception, has_data: bool) -> str:
     kept = "Last good data kept" if has_data else "No data yet"
@@ -496,8 +148,6 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
     return outcome
 
 
-# --------------------------------------------------------------------------- public API
-
 def _progress(items: Sequence[Any]) -> Iterable[Any]:
     if sys.stderr.isatty():
         from tqdm import tqdm
@@ -570,159 +220,6 @@ def refresh(ids: Sequence[str] | None = None, *, force: bool = False, mirror: st
         shutil.rmtree(settings.data_dir / ".tmp", ignore_errors=True)
         lock.release()
     return outcomes
-
-
-def _resource_for(ds: catalog.Dataset, path: Path) -> catalog.Resource:
-    if len(ds.resources) == 1:
-        return ds.resources[0]
-    hits = [r for r in ds.resources if r.match and r.matches(path.name)]
-    if ds.history:  # every file is an edition; the resource only tells the format
-        hits = hits[:1] or [ds.resources[0]]
-    if len(hits) != 1:
-        names = ", ".join(f"{r.name} (pattern {r.match})" for r in ds.resources)
-        raise FormatError(f"{ds.id}: cannot tell which file {path.name} is; expected one of: {names}. "
-                          "Keep the portal's file names")
-    return hits[0]
-
-
-def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.PathLike], *,
-                stand: str | None = None) -> Outcome:
-    """Import files downloaded by hand, through the same checks as a download.
-
-    Each file is checked (not empty, not an HTML page), parsed and validated, then stored as
-    a raw snapshot with provenance "imported from file" and the processed table rebuilt.
-    Importing several editions of a history dataset (one population file per year) builds
-    up its history. A file that does not fit raises and changes nothing.
-
-    ``stand`` (``"YYYY-MM"``) names the month of one file of a dataset stored by month (e.g. the
-    IHK register saved without the month in its name); otherwise the month comes from the file
-    (its name ``…_MM-YYYY.csv`` for the IHK register).
-
-    Raises
-    ------
-    FormatError, ValidationError
-        When a file does not fit the dataset (nothing is changed).
-    RefreshLockedError
-        When a refresh or another import runs.
-
-    Examples
-    --------
-    >>> import lichtenberg_data as ld
-    >>> ld.import_file("einwohner_lor", ["EWR202012E_Matrix.csv"]).rows   # doctest: +SKIP
-    448
-    """
-    ds = catalog.get(dataset_id)
-    items = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
-    if not items:
-        raise FormatError(f"{dataset_id}: no files given. Name at least one file to import")
-    stand = _stand_for(ds, stand, items)
-    for p in items:
-        if not p.is_file():
-            raise FormatError(f"{dataset_id}: {p} does not exist or is not a file. Check the path")
-    lock = _lock()
-    _acquire(lock)
-    try:
-        work = _workdir()
-        manifest = _store.read_manifest()
-        try:
-            incoming, sample = _incoming_files(ds, items, work)
-            entry = manifest["datasets"].get(ds.id, {})
-            switched = _switches_kind(ds.id, entry, sample)
-            dropped = manifest["datasets"].pop(ds.id, {}) if switched else {}
-            if switched:
-                entry = {}
-            if ds.history:
-                df, stands = _build_history(ds, entry, incoming, stand)
-            else:
-                files = _latest_snapshots(entry)
-                files.update({inc.resource: inc.tmp for inc in incoming})
-                df, stands = _parse(ds, files), {}
-            outcome = _commit(ds, manifest, incoming, df, datetime.now().astimezone(), sample, stands)
-        except LichtenbergDataError as exc:
-            cause = _without_paths(str(exc), work, items)
-            if not any(p.name in cause for p in items):
-                cause = f"{', '.join(p.name for p in items)}: {cause}"
-            raise dataset_error(type(exc), ds.id, cause,
-                                f"Nothing was changed; `lichtenberg-data info {ds.id}` says which files it "
-                                "takes") from None
-        if switched:
-            _drop_raw(dropped)
-            outcome.reason = switched
-            log.warning("%s: %s", ds.id, switched)
-        write_report([outcome], "import")
-        return outcome
-    finally:
-        shutil.rmtree(settings.data_dir / ".tmp", ignore_errors=True)
-        lock.release()
-
-
-def _stand_for(ds: catalog.Dataset, stand: str | None, items: list[Path]) -> str | None:
-    """The checked ``YYYY-MM`` of ``--stand``: only for one file of a dataset stored by month."""
-    if stand is None:
-        return None
-    from . import _partitions
-
-    if not ds.partition:
-        raise FormatError(f"{ds.id}: --stand is for datasets stored by month; this one takes its Stand from "
-                          "the file. Import without --stand")
-    if len(items) != 1:
-        raise FormatError(f"{ds.id}: --stand names the month of one file; import the {len(items)} files one "
-                          "by one, each with its month")
-    try:
-        return _partitions.month_key(stand)
-    except ValueError as exc:
-        raise FormatError(f"{ds.id}: --stand {exc}") from None
-
-
-def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple[list[_Incoming], bool]:
-    """Copy and check each file; whether they are generated sample files (all or none)."""
-    from ._http import check_body
-
-    incoming, samples = [], []
-    for i, p in enumerate(items):
-        res = _resource_for(ds, p)
-        tmp = work / f"{i:03d}" / p.name
-        tmp.parent.mkdir(parents=True)
-        shutil.copyfile(p, tmp)
-        check_body(tmp, res.format, what=p.name)
-        check_kind(tmp, (res.format, *res.accepts), what=p.name, takes=res.name)
-        samples.append(is_sample_file(tmp))
-        incoming.append(_Incoming(p.name if ds.history else res.name, tmp, _store.sha256_file(tmp),
-                                  tmp.stat().st_size, "import", f"file:{p.name}"))
-    if any(samples) and not all(samples):
-        names = ", ".join(p.name for p, s in zip(items, samples) if s)
-        raise FormatError(f"{names} are generated sample files and the others are real: import them separately "
-                          "(sample and real data never share a table)")
-    return incoming, all(samples)
-
-
-def _switches_kind(dataset_id: str, entry: dict, sample: bool) -> str:
-    """The note when real files replace sample data, else ``""``; sample files never replace
-    real data (:class:`FormatError` saying how to do it on purpose)."""
-    before = entry.get("processed", {}).get("sample")
-    if before is None or bool(before) == sample:
-        return ""
-    if sample:
-        raise FormatError("these are generated sample files, and the dataset holds real data, which they "
-                          f"would replace; run `lichtenberg-data reset {dataset_id}` first if that is what you want")
-    return "replaced the generated sample data by real data (sample and real data never share a table)"
-
-
-def _drop_raw(entry: dict) -> None:
-    """Delete the raw files of a replaced manifest entry (after the new data are stored)."""
-    for snap in entry.get("snapshots", []):
-        (settings.data_dir / snap["raw_path"]).unlink(missing_ok=True)
-
-
-def _without_paths(message: str, work: Path, items: list[Path]) -> str:
-    """A message without the toolkit's temporary paths (the files are named by their own names)."""
-    import re
-
-    text = message.replace(str(work) + os.sep, "")
-    text = re.sub(r"\b\d{3}/(?=[^/\s]+)", "", text)
-    for p in items:
-        text = text.replace(str(p.parent) + os.sep, "")
-    return text
 
 
 def reset(ids: Sequence[str] | None = None) -> list[str]:

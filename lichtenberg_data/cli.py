@@ -93,7 +93,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from . import catalog
-    from ._refresh import import_file
+    from ._import import import_file
 
     catalog.get(args.dataset)
     outcome = import_file(args.dataset, args.files, stand=args.stand)

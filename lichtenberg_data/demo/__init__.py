@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import catalog
-from .._refresh import SAMPLE_MARKER
+from .._fetch import SAMPLE_MARKER
 from .._store import atomic_write_bytes
 from ._mark import mark
 from .snapshot import SNAPSHOT, snapshot_datasets

@@ -1,0 +1,117 @@
+"""Fetch the files of a dataset: download (conditional GET, WFS paging) or copy from a mirror folder."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from . import _store, catalog
+from ._build import _Incoming, _resource_for
+from ._errors import (
+    FormatError,
+)
+from ._readers import check_kind, is_sample_file
+
+log = logging.getLogger("lichtenberg_data")
+
+
+__all__ = ["SAMPLE_MARKER"]
+
+#: A file at the root of a mirror that marks its contents as generated sample data.
+SAMPLE_MARKER = "SAMPLE_DATA.txt"
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+def _mirror_is_sample(http: Any, mirror: str) -> bool:
+    if not _is_url(mirror):
+        return (Path(mirror) / SAMPLE_MARKER).exists()
+    try:  # through the run's Http: an unreachable mirror is probed once, with the short connect timeout
+        with http.get(f"{mirror.rstrip('/')}/{SAMPLE_MARKER}") as resp:
+            return resp.status_code == 200
+    except Exception:  # noqa: BLE001 - a missing marker just means real data
+        return False
+
+
+def _fetch_resource(http: Any, ds: catalog.Dataset, res: catalog.Resource, prev: dict, dest: Path,
+                    mirror: str | None, force: bool) -> _Incoming | None:
+    """Fetch one resource to ``dest``; ``None`` when the server says it is unchanged."""
+    from ._http import fetch_wfs
+
+    cond = {} if force else {"etag": prev.get("etag"), "last_modified": prev.get("last_modified")}
+    if mirror:
+        url = f"{mirror.rstrip('/')}/{quote(ds.id)}/{quote(res.name)}"
+        if prev.get("source") != url:
+            cond = {}
+        got = http.download(url, dest, expect=res.format, **cond)
+        arrived = "mirror"
+    elif res.fetcher is not None:
+        res.fetcher(http, res, dest)
+        got = None
+        url, arrived = res.url or "", "download"
+    elif res.wfs is not None:
+        got = fetch_wfs(http, res.wfs, dest)
+        url, arrived = res.wfs.service_url, "download"
+    else:
+        got = http.download(res.url, dest, expect=res.format, headers=dict(res.headers), **cond)
+        url, arrived = res.url, "download"
+    if got is not None and got.unchanged:
+        return None
+    sha = got.sha256 if got is not None else _store.sha256_file(dest)
+    if not force and sha == prev.get("sha256"):
+        return None
+    return _Incoming(res.name, dest, sha, dest.stat().st_size, arrived, url,
+                     getattr(got, "etag", None), getattr(got, "last_modified", None))
+
+
+def _folder_manifest(folder: Path) -> dict[str, dict]:
+    """A mirror folder's ``MANIFEST.json`` (the shipped snapshot has one) by file path."""
+    import json
+
+    path = folder / "MANIFEST.json"
+    if not path.is_file():
+        return {}
+    return {f["file"]: f for f in json.loads(path.read_text(encoding="utf-8")).get("files", [])}
+
+
+def _from_folder(ds: catalog.Dataset, folder: Path, entry: dict, work: Path,
+                 force: bool) -> tuple[list[_Incoming], bool]:
+    """The files of a mirror folder for ``ds`` (``<folder>/<dataset>/*``), checked like an import.
+
+    Each file is matched to a resource by name as an imported file is; in a history dataset
+    every file is an edition. A file listed in the folder's ``MANIFEST.json`` must have its
+    SHA-256 there and brings its source address and date; a file already stored is skipped
+    unless ``force``. Returns the new files and whether they are generated sample files.
+    """
+    from ._http import check_body
+
+    listed = _folder_manifest(folder)
+    known = {Path(s["raw_path"]).name.split("_", 1)[-1]: s.get("sha256") for s in entry.get("snapshots", [])}
+    incoming, samples = [], []
+    for i, src in enumerate(sorted(p for p in (folder / ds.id).iterdir() if p.is_file() and not p.name.startswith("."))):
+        res = _resource_for(ds, src)
+        tmp = work / ds.id / f"{i:03d}" / src.name
+        tmp.parent.mkdir(parents=True)
+        shutil.copyfile(src, tmp)
+        check_body(tmp, res.format, what=src.name)
+        check_kind(tmp, (res.format, *res.accepts), what=src.name, takes=res.name)
+        sha = _store.sha256_file(tmp)
+        meta = listed.get(f"{ds.id}/{src.name}")
+        if meta is not None and meta.get("sha256") != sha:
+            raise FormatError(f"{src.name} differs from the checksum in {folder / 'MANIFEST.json'} (changed or "
+                              "damaged); restore the file (e.g. `git checkout -- snapshot`)")
+        samples.append(is_sample_file(tmp))
+        if not force and known.get(src.name) == sha:
+            continue
+        arrived, source, dated = ("snapshot", meta["source_url"], meta.get("copied_from_repository_on")) if meta \
+            else ("mirror", str(src), None)
+        incoming.append(_Incoming(src.name if ds.history else res.name, tmp, sha, tmp.stat().st_size, arrived,
+                                  source, source_retrieved_at=dated))
+    if any(samples) and not all(samples):
+        raise FormatError("the mirror mixes generated sample files and real files for this dataset")
+    return incoming, bool(samples) and all(samples)

@@ -1,0 +1,159 @@
+"""Import files downloaded by hand, through the same checks as a download."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from . import _store, catalog
+from ._build import (
+    _acquire,
+    _build_history,
+    _commit,
+    _drop_raw,
+    _Incoming,
+    _latest_snapshots,
+    _lock,
+    _parse,
+    _resource_for,
+    _switches_kind,
+    _workdir,
+)
+from ._errors import (
+    FormatError,
+    LichtenbergDataError,
+    dataset_error,
+)
+from ._readers import check_kind, is_sample_file
+from ._report import Outcome, write_report
+from .settings import settings
+
+__all__ = ["import_file"]
+
+log = logging.getLogger("lichtenberg_data")
+
+
+def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.PathLike], *,
+                stand: str | None = None) -> Outcome:
+    """Import files downloaded by hand, through the same checks as a download.
+
+    Each file is checked (not empty, not an HTML page), parsed and validated, then stored as
+    a raw snapshot with provenance "imported from file" and the processed table rebuilt.
+    Importing several editions of a history dataset (one population file per year) builds
+    up its history. A file that does not fit raises and changes nothing.
+
+    ``stand`` (``"YYYY-MM"``) names the month of one file of a dataset stored by month (e.g. the
+    IHK register saved without the month in its name); otherwise the month comes from the file
+    (its name ``…_MM-YYYY.csv`` for the IHK register).
+
+    Raises
+    ------
+    FormatError, ValidationError
+        When a file does not fit the dataset (nothing is changed).
+    RefreshLockedError
+        When a refresh or another import runs.
+
+    Examples
+    --------
+    >>> import lichtenberg_data as ld
+    >>> ld.import_file("einwohner_lor", ["EWR202012E_Matrix.csv"]).rows   # doctest: +SKIP
+    448
+    """
+    ds = catalog.get(dataset_id)
+    items = [Path(paths)] if isinstance(paths, (str, os.PathLike)) else [Path(p) for p in paths]
+    if not items:
+        raise FormatError(f"{dataset_id}: no files given. Name at least one file to import")
+    stand = _stand_for(ds, stand, items)
+    for p in items:
+        if not p.is_file():
+            raise FormatError(f"{dataset_id}: {p} does not exist or is not a file. Check the path")
+    lock = _lock()
+    _acquire(lock)
+    try:
+        work = _workdir()
+        manifest = _store.read_manifest()
+        try:
+            incoming, sample = _incoming_files(ds, items, work)
+            entry = manifest["datasets"].get(ds.id, {})
+            switched = _switches_kind(ds.id, entry, sample)
+            dropped = manifest["datasets"].pop(ds.id, {}) if switched else {}
+            if switched:
+                entry = {}
+            if ds.history:
+                df, stands = _build_history(ds, entry, incoming, stand)
+            else:
+                files = _latest_snapshots(entry)
+                files.update({inc.resource: inc.tmp for inc in incoming})
+                df, stands = _parse(ds, files), {}
+            outcome = _commit(ds, manifest, incoming, df, datetime.now().astimezone(), sample, stands)
+        except LichtenbergDataError as exc:
+            cause = _without_paths(str(exc), work, items)
+            if not any(p.name in cause for p in items):
+                cause = f"{', '.join(p.name for p in items)}: {cause}"
+            raise dataset_error(type(exc), ds.id, cause,
+                                f"Nothing was changed; `lichtenberg-data info {ds.id}` says which files it "
+                                "takes") from None
+        if switched:
+            _drop_raw(dropped)
+            outcome.reason = switched
+            log.warning("%s: %s", ds.id, switched)
+        write_report([outcome], "import")
+        return outcome
+    finally:
+        shutil.rmtree(settings.data_dir / ".tmp", ignore_errors=True)
+        lock.release()
+
+
+def _stand_for(ds: catalog.Dataset, stand: str | None, items: list[Path]) -> str | None:
+    """The checked ``YYYY-MM`` of ``--stand``: only for one file of a dataset stored by month."""
+    if stand is None:
+        return None
+    from . import _partitions
+
+    if not ds.partition:
+        raise FormatError(f"{ds.id}: --stand is for datasets stored by month; this one takes its Stand from "
+                          "the file. Import without --stand")
+    if len(items) != 1:
+        raise FormatError(f"{ds.id}: --stand names the month of one file; import the {len(items)} files one "
+                          "by one, each with its month")
+    try:
+        return _partitions.month_key(stand)
+    except ValueError as exc:
+        raise FormatError(f"{ds.id}: --stand {exc}") from None
+
+
+def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple[list[_Incoming], bool]:
+    """Copy and check each file; whether they are generated sample files (all or none)."""
+    from ._http import check_body
+
+    incoming, samples = [], []
+    for i, p in enumerate(items):
+        res = _resource_for(ds, p)
+        tmp = work / f"{i:03d}" / p.name
+        tmp.parent.mkdir(parents=True)
+        shutil.copyfile(p, tmp)
+        check_body(tmp, res.format, what=p.name)
+        check_kind(tmp, (res.format, *res.accepts), what=p.name, takes=res.name)
+        samples.append(is_sample_file(tmp))
+        incoming.append(_Incoming(p.name if ds.history else res.name, tmp, _store.sha256_file(tmp),
+                                  tmp.stat().st_size, "import", f"file:{p.name}"))
+    if any(samples) and not all(samples):
+        names = ", ".join(p.name for p, s in zip(items, samples) if s)
+        raise FormatError(f"{names} are generated sample files and the others are real: import them separately "
+                          "(sample and real data never share a table)")
+    return incoming, all(samples)
+
+
+def _without_paths(message: str, work: Path, items: list[Path]) -> str:
+    """A message without the toolkit's temporary paths (the files are named by their own names)."""
+    import re
+
+    text = message.replace(str(work) + os.sep, "")
+    text = re.sub(r"\b\d{3}/(?=[^/\s]+)", "", text)
+    for p in items:
+        text = text.replace(str(p.parent) + os.sep, "")
+    return text
