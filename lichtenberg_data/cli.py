@@ -76,8 +76,9 @@ def _summary(outcomes) -> None:
     print()
     _print_table(rows, ["dataset", "state", "rows"])
     for o in outcomes:
-        if o.reason:
-            print(f"{o.state}: {o.reason}")
+        if o.reason:  # each line names its dataset (a failure's message already starts with it)
+            reason = o.reason if o.reason.startswith(f"{o.dataset}:") else f"{o.dataset}: {o.reason}"
+            print(f"{o.state}: {reason}")
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
