@@ -6,9 +6,9 @@
   with keys that lost their leading zeros, and 5 LOR-2021 editions (542 Planungsräume, the
   toolkit's own ``sample_ewr_matrix``), the newest with two uninhabited ``NA`` rows as in the
   real 2025 file. 55 columns each, about 9,400 rows together.
-* :func:`mini_mirror`: the sample files of a few datasets laid out as a mirror
-  (``<mirror>/<dataset>/<file>``), like :func:`lichtenberg_data.demo.write_mirror` but only
-  for the datasets a row needs.
+* :func:`mini_mirror`: the files of a few datasets laid out as a mirror
+  (``<mirror>/<dataset>/<file>``): the real snapshot's files where it has the dataset (e.g. the
+  542 real Planungsraum polygons), else the toolkit's samples.
 * The IHK register (``sample_ihk(400_000)``) and the points (``sample_points``) come from the
   toolkit itself.
 """
@@ -91,17 +91,30 @@ def ewr_editions(folder: Path) -> list[Path]:
 
 
 def mini_mirror(folder: Path, ids: list[str]) -> Path:
-    """A sample mirror holding only the datasets ``ids`` (see the module docstring)."""
-    from lichtenberg_data import catalog
+    """A mirror holding only the datasets ``ids``: the real snapshot's files where the snapshot has
+    the dataset, else the toolkit's sample files (then the mirror is marked as sample data)."""
+    import shutil
+
     from lichtenberg_data._fetch import SAMPLE_MARKER
+    from lichtenberg_data.demo import sample_bytes
+    from lichtenberg_data.demo.snapshot import SNAPSHOT, snapshot_datasets
 
     folder.mkdir(parents=True, exist_ok=True)
+    real = set(snapshot_datasets(SNAPSHOT))
+    generated = []
     for ds_id in ids:
+        if ds_id in real:
+            shutil.copytree(SNAPSHOT / ds_id, folder / ds_id, dirs_exist_ok=True)
+            continue
+        from lichtenberg_data import catalog
+
         for res in catalog.get(ds_id).resources:
             target = folder / ds_id / res.name
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(res.sample())
-    (folder / SAMPLE_MARKER).write_text("generated sample data for the benchmark\n", encoding="utf-8")
+            target.write_bytes(sample_bytes(ds_id, res.name))
+        generated.append(ds_id)
+    if generated:
+        (folder / SAMPLE_MARKER).write_text("generated sample data for the benchmark\n", encoding="utf-8")
     return folder
 
 

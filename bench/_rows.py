@@ -218,8 +218,7 @@ def row_load_geo_parquet(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     return _load_vs(spec, ctx, "lor_planungsraeume", lambda: gpd.read_parquet(path),
                     "gpd.read_parquet(processed lor_planungsraeume.parquet)",
                     f"import geopandas as gpd\ngpd.read_parquet({str(path)!r})", 1.2, True,
-                    note="sample polygons are rectangles (5 vertices); real ones have hundreds, which "
-                         "costs both sides the same WKB decoding")
+                    note="the 542 real polygons of the snapshot (LOR 2021)")
 
 
 def _read_ewr_csvs(paths: list[Path]) -> Any:

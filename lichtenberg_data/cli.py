@@ -169,6 +169,16 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, not {text!r}")
+    return value
+
+
 def cmd_demo_mirror(args: argparse.Namespace) -> int:
     from .demo import write_mirror
 
@@ -183,7 +193,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 
     district = bezirk_name(args.district) if args.district else None
     out = Path(args.out) if args.out else Path("reports") / f"briefing-{args.year}"
-    print(run(year=args.year, out=out, district=district, strict=args.strict).summary())
+    print(run(year=args.year, out=out, district=district, strict=args.strict,
+              workers=args.workers).summary())
     return 0
 
 
@@ -262,6 +273,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--district", help="Bezirk by name or key (default: settings.district, Lichtenberg)")
     s.add_argument("--strict", action="store_true",
                    help="a missing dataset is an error (default: a box in the PDF names it and the build goes on)")
+    s.add_argument("--workers", type=_positive_int, default=None,
+                   help="notebooks run at the same time, each in its own kernel (default: one per CPU core)")
     s.set_defaults(func=cmd_briefing)
     s = sub.add_parser("expose", help="write a one-page site exposé (A4 PDF) for a commercial site",
                        description="A one-page German exposé for a commercial site: a named area (see "

@@ -153,6 +153,19 @@ def test_failing_notebook_names_notebook_and_cell(tmp_path):
     assert (tmp_path / "out" / "notebooks" / "kaputt.html").exists()  # traceback kept
 
 
+@pytest.mark.slow
+def test_notebooks_run_side_by_side_and_the_first_failure_in_file_order_is_reported(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    # b fails at once, a only after a second: a is still reported, as it comes first
+    _notebook(notebooks / "a.ipynb", "import time; time.sleep(1)", "raise KeyError('a kaputt')")
+    _notebook(notebooks / "b.ipynb", "raise KeyError('b kaputt')")
+    with pytest.raises(BriefingError) as info:
+        briefing.run(2025, tmp_path / "out", notebooks_dir=notebooks, workers=2)
+    assert str(info.value).startswith("notebook a.ipynb, cell 3 of 3")  # heading, sleep, raise and "KeyError: 'a kaputt'" in str(info.value)
+    assert {p.name for p in (tmp_path / "out" / "notebooks").iterdir()} == {"a.html", "b.html"}
+
+
 def test_missing_notebooks_folder_and_unknown_section(tmp_path):
     with pytest.raises(BriefingError, match="not found"):
         briefing.build(2025, tmp_path / "out", notebooks_dir=tmp_path / "nope")

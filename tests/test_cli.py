@@ -46,6 +46,13 @@ def test_usage_errors_exit_2_with_one_line(capsys, args, message):
     assert err.startswith("error: ") and message in err and "\n" not in err
 
 
+def test_briefing_workers_must_be_a_whole_number_of_at_least_one(capsys):
+    with pytest.raises(SystemExit) as info:
+        run("briefing", "--workers", "0")
+    assert info.value.code == 2
+    assert "argument --workers: must be a whole number >= 1, not '0'" in capsys.readouterr().err
+
+
 def test_a_bug_is_reported_as_a_bug_and_debug_shows_the_traceback(monkeypatch, capsys):
     from lichtenberg_data import _store
 

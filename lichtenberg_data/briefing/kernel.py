@@ -32,10 +32,19 @@ def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: 
     return []
 
 
-def install() -> None:
-    """Register the missing-data handler in the running IPython kernel (only during a build)."""
+def install(folder: str | None = None) -> None:
+    """Register the missing-data handler in the running IPython kernel (only during a build).
+
+    ``folder`` is where this notebook's briefing material goes; it is set as
+    :data:`~lichtenberg_data.briefing.collect.ENV_VAR` inside the kernel (not in the process that
+    builds, which runs several notebooks at once).
+    """
+    import os
+
     from IPython import get_ipython
 
+    if folder:
+        os.environ[collect.ENV_VAR] = str(folder)
     shell = get_ipython()
     if shell is None or collect_dir() is None:
         return

@@ -23,7 +23,7 @@ from typing import Any
 from .._errors import BriefingError
 from .._provenance import SAMPLE_NOTE
 from .._store import atomic_write_bytes
-from .collect import COLLECT_FILE, ENV_VAR, SECTIONS
+from .collect import COLLECT_FILE, SECTIONS
 
 __all__ = ["BriefingResult", "build", "run"]
 
@@ -32,10 +32,15 @@ log = logging.getLogger(__name__)
 
 #: Tags of the cells the build adds to a notebook (left out when cells are numbered for errors).
 _ADDED_TAGS = {"lichtenberg-briefing-setup", "injected-parameters", "papermill-error-cell-tag"}
-_SETUP = ("# Added by lichtenberg_data.briefing: a missing dataset becomes a box in the PDF\n"
-          "from lichtenberg_data.briefing.kernel import install as _install\n"
-          "_install()\n"
-          "del _install\n")
+
+
+def _setup_source(collect: Path) -> str:
+    """The cell the build puts first: where this notebook's material goes, and the handler that
+    turns a missing dataset into a box in the PDF."""
+    return ("# Added by lichtenberg_data.briefing: a missing dataset becomes a box in the PDF\n"
+            "from lichtenberg_data.briefing.kernel import install as _install\n"
+            f"_install({str(collect)!r})\n"
+            "del _install\n")
 
 
 def _first_line(source: str) -> str:
@@ -95,26 +100,25 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    from ..settings import settings
-
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # noqa: BLE001 - any unreadable notebook
         raise BriefingError(f"notebook {path.name}: cannot be read ({exc}). "
                             "Open and save it in Jupyter, then run the briefing again.") from exc
-    nb.cells.insert(0, nbformat.v4.new_code_cell(_SETUP, metadata={"tags": ["lichtenberg-briefing-setup"]}))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_setup_source(collect), metadata={"tags": ["lichtenberg-briefing-setup"]}))
     executed = collect / f"{path.stem}.executed.ipynb"
     collect.mkdir(parents=True, exist_ok=True)
-    env = {ENV_VAR: str(collect), "LICHTENBERG_DATA_DISTRICT": district,
-           "LICHTENBERG_DATA_DIR": str(settings.data_dir)}
     error: BriefingError | None = None
     try:
-        with _environment(env):
-            papermill.execute_notebook(
-                nb, str(executed), parameters={"YEAR": int(year), "DISTRICT": district},
-                kernel_name=kernel_name, language="python", cwd=str(path.parent), progress_bar=False,
-                request_save_on_cell_execute=False, start_timeout=120, execution_timeout=timeout,
-                allow_errors=True)
+        papermill.execute_notebook(
+            nb, str(executed), parameters={"YEAR": int(year), "DISTRICT": district},
+            kernel_name=kernel_name, language="python", progress_bar=False,
+            request_save_on_cell_execute=False, start_timeout=120, execution_timeout=timeout,
+            allow_errors=True,
+            # the kernel starts in the notebook's folder without papermill's process-wide chdir
+            # (several notebooks run at once), and keeps its start-up chatter to itself
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except papermill.PapermillExecutionError as exc:
         done = nbformat.read(executed, as_version=4)
         number, total = _cell_number(done, exc.cell_index)
@@ -201,14 +205,14 @@ def _dataset_key(d: dict[str, Any]) -> tuple:
 
 def _headings(executed: Path) -> dict[int, str]:
     """Execution count of each code cell → the last markdown heading above it."""
-    import nbformat
-
     if not executed.exists():
         return {}
     out, heading = {}, ""
-    for cell in nbformat.read(executed, as_version=4).cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
+    for cell in json.loads(executed.read_text(encoding="utf-8")).get("cells", []):
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if cell.get("cell_type") == "markdown":
+            for line in source.splitlines():
                 if line.startswith("#"):
                     heading = line.lstrip("# ").strip()
         elif cell.get("execution_count") is not None:
@@ -285,9 +289,38 @@ def _remove_previous_outputs(out: Path, stems: list[str]) -> None:
             shutil.rmtree(collect_root / stem)
 
 
+def _run_one(path: Path, html_dir: Path, collect: Path, *args: Any) -> None:
+    log.info("briefing: running %s", path.name)
+    started = datetime.now()
+    _execute(path, html_dir, collect, *args)
+    log.info("briefing: %s done in %.1f s", path.name, (datetime.now() - started).total_seconds())
+
+
+def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, district: str,
+             kernel_name: str, timeout: int, workers: int | None) -> None:
+    """Execute the notebooks, ``workers`` at a time (each in its own kernel process).
+
+    When notebooks fail, the error of the first one (in file order) is raised after the running
+    ones have finished; notebooks not yet started are not started.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    workers = max(1, min(workers or os.cpu_count() or 1, len(paths) or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook") as pool:
+        futures = [pool.submit(_run_one, p, html_dir, collect_root / p.stem, year, district,
+                               kernel_name, timeout) for p in paths]
+        for future in futures:
+            if future.exception() is not None:
+                pool.shutdown(cancel_futures=True)
+                break
+    for future in futures:
+        if not future.cancelled() and future.exception() is not None:
+            raise future.exception()
+
+
 def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         district: str | None = None, kernel_name: str = "python3",
-        timeout: int = 600, *, strict: bool = False) -> BriefingResult:
+        timeout: int = 600, *, strict: bool = False, workers: int | None = None) -> BriefingResult:
     """Build the briefing pack and return where everything went (see :func:`build`)."""
     from ..names import bezirk_name
     from ..settings import project_root, settings
@@ -311,12 +344,9 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         log.warning("briefing: no notebooks in %s; the briefing lists every section as missing",
                     nb_dir)
 
-    for path in paths:
-        log.info("briefing: running %s", path.name)
-        started = datetime.now()
-        _execute(path, html_dir, collect_root / path.stem, year, district, kernel_name, timeout)
-        log.info("briefing: %s done in %.1f s", path.name,
-                 (datetime.now() - started).total_seconds())
+    env = {"LICHTENBERG_DATA_DISTRICT": district, "LICHTENBERG_DATA_DIR": str(settings.data_dir)}
+    with _environment(env):
+        _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers)
 
     stems = [p.stem for p in paths]
     charts, figures, missing_data, datasets, files = _collect(stems, collect_root, charts_dir)
@@ -360,7 +390,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
 
 def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
           district: str | None = None, kernel_name: str = "python3", timeout: int = 600, *,
-          strict: bool = False) -> Path:
+          strict: bool = False, workers: int | None = None) -> Path:
     """Run every notebook headless and bind the marked charts into the briefing PDF.
 
     Parameters
@@ -384,6 +414,8 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     strict
         A dataset that is missing is an error (by default it becomes a box in the PDF naming the
         dataset and the command that brings it, and the build goes on).
+    workers
+        Notebooks run at the same time, each in its own kernel; default one per CPU core.
 
     Returns
     -------
@@ -397,4 +429,5 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         kernel is missing, the notebooks folder does not exist, or (``strict``) a dataset is
         missing.
     """
-    return run(year, out, notebooks_dir, district, kernel_name, timeout, strict=strict).pdf
+    return run(year, out, notebooks_dir, district, kernel_name, timeout, strict=strict,
+               workers=workers).pdf

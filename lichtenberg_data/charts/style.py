@@ -71,13 +71,29 @@ SEQUENTIAL_CMAP = "Oranges"
 
 def use_style() -> None:
     """Apply the package style to every chart made from now on in this session."""
-    mpl.style.use(STYLE_PATH)
+    mpl.rcParams.update(_style_rc())
+
+
+@lru_cache(maxsize=1)
+def _style_rc() -> dict[str, Any]:
+    """The settings of the style file, read once."""
+    return dict(mpl.rc_params_from_file(STYLE_PATH, use_default_template=False))
+
+
+@lru_cache(maxsize=1)
+def _style_family() -> str:
+    """The first font of the style's ``font.sans-serif`` list that is installed (as matplotlib
+    picks it)."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in _style_rc()["font.sans-serif"] if name in installed), "sans-serif")
 
 
 @contextmanager
 def style() -> Iterator[None]:
     """Context manager applying the package style only inside the ``with`` block."""
-    with mpl.style.context(STYLE_PATH):
+    with mpl.rc_context(_style_rc()):
         yield
 
 
@@ -153,15 +169,30 @@ def _scratch() -> tuple[Figure, Any]:
     return fig, canvas.get_renderer()
 
 
+@lru_cache(maxsize=8192)
 def _text_size_pt(text: str, size: float, weight: str = "normal",
                   linespacing: float = 1.25) -> tuple[float, float]:
-    """Width and height in points of ``text`` as matplotlib draws it (in the package style)."""
+    """Width and height in points of ``text`` as matplotlib draws it (in the package's font).
+
+    The font is named explicitly rather than by entering :func:`style` (which costs more than
+    the measuring); sizes are cached, as wrapping measures the same words again and again.
+    """
     fig, renderer = _scratch()
-    with style():
-        t = fig.text(0, 0, text, fontsize=size, fontweight=weight, linespacing=linespacing)
-        bbox = t.get_window_extent(renderer)
-        t.remove()
+    t = fig.text(0, 0, text, fontsize=size, fontweight=weight, linespacing=linespacing,
+                 family=_style_family())
+    bbox = t.get_window_extent(renderer)
+    t.remove()
     return bbox.width, bbox.height
+
+
+def _words_width_pt(words: list[str], size: float, weight: str) -> float:
+    """Width of ``words`` joined by spaces: the words measured one by one (cached) plus the spaces.
+
+    Measuring each candidate line as a whole is exact but slow (a briefing wraps thousands of
+    lines); the sum differs from it only by the kerning at the spaces, a fraction of a point.
+    """
+    space = _text_size_pt("a a", size, weight)[0] - _text_size_pt("aa", size, weight)[0]
+    return sum(_text_size_pt(w, size, weight)[0] for w in words if w) + space * (len(words) - 1)
 
 
 def wrap_text(text: str, width_pt: float, size: float, weight: str = "normal", *,
@@ -170,18 +201,21 @@ def wrap_text(text: str, width_pt: float, size: float, weight: str = "normal", *
 
     Existing line breaks are kept; a single word wider than the line is broken at a ``/``
     or, failing that, between characters (unless ``break_words`` is false).
+
+    Examples
+    --------
+    >>> wrap_text("Einwohnerinnen und Einwohner am 31.12.2025", 100, 8)
+    ['Einwohnerinnen und', 'Einwohner am', '31.12.2025']
     """
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
-        words = paragraph.split(" ")
-        line = ""
-        for word in words:
-            candidate = f"{line} {word}" if line else word
-            if _text_size_pt(candidate, size, weight)[0] <= width_pt:
-                line = candidate
+        line: list[str] = []
+        for word in paragraph.split(" "):
+            if _words_width_pt([*line, word], size, weight) <= width_pt:
+                line.append(word)
                 continue
             if line:
-                lines.append(line)
+                lines.append(" ".join(line))
             # the word alone does not fit: break it
             while (break_words and len(word) > 1
                    and _text_size_pt(word, size, weight)[0] > width_pt):
@@ -193,8 +227,8 @@ def wrap_text(text: str, width_pt: float, size: float, weight: str = "normal", *
                     cut = slash + 1
                 lines.append(word[:cut])
                 word = word[cut:]
-            line = word
-        lines.append(line)
+            line = [word]
+        lines.append(" ".join(line))
     return lines
 
 
