@@ -71,7 +71,7 @@ def _base(level: str, scanned: list[str], changed: str) -> str:
     sections = ", c.abschnitt AS ab_now, o.abschnitt AS ab_before" if changed == "abschnitt" else ""
     return f"""
     WITH src AS (
-        SELECT CAST(list_position({months}, stand) - 1 AS BIGINT) AS i, hash(opendata_id) AS id,
+        SELECT CAST(list_position({months}, stand) - 1 AS UTINYINT) AS i, hash(opendata_id) AS id,
                TRY_CAST({AREA_SQL[level]} AS INTEGER) AS area{", abschnitt" if changed == "abschnitt" else ""}
         FROM {_partitions.scan_sql(DATASET)}
         WHERE stand BETWEEN '{scanned[0]}' AND '{scanned[-1]}' AND opendata_id IS NOT NULL

@@ -86,13 +86,13 @@ def months(dataset_id: str) -> list[str]:
 
 def split(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The rows of a table by month of :data:`COLUMN`."""
-    keys = df[COLUMN].dt.strftime("%Y-%m")
+    keys = df[COLUMN].dt.to_period("M").astype(str)
     return {k: part.reset_index(drop=True) for k, part in df.groupby(keys, sort=True)}
 
 
 def single_month(df: pd.DataFrame, what: str) -> str:
     """The one month a parsed file holds (:class:`FormatError` for none or several)."""
-    found = sorted(df[COLUMN].dropna().dt.strftime("%Y-%m").unique())
+    found = sorted({f"{t.year:04d}-{t.month:02d}" for t in df[COLUMN].dropna().unique()})
     if len(found) != 1:
         raise FormatError(f"{what} must hold one month, it holds {len(found)} ({', '.join(found[:4]) or 'none'})")
     return found[0]

@@ -118,7 +118,7 @@ def _bands(values):
 
 
 def _bands_known(df) -> str | None:
-    odd = sorted(set(df["employees_range"].dropna()) - set(EMPLOYEE_BANDS))
+    odd = sorted(set(df["employees_range"].dropna().unique()) - set(EMPLOYEE_BANDS))
     return f"unknown employees_range values {', '.join(map(repr, odd[:5]))}" if odd else None
 
 
