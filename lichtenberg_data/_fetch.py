@@ -18,10 +18,12 @@ from ._readers import check_kind, is_sample_file
 log = logging.getLogger("lichtenberg_data")
 
 
-__all__ = ["SAMPLE_MARKER"]
+__all__ = ["SAMPLE_MARKER", "SAMPLE_SOURCE"]
 
 #: A file at the root of a mirror that marks its contents as generated sample data.
 SAMPLE_MARKER = "SAMPLE_DATA.txt"
+#: The source recorded for a generated sample file (in place of the path of its mirror).
+SAMPLE_SOURCE = "lichtenberg_data.demo (erzeugte Beispieldaten, keine amtlichen Zahlen)"
 
 
 def _is_url(text: str) -> bool:
@@ -108,8 +110,12 @@ def _from_folder(ds: catalog.Dataset, folder: Path, entry: dict, work: Path,
         samples.append(is_sample_file(tmp))
         if not force and known.get(src.name) == sha:
             continue
-        arrived, source, dated = ("snapshot", meta["source_url"], meta.get("copied_from_repository_on")) if meta \
-            else ("mirror", str(src), None)
+        if meta:
+            arrived, source, dated = "snapshot", meta["source_url"], meta.get("copied_from_repository_on")
+        elif samples[-1]:  # a generated file: say so, not where the temporary mirror happened to be
+            arrived, source, dated = "sample", SAMPLE_SOURCE, None
+        else:
+            arrived, source, dated = "mirror", str(src), None
         incoming.append(_Incoming(src.name if ds.history else res.name, tmp, sha, tmp.stat().st_size, arrived,
                                   source, source_retrieved_at=dated))
     if any(samples) and not all(samples):

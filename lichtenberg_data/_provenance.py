@@ -61,7 +61,7 @@ def _german_date(value: str | date | None) -> str:
 
 #: How a file came (``arrived`` in the manifest) → the German verb of the source line.
 ARRIVAL_WORDS = {"download": "abgerufen am", "mirror": "abgerufen am", "snapshot": "abgerufen am",
-                 "import": "importiert am"}
+                 "import": "importiert am", "sample": "erzeugt am"}
 
 
 def _one(entry: dict[str, Any]) -> str:

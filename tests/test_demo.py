@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 import lichtenberg_data as ld
 from lichtenberg_data import catalog, cli
+from lichtenberg_data._fetch import SAMPLE_SOURCE
 from lichtenberg_data.demo import SAMPLES, snapshot_datasets
 
 pytestmark = pytest.mark.slow
@@ -55,6 +56,8 @@ def test_every_dataset_is_real_from_the_snapshot_or_marked_sample(demo):
             assert {s["arrived"] for s in entry["snapshots"]} == {"snapshot"}, ds.id
         elif ds.id in SAMPLES:
             assert entry and entry["processed"]["sample"] is True, ds.id
+            # the source of a sample is the generator, not the path of a temporary mirror
+            assert entry["processed"]["source"] == SAMPLE_SOURCE, ds.id
         else:  # neither a real file nor a sample: the briefing shows a box for it
             assert entry is None, ds.id
     assert not real & set(SAMPLES)  # sample data only where no real file exists
@@ -82,6 +85,8 @@ def test_sample_parts_are_named_on_the_cover_and_in_the_appendix(demo):
     assert "Einwohnerregisterstatistik" in appendix
     # the real dataset rows name their files and are not marked
     assert "EWR_L21_202512E_Matrix.csv" in appendix
+    assert "Quelle: lichtenberg_data.demo (erzeugte Beispieldaten" in appendix and "erzeugt am" in appendix
+    assert str(demo) not in appendix  # no local paths
     for section in ("Überblick", "Fachkräfte"):
         assert section in text
 
@@ -106,3 +111,9 @@ def test_the_briefing_serves_any_district(demo):
     assert "Klausur-Briefing 2026 – Bezirk Marzahn-Hellersdorf" in text
     assert "296.687" in text  # Marzahn-Hellersdorf, 31.12.2025
     assert "Marzahn-Hellersdorf hat 296.687 Einwohnerinnen und Einwohner" in text
+    # osm_pois is loaded (malls, supermarkets) but has no shop counts for the district's centres:
+    # the box says the loaded dataset lacks what the part needs, not that it is missing
+    box = text[text.index("„3 Marktgebiete (Huff-Modell)“ fehlt"):]
+    assert box.startswith("„3 Marktgebiete (Huff-Modell)“ fehlt: Der geladene Datensatz")
+    assert "(osm_pois) enthält nicht die Angaben, die dieser Teil braucht" in box
+    assert "lichtenberg-data refresh osm_pois" in box

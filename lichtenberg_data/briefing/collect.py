@@ -275,13 +275,16 @@ def note_missing(dataset: str | None, message: str, *, section: str | None = Non
     folder = collect_dir()
     if folder is None:
         return None
+    from .._store import processed_path
     from ..catalog import get
 
     title = landing = None
+    loaded = False
     if dataset:
         try:
             ds = get(dataset)
             title, landing = ds.title, ds.landing_page
+            loaded = processed_path(dataset).exists()  # loaded, but without what the cell needs
         except LookupError:
             pass
     try:
@@ -289,7 +292,7 @@ def note_missing(dataset: str | None, message: str, *, section: str | None = Non
     except ValueError:
         section = None
     entry = {"dataset": dataset, "title": title, "landing_page": landing, "section": section,
-             "message": message, "order": execution_count}
+             "message": message, "order": execution_count, "loaded": loaded}
     _update(folder, "missing", entry, lambda e: (e.get("dataset"), e.get("order")) == (dataset, execution_count))
     return entry
 

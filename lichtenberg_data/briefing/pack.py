@@ -183,9 +183,13 @@ class BriefingResult:
             lines.append("Noch nicht enthalten: "
                          + ", ".join(SECTIONS[s] for s in self.missing_sections))
         for dataset, entries in _by_dataset(self.missing_data).items():
-            parts = sorted({SECTIONS.get(e.get("section"), "?") for e in entries})
-            lines.append(f"Fehlender Datensatz {dataset} ({', '.join(parts)}): "
-                         f"lichtenberg-data import {dataset} DATEI  (lichtenberg-data info {dataset})")
+            parts = ", ".join(sorted({SECTIONS.get(e.get("section"), "?") for e in entries}))
+            if any(e.get("loaded") for e in entries):
+                lines.append(f"Unvollständiger Datensatz {dataset} ({parts}): lichtenberg-data refresh {dataset} "
+                             f"oder lichtenberg-data import {dataset} DATEI  (lichtenberg-data info {dataset})")
+            else:
+                lines.append(f"Fehlender Datensatz {dataset} ({parts}): "
+                             f"lichtenberg-data import {dataset} DATEI  (lichtenberg-data info {dataset})")
         if self.sample:
             lines.append("ACHTUNG: " + SAMPLE_NOTE)
         return "\n".join(lines)

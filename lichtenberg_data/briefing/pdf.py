@@ -186,10 +186,17 @@ def _missing_box(doc: _Doc, entry: dict[str, Any]) -> None:
     dataset = entry.get("dataset") or "?"
     title = entry.get("title") or dataset
     what = f"„{entry['heading']}“" if entry.get("heading") else "Dieser Teil"
-    text = (f"{what} fehlt: Der Datensatz {title} ({dataset}) ist nicht geladen. "
-            f"So kommt er dazu: lichtenberg-data import {dataset} DATEI"
-            + (f" (Bezugsquelle: {entry['landing_page']})" if entry.get("landing_page") else "")
-            + f"; welche Dateien passen, sagt lichtenberg-data info {dataset}.")
+    if entry.get("loaded"):  # e.g. osm_pois from the snapshot without the shop or hotel groups
+        text = (f"{what} fehlt: Der geladene Datensatz {title} ({dataset}) enthält nicht die Angaben, "
+                f"die dieser Teil braucht. Vollständig laden mit lichtenberg-data refresh {dataset} "
+                f"oder lichtenberg-data import {dataset} DATEI"
+                + (f" (Bezugsquelle: {entry['landing_page']})" if entry.get("landing_page") else "")
+                + f"; welche Dateien passen, sagt lichtenberg-data info {dataset}.")
+    else:
+        text = (f"{what} fehlt: Der Datensatz {title} ({dataset}) ist nicht geladen. "
+                f"So kommt er dazu: lichtenberg-data import {dataset} DATEI"
+                + (f" (Bezugsquelle: {entry['landing_page']})" if entry.get("landing_page") else "")
+                + f"; welche Dateien passen, sagt lichtenberg-data info {dataset}.")
     size = 9
     lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, size))
     h = _cm(_text_size_pt(lines, size)[1]) + 0.6
@@ -255,7 +262,8 @@ def _charts(doc: _Doc, charts: list[dict[str, Any]], counter: list[int]) -> None
 
 
 _ARRIVED = {"download": "abgerufen am", "mirror": "übernommen aus einem Spiegel am",
-            "snapshot": "aus dem mitgelieferten Datenstand, abgerufen am", "import": "importiert am"}
+            "snapshot": "aus dem mitgelieferten Datenstand, abgerufen am", "import": "importiert am",
+            "sample": "erzeugt am"}
 
 
 def _arrival(entry: dict[str, Any]) -> str:
