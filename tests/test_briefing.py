@@ -169,6 +169,8 @@ def test_notebooks_run_side_by_side_and_the_first_failure_in_file_order_is_repor
 def test_missing_notebooks_folder_and_unknown_section(tmp_path):
     with pytest.raises(BriefingError, match="not found"):
         briefing.build(2025, tmp_path / "out", notebooks_dir=tmp_path / "nope")
+    with pytest.raises(ValueError, match="workers must be a whole number >= 1"):
+        briefing.build(2025, tmp_path / "out", notebooks_dir=tmp_path, workers=0)
     with pytest.raises(ValueError, match="tourismus"):
         briefing.key_figure("wohnen", "x", 1, 2)
 

@@ -309,7 +309,7 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    workers = max(1, min(workers or os.cpu_count() or 1, len(paths) or 1))
+    workers = min(workers or os.cpu_count() or 1, len(paths) or 1)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook") as pool:
         futures = [pool.submit(_run_one, p, html_dir, collect_root / p.stem, year, district,
                                kernel_name, timeout) for p in paths]
@@ -330,6 +330,8 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     from ..settings import project_root, settings
     from .pdf import render_pdf
 
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"workers must be a whole number >= 1 (or None: one per CPU core), not {workers!r}")
     district = bezirk_name(district or settings.district)
     out = Path(out).resolve()
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else project_root() / "notebooks"
