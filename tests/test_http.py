@@ -122,6 +122,7 @@ def test_black_hole_times_out_once(black_holes):
     assert time.monotonic() - start < first + 0.5  # four resources, one wait
 
 
+@pytest.mark.slow  # waits in real time (Retry-After, a timeout, a black hole)
 def test_every_host_black_holed_is_no_network(black_holes):
     urls = [f"http://127.0.0.1:{black_holes()}/x.csv" for _ in range(3)]
     http = http_for(*urls, timeout=0.5)
@@ -145,6 +146,7 @@ def test_slow_host_times_out_and_is_not_asked_again(portal):
     assert time.monotonic() - start < 2.5
 
 
+@pytest.mark.slow  # waits in real time (Retry-After, a timeout, a black hole)
 def test_resolver_that_never_answers_gives_up(monkeypatch):
     real = socket.getaddrinfo
 

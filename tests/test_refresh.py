@@ -107,6 +107,7 @@ def test_http_500(data_dir, portal, good, capsys):
     assert portal.hits[EWR] >= 1 + settings.settings.retries  # retried
 
 
+@pytest.mark.slow  # waits in real time (Retry-After, a timeout, a black hole)
 def test_503_with_retry_after_then_success(data_dir, portal, good, capsys, mirror):
     changed = (mirror / EWR[1:]).read_bytes().replace(b'"202512";"01', b'"202512";"01', 1)
     portal.set(EWR, ("status", 503, {"Retry-After": "1"}), ("ok", changed + b""))
@@ -114,6 +115,7 @@ def test_503_with_retry_after_then_success(data_dir, portal, good, capsys, mirro
     assert portal.hits[EWR] >= 3  # the good run, the 503, the retry
 
 
+@pytest.mark.slow  # waits in real time (Retry-After, a timeout, a black hole)
 def test_timeout(data_dir, portal, good, capsys, mirror):
     settings.set(timeout=0.5, retries=1)
     try:
@@ -313,6 +315,7 @@ def test_whole_catalogue_without_dns_gives_up_fast(data_dir, moved_catalogue, ca
     assert "Last good data kept" not in "".join(lines.values())
 
 
+@pytest.mark.slow  # waits in real time (Retry-After, a timeout, a black hole)
 def test_whole_catalogue_black_holed_gives_up_fast(data_dir, moved_catalogue, capsys):
     holes = BlackHoles()
     ports: dict[str, int] = {}
@@ -346,6 +349,7 @@ def test_unreachable_mirror_probed_once_and_no_data_yet(data_dir, portal, capsys
     ]
 
 
+@pytest.mark.slow  # waits in real time (Retry-After, a timeout, a black hole)
 def test_black_holed_host_with_many_resources_waits_once(data_dir, capsys):
     holes = BlackHoles()
     try:

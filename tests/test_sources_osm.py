@@ -139,6 +139,7 @@ def lor(data_dir, real_data):
 
 # ============================================================================ politeness
 
+@pytest.mark.slow  # waits in real time (Retry-After, a timeout, a black hole)
 def test_busy_status_then_a_slot(data_dir, tmp_path, overpass):
     server = overpass(pool())
     server.set("/api/status", ("ok", BUSY), ("ok", FREE))
@@ -149,6 +150,7 @@ def test_busy_status_then_a_slot(data_dir, tmp_path, overpass):
     assert [e["id"] for e in json.loads((tmp_path / "a.json").read_bytes())["elements"]] == [1]
 
 
+@pytest.mark.slow  # waits in real time (Retry-After, a timeout, a black hole)
 def test_429_with_retry_after_then_success(data_dir, tmp_path, overpass):
     server = overpass(pool())
     server.set("/api/interpreter", ("status", 429, {"Retry-After": "1"}), ("func", server.reply))
@@ -159,6 +161,7 @@ def test_429_with_retry_after_then_success(data_dir, tmp_path, overpass):
     assert json.loads((tmp_path / "a.json").read_bytes())["osm3s"]["timestamp_osm_base"] == STAMP
 
 
+@pytest.mark.slow  # waits in real time (Retry-After, a timeout, a black hole)
 def test_retry_after_as_http_date(data_dir, tmp_path, overpass):
     from email.utils import formatdate
 
