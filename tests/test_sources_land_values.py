@@ -200,6 +200,17 @@ def test_importing_the_sqlite_reads_it_in_place_and_read_only(data_dir, real_dat
     assert "Zonen, Stand 01.01.2020; Lizenz: dl-de/zero-2.0" in ld.source_note(zones)
 
 
+@pytest.mark.realdata
+def test_the_sqlite_gives_the_history_its_values_too(data_dir, real_data):
+    ld.import_file("bodenrichtwerte", [_edition(real_data, 2019), _sqlite(real_data)])
+    df = ld.load("bodenrichtwerte")
+    assert df.groupby("year").size().to_dict() == {2019: len(_raw(real_data, 2019)), 2020: 1133}
+    assert "geometry" not in df.columns
+    lv = ld.land.land_values(df, "Lichtenberg")
+    row = lv[(lv["year"] == 2020) & (lv["gebiet"] == "Lichtenberg")].iloc[0]
+    assert (row["anzahl"], row["median_eur_m2"]) == (16, 225.0)
+
+
 def test_the_snapshot_holds_the_2020_zones_and_the_demo_takes_them(data_dir):
     [outcome] = ld.refresh(["bodenrichtwert_zonen"], mirror=SNAPSHOT)
     assert outcome.state == "fresh" and outcome.rows == 1133

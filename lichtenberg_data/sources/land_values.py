@@ -315,8 +315,8 @@ def _broker_edition(year: int) -> Resource:
 
 def _wfs_edition(year: int) -> Resource:
     layer = wfs_layer(year, PROPERTIES)
-    return Resource(name=f"brw_{year}.geojson", url=layer.service_url, format="geojson",
-                    match=r"\.(geo)?json$|\.gml$", wfs=layer)
+    return Resource(name=f"brw_{year}.geojson", url=layer.service_url, format="geojson", accepts=("sqlite",),
+                    match=r"\.(geo)?json$|\.gml$|\.sqlite$", wfs=layer)
 
 
 bodenrichtwerte = catalog.register(Dataset(
@@ -339,7 +339,8 @@ bodenrichtwerte = catalog.register(Dataset(
                  "`refresh` asks the GDI WFS for every Stichtag 2002–2026 (services brw<YYYY>, layers "
                  "brw<YYYY>:brw_<YYYY>_vector, for 2026 brw2026:brw2026_vector; attributes only). The FIS-Broker "
                  "downloads broker_<YYYY>.xls (2012–2024) are imported by hand (`lichtenberg-data import "
-                 "bodenrichtwerte broker_*.xls`); an xls and a WFS answer of one Stichtag hold the same zones, "
+                 "bodenrichtwerte broker_*.xls`), as is a GDAL SQLite file of a FIS-Broker layer s_brw_<YYYY> "
+                 "(its attributes); an xls and a WFS answer of one Stichtag hold the same zones, "
                  "the later replaces the earlier. Older downloads were licensed dl-de/by-2.0, dl-de/zero-2.0 since "
                  "01.03.2025. Zones 40000–41099 (since 2022) are flagged `zusatzzone`."),
 ))
