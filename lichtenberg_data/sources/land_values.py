@@ -11,10 +11,11 @@
       ``https://gdi.berlin.de/services/wfs/brw<YYYY>`` with the layer ``brw<YYYY>:brw_<YYYY>_vector``
       for 2002–2025 and, for the current Stichtag, ``brw2026`` with ``brw2026:brw2026_vector``
       (no underscores: the GDI names the newest layer differently). The attributes are asked for
-      without the geometry (``PROPERTYNAME``), a small answer per year.
+      without the geometry (``PROPERTYNAME``), a small answer per year;
+    - a GDAL SQLite file of a FIS-Broker layer (as for ``bodenrichtwert_zonen``), its attributes.
 
     An xls download and a WFS answer of the same Stichtag hold the same zones under the same
-    numbers (``Bodenrichtwert-Nummer`` = ``brwid``); the later arrival replaces the earlier one
+    numbers (``Bodenrichtwert-Nummer`` = ``brwid``, see the evidence below); the later arrival replaces the earlier one
     (key Stichtag and zone number).
 ``bodenrichtwert_zonen`` – the polygons of one Stichtag
     The zones with the columns of ``bodenrichtwerte`` and their polygons (EPSG:25833), for the
@@ -51,7 +52,11 @@ lumnum, brwid`` (``brwid`` the zone number, ``anwert`` the Sanierungs-/Entwicklu
 01.01.2026, 1,623 zones). An archive script whose repository the index does not name asks every
 year 2002–2026 with ``brw<YYYY>:brw_<YYYY>_vector`` (``brw2026:brw2026_vector`` for 2026),
 ``propertyName`` ``bezirk,brw,nutzung,stichtag,gfz,brwid,anwert,verfahrensart,beitragszustand``
-and GeoJSON output; further adapters name ``brw2023``–``brw2025`` the same way. Not verified:
+and GeoJSON output; further adapters name ``brw2023``–``brw2025`` the same way. Zone numbers: the
+2020 SQLite's ``gml_id`` suffixes are exactly the 1,133 numbers of ``broker_2020.xls`` (tested); that
+``brwid`` is the same number rests on its label "Bodenrichtwertnummer" in ``peer-cmd/Berlin-Map`` and
+on equal counts (1,621 zones in ``brw2024`` per a public valuation tool's notes, 1,621 rows in
+``broker_2024.xls``). Not verified:
 that every one of the 24 older layers still answers today, and the exact form of ``stichtag``
 (ISO dates with or without time are both read). ``lichtenberg-data doctor`` checks that each
 service's GetCapabilities lists its layer.
