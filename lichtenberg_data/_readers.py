@@ -142,15 +142,15 @@ def is_sample_file(path: Path) -> bool:
 #: What a file's first bytes say it is, and how the messages name it.
 _KINDS = {"xlsx": "an Excel workbook (xlsx)", "xls": "an Excel workbook (xls)", "zip": "a zip archive",
           "pdf": "a PDF document", "json": "a JSON file", "xml": "an XML/GML file", "html": "an HTML page",
-          "text": "a text (CSV) file"}
+          "sqlite": "an SQLite database", "text": "a text (CSV) file"}
 #: The kinds each declared format accepts.
 _ACCEPTS = {"csv": {"text"}, "xlsx": {"xlsx", "xls"}, "xls": {"xls", "xlsx"}, "json": {"json"},
-            "geojson": {"json", "xml", "zip"}, "gml": {"xml", "json"}, "zip": {"zip"}}
+            "geojson": {"json", "xml", "zip"}, "gml": {"xml", "json"}, "zip": {"zip"}, "sqlite": {"sqlite"}}
 
 
 def sniff(path: Path) -> str:
     """What the file is by its first bytes: ``xlsx``, ``xls``, ``zip``, ``damaged`` (a zip that
-    does not open), ``pdf``, ``json``, ``xml``, ``html`` or ``text``."""
+    does not open), ``pdf``, ``sqlite``, ``json``, ``xml``, ``html`` or ``text``."""
     with path.open("rb") as fh:
         head = fh.read(2048)
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -166,6 +166,8 @@ def sniff(path: Path) -> str:
         return "xls"
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "sqlite"
     if body.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
         return "html"
     if body.startswith(b"<"):

@@ -9,6 +9,8 @@ function                what
 ======================  =====================================================================
 land_values             commercial land values per Stichtag: median, min, max, number of zones,
                         for the district and for Berlin (``bodenrichtwerte``)
+commercial_zones        the commercial zones of the district with their polygons and hectares, for
+                        the map (``bodenrichtwert_zonen``, one Stichtag)
 completions             completed buildings per year, Bezirk and Berlin (``baufertigstellungen``)
 commercial_area         hectares and share of commercial and industrial use per Planungsraum
                         (``flaechennutzung`` intersected with ``lor_planungsraeume``)
@@ -36,8 +38,8 @@ from .names import BERLIN_ID, BEZIRKE
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["COMPLETION_KINDS", "land_values", "completions", "commercial_area", "gigabit", "commercial_sites",
-           "site_profile"]
+__all__ = ["COMPLETION_KINDS", "land_values", "commercial_zones", "completions", "commercial_area", "gigabit",
+           "commercial_sites", "site_profile"]
 
 #: Kinds of building of :func:`completions` and the measure each is counted by.
 COMPLETION_KINDS = {"nichtwohngebaeude": "fertigstellung_neubau", "wohngebaeude": "fertigstellung_neubau",
@@ -94,6 +96,40 @@ def land_values(brw: pd.DataFrame, district: Any = DEFAULT_DISTRICT, *, zusatzzo
     out.insert(1, "year", out["stichtag"].dt.year.astype("int64"))
     out = out.sort_values(["stichtag", "gebiet_id"], ignore_index=True)
     return with_sources(out, brw)
+
+
+def commercial_zones(zones: gpd.GeoDataFrame, district: Any = DEFAULT_DISTRICT) -> gpd.GeoDataFrame:
+    """The commercial Bodenrichtwert zones (``G``, ``Gp``) of a Bezirk, with their area.
+
+    A zone counts for the Bezirk its ``bezirk`` attribute names (as the Gutachterausschuss
+    assigns it), not for every Bezirk its polygon touches.
+
+    Parameters
+    ----------
+    zones
+        The ``bodenrichtwert_zonen`` table (polygons of one Stichtag, EPSG:25833).
+    district
+        Name or key of the Bezirk (default ``settings.district``); ``None`` for all of Berlin.
+
+    Returns
+    -------
+    GeoDataFrame
+        The zones' columns plus ``flaeche_ha``, sorted by value (highest first), with the
+        provenance of ``zones`` (its Stand is the zones' Stichtag).
+
+    Examples
+    --------
+    >>> z = commercial_zones(ld.load("bodenrichtwert_zonen"), "Lichtenberg")   # doctest: +SKIP
+    >>> len(z), round(z["flaeche_ha"].sum()), z["brw_eur_m2"].median()          # doctest: +SKIP
+    (16, 724, 225.0)
+    """
+    if zones.crs is None or zones.crs.to_epsg() != 25833:
+        raise ValueError(f"zones must be in EPSG:25833, not {zones.crs}")
+    key = district_id(district)
+    chosen = zones[zones["gewerbe"] & ((zones["bezirk_id"] == key) if key else True)].copy()
+    chosen["flaeche_ha"] = chosen.geometry.area / 10_000
+    chosen = chosen.sort_values(["brw_eur_m2", "brw_nummer"], ascending=[False, True], ignore_index=True)
+    return with_sources(chosen, zones)
 
 
 def completions(baufertigstellungen: pd.DataFrame, kind: str = "nichtwohngebaeude") -> pd.DataFrame:

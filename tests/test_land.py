@@ -15,7 +15,7 @@ from lichtenberg_data.demo.land import sample_flaechennutzung
 from lichtenberg_data.sources.construction import parse_fii2_file
 from lichtenberg_data.sources.geography import parse_lor_planungsraeume
 from lichtenberg_data.sources.land_use import parse_flaechennutzung
-from lichtenberg_data.sources.land_values import parse_bodenrichtwerte
+from lichtenberg_data.sources.land_values import parse_bodenrichtwert_zonen, parse_bodenrichtwerte
 
 YEARS = (2012, 2013, 2014, 2015, 2016, 2017, 2018, 2019, 2020, 2021, 2022, 2024)
 
@@ -80,6 +80,32 @@ def test_district_defaults_to_the_setting(brw):
     finally:
         s.set(district=old)
     assert set(lv["gebiet"]) == {"Mitte", "Berlin"}
+
+
+# =============================================================================== the zone map
+
+@pytest.fixture(scope="module")
+def zones_2020(real_data):
+    zones = parse_bodenrichtwert_zonen({"z": real_data / "landuse" / "brw-zonen" / "Bodenrichtwerte_2020.sqlite"})
+    zones.attrs["provenance"] = [{"dataset": "bodenrichtwert_zonen", "reference_date": "2020-01-01"}]
+    return zones
+
+
+@pytest.mark.realdata
+def test_commercial_zones_of_lichtenberg_on_the_real_2020_polygons(zones_2020):
+    z = land.commercial_zones(zones_2020, "Lichtenberg")
+    assert len(z) == 16 and z["bezirk"].eq("Lichtenberg").all() and set(z["nutzung_kurz"]) <= {"G", "Gp"}
+    assert z["brw_eur_m2"].median() == 225.0 and round(z["flaeche_ha"].sum()) == 724
+    assert z["brw_eur_m2"].is_monotonic_decreasing
+    # the zone's own Bezirk counts, not every zone whose polygon touches the Bezirk
+    touching = zones_2020[zones_2020["gewerbe"] & zones_2020.intersects(zones_2020[zones_2020["bezirk_id"] == "11"]
+                                                                           .union_all())]
+    assert len(touching) > len(z)
+    assert [p["dataset"] for p in provenance(z)] == ["bodenrichtwert_zonen"]
+    everywhere = land.commercial_zones(zones_2020, None)
+    assert len(everywhere) == int(zones_2020["gewerbe"].sum()) == 220
+    with pytest.raises(ValueError, match="EPSG:25833"):
+        land.commercial_zones(zones_2020.to_crs(4326))
 
 
 # =============================================================================== completions

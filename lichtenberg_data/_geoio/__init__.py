@@ -13,10 +13,11 @@ official lists; a name that matches nothing is a
 The spatial API built on these tables is in :mod:`lichtenberg_data.geo`.
 
 Modules (import from this package): :mod:`._read` (:func:`read_geofile`, GeoJSON, zip,
-text repair), :mod:`._gml` (WFS GML), :mod:`._crs` (:data:`CRS`, inference, the Berlin
-check), :mod:`._areas` (Bezirke, Ortsteile and the aliases, keys and finishing shared with
-the LOR) and :mod:`._lor` (LOR levels). Imports run ``_read`` → ``_gml`` → ``_crs`` and
-``_lor`` → ``_areas`` → ``_crs``.
+text repair), :mod:`._gml` (WFS GML), :mod:`._sqlite` (one layer of a GDAL SQLite file,
+checked before it is read), :mod:`._crs` (:data:`CRS`, inference, the Berlin check),
+:mod:`._areas` (Bezirke, Ortsteile and the aliases, keys and finishing shared with the LOR)
+and :mod:`._lor` (LOR levels). Imports run ``_read`` → ``_gml`` → ``_crs``, ``_sqlite`` →
+``_crs`` and ``_lor`` → ``_areas`` → ``_crs``.
 """
 
 from ._areas import ALIASES, COLUMNS, normalise_bezirke, normalise_ortsteile
@@ -26,9 +27,11 @@ from ._crs import BERLIN_25833, BERLIN_WGS84, CRS, infer_crs
 from ._gml import read_gml
 from ._lor import normalise_lor
 from ._read import read_geofile, read_geojson, repair_text
+from ._sqlite import is_sqlite, read_sqlite
 
 __all__ = [
-    "CRS", "COLUMNS", "read_geofile", "read_gml", "read_geojson", "infer_crs", "repair_text",
+    "CRS", "COLUMNS", "read_geofile", "read_gml", "read_geojson", "read_sqlite", "is_sqlite", "infer_crs",
+    "repair_text",
     "normalise_bezirke", "normalise_ortsteile", "normalise_lor",
     # documented constants (public before the split as well)
     "ALIASES", "BERLIN_25833", "BERLIN_WGS84",

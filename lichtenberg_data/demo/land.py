@@ -1,16 +1,18 @@
-"""Sample files in the publishers' formats for the commercial-land datasets without a real file.
+"""Sample files in the publishers' formats for the commercial-land datasets.
 
-``SAMPLES`` maps ``(dataset_id, resource_name)`` to a function returning the file's bytes, for the
-offline demo. All numbers are synthetic. Geometries lie in real Berlin coordinates (EPSG:25833)
-so that real LOR Planungsräume can be intersected with them; the Bezirk attributes follow the
-grid of the sample city in :mod:`lichtenberg_data.demo.city`, not the real boundaries.
+``SAMPLES`` maps ``(dataset_id, resource_name)`` to a function returning the file's bytes. All
+numbers are synthetic. Geometries lie in real Berlin coordinates (EPSG:25833) so that real LOR
+Planungsräume can be intersected with them; the Bezirk attributes follow the grid of the sample
+city in :mod:`lichtenberg_data.demo.city`, not the real boundaries. Datasets with a real file in
+the shipped snapshot (``bodenrichtwerte``: the FIS-Broker downloads; ``bodenrichtwert_zonen``:
+the zones of 01.01.2020) use their sample in the tests only (:data:`lichtenberg_data.demo.TEST_SAMPLES`).
 
-===========================================  =====================================================
-``bodenrichtwerte`` / ``brw_2025.geojson``    WFS answer ``brw2025:brw_2025_vector`` (GeoJSON)
-``bodenrichtwert_zonen`` / same layer          the same answer
-``gewerbeanzeigen`` / ``SB_D01-02-00_…``       AfS report D I 2 with tables by Bezirk (xlsx)
-``flaechennutzung`` / ``reale_nutzung…``       WFS answer of the Umweltatlas "Reale Nutzung" (GeoJSON)
-===========================================  =====================================================
+================================================  ================================================
+``bodenrichtwerte`` / ``brw_2026.geojson``         WFS answer ``brw2026:brw2026_vector`` (GeoJSON)
+``bodenrichtwert_zonen`` / ``brw_zonen_2026…``     the same answer
+``gewerbeanzeigen`` / ``SB_D01-02-00_…``           AfS report D I 2 with tables by Bezirk (xlsx)
+``flaechennutzung`` / ``reale_nutzung…``           WFS answer of the Umweltatlas "Reale Nutzung" (GeoJSON)
+================================================  ================================================
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..names import BEZIRKE
+from ..sources.land_values import CURRENT_YEAR, wfs_layer
 from ._afs import report_workbook, workbook_bytes, write_table
 
 __all__ = ["SAMPLES", "sample_brw_wfs", "sample_gewerbeanzeigen", "sample_flaechennutzung"]
@@ -56,12 +59,13 @@ _USES = (("W - Wohngebiet", 0.58), ("G - Gewerbe", 0.17), ("M2 - Mischgebiet", 0
          ("SF-KGA - Sonstige Flächen - Kleingartenfläche", 0.04), ("G - Gewerbliche Baufläche", 0.03))
 
 
-def sample_brw_wfs(year: int = 2025) -> bytes:
+def sample_brw_wfs(year: int = CURRENT_YEAR) -> bytes:
     """A sample answer of the WFS ``brw<year>`` (GeoJSON, EPSG:25833): 432 zones in a grid.
 
     Attributes as published for the 2026 BORIS service (``bezirk``, ``brw``,
     ``nutzung``, ``stichtag``, ``anwert``, ``verfahrensart``, ``gfz``, ``beitragszustand``,
-    ``lumnum``, ``brwid``); zones of the 40000 series carry the BRW-RL use types.
+    ``lumnum``, ``brwid``); zones of the 40000 series carry the BRW-RL use types. The layer is
+    named as the GDI names it (``brw2026:brw2026_vector``, before 2026 ``brw<YYYY>:brw_<YYYY>_vector``).
     """
     import numpy as np
 
@@ -92,7 +96,7 @@ def sample_brw_wfs(year: int = 2025) -> bytes:
                 "beitragszustand": "beitragsfrei", "lumnum": None,
             })
             boxes.append(bx)
-    return _collection(records, boxes, f"brw{year}:brw_{year}_vector")
+    return _collection(records, boxes, wfs_layer(year).type_name)
 
 
 # =========================================================================== Gewerbeanzeigen
@@ -190,8 +194,8 @@ def sample_flaechennutzung(cell: float = 600.0, street: float = 30.0) -> bytes:
 
 
 SAMPLES: dict[tuple[str, str], Callable[[], bytes]] = {
-    ("bodenrichtwerte", "brw_2025.geojson"): sample_brw_wfs,
-    ("bodenrichtwert_zonen", "brw_zonen_2025.geojson"): sample_brw_wfs,
+    ("bodenrichtwerte", f"brw_{CURRENT_YEAR}.geojson"): sample_brw_wfs,
+    ("bodenrichtwert_zonen", f"brw_zonen_{CURRENT_YEAR}.geojson"): sample_brw_wfs,
     **{("gewerbeanzeigen", f"SB_D01-02-00_{y}m12_BE.xlsx"): (lambda y=y: sample_gewerbeanzeigen(y, 12))
        for y in (2023, 2024, 2025)},
     ("flaechennutzung", "reale_nutzung_2023.geojson"): sample_flaechennutzung,

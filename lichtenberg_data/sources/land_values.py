@@ -1,13 +1,35 @@
 """Bodenrichtwerte (standard land values) of the Gutachterausschuss für Grundstückswerte in Berlin.
 
-``bodenrichtwerte``
+``bodenrichtwerte`` – the history of values per zone
     One row per Bodenrichtwert zone and Stichtag (01.01.): number, Bezirk, type of use as
-    published ("G - Gewerbe") and its short code (``G``, ``Gp``, ``GB``, ``W``, ``M2`` …),
-    GFZ and value in EUR/m². A history: one file per Stichtag edition. The editions 2012–2024
-    are the FIS-Broker ``.xls`` downloads (sheet ``Download``; FIS-Broker is retired, so they
-    are imported by hand); the current year comes from the GDI Berlin WFS ``brw2025``.
-``bodenrichtwert_zonen``
-    The zone polygons of the current year from the same WFS (EPSG:25833).
+    published ("G - Gewerbe") and its short code (``G``, ``Gp``, ``GB``, ``W``, ``M2`` …), GFZ
+    and value in EUR/m², without geometry. One edition per Stichtag, from either form:
+
+    - the FIS-Broker downloads ``broker_<YYYY>.xls`` 2012–2024 (sheet ``Download``; the FIS-Broker
+      is retired, so they are imported by hand; the shipped snapshot holds them);
+    - the GDI Berlin WFS, one service per Stichtag, refreshed by ``lichtenberg-data refresh``:
+      ``https://gdi.berlin.de/services/wfs/brw<YYYY>`` with the layer ``brw<YYYY>:brw_<YYYY>_vector``
+      for 2002–2025 and, for the current Stichtag, ``brw2026`` with ``brw2026:brw2026_vector``
+      (no underscores: the GDI names the newest layer differently). The attributes are asked for
+      without the geometry (``PROPERTYNAME``), a small answer per year;
+    - a GDAL SQLite file of a FIS-Broker layer (as for ``bodenrichtwert_zonen``), its attributes.
+
+    An xls download and a WFS answer of the same Stichtag hold the same zones under the same
+    numbers (``Bodenrichtwert-Nummer`` = ``brwid``, see the evidence below); the later arrival replaces the earlier one
+    (key Stichtag and zone number).
+``bodenrichtwert_zonen`` – the polygons of one Stichtag
+    The zones with the columns of ``bodenrichtwerte`` and their polygons (EPSG:25833), for the
+    map and the site exposé. Refreshed from the current WFS layer ``brw2026:brw2026_vector``;
+    imported from any Stichtag as a WFS answer (GeoJSON/GML) or as the GDAL SQLite file of a
+    FIS-Broker layer ``s_brw_<YYYY>`` (the shipped snapshot holds ``Bodenrichtwerte_2020.sqlite``,
+    Stichtag 01.01.2020, saved from the WFS by a third party; read with the checks of
+    :mod:`lichtenberg_data._geoio._sqlite`). Its Stand is the Stichtag of the zones it holds,
+    whatever their age: no title calls it "aktuell".
+
+Why the WFS years feed the history and not the polygons: the value of a zone over time is what
+the analyses compare (:func:`lichtenberg_data.land.land_values`, the exposé's trend per zone),
+and it joins to the polygons by zone number; the map and the exposé need one zone set. Keeping
+24 polygon sets (tens of MB each) would cost much and show nothing more.
 
 Commercial zones. ``gewerbe`` is True for the short codes ``G`` ("G - Gewerbe", and from 2022
 "G - Gewerbliche Baufläche") and ``Gp`` ("Gewerbe produzierend"); ``GB`` is Gemeinbedarf, and
@@ -18,9 +40,26 @@ with five-digit numbers 40000–41099 (1,070 in 2022, 451 in 2024), coded with t
 the Bodenrichtwertrichtlinie (``SF-KGA`` Kleingärten, ``S-WO`` Wochenendhäuser, ``LF-F`` Forst,
 but also ``G - Gewerbliche Baufläche`` and ``W - Wohnbaufläche``). They are kept and flagged
 ``zusatzzone``, so that a count can show them separately: they raise Lichtenberg's commercial
-zones from 16 to 28 in 2022 and from 17 to 19 in 2024. The WFS typeNames are inconsistent
-between editions (``brw2024:brw_2024_vector``, ``brw2025:brw_2025_vector``,
-``brw2026:brw2026_vector``); this module uses ``brw2025:brw_2025_vector`` (not verified live).
+zones from 16 to 28 in 2022 and from 17 to 19 in 2024.
+
+Evidence for the WFS addresses (public code calling these services in 2026, found with the
+project's code search; no request to the live service was made from here):
+``peer-cmd/Berlin-Map`` (README "verified 2026-10-01", ``config/sources.json``) names the service
+``brw2026``, the layer ``brw2026:brw2026_vector``, 1,623 MultiPolygon features in EPSG:25833 and
+the attributes ``bezirk, brw, nutzung, stichtag, anwert, verfahrensart, gfz, beitragszustand,
+lumnum, brwid`` (``brwid`` the zone number, ``anwert`` the Sanierungs-/Entwicklungszusatz);
+``pepperonas/kiez-finder`` (``tools/build-heat-prices.mjs``) reads the same layer (Stichtag
+01.01.2026, 1,623 zones). An archive script whose repository the index does not name asks every
+year 2002–2026 with ``brw<YYYY>:brw_<YYYY>_vector`` (``brw2026:brw2026_vector`` for 2026),
+``propertyName`` ``bezirk,brw,nutzung,stichtag,gfz,brwid,anwert,verfahrensart,beitragszustand``
+and GeoJSON output; further adapters name ``brw2023``–``brw2025`` the same way. Zone numbers: the
+2020 SQLite's ``gml_id`` suffixes are exactly the 1,133 numbers of ``broker_2020.xls`` (tested); that
+``brwid`` is the same number rests on its label "Bodenrichtwertnummer" in ``peer-cmd/Berlin-Map`` and
+on equal counts (1,621 zones in ``brw2024`` per a public valuation tool's notes, 1,621 rows in
+``broker_2024.xls``). Not verified:
+that every one of the 24 older layers still answers today, and the exact form of ``stichtag``
+(ISO dates with or without time are both read). ``lichtenberg-data doctor`` checks that each
+service's GetCapabilities lists its layer.
 """
 
 from __future__ import annotations
@@ -31,39 +70,48 @@ from typing import TYPE_CHECKING, Any
 
 from .. import catalog
 from .._errors import FormatError
-from .._readers import check_workbook
 from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
+from ._brw_read import read_broker_xls, read_edition
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["COMMERCIAL_CODES", "ZUSATZZONEN", "nutzung_kurz", "is_commercial", "read_broker_xls",
-           "parse_bodenrichtwerte", "parse_bodenrichtwert_zonen"]
+__all__ = ["COMMERCIAL_CODES", "ZUSATZZONEN", "WFS_YEARS", "CURRENT_YEAR", "nutzung_kurz", "is_commercial",
+           "read_broker_xls", "wfs_layer", "parse_bodenrichtwerte", "parse_bodenrichtwert_zonen"]
 
 PUBLISHER = "Gutachterausschuss für Grundstückswerte in Berlin"
 LANDING_PAGE = "https://www.berlin.de/gutachterausschuss/"
-WFS_SERVICE = "https://gdi.berlin.de/services/wfs/brw2025"
-WFS_TYPE = "brw2025:brw_2025_vector"
+GDI_WFS = "https://gdi.berlin.de/services/wfs"
+#: The Stichtage the GDI WFS serves (one service ``brw<YYYY>`` each), and the current one.
+WFS_YEARS = tuple(range(2002, 2027))
+CURRENT_YEAR = 2026
+#: Layers whose name departs from ``brw<YYYY>:brw_<YYYY>_vector``.
+_TYPE_NAMES = {2026: "brw2026:brw2026_vector"}
+#: The attributes the history asks for (no geometry); all listed by the 2002–2026 layers.
+PROPERTIES = ("brwid", "bezirk", "brw", "nutzung", "gfz", "stichtag", "beitragszustand", "anwert")
 #: Short codes of the types of use that count as commercial zones.
 COMMERCIAL_CODES = frozenset({"G", "Gp"})
 #: Zone numbers of the second set of zones published since 2022.
 ZUSATZZONEN = (40000, 41099)
 
-#: Column of the FIS-Broker download (sheet "Download") -> canonical column.
-_XLS_COLUMNS = {"Bodenrichtwert-Nummer": "brw_nummer", "Bezirk": "bezirk", "Bodenrichtwert": "brw_eur_m2",
-                "gebietstypische Nutzungsart": "nutzung", "gebietstypische GFZ": "gfz", "Stichtag": "stichtag",
-                "Beitragszustand": "beitragszustand", "Sanierungs-/Entwicklungszusatz": "zusatz"}
-_XLS_REQUIRED = ("Bodenrichtwert-Nummer", "Bezirk", "Bodenrichtwert", "gebietstypische Nutzungsart",
-                 "gebietstypische GFZ", "Stichtag")
-#: Attribute of the WFS (names seen in the 2024 and 2026 services) -> canonical column.
-_WFS_COLUMNS = {"brw_nummer": ("brw_nr", "brwnr", "brw_nummer", "brwid"), "bezirk": ("bezirk",),
-                "brw_eur_m2": ("brw",), "nutzung": ("nutzung",), "gfz": ("gfz",), "stichtag": ("stichtag",),
-                "beitragszustand": ("beitragszustand",), "zusatz": ("zusatz", "sanierungszusatz")}
-_WFS_REQUIRED = ("brw_nummer", "bezirk", "brw_eur_m2", "nutzung", "stichtag")
 COLUMNS = {"stichtag": "date", "year": "int", "brw_nummer": "str", "bezirk": "str", "bezirk_id": "str",
            "nutzung": "str", "nutzung_kurz": "str", "gfz": "float", "brw_eur_m2": "float", "gewerbe": "bool",
            "zusatzzone": "bool", "beitragszustand": "str", "zusatz": "str"}
+
+
+def wfs_layer(year: int, properties: tuple[str, ...] = ()) -> WFS:
+    """The GDI WFS layer of the Stichtag 01.01.``year``.
+
+    Examples
+    --------
+    >>> wfs_layer(2025).type_name, wfs_layer(2026).type_name
+    ('brw2025:brw_2025_vector', 'brw2026:brw2026_vector')
+    >>> wfs_layer(2026).service_url
+    'https://gdi.berlin.de/services/wfs/brw2026'
+    """
+    return WFS(f"{GDI_WFS}/brw{year}", _TYPE_NAMES.get(year, f"brw{year}:brw_{year}_vector"),
+               properties=properties)
 
 
 # =========================================================================== classification
@@ -100,7 +148,7 @@ def is_zusatzzone(nummer: pd.Series) -> pd.Series:
     return n.between(*ZUSATZZONEN).fillna(False).astype(bool)
 
 
-# =========================================================================== reading
+# =========================================================================== canonical columns
 
 def _numbers(values: pd.Series, what: str, path: Path) -> pd.Series:
     """Numbers as floats: cells that are numbers, "1700.0", German "1.234,5"; "-" and "" are missing."""
@@ -112,7 +160,7 @@ def _numbers(values: pd.Series, what: str, path: Path) -> pd.Series:
         if isinstance(v, (int, float)):
             return float(v)
         text = str(v).strip()
-        if text in {"", "-", "–"}:
+        if text in {"", "-", "–", "None", "nan"}:
             return float("nan")
         if "," in text:
             text = text.replace(".", "").replace(",", ".")
@@ -140,50 +188,8 @@ def _dates(values: pd.Series, path: Path) -> pd.Series:
     return out.dt.tz_localize(None).dt.normalize() if out.dt.tz is not None else out.dt.normalize()
 
 
-def read_broker_xls(path: Path) -> pd.DataFrame:
-    """The sheet of a FIS-Broker Bodenrichtwert download (xls or xlsx) as text/number cells."""
-    import pandas as pd
-    from python_calamine import CalamineWorkbook
-
-    check_workbook(path)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
-    except Exception as exc:  # calamine raises its own errors for broken files
-        raise FormatError(f"{path.name}: the workbook cannot be read, it is probably truncated or damaged "
-                          f"({type(exc).__name__})") from None
-    header = next((i for i, row in enumerate(rows[:10]) if "Bodenrichtwert-Nummer" in map(str, row)), None)
-    if header is None:
-        found = ", ".join(" ".join(str(c).split()) for c in (rows[0] if rows else []) if c)[:160]
-        raise FormatError(f"{path.name} is no Bodenrichtwert download: no column 'Bodenrichtwert-Nummer' "
-                          f"in the first rows (found: {found or 'an empty sheet'})")
-    names = [str(c).strip() for c in rows[header]]
-    missing = [c for c in _XLS_REQUIRED if c not in names]
-    if missing:
-        raise FormatError(f"{path.name} lacks the columns {', '.join(missing)} of a Bodenrichtwert download "
-                          f"(found: {', '.join(' '.join(n.split()) for n in names if n)[:200]})")
-    body = [r for r in rows[header + 1:] if any(c not in (None, "") for c in r)]
-    raw = pd.DataFrame(body, columns=names, dtype=object)
-    return raw[[c for c in _XLS_COLUMNS if c in raw.columns]].rename(columns=_XLS_COLUMNS)
-
-
-def _wfs_attributes(gdf: Any, path: Path) -> pd.DataFrame:
-    lower = {str(c).lower(): c for c in gdf.columns}
-    out = {}
-    for target, names in _WFS_COLUMNS.items():
-        hit = next((lower[n] for n in names if n in lower), None)
-        if hit is None and target in _WFS_REQUIRED:
-            raise FormatError(f"{path.name} lacks the Bodenrichtwert attribute {target} "
-                              f"(looked for {', '.join(names)}; found {', '.join(map(str, gdf.columns))})")
-        if hit is not None:
-            out[target] = gdf[hit]
-    import pandas as pd
-
-    return pd.DataFrame(out, index=gdf.index)
-
-
 def _canonical(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Canonical columns from the renamed cells of an xls download or WFS attributes."""
+    """Typed canonical columns from the cells of any form (:mod:`._brw_read`)."""
     import pandas as pd
 
     if raw.empty:
@@ -218,33 +224,18 @@ def _bezirk(name: str) -> str | None:
         return None
 
 
-def _is_workbook(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(4) in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-
-def _read_any(path: Path, keep_geometry: bool) -> pd.DataFrame:
-    if _is_workbook(path):
-        if keep_geometry:
-            raise FormatError(f"{path.name} is a spreadsheet; the zone polygons come only from the WFS (GeoJSON/GML)")
-        return _canonical(read_broker_xls(path), path)
-    from .. import _geoio
-
-    with open(path, "rb") as fh:
-        head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith((b"{", b"<")):
-        raise FormatError(f"{path.name} is neither a Bodenrichtwert download (xls) nor a WFS answer (GeoJSON/GML)")
-    gdf = _geoio.read_geofile(path)
-    table = _canonical(_wfs_attributes(gdf, path), path)
+def _read(path: Path, keep_geometry: bool) -> Any:
+    raw, geometry = read_edition(path, keep_geometry)
+    table = _canonical(raw, path)
     if not keep_geometry:
         return table
     import geopandas as gpd
 
-    return gpd.GeoDataFrame(table, geometry=gdf.geometry.reset_index(drop=True).values, crs=gdf.crs)
+    return gpd.GeoDataFrame(table, geometry=geometry.values, crs=geometry.crs)
 
 
 def parse_bodenrichtwerte(files: Mapping[str, Path]) -> pd.DataFrame:
-    """Parse Bodenrichtwert editions (FIS-Broker xls downloads or WFS answers) without geometry.
+    """Parse Bodenrichtwert editions (FIS-Broker xls downloads, WFS answers, GDAL SQLite) without geometry.
 
     Examples
     --------
@@ -254,15 +245,25 @@ def parse_bodenrichtwerte(files: Mapping[str, Path]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    parts = [_read_any(Path(p), keep_geometry=False) for p in files.values()]
+    parts = [_read(Path(p), keep_geometry=False) for p in files.values()]
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def parse_bodenrichtwert_zonen(files: Mapping[str, Path]) -> Any:
-    """Parse the WFS answer with the zone polygons (GeoDataFrame in EPSG:25833)."""
+    """Parse the zone polygons of one Stichtag: a WFS answer (GeoJSON/GML) or a GDAL SQLite file.
+
+    Returns a GeoDataFrame in EPSG:25833 with the columns of ``bodenrichtwerte`` and ``geometry``,
+    whichever form arrived.
+
+    Examples
+    --------
+    >>> zones = parse_bodenrichtwert_zonen({"z": Path("Bodenrichtwerte_2020.sqlite")})  # doctest: +SKIP
+    >>> len(zones), f"{zones['stichtag'].max():%d.%m.%Y}"                                 # doctest: +SKIP
+    (1133, '01.01.2020')
+    """
     if len(files) != 1:
-        raise FormatError(f"expected one WFS answer, got {len(files)} files")
-    return _read_any(Path(next(iter(files.values()))), keep_geometry=True)
+        raise FormatError(f"expected one file with the zones of one Stichtag, got {len(files)} files")
+    return _read(Path(next(iter(files.values()))), keep_geometry=True)
 
 
 # =========================================================================== checks
@@ -296,6 +297,12 @@ def _all_districts(df: pd.DataFrame) -> str | None:
     return None
 
 
+def _one_stichtag(df: pd.DataFrame) -> str | None:
+    days = sorted(df["stichtag"].dt.strftime("%d.%m.%Y").unique())
+    return f"zones of {len(days)} Stichtage ({', '.join(days[:3])}) in one file; one Stichtag expected" \
+        if len(days) > 1 else None
+
+
 _CHECKS = (Check("known districts", _known_districts), Check("all 12 Bezirke", _all_districts),
            Check("positive values", _positive_values), Check("plausible GFZ", _plausible_gfz),
            Check("short code of the type of use", _use_codes))
@@ -307,13 +314,14 @@ def _latest(df: pd.DataFrame):
 
 # =========================================================================== datasets
 
-def _edition(year: int) -> Resource:
+def _broker_edition(year: int) -> Resource:
     return Resource(name=f"broker_{year}.xls", url=None, format="xls", match=r"broker_\d{4}\.xlsx?$")
 
 
-def _wfs_resource(name: str) -> Resource:
-    return Resource(name=name, url=WFS_SERVICE, format="geojson", match=r"\.(geo)?json$|\.gml$",
-                    wfs=WFS(WFS_SERVICE, WFS_TYPE))
+def _wfs_edition(year: int) -> Resource:
+    layer = wfs_layer(year, PROPERTIES)
+    return Resource(name=f"brw_{year}.geojson", url=layer.service_url, format="geojson", accepts=("sqlite",),
+                    match=r"\.(geo)?json$|\.gml$|\.sqlite$", wfs=layer)
 
 
 bodenrichtwerte = catalog.register(Dataset(
@@ -323,7 +331,7 @@ bodenrichtwerte = catalog.register(Dataset(
     publisher=PUBLISHER,
     license=LICENSES["dl-de-zero-2.0"],
     landing_page=LANDING_PAGE,
-    resources=(*(_edition(y) for y in range(2012, 2025)), _wfs_resource("brw_2025.geojson")),
+    resources=(*(_broker_edition(y) for y in range(2012, 2025)), *(_wfs_edition(y) for y in WFS_YEARS)),
     spatial_unit="Bodenrichtwertzone",
     update="annual",
     parser=parse_bodenrichtwerte,
@@ -331,30 +339,39 @@ bodenrichtwerte = catalog.register(Dataset(
     source_title="Bodenrichtwerte (BORIS Berlin)",
     reference_date=_latest,
     history=True,
-    description=("One edition per Stichtag (01.01.). The FIS-Broker downloads broker_<YYYY>.xls (2012–2024) are "
-                 "imported by hand (`lichtenberg-data import bodenrichtwerte broker_*.xls`); FIS-Broker is retired. "
-                 "The current edition is paged from the GDI WFS brw2025 (typeName brw2025:brw_2025_vector, chosen "
-                 "after the GDI Berlin service naming; not verified live). Older downloads were licensed dl-de/by-2.0, "
-                 "dl-de/zero-2.0 since 01.03.2025. Zones 40000–41099 (since 2022) are flagged `zusatzzone`."),
+    parser_version="2",
+    description=("The history of values per zone, one edition per Stichtag (01.01.), without geometry. "
+                 "`refresh` asks the GDI WFS for every Stichtag 2002–2026 (services brw<YYYY>, layers "
+                 "brw<YYYY>:brw_<YYYY>_vector, for 2026 brw2026:brw2026_vector; attributes only). The FIS-Broker "
+                 "downloads broker_<YYYY>.xls (2012–2024) are imported by hand (`lichtenberg-data import "
+                 "bodenrichtwerte broker_*.xls`), as is a GDAL SQLite file of a FIS-Broker layer s_brw_<YYYY> "
+                 "(its attributes); an xls and a WFS answer of one Stichtag hold the same zones, "
+                 "the later replaces the earlier. Older downloads were licensed dl-de/by-2.0, dl-de/zero-2.0 since "
+                 "01.03.2025. Zones 40000–41099 (since 2022) are flagged `zusatzzone`."),
 ))
 
 bodenrichtwert_zonen = catalog.register(Dataset(
     id="bodenrichtwert_zonen",
-    title="Bodenrichtwertzonen Berlin (aktueller Stichtag)",
+    title="Bodenrichtwertzonen Berlin (Polygone eines Stichtags)",
     topic="land",
     publisher=PUBLISHER,
     license=LICENSES["dl-de-zero-2.0"],
-    landing_page=f"{WFS_SERVICE}?SERVICE=WFS&REQUEST=GetCapabilities",
-    resources=(_wfs_resource("brw_zonen_2025.geojson"),),
+    landing_page=LANDING_PAGE,
+    resources=(Resource(name=f"brw_zonen_{CURRENT_YEAR}.geojson", url=wfs_layer(CURRENT_YEAR).service_url,
+                        format="geojson", accepts=("sqlite",), match=r"\.(geo)?json$|\.gml$|\.sqlite$",
+                        wfs=wfs_layer(CURRENT_YEAR)),),
     spatial_unit="Bodenrichtwertzone",
     update="annual",
     parser=parse_bodenrichtwert_zonen,
-    schema=Schema(columns={**COLUMNS, "geometry": "geometry"}, key=("brw_nummer",), checks=_CHECKS,
-                  min_rows=300),
+    schema=Schema(columns={**COLUMNS, "geometry": "geometry"}, key=("brw_nummer",),
+                  checks=(*_CHECKS, Check("one Stichtag", _one_stichtag)), min_rows=300),
     source_title="Bodenrichtwerte (BORIS Berlin), Zonen",
     reference_date=_latest,
-    description=("The zone polygons of the current Stichtag from the GDI WFS brw2025 (EPSG:25833), with the "
-                 "attributes of `bodenrichtwerte`. No real WFS answer was at hand: the attribute names "
-                 "(brw_nr/brwid, bezirk, brw, nutzung, gfz, stichtag) follow the attributes published for the BORIS WFS."),
+    parser_version="2",
+    description=(f"The zone polygons of one Stichtag (EPSG:25833) with the columns of `bodenrichtwerte`; its Stand "
+                 f"is that Stichtag. `refresh` pages the current layer brw{CURRENT_YEAR}:brw{CURRENT_YEAR}_vector of "
+                 "the GDI WFS; `import` takes a WFS answer (GeoJSON/GML) of any Stichtag or the GDAL SQLite file of "
+                 "a FIS-Broker layer s_brw_<YYYY> (one layer of polygons, opened read-only and checked before it "
+                 "is read). The shipped snapshot holds the zones of 01.01.2020 in that form, saved from the WFS by "
+                 "a third party (patperu/fisbroker_data)."),
 ))
-
