@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["stacked_bars", "period_ticks", "period_label"]
 
 #: Colours of the parts of a stack, bottom first (colour-blind safe).
+#: Bars keep the width they have among this many periods, however few there are.
+_MIN_SLOTS = 4
 _PART_COLORS = (COLORS["highlight"], COLORS["accent"], COLORS["accent2"], COLORS["accent3"], COLORS["other"])
 
 
@@ -85,6 +87,8 @@ def stacked_bars(df: pd.DataFrame, x: str, parts: Mapping[str, str], *, percent:
                 ax.text(xp, v + 0.015 * span, _fmt_value(v, percent, decimals), ha="center", va="bottom", fontsize=7.5,
                         fontweight="bold", color=COLORS["text"], zorder=5, path_effects=_HALO)
         ax.set_xticks(xpos, labels)
+        pad = max(0.0, (_MIN_SLOTS - len(data)) / 2)  # a single period keeps the width of a bar among four
+        ax.set_xlim(-0.6 - pad, len(data) - 0.4 + pad)
         ax.set_ylim(0, span * 1.12)
         ax.yaxis.set_major_formatter(_value_formatter(percent, decimals))
         ax.grid(axis="x", visible=False)
