@@ -136,7 +136,7 @@ def records(text: str, path: Path) -> Records:
         raise FormatError(
             f"{path.name}: {len(broken):,} of {len(kept) + len(broken):,} records ({share:.1%}) are broken by line "
             f"breaks inside a field (first at line {broken[0]}), more than {MAX_BROKEN_SHARE:.0%}: save the file "
-            f"again as CSV with quoted fields, or download the original. {TODO}")
+            f"again as CSV with quoted fields, or download the original from {GET_THE_DATA} (Berlin, listings.csv)")
     if broken:
         _kept.drop(path, BROKEN, len(broken), examples=[f"line {n}" for n in broken])
     return Records(header, kept, broken)
