@@ -53,7 +53,9 @@ def _fetch_resource(http: Any, ds: catalog.Dataset, res: catalog.Resource, prev:
         got = http.download(url, dest, expect=res.format, **cond)
         arrived = "mirror"
     elif res.fetcher is not None:
-        res.fetcher(http, res, dest)
+        written = res.fetcher(http, res, dest)
+        if isinstance(written, Path):  # a name of its own in dest's folder (e.g. with the edition's date)
+            dest = written
         got = None
         url, arrived = res.url or "", "download"
     elif res.wfs is not None:

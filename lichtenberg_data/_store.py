@@ -119,12 +119,15 @@ def write_manifest(manifest: dict[str, Any]) -> None:
 def snapshot_path(dataset_id: str, filename: str, retrieved: datetime, sha256: str) -> Path:
     """The path of a new raw snapshot: ``raw/<dataset>/<date>_<file name>``.
 
-    When a different file of that name was already stored that day, the time is added.
+    When a different file of that name was already stored that day, the time is added, and a
+    counter when one was stored that second too (several editions of one name imported at once).
     """
     folder = settings.raw_dir / dataset_id
     path = folder / f"{retrieved:%Y-%m-%d}_{filename}"
-    if path.exists() and sha256_file(path) != sha256:
-        path = folder / f"{retrieved:%Y-%m-%dT%H%M%S}_{filename}"
+    n = 1
+    while path.exists() and sha256_file(path) != sha256:
+        path = folder / f"{retrieved:%Y-%m-%dT%H%M%S}{f'-{n}' if n > 1 else ''}_{filename}"
+        n += 1
     return path
 
 

@@ -157,8 +157,9 @@ class Resource:
     fetcher
         For APIs that are neither a file nor a WFS (e.g. the BA job search): a function
         ``fetcher(http, resource, dest)`` that pages through the API with ``http`` (a
-        :class:`lichtenberg_data._http.Http`) and writes one raw file to ``dest``. It is not used
-        with ``--mirror``, where every resource is a plain file.
+        :class:`lichtenberg_data._http.Http`) and writes one raw file to ``dest``, or to another
+        name in ``dest``'s folder that it returns (e.g. one that carries the edition's date). It
+        is not used with ``--mirror``, where every resource is a plain file.
     headers
         Extra request headers (e.g. an API key the portal documents publicly).
     accepts
@@ -231,6 +232,10 @@ class Dataset:
     #: ``"month"``: one Parquet file per month (a monthly register; see :mod:`lichtenberg_data._partitions`);
     #: every imported file is one month (``date`` column), ``load()`` gives the latest unless asked.
     partition: str | None = None
+    #: How far apart two Stands of a history may lie and still be one edition: ``"day"`` (the same
+    #: Stand) or ``"month"`` (the same calendar month, e.g. a scrape dated by its newest review:
+    #: a re-import of that month's file replaces the month's edition).
+    edition_period: str = "day"
 
     def __post_init__(self) -> None:
         if self.partition is not None and (self.partition != "month" or not self.history):

@@ -217,3 +217,29 @@ def test_style_context_and_figure_sizes():
         charts.figure("quarter")
 
 
+
+
+def test_stacked_bars_per_period_with_totals_and_dates():
+    df = _with(pd.DataFrame({"date": pd.to_datetime(["2025-09-24", "2019-03-08", "2022-09-15"]),
+                             "ganze_wohnungen": [253, 310, 256], "zimmer": [149, 437, 208],
+                             "hotelzimmer": [11, 0, 11]}), AFS)
+    fig, ax = charts.stacked_bars(df, "date", {"ganze_wohnungen": "Ganze Wohnungen", "zimmer": "Zimmer",
+                                               "hotelzimmer": "Hotelzimmer"}, title="Angebote")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["08.03.2019", "15.09.2022", "24.09.2025"]  # sorted
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == [310, 256, 253, 437, 208, 149, 0, 11, 11]  # part by part, bottom first
+    assert [p.get_y() for p in ax.patches[3:6]] == [310, 256, 253]
+    texts = [t.get_text() for t in ax.texts]
+    assert {"747", "475", "413"} <= set(texts)  # the totals above the bars
+    assert "0" not in texts and "11" not in texts  # parts too thin for a label stay unlabelled
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Ganze Wohnungen", "Zimmer", "Hotelzimmer"]
+    assert _by_gid(fig, "ld-source")[0].get_text().replace("\n", " ") == source_note(df)
+
+
+def test_period_ticks_label_each_edition():
+    df = _with(pd.DataFrame({"date": pd.to_datetime(["2019-03-08", "2022-09-15", "2025-09-24"] * 2),
+                             "gebiet": ["Lichtenberg"] * 3 + ["Berlin"] * 3,
+                             "wert": [2.54, 1.6, 1.3, 6.26, 4.32, 3.65]}), AFS)
+    fig, ax = charts.line_vs_berlin(df, "date", "wert", "gebiet", decimals=2)
+    charts.period_ticks(ax, df["date"])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["08.03.2019", "15.09.2022", "24.09.2025"]

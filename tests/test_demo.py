@@ -117,3 +117,12 @@ def test_the_briefing_serves_any_district(demo):
     assert box.startswith("„3 Marktgebiete (Huff-Modell)“ fehlt: Der geladene Datensatz")
     assert "(osm_pois) enthält nicht die Angaben, die dieser Teil braucht" in box
     assert "lichtenberg-data refresh osm_pois" in box
+
+
+def test_the_tourism_section_shows_the_real_listings_of_september_2025(demo):
+    """The real Inside Airbnb scrape of the snapshot (no sample): Lichtenberg's 413 listings."""
+    assert not ld.is_sample(ld.load("kurzzeitvermietung"))
+    text = _text(next((demo / "briefing").glob("Klausur-Briefing-2026-*.pdf")))
+    assert "Airbnb-Angebote (24.09.2025) – 413 –" in text
+    assert "davon ganze Wohnungen (24.09.2025) – 253 –" in text
+    assert "Abruf vom 24.09.2025 (Stand: jüngste Bewertung in der Datei; das Abrufdatum nennt die Datei nicht)" in text

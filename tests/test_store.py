@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -178,3 +179,21 @@ def test_change_report_names_rows_and_totals(data_dir, mirror, tmp_path):
     md = sorted((data_dir / "reports").glob("import-*.md"))[0].read_text()
     assert f"| einwohner_ortsteile | fresh | {len(before)} | {len(before) + 1} |" in md
     assert "total einwohner:" in md
+
+
+def test_raw_snapshots_of_one_name_stored_in_one_second_keep_apart(data_dir, tmp_path):
+    """Several editions of one file name imported at once (four scrapes, each ``listings.csv``)."""
+    from datetime import datetime
+
+    from lichtenberg_data import _store
+
+    when = datetime(2026, 5, 12, 10, 11, 12)
+    stored = []
+    for body in (b"a\n", b"b\n", b"c\n"):
+        target = _store.snapshot_path("kurzzeitvermietung", "listings.csv", when, hashlib.sha256(body).hexdigest())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(body)
+        stored.append(target.name)
+    assert stored == ["2026-05-12_listings.csv", "2026-05-12T101112_listings.csv", "2026-05-12T101112-2_listings.csv"]
+    assert _store.snapshot_path("kurzzeitvermietung", "listings.csv", when,
+                                hashlib.sha256(b"b\n").hexdigest()).name == "2026-05-12T101112_listings.csv"

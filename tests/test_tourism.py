@@ -187,3 +187,73 @@ def test_guests_on_the_sample_reports(tmp_path):
 
     assert out.loc[(2020, "11"), "index_uebernachtungen"] == round(stays(2020) / stays(2019) * 100, 1)
     assert out.loc[(2020, "11"), "index_uebernachtungen"] < 50 < out.loc[(2019, "11"), "index_uebernachtungen"]
+
+
+# ----------------------------------------------------------------------------- listings over time
+def _scrapes() -> pd.DataFrame:
+    """Three scrapes: 2019 (Stand from the newest review), 2022 and 2024 (from the file name)."""
+    rows = [("2019-03-08", "11", "Entire home/apt"), ("2019-03-08", "11", "Private room"), ("2019-03-08", "11", "Private room"),
+            ("2019-03-08", "01", "Entire home/apt"),
+            ("2022-09-21", "11", "Entire home/apt"), ("2022-09-21", "11", "Hotel room"), ("2022-09-21", "01", "Shared room"),
+            ("2024-06-22", "11", "Entire home/apt"), ("2024-06-22", "11", "Entire home/apt"), ("2024-06-22", None, "Private room")]
+    df = pd.DataFrame(rows, columns=["date", "bezirk_id", "room_type"])
+    df["date"] = pd.to_datetime(df["date"])
+    df["availability_365"] = 100
+    df["stand_art"] = df["date"].map(lambda d: "Stand: jüngste Bewertung in der Datei; das Abrufdatum nennt die Datei "
+                                               "nicht" if d.year == 2019 else "Stand: Abrufdatum laut Dateiname")
+    df.attrs["provenance"] = [{"dataset": "kurzzeitvermietung", "publisher": "Inside Airbnb (Murray Cox)"}]
+    return df
+
+
+def _register() -> pd.DataFrame:
+    """Residents on 31.12.2018/2019/2020 in the old LOR and on 31.12.2025 in the LOR 2021."""
+    rows = []
+    for year, version, lichtenberg, mitte in ((2018, "2006", 2000, 8000), (2019, "2006", 2500, 7500),
+                                              (2020, "2006", 3000, 7000), (2025, "2021", 4000, 6000)):
+        rows += [dict(date=pd.Timestamp(f"{year}-12-31"), lor_version=version, planungsraum_id=f"1101010{i}",
+                      bezirk_id="11", einwohner=lichtenberg / 2) for i in (1, 2)]
+        rows.append(dict(date=pd.Timestamp(f"{year}-12-31"), lor_version=version, planungsraum_id="01010101",
+                         bezirk_id="01", einwohner=mitte))
+    df = pd.DataFrame(rows)
+    df.attrs["provenance"] = [{"dataset": "einwohner_lor", "publisher": "Amt für Statistik Berlin-Brandenburg"}]
+    return df
+
+
+def test_listings_over_time_per_bezirk_with_the_residents_of_the_nearest_year():
+    out = tourism.listings_over_time(_scrapes(), "bezirk", einwohner=_register())
+    lb = out[out["gebiet"] == "Lichtenberg"].set_index("date")
+    assert lb["angebote"].tolist() == [3, 2, 2] and lb["ganze_wohnungen"].tolist() == [1, 1, 2]
+    assert lb["zimmer"].tolist() == [2, 0, 0] and lb["hotelzimmer"].tolist() == [0, 1, 0]
+    # 2019 → 31.12.2019; 2022 → 31.12.2020 (2 years away, 2025 is 3); 2024 → 31.12.2025
+    assert lb["einwohner_stand"].dt.year.tolist() == [2019, 2020, 2025]
+    assert lb["einwohner"].tolist() == [2500, 3000, 4000]
+    assert lb["angebote_je_1000_ew"].tolist() == [1.2, 0.67, 0.5]
+    berlin = out[out["gebiet"] == "Berlin"].set_index("date")
+    assert berlin["angebote"].tolist() == [4, 3, 2]  # the listing of 2024 without a place is left out
+    assert berlin["einwohner"].tolist() == [10000, 10000, 10000]
+    assert lb["stand_art"].tolist()[0].startswith("Stand: jüngste Bewertung")
+    assert tourism.residents_note(out) == (
+        "Einwohner/innen am 31.12.2019 (Abruf 08.03.2019), 31.12.2020 (Abruf 21.09.2022), 31.12.2025 "
+        "(Abruf 22.06.2024); je das dem Abruf nächste verfügbare Jahr")
+    assert tourism.scrapes_note(out) == (
+        "Abrufe vom 08.03.2019, 21.09.2022 und 22.06.2024 (08.03.2019: Stand: jüngste Bewertung in der Datei; das "
+        "Abrufdatum nennt die Datei nicht; 21.09.2022: Stand: Abrufdatum laut Dateiname; 22.06.2024: Stand: "
+        "Abrufdatum laut Dateiname)")
+    assert {p["dataset"] for p in out.attrs["provenance"]} == {"kurzzeitvermietung", "einwohner_lor"}
+
+
+def test_listings_over_time_below_the_bezirk_uses_the_lor_2021_only():
+    scrapes = _scrapes().assign(bezirksregion_id=lambda d: d["bezirk_id"].map({"11": "110101", "01": "010101"}))
+    out = tourism.listings_over_time(scrapes, "bezirksregion", "Lichtenberg", einwohner=_register())
+    assert out["einwohner_stand"].dt.year.unique().tolist() == [2025]  # the only LOR 2021 year
+    assert out.groupby("date")["angebote"].sum().tolist() == [3, 2, 2]
+    assert out.set_index("date")["angebote_je_1000_ew"].tolist() == [0.75, 0.5, 0.5]
+
+
+def test_room_mix_of_one_area():
+    mix = tourism.room_mix(tourism.listings_over_time(_scrapes(), "bezirk"), "Lichtenberg")
+    assert mix[["angebote", "ganze_wohnungen", "zimmer", "hotelzimmer"]].values.tolist() == [[3, 1, 2, 0], [2, 1, 0, 1],
+                                                                                             [2, 2, 0, 0]]
+    assert mix["anteil_ganze_wohnungen"].tolist() == [33.3, 50.0, 100.0]
+    with pytest.raises(ValueError, match="'Pankow' is no gebiet of the table"):
+        tourism.room_mix(tourism.listings_over_time(_scrapes(), "bezirk"), "Pankow")

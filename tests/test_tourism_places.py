@@ -218,3 +218,32 @@ def test_real_listings_per_resident_in_lichtenberg(excerpt):
     assert fennpfuhl["angebote_je_1000_ew"] == round(fennpfuhl["angebote"] / fennpfuhl["einwohner"] * 1000, 2)
     bezirke = tourism.listings_by_area(excerpt, "bezirk", einwohner=einwohner).set_index("gebiet")
     assert bezirke.loc["Lichtenberg", "angebote_je_1000_ew"] == round(7 / 318_261 * 1000, 2)
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_real_scrapes_of_2019_and_2025_per_1000_residents(data_dir, real_data):
+    """The real scrapes of March 2019 (16 columns) and September 2025 in one table: Lichtenberg
+    against Berlin with the residents of 31.12.2019 and 31.12.2025."""
+    ld.import_file("lor_planungsraeume", SNAPSHOT / "lor_planungsraeume" / "kieze.geojson")
+    ds = catalog.get("kurzzeitvermietung")
+    scrapes = pd.concat([ds.parser({"listings.csv": real_data / "tourism" / "insideairbnb" / m / "listings.csv"})
+                         for m in ("2019-03", "2025-09")], ignore_index=True)
+    files = [SNAPSHOT / "einwohner_lor" / n for n in ("EWR201912E_Matrix.csv", "EWR_L21_202512E_Matrix.csv")]
+    einwohner = pd.concat([catalog.get("einwohner_lor").parser({f.name: f}) for f in files], ignore_index=True)
+    out = tourism.listings_over_time(scrapes, "bezirk", einwohner=einwohner)
+    lb = out[out["gebiet"] == "Lichtenberg"].set_index("date")
+    assert lb["angebote"].tolist() == [747, 413] and lb["ganze_wohnungen"].tolist() == [310, 253]
+    assert lb["einwohner_stand"].dt.year.tolist() == [2019, 2025]
+    assert lb["einwohner"].tolist()[1] == 318_261
+    assert lb["einwohner"].tolist()[0] == einwohner.loc[(einwohner["bezirk_id"] == "11")
+                                                        & (einwohner["date"].dt.year == 2019), "einwohner"].sum()
+    assert lb["angebote_je_1000_ew"].tolist() == [round(747 / lb["einwohner"].iloc[0] * 1000, 2),
+                                                  round(413 / 318_261 * 1000, 2)]
+    berlin = out[out["gebiet"] == "Berlin"].set_index("date")
+    assert berlin["angebote"].tolist() == [23614 - 3, 14274]  # three points of 2019 lie outside Berlin
+    mix = tourism.room_mix(out, "Lichtenberg")
+    assert mix["anteil_ganze_wohnungen"].tolist() == [round(310 / 747 * 100, 1), round(253 / 413 * 100, 1)]
+    regions = tourism.listings_over_time(scrapes, "bezirksregion", einwohner=einwohner)
+    assert regions.groupby("date")["angebote"].sum().tolist() == [747, 413]  # the 2019 scrape in the LOR 2021 too
+    assert len(regions) == 2 * 13

@@ -9,8 +9,9 @@
   :mod:`lichtenberg_data.sources.accommodation`). Values are plausible for Berlin (about 12-14 Mio
   guests and 30-34 Mio overnight stays a year before and after the pandemic, with the 2020/21 dip;
   Lichtenberg about 4-5 %), not official.
-* ``kurzzeitvermietung``: an Inside Airbnb ``listings.csv`` (summary header of 2023+) with listings
-  placed in the sample city of :mod:`lichtenberg_data.demo.city`.
+* ``kurzzeitvermietung``: three Inside Airbnb ``listings.csv`` scrapes (2019 with the 16 columns of
+  the summary file until 2022, 2022 and 2025 with the 18 since), listings placed in the real Bezirke.
+  The real scrape of September 2025 is in the snapshot, so these serve the tests only.
 * ``besucherstatistik``: the visitor statistics workbook layout (xlsx: no BIFF writer is installed;
   the parser tells the format by content).
 """
@@ -27,7 +28,8 @@ from ..names import BEZIRKE
 from ..sources.accommodation import REPORTS, report_name
 from ._afs import report_workbook, workbook_bytes, write_table
 
-__all__ = ["SAMPLES", "sample_bericht", "sample_listings", "sample_besucherstatistik", "ANNUAL_BERLIN"]
+__all__ = ["SAMPLES", "SCRAPES", "sample_bericht", "sample_listings", "sample_scrapes", "sample_besucherstatistik",
+           "ANNUAL_BERLIN"]
 
 #: Berlin's guests and overnight stays per year in the samples (rounded, close to the published totals).
 ANNUAL_BERLIN: dict[int, tuple[float, float]] = {
@@ -159,22 +161,34 @@ _AIRBNB_NAMES = {"04": "Charlottenburg-Wilm.", "06": "Steglitz - Zehlendorf", "0
 _HEADER = ("id,name,host_id,host_name,neighbourhood_group,neighbourhood,latitude,longitude,room_type,price,"
            "minimum_nights,number_of_reviews,last_review,reviews_per_month,calculated_host_listings_count,"
            "availability_365,number_of_reviews_ltm,license")
+#: The summary file's 16 columns until 2022 (no ``number_of_reviews_ltm``, no ``license``).
+_HEADER_16 = _HEADER.rsplit(",", 2)[0]
+#: The sample scrapes (:func:`sample_scrapes`): file name, scrape date, listings, columns, seed.
+SCRAPES = (("listings_2019-03-18.csv", "2019-03-18", 1800, 16, 3),
+           ("listings_2022-09-21.csv", "2022-09-21", 1300, 18, 5),
+           ("listings_2025-09-23.csv", "2025-09-23", 1500, 18, 7))
 
 
-def sample_listings(n: int = 1500, *, seed: int = 7) -> bytes:
-    """A sample Inside Airbnb Berlin ``listings.csv`` (summary file, header of 2023+).
+def sample_listings(n: int = 1500, *, seed: int = 7, scrape: str = "2025-09-23", columns: int = 18) -> bytes:
+    """A sample Inside Airbnb Berlin ``listings.csv`` (summary file) of the scrape of ``scrape``.
 
     Listings lie in the real Bezirke (:func:`lichtenberg_data.demo.points.points`);
     names are synthetic, one has a quoted line break as in the real files, ids of newer
-    listings have 18 digits, a quarter have no review (empty ``last_review``).
+    listings have 18 digits, a quarter have no review (empty ``last_review``), the others were
+    last reviewed in the 270 days before the scrape. ``columns`` is 18 (header since 2023) or
+    16 (until 2022: no ``number_of_reviews_ltm`` and ``license``).
     """
     import numpy as np
+    import pandas as pd
 
     from .points import points as sample_points
 
+    if columns not in (16, 18):
+        raise ValueError(f"columns must be 16 or 18, not {columns}")
     rng = np.random.default_rng(seed)
+    day = pd.Timestamp(scrape)
     buf = io.StringIO()
-    buf.write(_HEADER + "\n")
+    buf.write((_HEADER if columns == 18 else _HEADER_16) + "\n")
     writer = csv.writer(buf, lineterminator="\n")
     k = 0
     for key in sorted(BEZIRKE):
@@ -184,16 +198,23 @@ def sample_listings(n: int = 1500, *, seed: int = 7) -> bytes:
             k += 1
             room = rng.choice(["Entire home/apt", "Private room", "Shared room", "Hotel room"], p=[0.66, 0.31, 0.01, 0.02])
             reviews = int(rng.poisson(25)) if rng.random() > 0.25 else 0
-            last = f"2025-{rng.integers(1, 10):02d}-{rng.integers(1, 29):02d}" if reviews else ""
+            last = f"{day - pd.Timedelta(days=int(rng.integers(0, 270))):%Y-%m-%d}" if reviews else ""
             ident = str(30_000_000 + k * 997) if k % 3 else str(600_000_000_000_000_000 + k * 7_919_000_003)
             name = f"Beispielwohnung {k}" if k != 5 else "Beispielzimmer ♥\nnahe Zentrum"
             if k == 1:
                 name += f" [BEISPIELDATEN {SAMPLE_TOKEN}]"
-            writer.writerow([ident, name, 1000 + k, "Beispiel", _AIRBNB_NAMES.get(key, BEZIRKE[key]), "Beispielkiez",
-                             f"{lat:.5f}", f"{lon:.5f}", room, int(rng.integers(30, 250)), int(rng.choice([1, 2, 3, 92])),
-                             reviews, last, round(reviews / 24, 2) if reviews else "", 1,
-                             int(rng.integers(0, 366)), min(reviews, 12), ""])
+            row = [ident, name, 1000 + k, "Beispiel", _AIRBNB_NAMES.get(key, BEZIRKE[key]), "Beispielkiez",
+                   f"{lat:.5f}", f"{lon:.5f}", room, int(rng.integers(30, 250)), int(rng.choice([1, 2, 3, 92])),
+                   reviews, last, round(reviews / 24, 2) if reviews else "", 1, int(rng.integers(0, 366)),
+                   min(reviews, 12), ""]
+            writer.writerow(row[:columns])
     return buf.getvalue().encode("utf-8")
+
+
+def sample_scrapes() -> dict[str, bytes]:
+    """Three sample scrapes (2019 in the 16-column layout, 2022 and 2025 in the 18-column one),
+    each named after its scrape date as a refresh names a download: ``listings_<YYYY-MM-DD>.csv``."""
+    return {name: sample_listings(n, seed=seed, scrape=day, columns=cols) for name, day, n, cols, seed in SCRAPES}
 
 
 # ----------------------------------------------------------------------------- Besucherstatistik
@@ -242,9 +263,9 @@ def sample_besucherstatistik(first_year: int) -> bytes:
     return buf.getvalue()
 
 
-SAMPLES: dict[tuple[str, str], Callable[[], bytes]] = {
+SAMPLES: dict[tuple[str, str], Callable[[], bytes | dict[str, bytes]]] = {
     **{("beherbergung_bezirke", report_name(y, m)): (lambda y=y, m=m: sample_bericht(y, m)) for y, m in REPORTS},
-    ("kurzzeitvermietung", "listings.csv"): sample_listings,
+    ("kurzzeitvermietung", "listings.csv"): sample_scrapes,
     ("besucherstatistik", "besucherstatistik-2011_2012.xls"): lambda: sample_besucherstatistik(2011),
     ("besucherstatistik", "besucherstatistik-2013-2014.xls"): lambda: sample_besucherstatistik(2013),
 }

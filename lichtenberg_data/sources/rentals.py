@@ -1,145 +1,80 @@
 """Short-term rental listings in Berlin from Inside Airbnb: the ``kurzzeitvermietung`` dataset.
 
 Inside Airbnb (http://insideairbnb.com/get-the-data/, CC BY 4.0) publishes a quarterly scrape of
-the listings of each city: ``listings.csv`` (summary, 18 columns since 2023) and
-``listings.csv.gz`` (detailed, ~75 columns). Both are read, as published (``,``-separated, ISO
-dates, quoted names with line breaks) and as copies re-saved by a spreadsheet program
-(``;``-separated, German dates and decimals, 18-digit ids turned into ``6,23785E+17`` so that
-``id`` is no key, records broken by unquoted line breaks in names). A broken record is
-dropped and counted (``df.attrs["verworfene_datensaetze"]`` and a warning in the log), never
-fatal, and never shifts columns: a record is kept only when it has exactly the header's fields.
+the listings of each city: ``listings.csv`` (summary, 16 columns until 2022, 18 since) and
+``listings.csv.gz`` (detailed, ~75 columns). Both are read, as published and as copies re-saved by
+a spreadsheet program (see :mod:`._listings_csv`); broken records are left out and reported
+(:mod:`lichtenberg_data._kept`), more than 1 % of them refuse the file.
+
+Every file is one edition (scrape) of the history. Its Stand (``date``) is the scrape date where
+the file or its name gives it: the ``last_scraped`` column of the detailed file, else a date
+``YYYY-MM-DD`` (or a month ``YYYY-MM``) in the file name, as in ``listings_2025-09-23.csv`` or the
+name a refresh gives the download from Inside Airbnb's ``…/2025-09-23/visualisations/listings.csv``;
+else the newest ``last_review`` in the file (the scrape is a few days later). The column
+``stand_art`` says which, in German, for the notes under charts. Two Stands in one month are the
+same edition (``edition_period="month"``).
 
 Each listing is placed in its LOR 2021 Planungsraum, Bezirksregion and Bezirk by its
-coordinates (:func:`lichtenberg_data.geo.assign`), which needs the stored LOR boundaries.
-Inside Airbnb moves coordinates by up to ~150 m for privacy, so listings near a border can
-land in the neighbouring area; ``bezirk_id_airbnb`` keeps Inside Airbnb's own district.
+coordinates (:func:`lichtenberg_data.geo.assign`), which needs the stored LOR boundaries; so all
+scrapes, the one of 2019 too, are counted in the same areas. Inside Airbnb moves coordinates by
+up to ~150 m for privacy, so listings near a border can land in the neighbouring area;
+``bezirk_id_airbnb`` keeps Inside Airbnb's own district.
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import logging
 import re
-import zlib
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import catalog
+from .. import _kept, catalog
 from .._errors import DataNotAvailableError, FormatError
 from ..catalog import Check, Dataset, License, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
+from ._listings_csv import GET_THE_DATA, dates, number, read_text, records
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .._http import Http
 
-__all__ = ["parse_listings_file", "parse_listings", "fetch_insideairbnb", "ROOM_TYPES", "CC_BY_4"]
+__all__ = ["parse_listings_file", "parse_listings", "fetch_insideairbnb", "ROOM_TYPES", "CC_BY_4", "STAND_ART"]
 
 log = logging.getLogger("lichtenberg_data")
 
-GET_THE_DATA = "https://insideairbnb.com/get-the-data/"
 CC_BY_4 = License("CC BY 4.0", "Creative Commons Namensnennung 4.0 International",
                   "https://creativecommons.org/licenses/by/4.0/")
 ROOM_TYPES = ("Entire home/apt", "Private room", "Shared room", "Hotel room")
+#: Where the Stand of a scrape comes from → the German note for charts (column ``stand_art``).
+STAND_ART = {
+    "last_scraped": "Stand: Abrufdatum laut Datei (last_scraped)",
+    "name": "Stand: Abrufdatum laut Dateiname",
+    "name_month": "Stand: Abrufmonat laut Dateiname, Tag der jüngsten Bewertung darin",
+    "last_review": "Stand: jüngste Bewertung in der Datei; das Abrufdatum nennt die Datei nicht",
+}
 #: Inside Airbnb's district spellings that names.bezirk_id does not know.
 _SPELLINGS = {"charlottenburg-wilm.": "04"}
-#: Canonical column → accepted header names (summary file, detailed file).
+#: Canonical column → accepted header names (the detailed file's ``_cleansed`` columns first).
 _COLUMNS = {
     "id": ("id",), "room_type": ("room_type",), "price": ("price",), "minimum_nights": ("minimum_nights",),
     "availability_365": ("availability_365",), "number_of_reviews": ("number_of_reviews",),
     "last_review": ("last_review",), "latitude": ("latitude",), "longitude": ("longitude",),
-    "neighbourhood_group": ("neighbourhood_group", "neighbourhood_group_cleansed"),
-    "neighbourhood": ("neighbourhood", "neighbourhood_cleansed"),
+    "neighbourhood_group": ("neighbourhood_group_cleansed", "neighbourhood_group"),
+    "neighbourhood": ("neighbourhood_cleansed", "neighbourhood"),
 }
+_OPTIONAL = {"last_scraped": ("last_scraped",)}
 _INTEGERS = ("minimum_nights", "availability_365", "number_of_reviews")
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d-%m-%Y")
-_ID = re.compile(r"\d+|\d[.,]\d+E\+\d+", re.IGNORECASE)
-_TODO = f"Download the file again from {GET_THE_DATA} (Berlin, listings.csv)"
-
-
-# ----------------------------------------------------------------------------- reading text
-def _text(path: Path) -> str:
-    """The file's text: gzip unpacked, UTF-8 (BOM allowed), line endings normalised."""
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise FormatError(f"{path.name}: the gzip archive is truncated or damaged ({exc}). {_TODO}") from None
-    if raw[:512].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        raise FormatError(f"{path.name} is an HTML/XML page, not the listings CSV. {_TODO}")
-    if raw[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
-        raise FormatError(f"{path.name} is an Excel workbook, not the listings CSV; save it as 'CSV UTF-8' or "
-                          "download the original file")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"{path.name} is not UTF-8 (undecodable byte at position {exc.start}); save it as "
-                          "'CSV UTF-8' or download the original file") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _records(text: str, path: Path) -> tuple[list[str], list[list[str]], int, int]:
-    """Header, the records with exactly the header's fields, dropped records and dropped lines."""
-    first = text.split("\n", 1)[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=sep, strict=False) if r]
-    if not rows:
-        raise FormatError(f"{path.name} is empty")
-    header = [h.strip().lower() for h in rows[0]]
-    kept = [r for r in rows[1:] if len(r) == len(header)]
-    bad = [r for r in rows[1:] if len(r) != len(header)]
-    if not text.endswith("\n"):
-        raise FormatError(f"{path.name} does not end with a line break, so its last record ({len(rows[-1])} of "
-                          f"{len(header)} fields) may be cut off: the file is truncated. {_TODO}")
-    records = sum(1 for r in bad if _ID.fullmatch(r[0].strip()))
-    if not kept or len(bad) > len(kept):
-        raise FormatError(f"{path.name}: {len(bad)} of {len(rows) - 1} lines do not have the header's {len(header)} "
-                          "fields; this is not a listings file of Inside Airbnb or it is badly damaged")
-    return header, kept, records, len(bad)
+#: The import date a raw snapshot of the data folder carries in front of the file's own name.
+_RAW_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{6}(?:-\d+)?)?_")
+_NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?(?!\d)")
+#: Days a last review may lie after the scrape date a name gives (time zones, a late scrape day).
+_REVIEW_SLACK_DAYS = 2
 
 
 # ----------------------------------------------------------------------------- values
-def _number(values: pd.Series, column: str, path: Path) -> pd.Series:
-    """Numbers as published ("52.53", "$1,000.00") or re-saved ("52,53"); empty → NaN.
-
-    A comma alone is a decimal comma; with both, the later one is the decimal separator.
-    """
-    import pandas as pd
-
-    text = values.str.strip().str.replace(r"[$€\s]", "", regex=True)
-    both = text.str.contains(",") & text.str.contains(r"\.")
-    comma_last = text.str.rfind(",") > text.str.rfind(".")
-    text = text.mask(both & comma_last, text.str.replace(".", "", regex=False))
-    text = text.mask(both & ~comma_last, text.str.replace(",", "", regex=False))
-    text = text.str.replace(",", ".", regex=False).mask(text == "")
-    out = pd.to_numeric(text, errors="coerce")
-    wrong = text.notna() & out.isna()
-    if wrong.any():
-        raise FormatError(f"{path.name}: column {column} has values that are no numbers, e.g. "
-                          f"{values[wrong].iloc[0]!r} (columns shifted or renamed?)")
-    return out.astype("float64")
-
-
-def _dates(values: pd.Series, column: str, path: Path) -> pd.Series:
-    """Dates in one format per column: ISO as published, German or day-first as re-saved."""
-    import pandas as pd
-
-    text = values.str.strip().mask(values.str.strip() == "")
-    filled = text.dropna()
-    for fmt in _DATE_FORMATS:
-        parsed = pd.to_datetime(filled, format=fmt, errors="coerce")
-        if parsed.notna().all():
-            return pd.to_datetime(text, format=fmt, errors="coerce").astype("datetime64[ns]")
-    example = filled[pd.to_datetime(filled, format="%Y-%m-%d", errors="coerce").isna()].iloc[0]
-    raise FormatError(f"{path.name}: column {column} holds {example!r}, which is no date in a known format")
-
-
 def _airbnb_bezirk(name: str, path: Path) -> str:
     """``bezirk_id`` of Inside Airbnb's ``neighbourhood_group`` ("Charlottenburg-Wilm.",
     "Marzahn - Hellersdorf", "Treptow - Köpenick" ...)."""
@@ -155,11 +90,11 @@ def _airbnb_bezirk(name: str, path: Path) -> str:
 
 def _pick(header: list[str], path: Path) -> dict[str, int]:
     found, missing = {}, []
-    for target, names in _COLUMNS.items():
+    for target, names in {**_COLUMNS, **_OPTIONAL}.items():
         hits = [header.index(n) for n in names if n in header]
         if hits:
             found[target] = hits[0]
-        else:
+        elif target not in _OPTIONAL:
             missing.append(target)
     if missing:
         raise FormatError(f"{path.name}: columns missing: {', '.join(missing)} (found: {', '.join(header[:12])}"
@@ -167,33 +102,87 @@ def _pick(header: list[str], path: Path) -> dict[str, int]:
     return found
 
 
+# ----------------------------------------------------------------------------- Stand
+def own_name(path: Path) -> str:
+    """The file's own name: a raw snapshot in the data folder carries its import date in front
+    (``2026-05-12_listings_2025-09-23.csv``), which is no date of the scrape."""
+    from ..settings import settings
+
+    try:
+        stored = path.resolve().parent.parent == settings.raw_dir.resolve()
+    except OSError:  # pragma: no cover - an unreadable path is refused later
+        stored = False
+    return _RAW_PREFIX.sub("", path.name, count=1) if stored else path.name
+
+
+def _name_date(path: Path) -> tuple[date, bool] | None:
+    """The date (or month: ``False``) a file name gives, e.g. ``listings_2025-09-23.csv``."""
+    for match in _NAME_DATE.finditer(own_name(path)):
+        year, month, day = match.groups()
+        try:
+            return date(int(year), int(month), int(day or 1)), day is not None
+        except ValueError:  # 2025-02-30: no date
+            continue
+    return None
+
+
+def _stand(path: Path, scraped: pd.Series | None, reviews: pd.Series) -> tuple[pd.Timestamp, str]:
+    """The Stand of a scrape and where it comes from (a key of :data:`STAND_ART`)."""
+    import pandas as pd
+
+    newest = reviews.max()
+    if scraped is not None and scraped.notna().any():  # the detailed file: the day most listings were read
+        return pd.Timestamp(scraped.dropna().mode().min()).normalize(), "last_scraped"
+    named = _name_date(path)
+    if named is not None:
+        when, full = named
+        start = pd.Timestamp(when)
+        end = start if full else start + pd.offsets.MonthEnd(0)
+        if pd.notna(newest) and newest > end + pd.Timedelta(days=_REVIEW_SLACK_DAYS):
+            said = f"{when:%d.%m.%Y}" if full else f"{when:%m/%Y}"
+            raise FormatError(f"{path.name}: the name says {said}, but the file holds reviews up to "
+                              f"{newest:%d.%m.%Y}, so that is not its scrape date; rename the file after its "
+                              "scrape date (listings_YYYY-MM-DD.csv) or drop the date from its name")
+        if full:
+            return start, "name"
+        in_month = pd.notna(newest) and newest >= start
+        return (pd.Timestamp(newest).normalize() if in_month else start), "name_month"
+    if pd.isna(newest):
+        raise FormatError(f"{path.name}: no listing has a last_review date and neither the file nor its name gives "
+                          "the scrape date, so the file has no Stand; name it listings_YYYY-MM-DD.csv after its "
+                          "scrape date")
+    return pd.Timestamp(newest).normalize(), "last_review"
+
+
+# ----------------------------------------------------------------------------- the table
 def _frame(path: Path) -> pd.DataFrame:
     import pandas as pd
 
-    header, rows, dropped, lines = _records(_text(path), path)
-    cols = _pick(header, path)
-    raw = pd.DataFrame({k: [r[i] for r in rows] for k, i in cols.items()}, dtype="str")
+    found = records(read_text(path), path)
+    cols = _pick(found.header, path)
+    raw = pd.DataFrame({k: [r[i] for r in found.rows] for k, i in cols.items()}, dtype="str")
     ids = raw["id"].str.strip()
     df = pd.DataFrame({"id": ids.where(ids.str.fullmatch(r"\d+"))})
     df["room_type"] = raw["room_type"].str.strip()
-    df["price"] = _number(raw["price"], "price", path)
+    df["price"] = number(raw["price"], "price", path)
     for col in _INTEGERS:
-        df[col] = _number(raw[col], col, path).round().astype("Int64")
-    df["last_review"] = _dates(raw["last_review"], "last_review", path)
+        df[col] = number(raw[col], col, path).round().astype("Int64")
+    df["last_review"] = dates(raw["last_review"], "last_review", path)
     for col in ("latitude", "longitude"):
-        df[col] = _number(raw[col], col, path)
+        df[col] = number(raw[col], col, path)
     df["neighbourhood_group"] = raw["neighbourhood_group"].str.strip()
     df["neighbourhood"] = raw["neighbourhood"].str.strip()
     groups = {g: _airbnb_bezirk(g, path) for g in df["neighbourhood_group"].unique()}
     df["bezirk_id_airbnb"] = df["neighbourhood_group"].map(groups).astype("str")
     df["bezirk_airbnb"] = df["bezirk_id_airbnb"].map(BEZIRKE).astype("str")
-    stand = df["last_review"].max()
-    if pd.isna(stand):
-        raise FormatError(f"{path.name}: no listing has a last_review date, so the file has no Stand")
-    df.insert(0, "date", pd.Timestamp(stand).normalize())
-    df.attrs.update(verworfene_datensaetze=dropped, verworfene_zeilen=lines, ids_zerstoert=int(df["id"].isna().sum()))
-    if dropped or lines:
-        log.warning("kurzzeitvermietung: %s: %d broken records (%d lines) dropped", path.name, dropped, lines)
+    scraped = dates(raw["last_scraped"], "last_scraped", path) if "last_scraped" in raw else None
+    stand, art = _stand(path, scraped, df["last_review"])
+    df.insert(0, "date", stand)
+    df["stand_art"] = STAND_ART[art]
+    lost = int(df["id"].isna().sum())
+    if lost:
+        log.info("kurzzeitvermietung: %s: %d ids lost to a spreadsheet's number format (e.g. 6,23785E+17); "
+                 "the listings are kept without id", path.name, lost)
     return df
 
 
@@ -218,7 +207,7 @@ def _place(df: pd.DataFrame) -> pd.DataFrame:
     for col in ("planungsraum_id", "planungsraum", "bezirksregion_id", "bezirksregion", "prognoseraum_id",
                 "bezirk_id", "bezirk", "lor_version"):
         out[col] = out[col].astype("str")
-    out.attrs = {k: v for k, v in df.attrs.items() if k != "provenance"}
+    out.attrs = {}
     return out
 
 
@@ -228,20 +217,22 @@ def parse_listings_file(path: Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per listing: ``date`` (Stand: the latest review date in the file - the summary file
-        carries no scrape date), ``id`` (missing where a spreadsheet destroyed it), ``room_type``,
+        One row per listing: ``date`` (Stand: the scrape date from ``last_scraped`` or the file
+        name, else the newest ``last_review``; see the module docstring), ``stand_art`` (which of
+        them, as a German note), ``id`` (missing where a spreadsheet destroyed it), ``room_type``,
         ``price`` (EUR per night), ``minimum_nights``, ``availability_365``, ``number_of_reviews``,
         ``last_review``, ``latitude``/``longitude`` (WGS84), Inside Airbnb's ``neighbourhood_group``
         and ``neighbourhood`` with ``bezirk_id_airbnb``/``bezirk_airbnb`` (official name), and by
         coordinates ``planungsraum_id``, ``planungsraum``, ``bezirksregion_id``, ``bezirksregion``,
-        ``prognoseraum_id``, ``bezirk_id``, ``bezirk``, ``lor_version``. ``attrs``:
-        ``verworfene_datensaetze`` (broken records dropped), ``verworfene_zeilen``, ``ids_zerstoert``.
+        ``prognoseraum_id``, ``bezirk_id``, ``bezirk``, ``lor_version``. Records broken by a line
+        break are left out and reported (:func:`lichtenberg_data._kept.drop`).
 
     Raises
     ------
     FormatError
-        An HTML page, a workbook, a truncated file, missing columns, values that are no numbers
-        or dates, a district that is not Berlin's.
+        An HTML page, a workbook, a cut-off file, more than 1 % broken records, missing columns,
+        values that are no numbers or dates, a district that is not Berlin's, a date in the file
+        name that cannot be the scrape date.
     DataNotAvailableError
         When the LOR 2021 Planungsräume were never loaded.
     """
@@ -252,18 +243,22 @@ def parse_listings(files: Mapping[str, Path]) -> pd.DataFrame:
     """Parser of the ``kurzzeitvermietung`` dataset (one scrape per file)."""
     import pandas as pd
 
-    parts = [parse_listings_file(p) for p in files.values()]
-    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    out.attrs = {k: sum(p.attrs.get(k, 0) for p in parts) for k in parts[0].attrs}
-    return out
+    parts = []
+    for path in files.values():
+        parts.append(parse_listings_file(path))
+        _kept.kept(path, len(parts[-1]))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 # ----------------------------------------------------------------------------- download
-def fetch_insideairbnb(http: Http, resource: Resource, dest: Path) -> None:
-    """Find the newest Berlin ``listings.csv`` on the get-the-data page and download it to ``dest``.
+def fetch_insideairbnb(http: Http, resource: Resource, dest: Path) -> Path:
+    """Find the newest Berlin ``listings.csv`` on the get-the-data page and download it beside ``dest``.
 
     The page lists one link per scrape, ``.../germany/be/berlin/<YYYY-MM-DD>/visualisations/listings.csv``;
-    the newest date wins. Raises :class:`FormatError` when the page has no such link.
+    the newest date wins. The file is saved as ``listings_<YYYY-MM-DD>.csv`` in ``dest``'s folder,
+    so that its name, also in the raw snapshot, gives the scrape date (the summary file itself
+    carries none). Returns the path written. Raises :class:`FormatError` when the page has no
+    such link.
     """
     page = dest.with_name(dest.name + ".page.html")
     try:
@@ -276,8 +271,10 @@ def fetch_insideairbnb(http: Http, resource: Resource, dest: Path) -> None:
     if not links:
         raise FormatError(f"{resource.url or GET_THE_DATA} lists no Berlin listings.csv; the page changed. "
                           f"Download the file by hand and import it")
-    url = max(links, key=lambda link: link[1])[0]
-    http.download(url, dest, expect="csv")
+    url, scraped = max(links, key=lambda link: link[1])
+    target = dest.with_name(f"listings_{scraped}.csv")
+    http.download(url, target, expect="csv")
+    return target
 
 
 # ----------------------------------------------------------------------------- checks
@@ -303,7 +300,7 @@ def _ids_unique(df: pd.DataFrame) -> str | None:
     return f"{int(dup.sum())} listing ids twice in one scrape" if dup.any() else None
 
 
-def _stand(df: pd.DataFrame) -> date | None:
+def _reference_date(df: pd.DataFrame) -> date | None:
     return df["date"].max().date() if len(df) else None
 
 
@@ -325,22 +322,28 @@ kurzzeitvermietung = catalog.register(Dataset(
                  "longitude": "float", "neighbourhood_group": "str", "neighbourhood": "str",
                  "bezirk_id_airbnb": "str", "bezirk_airbnb": "str", "planungsraum_id": "str", "planungsraum": "str",
                  "bezirksregion_id": "str", "bezirksregion": "str", "prognoseraum_id": "str", "bezirk_id": "str",
-                 "bezirk": "str", "lor_version": "str"},
+                 "bezirk": "str", "lor_version": "str", "stand_art": "str"},
         checks=(Check("coordinates in Berlin", _in_berlin), Check("known room types", _room_types),
                 Check("coordinates fit the districts", _districts_agree), Check("ids unique per scrape", _ids_unique)),
         min_rows=20,
     ),
     source_title="Inside Airbnb, Berlin: listings.csv",
-    reference_date=_stand,
+    reference_date=_reference_date,
     history=True,
+    edition_period="month",
+    parser_version="2",
     description=(
         "Listings scraped from airbnb.com by Inside Airbnb (not an official statistic; no other platforms). "
-        "The refresh reads the get-the-data page and downloads the newest Berlin listings.csv; older scrapes "
-        "and the detailed listings.csv.gz can be imported by hand, each adds one date (history). The Stand "
-        "(date) is the latest review in the file: the summary file has no scrape date, the scrape is usually "
-        "a few days later. Copies re-saved by spreadsheet programs are read too; records broken by line breaks "
-        "in names are dropped and counted (attrs 'verworfene_datensaetze', and a log warning). Prices are "
-        "asking prices per night in EUR (missing for many listings since 2023). Placing listings by "
-        "coordinates needs the LOR 2021 Planungsräume (`lichtenberg-data refresh lor_planungsraeume`)."
+        "The refresh reads the get-the-data page and downloads the newest Berlin listings.csv (saved as "
+        "listings_<scrape date>.csv); older scrapes (summary files of 16 or 18 columns) and the detailed "
+        "listings.csv.gz can be imported by hand, one edition per scrape; two files of the same month are the "
+        "same edition. The Stand is the scrape date where the file or its name gives it (column last_scraped "
+        "of the detailed file; a date YYYY-MM-DD or month YYYY-MM in the file name, e.g. "
+        "listings_2025-09-23.csv), else the newest last_review in the file (the scrape is usually a few days "
+        "later); the column stand_art says which. Copies re-saved by spreadsheet programs are read too; records "
+        "broken by line breaks in names are left out and named in the import report, and a file with more than "
+        "1 % of them is refused. Prices are asking prices per night in EUR (missing for about a third of the "
+        "listings since 2023). Placing listings by coordinates needs the LOR 2021 Planungsräume "
+        "(`lichtenberg-data refresh lor_planungsraeume`)."
     ),
 ))

@@ -15,6 +15,8 @@ seasonality             the same by month, with each month's share of its year
 capacity                establishments, beds, share of Berlin's beds, bed utilisation
 listings_by_area        Airbnb listings per area: entire homes vs rooms, available days,
                         per 1,000 residents (kurzzeitvermietung, einwohner_lor)
+listings_over_time      the same for every scrape, residents of the nearest year
+room_mix                entire homes, rooms and hotel rooms of one area per scrape
 accommodation           hotels, hostels, guest houses, holiday flats mapped in OSM per
                         area, per 1,000 residents (osm_pois)
 attractions             the district's attractions with published visitor numbers (curated)
@@ -28,7 +30,7 @@ business_sizes          the same by size band, the district against Berlin
 spending_estimate       overnight stays × average daily spending: a labelled estimate
 ======================  ===============================================================
 
-Modules: :mod:`.stays`, :mod:`.supply`, :mod:`.attractions`, :mod:`.businesses`,
+Modules: :mod:`.stays`, :mod:`.supply`, :mod:`.rentals`, :mod:`.attractions`, :mod:`.businesses`,
 :mod:`.spending`. Entries and exits of tourism businesses over time are not here yet: they
 need the monthly history of the IHK register.
 """
@@ -45,12 +47,14 @@ from .attractions import (
     visits,
 )
 from .businesses import BRANCHES, SIZE_BANDS, business_sizes, businesses, tourism_rows
+from .rentals import ROOM_GROUPS, listings_over_time, residents_note, room_mix, scrapes_note
 from .spending import ASSUMPTIONS, SPENDING_PER_DAY_EUR, SPENDING_SOURCE, spending_estimate
 from .stays import BASE_YEAR, MONATE, capacity, guests, seasonality
 from .supply import ACCOMMODATION, accommodation, listings_by_area
 
 __all__ = [
-    "guests", "seasonality", "capacity", "listings_by_area", "accommodation", "attractions", "visits",
+    "guests", "seasonality", "capacity", "listings_by_area", "listings_over_time", "room_mix", "scrapes_note",
+    "residents_note", "ROOM_GROUPS", "accommodation", "attractions", "visits",
     "attraction_points", "around", "around_attractions", "short_name", "businesses", "business_sizes", "tourism_rows",
     "spending_estimate", "SPENDING_PER_DAY_EUR", "SPENDING_SOURCE", "ASSUMPTIONS", "BASE_YEAR", "MONATE",
     "ACCOMMODATION", "BRANCHES", "SIZE_BANDS", "RADIUS_M",

@@ -44,17 +44,20 @@ def prefix_ids(plr: pd.Series, id_col: str) -> pd.Series:
 def residents(einwohner: pd.DataFrame, id_col: str) -> pd.Series:
     """Residents per area of a level from a LOR 2021 population table (its latest date).
 
-    ``einwohner`` holds ``einwohner`` and ``planungsraum_id`` (or the level's id); rows of the
-    old LOR (``lor_version`` 2006) are left out, as the points are placed in the LOR 2021.
+    ``einwohner`` holds ``einwohner`` and ``planungsraum_id`` (or the level's id); below the
+    Bezirk, rows of the old LOR (``lor_version`` 2006) are left out, as the points are placed in
+    the LOR 2021. Per Bezirk both versions serve (the Bezirke are the same), one per date.
     """
     rows = einwohner
-    if "lor_version" in rows.columns:
+    if "lor_version" in rows.columns and id_col != "bezirk_id":
         rows = rows[rows["lor_version"].astype(str) == "2021"]
         if rows.empty:
             raise ValueError("einwohner has no LOR 2021 rows; the points are placed in the LOR 2021")
     time = next((c for c in ("date", "year", "jahr") if c in rows.columns), None)
     if time is not None:
         rows = rows[rows[time] == rows[time].max()]
+    if "lor_version" in rows.columns and rows["lor_version"].nunique() > 1:  # a date in both: the LOR 2021
+        rows = rows[rows["lor_version"].astype(str) == "2021"]
     ids = rows[id_col] if id_col in rows.columns else prefix_ids(rows["planungsraum_id"].astype(str), id_col)
     return rows["einwohner"].astype(float).groupby(ids.astype(str).to_numpy()).sum()
 
