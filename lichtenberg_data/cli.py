@@ -113,8 +113,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     df = df.astype(object).where(df.notna(), None)
     df["retrieved_at"] = df["retrieved_at"].map(lambda v: v[:16].replace("T", " ") if v else "never")
     df["sample"] = df["sample"].map(lambda v: "BEISPIEL" if v else ("" if v is None else "echt"))
+    df["parser"] = df["verified"].map(lambda v: "" if v else "unverified")
     _print_table(df.to_dict("records"), ["dataset", "reference_date", "retrieved_at", "age_days", "stale", "rows",
-                                         "sample", "source"])
+                                         "sample", "parser", "source"])
+    unverified = df.loc[df["parser"] != "", "dataset"].tolist()
+    if unverified:
+        print(f"\nparser unverified (never read a real file; `lichtenberg-data info ID` says what): "
+              f"{', '.join(unverified)}")
     return 0
 
 
