@@ -230,6 +230,9 @@ class Dataset:
     #: Where the landing page was seen in use (public code or pages naming it as the place to get the
     #: file); empty: the page is a best guess and ``info`` says "address not verified".
     landing_evidence: str = ""
+    #: Options an import may give (name → allowed values), kept with the raw snapshot and read by
+    #: the parser through :func:`lichtenberg_data._filefacts.current`; the CLI spells them ``--name-with-dashes``.
+    import_options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.partition is not None and (self.partition != "month" or not self.history):
