@@ -307,7 +307,7 @@ class Dataset:
                 where = "an API answer, fetched by `lichtenberg-data refresh`" if r.fetcher else r.url or "no download address"
             lines.append(f"    - {r.name}: {r.format.upper()}{pattern} ({where})")
         seen = (f"page seen in use: {self.landing_evidence}" if self.landing_evidence
-                else "address not verified: no public code or page was found that gets the file there")
+                else "address not verified: no evidence is recorded that the file is found there")
         lines += [f"  download by hand: {self.landing_page} ({seen})",
                   f"  then: lichtenberg-data import {self.id} ~/Downloads/{self.resources[-1].name}"]
         if self.unverified:

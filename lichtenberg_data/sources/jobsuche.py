@@ -337,6 +337,10 @@ stellenangebote = catalog.register(Dataset(
     source_title="Jobsuche-API (inoffizielle Schnittstelle der Jobbörse)",
     history=True,
     parser_version="2",  # 2: column stand_herkunft, saved API answers
+    unverified=("never read a real answer file: field names come from a v4 schema baseline (2026-03) and a "
+                "v6 answer recorded by a public project (2026-09-26)"),
+    landing_evidence=("the job board's web app; public 2026 clients call its API /pc/v6/jobs and link offers as "
+                      "https://www.arbeitsagentur.de/jobsuche/jobdetail/<refnr>"),
     description=(
         "Unofficial API of the BA job board (header X-API-Key: jobboerse-jobsuche; no licence stated, so reuse "
         "of single offers is not covered: only counts are shown). Each refresh stores a dated snapshot of all "

@@ -192,6 +192,9 @@ einwohner_lor = catalog.register(Dataset(
     schema=EWR_SCHEMA,
     source_title="Einwohnerregisterstatistik",
     history=True,
+    landing_evidence=("named as the dataset page of the 31.12.2025 edition (published 2026-04-02) in public 2026 code; "
+                      "the page of 31.12.2024 likewise; the pages of 2021-2023 (editions without a download address) "
+                      "follow the same pattern, not verified one by one"),
     description=("One CSV per year (31.12.). The AfS links carry hash paths that change per edition; "
                  "editions without a known link (and all before 2021, on the old LOR) are imported by hand: "
                  "`lichtenberg-data import einwohner_lor EWR*.csv`."),
