@@ -87,7 +87,13 @@ def given(facts: FileFacts | Mapping[str, Any] | None) -> Iterator[FileFacts]:
 
 def of_snapshot(snap: Mapping[str, Any]) -> dict[str, Any]:
     """The facts of a stored raw snapshot: those kept with it, else (a snapshot stored before
-    facts were kept) the download day of a file the toolkit downloaded itself."""
+    facts were kept) the download day of a file the toolkit downloaded itself.
+
+    >>> of_snapshot({"arrived": "download", "retrieved_at": "2026-03-02T08:00:00+01:00"})
+    {'obtained': '2026-03-02'}
+    >>> of_snapshot({"arrived": "import", "retrieved_at": "2026-03-02T08:00:00+01:00"})
+    {}
+    """
     if "facts" in snap:
         return dict(snap["facts"] or {})
     if snap.get("arrived") == "download" and snap.get("retrieved_at"):
