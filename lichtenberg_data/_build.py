@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,8 @@ class _Incoming:
     etag: str | None = None
     last_modified: str | None = None
     source_retrieved_at: str | None = None
+    #: What is known of the file beyond its bytes (:mod:`._filefacts`), kept in the manifest.
+    facts: dict = field(default_factory=dict)
 
     @property
     def filename(self) -> str:
@@ -105,12 +107,13 @@ def _build_partitions(ds: catalog.Dataset, incoming: list[_Incoming],
     given, names it for a single file). Only the new months are returned; the stored ones stay."""
     import pandas as pd
 
-    from . import _partitions
+    from . import _filefacts, _partitions
 
     parts: dict[str, Any] = {}
     stands: dict[str, str] = {}
     for inc in incoming:
-        part = _parse(ds, {inc.resource: inc.tmp})
+        with _filefacts.given(inc.facts):
+            part = _parse(ds, {inc.resource: inc.tmp})
         if stand is not None:
             part[_partitions.COLUMN] = pd.Timestamp(_partitions.month_start(stand))
         key = _partitions.single_month(part, inc.tmp.name)
@@ -127,9 +130,12 @@ def _build_history(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming],
 
     if ds.partition:
         return _build_partitions(ds, incoming, stand)
+    from . import _filefacts
+
     parts, stands = [], {}
     for inc in incoming:
-        part = _parse(ds, {inc.resource: inc.tmp})
+        with _filefacts.given(inc.facts):
+            part = _parse(ds, {inc.resource: inc.tmp})
         stand = ds.stand(part)
         stands[str(inc.tmp)] = stand.isoformat() if stand else ""
         parts.append(part)
@@ -181,8 +187,12 @@ def _reparse_history(ds: catalog.Dataset, entry: dict) -> Any:
 
 
 def _reparsed(ds: catalog.Dataset, snap: dict) -> Any:
-    """A stored raw snapshot parsed again; a partitioned dataset keeps the month it was stored as."""
-    part = _parse(ds, {snap["resource"]: settings.data_dir / snap["raw_path"]})
+    """A stored raw snapshot parsed again (with the facts kept with it); a partitioned dataset
+    keeps the month it was stored as."""
+    from . import _filefacts
+
+    with _filefacts.given(_filefacts.of_snapshot(snap)):
+        part = _parse(ds, {snap["resource"]: settings.data_dir / snap["raw_path"]})
     if ds.partition and snap.get("reference_date"):
         import pandas as pd
 
@@ -235,6 +245,8 @@ def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: 
             "reference_date": stands.get(str(inc.tmp)) or (stand_all.isoformat() if stand_all else None),
             "parser_version": ds.parser_version,
         }
+        if inc.facts:
+            meta["facts"] = inc.facts
         entry["resources"][inc.resource] = meta
         entry["snapshots"] = [s for s in entry["snapshots"] if s["raw_path"] != meta["raw_path"]] + [meta]
     df.attrs["provenance"] = [_provenance(ds, df, retrieved, source, sample, _editions(ds, entry))]

@@ -69,8 +69,11 @@ def _fetch_resource(http: Any, ds: catalog.Dataset, res: catalog.Resource, prev:
     sha = got.sha256 if got is not None else _store.sha256_file(dest)
     if not force and sha == prev.get("sha256"):
         return None
+    from datetime import date
+
+    facts = {"obtained": date.today().isoformat()} if arrived == "download" else {}
     return _Incoming(res.name, dest, sha, dest.stat().st_size, arrived, url,
-                     getattr(got, "etag", None), getattr(got, "last_modified", None))
+                     getattr(got, "etag", None), getattr(got, "last_modified", None), facts=facts)
 
 
 def _folder_manifest(folder: Path) -> dict[str, dict]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from ._errors import (
     LichtenbergDataError,
     dataset_error,
 )
+from ._filefacts import FileFacts
 from ._readers import check_kind, is_sample_file
 from ._report import Outcome, write_report
 from .settings import settings
@@ -38,7 +39,7 @@ log = logging.getLogger("lichtenberg_data")
 
 
 def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.PathLike], *,
-                stand: str | None = None) -> Outcome:
+                stand: str | None = None, options: Mapping[str, str] | None = None) -> Outcome:
     """Import files downloaded by hand, through the same checks as a download.
 
     Each file is checked (not empty, not an HTML page), parsed and validated, then stored as
@@ -48,7 +49,11 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
 
     ``stand`` (``"YYYY-MM"``) names the month of one file of a dataset stored by month (e.g. the
     IHK register saved without the month in its name); otherwise the month comes from the file
-    (its name ``…_MM-YYYY.csv`` for the IHK register).
+    (its name ``…_MM-YYYY.csv`` or ``YYYY_MM__….csv`` for the IHK register).
+
+    ``options`` are the import options the dataset declares (:attr:`catalog.Dataset.import_options`),
+    e.g. ``{"business_type_swapped": "yes"}`` for an IHK file obtained before 24.04.2026 whose
+    date the name does not tell. They are kept with the raw snapshot, so a rebuild applies them too.
 
     Raises
     ------
@@ -68,6 +73,7 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
     if not items:
         raise FormatError(f"{dataset_id}: no files given. Name at least one file to import")
     stand = _stand_for(ds, stand, items)
+    chosen = _options_for(ds, options)
     for p in items:
         if not p.is_file():
             raise FormatError(f"{dataset_id}: {p} does not exist or is not a file. Check the path")
@@ -78,6 +84,8 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
         manifest = _store.read_manifest()
         try:
             incoming, sample = _incoming_files(ds, items, work)
+            for inc in incoming:
+                inc.facts = FileFacts(stand=stand, options=chosen).as_dict()
             entry = manifest["datasets"].get(ds.id, {})
             switched = _switches_kind(ds.id, entry, sample)
             dropped = manifest["datasets"].pop(ds.id, {}) if switched else {}
@@ -124,6 +132,20 @@ def _stand_for(ds: catalog.Dataset, stand: str | None, items: list[Path]) -> str
         return _partitions.month_key(stand)
     except ValueError as exc:
         raise FormatError(f"{ds.id}: --stand {exc}") from None
+
+
+def _options_for(ds: catalog.Dataset, options: Mapping[str, str] | None) -> dict[str, str]:
+    """The checked import options: only those the dataset declares, with a declared value."""
+    chosen = {k: v for k, v in (options or {}).items() if v is not None}
+    for name, value in chosen.items():
+        flag = "--" + name.replace("_", "-")
+        if name not in ds.import_options:
+            users = [d.id for d in catalog.datasets() if name in d.import_options]
+            raise FormatError(f"{ds.id}: {flag} is an option of {', '.join(users) or 'no dataset'}, not of "
+                              f"{ds.id}. Import without it")
+        if value not in ds.import_options[name]:
+            raise FormatError(f"{ds.id}: {flag} takes {' or '.join(ds.import_options[name])}, not {value!r}")
+    return chosen
 
 
 def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple[list[_Incoming], bool]:

@@ -264,7 +264,8 @@ def _age_days(iso: str | None, today: date) -> int | None:
 
 
 def status() -> pd.DataFrame:
-    """One row per dataset: reference date, retrieved at, age, stale?, rows, sample?, source.
+    """One row per dataset: reference date, retrieved at, age, stale?, rows, sample?, source, and
+    whether its parser has read a real file (``verified``; see :attr:`catalog.Dataset.unverified`).
 
     Examples
     --------
@@ -298,6 +299,7 @@ def status() -> pd.DataFrame:
             "sample": processed.get("sample") if processed else None,
             "arrived": processed.get("arrived"),
             "source": processed.get("source") or (ds.resources[0].url if ds.resources else ds.landing_page),
+            "verified": ds.verified,
         })
     out = pd.DataFrame(rows)
     return out.astype({"age_days": "Int64", "rows": "Int64"})

@@ -10,6 +10,14 @@ with " " (line breaks, soft hyphens, footnote markers removed), units ("Anzahl",
 without values ("davon") are kept with NaN, AfS symbols add ``<column>_flag`` (:func:`parse_value`)
 and Bezirk rows get ``bezirk_id``/``bezirk``.
 
+:func:`bezirk_tables` finds the tables **by content**: one label column names each of the twelve
+Bezirke once, and the title, headings or section labels hold the words asked for; never by sheet
+name or position. Tables moved right or down are read as at A1 (empty columns left of a sheet's
+content are dropped), a Bezirk list outside every numbered table (a title printed without number)
+becomes a table of its own (:mod:`lichtenberg_data._afs_bezirke`), and a numbered note under a
+``_____`` line is never taken for a title. When no table fits, the one-line error lists the
+workbook's sheets and table titles.
+
 Limits. Sections follow row order, so a total after the last section ("Berlin" ending an Ortsteil
 table) carries that section's name; grouping rows ("davon") build no hierarchy. Title cells can be
 stale (A I 5 hj 2/24: sheet ``T5`` is titled "6 ..."), so ``attrs["number"]`` comes from the sheet
@@ -32,29 +40,32 @@ from pathlib import Path
 
 import pandas as pd
 
-from lichtenberg_data._errors import FormatError, UnknownDistrictError, dataset_error
+from lichtenberg_data._afs_bezirke import _add_bezirk, _lists_every_bezirk, _untitled_bezirk_lists
+from lichtenberg_data._afs_cells import (
+    _NAN,
+    _clean,
+    _empty,
+    _is_data_row,
+    _is_value,
+    _join,
+    _row_empty,
+    parse_value,
+)
+from lichtenberg_data._errors import FormatError, dataset_error
 from lichtenberg_data._readers import check_workbook
-from lichtenberg_data.names import BERLIN_ID, BEZIRKE, bezirk_id
 
-__all__ = ["parse_value", "read_table", "read_tables"]
+__all__ = ["parse_value", "read_table", "read_tables", "bezirk_tables", "table_text"]
 
 MAX_ROWS = 20_000  #: rows read per sheet; a report table has a few thousand at most
 MAX_CELLS = 5_000_000  #: larger sheets are skipped with a warning (not a report table)
 
-_NAN = math.nan
+_TODO_DEFAULT = "Check that it is the AfS report this dataset takes (`lichtenberg-data info`)"
 _SKIP_SHEETS = {"titel", "impressum", "inhaltsverzeichnis", "inhalt", "u4"}
-_SYMBOLS = {"–": (0.0, "–"), "-": (0.0, "–"), "—": (0.0, "–"), ".": (_NAN, "."),
-            "…": (_NAN, "…"), "...": (_NAN, "…"), "•": (_NAN, "•"), "x": (_NAN, "x"),
-            "X": (_NAN, "x"), "/": (_NAN, "/")}
 _TITLE = re.compile(r"(?:Tab(?:elle)?\.?\s*)?(\d{1,3}[a-z]?)[.:]?\s+[^\W\d_].{9,}", re.S)
 _NOTE = re.compile(r"\s*(\d{1,2})\)?\s+\S")
 _SEPARATOR = re.compile(r"[_\-–—]{3,}")
 _UNIT = re.compile(r"Anzahl|%.*|Prozent|Monate|Jahre|in Jahren|Tage|Personen|"
                    r"(\d[\d ]*)?\s*(EUR|€|Mill\. EUR|Mio\. EUR|m²|m³|ha|km²|km|t|kWh|MWh|GWh)")
-_NUMBER = re.compile(r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d+")
-_THOUSANDS = re.compile(r"\d{1,3}(?:[ .]\d{3})+(?:,\d+)?")
-_SUPERSCRIPTS = re.compile("(?<!m)[¹²³⁴⁵⁶⁷⁸⁹⁰]+")  # but keep m², m³
-_RANGE_WORDS = {"unter", "über", "bis", "ab", "von", "mit", "und", "je", "sp."}
 
 
 # ------------------------------------------------------------------------------ public API
@@ -87,11 +98,16 @@ def read_tables(path: str | Path) -> dict[str, pd.DataFrame]:
     path = Path(path)
     found: list[pd.DataFrame] = []
     for sheet, rows, merges in _open(path):
-        frames = [_table(rows, merges, a, b) for a, b in _find_tables(rows)]
+        spans = _find_tables(rows)
+        frames = [_table(rows, merges, a, b) for a, b in spans]
         numbers = [n for g, n in re.findall(r"(G\s*)?(\d+[a-z]?)", sheet) if not g]  # not Grafik
         for k, df in enumerate(frames):
             df.attrs.update(sheet=sheet, report=path.stem)
             df.attrs["number"] = numbers[k] if len(numbers) == len(frames) else df.attrs["number"]
+        for start, stop, title in _untitled_bezirk_lists(rows, spans):
+            df = _table(rows, merges, start, stop, title=title)
+            df.attrs.update(sheet=sheet, report=path.stem)
+            frames.append(df)
         found += frames
     counts = Counter(df.attrs["title"] for df in found)
     return {df.attrs["title"] if counts[df.attrs["title"]] == 1 else
@@ -128,42 +144,76 @@ def read_table(path: str | Path, title: str) -> pd.DataFrame:
                         f"Pass a table number or a longer part of one of these titles: {listing}")
 
 
-def parse_value(cell: object) -> tuple[float, str | None] | None:
-    """Return ``(value, flag)`` for one cell of a value column, ``None`` if it holds no value.
+def table_text(df: pd.DataFrame) -> str:
+    """Title, column headings and section labels of a table, lower case, one line: the words
+    :func:`bezirk_tables` looks for."""
+    parts = [str(df.attrs.get("title", "")), *map(str, df.columns)]
+    if "abschnitt" in df:
+        parts += [str(v) for v in df["abschnitt"].dropna().unique()]
+    return " | ".join(parts).casefold()
 
-    German numbers ("1 234", "1.234", "12,5", "– 97,1") become floats. AfS symbols: ``–``
-    nothing (0, "–"); ``0`` as text, less than half a unit (0, "0"); ``.``/``…`` not yet
-    available, ``•`` secret, ``x`` not applicable, ``/`` too uncertain (all NaN, the symbol as
-    flag); ``(12)`` limited value (12, "()"); suffixes ``p``/``r``/``s`` keep the value with flag
-    "p"/"r"/"s". Numbers stored as numbers, 0 included, carry no flag; empty cells (NaN, None).
+
+def bezirk_tables(path: str | Path, *words: str, exclude: str | None = None, what: str = "a table by Bezirk",
+                  todo: str = _TODO_DEFAULT) -> list[pd.DataFrame]:
+    """The tables of an AfS report that list the twelve Bezirke and whose text holds every word.
+
+    Found by content, never by sheet name or position: a table qualifies when one of its label
+    columns names each of the twelve Bezirke once (full or abbreviated names, "11 Lichtenberg"
+    ...; a Berlin row may follow) and its title, column headings or section labels
+    (:func:`table_text`) match each of ``words``. Tables whose title has no number, tables moved
+    right or down, and renamed sheets are found too (:func:`read_tables`).
+
+    Parameters
+    ----------
+    path
+        The workbook.
+    words
+        Regular expressions (case-insensitive), each of which must occur in the table's text,
+        e.g. ``"gäste"``, ``"übernachtung"``.
+    exclude
+        A regular expression that must not occur in the table's title (e.g. ``"ausland"``).
+    what, todo
+        How the error names what was looked for, and what to do.
+
+    Raises
+    ------
+    FormatError
+        No table fits; the one-line message lists the workbook's sheets and table titles
+        (shortened when long).
 
     Examples
     --------
-    >>> parse_value("1 234"), parse_value("12,5 p"), parse_value("–"), parse_value("(7)")
-    ((1234.0, None), (12.5, 'p'), (0.0, '–'), (7.0, '()'))
-    >>> parse_value("0"), parse_value(0.0), parse_value("•"), parse_value("Mitte")
-    ((0.0, '0'), (0.0, None), (nan, '•'), None)
+    >>> [df] = bezirk_tables("SB_A01-05-00_2024h02_BE.xlsx", "religion", "ausländer")  # doctest: +SKIP
+    >>> int(df.set_index("bezirk").loc["Lichtenberg", "Insgesamt insgesamt"])  # doctest: +SKIP
+    315548
     """
-    if isinstance(cell, bool) or not isinstance(cell, (int, float, str)):
-        return None
-    if not isinstance(cell, str):
-        return float(cell), None
-    text = " ".join(cell.replace("\u2009", " ").replace("\u202f", " ").split())
-    if not text or text in _SYMBOLS:
-        return _SYMBOLS.get(text, (_NAN, None))
-    flag = ""
-    if m := re.fullmatch(r"(.*?[\d)])\s?([prs])", text):
-        text, flag = m.group(1), m.group(2)
-    if text.startswith("(") and text.endswith(")"):
-        text, flag = text[1:-1].strip(), "()" + flag
-    sign = -1.0 if text[:1] in "–−-" and len(text) > 1 else 1.0
-    text = text[1:].strip() if sign < 0 else text
-    if not _NUMBER.fullmatch(text):
-        return None
-    if "," in text or _THOUSANDS.fullmatch(text):
-        text = text.replace(" ", "").replace(".", "").replace(",", ".")
-    value = sign * float(text)
-    return value, flag or ("0" if value == 0 else None)
+    path = Path(path)
+    tables = read_tables(path)
+    found = [df for df in tables.values() if _lists_every_bezirk(df)
+             and all(re.search(w, table_text(df), re.IGNORECASE) for w in words)
+             and not (exclude and re.search(exclude, str(df.attrs.get("title", "")), re.IGNORECASE))]
+    if found:
+        return found
+    sheets = ", ".join(repr(n.strip()) for n in _sheet_names(path))
+    titles = "; ".join(_short(df.attrs.get("title") or "(ohne Titel)", 70) for df in tables.values()) or "none"
+    listing = _short(f"sheets {sheets}; tables: {titles}", 600)
+    wanted = " + ".join(words) if words else "any words"
+    raise dataset_error(FormatError, path.name, f"no table lists the twelve Bezirke with the words {wanted} "
+                        f"({what}); the workbook has {listing}", todo)
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _sheet_names(path: Path) -> list[str]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception:  # noqa: BLE001 - only for the message; the workbook was read before
+        return []
 
 
 # ------------------------------------------------------------------------------ the file
@@ -186,7 +236,7 @@ def _open(path: Path) -> list[tuple[str, list[list], list]]:
                               "skipped", stacklevel=3)
                 continue
             rows = sheet.to_python(skip_empty_area=False, nrows=MAX_ROWS)
-            out.append((name, rows, sheet.merged_cell_ranges or []))
+            out.append((name, *_trim_left(rows, sheet.merged_cell_ranges or [])))
         return out
     except Exception as err:  # calamine raises its own zip and xml errors
         cause = " ".join(f"{type(err).__name__}: {err}".split())[:200]
@@ -194,15 +244,45 @@ def _open(path: Path) -> list[tuple[str, list[list], list]]:
                             f"probably truncated or damaged ({cause})", _TODO) from err
 
 
+def _trim_left(rows: list[list], merges: list) -> tuple[list[list], list]:
+    """Drop the empty columns left of a sheet's content (a table moved right reads as one at A)."""
+    filled = [next((c for c, v in enumerate(row) if not _empty(v)), None) for row in rows]
+    left = min((c for c in filled if c is not None), default=0)
+    if left == 0:
+        return rows, merges
+    shifted = [((r0, c0 - left), (r1, c1 - left)) for (r0, c0), (r1, c1) in merges if c1 >= left]
+    return [row[left:] for row in rows], [((r0, max(c0, 0)), (r1, c1)) for (r0, c0), (r1, c1) in shifted]
+
+
 def _find_tables(rows: list[list]) -> list[tuple[int, int]]:
     """(title row, end) of each table: a numbered single-cell row followed by a header and data
-    before the next such row (footnotes like "1 einschließlich ..." have none)."""
-    marks = [i for i, row in enumerate(rows) if _title_of(row)]
+    before the next such row (footnotes like "1 einschließlich ..." have none, and a numbered row
+    right under a ``_____`` line is a footnote even where a table without numbered title follows)."""
+    marks = [i for i, row in enumerate(rows) if _title_of(row) and not _under_separator(rows, i)]
     spans = zip(marks, marks[1:] + [len(rows)])
     starts = [a for a, b in spans
               if (filled := [r for r in rows[a + 1:b] if not _row_empty(r)])
               and not _is_data_row(filled[0]) and any(map(_is_data_row, filled))]
     return list(zip(starts, starts[1:] + [len(rows)]))
+
+
+def _under_separator(rows: list[list], k: int) -> bool:
+    """Whether row ``k`` is among the notes under a ``_____`` line: above it, up to that line, only
+    single-cell text rows (other notes) and at most one empty row at a time."""
+    blank = 0
+    for row in reversed(rows[:k]):
+        if _row_empty(row):
+            blank += 1
+            if blank > 1:
+                return False
+            continue
+        blank = 0
+        cells = [c for c in row if not _empty(c)]
+        if any(isinstance(c, str) and _SEPARATOR.fullmatch(c.strip()) for c in cells):
+            return True
+        if len(cells) != 1 or not isinstance(cells[0], str):
+            return False
+    return False
 
 
 def _title_of(row: list) -> str | None:
@@ -212,38 +292,11 @@ def _title_of(row: list) -> str | None:
     return text if _TITLE.fullmatch(text) else None
 
 
-def _is_data_row(row: list) -> bool:
-    """A label in the first or second column and a value right of it."""
-    for col in (0, 1):
-        if col < len(row) and _is_label(row[col], col):
-            return any(_is_value(v) for v in row[col + 1:])
-    return False
-
-
-def _is_label(cell: object, col: int) -> bool:
-    if _empty(cell):
-        return False
-    if isinstance(cell, (str, date)):
-        return col == 0 or not _is_value(cell)
-    return col == 0  # years or running numbers in the first column
-
-
-def _is_value(cell: object) -> bool:
-    return not _empty(cell) and parse_value(cell) is not None
-
-
-def _empty(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _row_empty(row: list) -> bool:
-    return all(_empty(c) for c in row)
-
-
 # ------------------------------------------------------------------------------ one table
-def _table(rows: list[list], merges: list, start: int, stop: int) -> pd.DataFrame:
-    """The table whose title is row ``start`` and which ends before row ``stop``."""
-    title, top = _title_of(rows[start]), start + 1
+def _table(rows: list[list], merges: list, start: int, stop: int, title: str | None = None) -> pd.DataFrame:
+    """The table whose title is row ``start`` (or ``title``, for a table found by its Bezirk
+    list, whose title may have no number or be missing) and which ends before row ``stop``."""
+    title, top = _title_of(rows[start]) if title is None else title, start + 1
     data = [k for k in range(top, stop) if _is_data_row(rows[k])]
     first, last = data[0], data[-1]
     notes = _footnotes(rows[last + 1:stop])
@@ -257,7 +310,8 @@ def _table(rows: list[list], merges: list, start: int, stop: int) -> pd.DataFram
     kinds = _column_kinds(rows, data, width)
     records, sections = _body(rows, range(head_end + 1, last + 1), kinds, note_ids)
     df = _frame(rows, records, sections, kinds, names, note_ids)
-    df.attrs.update(title=title, footnotes=notes, number=_TITLE.fullmatch(title).group(1),
+    numbered = _TITLE.fullmatch(title)
+    df.attrs.update(title=title, footnotes=notes, number=numbered.group(1) if numbered else "",
                     units={n: u for n, u in zip(names, units) if u and n in df})
     return _add_bezirk(df, [n for n, k in zip(names, kinds) if k == "label" and n in df])
 
@@ -391,85 +445,6 @@ def _text(cell: object, notes: set[str]) -> str:
     return str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell or "")
 
 
-def _clean(text: object, notes: set[str] = frozenset()) -> str:
-    """One line without soft hyphenation, footnote markers and extra spaces.
-
-    >>> _clean("Friedrichs-\\nhain-\\nKreuz-\\nberg"), _clean("Ins-\\ngesamt 1)"), _clean("ledig ¹")
-    ('Friedrichshain-Kreuzberg', 'Insgesamt', 'ledig')
-    """
-    text = _SUPERSCRIPTS.sub("", str(text)).replace("\xa0", " ").replace("\u00ad", "")
-    text = "\n".join(_strip_marker(line, notes) for line in text.splitlines())
-    text = re.sub(r"-[ \t]*\n\s*(?=[a-zäöüß])(?!(?:und|oder|bzw)\b)", "", text)
-    text = re.sub(r"(?<! )([-/])[ \t]*\n\s*", r"\1", text)
-    return _join(text.split())
-
-
-def _join(parts: list[str]) -> str:
-    """Join words or header levels, closing a word split over cells ("Nutz-", "fläche")."""
-    return re.sub(r"(?<=\w)- (?=[a-zäöüß])(?!(?:und|oder|bzw)\b)", "", " ".join(parts))
-
-
-def _strip_marker(line: str, notes: set[str]) -> str:
-    """Drop a footnote marker "1)", or a trailing "N" ("Angabe 6") when footnote N exists."""
-    line = line.rstrip()
-    m = re.search(r"\s?\d{1,2}\)$", line)
-    if m and line[: m.start()].count("(") <= line[: m.start()].count(")"):
-        return line[: m.start()]
-    m = re.search(r"(?:(?<=[^\W\d_])|(?<=\)))\s?(\d{1,2})$", line)
-    words = line[: m.start()].split() if m else []
-    if m and m.group(1) in notes and words and words[-1].casefold() not in _RANGE_WORDS:
-        return line[: m.start()]
-    return line
-
-
 # ------------------------------------------------------------------------------ Bezirke
-def _add_bezirk(df: pd.DataFrame, label_names: list[str]) -> pd.DataFrame:
-    """Add ``bezirk_id`` and ``bezirk`` after the label column that lists the Bezirke."""
-    scored = [(pd.Series([_bezirk_key(v) if isinstance(v, str) else None for v in df[n]],
-                         index=df.index, dtype=object), n) for n in label_names]
-    scored = [(keys[keys != BERLIN_ID].nunique(), -i, keys, n) for i, (keys, n) in enumerate(scored)]
-    if not scored or max(scored, key=lambda s: s[:2])[0] < 10:
-        return df
-    _, _, keys, best = max(scored, key=lambda s: s[:2])
-    ids = keys.copy()
-    groups = df["abschnitt"].fillna("") if "abschnitt" in df else pd.Series("", index=df.index)
-    for _, part in keys.groupby(groups):
-        named = part[part.notna() & (part != BERLIN_ID)]
-        ids[part.index] = part if named.nunique() >= 10 else None
-        if best.casefold() != "bezirk":  # twice in one list: Bezirk or Ortsteil? leave open
-            ids[named[named.duplicated(keep=False)].index] = None
-    at = df.columns.get_loc(best) + 1
-    df.insert(at, "bezirk_id", ids.where(ids.notna()).astype("str"))
-    df.insert(at + 1, "bezirk", ids.map(lambda k: "Berlin" if k == BERLIN_ID else BEZIRKE.get(k)))
-    return df
 
 
-def _bezirk_key(label: str) -> str | None:
-    """``bezirk_id`` of "Lichtenberg", "11 Lichtenberg", "Friedrh.-Kreuzb.", "Berlin" ("00").
-
-    >>> [_bezirk_key(v) for v in ("11 Lichtenberg", "Charlbg.-Wilmersd.", "Berlin", "Karlshorst")]
-    ['11', '04', '00', None]
-    """
-    text = re.sub(r"\s*[–—‐]\s*", "-", label).strip()
-    if re.fullmatch(r"(?i)(land )?berlin( insgesamt| zusammen)?", text):
-        return BERLIN_ID
-    name = re.fullmatch(r"(?:\d{2}(?!\d))?\s*(.*)", text, re.S).group(1)
-    if not name or name.isdigit():  # bare numbers are running numbers or codes, never a Bezirk
-        return None
-    try:
-        return bezirk_id(name)
-    except UnknownDistrictError:
-        return _abbreviated(name) if "." in name else None
-
-
-def _abbreviated(name: str) -> str | None:
-    """The one Bezirk each of whose name parts contains the abbreviated part's letters in order
-    and with the same first letter ("Charlbg.-Wilmersd." -> Charlottenburg-Wilmersdorf)."""
-    def fits(short: str, full: str) -> bool:
-        chars = iter(full)
-        return bool(short) and short[0] == full[0] and all(ch in chars for ch in short)
-
-    parts = [p.strip(". ").casefold() for p in name.split("-")]
-    hits = [key for key, full in BEZIRKE.items() if len(full.split("-")) == len(parts)
-            and all(map(fits, parts, full.casefold().split("-")))]
-    return hits[0] if len(hits) == 1 else None

@@ -20,6 +20,11 @@ moves                   businesses that moved from one area of Berlin to another
 nearby                  the businesses of one month within a distance of points (site exposé)
 ======================  =====================================================================
 
+**The register type rests on IHK's correction of 24.04.2026** (:func:`register_note`): until then
+the two values of ``business_type`` were swapped in every file. The parser swaps them back for a
+month before 2026-04 or a file downloaded before the correction (``business_type_basis``); the
+split ``stock(by="register")`` carries the sentence saying which in ``attrs["note"]``.
+
 **Entries are "new in the register", not foundings** (:data:`ENTRY_NOTE`): a business enters when
 it becomes an IHK member or gets an id, including firms moving in from outside Berlin and
 re-registrations; business_age up to 30+ years occurs among the entries. Exits likewise include
@@ -40,7 +45,7 @@ from .names import BERLIN_ID, BEZIRKE
 from .sources._wz import SECTIONS
 
 __all__ = ["ENTRY_NOTE", "SECTIONS", "GROUPS", "LEVELS", "stock", "dynamics", "sector_switches", "moves",
-           "months", "nearby", "series", "balance"]
+           "months", "nearby", "series", "balance", "register_note"]
 
 DATASET = "ihk_gewerbedaten"
 #: The sentence every chart of entries carries.
@@ -77,6 +82,54 @@ GROUPS: dict[str, tuple[str, dict[str, str]]] = {
 def months() -> list[str]:
     """The stored months of the register (``YYYY-MM``), oldest first."""
     return _partitions.months(DATASET)
+
+
+#: What the register type of a month rests on: (swapped back?, basis) → German sentence, short form.
+_REGISTER_BASIS = {
+    (True, "month"): ("die IHK hatte die beiden Werte bis zu ihrer Korrektur vom 24.04.2026 vertauscht; für diesen "
+                      "Monat (Archivdatei vor 04/2026) zurückgetauscht", "zurückgetauscht, Monat vor 04/2026"),
+    (True, "download"): ("die IHK hatte die beiden Werte bis zu ihrer Korrektur vom 24.04.2026 vertauscht; die Datei "
+                         "wurde vorher abgerufen und ist zurückgetauscht", "zurückgetauscht, Abruf vor 24.04.2026"),
+    (True, "option"): ("die IHK hatte die beiden Werte bis zu ihrer Korrektur vom 24.04.2026 vertauscht; die Datei "
+                       "wurde beim Import als vertauscht angegeben und ist zurückgetauscht",
+                       "zurückgetauscht laut Importangabe"),
+    (False, "month"): ("wie von der IHK veröffentlicht (Monat ab 04/2026, nach ihrer Korrektur vom 24.04.2026)",
+                       "nach IHK-Korrektur vom 24.04.2026"),
+    (False, "download"): ("wie von der IHK veröffentlicht (nach ihrer Korrektur vom 24.04.2026 abgerufen)",
+                          "nach IHK-Korrektur vom 24.04.2026"),
+    (False, "option"): ("wie von der IHK veröffentlicht (beim Import als nicht vertauscht angegeben)",
+                        "laut Importangabe nicht vertauscht"),
+    (False, "unknown"): ("wie von der IHK veröffentlicht übernommen; ob die Datei vor ihrer Korrektur vom 24.04.2026 "
+                         "(vertauschte Werte) abgerufen wurde, ist unbekannt", "Abrufdatum unbekannt, ungeprüft"),
+}
+
+
+def register_note(stand: Any = None, *, short: bool = False) -> str:
+    """The sentence saying what the register type (``business_type``) of a month rests on.
+
+    Until 24.04.2026 IHK published the two values swapped; the parser swaps them back where the
+    file's date says so (:mod:`lichtenberg_data.sources.business`). ``short`` gives a few words
+    for a chart label. A month stored before this was checked says so.
+
+    Examples
+    --------
+    >>> register_note("2023-07")                    # doctest: +SKIP
+    'Registerart: die IHK hatte die beiden Werte bis zu ihrer Korrektur vom 24.04.2026 vertauscht; ...'
+    """
+    [month] = _partitions.select(DATASET, stand)
+    sql = (f"SELECT DISTINCT business_type_swapped_back, business_type_basis FROM {_partitions.scan_sql(DATASET)} "
+           f"WHERE stand = '{month}'")
+    try:
+        found = [tuple(r) for r in _dynamics.connection().execute(sql).fetchall()]
+    except Exception:  # noqa: BLE001 - a month stored by parser version 2 has no such columns
+        found = []
+    texts = [_REGISTER_BASIS.get((bool(swapped), str(basis))) for swapped, basis in found]
+    if not texts or None in texts:
+        long, brief = ("nicht auf die bis 24.04.2026 vertauschten Werte der IHK geprüft (Datenstand vor dieser "
+                       "Prüfung; neu laden mit lichtenberg-data refresh)", "ungeprüft")
+    else:
+        long, brief = "; ".join(t[0] for t in texts), "; ".join(dict.fromkeys(t[1] for t in texts))
+    return f"Registerart {brief}" if short else f"Registerart: {long}"
 
 
 def _source(month: str) -> pd.DataFrame:
@@ -126,7 +179,8 @@ def stock(level: str = "bezirk", by: str | None = None, *, stand: Any = None,
         ``stand``, ``ebene``, ``gebiet_id``, ``gebiet``, (``<by>``, ``<by>_text``), ``betriebe``,
         ``anteil_prozent`` (share of the area's businesses), ``je_1000_einwohner`` and, with ``by``,
         ``standortquotient`` (the area's share of a class over Berlin's share; above 1 the class is
-        over-represented).
+        over-represented). With ``by="register"``, ``attrs["note"]`` is :func:`register_note` of
+        the month: what the register type rests on.
     """
     _check_level(level)
     if by is not None and by not in GROUPS:
@@ -147,7 +201,10 @@ def stock(level: str = "bezirk", by: str | None = None, *, stand: Any = None,
     areas = _in_district(shaped[~berlin], "gebiet_id", level, district) if level != "berlin" else shaped.iloc[0:0]
     out = pd.concat([areas, shaped[berlin]], ignore_index=True)
     out = _per_resident(out, level, einwohner)
-    return with_sources(out, _source(month), out)  # + the residents' source where used
+    out = with_sources(out, _source(month), out)  # + the residents' source where used
+    if by == "register":
+        out.attrs["note"] = register_note(month)
+    return out
 
 
 def _shape_stock(raw: pd.DataFrame, level: str, by: str | None, month: str) -> pd.DataFrame:

@@ -236,6 +236,15 @@ class Dataset:
     #: Stand) or ``"month"`` (the same calendar month, e.g. a scrape dated by its newest review:
     #: a re-import of that month's file replaces the month's edition).
     edition_period: str = "day"
+    #: Empty when the parser has read a real file of the portal; else a short note saying what it has
+    #: never seen (shown by ``info`` and ``status``): its layout is assumed, not checked.
+    unverified: str = ""
+    #: Where the landing page was seen in use (public code or pages naming it as the place to get the
+    #: file); empty: the page is a best guess and ``info`` says "address not verified".
+    landing_evidence: str = ""
+    #: Options an import may give (name → allowed values), kept with the raw snapshot and read by
+    #: the parser through :func:`lichtenberg_data._filefacts.current`; the CLI spells them ``--name-with-dashes``.
+    import_options: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.partition is not None and (self.partition != "month" or not self.history):
@@ -244,6 +253,16 @@ class Dataset:
             raise ValueError(f"{self.id}: update must be one of {sorted(RHYTHMS)}, not {self.update!r}")
         if not re.fullmatch(r"[a-z][a-z0-9_]*", self.id):
             raise ValueError(f"dataset id {self.id!r} must be lowercase letters, digits and _")
+
+    @property
+    def verified(self) -> bool:
+        """Whether the parser has read a real file of the portal (see ``unverified``)."""
+        return not self.unverified
+
+    @property
+    def import_only(self) -> bool:
+        """Whether some file of the dataset has no download address (it is imported by hand)."""
+        return any(r.url is None and r.fetcher is None and r.wfs is None for r in self.resources)
 
     @property
     def has_geometry(self) -> bool:
@@ -299,8 +318,12 @@ class Dataset:
             else:
                 where = "an API answer, fetched by `lichtenberg-data refresh`" if r.fetcher else r.url or "no download address"
             lines.append(f"    - {r.name}: {r.format.upper()}{pattern} ({where})")
-        lines += [f"  download by hand: {self.landing_page}",
+        seen = (f"page seen in use: {self.landing_evidence}" if self.landing_evidence
+                else "address not verified: no evidence is recorded that the file is found there")
+        lines += [f"  download by hand: {self.landing_page} ({seen})",
                   f"  then: lichtenberg-data import {self.id} ~/Downloads/{self.resources[-1].name}"]
+        if self.unverified:
+            lines.append(f"  parser NOT VERIFIED: {self.unverified}")
         if self.description:
             lines.append(f"  note: {self.description}")
         return "\n".join(lines)
@@ -312,6 +335,7 @@ class Dataset:
             "license": {"id": self.license.id, "name": self.license.name, "url": self.license.url},
             "landing_page": self.landing_page, "spatial_unit": self.spatial_unit, "update": self.update,
             "history": self.history, "partition": self.partition, "parser_version": self.parser_version,
+            "verified": self.verified, "unverified": self.unverified, "landing_evidence": self.landing_evidence,
             "resources": [
                 {"name": r.name, "url": r.url, "format": r.format,
                  "wfs": None if r.wfs is None else {"service": r.wfs.service_url, "type_name": r.wfs.type_name}}

@@ -97,7 +97,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ._import import import_file
 
     catalog.get(args.dataset)
-    outcome = import_file(args.dataset, args.files, stand=args.stand)
+    options = {"business_type_swapped": args.business_type_swapped}
+    outcome = import_file(args.dataset, args.files, stand=args.stand, options=options)
     month = f" (month {args.stand})" if args.stand else ""
     print(f"{args.dataset}: imported {len(args.files)} file(s){month}; {outcome.rows} rows in the processed table")
     return 0
@@ -113,8 +114,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     df = df.astype(object).where(df.notna(), None)
     df["retrieved_at"] = df["retrieved_at"].map(lambda v: v[:16].replace("T", " ") if v else "never")
     df["sample"] = df["sample"].map(lambda v: "BEISPIEL" if v else ("" if v is None else "echt"))
+    df["parser"] = df["verified"].map(lambda v: "" if v else "unverified")
     _print_table(df.to_dict("records"), ["dataset", "reference_date", "retrieved_at", "age_days", "stale", "rows",
-                                         "sample", "source"])
+                                         "sample", "parser", "source"])
+    unverified = df.loc[df["parser"] != "", "dataset"].tolist()
+    if unverified:
+        print(f"\nparser unverified (never read a real file; `lichtenberg-data info ID` says what): "
+              f"{', '.join(unverified)}")
     return 0
 
 
@@ -246,7 +252,12 @@ def parser() -> argparse.ArgumentParser:
                    help="the downloaded files; several editions of a history dataset at once are fine")
     s.add_argument("--stand", metavar="YYYY-MM",
                    help="the month of the file, for a dataset stored by month (ihk_gewerbedaten) whose file name "
-                        "does not carry it (IHK's archive names it like IHK_OD_07-2023.csv)")
+                        "does not carry it (IHK's archive names it like 2026_05__IHK_Berlin_Gewerbedaten.csv, "
+                        "formerly IHK_OD_07-2023.csv)")
+    s.add_argument("--business-type-swapped", choices=("yes", "no"),
+                   help="ihk_gewerbedaten: whether the file carries the two business_type values swapped (files "
+                        "obtained before IHK's correction of 24.04.2026 do). Needed only where neither the name's "
+                        "month nor --stand tells the file's date; without it such a file is taken as published")
     s.set_defaults(func=cmd_import, log_file=True)
     s = sub.add_parser("status", help="show reference date, age and size of every dataset")
     s.add_argument("--json", action="store_true")

@@ -8,9 +8,10 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from afs_layout import relaid
 
 from lichtenberg_data._errors import FormatError
-from lichtenberg_data.afs import parse_value, read_table, read_tables
+from lichtenberg_data.afs import bezirk_tables, parse_value, read_table, read_tables
 from lichtenberg_data.names import BEZIRKE
 
 POPULATION = "statistics-xlsx/SB_A01-05-00_2024h02_BE.xlsx"
@@ -305,3 +306,39 @@ def test_read_table_on_real_report(real_data):
     df = read_table(real_data / POPULATION, "T15")
     assert df.attrs["sheet"].strip() == "T15" and df.attrs["report"] == "SB_A01-05-00_2024h02_BE"
     assert read_table(real_data / POPULATION, "postleitzahlen").attrs["number"] == "14"
+
+
+# ------------------------------------------------------------------------------ Bezirk tables by content
+@pytest.mark.realdata
+def test_bezirk_table_of_the_population_report_by_content(real_data):
+    [religion] = bezirk_tables(real_data / POPULATION, "religion", "ausländer")
+    assert religion.attrs["sheet"] == "T15 " and religion.attrs["number"] == "15"
+    assert religion.set_index("bezirk").loc["Lichtenberg", "Insgesamt insgesamt"] == 315548
+    migration = bezirk_tables(real_data / POPULATION, "migrationshintergrund")
+    assert [df.attrs["number"] for df in migration] == ["7", "8", "9"]
+    # the Postleitzahlen table names every Bezirk too, but many times: it is no table by Bezirk
+    assert all(df.attrs["number"] != "14" for df in bezirk_tables(real_data / POPULATION, "insgesamt"))
+
+
+@pytest.mark.realdata
+def test_bezirk_table_found_after_renaming_moving_and_unnumbering(real_data, tmp_path):
+    """F II 2 2020, table 17 (Bauüberhang an Wohnungen, Bezirke in the last section of a mixed
+    table): its sheet renamed, the table moved 4 rows down and 3 columns right, its title without number."""
+    source = real_data / "statistics-xlsx" / "SB_F02-02-00_2020j01_BE.xlsx"
+    moved = relaid(source, tmp_path / "SB_F02-02-00_2020j01_BE.xlsx", rows=4, cols=3, only="BAUÜB Tab.  17")
+    [backlog] = bezirk_tables(moved, "bauüberhang", "wohnungen in wohngebäuden")
+    assert backlog.attrs["sheet"] == "Blatt 1" and backlog.attrs["number"] == ""
+    assert backlog.attrs["title"].startswith("Bauüberhang an Wohnungen in Wohngebäuden in Berlin am 31.12.2020")
+    assert backlog.set_index("bezirk").loc["Lichtenberg", "Bauüberhang insgesamt"] == 5461
+    [original] = bezirk_tables(source, "bauüberhang", "wohnungen in wohngebäuden")
+    bezirke = original[original["bezirk_id"].notna()]
+    assert backlog.loc[backlog["bezirk_id"].notna(), "Bauüberhang insgesamt"].tolist() == \
+        bezirke["Bauüberhang insgesamt"].tolist()
+
+
+def test_no_fitting_table_names_the_sheets_and_tables(report):
+    with pytest.raises(FormatError) as err:
+        bezirk_tables(report, "gäste", what="guests by Bezirk")
+    text = str(err.value)
+    assert "\n" not in text and text.startswith("SB_X00-00-00_2024j01_BE.xlsx: no table lists the twelve Bezirke")
+    assert "sheets 'Titel', 'T1 T2', 'T3'; tables: 1 Einwohner und Betriebe in Berlin nach Bezirken;" in text

@@ -146,3 +146,38 @@ def test_direct_download_uses_conditional_get(data_dir):
     finally:
         catalog._REGISTRY.pop(ds.id)
         portal.close()
+
+
+# ------------------------------------------------------------------ where a person finds an import-only file
+def test_info_of_every_import_only_dataset_names_its_page_or_says_it_is_not_verified():
+    import re
+
+    import_only = [ds for ds in catalog.datasets() if ds.import_only]
+    assert {ds.id for ds in import_only} >= {"einwohner_ortsteile", "beherbergung_bezirke", "beschaeftigte_bezirke",
+                                            "arbeitslose_bezirke", "gewerbeanzeigen", "entgelte_lor",
+                                            "baufertigstellungen"}
+    for ds in import_only:
+        info = ds.how_to_import()
+        line = next(text for text in info.splitlines() if text.startswith("  download by hand: "))
+        assert re.match(r"  download by hand: https?://\S+ \(", line), ds.id
+        if ds.landing_evidence:
+            assert f"(page seen in use: {ds.landing_evidence})" in line, ds.id
+        else:
+            assert "(address not verified: no evidence is recorded that the file is found there)" in line, ds.id
+    guessed = sorted(ds.id for ds in import_only if not ds.landing_evidence)
+    assert {"beherbergung_bezirke", "beschaeftigte_bezirke", "arbeitslose_bezirke", "gewerbeanzeigen",
+            "entgelte_lor"} <= set(guessed)
+
+
+def test_parsers_that_never_read_a_real_file_say_so_in_info_and_status(data_dir, capsys):
+    unverified = {ds.id for ds in catalog.datasets() if not ds.verified}
+    assert unverified == {"stellenangebote", "beschaeftigte_bezirke", "arbeitslose_bezirke", "gewerbeanzeigen",
+                          "flaechennutzung", "beherbergung_bezirke", "zentren"}
+    assert "  parser NOT VERIFIED: never read a real report D I 2" in catalog.get("gewerbeanzeigen").how_to_import()
+    assert "parser NOT VERIFIED" not in catalog.get("einwohner_lor").how_to_import()
+    status = ld.status().set_index("dataset")["verified"]
+    assert not status["zentren"] and status["einwohner_lor"]
+    assert cli.main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "parser unverified (never read a real file; `lichtenberg-data info ID` says what): stellenangebote, " in out
+    assert catalog.get("zentren").summary()["verified"] is False

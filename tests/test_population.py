@@ -156,3 +156,33 @@ def test_cli_import_of_every_edition(data_dir, ewr_files, capsys):
     lichtenberg = df[df.bezirk_id == "11"].groupby("year")["einwohner"].sum()
     assert (lichtenberg[2020], lichtenberg[2025]) == (296_837, 318_261)
     assert df.loc[df.year == 2018, "einwohner"].sum() == 3_748_148
+
+
+def test_ortsteile_refresh_is_skipped_not_failed(data_dir, real_data):
+    """The former AfS address answers with an HTML page: the dataset is import-only, a refresh skips it."""
+    ld.import_file("einwohner_ortsteile", real_data / "population" / "EWR_Ortsteile_2020-12-31.csv")
+    before = (data_dir / "processed" / "einwohner_ortsteile.parquet").read_bytes()
+    [outcome] = ld.refresh(["einwohner_ortsteile"], report=False)
+    assert outcome.state == "skipped" and not outcome.failed
+    assert outcome.reason == ("no download address; import it: lichtenberg-data import einwohner_ortsteile FILE")
+    assert (data_dir / "processed" / "einwohner_ortsteile.parquet").read_bytes() == before
+    info = ld.catalog.get("einwohner_ortsteile").how_to_import()
+    assert "(no download address)" in info and "address not verified" in info and "a-i-5-hj" in info
+
+
+def test_lor_planungsraeume_do_not_nest_in_ortsteile(real_data):
+    """Why later Ortsteil populations are not summed from Planungsräume: in Lichtenberg 5 of the
+    41 LOR-2021 Planungsräume have less than 95 % of their area in one Ortsteil."""
+    import geopandas as gpd
+
+    geometries = real_data / "geometries"
+    plr = gpd.read_file(geometries / "kieze.geojson").set_crs(4326, allow_override=True).to_crs(25833)
+    plr = plr[plr["plr_id"].str.startswith("11")]
+    ortsteile = gpd.read_file(geometries / "ortsteile_berlin.geojson").to_crs(25833)
+    ortsteile = ortsteile[ortsteile["BEZIRK"] == "Lichtenberg"]
+    parts = gpd.overlay(plr[["plr_id", "geometry"]], ortsteile[["OTEIL", "geometry"]], keep_geom_type=True)
+    largest = parts.assign(area=parts.area).groupby("plr_id")["area"].max()
+    share = largest / plr.set_index("plr_id").area
+    assert len(share) == 41
+    assert (share < 0.95).sum() == 5
+    assert round(share.min(), 2) == 0.72 and share.idxmin() == "11401032"

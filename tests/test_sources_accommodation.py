@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pytest
+from afs_layout import relaid
 from openpyxl import load_workbook
 
 import lichtenberg_data as ld
@@ -103,9 +105,9 @@ def test_bad_files_are_refused_and_the_table_is_kept(data_dir, tmp_path, real_da
     ld.import_file("beherbergung_bezirke", _write(tmp_path, report_name(2024, 12), good))
     before = _store.processed_path("beherbergung_bezirke").read_bytes()
     files = {
-        "SB_A06-05-00_2024q02_BE.xlsx": (demo_labour.sample_beschaeftigte(2024), "no table of guests"),
+        "SB_A06-05-00_2024q02_BE.xlsx": (demo_labour.sample_beschaeftigte(2024), "no table lists the twelve Bezirke"),
         "SB_G04-01-00_2013m12_BE.xls": ((real_data / "tourism" / "besucherstatistik-2013-2014.xls").read_bytes(),
-                                        "no table of guests"),
+                                        "no table lists the twelve Bezirke"),
         "SB_G04-01-00_2024m10_BE.xlsx": (good[: len(good) // 2], "truncated or damaged"),
         "SB_G04-01-00_2024m09_BE.xlsx": (_renamed(sample_bericht(2024, 9)), "no columns for uebernachtungen"),
         "SB_G04-01-00_2024m08_BE.xlsx": (b"<!doctype html><html><body>Seite nicht gefunden</body></html>", "HTML page"),
@@ -123,3 +125,22 @@ def test_every_declared_report_has_a_sample():
 
     names = [r.name for r in catalog.get("beherbergung_bezirke").resources]
     assert len(names) == 17 and all(("beherbergung_bezirke", n) in SAMPLES for n in names)
+
+
+def test_bezirk_tables_found_by_content_when_the_layout_differs(tmp_path):
+    """Sheets renamed, tables moved 5 rows down and 2 columns right, titles without number: the same rows."""
+    body = sample_bericht(2024, 6)
+    original = accommodation.parse_bericht_file(_write(tmp_path, report_name(2024, 6), body))
+    moved = relaid(body, tmp_path / "moved" / report_name(2024, 6), rows=5, cols=2)
+    again = accommodation.parse_bericht_file(moved)
+    pd.testing.assert_frame_equal(again, original)
+    june = again[(again["zeitraum"] == "Monat") & (again["bezirk_id"] == "11")].iloc[0]
+    assert june["gaeste"] == original.loc[(original["zeitraum"] == "Monat") & (original["bezirk_id"] == "11"),
+                                          "gaeste"].item() and june["monat"] == 6
+    assert set(again["zeitraum"]) == {"Monat", "Januar bis Monat"} and len(again) == 2 * 13
+
+
+def test_info_says_the_parser_is_unverified():
+    info = catalog.get("beherbergung_bezirke").how_to_import()
+    assert "parser NOT VERIFIED: never read a real report G IV 1" in info
+    assert "address not verified" in info

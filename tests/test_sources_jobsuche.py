@@ -66,9 +66,11 @@ def offer_v4(o: dict) -> dict:
 
 
 def offer_v6(o: dict) -> dict:
-    """The v6 shape seen in a third-party scraper (details-style names, ``stellenlokationen``)."""
-    return {"referenznummer": o["refnr"], "stellenangebotsTitel": f"Stelle {o['refnr']}", "hauptberuf": o["feld"],
+    """The v6 shape of a live answer recorded on 2026-09-26 (field names only; values are the test's)."""
+    return {"stellenangebotsart": "ARBEIT" if o["art"] == 1 else "AUSBILDUNG",
+            "referenznummer": o["refnr"], "stellenangebotsTitel": f"Stelle {o['refnr']}", "hauptberuf": o["feld"],
             "firma": "ACME", "datumErsteVeroeffentlichung": "2026-10-15",
+            "aenderungsdatum": o.get("changed", "2026-10-20T07:57:38.033"),
             "stellenlokationen": [{"adresse": {"plz": "10365", "ort": "Berlin", "region": "BERLIN",
                                                "land": "DEUTSCHLAND"}, "breite": o["lat"], "laenge": o["lon"]}]}
 
@@ -77,15 +79,17 @@ class JobServer(Portal):
     """The BA job search on 127.0.0.1: filters, facets, and the API's limits.
 
     ``size`` > 100, ``page`` < 1 or ``page*size`` > 10 000 answer 400 EINGABEPARAMETER_FEHLERHAFT
-    (and are recorded as violations); a missing ``X-API-Key`` answers 403.
+    (and are recorded as violations); a missing ``X-API-Key`` answers 403. ``total=False`` leaves
+    out ``maxErgebnisse`` and ``facets=False`` the facets (a v6 answer may lack both).
     """
 
     PATH = "/jobboerse/jobsuche-service/pc/v6/jobs"
 
     def __init__(self, offers: list[dict], *, mode: str = "ok", style: str = "v4",
-                 string_total: tuple[int, ...] = ()) -> None:
+                 string_total: tuple[int, ...] = (), total: bool = True, facets: bool = True) -> None:
         super().__init__()
         self.offers, self.mode, self.style, self.string_total = offers, mode, style, string_total
+        self.total, self.facets = total, facets
         self.requests: list[dict] = []
         self.violations: list[dict] = []
         self.set(self.PATH, ("func", self._reply))
@@ -117,6 +121,12 @@ class JobServer(Portal):
         total: int | str = str(len(hits)) if int(q["angebotsart"]) in self.string_total else len(hits)
         body: dict = {"maxErgebnisse": total, "page": page, "size": size,
                       "facetten": {"berufsfeld": {"counts": fields, "maxCount": len(hits)}}}
+        if not self.total:
+            del body["maxErgebnisse"]
+        if not self.facets:
+            del body["facetten"]
+        if self.style == "v6":
+            body["woOutput"] = {"bereinigterOrt": "Berlin", "suchmodus": "UMKREISSUCHE"}
         if items:
             key, make = ("ergebnisliste", offer_v6) if self.style == "v6" else ("stellenangebote", offer_v4)
             body[key] = [make(o) for o in items]
@@ -197,6 +207,43 @@ def test_jobsuche_v6_field_names(data_dir, tmp_path, job_server):
     df = jobsuche.parse_jobsuche({"x": tmp_path / "jobsuche.json"})
     assert len(df) == 35 and df["lat"].between(52.5, 52.6).all() and df["titel"].str.startswith("Stelle").all()
     assert set(df["beruf"]) == {"Elektro"} and set(df["plz"]) == {"10365"}
+
+
+def test_v6_answer_without_max_ergebnisse_or_facets_is_counted(data_dir, tmp_path, job_server):
+    data = offers(250, 1, "Elektro") + offers(200, 4, "Elektro")  # 3 pages (100, 100, 50); 2 full pages
+    server = job_server(data, style="v6", total=False, facets=False)
+    doc = _fetch(server, tmp_path / "jobsuche.json")
+    assert server.violations == []
+    pages = {art: sorted(int(q["page"]) for q in server.requests if q["angebotsart"] == art) for art in ("1", "4")}
+    assert pages == {"1": [1, 2, 3], "4": [1, 2, 3]}  # a short page, or an empty one after full pages, ends it
+    blocks = {b["angebotsart"]: b for b in doc["angebotsarten"]}
+    assert (blocks[1]["max_ergebnisse"], blocks[1]["gesammelt"], blocks[1]["gezaehlt"]) == (250, 250, True)
+    assert blocks[4]["max_ergebnisse"] == 200 and blocks[1]["vollstaendig"] and blocks[4]["vollstaendig"]
+    assert [q["params"].get("berufsfeld") for q in blocks[1]["abfragen"]] == [None]  # no facets: not sliced
+    df = jobsuche.parse_jobsuche({"x": tmp_path / "jobsuche.json"})
+    validate(catalog.get("stellenangebote"), df)
+    assert df.groupby("angebotsart").size().to_dict() == {1: 250, 4: 200}
+    assert df["abfrage_vollstaendig"].all() and df["berufsfeld"].isna().all()
+
+
+def test_v6_answer_without_max_ergebnisse_but_with_facets_uses_their_max_count(data_dir, tmp_path, job_server):
+    server = job_server(offers(130, 1, "Bau") + offers(20, 1, "IT"), style="v6", total=False)
+    doc = _fetch(server, tmp_path / "jobsuche.json")
+    block = next(b for b in doc["angebotsarten"] if b["angebotsart"] == 1)
+    assert block["max_ergebnisse"] == 150 and block["gezaehlt"] is False and block["vollstaendig"]
+    assert {q["params"]["berufsfeld"]: len(q["stellenangebote"]) for q in block["abfragen"]} == {"Bau": 130, "IT": 20}
+
+
+@pytest.mark.slow
+def test_v6_answer_without_a_total_is_sliced_by_working_time_at_the_ceiling(data_dir, tmp_path, job_server):
+    data = offers(10_000, 1, "Bau") + offers(150, 1, "Bau", "tz", start=20_000)
+    server = job_server(data, style="v6", total=False, facets=False)
+    doc = _fetch(server, tmp_path / "jobsuche.json")
+    assert server.violations == []
+    block = next(b for b in doc["angebotsarten"] if b["angebotsart"] == 1)
+    sliced = {q["params"].get("arbeitszeit"): len(q["stellenangebote"]) for q in block["abfragen"]}
+    assert sliced == {"vz": 10_000, "tz": 150, "snw": 0, "ho": 0, "mj": 0}
+    assert block["gesammelt"] == 10_150 and block["vollstaendig"] is False  # vz filled the ceiling: maybe more
 
 
 def test_jobsuche_404_names_the_retired_version(data_dir, tmp_path, job_server):
@@ -325,6 +372,26 @@ def test_saved_page_without_any_date_is_refused(tmp_path):
     del doc["stellenangebote"][0]["modifikationsTimestamp"], doc["stellenangebote"][0]["aktuelleVeroeffentlichungsdatum"]
     with pytest.raises(FormatError, match="without a date.*rename the file with its download date"):
         jobsuche.parse_jobsuche({"x": _save(tmp_path / "antwort.json", doc)})
+
+
+def test_saved_v6_page_without_max_ergebnisse(data_dir, tmp_path):
+    """A v6 answer saved by hand, no total, no facets: counted, dated by aenderungsdatum, typed by stellenangebotsart."""
+    items = [offer_v6({"refnr": f"r{i}", "art": 4, "feld": "Koch/Köchin", "lat": 52.51, "lon": 13.5,
+                       "changed": f"2026-10-2{i}T09:00:00.000"}) for i in range(3)]
+    doc = {"ergebnisliste": items, "page": 1, "size": 25, "woOutput": {"bereinigterOrt": "Berlin"}}
+    outcome = ld.import_file("stellenangebote", _save(tmp_path / "antwort.json", doc))
+    assert outcome.rows == 3
+    df = ld.load("stellenangebote")
+    assert set(df["date"]) == {pd.Timestamp("2026-10-22")} and set(df["stand_herkunft"]) == {"letzte_aenderung"}
+    assert set(df["angebotsart"]) == {4} and df["abfrage_vollstaendig"].all()  # 3 < size 25 on page 1: all of it
+    second = {**doc, "page": 2}
+    assert not jobsuche.parse_jobsuche({"x": _save(tmp_path / "seite2.json", second)})["abfrage_vollstaendig"].any()
+
+
+def test_info_describes_v6_answers():
+    info = catalog.get("stellenangebote").how_to_import()
+    assert "/pc/v6/jobs?wo=Berlin" in info and "'ergebnisliste'" in info and "X-API-Key: jobboerse-jobsuche" in info
+    assert "/pc/v4/jobs is retired" in info and "saved by hand (/pc/v4" not in info
 
 
 @pytest.mark.parametrize("doc, found", [({"results": [], "total": 0}, "found results, total"),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from afs_layout import relaid
 from badfiles import assert_refused, html_page, truncated
 
 import lichtenberg_data as ld
@@ -85,7 +86,8 @@ def test_bad_files_are_refused_and_change_nothing(data_dir, real_data, tmp_path)
     wrong_series = real_data / "statistics-xlsx" / "SB_F02-02-00_2022j01_BE.xlsx"
     assert_refused(data_dir, "gewerbeanzeigen", wrong_series, "report of the series F II 2, not D I 2")
     other = real_data / "business" / "Berlin_LOR_Versorgungsdaten_Stand_2402.xlsx"
-    assert_refused(data_dir, "gewerbeanzeigen", other, "no table of business registrations")
+    assert_refused(data_dir, "gewerbeanzeigen", other, "no table lists the twelve Bezirke.*business registrations.*"
+                   "sheets .LOR.; tables: none")
     cut_dir = tmp_path / "cut"
     cut_dir.mkdir()
     assert_refused(data_dir, "gewerbeanzeigen", truncated(_sample(tmp_path, 2025), cut_dir), "truncated or damaged")
@@ -94,3 +96,19 @@ def test_bad_files_are_refused_and_change_nothing(data_dir, real_data, tmp_path)
     assert_refused(data_dir, "gewerbeanzeigen", renamed, "no columns for abmeldungen")
     assert_refused(data_dir, "gewerbeanzeigen", html_page(tmp_path, "SB_D01-02-00_2025m01_BE.xlsx"), "HTML page")
     assert ld.load("gewerbeanzeigen")["year"].unique().tolist() == [2024]
+
+
+def test_tables_found_by_content_when_the_layout_differs(tmp_path):
+    """Two tables on one sheet, the sheet renamed, both moved 6 rows down and 1 column right,
+    their titles without number: the same month and year rows."""
+    original = _sample(tmp_path, 2025)
+    moved = relaid(original.read_bytes(), tmp_path / "moved" / original.name, rows=6, cols=1)
+    again = parse_gewerbeanzeigen_file(moved)
+    pd.testing.assert_frame_equal(again, parse_gewerbeanzeigen_file(original))
+    assert again.groupby("zeitraum").size().to_dict() == {"jahr": 13, "monat": 13}
+    assert afs.read_tables(moved) and all(df.attrs["sheet"] == "Blatt 1" for df in afs.read_tables(moved).values())
+
+
+def test_info_says_the_parser_is_unverified():
+    info = catalog.get("gewerbeanzeigen").how_to_import()
+    assert "parser NOT VERIFIED: never read a real report D I 2" in info and "address not verified" in info

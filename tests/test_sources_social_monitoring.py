@@ -126,6 +126,35 @@ def test_mss_2023_workbook_imports_as_its_edition(mss_2023):
     assert ld.status().set_index("dataset").loc["mss", "reference_date"] == "2022-12-31"
 
 
+def test_mss_workbook_downloads_from_its_sen_stadt_address(data_dir, real_data, monkeypatch):
+    """The workbook moved from /sen/sbw/ to /sen/stadt/: a refresh fetches it there (local portal, same path)."""
+    from urllib.parse import urlsplit
+
+    ds = catalog.get("mss")
+    workbook = ds.resource(MSS_2023_XLSX)
+    assert workbook.url == ("https://www.berlin.de/sen/stadt/_assets/stadtdaten/stadtwissen/"
+                            "monitoring-soziale-stadtentwicklung/bericht-2023/1sdi_mss2023.xlsx")
+    path = urlsplit(workbook.url).path
+    portal = Portal()
+    try:
+        portal.set(path, ("ok", (real_data / EMPLOYMENT / MSS_2023_XLSX).read_bytes()))
+        monkeypatch.setitem(catalog._REGISTRY, "mss", replace(ds, resources=(replace(workbook, url=portal.url + path),)))
+        [outcome] = ld.refresh(["mss"], report=False)
+    finally:
+        portal.close()
+    assert outcome.state == "fresh" and portal.log == [("GET", path)]
+    ed = ld.load("mss")
+    assert ed["planungsraum_id"].nunique() == 542 and set(ed["edition"]) == {2023}
+    assert ed.drop_duplicates("planungsraum_id")["bezirk_id"].eq("11").sum() == 41
+
+
+def test_mss_workbook_under_its_portal_name_imports(data_dir, real_data, tmp_path):
+    renamed = tmp_path / "1sdi_mss2023.xlsx"
+    renamed.write_bytes((real_data / EMPLOYMENT / MSS_2023_XLSX).read_bytes())
+    assert ld.import_file("mss", renamed).state == "fresh"
+    assert set(ld.load("mss")["indikator"]) == {"statusindex", "dynamikindex"}
+
+
 @pytest.fixture(scope="module")
 def mss_2023_parsed(real_data):
     return social_monitoring.parse_mss_file(real_data / EMPLOYMENT / MSS_2023_XLSX)

@@ -1,6 +1,16 @@
-"""The shape of a BA job search answer (``/pc/v4|v6/jobs``): totals, offers, facets, one row per
-offer. Shared by the downloader (:mod:`.jobsuche`) and the import of saved answers
-(:mod:`._jobsuche_raw`); no I/O here.
+"""The shape of a BA job search answer (``/pc/v6/jobs``; the retired ``/pc/v4/jobs`` too): totals,
+offers, facets, one row per offer. Shared by the downloader (:mod:`.jobsuche`) and the import of
+saved answers (:mod:`._jobsuche_raw`); no I/O here.
+
+A v6 answer as recorded from the live API on 2026-09-26 (test fixtures of a public TypeScript
+project): offers in ``ergebnisliste`` keyed by ``referenznummer`` (``stellenangebotsTitel``,
+``hauptberuf``, ``firma``, ``stellenlokationen[].adresse.plz/ort``, ``breite``/``laenge``,
+``datumErsteVeroeffentlichung``, ``aenderungsdatum``, ``stellenangebotsart`` "ARBEIT"), then
+``maxErgebnisse``, ``page``, ``size``, ``woOutput`` and ``facetten`` (each facet with ``counts`` and
+``maxCount``, equal to ``maxErgebnisse``); on no match the list and the facets are absent. Other
+2026 clients read ``ergebnisliste`` without relying on ``maxErgebnisse``. So an answer may lack
+``maxErgebnisse`` or the facets: the total is then a facet's ``maxCount``, else unknown
+(``None``: the pages are counted, see :mod:`.jobsuche`).
 """
 
 from __future__ import annotations
@@ -23,22 +33,34 @@ def _changed(what: str) -> FormatError:
     return FormatError(f"the BA job search API changed its answer: {what}")
 
 
-def _total(page: Mapping[str, Any], url: str) -> int:
-    value = page.get("maxErgebnisse")
-    if isinstance(value, bool) or value is None:
-        raise _changed(f"no number 'maxErgebnisse' in the answer of {url}")
+def _number(value: Any, what: str, url: str) -> int:
+    if isinstance(value, bool):
+        raise _changed(f"{what} is {value!r}, not a number ({url})")
     try:
         return int(str(value).strip())
     except ValueError:
-        raise _changed(f"'maxErgebnisse' is {value!r}, not a number ({url})") from None
+        raise _changed(f"{what} is {value!r}, not a number ({url})") from None
+
+
+def _total(page: Mapping[str, Any], url: str) -> int | None:
+    """``maxErgebnisse``; where it is missing the facets' ``maxCount``; ``None`` when neither is given."""
+    value = page.get("maxErgebnisse")
+    if value is not None:
+        return _number(value, "'maxErgebnisse'", url)
+    facets = page.get("facetten")
+    counts = [f.get("maxCount") for f in facets.values() if isinstance(f, Mapping)] if isinstance(facets, Mapping) else []
+    counts = [_number(c, "a facet's 'maxCount'", url) for c in counts if c is not None]
+    return max(counts) if counts else None
 
 
 def _items(page: Mapping[str, Any], url: str) -> list[dict]:
     key = next((k for k in _LIST_KEYS if k in page), None)
     if key is None:
-        if _total(page, url) == 0:
-            return []
-        raise _changed(f"no 'stellenangebote' list in the answer of {url} (keys: {', '.join(sorted(page))})")
+        renamed = [k for k, v in page.items() if isinstance(v, list) and v and all(isinstance(i, Mapping) for i in v)]
+        if not renamed and not _total(page, url):
+            return []  # no match: v6 leaves out the list (and the facets)
+        raise _changed(f"no 'ergebnisliste' (v6) or 'stellenangebote' (v4) list in the answer of {url} "
+                       f"(keys: {', '.join(sorted(page))})")
     items = page[key]
     if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
         raise _changed(f"'{key}' is a {type(items).__name__}, not a list of offers ({url})")
@@ -85,6 +107,7 @@ def _offer_row(item: Mapping[str, Any], angebotsart: int, feld: str | None) -> d
         "ort": _first(item, "arbeitsort.ort", "stellenlokationen.adresse.ort"),
         "lat": _first(item, "arbeitsort.koordinaten.lat", "stellenlokationen.breite"),
         "lon": _first(item, "arbeitsort.koordinaten.lon", "stellenlokationen.laenge"),
-        "veroeffentlicht": _first(item, "aktuelleVeroeffentlichungsdatum", "datumErsteVeroeffentlichung"),
+        "veroeffentlicht": _first(item, "aktuelleVeroeffentlichungsdatum", "veroeffentlichungszeitraum.von",
+                                  "datumErsteVeroeffentlichung"),
         "eintritt": _first(item, "eintrittsdatum", "eintrittszeitraum.von"),
     }

@@ -1,26 +1,32 @@
-"""Saved answers of the BA job search (``/pc/v4/jobs``) for the ``stellenangebote`` import.
+"""Saved answers of the BA job search (``/pc/v6/jobs``) for the ``stellenangebote`` import.
 
-Someone who saved the API's answer by hand (``{"stellenangebote": [...], "maxErgebnisse": ...,
-"page": ..., "size": ..., "facetten": {...}}``, one file per page) can import it like a
-snapshot of the toolkit. What such a file does not say is filled in by explicit rules:
+Someone who saved the API's answer by hand (v6: ``{"ergebnisliste": [...], "maxErgebnisse": ...,
+"page": ..., "size": ..., "woOutput": {...}, "facetten": {...}}``, one file per page; answers
+of the retired ``/pc/v4/jobs`` with ``stellenangebote`` too) can import it like a snapshot of the
+toolkit. ``maxErgebnisse`` and the facets may be missing. What such a file does not say is
+filled in by explicit rules:
 
 Stand (``date``)
     1. a date in the file name (``jobsuche_2026-03-28_seite1.json``, ``..._20260328...``):
        ``stand_herkunft = "dateiname"``;
-    2. else the day of the latest ``modifikationsTimestamp`` (or, where missing,
-       ``aktuelleVeroeffentlichungsdatum``) of the offers in the file: the answer cannot be
-       older than its newest change, so this is a lower bound of the download day
+    2. else the day of the latest change of the offers in the file (``aenderungsdatum`` in v6,
+       ``modifikationsTimestamp`` in v4; where missing, the date of publication): the answer
+       cannot be older than its newest change, so this is a lower bound of the download day
        (``stand_herkunft = "letzte_aenderung"``; ``abgerufen_am`` reads "frühestens ...").
        Pages saved together may then land on different days: name them with the date;
     3. a file without any of these is refused.
 Offer type (``angebotsart``)
-    ``angebotsart=N`` or the word "ausbildung" (4) or "arbeit" (1) in the file name, else a
-    facet ``angebotsart`` with one non-zero count, else 0 ("unbekannt").
+    ``angebotsart=N`` or the word "ausbildung" (4) or "arbeit" (1) in the file name, else the
+    offers' ``stellenangebotsart`` when all say the same ("ARBEIT" 1, "AUSBILDUNG…" 4; only
+    "ARBEIT" was seen in a recorded answer), else a facet ``angebotsart`` with one non-zero
+    count, else 0 ("unbekannt").
 Occupation field (``berufsfeld``)
     The facet ``berufsfeld`` when it has exactly one non-zero count (a query sliced by field),
     else empty.
 Completeness (``abfrage_vollstaendig``)
-    True when the pages read together hold ``maxErgebnisse`` different offers. Files imported
+    True when the pages read together hold ``maxErgebnisse`` different offers. Without a total
+    (no ``maxErgebnisse``, no facet ``maxCount``), a first page with fewer offers than its
+    ``size`` is the whole query; any other page leaves it unknown (False). Files imported
     with ``lichtenberg-data import`` are read one at a time, so a query of several pages stays
     False there.
 """
@@ -47,8 +53,9 @@ _NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01]
 
 
 def is_raw_answer(doc: Mapping[str, Any]) -> bool:
-    """Whether a JSON object looks like an answer of the search endpoint."""
-    return "maxErgebnisse" in doc and ("stellenangebote" in doc or "ergebnisliste" in doc or "page" in doc)
+    """Whether a JSON object looks like an answer of the search endpoint (a list of offers, or a
+    total with the paging fields)."""
+    return ("stellenangebote" in doc or "ergebnisliste" in doc) or ("maxErgebnisse" in doc and "page" in doc)
 
 
 def _name_date(path: Path) -> date | None:
@@ -67,13 +74,14 @@ def _stand(items: list[Mapping[str, Any]], path: Path) -> tuple[pd.Timestamp, st
     named = _name_date(path)
     if named is not None:
         return pd.Timestamp(named), f"{named.isoformat()} (Dateiname)", "dateiname"
-    stamps = [item.get("modifikationsTimestamp") or item.get("aktuelleVeroeffentlichungsdatum") for item in items]
+    stamps = [item.get("modifikationsTimestamp") or item.get("aenderungsdatum") or item.get("aktuelleVeroeffentlichungsdatum")
+              or item.get("datumErsteVeroeffentlichung") for item in items]
     times = pd.to_datetime(pd.Series([s for s in stamps if isinstance(s, str)], dtype="string"), errors="coerce")
     times = times.dropna()
     if times.empty:
         raise FormatError(f"{path.name}: a saved answer of the job search without a date: neither the file name "
-                          "(e.g. jobsuche_2026-03-28_seite1.json) nor any modifikationsTimestamp tells when it was "
-                          "downloaded; rename the file with its download date")
+                          "(e.g. jobsuche_2026-03-28_seite1.json) nor any aenderungsdatum or modifikationsTimestamp "
+                          "tells when it was downloaded; rename the file with its download date")
     latest = times.max()
     return pd.Timestamp(latest.date()), f"frühestens {latest:%Y-%m-%d %H:%M}", "letzte_aenderung"
 
@@ -87,6 +95,9 @@ def _angebotsart(doc: Mapping[str, Any], path: Path) -> int:
     if "arbeit" in low and "arbeitsagentur" not in low:
         return 1
     names = {v.lower(): k for k, v in ANGEBOTSARTEN.items()} | {"arbeit": 1, "ausbildung": 4}
+    kinds = {str(item.get("stellenangebotsart") or "").strip().lower() for item in _items(doc, path.name)}
+    if len(kinds) == 1 and (kind := kinds.pop()):
+        return 1 if kind == "arbeit" else 4 if kind.startswith("ausbildung") else UNKNOWN_ART
     values = _facet_values(doc, "angebotsart")
     if len(values) == 1:
         key = values[0].strip().lower()
@@ -101,6 +112,10 @@ def raw_rows(doc: Mapping[str, Any], path: Path) -> pd.DataFrame:
 
     items = _items(doc, path.name)
     total = _total(doc, path.name)
+    if total is None:  # count the list: a short first page is the whole query, else unknown
+        size, page = doc.get("size"), doc.get("page", 1)
+        short = isinstance(size, int) and not isinstance(size, bool) and len(items) < size
+        total = len(items) if short and str(page) in ("0", "1") else float("nan")
     day, fetched, origin = _stand(items, path)
     art = _angebotsart(doc, path)
     fields = _facet_values(doc, "berufsfeld")
@@ -114,6 +129,7 @@ def raw_rows(doc: Mapping[str, Any], path: Path) -> pd.DataFrame:
     part.insert(0, "date", day)
     part["stand_herkunft"] = origin
     part["_max"] = total
+    part["_raw"] = True
     return part
 
 
@@ -121,4 +137,4 @@ def completeness(out: pd.DataFrame) -> pd.Series:
     """Per row of saved answers: whether its query's pages hold ``maxErgebnisse`` offers."""
     keys = ["date", "angebotsart", "berufsfeld", "_max"]
     found = out.groupby(keys, dropna=False)["refnr"].transform("nunique")
-    return found >= out["_max"]
+    return (found >= out["_max"]) & out["_max"].notna()

@@ -6,12 +6,17 @@ camping), tables "... nach Bezirken": guests, overnight stays and average stay; 
 establishments, beds offered and bed utilisation.
 
 No machine-readable copy of this report was available while writing this module (tables of
-contents of 2015 reports were seen as PDF transcripts only). The table titles and headers below
-are **assumed** from those and the usual AfS layout; the parser finds tables by title words and
-columns by header text, so a real report worded otherwise fails with a clear FormatError
-instead of misreading. Tables for the month ("im Juni 2024") and from January ("im Januar bis
-Juni 2024") are both read; a year is the January-to-December table, or else the sum of twelve
-monthly tables (see :func:`lichtenberg_data.tourism.guests`).
+contents of 2015 reports were seen as PDF transcripts only; no public code or page reading a
+G IV 1 Bezirk table was found in 2026, and the series page ``g-iv-1-m`` is cited by no public
+code either). The table titles and headers below are **assumed** from those and the usual AfS
+layout. The parser finds the tables by content (:func:`lichtenberg_data.afs.bezirk_tables`): the
+twelve Bezirke in a label column and the words "Gäste" and "Übernachtung" (guests) or "Betten"
+and "Betriebe" (capacity) in title, headings or sections, never by sheet name or position; the
+columns by header text. A report worded otherwise fails with a clear FormatError listing the
+workbook's sheets and tables instead of misreading. Tables for the month ("im Juni 2024") and
+from January ("im Januar bis Juni 2024") are both read; a year is the January-to-December table,
+or else the sum of twelve monthly tables (see :func:`lichtenberg_data.tourism.guests`). The month
+comes from the table's title, else its headings, else the file name (``…_2024m06_…``).
 """
 
 from __future__ import annotations
@@ -44,12 +49,16 @@ _VALUES = ("gaeste", "uebernachtungen", "aufenthaltsdauer", "betriebe", "betten"
 _TODO = "Download the report again from statistik-berlin-brandenburg.de (G IV 1 - m, xlsx)"
 
 
-def _period(title: str, path: Path) -> tuple[int, int, str]:
-    """(year, month, Monat|Januar bis Monat) from a title "... im Januar bis Juni 2024 nach Bezirken"."""
-    m = _PERIOD.search(title)
-    if not m or m.group(2).lower() not in MONTHS:
-        raise FormatError(f"{path.name}: no month and year in the table title {title[:90]!r}")
-    return int(m.group(3)), MONTHS[m.group(2).lower()], KUMULIERT if m.group(1) else MONAT
+def _period(title: str, path: Path, text: str = "") -> tuple[int, int, str]:
+    """(year, month, Monat|Januar bis Monat) from a title "... im Januar bis Juni 2024 nach Bezirken",
+    else from the table's text (headings, sections), else from the file name (``…_2024m06_…``)."""
+    for where in (title, text):
+        m = _PERIOD.search(where) or re.search(r"\b(?:(januar)\s+bis\s+)?([a-zäöü]+)\s+(\d{4})\b", where.lower())
+        if m and m.group(2).lower() in MONTHS:
+            return int(m.group(3)), MONTHS[m.group(2).lower()], KUMULIERT if m.group(1) else MONAT
+    if m := re.search(r"(20\d\d)m(0[1-9]|1[0-2])", path.name):
+        return int(m.group(1)), int(m.group(2)), MONAT
+    raise FormatError(f"{path.name}: no month and year in the table title {title[:90]!r}, its headings or the file name")
 
 
 def _column(df: pd.DataFrame, pattern: str, target: str, path: Path, exclude: str = r"veränderung") -> str:
@@ -136,18 +145,17 @@ def parse_bericht_file(path: Path) -> pd.DataFrame:
 
     from .. import afs
 
+    what = "guests and overnight stays, or establishments and beds, by Bezirk: is it a report G IV 1?"
     parts = []
-    for title, df in afs.read_tables(path).items():
-        low = title.lower()
-        if "bezirk" not in low or "ausland" in low:
-            continue
-        if "gäste" in low and "übernachtungen" in low:
-            parts.append(_guest_table(df, _period(title, path), path))
-        elif "betten" in low and "betriebe" in low:
-            parts.append(_capacity_table(df, _period(title, path), path))
+    for df in afs.bezirk_tables(path, r"gäste|betten", exclude="ausland", what=what, todo=_TODO):
+        title, text = str(df.attrs.get("title", "")), afs.table_text(df)
+        if "gäste" in text and "übernachtung" in text:
+            parts.append(_guest_table(df, _period(title, path, text), path))
+        elif "betten" in text and "betriebe" in text:
+            parts.append(_capacity_table(df, _period(title, path, text), path))
     if not parts:
         raise FormatError(f"{path.name}: no table of guests and overnight stays or of establishments and beds "
-                          f"'nach Bezirken'; this is not a report G IV 1 of the Amt für Statistik. {_TODO}")
+                          f"by Bezirk; this is not a report G IV 1 of the Amt für Statistik. {_TODO}")
     return _combine(parts)
 
 
@@ -246,6 +254,8 @@ beherbergung_bezirke = catalog.register(Dataset(
                  "(Betriebe mit 10 und mehr Betten)",
     reference_date=_stand,
     history=True,
+    unverified=("never read a real report G IV 1: table titles, headings and the Bezirk tables are assumed from "
+                "2015 tables of contents and the usual AfS layout"),
     description=(
         "NOT VERIFIED against a real report: the tables 'Gäste, Übernachtungen und Aufenthaltsdauer in den "
         "Beherbergungsbetrieben Berlins im <Monat> <Jahr> nach Bezirken' and 'Beherbergungsbetriebe, Bettenangebot "

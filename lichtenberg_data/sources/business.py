@@ -11,9 +11,32 @@ spelling. ``abschnitt`` is the WZ 2008 section (A–U) of ``nace_id``, for WZ 20
 codes alike (:mod:`._wz`).
 
 The register is a **monthly history stored by month** (``partition="month"``): each file is one
-month, from ``MM-YYYY`` in its name as in IHK's archive (``IHK_OD_07-2023.csv``,
-``IHKBerlin_Gewerbedaten_07-2023.csv``), else from ``--stand YYYY-MM`` on import, else (the live
-file, which carries no date) the month it was fetched in.
+month, from its name as in IHK's archives (``2026_05__IHK_Berlin_Gewerbedaten.csv`` in the IHK
+cloud since April 2026, ``IHK_OD_07-2023.csv`` and ``IHKBerlin_Gewerbedaten_07-2023.csv`` in the
+GitHub folder ``archivedData/``, deleted in December 2023), else from ``--stand YYYY-MM`` on
+import, else (the live file, which carries no date) the month it was fetched or imported in.
+
+Archive. IHK's monthly archive is https://cloud.ihk.berlin/d/62fad06b540745098ab7/ (named as the
+source of "36 monthly IHK Berlin business-register files", accessed 15.06.2026, in the README of
+the public capstone project KiezKeeper, whose scripts read ``*_IHK_Berlin_Gewerbedaten.csv`` and
+take the month from the name's leading ``YYYY_MM``; another public project names its file
+``2023_12_IHK_Berlin_Gewerbedaten.csv``). Both the single and the double underscore are read.
+
+``business_type`` swap. IHK corrected ``business_type`` on 24.04.2026: its two values
+("Kleingewerbetreibender", "im Handelsregister eingetragen") had been swapped in every file since
+the first publication (changelog of the repository's README, as recorded in the project's facts
+file; the stored copies of that README available here predate the changelog). A file obtained
+before the correction carries the swap, so the parser swaps the values back by this rule, first
+that applies (column ``business_type_basis`` says which, ``business_type_swapped_back`` whether):
+
+1. ``option``: the import option ``--business-type-swapped yes|no``;
+2. ``month``: the file's month (name or ``--stand``) before 2026-04: swapped; 2026-04 or later:
+   as published (the archive month stands for the file's date);
+3. ``download``: a file the toolkit downloaded itself before 24.04.2026: swapped, else as published;
+4. ``unknown``: no date known (a live file imported without ``--stand``): taken as published.
+
+If IHK re-issued its older archive files corrected, rule 2 would swap a corrected file back:
+import such a file with ``--business-type-swapped no``.
 """
 
 from __future__ import annotations
@@ -47,9 +70,48 @@ EMPLOYEE_BANDS = ("0 Beschäftigte", "1 - 3 Beschäftigte", "4 - 6 Beschäftigte
                   "2500 - 4999 Beschäftigte", "5000 - 9999 Beschäftigte", "10000 und mehr Beschäftigte", "unbekannt")
 
 
+#: The day IHK corrected the swapped ``business_type`` values, and the first archive month after it.
+BUSINESS_TYPE_FIXED = date(2026, 4, 24)
+BUSINESS_TYPE_FIXED_MONTH = "2026-04"
+#: The two values of ``business_type``, swapped for each other in files before the correction.
+BUSINESS_TYPES = ("Kleingewerbetreibender", "im Handelsregister eingetragen")
+
+
 def _snapshot_date(name: str) -> date | None:
-    m = re.search(r"(\d{2})-(\d{4})", name)
-    return date(int(m.group(2)), int(m.group(1)), 1) if m else None
+    """The month a file name gives: ``YYYY_MM__IHK…`` (IHK cloud, since 2026-04) or ``…MM-YYYY…``.
+
+    >>> _snapshot_date("2026_05__IHK_Berlin_Gewerbedaten.csv"), _snapshot_date("IHK_OD_03-2023.csv")
+    (datetime.date(2026, 5, 1), datetime.date(2023, 3, 1))
+    >>> _snapshot_date("2026-12-07_2023_12_IHK_Berlin_Gewerbedaten.csv")  # a stored raw copy
+    datetime.date(2023, 12, 1)
+    """
+    m = re.search(r"(?<!\d)(\d{4})_(\d{2})_+IHK", name, flags=re.IGNORECASE)
+    if m and 1 <= int(m.group(2)) <= 12:
+        return date(int(m.group(1)), int(m.group(2)), 1)
+    m = re.search(r"(?<![\d-])(\d{2})-(\d{4})(?!\d)", name)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return date(int(m.group(2)), int(m.group(1)), 1)
+    return None
+
+
+def business_type_swap(month: str | None, obtained: str | None, option: str | None) -> tuple[bool, str]:
+    """Whether a file carries the swapped ``business_type`` values, and why (``option``, ``month``,
+    ``download``, ``unknown``): the rule of the module docstring.
+
+    >>> business_type_swap("2026-03", None, None), business_type_swap("2026-05", None, None)
+    ((True, 'month'), (False, 'month'))
+    >>> business_type_swap(None, "2026-04-23", None), business_type_swap("2023-07", None, "no")
+    ((True, 'download'), (False, 'option'))
+    >>> business_type_swap(None, None, None)
+    (False, 'unknown')
+    """
+    if option in ("yes", "no"):
+        return option == "yes", "option"
+    if month:
+        return month < BUSINESS_TYPE_FIXED_MONTH, "month"
+    if obtained:
+        return date.fromisoformat(obtained[:10]) < BUSINESS_TYPE_FIXED, "download"
+    return False, "unknown"
 
 
 def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
@@ -60,10 +122,17 @@ def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
     path
         The CSV (any of the dialects described in the module docstring).
     snapshot
-        The month of the snapshot; read from a name like ``IHK_OD_03-2023.csv`` when not given,
-        else the current month (the live file carries no date).
+        The month of the snapshot; read from a name like ``2026_05__IHK_Berlin_Gewerbedaten.csv``
+        or ``IHK_OD_03-2023.csv`` when not given, else the current month (the live file carries
+        no date).
+
+    ``business_type`` is swapped back where the file predates IHK's correction of 24.04.2026
+    (module docstring; the file's facts — ``--stand``, download day, import option — come from
+    :func:`lichtenberg_data._filefacts.current`).
     """
     import pandas as pd
+
+    from .._filefacts import current
 
     text = read_text(path)  # strict UTF-8, line endings normalised (the diffs use old-Mac CR)
     header = text[: text.find("\n")]
@@ -92,7 +161,16 @@ def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
     unknown = df["bezirk"].notna() & df["bezirk_id"].isna()
     if unknown.any():  # spelling variants ("11 - Lichtenberg", other case) go through the name check
         df.loc[unknown, "bezirk_id"] = df.loc[unknown, "bezirk"].map(_lookup_bezirk)
-    stand = snapshot or _snapshot_date(path.name) or date.today().replace(day=1)
+    facts = current()
+    named = snapshot or _snapshot_date(path.name)
+    month = f"{named:%Y-%m}" if named else facts.stand
+    swapped, basis = business_type_swap(month, facts.obtained, facts.option("business_type_swapped"))
+    if swapped:
+        first, second = BUSINESS_TYPES
+        df["business_type"] = df["business_type"].replace({first: second, second: first})
+    df["business_type_swapped_back"] = swapped
+    df["business_type_basis"] = basis
+    stand = named or date.today().replace(day=1)
     df.insert(1, "date", pd.Timestamp(stand))
     return df.reset_index(drop=True)
 
@@ -174,17 +252,28 @@ ihk_gewerbedaten = catalog.register(Dataset(
         columns={"opendata_id": "str", "date": "date", "postcode": "str", "latitude": "float",
                  "longitude": "float", "nace_id": "str", "ihk_branch_id": "str", "employees_range": "str",
                  "business_age": "int", "business_type": "str", "bezirk_id": "str", "planungsraum_id": "str",
-                 "id_mangled": "bool", "abschnitt": "str"},
+                 "id_mangled": "bool", "abschnitt": "str", "business_type_swapped_back": "bool",
+                 "business_type_basis": "str"},
         checks=(Check("ids complete", _ids_complete), Check("coordinates in Berlin", _coordinates_in_berlin),
                 Check("employee bands known", _bands_known)),
     ),
     source_title="Gewerbedaten (Mitgliedsunternehmen)",
     history=True,
     partition="month",
-    parser_version="2",
+    parser_version="3",  # 3: business_type swapped back for files before IHK's correction of 24.04.2026
+    import_options={"business_type_swapped": ("yes", "no")},
+    landing_evidence=("the live file's media.githubusercontent.com address of this repository is read by several "
+                      "public projects; the archive https://cloud.ihk.berlin/d/62fad06b540745098ab7/ is named as the "
+                      "source of 36 monthly files (accessed 15.06.2026) in a public project's README (KiezKeeper)"),
     description=("About 350,000 businesses; Handwerk and liberal professions are largely missing. "
                  "The file lives in Git LFS (media.githubusercontent.com serves the content). One file per "
-                 "month, stored by month: IHK's archive names files like IHK_OD_07-2023.csv "
-                 "(archivedData/IHKBerlin_Gewerbedaten_MM-YYYY.csv); the live file is the current month, or "
-                 "give its month with `--stand YYYY-MM`."),
+                 "month, stored by month. Earlier months: IHK's archive in its own cloud, "
+                 "https://cloud.ihk.berlin/d/62fad06b540745098ab7/ (the GitHub folder archivedData/ was deleted in "
+                 "December 2023); since April 2026 its files are named YYYY_MM__IHK_Berlin_Gewerbedaten.csv, and that "
+                 "name gives the month (older copies: IHK_OD_07-2023.csv, IHKBerlin_Gewerbedaten_MM-YYYY.csv). The live "
+                 "file is the current month, or give its month with `--stand YYYY-MM`. business_type: IHK swapped its "
+                 "two values in every file until its correction of 24.04.2026; files of a month before 2026-04, and "
+                 "files this toolkit downloaded before 24.04.2026, are swapped back (column business_type_basis says "
+                 "why); for a file whose date neither tells, give `--business-type-swapped yes|no` on import, else it "
+                 "is taken as published."),
 ))

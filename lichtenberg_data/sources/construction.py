@@ -254,6 +254,9 @@ baufertigstellungen = catalog.register(Dataset(
     publisher="Amt für Statistik Berlin-Brandenburg",
     license=LICENSES["cc-by-3.0-de"],
     landing_page=f"{AFS_SITE}/f-ii-2-j",
+    landing_evidence=("listed as the page of the F II 2 reports, with the download links of the xlsx files, by "
+                      "open-data-product/open-data-product-berlin-building-completions-source-aligned (2025), the "
+                      "source of the snapshot's files; also cited by a 2026 project"),
     resources=tuple(Resource(name=f"SB_F02-02-00_{year}j01_BE.xlsx", url=None, format="xlsx",
                              match=r"(?i)SB_F02-02-00_\d{4}j01_BE\.xlsx$") for year in range(2020, 2025)),
     spatial_unit="Bezirk",

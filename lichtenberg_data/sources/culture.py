@@ -246,6 +246,8 @@ besucherstatistik = catalog.register(Dataset(
     publisher="Senatsverwaltung für Kultur Berlin",
     license=LICENSES["cc-by-3.0-de"],
     landing_page=LANDING_PAGE,
+    landing_evidence=("cited in 2022 by jascha-je/Data-Visualization, where the snapshot's two files come from "
+                      "(per ../shared/real-data/SOURCES.md); not seen in 2026 code"),
     resources=tuple(
         Resource(name=name, url=None, format="xls", match=r"(?i)besucherstatistik.*\.xlsx?$")
         for name in ("besucherstatistik-2011_2012.xls", "besucherstatistik-2013-2014.xls")

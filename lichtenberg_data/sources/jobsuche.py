@@ -2,6 +2,16 @@
 
 Job and apprenticeship offers in Berlin from the BA Jobsuche API (unofficial, no licence
 stated), one dated JSON snapshot per refresh, so a time series builds up.
+
+The search runs on ``/pc/v6/jobs`` (host ``rest.arbeitsagentur.de/jobboerse/jobsuche-service``,
+header ``X-API-Key: jobboerse-jobsuche``); ``/pc/v4/jobs`` answers 404. Evidence, public code of
+2026 calling the service: clients that switched to v6 because "v4 was switched off -> 404" and
+read ``ergebnisliste`` / ``referenznummer``; a Python client noting (2026-07-08) that v6 takes
+``veroeffentlichtseit`` only as 1, 7, 14 or 28; test fixtures recording live v6 answers of
+2026-09-26 (:mod:`._jobsuche_answer`). Offer details still come from ``/pc/v4/jobdetails``, which
+those clients call too. An answer without ``maxErgebnisse`` or facets is accepted: the total is
+then counted (pages are read until one is short), and a query without ``berufsfeld`` facets is
+sliced by working time instead where it reaches the API's ceiling.
 """
 
 from __future__ import annotations
@@ -74,17 +84,21 @@ def _get_page(http: Http, url: str, headers: Mapping[str, str], params: Mapping[
 
 @dataclass
 class _Query:
-    """One query of the job search: fixed parameters, the slice label and its pages."""
+    """One query of the job search: fixed parameters, the slice label and its pages. ``counted``:
+    the answer gave no total, ``total`` is the number of offers read."""
 
     params: dict[str, str]
     total: int = 0
     pages: list[dict] = field(default_factory=list)
     truncated: bool = False
+    counted: bool = False
+
+    def items(self) -> list[dict]:
+        return [it for p in self.pages for it in next((p[k] for k in _LIST_KEYS if k in p), [])]
 
     def record(self) -> dict[str, Any]:
-        items = [it for p in self.pages for it in next((p[k] for k in _LIST_KEYS if k in p), [])]
-        return {"params": self.params, "max_ergebnisse": self.total, "truncated": self.truncated,
-                "pages": len(self.pages), "stellenangebote": items}
+        return {"params": self.params, "max_ergebnisse": self.total, "gezaehlt": self.counted,
+                "truncated": self.truncated, "pages": len(self.pages), "stellenangebote": self.items()}
 
 
 class _Searcher:
@@ -99,24 +113,39 @@ class _Searcher:
         return _get_page(self.http, self.url, self.headers, {**params, "page": str(number), "size": str(PAGE_SIZE)})
 
     def exhaust(self, params: dict[str, str], first: dict | None = None) -> _Query:
-        """All pages of one query, up to the ceiling."""
+        """All pages of one query, up to the ceiling. Without a total in the answer the pages are
+        read until one holds fewer than ``PAGE_SIZE`` offers; the total is the number read, and
+        ``truncated`` says the ceiling was reached with full pages (there may be more)."""
         q = _Query(params)
         first = first if first is not None else self.page(params, 1)
-        q.total, q.pages = _total(first, self.url), [first]
-        last = min(math.ceil(q.total / PAGE_SIZE), RESULT_CEILING // PAGE_SIZE)
+        total, q.pages = _total(first, self.url), [first]
+        pages = RESULT_CEILING // PAGE_SIZE if total is None else math.ceil(total / PAGE_SIZE)
+        last = min(pages, RESULT_CEILING // PAGE_SIZE)
+        full = len(_items(first, self.url)) >= PAGE_SIZE
         for number in range(2, last + 1):
+            if not full:
+                break
             got = self.page(params, number)
             q.pages.append(got)
-            if len(_items(got, self.url)) < PAGE_SIZE:
-                break
-        q.truncated = q.total > RESULT_CEILING
+            full = len(_items(got, self.url)) >= PAGE_SIZE
+        if total is None:
+            q.total, q.counted = len({_refnr(it) for it in q.items()}), True
+            q.truncated = full and len(q.pages) == RESULT_CEILING // PAGE_SIZE
+        else:
+            q.total, q.truncated = total, total > RESULT_CEILING
         return q
 
     def sliced(self, params: dict[str, str], first: dict | None = None) -> list[_Query]:
-        """A query, split by working time where it is above the ceiling."""
+        """A query, split by working time where it is above the ceiling (or, without a total,
+        where its pages reach the ceiling)."""
         first = first if first is not None else self.page(params, 1)
-        if _total(first, self.url) <= RESULT_CEILING or "arbeitszeit" in params:
+        total = _total(first, self.url)
+        if "arbeitszeit" in params or (total is not None and total <= RESULT_CEILING):
             return [self.exhaust(params, first)]
+        if total is None:
+            whole = self.exhaust(params, first)
+            if not whole.truncated:
+                return [whole]
         return [q for az in ARBEITSZEITEN for q in self.sliced({**params, "arbeitszeit": az})]
 
 
@@ -127,15 +156,18 @@ def _collect_offer_type(searcher: _Searcher, angebotsart: int) -> dict[str, Any]
     total = _total(first, searcher.url)
     fields = _facet_values(first, "berufsfeld")
     queries = [q for f in fields for q in searcher.sliced({**base, "berufsfeld": f})]
-    seen = {_refnr(it) for q in queries for p in q.pages for it in _items(p, searcher.url)}
-    if len(seen) < total and total <= RESULT_CEILING:
+    seen = {_refnr(it) for q in queries for it in q.items()}
+    if queries and total is not None and len(seen) < total <= RESULT_CEILING:
         queries.append(searcher.exhaust(base, first))  # offers without (or beyond) the field facets
-    elif not queries:
+    elif not queries:  # no field facets: the whole query, sliced by working time where needed
         queries = searcher.sliced(base, first)
     records = [q.record() for q in queries]
     unique = {_refnr(it) for r in records for it in r["stellenangebote"]}
-    return {"angebotsart": angebotsart, "max_ergebnisse": total, "gesammelt": len(unique),
-            "vollstaendig": len(unique) >= total, "facetten": first.get("facetten"), "abfragen": records}
+    counted = total is None
+    complete = not any(q.truncated for q in queries) if counted else len(unique) >= total
+    return {"angebotsart": angebotsart, "max_ergebnisse": len(unique) if counted else total,
+            "gezaehlt": counted, "gesammelt": len(unique), "vollstaendig": complete,
+            "facetten": first.get("facetten"), "abfragen": records}
 
 
 def fetch_jobsuche(http: Http, resource: Resource, dest: Path) -> None:
@@ -147,8 +179,12 @@ def fetch_jobsuche(http: Http, resource: Resource, dest: Path) -> None:
     working time, and what is still above is cut at the ceiling and flagged ``truncated``.
     When the slices miss offers of a query within the ceiling, the unsliced query is paged too.
 
-    The snapshot holds every page's offers, the query parameters, the reported totals, the
-    facets of the first page and ``fetched_at``. Nothing is written unless all pages arrived.
+    An answer without ``maxErgebnisse`` (and without facets' ``maxCount``) is paged until a page
+    holds fewer than 100 offers, and its total is the number of offers read (``gezaehlt``); without
+    ``berufsfeld`` facets the offers keep an empty field.
+
+    The snapshot holds every page's offers, the query parameters, the reported (or counted) totals,
+    the facets of the first page and ``fetched_at``. Nothing is written unless all pages arrived.
 
     Raises
     ------
@@ -232,16 +268,16 @@ def _read_part(path: Path) -> pd.DataFrame:
         return raw_rows(doc, path)
     found = ", ".join(sorted(map(str, doc))[:8]) if isinstance(doc, Mapping) else f"a JSON {type(doc).__name__}"
     raise FormatError(f"{path.name} is neither a Jobsuche snapshot of this toolkit ('fetched_at', 'angebotsarten') "
-                      f"nor a saved answer of the job search API (/pc/v4/jobs: 'stellenangebote', "
-                      f"'maxErgebnisse'); found {found or 'an empty object'}")
+                      f"nor a saved answer of the job search API (/pc/v6/jobs: 'ergebnisliste', 'maxErgebnisse'); "
+                      f"found {found or 'an empty object'}")
 
 
 def parse_jobsuche(files: Mapping[str, Path]) -> pd.DataFrame:
     """Parse Jobsuche snapshots and saved API answers into one row per date, offer type and offer.
 
     An offer found in several slices is kept once (the first occupation field wins). Saved
-    answers of ``/pc/v4/jobs`` (one file per page) get their date, offer type and field by the
-    rules in :mod:`._jobsuche_raw`; ``stand_herkunft`` says where the date came from
+    answers of ``/pc/v6/jobs`` (or the retired ``/pc/v4/jobs``; one file per page) get their
+    date, offer type and field by the rules in :mod:`._jobsuche_raw`; ``stand_herkunft`` says where the date came from
     (``abruf``, ``dateiname``, ``letzte_aenderung``). Points are not yet assigned to Bezirke:
     :func:`lichtenberg_data.workforce.locate_offers` does that.
     """
@@ -250,10 +286,10 @@ def parse_jobsuche(files: Mapping[str, Path]) -> pd.DataFrame:
     from ._jobsuche_raw import completeness
 
     out = pd.concat([_read_part(p) for p in files.values()], ignore_index=True)
-    if "_max" in out.columns:
-        raw = out["_max"].notna()
+    if "_raw" in out.columns:
+        raw = out["_raw"].eq(True)
         out.loc[raw, "abfrage_vollstaendig"] = completeness(out[raw])
-        out = out.drop(columns="_max")
+        out = out.drop(columns=["_max", "_raw"])
     out = out.drop_duplicates(["date", "angebotsart", "refnr"], keep="first")
     for col in ("lat", "lon"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
@@ -301,15 +337,24 @@ stellenangebote = catalog.register(Dataset(
     source_title="Jobsuche-API (inoffizielle Schnittstelle der Jobbörse)",
     history=True,
     parser_version="2",  # 2: column stand_herkunft, saved API answers
+    unverified=("never read a real answer file: field names come from a v4 schema baseline (2026-03) and a "
+                "v6 answer recorded by a public project (2026-09-26)"),
+    landing_evidence=("the job board's web app; public 2026 clients call its API /pc/v6/jobs and link offers as "
+                      "https://www.arbeitsagentur.de/jobsuche/jobdetail/<refnr>"),
     description=(
         "Unofficial API of the BA job board (header X-API-Key: jobboerse-jobsuche; no licence stated, so reuse "
         "of single offers is not covered: only counts are shown). Each refresh stores a dated snapshot of all "
         "offers queried with wo=Berlin (angebotsart 1 Arbeit, 4 Ausbildung), sliced by occupation field. "
         "Offers are published by employers and the BA; they are not the BA statistics of registered vacancies. "
-        "The v6 answer format is known only from the v4 schema baseline (2026-03) and one third-party scraper; "
-        "the parser accepts both 'stellenangebote' (v4) and 'ergebnisliste' (v6) field names. A search answer "
-        "saved by hand (/pc/v4/jobs, one file per page) imports too: its Stand is the date in the file name, "
-        "else the day of the latest modifikationsTimestamp in it (a lower bound; column stand_herkunft); "
-        "offer type and field come from the file name or single-valued facets, else 0 'unbekannt' / empty."
+        "The search runs on /pc/v6/jobs (/pc/v4/jobs is retired); an answer without maxErgebnisse or facets is "
+        "counted page by page. To save an answer by hand: open "
+        "https://rest.arbeitsagentur.de/jobboerse/jobsuche-service/pc/v6/jobs?wo=Berlin&umkreis=0&angebotsart=1"
+        "&page=1&size=100 with the header X-API-Key: jobboerse-jobsuche (e.g. curl -H), save each page as "
+        "jobsuche_arbeit_YYYY-MM-DD_seite1.json (angebotsart=4 and 'ausbildung' for apprenticeships), then "
+        "`lichtenberg-data import stellenangebote jobsuche_*.json`. The v6 answer lists the offers under "
+        "'ergebnisliste' (v4 answers with 'stellenangebote' still import). Its Stand is the date in the file "
+        "name, else the day of the latest aenderungsdatum (v4: modifikationsTimestamp) in it (a lower bound; "
+        "column stand_herkunft); offer type and field come from the file name, the offers' stellenangebotsart "
+        "or single-valued facets, else 0 'unbekannt' / empty."
     ),
 ))

@@ -6,8 +6,14 @@
     Registered unemployed (annual average) by sex, age and legal basis (SGB II / III).
 
 No real file of these reports was available while writing this module: the report series,
-table titles and file names below are **not verified**; the sample files follow the general
-AfS report layout so the demo and the tests run the same parser path as a real file would.
+table titles and file names below are **not verified** (no public code or page of 2026 reading
+an AfS A VI 5 or Bezirk unemployment table was found; the series page ``a-vi-5-vj`` is cited
+nowhere). The sample files follow the general AfS report layout so the demo and the tests run
+the same parser path as a real file would. The tables are found by content
+(:func:`lichtenberg_data.afs.bezirk_tables`): the twelve Bezirke in a label column and the words
+"Beschäftigte" with "Arbeitsort" or "Wohnort", or "Arbeitslose", in title, headings or sections,
+never by sheet name or position; the columns by header text; the date from the title, else the
+table's other text.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ __all__ = ["parse_beschaeftigte_file", "parse_arbeitslose_file"]
 
 
 _AFS_SITE = "https://www.statistik-berlin-brandenburg.de"
+_TODO = "Check that it is the AfS report with the table by Bezirk (`lichtenberg-data info`)"
 _MONTHS = {"januar": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7, "august": 8,
            "september": 9, "oktober": 10, "november": 11, "dezember": 12}
 #: Column of an AfS table (regular expression on the joined header) → canonical column.
@@ -41,15 +48,17 @@ _UNEMPLOYED_COLUMNS = {"arbeitslose": r"^insgesamt$", "maennlich": r"männ|männ
                        "quote": r"quote"}
 
 
-def _title_date(title: str, path: Path) -> date:
-    """The reference date in a report title: "am 30. Juni 2025" or "Jahresdurchschnitt 2025" (31.12.)."""
-    m = re.search(r"(\d{1,2})\.\s*([A-Za-zäöü]+)\s+(\d{4})", title)
-    if m and m.group(2).lower() in _MONTHS:
-        return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
-    m = re.search(r"Jahresdurchschnitt\s+(\d{4})", title)
-    if m:
-        return date(int(m.group(1)), 12, 31)
-    raise FormatError(f"{path.name}: no reference date in the table title {title!r}")
+def _title_date(title: str, path: Path, text: str = "") -> date:
+    """The reference date in a report title: "am 30. Juni 2025" or "Jahresdurchschnitt 2025" (31.12.);
+    else in the table's other text (headings, sections)."""
+    for where in (title, text):
+        m = re.search(r"(\d{1,2})\.\s*([A-Za-zäöü]+)\s+(\d{4})", where)
+        if m and m.group(2).lower() in _MONTHS:
+            return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+        m = re.search(r"(?i)Jahresdurchschnitt\s+(\d{4})", where)
+        if m:
+            return date(int(m.group(1)), 12, 31)
+    raise FormatError(f"{path.name}: no reference date in the table title {title!r} or its headings")
 
 
 def _pick_columns(df: pd.DataFrame, patterns: Mapping[str, str], path: Path) -> dict[str, str]:
@@ -91,25 +100,24 @@ def _afs_rows(df: pd.DataFrame, patterns: Mapping[str, str], path: Path) -> pd.D
 def parse_beschaeftigte_file(path: Path) -> pd.DataFrame:
     """Parse the Bezirk tables (place of work and of residence) of one SvB report.
 
-    The tables are found by title ("Beschäftigte ... am Arbeitsort/Wohnort ... nach Bezirken");
-    their columns by header text (total, sex, age groups); the date from the title.
+    The tables are found by content: the twelve Bezirke in a label column and "Beschäftigte" with
+    "Arbeitsort" or "Wohnort" in title, headings or sections; their columns by header text (total,
+    sex, age groups); the date from the title (else the headings).
     """
     import pandas as pd
 
     from .. import afs
 
     parts = []
-    for title, df in afs.read_tables(path).items():
-        low = title.lower()
-        ort = "arbeitsort" if "arbeitsort" in low else "wohnort" if "wohnort" in low else None
-        if ort is None or "beschäftigte" not in low or "bezirk" not in low:
-            continue
+    for df in afs.bezirk_tables(path, "beschäftigt", "arbeitsort|wohnort", todo=_TODO,
+                                what="employees by Bezirk at place of work or residence"):
+        title, text = str(df.attrs.get("title", "")), afs.table_text(df)
+        where = title.lower() if re.search("arbeitsort|wohnort", title.lower()) else text
+        ort = "arbeitsort" if "arbeitsort" in where else "wohnort"
         part = _afs_rows(df, _EMPLOYEE_COLUMNS, path)
         part.insert(0, "ort", ort)
-        part.insert(0, "date", pd.Timestamp(_title_date(title, path)))
+        part.insert(0, "date", pd.Timestamp(_title_date(title, path, text)))
         parts.append(part)
-    if not parts:
-        raise FormatError(f"{path.name}: no table of employees by Bezirk at place of work or residence")
     return pd.concat(parts, ignore_index=True)
 
 
@@ -120,15 +128,11 @@ def parse_arbeitslose_file(path: Path) -> pd.DataFrame:
     from .. import afs
 
     parts = []
-    for title, df in afs.read_tables(path).items():
-        low = title.lower()
-        if "arbeitslose" not in low or "bezirk" not in low:
-            continue
+    for df in afs.bezirk_tables(path, "arbeitslos", what="registered unemployed by Bezirk", todo=_TODO):
+        title, text = str(df.attrs.get("title", "")), afs.table_text(df)
         part = _afs_rows(df, _UNEMPLOYED_COLUMNS, path)
-        part.insert(0, "date", pd.Timestamp(_title_date(title, path)))
+        part.insert(0, "date", pd.Timestamp(_title_date(title, path, text)))
         parts.append(part)
-    if not parts:
-        raise FormatError(f"{path.name}: no table of unemployed by Bezirk")
     return pd.concat(parts, ignore_index=True)
 
 
@@ -170,8 +174,9 @@ def _known_areas(df: pd.DataFrame) -> str | None:
 
 _EMPLOYEE_VALUES = tuple(_EMPLOYEE_COLUMNS)
 _AFS_NOTE = ("NOT VERIFIED against a real report: the series, table titles and column headers are assumed from "
-             "the usual AfS layout; the parser finds the tables by title words and the columns by header text, "
-             "so a real report with other wording fails with a clear FormatError instead of misreading. ")
+             "the usual AfS layout; the parser finds the tables by content (the twelve Bezirke in a column and the "
+             "header words) and the columns by header text, so a real report with other wording fails with a clear "
+             "FormatError naming its sheets and tables instead of misreading. ")
 
 beschaeftigte_bezirke = catalog.register(Dataset(
     id="beschaeftigte_bezirke",
@@ -201,6 +206,8 @@ beschaeftigte_bezirke = catalog.register(Dataset(
     source_title="Statistischer Bericht A VI 5 – Sozialversicherungspflichtig Beschäftigte "
                  "(Datenquelle: Statistik der Bundesagentur für Arbeit)",
     history=True,
+    unverified=("never read a real report A VI 5: series, file name, table titles and headings are assumed from "
+                "the usual AfS layout"),
     description=(_AFS_NOTE + "Expected: AfS report 'A VI 5 – vj' (series slug a-vi-5-vj and file stem "
                  "SB_A06-05-00_<YYYY>q02_BE.xlsx are guesses after the A I 16 pattern), with tables of employees "
                  "subject to social insurance on 30 June by Bezirk at place of work and of residence, by sex and "
@@ -235,6 +242,8 @@ arbeitslose_bezirke = catalog.register(Dataset(
     ),
     source_title="Arbeitslose nach Bezirken, Jahresdurchschnitt (Datenquelle: Statistik der Bundesagentur für Arbeit)",
     history=True,
+    unverified=("never read a real table of the unemployed by Bezirk: the report, its file and its headings are "
+                "assumed"),
     description=(_AFS_NOTE + "Expected: a table 'Arbeitslose ... im Jahresdurchschnitt <YYYY> nach Bezirken' as in the "
                  "Statistisches Jahrbuch Berlin, chapter Erwerbstätigkeit (AfS Statistische Berichte; the file and its "
                  "link were not found). The BA itself publishes Berlin only as one Kreis (11000); Bezirk figures "

@@ -159,6 +159,7 @@ flaechennutzung = catalog.register(Dataset(
     ),
     source_title="Umweltatlas Berlin, Reale Nutzung",
     reference_date=_stand,
+    unverified="never read a real answer of the layer: attribute names of the 2020 and later services are assumed",
     description=("Blocks with their actual use; `gewerbe` marks code 40 (Gewerbe- und Industrienutzung, großflächiger "
                  "Einzelhandel). Layer ua_flaechennutzung:c_reale_nutzung_2023 is not verified live (see the module "
                  "docstring). Use land.commercial_area() for hectares and shares per Planungsraum."),

@@ -8,6 +8,20 @@
     normalises all of these to one row per year and Planungsraum.
 ``einwohner_ortsteile``
     Residents per Ortsteil by sex, citizenship and age group (long format, zero cells omitted).
+    **Import only.** Its former address ``statistik-berlin-brandenburg.de/opendata/EWR_Ortsteile_<date>.csv``
+    answers with an HTML page since the AfS site relaunch, so a refresh skips it instead of failing
+    every week. The CSV was published per year on daten.berlin.de (pages of the pattern
+    ``einwohnerinnen-und-einwohner-den-ortsteilen-berlins-am-3112YYYY`` are cited in public code for
+    31.12.2015 and 31.12.2019; the real file of 31.12.2020 in ``snapshot/`` comes from
+    tarankawiz/various-berlin-data); a page of a later edition was not found.
+
+    Later years are **not derived** from the Planungsräume: LOR-2021 Planungsräume do not nest in
+    the Ortsteile. Intersected with the Ortsteil polygons of ODIS (``ortsteile_berlin.geojson``,
+    96 Ortsteile), 48 of the 542 Planungsräume (kiez-finder's simplified LOR-2021 polygons) have
+    less than 95 % of their area in one Ortsteil, the worst 44 %; in Lichtenberg 5 of 41, the
+    worst 72 % (11401032). A sum of Planungsräume would put thousands of residents into the wrong
+    Ortsteil. The AfS report A I 5 (https://www.statistik-berlin-brandenburg.de/a-i-5-hj, table
+    T11) gives Ortsteil totals of later years; this dataset does not read it.
 """
 
 from __future__ import annotations
@@ -178,6 +192,9 @@ einwohner_lor = catalog.register(Dataset(
     schema=EWR_SCHEMA,
     source_title="Einwohnerregisterstatistik",
     history=True,
+    landing_evidence=("named as the dataset page of the 31.12.2025 edition (published 2026-04-02) in public 2026 code; "
+                      "the page of 31.12.2024 likewise; the pages of 2021-2023 (editions without a download address) "
+                      "follow the same pattern, not verified one by one"),
     description=("One CSV per year (31.12.). The AfS links carry hash paths that change per edition; "
                  "editions without a known link (and all before 2021, on the old LOR) are imported by hand: "
                  "`lichtenberg-data import einwohner_lor EWR*.csv`."),
@@ -227,8 +244,7 @@ einwohner_ortsteile = catalog.register(Dataset(
     publisher=PUBLISHER,
     license=LICENSES["cc-by-3.0-de"],
     landing_page="https://daten.berlin.de/datensaetze/einwohnerinnen-und-einwohner-den-ortsteilen-berlins-am-31122020",
-    resources=(Resource(name="EWR_Ortsteile_2020-12-31.csv",
-                        url="https://www.statistik-berlin-brandenburg.de/opendata/EWR_Ortsteile_2020-12-31.csv",
+    resources=(Resource(name="EWR_Ortsteile_2020-12-31.csv", url=None,
                         format="csv", match=r"EWR_Ortsteile_\d{4}-\d{2}-\d{2}\.csv$"),),
     spatial_unit="Ortsteil",
     update="annual",
@@ -243,7 +259,15 @@ einwohner_ortsteile = catalog.register(Dataset(
     ),
     source_title="Einwohnerregisterstatistik, Ortsteile",
     history=True,
-    description="The opendata link of the AfS now answers with an HTML page; import the file by hand.",
+    landing_evidence=("the same daten.berlin.de page pattern for 31.12.2015 and 31.12.2019 is cited in public code "
+                      "(a course README, a Streamlit COVID-19 app); the page of 31.12.2020 itself and any later "
+                      "edition: address not verified"),
+    description=("Import only: the former AfS address statistik-berlin-brandenburg.de/opendata/EWR_Ortsteile_"
+                 "<YYYY-12-31>.csv answers with an HTML page since the site relaunch, so `refresh` skips this dataset. "
+                 "Keep the file name EWR_Ortsteile_YYYY-MM-DD.csv (it carries the Stand). Later years are not derived "
+                 "from the LOR Planungsräume, which do not nest in the Ortsteile (48 of 542 have less than 95 % of "
+                 "their area in one Ortsteil); Ortsteil totals of later years are in the AfS report A I 5, table T11 "
+                 "(https://www.statistik-berlin-brandenburg.de/a-i-5-hj), which this dataset does not read."),
 ))
 
 

@@ -9,10 +9,14 @@
     the whole year (``"jahr"``), is kept (earlier cumulative tables would double count).
 
 No real D I 2 file was at hand: the series code, table titles and column headers are **not
-verified**. The parser finds the tables by title words ("Gewerbe…", "nach Bezirken") and the
-columns by header text, so a real report worded otherwise fails with a clear FormatError
-instead of being misread. The sample (``demo.land.sample_gewerbeanzeigen``) follows the
-general AfS report layout.
+verified** (no public code or page of 2026 reading a D I 2 Bezirk table was found; the series
+page ``d-i-2-m`` is cited nowhere). The parser finds the tables by content
+(:func:`lichtenberg_data.afs.bezirk_tables`): the twelve Bezirke in a label column and the words
+"Gewerbe" and "Anmeldung"/"Abmeldung" in title, headings or sections, never by sheet name or
+position; the columns by header text; the period from the title, else the table's other text.
+A real report worded otherwise fails with a clear FormatError listing its sheets and tables
+instead of being misread. The sample (``demo.land.sample_gewerbeanzeigen``) follows the general
+AfS report layout.
 """
 
 from __future__ import annotations
@@ -108,16 +112,15 @@ def parse_gewerbeanzeigen_file(path: Path) -> pd.DataFrame:
 
     check_series(path, "D I 2")
     parts = []
-    for title, df in afs.read_tables(path).items():
-        low = title.lower()
-        if "gewerbe" not in low or "bezirk" not in low:
-            continue
-        period = table_period(title)
+    for df in afs.bezirk_tables(path, "gewerbe", "anmeldung|abmeldung",
+                                what="business registrations (Gewerbeanzeigen) by Bezirk: is it a report D I 2?"):
+        title = str(df.attrs.get("title", ""))
+        period = table_period(title) if re.search(r"\d{4}", title) else table_period(afs.table_text(df))
         if period is not None:
             parts.append(_rows(df, *period, path))
     if not parts:
-        raise FormatError(f"{path.name}: no table of business registrations (Gewerbeanzeigen) by Bezirk "
-                          "(is it a report D I 2?)")
+        raise FormatError(f"{path.name}: no table of business registrations (Gewerbeanzeigen) by Bezirk for a month "
+                          "or a whole year (is it a report D I 2?)")
     out = pd.concat(parts, ignore_index=True)
     out["bezirk"] = out["bezirk_id"].map(lambda k: "Berlin" if k == BERLIN_ID else BEZIRKE[k])
     cols = ["date", "year", "month", "zeitraum", "bezirk_id", "bezirk", *_VALUES]
@@ -173,6 +176,8 @@ gewerbeanzeigen = catalog.register(Dataset(
     ),
     source_title="Statistischer Bericht D I 2 – Gewerbeanzeigen im Land Berlin",
     history=True,
+    unverified=("never read a real report D I 2: series, file name, table titles and headings are assumed from the "
+                "usual AfS layout"),
     description=("NOT VERIFIED against a real report: series slug d-i-2-m, file stem SB_D01-02-00_<YYYY>m<MM>_BE.xlsx, "
                  "table titles and headers are assumed after the usual AfS layout (the AfS report catalogue lists them "
                  "as unverified). Import reports by hand (`lichtenberg-data import gewerbeanzeigen SB_D01-02-00_*.xlsx`); "

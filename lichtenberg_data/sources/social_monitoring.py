@@ -454,14 +454,21 @@ MSS_SCHEMA = Schema(
 def _mss_resource(edition: int) -> Resource:
     ed = MSS_EDITIONS[edition]
     return Resource(name=f"mss_{edition}.json", url=ed.service_url, format="json",
-                    match=r"(?i)mss|indexind|kontext|indizes", fetcher=fetch_mss_edition,
+                    match=r"(?i)^(?!.*\.xlsx?$).*(mss|indexind|kontext|indizes)", fetcher=fetch_mss_edition,
                     accepts=("csv",),
                     probe=Probe(ed.service_url, expect="wfs", type_names=(ed.layers["indexind"],)))
 
 
-#: The index workbook of the MSS tables (edition 2023 verified), imported by hand; the edition
-#: and the date come from its title, so the name pattern admits other editions too.
-MSS_WORKBOOK = Resource(name="lor_monitoring_soziale-stadtentwicklung_2023.xlsx", url=None, format="xlsx",
+#: The index workbook of the MSS tables (edition 2023 verified). SenSBW moved the MSS files from
+#: ``/sen/sbw/`` to ``/sen/stadt/``; the address below is the one a public project verified on
+#: 2026-07-13 ("all verified 200"), replacing its stale ``/sen/sbw/`` value (the old path is still
+#: hard-coded in another 2026 project). The file is ``1sdi_mss2023.xlsx`` there (sheet
+#: ``1.SDI_PLR_MSS2023``); the shipped snapshot holds a copy saved as
+#: ``lor_monitoring_soziale-stadtentwicklung_2023.xlsx``, the name kept here. The edition and the
+#: date come from its title, so the name pattern admits other editions and either name.
+MSS_WORKBOOK_URL = ("https://www.berlin.de/sen/stadt/_assets/stadtdaten/stadtwissen/monitoring-soziale-stadtentwicklung/"
+                    "bericht-2023/1sdi_mss2023.xlsx")
+MSS_WORKBOOK = Resource(name="lor_monitoring_soziale-stadtentwicklung_2023.xlsx", url=MSS_WORKBOOK_URL, format="xlsx",
                         match=r"(?i)(monitoring.soziale.stadtentwicklung|mss).*\.xlsx$")
 
 mss = catalog.register(Dataset(
@@ -471,6 +478,9 @@ mss = catalog.register(Dataset(
     publisher="Senatsverwaltung für Stadtentwicklung, Bauen und Wohnen",
     license=LICENSES["dl-de-zero-2.0"],
     landing_page="https://www.berlin.de/sen/stadt/stadtdaten/stadtwissen/monitoring-soziale-stadtentwicklung/",
+    landing_evidence=("cited as the MSS source in a public 2026 project (KiezKeeper README, data collected June 2026); "
+                      "the workbook address under /sen/stadt/_assets/ verified 200 on 2026-07-13 by another public "
+                      "project"),
     resources=(*(_mss_resource(e) for e in MSS_DOWNLOADED), MSS_WORKBOOK),
     spatial_unit="LOR-Planungsraum",
     update="biennial",
@@ -485,7 +495,9 @@ mss = catalog.register(Dataset(
         "layer, the 2019 edition on the old LOR) are imported with `lichtenberg-data import mss FILES`; "
         "import all files of one edition together. The meaning of s1-s4 differs by edition (MSS_EDITIONS); "
         "rows carry zuordnung_geprueft=False where the mapping was not checked against a real file. "
-        "The index workbook of the MSS tables (lor_monitoring_soziale-stadtentwicklung_2023.xlsx, sheet "
+        "The index workbook of the MSS tables (1sdi_mss2023.xlsx at "
+        f"{MSS_WORKBOOK_URL}, moved there from /sen/sbw/; fetched by refresh, or saved as "
+        "lor_monitoring_soziale-stadtentwicklung_2023.xlsx; sheet "
         "1.SDI_PLR_MSS2023: residents on 31.12.2022, Status-Index class 1-4 and Dynamik-Index +, +/-, - per "
         "Planungsraum) imports as the statusindex and dynamikindex rows of its edition (Dynamik + → 1, "
         "+/- → 3, - → 5 as in the WFS; 6 Planungsräume without classes get gueltig=False). That workbook "

@@ -188,6 +188,7 @@ zentren = catalog.register(Dataset(
     ),
     source_title="Stadtentwicklungsplan Zentren (WFS step_zen_2040)",
     reference_date=_stand,
+    unverified="never read a copy of the layers: their attribute names were unknown; levels are found by values",
     description=(
         "Centre areas of the Stadtentwicklungsplan Zentren and their level; Nahversorgungszentren are set by the "
         "Bezirke (Zentren- und Einzelhandelskonzept) and appear only where the layer carries them. Whether the "
