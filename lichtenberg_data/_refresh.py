@@ -24,8 +24,8 @@ from ._build import (
     _build_history,
     _commit,
     _drop_raw,
+    _files_for,
     _Incoming,
-    _latest_snapshots,
     _lock,
     _parse,
     _reparse_history,
@@ -134,8 +134,7 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
         else:
             df, stands = _build_history(ds, entry, incoming)
     else:
-        files = _latest_snapshots(entry)
-        files.update({inc.resource: inc.tmp for inc in incoming})
+        files = _files_for(ds, entry, incoming)
         missing = [r.name for r in ds.resources if r.name not in files and not (r.optional and files)]
         if missing and not (mirror and not _is_url(mirror)):  # a mirror folder, like an import, may hold some parts
             raise DownloadError(f"no copy of {', '.join(missing)} yet")
