@@ -484,6 +484,23 @@ def test_the_tags_not_the_name_tell_the_group(lor, pois, tmp_path):
     assert src.group_file(SNAPSHOT / "osm_pois" / "supermarkets_raw.geojson") is None  # an export: by its name
 
 
+def test_a_mirror_update_of_one_file_keeps_the_others_of_its_group(lor, pois, tmp_path):
+    """A mirror whose restaurants changed and whose bars did not: both arrive again (they are
+    the group Gastronomie together), so the bars are not lost."""
+    mirror = tmp_path / "mirror" / "osm_pois"
+    mirror.mkdir(parents=True)
+    for kind in ("restaurants", "bars"):
+        (mirror / pois[kind].name).write_bytes(pois[kind].read_bytes())
+    assert ld.refresh(["osm_pois"], mirror=mirror.parent)[0].rows == 4471 + 928
+    doc = json.loads(pois["restaurants"].read_text(encoding="utf-8"))
+    doc["elements"] = doc["elements"][:-100]  # an update: 100 restaurants fewer
+    (mirror / pois["restaurants"].name).write_text(json.dumps(doc), encoding="utf-8")
+    [outcome] = ld.refresh(["osm_pois"], mirror=mirror.parent)
+    df = ld.load("osm_pois")
+    assert outcome.state == "fresh" and int((df["amenity"] == "bar").sum()) == 928
+    assert int((df["amenity"] == "restaurant").sum()) < 4471 and len(df) == outcome.rows
+
+
 def _moved(path, tmp_path, name: str, share: float, dlon: float = -3.4) -> tuple:
     """The real answer with the first ``share`` of its Berlin objects moved ``dlon`` degrees west
     (towards Hamburg), and only those and the other Berlin objects kept."""

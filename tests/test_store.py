@@ -178,3 +178,18 @@ def test_change_report_names_rows_and_totals(data_dir, mirror, tmp_path):
     md = sorted((data_dir / "reports").glob("import-*.md"))[0].read_text()
     assert f"| einwohner_ortsteile | fresh | {len(before)} | {len(before) + 1} |" in md
     assert "total einwohner:" in md
+
+
+def test_two_files_of_a_one_file_resource_are_refused_naming_both(data_dir, tmp_path):
+    """Importing two files that are the same resource kept the last one silently; now the import
+    says which files would be lost, and changes nothing."""
+    gml = SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml"
+    copy = tmp_path / "bezirksgrenzen_2024.gml"
+    copy.write_bytes(gml.read_bytes())
+    with pytest.raises(ld.FormatError) as err:
+        ld.import_file("bezirke", [gml, copy])
+    message = str(err.value)
+    assert message.startswith("bezirke: alkis_bezirke_bezirksgrenzen.gml, bezirksgrenzen_2024.gml are all the file "
+                              "bezirksgrenzen.geojson of bezirke, which takes one such file: all but one would be "
+                              "lost. Import only the one you want"), message
+    assert not (data_dir / "processed" / "bezirke.parquet").exists()
