@@ -54,6 +54,8 @@ def _todo(ds_id: str, exc: Exception, has_data: bool) -> str:
     kept = "Last good data kept" if has_data else "No data yet"
     if getattr(exc, "cause", None) == NO_NETWORK:
         return f"{kept}; connect to the internet and run `lichtenberg-data refresh {ds_id}` again"
+    if isinstance(exc, DataNotAvailableError) and getattr(exc, "dataset", None) not in (None, ds_id):
+        return f"{kept}; it needs {exc.dataset} first: load that, then run `lichtenberg-data refresh {ds_id}` again"
     if isinstance(exc, DownloadError):
         return (f"{kept}; check the portal or your connection and run "
                 f"`lichtenberg-data refresh {ds_id}` again, or download the file in a browser and "

@@ -393,6 +393,15 @@ def test_needs_the_bezirke_and_the_planungsraeume(data_dir, malls):
     assert not (data_dir / "processed" / "osm_pois.parquet").exists()
 
 
+def test_a_refresh_without_the_bezirke_names_them(data_dir, overpass, monkeypatch):
+    _use(overpass(pool()), monkeypatch)
+    [outcome] = ld.refresh(["osm_pois"])
+    assert outcome.failed and "run `lichtenberg-data refresh bezirke`" in outcome.reason
+    assert outcome.reason.endswith("No data yet; it needs bezirke first: load that, then run "
+                                   "`lichtenberg-data refresh osm_pois` again")
+    assert "the portal may have changed the file" not in outcome.reason
+
+
 def test_group_files_together(lor, malls, tmp_path):
     """Several group files at once: an object in two files is kept once, from the newer answer."""
     food = {"version": 0.6, "osm3s": {"timestamp_osm_base": "2025-10-02T08:00:00Z"},

@@ -399,6 +399,9 @@ osm_pois = catalog.register(Dataset(
         "Shops, shopping centres, food retail, gastronomy, services, tourism and culture in Berlin from "
         "OpenStreetMap, one Overpass request per group (out tags center; point = node position or the centre "
         "Overpass computes for ways and relations). Coverage depends on OSM mappers: some centres are missing or "
-        "mapped twice (e.g. Ring-Center). Attribution required: © OpenStreetMap-Mitwirkende, ODbL."
+        "mapped twice (e.g. Ring-Center). Saved answers of one or several files per group are taken (a file's group "
+        "by the tags of its objects), also for a bounding box around Berlin: objects outside the Bezirke are dropped "
+        "and reported per file. Needs bezirke and lor_planungsraeume. Attribution required: "
+        "© OpenStreetMap-Mitwirkende, ODbL."
     ),
 ))
