@@ -2,7 +2,7 @@
 
 One Overpass request per category group (:data:`GROUPS`) for the whole of Berlin, each its
 own raw file (``osm_<group>.json``, the answer exactly as Overpass sent it, ``out tags center``).
-Overpass is asked by one request at a time, also across threads (:func:`lichtenberg_data._http.one_at_a_time`).
+Overpass is asked by one request at a time, also across threads (:func:`lichtenberg_data._reach.one_at_a_time`).
 Before each request the Overpass status is read and, while no slot is free, the announced
 wait is kept; 429 and 5xx answers are retried after Retry-After or a backoff (``settings``),
 a 429 without Retry-After after at least :data:`NO_RETRY_AFTER_WAIT` seconds, and the status
@@ -22,7 +22,7 @@ The Stand is the answers' ``osm3s.timestamp_osm_base`` (the oldest, where files 
 Import by hand: ``lichtenberg-data import osm_pois FILE...`` with saved Overpass JSON answers (any
 output form of :mod:`lichtenberg_data.osm`). A file belongs to the group most of its objects are
 classified into by their tags (:func:`group_file`: restaurants and bars to Gastronomie, museums to
-Tourismus und Kultur); a file whose objects fall in no group by its name (``mall``,
+Tourismus und Kultur); a file whose objects fall in no group goes by its name (``mall``,
 ``lebensmittel``/``supermarket``/``food``, ``gastro``/``restaurant``, ``dienstleist``/``service``,
 ``touris``/``kultur``/``hotel``; any other name counts as ``osm_einzelhandel.json``). Several files
 of one group in one import are kept together (``osm_gastronomie.json``, ``osm_gastronomie.2.json``)
