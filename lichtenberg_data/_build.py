@@ -95,6 +95,39 @@ def _latest_snapshots(entry: dict) -> dict[str, Path]:
             if (settings.data_dir / meta["raw_path"]).exists()}
 
 
+def _files_for(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming]) -> dict[str, Path]:
+    """The files to parse: the stored ones, of which the arriving files replace every file of
+    their resources (all stored files of a resource that takes several), and the arriving ones."""
+    arriving = {ds.resource_name(inc.resource) for inc in incoming}
+    files = {k: p for k, p in _latest_snapshots(entry).items() if ds.resource_name(k) not in arriving}
+    files.update({inc.resource: inc.tmp for inc in incoming})
+    return files
+
+
+def _stored_names(ds: catalog.Dataset, arriving: list[tuple[str, catalog.Resource]]) -> list[str]:
+    """The name each arriving file (its own name, its resource) is stored under: its resource's
+    name, numbered where one arrival brings several files of a resource that takes several
+    (:attr:`~lichtenberg_data.catalog.Resource.several`). Several files of any other resource are
+    refused, naming them: all but one would be lost."""
+    names = [res.name for _, res in arriving]
+    if ds.history:  # every file is an edition of its own
+        return [name for name, _ in arriving]
+    groups: dict[str, list[int]] = {}
+    for i, (_, res) in enumerate(arriving):
+        groups.setdefault(res.name, []).append(i)
+    for resource, where in groups.items():
+        if len(where) < 2:
+            continue
+        files = [arriving[i][0] for i in where]
+        res = arriving[where[0]][1]
+        if not res.several:
+            raise FormatError(f"{', '.join(files)} are all the file {resource} of {ds.id}, which takes one such "
+                              "file: all but one would be lost. Import only the one you want")
+        for n, i in enumerate(sorted(where, key=lambda i: arriving[i][0]), start=1):
+            names[i] = res.stored_name(n)
+    return names
+
+
 def _edition_key(snapshot: dict) -> tuple[str, str]:
     """Snapshots of one file of one edition (same reference date, same file name) replace each other."""
     name = Path(snapshot["raw_path"]).name.split("_", 1)[-1]
@@ -233,6 +266,9 @@ def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: 
     old = _previous_table(ds, entry)
     source = incoming[-1].source if incoming else entry.get("processed", {}).get("source", "")
     stand_all = ds.stand(df)
+    if not ds.history:  # the arriving files replace every stored file of their resources
+        arriving = {ds.resource_name(inc.resource) for inc in incoming}
+        entry["resources"] = {k: m for k, m in entry["resources"].items() if ds.resource_name(k) not in arriving}
     for inc in incoming:
         target = _store.snapshot_path(ds.id, inc.filename, retrieved, inc.sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -290,6 +326,8 @@ def _prune(ds: catalog.Dataset, entry: dict) -> None:
 def _resource_for(ds: catalog.Dataset, path: Path) -> catalog.Resource:
     if len(ds.resources) == 1:
         return ds.resources[0]
+    if ds.resource_of is not None and (by_content := ds.resource_of(path)) is not None:
+        return ds.resource(by_content)
     hits = [r for r in ds.resources if r.match and r.matches(path.name)]
     if ds.history:  # every file is an edition; the resource only tells the format
         hits = hits[:1] or [ds.resources[0]]

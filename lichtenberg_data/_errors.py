@@ -35,11 +35,14 @@ class DataNotAvailableError(LichtenbergDataError):
 
     ``dataset`` names it (``None`` where the error is about no single dataset), so that the
     briefing can put a box naming the dataset and the command in place of what needs it.
+    ``lacks``, where the dataset is loaded but lacks what is needed, says in German what it
+    lacks, for that box (e.g. ``"keine Unterkünfte: …"``).
     """
 
-    def __init__(self, message: str, dataset: str | None = None) -> None:
+    def __init__(self, message: str, dataset: str | None = None, lacks: str | None = None) -> None:
         super().__init__(message)
         self.dataset = dataset
+        self.lacks = lacks
 
 
 class RefreshLockedError(LichtenbergDataError):

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import _store, catalog
-from ._build import _Incoming, _resource_for
+from ._build import _Incoming, _resource_for, _stored_names
 from ._errors import (
     FormatError,
 )
@@ -99,9 +99,11 @@ def _from_folder(ds: catalog.Dataset, folder: Path, entry: dict, work: Path,
 
     listed = _folder_manifest(folder)
     known = {Path(s["raw_path"]).name.split("_", 1)[-1]: s.get("sha256") for s in entry.get("snapshots", [])}
-    incoming, samples = [], []
-    for i, src in enumerate(sorted(p for p in (folder / ds.id).iterdir() if p.is_file() and not p.name.startswith("."))):
-        res = _resource_for(ds, src)
+    incoming, samples, unchanged = [], [], []
+    sources = sorted(p for p in (folder / ds.id).iterdir() if p.is_file() and not p.name.startswith("."))
+    resources = [_resource_for(ds, src) for src in sources]
+    names = _stored_names(ds, [(src.name, res) for src, res in zip(sources, resources)])
+    for i, (src, res, name) in enumerate(zip(sources, resources, names)):
         tmp = work / ds.id / f"{i:03d}" / src.name
         tmp.parent.mkdir(parents=True)
         shutil.copyfile(src, tmp)
@@ -113,16 +115,17 @@ def _from_folder(ds: catalog.Dataset, folder: Path, entry: dict, work: Path,
             raise FormatError(f"{src.name} differs from the checksum in {folder / 'MANIFEST.json'} (changed or "
                               "damaged); restore the file (e.g. `git checkout -- snapshot`)")
         samples.append(is_sample_file(tmp))
-        if not force and known.get(src.name) == sha:
-            continue
         if meta:
             arrived, source, dated = "snapshot", meta["source_url"], meta.get("copied_from_repository_on")
         elif samples[-1]:  # a generated file: say so, not where the temporary mirror happened to be
             arrived, source, dated = "sample", SAMPLE_SOURCE, None
         else:
             arrived, source, dated = "mirror", str(src), None
-        incoming.append(_Incoming(src.name if ds.history else res.name, tmp, sha, tmp.stat().st_size, arrived,
-                                  source, source_retrieved_at=dated))
+        incoming.append(_Incoming(name, tmp, sha, tmp.stat().st_size, arrived, source, source_retrieved_at=dated))
+        unchanged.append(not force and known.get(src.name) == sha)
     if any(samples) and not all(samples):
         raise FormatError("the mirror mixes generated sample files and real files for this dataset")
+    # a file already stored is skipped, unless another file of its resource changed (they arrive together)
+    changed = {ds.resource_name(inc.resource) for inc, same in zip(incoming, unchanged) if not same}
+    incoming = [inc for inc, same in zip(incoming, unchanged) if not same or ds.resource_name(inc.resource) in changed]
     return incoming, bool(samples) and all(samples)

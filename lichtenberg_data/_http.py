@@ -11,6 +11,8 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -21,7 +23,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ._errors import DownloadError, FormatError
-from ._reach import Reachability, classify
+from ._reach import Reachability, classify, host_lock
 from .settings import settings
 
 log = logging.getLogger("lichtenberg_data")
@@ -113,7 +115,8 @@ class Http:
         direct = not (self.session.trust_env and requests.utils.get_environ_proxies(url))
         self.reach.check(url, direct=direct)
         try:
-            resp = self.session.request(method, url, timeout=(self.connect_timeout, self.timeout), **kwargs)
+            with host_lock(url) or nullcontext():
+                resp = self.session.request(method, url, timeout=(self.connect_timeout, self.timeout), **kwargs)
         except requests.exceptions.RetryError as exc:
             raise DownloadError(f"{url} kept failing after {self.retries} retries ({_reason(exc)})") from None
         except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as exc:
@@ -191,23 +194,28 @@ class Http:
             raise FormatError(f"{resp.url} answered with malformed JSON ({len(body)} bytes)") from None
 
     def post(self, url: str, *, data: dict, headers: dict | None = None, expect: str = "json",
-             allow_html: bool = False) -> bytes:
+             allow_html: bool = False, wait: Callable[[requests.Response, int], None] | None = None) -> bytes:
         """POST form ``data`` to ``url`` and return the checked body.
 
         429 and 5xx answers are retried ``settings.retries`` times, after the server's
         Retry-After (seconds or an HTTP date, at most :data:`MAX_RETRY_AFTER`) or else after
-        ``settings.backoff * 2**attempt`` seconds. Raises :class:`DownloadError` for an HTTP
-        error that persists, :class:`FormatError` for an empty body or (unless ``allow_html``,
-        for callers that read the error text of a page themselves) an HTML page.
+        ``settings.backoff * 2**attempt`` seconds; ``wait(response, attempt)``, where given,
+        waits in place of that (an API with its own rules, e.g. Overpass). Raises
+        :class:`DownloadError` for an HTTP error that persists, :class:`FormatError` for an
+        empty body or (unless ``allow_html``, for callers that read the error text of a page
+        themselves) an HTML page.
         """
         for attempt in range(settings.retries + 1):
             resp = self._request("POST", url, data=data, headers=headers)
             if resp.status_code not in RETRY_STATUS or attempt == settings.retries:
                 break
-            wait = _retry_after(resp, attempt)
-            log.info("%s answered HTTP %s; retrying in %.1f s", url, resp.status_code, wait)
             resp.close()
-            time.sleep(wait)
+            if wait is not None:
+                wait(resp, attempt)
+                continue
+            seconds = _retry_after(resp, attempt)
+            log.info("%s answered HTTP %s; retrying in %.1f s", url, resp.status_code, seconds)
+            time.sleep(seconds)
         if resp.status_code in RETRY_STATUS:
             raise DownloadError(f"{url} answered HTTP {resp.status_code} {resp.reason or ''}".rstrip()
                                 + f" after {settings.retries} retries")
@@ -228,8 +236,9 @@ class Http:
             raise FormatError(f"{url} answered with malformed JSON ({len(body)} bytes)") from None
 
 
-def _retry_after(resp: requests.Response, attempt: int) -> float:
-    """Seconds to wait before retrying: the Retry-After header, else exponential backoff."""
+def retry_after(resp: requests.Response) -> float | None:
+    """The seconds an answer's Retry-After header asks for (seconds or an HTTP date, at most
+    :data:`MAX_RETRY_AFTER`); ``None`` when it has none that can be read."""
     value = (resp.headers.get("Retry-After") or "").strip()
     wait = None
     if value.isdigit():
@@ -239,9 +248,13 @@ def _retry_after(resp: requests.Response, attempt: int) -> float:
             wait = (parsedate_to_datetime(value).timestamp() - time.time())
         except (TypeError, ValueError):
             wait = None
-    if wait is None:
-        wait = settings.backoff * 2 ** attempt
-    return min(max(wait, 0.0), MAX_RETRY_AFTER)
+    return None if wait is None else min(max(wait, 0.0), MAX_RETRY_AFTER)
+
+
+def _retry_after(resp: requests.Response, attempt: int) -> float:
+    """Seconds to wait before retrying: the Retry-After header, else exponential backoff."""
+    wait = retry_after(resp)
+    return wait if wait is not None else min(settings.backoff * 2 ** attempt, MAX_RETRY_AFTER)
 
 
 def _root(exc: BaseException) -> BaseException:

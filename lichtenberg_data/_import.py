@@ -15,11 +15,12 @@ from ._build import (
     _build_history,
     _commit,
     _drop_raw,
+    _files_for,
     _Incoming,
-    _latest_snapshots,
     _lock,
     _parse,
     _resource_for,
+    _stored_names,
     _switches_kind,
     _workdir,
 )
@@ -94,9 +95,7 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
             if ds.history:
                 df, stands = _build_history(ds, entry, incoming, stand)
             else:
-                files = _latest_snapshots(entry)
-                files.update({inc.resource: inc.tmp for inc in incoming})
-                df, stands = _parse(ds, files), {}
+                df, stands = _parse(ds, _files_for(ds, entry, incoming)), {}
             outcome = _commit(ds, manifest, incoming, df, datetime.now().astimezone(), sample, stands)
         except LichtenbergDataError as exc:
             cause = _without_paths(str(exc), work, items)
@@ -153,16 +152,16 @@ def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple
     from ._http import check_body
 
     incoming, samples = [], []
-    for i, p in enumerate(items):
-        res = _resource_for(ds, p)
+    resources = [_resource_for(ds, p) for p in items]
+    names = _stored_names(ds, [(p.name, res) for p, res in zip(items, resources)])
+    for i, (p, res, name) in enumerate(zip(items, resources, names)):
         tmp = work / f"{i:03d}" / p.name
         tmp.parent.mkdir(parents=True)
         shutil.copyfile(p, tmp)
         check_body(tmp, res.format, what=p.name)
         check_kind(tmp, (res.format, *res.accepts), what=p.name, takes=res.name)
         samples.append(is_sample_file(tmp))
-        incoming.append(_Incoming(p.name if ds.history else res.name, tmp, _store.sha256_file(tmp),
-                                  tmp.stat().st_size, "import", f"file:{p.name}"))
+        incoming.append(_Incoming(name, tmp, _store.sha256_file(tmp), tmp.stat().st_size, "import", f"file:{p.name}"))
     if any(samples) and not all(samples):
         names = ", ".join(p.name for p, s in zip(items, samples) if s)
         raise FormatError(f"{names} are generated sample files and the others are real: import them separately "

@@ -25,6 +25,9 @@ whole network is gone (a DNS failure, no route, a connection timeout), it checks
 whether any *other* host of the run can be resolved and connected to (concurrently, with a
 short deadline); when none can, the cause is "no network connection" and every further
 request of the run fails at once.
+
+:func:`one_at_a_time` marks a host that is asked by one request at a time, across all threads
+of the process (Overpass: never two requests at once); :func:`host_lock` is its lock.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from urllib.parse import urlsplit
 from ._errors import DownloadError
 
 __all__ = ["NO_NETWORK", "HOST_NOT_FOUND", "REFUSED", "Failure", "HostUnreachableError", "Reachability",
-           "classify"]
+           "classify", "one_at_a_time", "host_lock"]
 
 NO_NETWORK = "no network connection"
 HOST_NOT_FOUND = "host not found"
@@ -144,6 +147,31 @@ def host_of(url: str) -> str:
     """The host (with a non-default port) of a URL: the unit the run remembers."""
     parts = urlsplit(url)
     return (parts.netloc.rsplit("@", 1)[-1] or url).lower()
+
+
+#: Hosts asked by one request at a time, across all threads (:func:`one_at_a_time`).
+_HOST_LOCKS: dict[str, threading.RLock] = {}
+_HOST_LOCKS_GUARD = threading.Lock()
+
+
+def one_at_a_time(url: str) -> threading.RLock:
+    """The lock of ``url``'s host, which from now on is asked by one request at a time.
+
+    Every request of :class:`lichtenberg_data._http.Http` to that host (from any thread: the
+    doctor probes hosts concurrently) holds the lock while it runs; a caller that makes several
+    requests in a row (a status check, then the query) holds it around all of them. It is
+    re-entrant, so the thread holding it makes its requests.
+
+    >>> one_at_a_time("https://overpass-api.de/api/interpreter") is one_at_a_time("https://overpass-api.de/api/status")
+    True
+    """
+    with _HOST_LOCKS_GUARD:
+        return _HOST_LOCKS.setdefault(host_of(url), threading.RLock())
+
+
+def host_lock(url: str) -> threading.RLock | None:
+    """The lock of ``url``'s host where it is asked one request at a time (:func:`one_at_a_time`)."""
+    return _HOST_LOCKS.get(host_of(url)) if _HOST_LOCKS else None
 
 
 def _address(host: str, scheme: str) -> tuple[str, int]:

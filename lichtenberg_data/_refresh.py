@@ -24,8 +24,8 @@ from ._build import (
     _build_history,
     _commit,
     _drop_raw,
+    _files_for,
     _Incoming,
-    _latest_snapshots,
     _lock,
     _parse,
     _reparse_history,
@@ -54,6 +54,8 @@ def _todo(ds_id: str, exc: Exception, has_data: bool) -> str:
     kept = "Last good data kept" if has_data else "No data yet"
     if getattr(exc, "cause", None) == NO_NETWORK:
         return f"{kept}; connect to the internet and run `lichtenberg-data refresh {ds_id}` again"
+    if isinstance(exc, DataNotAvailableError) and getattr(exc, "dataset", None) not in (None, ds_id):
+        return f"{kept}; it needs {exc.dataset} first: load that, then run `lichtenberg-data refresh {ds_id}` again"
     if isinstance(exc, DownloadError):
         return (f"{kept}; check the portal or your connection and run "
                 f"`lichtenberg-data refresh {ds_id}` again, or download the file in a browser and "
@@ -134,8 +136,7 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
         else:
             df, stands = _build_history(ds, entry, incoming)
     else:
-        files = _latest_snapshots(entry)
-        files.update({inc.resource: inc.tmp for inc in incoming})
+        files = _files_for(ds, entry, incoming)
         missing = [r.name for r in ds.resources if r.name not in files and not (r.optional and files)]
         if missing and not (mirror and not _is_url(mirror)):  # a mirror folder, like an import, may hold some parts
             raise DownloadError(f"no copy of {', '.join(missing)} yet")

@@ -170,6 +170,12 @@ class Resource:
     optional
         The dataset can be built without this file (e.g. one group of ``osm_pois``): a refresh
         from a mirror that lacks it parses the files it has (at least one).
+    several
+        One import or mirror may bring several files of this resource (e.g. the restaurants and
+        the bars of the ``osm_pois`` group Gastronomie): they are stored side by side under
+        numbered names (:meth:`stored_name`) and together replace the files of this resource
+        stored before. Without it, two files of one resource in one import are refused, naming
+        them (one would be lost).
     """
 
     name: str
@@ -182,10 +188,22 @@ class Resource:
     accepts: tuple[str, ...] = ()
     probe: Probe | None = None
     optional: bool = False
+    several: bool = False
 
     def matches(self, filename: str) -> bool:
         """Whether an imported file name belongs to this resource."""
         return self.match is None or re.search(self.match, filename, flags=re.IGNORECASE) is not None
+
+    def stored_name(self, n: int) -> str:
+        """The name of the ``n``-th file of this resource in one arrival (``n`` from 1).
+
+        >>> Resource("osm_gastronomie.json", None, "json", several=True).stored_name(2)
+        'osm_gastronomie.2.json'
+        """
+        if n == 1:
+            return self.name
+        stem, dot, ext = self.name.rpartition(".")
+        return f"{stem}.{n}.{ext}" if dot else f"{self.name}.{n}"
 
 
 @dataclass(frozen=True)
@@ -229,6 +247,9 @@ class Dataset:
     history: bool = False
     parser_version: str = "1"
     description: str = ""
+    #: Names the resource of an imported or mirrored file from its content (``None``: by its name,
+    #: as the resources' ``match`` say); e.g. an OSM answer by the tags of its objects.
+    resource_of: Callable[[Path], str | None] | None = None
     #: ``"month"``: one Parquet file per month (a monthly register; see :mod:`lichtenberg_data._partitions`);
     #: every imported file is one month (``date`` column), ``load()`` gives the latest unless asked.
     partition: str | None = None
@@ -275,6 +296,19 @@ class Dataset:
             if r.name == name:
                 return r
         raise KeyError(f"{self.id} has no resource {name!r}")
+
+    def resource_name(self, stored: str) -> str:
+        """The declared resource a stored file name belongs to (``osm_gastronomie.2.json`` is the
+        second file of ``osm_gastronomie.json``, see :attr:`Resource.several`); else the name itself.
+
+        >>> get("osm_pois").resource_name("osm_gastronomie.2.json")
+        'osm_gastronomie.json'
+        """
+        names = {r.name for r in self.resources}
+        if stored in names:
+            return stored
+        base = re.sub(r"\.\d+(?=\.[^.]+$)", "", stored)
+        return base if base in names else stored
 
     def stand(self, df: pd.DataFrame) -> date | None:
         """The reference date (Stand) of a parsed table."""

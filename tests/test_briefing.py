@@ -294,3 +294,27 @@ def test_strict_makes_a_missing_dataset_an_error(with_missing):
     root, _ = with_missing
     with pytest.raises(BriefingError, match="--strict: datasets missing: beschaeftigte_bezirke"):
         briefing.run(2025, root / "strict", notebooks_dir=root / "notebooks", timeout=120, strict=True)
+
+
+def test_a_loaded_dataset_that_lacks_a_part_says_what_it_lacks(tmp_path):
+    """The box names what the loaded dataset lacks, in the words of the error (osm_pois without hotels)."""
+    import pandas as pd
+
+    from lichtenberg_data import tourism
+    from lichtenberg_data._errors import DataNotAvailableError
+    from lichtenberg_data.briefing.pdf import render_pdf
+
+    restaurants = pd.DataFrame({"tourism": ["hotel", None], "amenity": "restaurant", "planungsraum_id": "11300722",
+                                "datei_gruppe": "gastronomie", "osm_stand": pd.Timestamp("2025-08-20")})
+    with pytest.raises(DataNotAvailableError) as err:
+        tourism.accommodation(restaurants)
+    entry = {"dataset": "osm_pois", "title": "OSM-Daten", "landing_page": None, "section": "tourismus",
+             "heading": "5 Hotels, Hostels und Pensionen in OpenStreetMap", "loaded": True, "lacks": err.value.lacks,
+             "order": 1, "message": str(err.value)}
+    render_pdf(tmp_path / "b.pdf", year=2026, district="Lichtenberg", charts=[], figures=[], datasets=[], notebooks=[],
+               sample=False, other_sources=[], missing_data=[entry])
+    text = " ".join(_text(tmp_path / "b.pdf").split())
+    assert ("„5 Hotels, Hostels und Pensionen in OpenStreetMap“ fehlt: Der geladene Datensatz OSM-Daten (osm_pois) "
+            "enthält keine Unterkünfte: die geladenen OpenStreetMap-Auszüge erfassen keine Hotels, Hostels oder "
+            "Pensionen (nur 1 Eintrag anderer Auszüge, etwa ein Restaurant, trägt nebenbei ein Unterkunfts-Merkmal). "
+            "Vollständig laden mit lichtenberg-data refresh osm_pois") in text

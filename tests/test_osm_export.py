@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import lichtenberg_data as ld
-from lichtenberg_data import catalog
+from lichtenberg_data import _kept, catalog
 from lichtenberg_data._errors import FormatError
 from lichtenberg_data._osm_export import read_export
 from lichtenberg_data.demo import SNAPSHOT
@@ -23,6 +23,7 @@ MALLS = SNAPSHOT / "osm_pois" / "osm_malls_berlin_raw_20250928.json"
 
 @pytest.fixture()
 def lor(data_dir):
+    ld.import_file("bezirke", SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml")
     ld.import_file("lor_planungsraeume", SNAPSHOT / "lor_planungsraeume" / "kieze.geojson")
     return data_dir
 
@@ -77,9 +78,13 @@ def test_an_overpass_answer_of_the_group_replaces_the_export(lor, tmp_path):
         {"type": "node", "id": 1, "lat": 52.5644, "lon": 13.506, "tags": {"shop": "bakery", "name": "B"}}]}
     path = tmp_path / "osm_lebensmittel.json"
     path.write_text(json.dumps(answer), encoding="utf-8")
-    ld.import_file("osm_pois", path)
+    with _kept.tally() as report:
+        ld.import_file("osm_pois", path)
     df = ld.load("osm_pois")
     assert len(df) == 104 + 2 and df.loc[df["osm_id"] == "58489979", "name"].item() == "Netto"
+    # the stored export gives nothing now, and the report says why
+    [export] = [t for name, t in report.items() if name.endswith("supermarkets_raw.geojson")]
+    assert (export.kept, export.dropped) == (0, {"replaced by the Overpass answer of the group lebensmittel": 1358})
 
 
 def test_resources_by_file_name():
@@ -147,10 +152,13 @@ def test_bad_exports_are_refused(lor, tmp_path, real_data):
         assert (lor / "processed" / "osm_pois.parquet").read_bytes() == good
 
 
-def test_refresh_from_the_snapshot_has_malls_and_supermarkets(data_dir):
-    outcomes = ld.refresh(["lor_planungsraeume", "osm_pois"], mirror=SNAPSHOT)
-    assert [o.state for o in outcomes] == ["fresh", "fresh"]
+def test_refresh_from_the_snapshot_has_all_five_files(data_dir):
+    """Malls, supermarkets (an export), restaurants and bars (both Gastronomie) and museums."""
+    outcomes = ld.refresh(["bezirke", "lor_planungsraeume", "osm_pois"], mirror=SNAPSHOT)
+    assert [o.state for o in outcomes] == ["fresh", "fresh", "fresh"]
     df = ld.load("osm_pois")
-    assert len(df) == 1462 and not ld.is_sample(df)
+    assert len(df) == 104 + 1358 + 4471 + 928 + 145 and not ld.is_sample(df)
     assert (df.loc[df["bezirk_id"] == "11", "gruppe"].value_counts().to_dict()
-            == {"lebensmittel": 92, "einkaufszentren": 21})
+            == {"gastronomie": 144, "lebensmittel": 92, "einkaufszentren": 21, "tourismus_kultur": 3,
+                "einzelhandel": 1})  # a bar that also carries a shop tag
+    assert ld.refresh(["osm_pois"], mirror=SNAPSHOT)[0].state == "unchanged"

@@ -14,6 +14,7 @@ import lichtenberg_data as ld
 from lichtenberg_data import catalog, retail
 from lichtenberg_data._errors import FormatError
 from lichtenberg_data._validate import validate
+from lichtenberg_data.demo import SNAPSHOT
 from lichtenberg_data.demo.retail import SAMPLES
 from lichtenberg_data.sources import zentren as z
 
@@ -175,6 +176,7 @@ def test_centres_without_osm_pois(data_dir):
 
 
 def test_centres_with_osm_pois(data_dir, real_data):
+    ld.import_file("bezirke", SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml")
     ld.import_file("lor_planungsraeume", real_data / "geometries" / "kieze.geojson")
     ld.import_file("osm_pois", real_data / "business" / "osm_malls_berlin_raw_20250928.json")
     df = retail.centres().set_index("zentrum")

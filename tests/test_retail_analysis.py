@@ -137,7 +137,7 @@ def real(tmp_path_factory):
     old = ld.settings.settings.data_dir
     ld.settings.set(data_dir=folder)
     try:
-        ld.refresh(["einwohner_lor", "lor_planungsraeume", "lor_schluessel", "osm_pois", "mss", "entgelte_lor",
+        ld.refresh(["einwohner_lor", "bezirke", "lor_planungsraeume", "lor_schluessel", "osm_pois", "mss", "entgelte_lor",
                     "baufertigstellungen"], mirror=SNAPSHOT)
         yield folder
     finally:

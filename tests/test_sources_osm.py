@@ -1,12 +1,15 @@
 """osm_pois: the polite Overpass downloader against a local server that plays Overpass, and the
-dataset on the real shop=mall answer of 28.09.2025."""
+dataset on the real shop=mall answer of 28.09.2025 and the real restaurants, bars and museums of
+20.08.2025 (bounding-box answers with points in Brandenburg)."""
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -14,10 +17,12 @@ import pytest
 from portal import Portal
 
 import lichtenberg_data as ld
-from lichtenberg_data import catalog
+from lichtenberg_data import _kept, catalog
 from lichtenberg_data._errors import DataNotAvailableError, DownloadError, FormatError
 from lichtenberg_data._http import Http, looks_like_html
+from lichtenberg_data.demo import SNAPSHOT
 from lichtenberg_data.settings import settings
+from lichtenberg_data.sources import _overpass as polite
 from lichtenberg_data.sources import osm as src
 
 STAMP = "2026-10-01T06:00:00Z"
@@ -54,13 +59,28 @@ class OverpassServer(Portal):
     evaluates the query's tag filters on a pool of objects. ``partial`` answers the group whose
     query contains that text with a timed-out remark."""
 
-    def __init__(self, pool: list[dict], *, partial: str | None = None) -> None:
+    def __init__(self, pool: list[dict], *, partial: str | None = None, slow: float = 0.0) -> None:
         super().__init__()
-        self.pool, self.partial = pool, partial
+        self.pool, self.partial, self.slow = pool, partial, slow
         self.queries: list[str] = []
         self.agents: list[str] = []
+        self.running = self.most_at_once = 0
+        self._count = threading.Lock()
         self.set("/api/status", ("ok", FREE))
         self.set("/api/interpreter", ("func", self.reply))
+
+    def handle(self, h) -> None:
+        """Count the requests being answered at the same time (``most_at_once``)."""
+        with self._count:
+            self.running += 1
+            self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            if self.slow:
+                time.sleep(self.slow)
+            super().handle(h)
+        finally:
+            with self._count:
+                self.running -= 1
 
     @property
     def interpreter(self) -> str:
@@ -132,9 +152,19 @@ def _use(server: OverpassServer, monkeypatch) -> None:
 
 @pytest.fixture()
 def lor(data_dir, real_data):
-    """The LOR 2021 Planungsräume stored, as ``lichtenberg-data import`` would."""
+    """The Bezirke (ALKIS, as shipped) and the LOR 2021 Planungsräume stored, as
+    ``lichtenberg-data import`` would."""
+    ld.import_file("bezirke", SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml")
     ld.import_file("lor_planungsraeume", real_data / "geometries" / "kieze.geojson")
     return data_dir
+
+
+@pytest.fixture()
+def waits(monkeypatch) -> list[float]:
+    """Every wait of the Overpass module, recorded instead of slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr(polite, "_pause", recorded.append)
+    return recorded
 
 
 # ============================================================================ politeness
@@ -174,7 +204,7 @@ def test_retry_after_as_http_date(data_dir, tmp_path, overpass):
 
 
 def test_no_slot_within_the_longest_wait(data_dir, tmp_path, overpass, monkeypatch):
-    monkeypatch.setattr(src, "MAX_SLOT_WAIT", 0.5)
+    monkeypatch.setattr(polite, "MAX_SLOT_WAIT", 0.5)
     server = overpass(pool())
     server.set("/api/status", ("ok", BUSY))
     with pytest.raises(DownloadError, match="had no free slot for this address"):
@@ -190,13 +220,80 @@ def test_504_then_success(data_dir, tmp_path, overpass):
     assert [e["id"] for e in json.loads((tmp_path / "g.json").read_bytes())["elements"]] == [3, 9, 10]
 
 
-def test_429_that_persists(data_dir, tmp_path, overpass, monkeypatch):
+def test_429_that_persists(data_dir, tmp_path, overpass, monkeypatch, waits):
     monkeypatch.setattr(settings, "retries", 2)
     server = overpass(pool())
     server.set("/api/interpreter", ("status", 429))
     with pytest.raises(DownloadError, match="answered HTTP 429 .*after 2 retries"):
         src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
     assert server.log.count(("POST", "/api/interpreter")) == 3 and not (tmp_path / "a.json").exists()
+    assert waits == [30.0, 30.0]  # no Retry-After: at least 30 s before each retry
+
+
+def test_429_without_retry_after_waits_30_s_and_reads_the_status(data_dir, tmp_path, overpass, waits):
+    server = overpass(pool())
+    server.set("/api/interpreter", ("status", 429), ("func", server.reply))
+    src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    # status, the refused query, the wait, the status read again, then the retry
+    assert server.log == [("GET", "/api/status"), ("POST", "/api/interpreter"), ("GET", "/api/status"),
+                          ("POST", "/api/interpreter")]
+    assert len(waits) == 1 and waits[0] >= 30 == polite.NO_RETRY_AFTER_WAIT
+    assert [e["id"] for e in json.loads((tmp_path / "a.json").read_bytes())["elements"]] == [1]
+
+
+def test_429_then_a_busy_status_waits_for_the_slot(data_dir, tmp_path, overpass, waits):
+    server = overpass(pool())
+    server.set("/api/status", ("ok", FREE), ("ok", BUSY), ("ok", FREE))
+    server.set("/api/interpreter", ("status", 429), ("func", server.reply))
+    src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert server.log.count(("GET", "/api/status")) == 3 and server.log.count(("POST", "/api/interpreter")) == 2
+    assert waits == [30.0, 1.0 + settings.backoff]  # 30 s, then the second the status announced
+
+
+def test_429_with_a_long_backoff_waits_longer(data_dir, tmp_path, overpass, waits, monkeypatch):
+    monkeypatch.setattr(settings, "backoff", 40.0)
+    server = overpass(pool())
+    server.set("/api/interpreter", ("status", 429), ("func", server.reply))
+    src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json")
+    assert waits == [40.0]  # 30 s is a floor, not a cap
+
+
+def test_never_two_requests_at_once(data_dir, tmp_path, overpass):
+    """Two threads fetching groups and a third asking for the status (as the doctor does): the
+    server never answers two Overpass requests at the same time."""
+    from lichtenberg_data._reach import one_at_a_time
+
+    server = overpass(pool(), slow=0.15)
+    one_at_a_time(server.url)  # as the module does for overpass-api.de when it is imported
+    errors: list[BaseException] = []
+
+    def run(job):
+        try:
+            job()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    jobs = [lambda: src.fetch_overpass(Http(), _resource(server), tmp_path / "a.json"),
+            lambda: src.fetch_overpass(Http(), _resource(server, "gastronomie"), tmp_path / "g.json"),
+            lambda: Http().get(server.url + "/api/status").close()]
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not errors, errors
+    assert len(server.log) == 5 and server.most_at_once == 1
+    # each fetch asked for the status right before its query: no request of the others in between
+    log = server.log
+    for i, entry in enumerate(log):
+        if entry == ("POST", "/api/interpreter"):
+            assert log[i - 1] == ("GET", "/api/status")
+
+
+def test_the_doctor_asks_the_overpass_status():
+    ds = catalog.get("osm_pois")
+    probes = {r.probe.url for r in ds.resources if r.fetcher}
+    assert probes == {"https://overpass-api.de/api/status"}
 
 
 def test_html_error_page(data_dir, tmp_path, overpass):
@@ -286,10 +383,23 @@ def test_real_malls_answer_imports(lor, real_data, malls):
     assert "© OpenStreetMap-Mitwirkende" in ld.source_note(df) and "ODbL 1.0" in ld.source_note(df)
 
 
-def test_needs_the_planungsraeume(data_dir, malls):
+def test_needs_the_bezirke_and_the_planungsraeume(data_dir, malls):
+    with pytest.raises(DataNotAvailableError, match="the Bezirke boundaries, needed to tell the objects inside Berlin "
+                                                     "from those outside .* run `lichtenberg-data refresh bezirke`"):
+        ld.import_file("osm_pois", malls)
+    ld.import_file("bezirke", SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml")
     with pytest.raises(DataNotAvailableError, match="run `lichtenberg-data refresh lor_planungsraeume`"):
         ld.import_file("osm_pois", malls)
     assert not (data_dir / "processed" / "osm_pois.parquet").exists()
+
+
+def test_a_refresh_without_the_bezirke_names_them(data_dir, overpass, monkeypatch):
+    _use(overpass(pool()), monkeypatch)
+    [outcome] = ld.refresh(["osm_pois"])
+    assert outcome.failed and "run `lichtenberg-data refresh bezirke`" in outcome.reason
+    assert outcome.reason.endswith("No data yet; it needs bezirke first: load that, then run "
+                                   "`lichtenberg-data refresh osm_pois` again")
+    assert "the portal may have changed the file" not in outcome.reason
 
 
 def test_group_files_together(lor, malls, tmp_path):
@@ -304,6 +414,134 @@ def test_group_files_together(lor, malls, tmp_path):
     assert outcome.rows == 104 + 2
     assert df.loc["11249452", "name"] == "Linden-Center (neu)" and df.loc["2", "gruppe"] == "lebensmittel"
     assert catalog.get("osm_pois").stand(df.reset_index()).isoformat() == "2025-09-28"  # the older file
+
+
+# ============================================================================ restaurants, bars, museums
+
+POI = "berlin-points-of-interest-{}-2025-08-details.json"
+#: Per file of 20.08.2025 (SOURCES.md, counted on the ALKIS Bezirk polygons): nodes, inside Berlin,
+#: in Lichtenberg.
+REAL_COUNTS = {"restaurants": (4717, 4471, 109), "bars": (945, 928, 36), "museums": (156, 146, 3)}
+
+
+def _poi(real_data, kind: str):
+    here = real_data / "tourism" / "osm" / POI.format(kind)
+    return here if here.exists() else real_data / "tourism" / POI.format(kind)  # the snapshot laid out flat
+
+
+@pytest.fixture()
+def pois(real_data) -> dict:
+    return {kind: _poi(real_data, kind) for kind in REAL_COUNTS}
+
+
+def test_real_answers_each_give_their_objects_inside_berlin(lor, pois):
+    """What each file gives, reported per file: the objects outside Berlin dropped (the answers
+    cover a bounding box), the Ramones Museum (a bar and a museum) kept once."""
+    files = {"osm_gastronomie.json": pois["bars"], "osm_gastronomie.2.json": pois["restaurants"],
+             "osm_tourismus_kultur.json": pois["museums"]}
+    with _kept.tally() as report:
+        df = catalog.get("osm_pois").parser(files)
+    by_kind = {kind: report[path.name] for kind, path in pois.items()}
+    assert {k: t.dropped.get("outside Berlin") for k, t in by_kind.items()} == {
+        k: nodes - inside for k, (nodes, inside, _) in REAL_COUNTS.items()} == {"restaurants": 246, "bars": 17,
+                                                                               "museums": 10}
+    # the museum is kept from the bars (the newer answer: 14:19:30 against 14:18:30)
+    assert by_kind["museums"].dropped["duplicate of an object in another file"] == 1
+    assert by_kind["museums"].examples["duplicate of an object in another file"] == ["node/2971387933"]
+    assert {k: t.kept for k, t in by_kind.items()} == {"restaurants": 4471, "bars": 928, "museums": 146 - 1}
+    assert len(by_kind["restaurants"].examples["outside Berlin"]) == 5
+    assert by_kind["bars"].line().startswith(f"{POI.format('bars')}: 928 kept; 17 dropped (17 outside Berlin, e.g. node/")
+    assert len(df) == 4471 + 928 + 145 and df["bezirk_id"].notna().all()
+    ramones = df.set_index("osm_id").loc["2971387933"]
+    assert (ramones["name"], ramones["amenity"], ramones["tourism"]) == ("Ramones Museum", "bar", "museum")
+
+
+def test_real_answers_import_together(lor, pois):
+    outcome = ld.import_file("osm_pois", [pois["restaurants"], pois["bars"], pois["museums"]])
+    df = ld.load("osm_pois")
+    assert outcome.rows == len(df) == 5544
+    lichtenberg = df[df["bezirk_id"] == "11"]
+    assert int((lichtenberg["amenity"] == "restaurant").sum()) == REAL_COUNTS["restaurants"][2] == 109
+    assert int((lichtenberg["amenity"] == "bar").sum()) == REAL_COUNTS["bars"][2] == 36
+    assert sorted(lichtenberg.loc[lichtenberg["tourism"] == "museum", "name"]) == [
+        "Museum Lichtenberg im Stadthaus", "Museum Schloß Friedrichsfelde", "Stasimuseum"]
+    # restaurants and bars are the group Gastronomie, the museums Tourismus und Kultur, by their tags
+    stored = json.loads((lor / "manifest.json").read_text())["datasets"]["osm_pois"]["resources"]
+    assert {k: Path(v["raw_path"]).name.split("_", 1)[1] for k, v in stored.items()} == {
+        "osm_gastronomie.json": POI.format("bars"), "osm_gastronomie.2.json": POI.format("restaurants"),
+        "osm_tourismus_kultur.json": POI.format("museums")}
+    assert catalog.get("osm_pois").stand(df).isoformat() == "2025-08-20"
+
+
+def test_a_new_answer_of_a_group_replaces_all_its_files(lor, pois, malls):
+    ld.import_file("osm_pois", [pois["restaurants"], pois["bars"], pois["museums"], malls])
+    outcome = ld.import_file("osm_pois", pois["bars"])  # the group Gastronomie is now this file alone
+    df = ld.load("osm_pois")
+    assert outcome.rows == len(df) == 928 + 145 + 104
+    assert int((df["amenity"] == "restaurant").sum()) == 0 and int((df["shop"] == "mall").sum()) == 104
+    stored = json.loads((lor / "manifest.json").read_text())["datasets"]["osm_pois"]["resources"]
+    assert sorted(stored) == ["osm_einkaufszentren.json", "osm_gastronomie.json", "osm_tourismus_kultur.json"]
+
+
+def test_the_tags_not_the_name_tell_the_group(lor, pois, tmp_path):
+    named = tmp_path / "osm_gastronomie_restaurants.json"  # a name that says gastronomy, but museums inside
+    named.write_bytes(pois["museums"].read_bytes())
+    ld.import_file("osm_pois", named)
+    stored = json.loads((lor / "manifest.json").read_text())["datasets"]["osm_pois"]["resources"]
+    assert list(stored) == ["osm_tourismus_kultur.json"]
+    assert src.group_file(pois["restaurants"]) == src.group_file(pois["bars"]) == "osm_gastronomie.json"
+    assert src.group_file(SNAPSHOT / "osm_pois" / "supermarkets_raw.geojson") is None  # an export: by its name
+
+
+def test_a_mirror_update_of_one_file_keeps_the_others_of_its_group(lor, pois, tmp_path):
+    """A mirror whose restaurants changed and whose bars did not: both arrive again (they are
+    the group Gastronomie together), so the bars are not lost."""
+    mirror = tmp_path / "mirror" / "osm_pois"
+    mirror.mkdir(parents=True)
+    for kind in ("restaurants", "bars"):
+        (mirror / pois[kind].name).write_bytes(pois[kind].read_bytes())
+    assert ld.refresh(["osm_pois"], mirror=mirror.parent)[0].rows == 4471 + 928
+    doc = json.loads(pois["restaurants"].read_text(encoding="utf-8"))
+    doc["elements"] = doc["elements"][:-100]  # an update: 100 restaurants fewer
+    (mirror / pois["restaurants"].name).write_text(json.dumps(doc), encoding="utf-8")
+    [outcome] = ld.refresh(["osm_pois"], mirror=mirror.parent)
+    df = ld.load("osm_pois")
+    assert outcome.state == "fresh" and int((df["amenity"] == "bar").sum()) == 928
+    assert int((df["amenity"] == "restaurant").sum()) < 4471 and len(df) == outcome.rows
+
+
+def _moved(path, tmp_path, name: str, share: float, dlon: float = -3.4) -> tuple:
+    """The real answer with the first ``share`` of its Berlin objects moved ``dlon`` degrees west
+    (towards Hamburg), and only those and the other Berlin objects kept."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    inside = [e for e in doc["elements"] if 13.30 < e["lon"] < 13.50 and 52.46 < e["lat"] < 52.56][:200]  # central Berlin
+    n = round(len(inside) * share)
+    for e in inside[:n]:
+        e["lon"] += dlon
+    doc["elements"] = inside
+    out = tmp_path / name
+    out.write_text(json.dumps(doc), encoding="utf-8")
+    return out, n, len(inside)
+
+
+def test_an_answer_for_another_area_is_refused(lor, pois, tmp_path):
+    ld.import_file("osm_pois", pois["museums"])
+    good = (lor / "processed" / "osm_pois.parquet").read_bytes()
+    hamburg, n, total = _moved(pois["restaurants"], tmp_path, "restaurants_hamburg.json", 1.0)
+    mostly, m, total_m = _moved(pois["restaurants"], tmp_path, "restaurants_mostly_outside.json", 0.6)
+    for path, out, of in ((hamburg, n, total), (mostly, m, total_m)):
+        with pytest.raises(FormatError) as err:
+            ld.import_file("osm_pois", path)
+        assert str(err.value).startswith(f"osm_pois: {path.name}: {out:,} of {of:,} objects lie outside Berlin "
+                                         "(outside the Bezirke): an answer for another area?"), str(err.value)
+        assert (lor / "processed" / "osm_pois.parquet").read_bytes() == good
+    assert (n, total, m) == (200, 200, 120)
+    # fewer than half outside: the answer is taken, the objects outside are dropped and counted
+    some, k, _ = _moved(pois["restaurants"], tmp_path, "restaurants_some_outside.json", 0.4)
+    with _kept.tally() as report:
+        ld.import_file("osm_pois", some)
+    assert (report[some.name].kept, report[some.name].dropped) == (200 - k, {"outside Berlin": k}) == (120, {
+        "outside Berlin": 80})
 
 
 # ============================================================================ bad files
@@ -351,9 +589,9 @@ def test_bad_files_are_refused(good, lor, real_data, malls, tmp_path):
 
 @pytest.mark.slow
 def test_sample_group_files(data_dir, tmp_path):
-    from lichtenberg_data.demo import SNAPSHOT
     from lichtenberg_data.demo.retail import SAMPLES
 
+    ld.import_file("bezirke", SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml")
     ld.import_file("lor_planungsraeume", SNAPSHOT / "lor_planungsraeume" / "kieze.geojson")
     files = {}
     for (dataset, name), write in SAMPLES.items():

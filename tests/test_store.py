@@ -197,3 +197,16 @@ def test_raw_snapshots_of_one_name_stored_in_one_second_keep_apart(data_dir, tmp
     assert stored == ["2026-05-12_listings.csv", "2026-05-12T101112_listings.csv", "2026-05-12T101112-2_listings.csv"]
     assert _store.snapshot_path("kurzzeitvermietung", "listings.csv", when,
                                 hashlib.sha256(b"b\n").hexdigest()).name == "2026-05-12T101112_listings.csv"
+def test_two_files_of_a_one_file_resource_are_refused_naming_both(data_dir, tmp_path):
+    """Importing two files that are the same resource kept the last one silently; now the import
+    says which files would be lost, and changes nothing."""
+    gml = SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml"
+    copy = tmp_path / "bezirksgrenzen_2024.gml"
+    copy.write_bytes(gml.read_bytes())
+    with pytest.raises(ld.FormatError) as err:
+        ld.import_file("bezirke", [gml, copy])
+    message = str(err.value)
+    assert message.startswith("bezirke: alkis_bezirke_bezirksgrenzen.gml, bezirksgrenzen_2024.gml are all the file "
+                              "bezirksgrenzen.geojson of bezirke, which takes one such file: all but one would be "
+                              "lost. Import only the one you want"), message
+    assert not (data_dir / "processed" / "bezirke.parquet").exists()

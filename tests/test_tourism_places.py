@@ -81,9 +81,88 @@ def test_around_attractions_counts_gastronomy_and_accommodation():
         tourism.around_attractions(pois.assign(amenity="bank", tourism=None), places=places)
 
 
+def test_accommodation_found_only_incidentally_is_no_accommodation():
+    """Restaurants that also carry tourism=hotel (six in the real gastronomy answers) are no survey
+    of hotels: no count, and the box says so in German."""
+    pois = _pois().assign(datei_gruppe="gastronomie")
+    with pytest.raises(DataNotAvailableError, match="came incidentally with files of other groups") as err:
+        tourism.accommodation(pois)
+    assert err.value.lacks.startswith("keine Unterkünfte: die geladenen OpenStreetMap-Auszüge erfassen keine Hotels")
+    assert "nur 8 Einträge anderer Auszüge" in err.value.lacks  # the eight accommodation rows of _pois()
+    asked = pois.assign(datei_gruppe=["tourismus_kultur"] + ["gastronomie"] * 9)  # one file of hotels
+    assert tourism.accommodation(asked, "bezirk").set_index("gebiet").loc["Berlin", "unterkuenfte"] == 7
+
+
+def test_kinds_not_loaded_are_empty_not_zero():
+    places = gpd.GeoDataFrame({"attraktion": ["t"], "name": ["Tierpark Berlin"]},
+                              geometry=[shapely.Point(400385, 5817695)], crs="EPSG:25833")
+    pois = gpd.GeoDataFrame({"amenity": ["restaurant", "bar", "restaurant"], "tourism": [None, None, "hotel"],
+                             "datei_gruppe": "gastronomie"},
+                            geometry=gpd.points_from_xy([400385, 400585, 400385], [5817695] * 3), crs="EPSG:25833")
+    pois.attrs["provenance"] = OSM
+    out = tourism.around_attractions(pois, places=places, kinds=("gastronomie", "unterkunft", "museum"))
+    assert out.loc[0, "gastronomie"] == 2 and out["unterkunft"].isna().all() and out["museum"].isna().all()
+    assert out.attrs["fehlt"] == ["unterkunft", "museum"]
+    assert tourism.coverage_note(pois, kinds=("gastronomie", "unterkunft", "museum")) == (
+        "Restaurants und Bars in OpenStreetMap im Umkreis von 1.000 m; ohne Unterkünfte: die geladenen "
+        "OpenStreetMap-Auszüge erfassen keine Hotels, Hostels oder Pensionen; ohne Museen: die geladenen "
+        "OpenStreetMap-Auszüge erfassen keine Museen")
+
+
+# ----------------------------------------------------------------------------- real OSM answers
+REAL_OSM = ("restaurants", "bars", "museums")
+
+
+@pytest.fixture()
+def real_pois(data_dir, real_data):
+    """The real restaurants, bars and museums of 20.08.2025 imported as a user would."""
+    ld.import_file("bezirke", SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml")
+    ld.import_file("lor_planungsraeume", SNAPSHOT / "lor_planungsraeume" / "kieze.geojson")
+    names = [f"berlin-points-of-interest-{k}-2025-08-details.json" for k in REAL_OSM]
+    paths = [real_data / "tourism" / "osm" / n if (real_data / "tourism" / "osm" / n).exists()
+             else real_data / "tourism" / n for n in names]
+    ld.import_file("osm_pois", paths)
+    return paths
+
+
+def test_gastronomy_around_the_attractions_on_the_real_answers(real_pois):
+    import json
+
+    from pyproj import Transformer
+
+    pois = ld.load("osm_pois")
+    out = tourism.around_attractions(pois, kinds=("gastronomie", "unterkunft", "museum")).set_index("attraktion")
+    assert out["gastronomie"].to_dict() == {"tierpark": 4, "gedenkstaette_hsh": 9, "stasimuseum": 28,
+                                            "theater_parkaue": 58, "das_weite_theater": 59}
+    assert out["museum"].to_dict() == {"tierpark": 1, "gedenkstaette_hsh": 0, "stasimuseum": 1,
+                                       "theater_parkaue": 2, "das_weite_theater": 2}
+    assert out["unterkunft"].isna().all() and out.attrs["fehlt"] == ["unterkunft"]
+    # counted again from the raw answers, with pyproj and shapely alone
+    to_utm = Transformer.from_crs("EPSG:4326", "EPSG:25833", always_xy=True)
+    elements = [e for path in real_pois[:2] for e in json.loads(path.read_text(encoding="utf-8"))["elements"]]
+    xy = [to_utm.transform(e["lon"], e["lat"]) for e in elements if "tourism" not in e["tags"]]
+    places = tourism.attraction_places().set_index("attraktion")
+    for key in ("tierpark", "gedenkstaette_hsh", "stasimuseum"):
+        centre = places.loc[key, "geometry"]
+        assert sum(shapely.Point(x, y).distance(centre) <= 1000 for x, y in xy) == out.loc[key, "gastronomie"]
+    assert tourism.coverage_note(pois) == ("Restaurants und Bars in OpenStreetMap im Umkreis von 1.000 m; ohne "
+                                           "Unterkünfte: die geladenen OpenStreetMap-Auszüge erfassen keine Hotels, "
+                                           "Hostels oder Pensionen")
+    near = tourism.nearby(pois)
+    assert near["art"].value_counts().to_dict() == {"gastronomie": 86, "museum": 3}
+    assert sorted(near.loc[near["art"] == "museum", "name"]) == [
+        "Museum Lichtenberg im Stadthaus", "Museum Schloß Friedrichsfelde", "Stasimuseum"]
+    assert "© OpenStreetMap-Mitwirkende" in source_note(near) and "Stand 20.08.2025" in source_note(near)
+    # the six restaurants tagged as hotels or guest houses are no survey of accommodation: a box, not a map
+    with pytest.raises(DataNotAvailableError) as err:
+        tourism.accommodation(pois)
+    assert err.value.dataset == "osm_pois" and "nur 6 Einträge anderer Auszüge" in err.value.lacks
+
+
 @pytest.mark.slow
 def test_around_attractions_on_the_sample_overpass_answers(data_dir):
     """The sample answers of the groups, imported as OSM data, counted around the real attractions."""
+    ld.import_file("bezirke", SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml")
     ld.import_file("lor_planungsraeume", SNAPSHOT / "lor_planungsraeume" / "kieze.geojson")
     for group in ("gastronomie", "tourismus_kultur"):
         path = data_dir.parent / f"osm_{group}.json"

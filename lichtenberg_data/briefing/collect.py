@@ -270,8 +270,9 @@ def key_figure(section: str, label: str, current: Any, previous: Any = None, uni
 
 
 def note_missing(dataset: str | None, message: str, *, section: str | None = None,
-                 execution_count: int | None = None) -> dict[str, Any] | None:
-    """Record that a notebook cell needed ``dataset``, which is not loaded (see :mod:`.kernel`)."""
+                 execution_count: int | None = None, lacks: str | None = None) -> dict[str, Any] | None:
+    """Record that a notebook cell needed ``dataset``, which is not loaded or lacks what the cell
+    needs (``lacks``: what, in German; see :mod:`.kernel`)."""
     folder = collect_dir()
     if folder is None:
         return None
@@ -292,7 +293,7 @@ def note_missing(dataset: str | None, message: str, *, section: str | None = Non
     except ValueError:
         section = None
     entry = {"dataset": dataset, "title": title, "landing_page": landing, "section": section,
-             "message": message, "order": execution_count, "loaded": loaded}
+             "message": message, "order": execution_count, "loaded": loaded, "lacks": lacks}
     _update(folder, "missing", entry, lambda e: (e.get("dataset"), e.get("order")) == (dataset, execution_count))
     return entry
 

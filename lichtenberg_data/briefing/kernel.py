@@ -24,7 +24,7 @@ def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: 
 
     dataset = getattr(value, "dataset", None)
     entry = note_missing(dataset, str(value), section=shell.user_ns.get("SECTION"),
-                         execution_count=collect._execution_count())
+                         execution_count=collect._execution_count(), lacks=getattr(value, "lacks", None))
     title = entry["title"] if entry else dataset
     display(Markdown(f"**Datensatz fehlt:** `{dataset}` ({title}). Dieser Teil entfällt im Briefing; "
                      f"laden mit `lichtenberg-data import {dataset} DATEI` "

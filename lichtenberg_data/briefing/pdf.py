@@ -187,8 +187,9 @@ def _missing_box(doc: _Doc, entry: dict[str, Any]) -> None:
     title = entry.get("title") or dataset
     what = f"„{entry['heading']}“" if entry.get("heading") else "Dieser Teil"
     if entry.get("loaded"):  # e.g. osm_pois from the snapshot without the shop or hotel groups
-        text = (f"{what} fehlt: Der geladene Datensatz {title} ({dataset}) enthält nicht die Angaben, "
-                f"die dieser Teil braucht. Vollständig laden mit lichtenberg-data refresh {dataset} "
+        lacks = entry.get("lacks") or "nicht die Angaben, die dieser Teil braucht"
+        text = (f"{what} fehlt: Der geladene Datensatz {title} ({dataset}) enthält {lacks}. "
+                f"Vollständig laden mit lichtenberg-data refresh {dataset} "
                 f"oder lichtenberg-data import {dataset} DATEI"
                 + (f" (Bezugsquelle: {entry['landing_page']})" if entry.get("landing_page") else "")
                 + f"; welche Dateien passen, sagt lichtenberg-data info {dataset}.")

@@ -171,7 +171,10 @@ def _shops_near(centres: gpd.GeoDataFrame, pois: gpd.GeoDataFrame | None, radius
     import shapely
 
     counted = np.full(len(centres), np.nan)
-    if pois is None or not (pois["gruppe"] == "einzelhandel").any():
+    # the shop group was loaded: a file of it, not an object of another file that carries a shop tag too
+    loaded = pois["datei_gruppe"] if pois is not None and "datei_gruppe" in pois.columns else \
+        pois["gruppe"] if pois is not None else None
+    if loaded is None or not (loaded == "einzelhandel").any():
         return counted
     shops = pois[pois["shop"].notna() & (pois["shop"] != "mall") & pois.geometry.notna()]
     tree = shapely.STRtree(shops.geometry.to_numpy())

@@ -63,9 +63,9 @@ _ANY = "|".join(e.pattern for e in EXPORTS.values())
 def export_resources() -> tuple[Resource, ...]:
     """The import-only resources of ``osm_pois`` for GeoJSON exports (file names ``*.geojson``)."""
     named = tuple(Resource(name=e.name, url=None, format="json", match=rf"({e.pattern}).*\.geojson$",
-                           optional=True) for e in EXPORTS.values())
+                           optional=True, several=True) for e in EXPORTS.values())
     return (*named, Resource(name=GENERIC, url=None, format="json", match=rf"^(?!.*({_ANY})).*\.geojson$",
-                             optional=True))
+                             optional=True, several=True))
 
 
 def export_of(resource_name: str) -> Export | None:

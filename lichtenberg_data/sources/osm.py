@@ -2,25 +2,34 @@
 
 One Overpass request per category group (:data:`GROUPS`) for the whole of Berlin, each its
 own raw file (``osm_<group>.json``, the answer exactly as Overpass sent it, ``out tags center``).
+Overpass is asked by one request at a time, also across threads (:func:`lichtenberg_data._reach.one_at_a_time`).
 Before each request the Overpass status is read and, while no slot is free, the announced
-wait is kept; 429 and 5xx answers are retried after Retry-After or a backoff (``settings``);
-the User-Agent is ``settings.user_agent``. An answer whose ``remark`` says the query timed out
-or ran out of memory is partial and refused: nothing is stored.
+wait is kept; 429 and 5xx answers are retried after Retry-After or a backoff (``settings``),
+a 429 without Retry-After after at least :data:`NO_RETRY_AFTER_WAIT` seconds, and the status
+is read again before each retry; the User-Agent is ``settings.user_agent``. An answer whose
+``remark`` says the query timed out or ran out of memory is partial and refused: nothing is stored.
 
 The table has one row per object (an object found by two groups once), keyed by ``osm_type``
 and ``osm_id`` (text, like every key of the toolkit), with its ``gruppe`` (classified from its
-tags by the groups' rules, so a hand-saved export gets the same groups), the tag columns of
+tags by the groups' rules, so a hand-saved export gets the same groups), ``datei_gruppe`` (the
+group of the file it came from: whether a group was loaded at all - a restaurant tagged
+``shop=bakery`` is ``gruppe`` lebensmittel, yet no food shops were asked for), the tag columns of
 :mod:`lichtenberg_data.osm` plus ``tags`` (all tags as JSON), ``osm_stand`` (the answer's data
 state), the point in EPSG:25833, and ``bezirk_id``/``planungsraum_id``/``planungsraum`` (LOR 2021)
 from the position (empty outside Berlin's Planungsräume).
 The Stand is the answers' ``osm3s.timestamp_osm_base`` (the oldest, where files differ).
 
 Import by hand: ``lichtenberg-data import osm_pois FILE...`` with saved Overpass JSON answers (any
-output form of :mod:`lichtenberg_data.osm`). A file is matched to its group by name (``mall``,
+output form of :mod:`lichtenberg_data.osm`). A file belongs to the group most of its objects are
+classified into by their tags (:func:`group_file`: restaurants and bars to Gastronomie, museums to
+Tourismus und Kultur); a file whose objects fall in no group goes by its name (``mall``,
 ``lebensmittel``/``supermarket``/``food``, ``gastro``/``restaurant``, ``dienstleist``/``service``,
-``touris``/``kultur``/``hotel``); any other name counts as ``osm_einzelhandel.json``. Give each file
-of one import its own group name: the import keeps one file per group. Any subset of the groups
-makes a table (a mirror may hold only some).
+``touris``/``kultur``/``hotel``; any other name counts as ``osm_einzelhandel.json``). Several files
+of one group in one import are kept together (``osm_gastronomie.json``, ``osm_gastronomie.2.json``)
+and together replace the group's files stored before. Any subset of the groups makes a table (a
+mirror may hold only some). Answers for a bounding box around Berlin are taken: objects outside
+the Bezirke are dropped and reported per file; a file with most objects outside is refused (see
+:mod:`lichtenberg_data.sources._osm_files`). Needs the stored ``bezirke`` and ``lor_planungsraeume``.
 
 GeoJSON exports of OSM objects (``*.geojson``, points with the tags as properties) are taken as
 well, with the shop value of features lacking a ``shop`` tag given by the file name (e.g.
@@ -31,20 +40,21 @@ empty ``osm_stand``, and an Overpass answer of the same group replaces it.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import catalog
+from .. import _kept, catalog
 from .._errors import DataNotAvailableError, DownloadError, FormatError
-from ..catalog import LICENSES, Check, Dataset, Resource, Schema
-from ..settings import settings
+from .._reach import one_at_a_time
+from ..catalog import LICENSES, Check, Dataset, Probe, Resource, Schema
 from ._osm_exports import export_of, export_resources
+from ._overpass import NO_RETRY_AFTER_WAIT, retry_wait, slot_wait, status_url, wait_for_slot
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -52,17 +62,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .._http import Http
 
 __all__ = ["OVERPASS_URL", "GROUPS", "Group", "overpass_query", "fetch_overpass", "wait_for_slot", "slot_wait",
-           "parse_osm_pois", "classify"]
+           "parse_osm_pois", "classify", "group_file", "NO_RETRY_AFTER_WAIT"]
 
 log = logging.getLogger("lichtenberg_data")
 
 OVERPASS_URL = "https://overpass-api.de/api/interpreter"
+one_at_a_time(OVERPASS_URL)  # never two requests at once, from any thread (the doctor's probes too)
 #: Berlin's boundary relation (admin_level 4).
 BERLIN_RELATION = 62422
-#: Longest total wait for a free Overpass slot before giving up, and most status checks.
-MAX_SLOT_WAIT = 600.0
-MAX_STATUS_CHECKS = 20
-
 
 @dataclass(frozen=True)
 class Group:
@@ -148,62 +155,6 @@ def overpass_query(group: Group, *, timeout: int = 180) -> str:
             "out tags center;")
 
 
-# =========================================================================== politeness
-
-def slot_wait(status: str) -> float | None:
-    """Seconds until an Overpass slot is free, from the text of ``/api/status``.
-
-    ``0`` when a slot is free now (or there is no rate limit), the shortest announced wait
-    otherwise, ``None`` when the text is not a status page.
-
-    Examples
-    --------
-    >>> slot_wait("Rate limit: 2\\n2 slots available now.\\n")
-    0.0
-    >>> slot_wait("Rate limit: 2\\nSlot available after: 2026-10-01T06:00:37Z, in 37 seconds.\\n"
-    ...           "Slot available after: 2026-10-01T06:01:05Z, in 65 seconds.\\n")
-    37.0
-    """
-    limit = re.search(r"Rate limit:\s*(\d+)", status)
-    free = re.search(r"(\d+) slots? available now", status)
-    waits = [float(s) for s in re.findall(r"Slot available after:[^\n]*?in (-?\d+) seconds?", status)]
-    if (limit and int(limit.group(1)) == 0) or (free and int(free.group(1)) > 0):
-        return 0.0
-    if waits:
-        return max(min(waits), 0.0)
-    return None
-
-
-def wait_for_slot(http: Http, status_url: str) -> None:
-    """Wait until the Overpass status announces a free slot for this address.
-
-    A status page that cannot be read is logged and the request goes ahead (a 429 is still
-    retried). Raises :class:`DownloadError` when no slot came free within
-    :data:`MAX_SLOT_WAIT` seconds or :data:`MAX_STATUS_CHECKS` checks.
-    """
-    waited = 0.0
-    for _ in range(MAX_STATUS_CHECKS):
-        try:
-            resp = http.session.get(status_url, timeout=(min(10.0, settings.timeout), settings.timeout))
-            text = resp.text if resp.status_code == 200 else ""
-        except Exception as exc:  # noqa: BLE001 - the status is a courtesy; the request itself reports errors
-            log.warning("Overpass status %s not readable (%s); going ahead", status_url, type(exc).__name__)
-            return
-        wait = slot_wait(text)
-        if wait is None:
-            log.warning("Overpass status %s not understood (HTTP %s); going ahead", status_url, resp.status_code)
-            return
-        if wait == 0:
-            return
-        if waited + wait > MAX_SLOT_WAIT:
-            break
-        log.info("Overpass: no free slot, waiting %.0f s as the status page announces", wait)
-        time.sleep(wait + settings.backoff)
-        waited += wait + settings.backoff
-    raise DownloadError(f"the Overpass API had no free slot for this address after {waited:.0f} s of waiting "
-                        f"({status_url}). Try again later")
-
-
 def _group_of(resource: Resource) -> Group:
     name = Path(resource.name).stem.removeprefix("osm_")
     if name not in GROUPS:
@@ -215,15 +166,21 @@ def fetch_overpass(http: Http, resource: Resource, dest: Path) -> None:
     """Fetch one group of ``osm_pois`` from Overpass into ``dest`` (the answer as sent).
 
     The status is checked first (:func:`wait_for_slot`); the query goes as a POST ``data=``
-    with ``settings.user_agent``. The answer must be complete JSON with elements and a data
-    state; a partial answer (timed out, out of memory) raises :class:`DownloadError`.
+    with ``settings.user_agent``, refused queries are retried after
+    :func:`~lichtenberg_data.sources._overpass.retry_wait`; no
+    other request goes to the Overpass host meanwhile, from any thread. The answer must be
+    complete JSON with elements and a data state; a partial answer (timed out, out of memory)
+    raises :class:`DownloadError`.
     """
     from ..osm import answer_timestamp, load_answer
 
     group = _group_of(resource)
     url = resource.url or OVERPASS_URL
-    wait_for_slot(http, url.rsplit("/", 1)[0] + "/status")
-    body = http.post(url, data={"data": overpass_query(group)}, headers=dict(resource.headers), allow_html=True)
+    status = status_url(url)
+    with one_at_a_time(url):
+        wait_for_slot(http, status)
+        body = http.post(url, data={"data": overpass_query(group)}, headers=dict(resource.headers),
+                         allow_html=True, wait=retry_wait(http, status))
     what = f"the Overpass answer for {group.title}"
     try:
         doc = load_answer(body, what=what)
@@ -259,6 +216,36 @@ def classify(df: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=df.index, dtype=object)
 
 
+def group_file(path: Path) -> str | None:
+    """The resource of an Overpass answer by the tags of its objects: ``osm_<group>.json`` of the
+    group most of its objects are classified into (:func:`classify`; ties in the order of
+    :data:`GROUPS`). ``None`` for a GeoJSON export, a file that is no readable answer, or one
+    whose objects fall in no group: then its name decides (the resources' ``match``).
+
+    The real answers of restaurants and of bars are ``osm_gastronomie.json``, the museums
+    ``osm_tourismus_kultur.json``, whatever their names.
+    """
+    import pandas as pd
+
+    from .._osm_export import is_feature_collection
+
+    try:
+        body = Path(path).read_bytes()
+        if is_feature_collection(body):
+            return None
+        doc = json.loads(body)
+    except (OSError, ValueError):
+        return None
+    elements = doc.get("elements") if isinstance(doc, dict) else None
+    if not isinstance(elements, list):
+        return None
+    tags = [e["tags"] for e in elements if isinstance(e, dict) and isinstance(e.get("tags"), dict)]
+    frame = pd.DataFrame({k: pd.Series([t.get(k) for t in tags], dtype=object) for k in ("shop", "amenity", "tourism")})
+    counts = classify(frame).value_counts()
+    ranked = sorted((g for g in GROUPS if counts.get(g, 0)), key=lambda g: -counts[g])
+    return f"osm_{ranked[0]}.json" if ranked else None
+
+
 def _read_file(path: Path, resource: str = "") -> pd.DataFrame:
     import pandas as pd
 
@@ -266,6 +253,7 @@ def _read_file(path: Path, resource: str = "") -> pd.DataFrame:
     from ..osm import answer_timestamp, elements_frame, load_answer
 
     body = path.read_bytes()
+    resource = osm_pois.resource_name(resource)  # osm_export_supermarket.2.geojson: a second supermarket export
     if resource.endswith(".geojson") or is_feature_collection(body):
         export = export_of(resource)
         frame = read_export(body, shop=export.shop if export else None, what=path.name)
@@ -318,28 +306,51 @@ def _tagged(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     return frame
 
 
-_ORDER = ("osm_type", "osm_id", "gruppe", "name", "shop", "amenity", "tourism", "brand", "operator", "addr_street",
-          "addr_housenumber", "addr_postcode", "opening_hours", "website", "tags", "bezirk_id", "planungsraum_id",
+_ORDER = ("osm_type", "osm_id", "gruppe", "datei_gruppe", "name", "shop", "amenity", "tourism", "brand", "operator",
+          "addr_street", "addr_housenumber", "addr_postcode", "opening_hours", "website", "tags", "bezirk_id", "planungsraum_id",
           "planungsraum", "osm_stand", "geometry_source", "geometry")
 
 
-def parse_osm_pois(files: Mapping[str, Path]) -> pd.DataFrame:
-    """Parse saved Overpass answers (one per group, or any export) into the ``osm_pois`` table.
+def _answer_group(name: str) -> str | None:
+    """The group of a stored Overpass answer (``osm_gastronomie.2.json``: ``gastronomie``)."""
+    found = re.fullmatch(r"osm_([a-z_]+?)(?:\.\d+)?\.json", name)
+    return found.group(1) if found and found.group(1) in GROUPS else None
 
-    Files are read newest first (by data state); an object in several files is kept once,
-    from the newest. Needs the stored LOR 2021 Planungsräume (``lor_planungsraeume``).
+
+def parse_osm_pois(files: Mapping[str, Path]) -> pd.DataFrame:
+    """Parse saved Overpass answers (any number per group, or any export) into the ``osm_pois`` table.
+
+    Objects outside Berlin (outside the stored Bezirke) are dropped, a file with most of them
+    outside is refused (:mod:`._osm_files`). Files are read newest first (by data state); an
+    object in several files is kept once, from the newest. An export of a group that has an
+    Overpass answer gives nothing (the answer replaces it). Each file's kept and dropped
+    objects are reported with :mod:`lichtenberg_data._kept`. Needs the stored Bezirke
+    (``bezirke``) and LOR 2021 Planungsräume (``lor_planungsraeume``).
     """
     import geopandas as gpd
     import pandas as pd
 
-    answered = {name.removeprefix("osm_").removesuffix(".json") for name in files if name.endswith(".json")}
-    files = {name: path for name, path in files.items()
-             if export_of(name) is None or export_of(name).group not in answered}  # an answer replaces an export
-    frames = sorted((_read_file(p, name) for name, p in files.items()), reverse=True,
-                    key=lambda f: f["osm_stand"].iloc[0] if len(f) and pd.notna(f["osm_stand"].iloc[0])
-                    else pd.Timestamp.min)
-    frame = pd.concat(frames, ignore_index=True)
-    frame = frame.drop_duplicates(["osm_type", "osm_id"], keep="first").reset_index(drop=True)
+    from ._osm_files import berlin_area, inside_berlin, report_kept
+
+    answered = {g for name in files if (g := _answer_group(name))}
+    read: list[tuple[Path, pd.DataFrame]] = []
+    for name, path in files.items():
+        export = export_of(osm_pois.resource_name(name))
+        if export is not None and export.group in answered:  # an answer replaces an export
+            _kept.drop(path, f"replaced by the Overpass answer of the group {export.group}",
+                       len(_read_file(path, name)))
+            _kept.kept(path, 0)
+            continue
+        frame = _read_file(path, name)
+        frame["datei_gruppe"] = _answer_group(name) or (export.group if export is not None else None)
+        read.append((path, frame))
+    area = berlin_area()
+    read = [(path, inside_berlin(frame, area, path)) for path, frame in read]
+    read.sort(reverse=True, key=lambda pf: pf[1]["osm_stand"].iloc[0]
+              if len(pf[1]) and pd.notna(pf[1]["osm_stand"].iloc[0]) else pd.Timestamp.min)
+    frame = pd.concat([f.assign(_file=i) for i, (_, f) in enumerate(read)], ignore_index=True)
+    duplicate = report_kept(frame, [path for path, _ in read])
+    frame = frame[~duplicate].reset_index(drop=True)
     frame["osm_id"] = frame["osm_id"].astype(str)  # keys are text (as every *_id of the toolkit)
     frame["gruppe"] = classify(frame)
     frame = _place(frame)
@@ -355,8 +366,8 @@ def _inside_berlin(df: pd.DataFrame) -> str | None:
     located = df[df.geometry.notna()]
     outside = int(located["planungsraum_id"].isna().sum())
     share = outside / max(len(located), 1)
-    return (f"{outside} of {len(located)} objects lie outside Berlin's Planungsräume: is this an answer for Berlin?"
-            if share > 0.05 else None)
+    return (f"{outside} of {len(located)} objects inside the Bezirke lie in no stored Planungsraum: do the stored "
+            "LOR Planungsräume cover all of Berlin?" if share > 0.05 else None)
 
 
 osm_pois = catalog.register(Dataset(
@@ -367,14 +378,17 @@ osm_pois = catalog.register(Dataset(
     license=LICENSES["odbl"],
     landing_page="https://www.openstreetmap.org/copyright",
     resources=(*(Resource(name=f"osm_{g.name}.json", url=OVERPASS_URL, format="json", match=_match(g),
-                          fetcher=fetch_overpass, optional=True) for g in GROUPS.values()),
+                          fetcher=fetch_overpass, optional=True, several=True,
+                          probe=Probe(status_url(OVERPASS_URL), expect="any")) for g in GROUPS.values()),
                *export_resources()),
+    resource_of=group_file,
     spatial_unit="Punkt (OSM-Objekt), Berlin",
     update="monthly",
     parser=parse_osm_pois,
+    parser_version="2",
     schema=Schema(
-        columns={"osm_type": "str", "osm_id": "str", "gruppe": "str", "name": "str", "shop": "str",
-                 "amenity": "str", "tourism": "str", "brand": "str", "tags": "str", "bezirk_id": "str",
+        columns={"osm_type": "str", "osm_id": "str", "gruppe": "str", "datei_gruppe": "str", "name": "str",
+                 "shop": "str", "amenity": "str", "tourism": "str", "brand": "str", "tags": "str", "bezirk_id": "str",
                  "planungsraum_id": "str", "osm_stand": "date", "geometry_source": "str", "geometry": "geometry"},
         key=("osm_type", "osm_id"),
         checks=(Check("objects in Berlin", _inside_berlin),),
@@ -385,6 +399,9 @@ osm_pois = catalog.register(Dataset(
         "Shops, shopping centres, food retail, gastronomy, services, tourism and culture in Berlin from "
         "OpenStreetMap, one Overpass request per group (out tags center; point = node position or the centre "
         "Overpass computes for ways and relations). Coverage depends on OSM mappers: some centres are missing or "
-        "mapped twice (e.g. Ring-Center). Attribution required: © OpenStreetMap-Mitwirkende, ODbL."
+        "mapped twice (e.g. Ring-Center). Saved answers of one or several files per group are taken (a file's group "
+        "by the tags of its objects), also for a bounding box around Berlin: objects outside the Bezirke are dropped "
+        "and reported per file. Needs bezirke and lor_planungsraeume. Attribution required: "
+        "© OpenStreetMap-Mitwirkende, ODbL."
     ),
 ))

@@ -23,7 +23,10 @@ attractions             the district's attractions with published visitor number
 visits                  visitor numbers per attraction and year: the Senate's statistics
                         where they count the institution, else the published figures
 attraction_points       one point per attraction with its latest visitor number (maps)
-around_attractions      gastronomy and accommodation within 1 km of each attraction (OSM)
+around_attractions      gastronomy, accommodation, museums within 1 km of each attraction (OSM)
+attraction_places       the attractions as points (maps)
+nearby                  gastronomy near them and the district's museums as points (maps)
+coverage_note           what the loaded OSM data hold and lack, in German (chart subtitles)
 businesses              tourism businesses of the IHK register per area and branch
                         (NACE 55, 56, 79, 90-93), share of micro businesses
 business_sizes          the same by size band, the district against Berlin
@@ -38,11 +41,16 @@ need the monthly history of the IHK register.
 from __future__ import annotations
 
 from .attractions import (
+    GASTRONOMY,
+    KINDS,
     RADIUS_M,
     around,
     around_attractions,
+    attraction_places,
     attraction_points,
     attractions,
+    coverage_note,
+    nearby,
     short_name,
     visits,
 )
@@ -54,8 +62,9 @@ from .supply import ACCOMMODATION, accommodation, listings_by_area
 
 __all__ = [
     "guests", "seasonality", "capacity", "listings_by_area", "listings_over_time", "room_mix", "scrapes_note",
-    "residents_note", "ROOM_GROUPS", "accommodation", "attractions", "visits",
-    "attraction_points", "around", "around_attractions", "short_name", "businesses", "business_sizes", "tourism_rows",
+    "residents_note", "ROOM_GROUPS", "accommodation", "attractions", "visits", "attraction_points",
+    "attraction_places", "around", "around_attractions", "nearby", "coverage_note", "short_name", "businesses",
+    "business_sizes", "tourism_rows",
     "spending_estimate", "SPENDING_PER_DAY_EUR", "SPENDING_SOURCE", "ASSUMPTIONS", "BASE_YEAR", "MONATE",
-    "ACCOMMODATION", "BRANCHES", "SIZE_BANDS", "RADIUS_M",
+    "ACCOMMODATION", "BRANCHES", "SIZE_BANDS", "RADIUS_M", "KINDS", "GASTRONOMY",
 ]

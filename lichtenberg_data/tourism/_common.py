@@ -24,6 +24,21 @@ def load_frame(frame: pd.DataFrame | None, dataset: str) -> pd.DataFrame:
     return frame if frame is not None else load(dataset)
 
 
+def asked_for(osm_pois: pd.DataFrame, mask: pd.Series, group: str) -> bool:
+    """Whether the loaded OSM files asked for the objects ``mask`` selects: some of them came
+    from a file of ``group`` (column ``datei_gruppe``), not only incidentally from files of other
+    groups (six restaurants of the real gastronomy answers are tagged as hotels too; that is no
+    survey of hotels). A table without ``datei_gruppe``: any such object.
+
+    >>> t = pd.DataFrame({"tourism": ["hotel", "museum"], "datei_gruppe": ["gastronomie", "tourismus_kultur"]})
+    >>> asked_for(t, t["tourism"] == "hotel", "tourismus_kultur"), asked_for(t, t["tourism"] == "museum", "tourismus_kultur")
+    (False, True)
+    """
+    if "datei_gruppe" not in osm_pois.columns:
+        return bool(mask.any())
+    return bool((mask & (osm_pois["datei_gruppe"] == group)).any())
+
+
 def check_level(level: str) -> str:
     """The id column of ``level``; a ValueError names the levels for any other value."""
     if level not in AREA_IDS:

@@ -22,12 +22,13 @@ from .. import catalog
 from .._errors import DataNotAvailableError
 from .._provenance import with_sources
 from ..geo import DEFAULT_DISTRICT, district_id
-from ._common import load_frame
+from ._common import asked_for, load_frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["attractions", "visits", "attraction_points", "around", "around_attractions", "short_name", "RADIUS_M"]
+__all__ = ["attractions", "visits", "attraction_points", "attraction_places", "around", "around_attractions", "nearby",
+           "coverage_note", "short_name", "RADIUS_M", "KINDS", "GASTRONOMY"]
 
 #: Radius of "around an attraction" in metres.
 RADIUS_M = 1000
@@ -250,26 +251,88 @@ def around(places: gpd.GeoDataFrame, points: gpd.GeoDataFrame, radius_m: float =
     return counts.astype("int64")
 
 
+#: German labels of the kinds of OSM objects counted around the attractions (plural).
+KINDS = {"gastronomie": "Gastronomie", "unterkunft": "Unterkünfte", "museum": "Museen"}
+_ENGLISH = {"gastronomie": "gastronomy", "unterkunft": "accommodation", "museum": "museums"}
+#: The ``osm_pois`` group whose files ask for each kind (see :func:`._common.asked_for`).
+_KIND_GROUP = {"gastronomie": "gastronomie", "unterkunft": "tourismus_kultur", "museum": "tourismus_kultur"}
+#: German labels of OSM ``amenity`` values of gastronomy (plural), in the order they are named.
+GASTRONOMY = {"restaurant": "Restaurants", "cafe": "Cafés", "fast_food": "Imbisse", "bar": "Bars", "pub": "Kneipen",
+              "biergarten": "Biergärten", "ice_cream": "Eiscafés", "food_court": "Food-Courts",
+              "nightclub": "Clubs"}
+
+
 def _osm_kinds(pois: pd.DataFrame) -> pd.Series:
-    """``gastronomie`` / ``unterkunft`` / missing for each OSM object, from its tags."""
-    from ..sources.osm import GROUPS
+    """``gastronomie`` / ``museum`` / ``unterkunft`` / missing for each OSM object, from its tags
+    (its ``tourism`` tag first: a hotel with a restaurant is accommodation, a museum bar a museum)."""
     from .supply import ACCOMMODATION
 
-    gastro = next(values for key, values in GROUPS["gastronomie"].rules if key == "amenity")
     kind = pd.Series(None, index=pois.index, dtype=object)
-    kind[pois["amenity"].isin(gastro)] = "gastronomie"
+    kind[pois["amenity"].isin(list(GASTRONOMY))] = "gastronomie"
+    kind[pois["tourism"] == "museum"] = "museum"
     kind[pois["tourism"].isin(list(ACCOMMODATION))] = "unterkunft"
     return kind
+
+
+def _held(src: pd.DataFrame, kind: pd.Series, k: str) -> bool:
+    """Whether the loaded files asked for objects of kind ``k`` (not only incidentally)."""
+    return asked_for(src, kind == k, _KIND_GROUP[k])
+
+
+def _joined(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} und {words[-1]}"
+
+
+_MISSING = {"unterkunft": "ohne Unterkünfte: die geladenen OpenStreetMap-Auszüge erfassen keine Hotels, Hostels oder "
+                          "Pensionen",
+            "museum": "ohne Museen: die geladenen OpenStreetMap-Auszüge erfassen keine Museen"}
+
+
+def coverage_note(osm_pois: pd.DataFrame | None = None, radius_m: float | None = RADIUS_M,
+                  kinds: Sequence[str] = ("gastronomie", "unterkunft")) -> str:
+    """What the loaded OSM data hold around the attractions, in German, for a chart's subtitle:
+    the kinds of gastronomy found (within ``radius_m``, where given) and which of ``kinds`` the
+    loaded files do not cover at all.
+
+    Examples
+    --------
+    >>> pois = pd.DataFrame({"amenity": ["restaurant", "bar", None], "tourism": [None, None, "museum"]})
+    >>> coverage_note(pois)
+    'Restaurants und Bars in OpenStreetMap im Umkreis von 1.000 m; ohne Unterkünfte: die geladenen OpenStreetMap-Auszüge erfassen keine Hotels, Hostels oder Pensionen'
+    """
+    src = load_frame(osm_pois, "osm_pois")
+    kind = _osm_kinds(src)
+    found = set(src.loc[kind == "gastronomie", "amenity"]) if _held(src, kind, "gastronomie") else set()
+    within = f" im Umkreis von {radius_m:,.0f} m".replace(",", ".") if radius_m is not None else ""
+    parts = [f"{_joined([label for value, label in GASTRONOMY.items() if value in found])} in OpenStreetMap{within}"
+             if found else "ohne Gastronomie: die geladenen OpenStreetMap-Auszüge erfassen keine Restaurants, Cafés "
+             "oder Bars"]
+    parts += [_MISSING[k] for k in kinds if k in _MISSING and not _held(src, kind, k)]
+    return "; ".join(parts)
+
+
+def attraction_places(district: Any = DEFAULT_DISTRICT) -> gpd.GeoDataFrame:
+    """The attractions with coordinates, one point each: ``attraktion``, ``name``, ``kurzname``
+    (:func:`short_name`) and the point (EPSG:25833), for maps; provenance of the curated table."""
+    cur = _of_district(attractions(), district)
+    places = cur.dropna(subset=["lon"]).drop_duplicates("attraktion")[["attraktion", "name", "geometry"]]
+    places = places.assign(kurzname=places["name"].map(short_name))[["attraktion", "name", "kurzname", "geometry"]]
+    return with_sources(places.reset_index(drop=True), cur)
+
+
+def _places(district: Any, places: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    return places if places is not None else attraction_places(district)
 
 
 def around_attractions(osm_pois: pd.DataFrame | None = None, radius_m: float = RADIUS_M,
                        district: Any = DEFAULT_DISTRICT, *, places: gpd.GeoDataFrame | None = None,
                        kinds: Sequence[str] = ("gastronomie", "unterkunft")) -> pd.DataFrame:
-    """Gastronomy and accommodation mapped in OSM within ``radius_m`` of each attraction.
+    """Gastronomy, accommodation and museums mapped in OSM within ``radius_m`` of each attraction.
 
     Gastronomy: ``amenity`` = restaurant, cafe, fast_food, bar, pub, biergarten, ice_cream,
-    food_court or nightclub; accommodation: ``tourism`` = hotel, hostel, guest_house, apartment,
-    … (an object with both tags counts as accommodation).
+    food_court or nightclub (:data:`GASTRONOMY`); accommodation: ``tourism`` = hotel, hostel,
+    guest_house, apartment, …; museums: ``tourism`` = museum (an object with a ``tourism`` tag
+    counts by it, not as gastronomy).
 
     Parameters
     ----------
@@ -280,33 +343,77 @@ def around_attractions(osm_pois: pd.DataFrame | None = None, radius_m: float = R
     places
         The attractions (default: the curated table's with coordinates); any point layer with
         ``name``.
+    kinds
+        The columns to count, of :data:`KINDS`.
 
     Returns
     -------
     pandas.DataFrame
-        ``attraktion``, ``name``, ``kurzname``, ``radius_m``, ``gastronomie``, ``unterkunft``;
-        provenance of ``osm_pois`` and the attractions.
+        ``attraktion``, ``name``, ``kurzname``, ``radius_m`` and one count per kind; a kind the
+        loaded files did not ask for is empty (not 0: not loaded is not none there), also where
+        a few objects of it came incidentally with other files (restaurants tagged as hotels),
+        and listed in ``attrs["fehlt"]``. Provenance of ``osm_pois`` and the attractions.
 
     Raises
     ------
     DataNotAvailableError
-        When ``osm_pois`` holds neither gastronomy nor accommodation (groups not loaded).
+        When ``osm_pois`` holds none of the kinds asked for (groups not loaded).
     """
     src = load_frame(osm_pois, "osm_pois")
     kind = _osm_kinds(src)
-    if kind.isna().all():
+    held = [k for k in kinds if _held(src, kind, k)]
+    if not held:
         raise DataNotAvailableError(
-            "osm_pois holds no gastronomy or accommodation: refresh its groups 'Gastronomie' and 'Tourismus und "
-            "Kultur' (`lichtenberg-data refresh osm_pois`) or import Overpass answers of them", dataset="osm_pois")
-    if places is None:
-        cur = _of_district(attractions(), district)
-        places = cur.dropna(subset=["lon"]).drop_duplicates("attraktion")[["attraktion", "name", "geometry"]]
-        places = with_sources(places.reset_index(drop=True), cur)
+            f"osm_pois holds no {' or '.join(_ENGLISH.get(k, k) for k in kinds)}: refresh its groups 'Gastronomie' and "
+            "'Tourismus und Kultur' (`lichtenberg-data refresh osm_pois`) or import Overpass answers of them",
+            dataset="osm_pois")
+    places = _places(district, places)
     pois = src.assign(_art=kind)
     counts = around(places, pois[pois["_art"].notna()], radius_m, by="_art").reindex(columns=list(kinds), fill_value=0)
+    counts = counts.astype("Int64")
+    for k in kinds:
+        if k not in held:
+            counts[k] = pd.NA
     out = pd.DataFrame({c: places[c] for c in ("attraktion", "name") if c in places.columns}, index=places.index)
     if "name" in out.columns:
         out["kurzname"] = out["name"].map(short_name)
     out["radius_m"] = int(radius_m)
-    out = pd.concat([out, counts], axis=1).reset_index(drop=True)
-    return with_sources(out, src, places)
+    out = with_sources(pd.concat([out, counts], axis=1).reset_index(drop=True), src, places)
+    out.attrs["fehlt"] = [k for k in kinds if k not in held]
+    return out
+
+
+def nearby(osm_pois: pd.DataFrame | None = None, radius_m: float = RADIUS_M, district: Any = DEFAULT_DISTRICT, *,
+           places: gpd.GeoDataFrame | None = None, kinds: Sequence[str] = ("gastronomie",),
+           district_kinds: Sequence[str] = ("museum",)) -> gpd.GeoDataFrame:
+    """OSM objects for a map of the attractions: ``kinds`` within ``radius_m`` of any attraction,
+    ``district_kinds`` anywhere in the district (the museums of the Bezirk, wherever they lie);
+    kinds the loaded files did not ask for are left out (see :func:`around_attractions`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``osm_type``, ``osm_id``, ``name``, ``amenity``, ``tourism``, ``art`` (of :data:`KINDS`),
+        ``art_label`` (German) and the point (EPSG:25833); provenance of ``osm_pois`` and the
+        attractions.
+    """
+    import numpy as np
+    import shapely
+
+    src = load_frame(osm_pois, "osm_pois")
+    places = _places(district, places)
+    kind = _osm_kinds(src)
+    pois = src.assign(art=kind)
+    pois = pois[pois["art"].isin([k for k in (*kinds, *district_kinds) if _held(src, kind, k)])
+                & pois.geometry.notna()].to_crs("EPSG:25833")
+    centres = places.geometry.to_crs("EPSG:25833").to_numpy()
+    hit, _ = shapely.STRtree(centres).query(pois.geometry.to_numpy(), predicate="dwithin", distance=float(radius_m))
+    near = np.zeros(len(pois), dtype=bool)
+    near[hit] = True
+    key = district_id(district)
+    in_district = (pois["bezirk_id"] == key).to_numpy() if key is not None else np.ones(len(pois), dtype=bool)
+    keep = (near & pois["art"].isin(list(kinds)).to_numpy()) | (in_district & pois["art"].isin(list(district_kinds)).to_numpy())
+    out = pois[keep]
+    out = out.assign(art_label=out["art"].map(KINDS))
+    cols = ["osm_type", "osm_id", "name", "amenity", "tourism", "art", "art_label", "geometry"]
+    return with_sources(out[cols].reset_index(drop=True), src, places)

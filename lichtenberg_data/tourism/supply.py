@@ -19,6 +19,7 @@ from ..names import KEY_LENGTH
 from ._common import (
     add_rates,
     area_names,
+    asked_for,
     check_level,
     finish_areas,
     load_frame,
@@ -128,11 +129,20 @@ def listings_by_area(kurzzeitvermietung: pd.DataFrame | None = None, level: str 
     return with_sources(out, src, *([einwohner] if einwohner is not None else []))
 
 
-def _no_accommodation(what: str) -> DataNotAvailableError:
+def _no_accommodation(what: str, incidental: int = 0) -> DataNotAvailableError:
+    if incidental:
+        entries = "1 Eintrag anderer Auszüge, etwa ein Restaurant, trägt" if incidental == 1 else \
+            f"{incidental} Einträge anderer Auszüge, etwa Restaurants, tragen"
+        lacks = ("keine Unterkünfte: die geladenen OpenStreetMap-Auszüge erfassen keine Hotels, Hostels oder "
+                 f"Pensionen (nur {entries} nebenbei ein Unterkunfts-Merkmal)")
+        what = (f"{what}: the {incidental} objects tagged so came incidentally with files of other groups "
+                "(e.g. restaurants in hotels), no file of accommodation is loaded")
+    else:
+        lacks = "keine Unterkünfte (Hotels, Hostels, Pensionen; in OpenStreetMap tourism = hotel, hostel, guest_house …)"
     return DataNotAvailableError(
         f"osm_pois holds no accommodation (tourism={', '.join(ACCOMMODATION)}) {what}: refresh its group "
         "'Tourismus und Kultur' (`lichtenberg-data refresh osm_pois`) or import an Overpass answer of it",
-        dataset="osm_pois")
+        dataset="osm_pois", lacks=lacks)
 
 
 def accommodation(osm_pois: pd.DataFrame | None = None, level: str = "bezirksregion",
@@ -161,7 +171,9 @@ def accommodation(osm_pois: pd.DataFrame | None = None, level: str = "bezirksreg
     ------
     DataNotAvailableError
         When ``osm_pois`` holds no accommodation at all (e.g. only the shopping centres were
-        loaded): the group "Tourismus und Kultur" is missing.
+        loaded), or only incidentally (objects of files of other groups that carry a ``tourism``
+        tag of accommodation, as six restaurants of the real gastronomy answers do): the group
+        "Tourismus und Kultur" is missing. Its ``lacks`` says so in German for the briefing.
 
     Examples
     --------
@@ -172,9 +184,12 @@ def accommodation(osm_pois: pd.DataFrame | None = None, level: str = "bezirksreg
     """
     id_col = check_level(level)
     src = load_frame(osm_pois, "osm_pois")
-    rows = src[src["tourism"].isin(list(ACCOMMODATION))]
+    is_accommodation = src["tourism"].isin(list(ACCOMMODATION))
+    rows = src[is_accommodation]
     if rows.empty:
         raise _no_accommodation("in all of Berlin")
+    if not asked_for(src, is_accommodation, "tourismus_kultur"):
+        raise _no_accommodation("in all of Berlin", incidental=len(rows))
     ids = prefix_ids(rows["planungsraum_id"], id_col)
     keep = _select(ids, level, district)
     kind = rows.loc[keep, "tourism"]
