@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .._provenance import resolve_source
+from .._provenance import resolve_source, source_parts
 from .._store import atomic_write_bytes
 from ..charts.formats import is_missing
 
@@ -260,6 +260,7 @@ def key_figure(section: str, label: str, current: Any, previous: Any = None, uni
         "unit": unit,
         "decimals": decimals,
         "source": line,
+        "source_texts": source_parts(source)[1],
         "datasets": _datasets(entries),
         "sample": any(e.get("sample") for e in entries),
         "order": _execution_count(),
