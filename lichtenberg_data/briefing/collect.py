@@ -270,30 +270,40 @@ def key_figure(section: str, label: str, current: Any, previous: Any = None, uni
     return entry
 
 
-def note_missing(dataset: str | None, message: str, *, section: str | None = None,
-                 execution_count: int | None = None) -> dict[str, Any] | None:
-    """Record that a notebook cell needed ``dataset``, which is not loaded (see :mod:`.kernel`)."""
-    folder = collect_dir()
-    if folder is None:
-        return None
+def _describe(dataset: str | None) -> dict[str, Any]:
+    """Title, landing page and whether it is loaded, of a dataset the catalogue knows."""
     from .._store import processed_path
     from ..catalog import get
 
-    title = landing = None
-    loaded = False
+    info: dict[str, Any] = {"dataset": dataset, "title": None, "landing_page": None, "loaded": False}
     if dataset:
         try:
             ds = get(dataset)
-            title, landing = ds.title, ds.landing_page
-            loaded = processed_path(dataset).exists()  # loaded, but without what the cell needs
+            info.update(title=ds.title, landing_page=ds.landing_page,
+                        loaded=processed_path(dataset).exists())  # loaded, but without what the cell needs
         except LookupError:
             pass
+    return info
+
+
+def note_missing(dataset: str | None, message: str, *, section: str | None = None,
+                 execution_count: int | None = None, also: list[str] | None = None) -> dict[str, Any] | None:
+    """Record that a notebook cell needed ``dataset``, which is not loaded (see :mod:`.kernel`).
+
+    ``also`` names further datasets the same cell loads that are not loaded either; the box in
+    the PDF names them too, so one look tells everything the part needs.
+    """
+    folder = collect_dir()
+    if folder is None:
+        return None
     try:
         section = _section(section) if section else None
     except ValueError:
         section = None
-    entry = {"dataset": dataset, "title": title, "landing_page": landing, "section": section,
-             "message": message, "order": execution_count, "loaded": loaded}
+    first = _describe(dataset)
+    others = [_describe(d) for d in dict.fromkeys(also or []) if d != dataset]
+    entry = {**first, "section": section, "message": message, "order": execution_count,
+             "also": [o for o in others if o["title"] and not o["loaded"]]}
     _update(folder, "missing", entry, lambda e: (e.get("dataset"), e.get("order")) == (dataset, execution_count))
     return entry
 

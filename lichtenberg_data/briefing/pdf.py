@@ -224,6 +224,10 @@ def _missing_box(doc: _Doc, entry: dict[str, Any]) -> None:
                 f"So kommt er dazu: lichtenberg-data import {dataset} DATEI"
                 + (f" (Bezugsquelle: {entry['landing_page']})" if entry.get("landing_page") else "")
                 + f"; welche Dateien passen, sagt lichtenberg-data info {dataset}.")
+    for other in entry.get("also") or []:  # further datasets the same part needs
+        text += (f" Ebenso fehlt der Datensatz {other.get('title') or other['dataset']} ({other['dataset']}): "
+                 f"lichtenberg-data import {other['dataset']} DATEI"
+                 + (f" (Bezugsquelle: {other['landing_page']})" if other.get("landing_page") else "") + ".")
     size = 9
     lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, size))
     h = _cm(_text_size_pt(lines, size)[1]) + 0.6
