@@ -6,7 +6,7 @@ PY      = $(BIN)/python
 YEAR   ?= $(shell date +%Y)
 MIRROR ?= demo-mirror
 
-.PHONY: help venv test test-fast check format demo demo-data briefing lab bench clean
+.PHONY: help venv test test-fast check format demo demo-data demo-samples briefing lab bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -33,10 +33,14 @@ format: venv  ## format the code with ruff
 	$(BIN)/ruff format lichtenberg_data tests bench
 	$(BIN)/ruff check --fix lichtenberg_data tests bench
 
-demo-data: venv  ## load the real snapshot, and sample data only where no real file exists (offline)
-	$(BIN)/lichtenberg-data demo --samples $(MIRROR)
+demo-data: venv  ## load the real snapshot only (offline); no generated number, earlier sample data removed
+	$(BIN)/lichtenberg-data demo
 
-demo: demo-data briefing  ## set up, load the real snapshot (+ marked samples), run the notebooks, build the briefing
+demo: demo-data briefing  ## set up, load the real snapshot, run the notebooks, build the briefing (real data only)
+
+demo-samples: venv  ## as demo, plus marked sample data where no real data exist (to try the full layout)
+	$(BIN)/lichtenberg-data demo --with-samples --samples $(MIRROR)
+	$(MAKE) briefing
 
 briefing: venv  ## run the notebooks headless and build reports/briefing-$(YEAR)
 	$(BIN)/lichtenberg-data briefing --year $(YEAR) --out reports/briefing-$(YEAR)

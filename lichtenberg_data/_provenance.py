@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-__all__ = ["provenance", "with_sources", "source_note", "resolve_source", "is_sample", "SAMPLE_NOTE"]
+__all__ = ["provenance", "with_sources", "source_note", "source_entry", "source_parts", "resolve_source",
+           "is_sample", "SAMPLE_NOTE"]
 
 SAMPLE_NOTE = "BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)"
 
@@ -64,9 +65,16 @@ ARRIVAL_WORDS = {"download": "abgerufen am", "mirror": "abgerufen am", "snapshot
                  "import": "importiert am", "sample": "erzeugt am"}
 
 
-def _one(entry: dict[str, Any]) -> str:
-    """One source: publisher, title, Stand, licence, retrieval. An unknown Stand or date is left
-    out here (the briefing's appendix says once that it is unknown)."""
+def source_entry(entry: dict[str, Any]) -> str:
+    """One source as text: publisher, title, Stand, licence, retrieval, and the sample mark when
+    this entry (not another one beside it) is generated sample data. An unknown Stand or date is
+    left out here (the briefing's appendix says once that it is unknown).
+
+    Examples
+    --------
+    >>> source_entry({"publisher": "IHK Berlin", "license": "CC0 1.0", "sample": True})
+    'IHK Berlin; Lizenz: CC0 1.0 – BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)'
+    """
     parts = [entry.get("publisher") or "unbekannte Quelle"]
     if entry.get("source_title"):
         parts.append(entry["source_title"])
@@ -78,11 +86,16 @@ def _one(entry: dict[str, Any]) -> str:
     if entry.get("retrieved_at"):
         word = ARRIVAL_WORDS.get(entry.get("arrived") or "download", "abgerufen am")
         text += f"; {word} {_german_date(entry['retrieved_at'])}"
+    if entry.get("sample"):
+        text += f" – {SAMPLE_NOTE}"
     return text
 
 
 def source_note(*frames: Any) -> str:
     """The German source line for one or more loaded (or derived) frames.
+
+    Each source that is generated sample data carries the mark itself (see
+    :func:`source_entry`), so a line never marks a real source beside a sample one.
 
     Examples
     --------
@@ -98,15 +111,31 @@ def source_note(*frames: Any) -> str:
     if not entries:
         return ""
     label = "Quelle: " if len(entries) == 1 else "Quellen: "
-    text = label + " | ".join(_one(e) for e in entries)
-    if any(e.get("sample") for e in entries):
-        text += " – " + SAMPLE_NOTE
-    return text
+    return label + " | ".join(source_entry(e) for e in entries)
 
 
 def is_sample(*frames: Any) -> bool:
     """Whether any source of these frames is generated sample data."""
     return any(e.get("sample") for f in frames for e in provenance(f))
+
+
+def source_parts(source: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """The provenance entries and the free texts of ``source`` (as :func:`resolve_source` takes it).
+
+    Examples
+    --------
+    >>> source_parts([{"dataset": "a"}, "Eigene Schätzung"])
+    ([{'dataset': 'a'}], ['Eigene Schätzung'])
+    """
+    if source is None:
+        items: list[Any] = []
+    elif isinstance(source, (list, tuple)):
+        items = list(source)
+    else:
+        items = [source]
+    texts = [s for s in items if isinstance(s, str) and s.strip()]
+    entries = _merge(e for s in items if not isinstance(s, str) for e in provenance(s))
+    return entries, texts
 
 
 def resolve_source(source: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -120,14 +149,7 @@ def resolve_source(source: Any) -> tuple[str, list[dict[str, Any]]]:
     >>> resolve_source("Eigene Zusammenstellung")
     ('Eigene Zusammenstellung', [])
     """
-    if source is None:
-        items: list[Any] = []
-    elif isinstance(source, (list, tuple)):
-        items = list(source)
-    else:
-        items = [source]
-    texts = [s for s in items if isinstance(s, str) and s.strip()]
-    entries = _merge(e for s in items if not isinstance(s, str) for e in provenance(s))
+    entries, texts = source_parts(source)
     line = source_note(entries) if entries else ""
     if texts:
         line = " | ".join([line, *texts]) if line else " | ".join(texts)

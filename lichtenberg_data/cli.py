@@ -146,16 +146,27 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from . import catalog
     from ._store import status
     from .demo import load
 
-    outcomes = load(Path(args.samples) if args.samples else None)
-    _summary(outcomes)
+    with_samples = args.with_samples or args.samples is not None
+    outcomes = load(Path(args.samples) if args.samples else None, samples=with_samples)
+    removed = [o.dataset for o in outcomes if o.state == "removed"]
+    _summary([o for o in outcomes if o.state != "removed"])
+    if removed:
+        print(f"\ngenerated sample data removed (the demo loads real data only; --with-samples adds them): "
+              f"{', '.join(removed)}")
     table = status()
     real = table.loc[table["sample"].eq(False), "dataset"].tolist()
     sample = table.loc[table["sample"].eq(True), "dataset"].tolist()
-    print(f"\nreal data: {len(real)} datasets from the snapshot of real portal files; generated sample data "
-          f"(marked on every chart): {', '.join(sample) or 'none'}")
+    empty = [d for d in catalog.ids() if d not in real and d not in sample]
+    print(f"\nreal data: {len(real)} datasets from the snapshot of real portal files")
+    if with_samples:
+        print(f"generated sample data (marked on every chart and page that shows them): {', '.join(sample) or 'none'}")
+    if empty:
+        print(f"not loaded (a box in the briefing names each; `lichtenberg-data info DATASET` says how to get it): "
+              f"{', '.join(empty)}")
     return 1 if any(o.failed for o in outcomes) else 0
 
 
@@ -272,8 +283,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--all", action="store_true", help="every dataset")
     s.add_argument("--yes", "-y", action="store_true", help="do not ask for confirmation")
     s.set_defaults(func=cmd_reset, log_file=True)
-    s = sub.add_parser("demo", help="load the offline demo: the real snapshot, sample data only where no real file exists")
-    s.add_argument("--samples", metavar="DIR", help="keep the generated sample mirror in DIR")
+    s = sub.add_parser("demo", help="load the offline demo: the real snapshot only (--with-samples: and sample data)",
+                       description="Load the shipped snapshot of real portal files, offline. No generated number is "
+                                   "loaded: a briefing part whose dataset has no real file is a box naming the dataset "
+                                   "and how to get it; sample data of an earlier --with-samples run are removed.")
+    s.add_argument("--with-samples", action="store_true",
+                   help="also load generated sample data for the datasets that hold no real data, to try the full "
+                        "layout; marked BEISPIELDATEN on every chart, key figure and page that shows them")
+    s.add_argument("--samples", metavar="DIR", help="as --with-samples, and keep the generated sample mirror in DIR")
     s.set_defaults(func=cmd_demo, log_file=True)
     s = sub.add_parser("demo-mirror", help="write a mirror of generated sample data (offline demo)")
     s.add_argument("folder")

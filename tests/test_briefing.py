@@ -133,7 +133,12 @@ def test_pdf_text_has_sections_key_figures_missing_page_and_datasets(built):
                  "Stand: 30.06.2024 · abgerufen am 20.11.2025", "CC BY 3.0 DE",
                  "Beispielbezirke – BEISPIELDATEN (synthetisch erzeugt", "10_fachkraefte.ipynb"):
         assert item in appendix, item
-    assert "Betroffen: Überblick: Beispielbezirke" in text  # the cover names the sample parts
+    pages = [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(built.pdf).pages]
+    # the cover names the sample dataset; only the pages showing it carry the mark
+    assert "Beispieldaten: Beispielbezirke (test_bezirke; in: Überblick)." in pages[0]
+    header = "BEISPIELDATEN – keine amtlichen Zahlen"
+    assert header in next(p for p in pages if p.startswith("1 Überblick"))
+    assert header not in next(p for p in pages if p.startswith("2 Fachkräfte"))
     assert len(PdfReader(built.pdf).pages) >= 5  # cover, 2 sections, missing, appendix
     box = PdfReader(built.pdf).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
@@ -263,7 +268,8 @@ def with_missing(tmp_path_factory):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(NEEDS_MISSING),
                 nbformat.v4.new_markdown_cell("## Beschäftigte am Arbeitsort"),
-                nbformat.v4.new_code_cell("b = ld.load('beschaeftigte_bezirke')\nbriefing.key_figure(SECTION, 'x', 1, 2)"),
+                nbformat.v4.new_code_cell("b = ld.load('beschaeftigte_bezirke')\na = ld.load(\"arbeitslose_bezirke\")\n"
+                                          "briefing.key_figure(SECTION, 'x', 1, 2)"),
                 nbformat.v4.new_markdown_cell("## Eine Grafik, die gelingt"),
                 nbformat.v4.new_code_cell(textwrap.dedent(f"""
                     df = pd.DataFrame({{"bezirk": ["Lichtenberg", "Berlin"], "wert": [1.0, 2.0]}})
@@ -280,19 +286,23 @@ def test_a_missing_dataset_becomes_a_box_and_the_rest_is_built(with_missing):
     _, result = with_missing
     assert [m["dataset"] for m in result.missing_data] == ["beschaeftigte_bezirke"]
     assert result.missing_data[0]["heading"] == "Beschäftigte am Arbeitsort"
-    assert "Fehlender Datensatz beschaeftigte_bezirke (Fachkräfte): lichtenberg-data import beschaeftigte_bezirke" \
-        in result.summary()
+    # the cell loads a second missing dataset by name: the box names it too
+    assert [o["dataset"] for o in result.missing_data[0]["also"]] == ["arbeitslose_bezirke"]
+    for dataset in ("beschaeftigte_bezirke", "arbeitslose_bezirke"):
+        assert f"Fehlender Datensatz {dataset} (Fachkräfte): lichtenberg-data import {dataset}" in result.summary()
     text = _text(result.pdf)
     box = text[text.index("„Beschäftigte am Arbeitsort“ fehlt"):]
     assert "(beschaeftigte_bezirke) ist nicht geladen" in box
     assert "lichtenberg-data import beschaeftigte_bezirke DATEI" in box
+    assert "Ebenso fehlt der Datensatz Arbeitslose nach Bezirken (Jahresdurchschnitt) (arbeitslose_bezirke): " \
+           "lichtenberg-data import arbeitslose_bezirke DATEI" in box
     assert "Abbildung 1: Diese Grafik ist da." in text  # the cell after the missing data still ran
 
 
 @pytest.mark.slow
 def test_strict_makes_a_missing_dataset_an_error(with_missing):
     root, _ = with_missing
-    with pytest.raises(BriefingError, match="--strict: datasets missing: beschaeftigte_bezirke"):
+    with pytest.raises(BriefingError, match="--strict: datasets missing: beschaeftigte_bezirke, arbeitslose_bezirke"):
         briefing.run(2025, root / "strict", notebooks_dir=root / "notebooks", timeout=120, strict=True)
 
 
@@ -318,3 +328,86 @@ def test_a_loaded_dataset_that_lacks_a_part_says_what_it_lacks(tmp_path):
             "enthält keine Unterkünfte: die geladenen OpenStreetMap-Auszüge erfassen keine Hotels, Hostels oder "
             "Pensionen (nur 1 Eintrag anderer Auszüge, etwa ein Restaurant, trägt nebenbei ein Unterkunfts-Merkmal). "
             "Vollständig laden mit lichtenberg-data refresh osm_pois") in text
+# =============================================================================== the sample mark
+
+IHK_SAMPLE = {"dataset": "ihk_gewerbedaten", "title": "Gewerbedaten der IHK Berlin", "publisher": "IHK Berlin",
+              "source_title": "Gewerbedaten (Mitgliedsunternehmen)", "reference_date": "2026-12-01",
+              "retrieved_at": "2026-12-07", "arrived": "sample", "license": "CC0 1.0", "sample": True}
+EWR = {**AFS, "title": "Einwohnerinnen und Einwohner in den LOR-Planungsräumen", "reference_date": "2025-12-31",
+       "retrieved_at": "2026-07-19", "arrived": "snapshot"}
+
+
+def _png(path: Path) -> str:
+    from PIL import Image
+
+    Image.new("RGB", (600, 300), "white").save(path)  # 5 cm wide at 300 dpi: small and quick
+    return str(path)
+
+
+def _render(tmp_path: Path, charts: list[dict], figures: list[dict]) -> list[str]:
+    """Render the PDF from hand-made material (no notebook runs); the text of each page."""
+    from lichtenberg_data.briefing.pdf import render_pdf
+
+    datasets: dict[str, dict] = {}
+    for item in [*charts, *figures]:
+        for d in item["datasets"]:
+            entry = datasets.setdefault(d["dataset"], {**d, "sections": []})
+            if item["section"] not in entry["sections"]:
+                entry["sections"].append(item["section"])
+    sample = any(d.get("sample") for d in datasets.values())
+    pdf = tmp_path / "b.pdf"
+    render_pdf(pdf, year=2026, district="Lichtenberg", charts=charts, figures=figures,
+               datasets=list(datasets.values()), notebooks=[], sample=sample, other_sources=[])
+    return [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(pdf).pages]
+
+
+def _chart(tmp_path: Path, name: str, section: str, entries: list[dict]) -> dict:
+    return {"name": name, "section": section, "caption": f"Grafik {name}.", "png_path": _png(tmp_path / f"{name}.png"),
+            "width_cm": 16.0, "datasets": entries, "sample": any(e.get("sample") for e in entries),
+            "notebook": section, "order": 1}
+
+
+def _figure(section: str, label: str, entries: list[dict], source_texts: tuple[str, ...] = ()) -> dict:
+    from lichtenberg_data._provenance import resolve_source
+
+    return {"section": section, "label": label, "current": 867, "previous": None, "unit": "",
+            "source": resolve_source([*entries, *source_texts])[0], "source_texts": list(source_texts),
+            "datasets": entries, "sample": any(e.get("sample") for e in entries), "notebook": section, "order": 1}
+
+
+def test_only_pages_with_sample_content_carry_the_mark_and_the_cover_lists_the_sample_datasets(tmp_path):
+    header = "BEISPIELDATEN – keine amtlichen Zahlen"
+    pages = _render(tmp_path, charts=[_chart(tmp_path, "echt", "ueberblick", [EWR]),
+                                      _chart(tmp_path, "betriebe", "gewerbe", [IHK_SAMPLE, EWR])],
+                    figures=[_figure("ueberblick", "Einwohnerinnen und Einwohner", [EWR])])
+    overview = next(p for p in pages if p.startswith("1 Überblick"))
+    business = next(p for p in pages if p.startswith("2 Gewerbeflächen und Unternehmen"))
+    assert "Grafik echt." in overview and header not in overview  # real only: no mark
+    assert "Grafik betriebe." in business and header in business  # a sample chart: marked
+    appendix = next(p for p in pages if p.startswith("Anhang: Verwendete Datensätze"))
+    assert header in appendix  # it lists the sample dataset, marked
+    cover = pages[0]
+    assert header in cover
+    assert "Beispieldaten: Gewerbedaten der IHK Berlin (ihk_gewerbedaten; in: Gewerbeflächen und Unternehmen)." in cover
+    assert "Einwohner" not in cover[cover.index("Beispieldaten:"):]  # the real dataset is not listed
+
+
+def test_the_key_figures_name_each_source_once_and_mark_only_the_sample_one(tmp_path):
+    header = "BEISPIELDATEN – keine amtlichen Zahlen"
+    pages = _render(tmp_path, charts=[], figures=[
+        _figure("gewerbe", "Betriebe je 1.000 Einwohner/innen", [IHK_SAMPLE, EWR]),
+        _figure("gewerbe", "Einwohner/innen", [EWR], ("Eigene Berechnung",)),
+        _figure("fachkraefte", "Einwohner/innen 15 bis unter 65", [EWR])])
+    business = next(p for p in pages if p.startswith("2 Gewerbeflächen und Unternehmen"))
+    sources = business[business.index("Quellen: "):].replace(header, "").split(" Klausur-Briefing")[0]
+    parts = sources.removeprefix("Quellen: ").split(" | ")
+    assert parts == [
+        "IHK Berlin, Gewerbedaten (Mitgliedsunternehmen), Stand 01.12.2026; Lizenz: CC0 1.0; erzeugt am 07.12.2026 "
+        "– BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)",
+        "Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, Stand 31.12.2025; Lizenz: CC BY 3.0 DE; "
+        "abgerufen am 19.07.2026",
+        "Eigene Berechnung"]
+    assert "Betriebe je 1.000 Einwohner/innen – BEISPIELDATEN" in business and header in business
+    workforce = next(p for p in pages if p.startswith("1 Fachkräfte"))
+    assert "BEISPIELDATEN" not in workforce  # the same real source on a page of its own: no mark
+    assert "Quelle: Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik" in workforce

@@ -96,6 +96,19 @@ def test_sample_data_are_marked_visibly():
     assert SAMPLE_NOTE in _by_gid(fig, "ld-source")[0].get_text().replace("\n", " ")
 
 
+def test_the_source_line_marks_only_the_sample_source_not_the_real_ones_beside_it():
+    fig, _ = charts.ranked_bars(_districts(AFS), "bezirk", "quote", percent=True)
+    charts.finish(fig, "Quote", source=[_districts({**BA, "sample": True}), _districts(AFS)])
+    text = _by_gid(fig, "ld-source")[0].get_text().replace("\n", " ")
+    sample, real = text.removeprefix("Quellen: ").split(" | ")
+    assert sample.startswith("Bundesagentur für Arbeit") and sample.endswith(SAMPLE_NOTE)
+    assert real.startswith("Amt für Statistik Berlin-Brandenburg") and "BEISPIELDATEN" not in real
+    assert text.count("BEISPIELDATEN") == 1 and _by_gid(fig, "ld-sample")  # the chart carries the mark once
+    charts.finish(fig, "Quote", source=[_districts(AFS), _districts({**BA, "sample": True})])
+    text = _by_gid(fig, "ld-source")[0].get_text().replace("\n", " ")
+    assert text.removeprefix("Quellen: ").split(" | ")[1].endswith(SAMPLE_NOTE)  # the sample one, wherever it is
+
+
 def test_source_line_wraps_to_the_figure_width():
     fig, _ = charts.ranked_bars(_districts(), "bezirk", "quote", width="half")
     charts.finish(fig, "Ein sehr langer Titel, der auf einer halben Seitenbreite umbrechen muss",

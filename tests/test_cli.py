@@ -35,6 +35,16 @@ def test_import_help_describes_its_arguments(capsys):
     assert "several editions of a history dataset at once are fine" in out
 
 
+def test_demo_help_says_sample_data_come_only_on_request(capsys):
+    with pytest.raises(SystemExit):
+        run("demo", "--help")
+    out = " ".join(capsys.readouterr().out.split())
+    assert "No generated number is loaded: a briefing part whose dataset has no real file is a box naming the " \
+           "dataset and how to get it" in out
+    assert "--with-samples also load generated sample data for the datasets that hold no real data" in out
+    assert "--samples DIR as --with-samples, and keep the generated sample mirror in DIR" in out
+
+
 @pytest.mark.parametrize("args, message", [
     (("info", "nope"), "unknown dataset 'nope'"),
     (("import", "nope", "x.csv"), "unknown dataset 'nope'"),

@@ -1,7 +1,10 @@
-"""The offline demo end to end, as `make demo` runs it on a fresh clone: the real snapshot (and
-marked samples only where no real file exists) → notebooks → briefing PDF, read back.
+"""The offline demo end to end, as `make demo` runs it on a fresh clone: the real snapshot only
+→ notebooks → briefing PDF, read back; the same with `--with-samples`; and the real files of
+``../shared/real-data`` imported by hand.
 
-The notebooks run here and nowhere else in the suite (each once per district).
+The notebooks run here and nowhere else in the suite: once per data state, in the session
+fixtures of ``tests/conftest.py`` (``real_paper``, ``real_paper_mh``, ``sample_paper``,
+``imported_paper``) that the tests of a group share.
 """
 
 from __future__ import annotations
@@ -14,85 +17,101 @@ import pytest
 from pypdf import PdfReader
 
 import lichtenberg_data as ld
-from lichtenberg_data import catalog, cli
-from lichtenberg_data._fetch import SAMPLE_SOURCE
+from conftest import using_data
+from lichtenberg_data import catalog
+from lichtenberg_data._fetch import SAMPLE_MARKER, SAMPLE_SOURCE
 from lichtenberg_data.demo import SAMPLES, snapshot_datasets
 
 pytestmark = pytest.mark.slow
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+HEADER = "BEISPIELDATEN – keine amtlichen Zahlen"
+real = pytest.mark.xdist_group("real-paper")
+samples = pytest.mark.xdist_group("sample-paper")
 
 
-def _text(pdf: Path) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages))
+def _needed() -> set[str]:
+    """The datasets the notebooks load by name."""
+    return {m for p in NOTEBOOKS.glob("*.ipynb")
+            for m in re.findall(r'ld\.load\(\\"(\w+)\\"\)', p.read_text(encoding="utf-8"))}
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """`lichtenberg-data demo` and the briefing for Lichtenberg and for Marzahn-Hellersdorf."""
-    root = tmp_path_factory.mktemp("demo")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("LICHTENBERG_DATA_DIR", str(root / "data"))
-    old = ld.settings.settings.data_dir
-    ld.settings.set(data_dir=root / "data")
-    try:
-        assert cli.main(["demo", "--samples", str(root / "samples")]) == 0
-        assert cli.main(["briefing", "--year", "2026", "--out", str(root / "briefing")]) == 0
-        assert cli.main(["briefing", "--year", "2026", "--district", "Marzahn-Hellersdorf",
-                         "--out", str(root / "mh")]) == 0
-        yield root
-    finally:
-        ld.settings.set(data_dir=old)
-        mp.undo()
+def _boxes(text: str) -> list[str]:
+    """The missing-data boxes of a PDF text, each from its heading to its last sentence."""
+    return re.findall(r"„[^“]+“ fehlt: .+?welche Dateien passen, sagt lichtenberg-data info \w+\.(?: Ebenso fehlt [^:]+: "
+                      r"lichtenberg-data import \w+ DATEI(?: \(Bezugsquelle: \S+\))?\.)*", text)
 
 
-def test_every_dataset_is_real_from_the_snapshot_or_marked_sample(demo):
-    manifest = json.loads((demo / "data" / "manifest.json").read_text())["datasets"]
-    real = set(snapshot_datasets())
-    for ds in catalog.datasets():
-        entry = manifest.get(ds.id)
-        if ds.id in real:
-            assert entry and entry["processed"]["sample"] is False, ds.id
-            assert {s["arrived"] for s in entry["snapshots"]} == {"snapshot"}, ds.id
-        elif ds.id in SAMPLES:
-            assert entry and entry["processed"]["sample"] is True, ds.id
-            # the source of a sample is the generator, not the path of a temporary mirror
-            assert entry["processed"]["source"] == SAMPLE_SOURCE, ds.id
-        else:  # neither a real file nor a sample: the briefing shows a box for it
-            assert entry is None, ds.id
-    assert not real & set(SAMPLES)  # sample data only where no real file exists
+# ============================================================================ the default demo
+
+@real
+def test_the_default_demo_loads_the_snapshot_and_no_sample_data(real_paper):
+    manifest = json.loads((real_paper.data / "manifest.json").read_text())["datasets"]
+    shipped = set(snapshot_datasets())
+    assert set(manifest) == shipped  # nothing else: no sample dataset
+    for dataset_id, entry in manifest.items():
+        assert entry["processed"]["sample"] is False, dataset_id
+        assert {s["arrived"] for s in entry["snapshots"]} == {"snapshot"}, dataset_id
+    out = " ".join(real_paper.output.split())
+    assert f"real data: {len(shipped)} datasets from the snapshot of real portal files" in out
+    empty = [d for d in catalog.ids() if d not in shipped]
+    assert f"not loaded (a box in the briefing names each; `lichtenberg-data info DATASET` says how to get it): " \
+           f"{', '.join(empty)}" in out
+    assert "generated sample data" not in out
 
 
-def test_the_first_run_shows_real_numbers(demo):
-    df = ld.load("einwohner_lor")
-    assert df.loc[(df["year"] == 2025) & (df["bezirk_id"] == "11"), "einwohner"].sum() == 318_261
-    assert not ld.is_sample(df)
-    plr = ld.geo.boundaries("planungsraum")
-    assert len(plr) == 41 and not ld.is_sample(plr)  # the real Planungsräume, not rectangles
-    text = _text(next((demo / "briefing").glob("Klausur-Briefing-2026-*.pdf")))
+@real
+def test_the_default_paper_shows_real_numbers(real_paper):
+    with using_data(real_paper.data):
+        df = ld.load("einwohner_lor")
+        assert df.loc[(df["year"] == 2025) & (df["bezirk_id"] == "11"), "einwohner"].sum() == 318_261
+        plr = ld.geo.boundaries("planungsraum")
+        assert len(plr) == 41 and not ld.is_sample(plr)  # the real Planungsräume, not rectangles
+    text = real_paper.text()
     assert "Klausur-Briefing 2026 – Bezirk Lichtenberg" in text
     assert "318.261" in text and "296.837" in text and "31.12.2020 → 31.12.2025" in text
     assert "Lichtenberg hat 318.261 Einwohnerinnen und Einwohner in 41 Planungsräumen" in text
 
 
-def test_sample_parts_are_named_on_the_cover_and_in_the_appendix(demo):
-    pdf = next((demo / "briefing").glob("Klausur-Briefing-2026-*.pdf"))
-    cover = PdfReader(pdf).pages[0].extract_text()
-    assert "BEISPIELDATEN" in cover and "Betroffen" in " ".join(cover.split())
-    text = _text(pdf)
-    appendix = text[text.rindex("Anhang: Verwendete Datensätze"):]
-    assert "BEISPIELDATEN (synthetisch erzeugt" in appendix
-    assert "Einwohnerregisterstatistik" in appendix
-    # the real dataset rows name their files and are not marked
-    assert "EWR_L21_202512E_Matrix.csv" in appendix
-    assert "Quelle: lichtenberg_data.demo (erzeugte Beispieldaten" in appendix and "erzeugt am" in appendix
-    assert str(demo) not in appendix  # no local paths
-    for section in ("Überblick", "Fachkräfte"):
-        assert section in text
+@real
+def test_the_default_paper_never_says_beispieldaten(real_paper):
+    pages = real_paper.pages()
+    for number, page in enumerate(pages, 1):
+        assert "beispiel" not in page.casefold(), f"page {number}: {page[:300]}"
+        assert "erzeugt am" not in page, f"page {number}"  # no generated file is cited
+    manifest = real_paper.manifest()
+    assert manifest["sample"] is False
+    assert not [c["name"] for c in manifest["charts"] if c["sample"]]
+    assert not [f["label"] for f in manifest["key_figures"] if f["sample"]]
+    assert "Achtung" not in pages[0]  # no sample warning on the cover
 
 
-def test_briefing_writes_charts_and_notebooks(demo):
-    out = demo / "briefing"
+@real
+def test_every_needed_dataset_without_real_data_is_a_box_naming_it(real_paper):
+    text = real_paper.text()
+    boxes = _boxes(text)
+    missing = _needed() - set(snapshot_datasets())
+    assert missing >= {"beschaeftigte_bezirke", "arbeitslose_bezirke", "stellenangebote", "beherbergung_bezirke",
+                       "zentren"}  # needed by the notebooks, no real file shipped
+    for dataset_id in sorted(missing):
+        title = catalog.get(dataset_id).title
+        named = [b for b in boxes if f"{title} ({dataset_id})" in b and f"lichtenberg-data import {dataset_id} DATEI" in b]
+        assert named, f"no box names {dataset_id} ({title})"
+    # the heading is the notebook's, the sample mark never comes from a heading
+    assert "„6 StEP Zentren“ fehlt: Der Datensatz Zentren und Fachmarktagglomerationen (StEP Zentren) (zentren) " \
+           "ist nicht geladen" in text
+    # one part needing two missing datasets names both
+    jobs = next(b for b in boxes if b.startswith("„7 Stellen- und Ausbildungsangebote“ fehlt"))
+    assert "(stellenangebote) ist nicht geladen" in jobs
+    assert "Ebenso fehlt der Datensatz Arbeitslose nach Bezirken (Jahresdurchschnitt) (arbeitslose_bezirke): " \
+           "lichtenberg-data import arbeitslose_bezirke DATEI" in jobs
+    missing_in_manifest = {m["dataset"] for m in real_paper.manifest()["missing_data"]}
+    assert {"beschaeftigte_bezirke", "stellenangebote", "zentren", "beherbergung_bezirke"} <= missing_in_manifest
+
+
+@real
+def test_briefing_writes_charts_and_notebooks(real_paper):
+    out = real_paper.out
     stems = {p.stem for p in NOTEBOOKS.glob("*.ipynb")}
     assert {p.stem for p in (out / "notebooks").glob("*.html")} == stems
     names = {p.stem for p in (out / "charts").iterdir()}
@@ -101,16 +120,19 @@ def test_briefing_writes_charts_and_notebooks(demo):
     for html in (out / "notebooks").glob("*.html"):
         body = html.read_text(encoding="utf-8")
         assert "Traceback" not in body, html.name
-        assert body.count("data:image/png;base64") >= 4, html.name
+        assert "synthetisch erzeugt" not in body, html.name  # no sample source line in any cell output
+        assert "Datensatz fehlt:" in body or html.stem == "00_ueberblick", html.name  # the note of a missing part
+    appendix = real_paper.text()[real_paper.text().rindex("Anhang: Verwendete Datensätze"):]
+    assert "EWR_L21_202512E_Matrix.csv" in appendix and str(real_paper.data) not in appendix  # no local paths
 
 
-def test_the_briefing_serves_any_district(demo):
-    pdf = next((demo / "mh").glob("Klausur-Briefing-2026-*.pdf"))
-    assert pdf.name == "Klausur-Briefing-2026-Marzahn-Hellersdorf.pdf"
-    text = _text(pdf)
+@real
+def test_the_briefing_serves_any_district(real_paper_mh):
+    assert real_paper_mh.pdf.name == "Klausur-Briefing-2026-Marzahn-Hellersdorf.pdf"
+    text = real_paper_mh.text()
     assert "Klausur-Briefing 2026 – Bezirk Marzahn-Hellersdorf" in text
-    assert "296.687" in text  # Marzahn-Hellersdorf, 31.12.2025
     assert "Marzahn-Hellersdorf hat 296.687 Einwohnerinnen und Einwohner" in text
+    assert "beispiel" not in text.casefold()
     # osm_pois is loaded (malls, supermarkets) but has no shop counts for the district's centres:
     # the box says the loaded dataset lacks what the part needs, not that it is missing
     box = text[text.index("„3 Marktgebiete (Huff-Modell)“ fehlt"):]
@@ -119,10 +141,132 @@ def test_the_briefing_serves_any_district(demo):
     assert "lichtenberg-data refresh osm_pois" in box
 
 
-def test_the_tourism_section_shows_the_real_listings_of_september_2025(demo):
+@real
+def test_the_tourism_section_shows_the_real_listings_of_september_2025(real_paper):
     """The real Inside Airbnb scrape of the snapshot (no sample): Lichtenberg's 413 listings."""
-    assert not ld.is_sample(ld.load("kurzzeitvermietung"))
-    text = _text(next((demo / "briefing").glob("Klausur-Briefing-2026-*.pdf")))
+    with using_data(real_paper.data):
+        assert not ld.is_sample(ld.load("kurzzeitvermietung"))
+    text = real_paper.text()
     assert "Airbnb-Angebote (24.09.2025) – 413 –" in text
     assert "davon ganze Wohnungen (24.09.2025) – 253 –" in text
     assert "Abruf vom 24.09.2025 (Stand: jüngste Bewertung in der Datei; das Abrufdatum nennt die Datei nicht)" in text
+
+
+def test_the_default_demo_removes_sample_data_and_keeps_real_data(data_dir, tmp_path):
+    """`lichtenberg-data demo` after `demo --with-samples`: the samples go, real data stay."""
+    from lichtenberg_data.demo import SNAPSHOT, load, write_mirror
+
+    manifest = json.loads((SNAPSHOT / "MANIFEST.json").read_text(encoding="utf-8"))
+    kept = [f for f in manifest["files"] if f["dataset"] == "einwohner_ortsteile"]
+    small = tmp_path / "snapshot"
+    for f in kept:
+        (small / f["file"]).parent.mkdir(parents=True, exist_ok=True)
+        (small / f["file"]).write_bytes((SNAPSHOT / f["file"]).read_bytes())
+    (small / "MANIFEST.json").write_text(json.dumps({**manifest, "files": kept}), encoding="utf-8")
+    mirror = write_mirror(tmp_path / "samples", only=["arbeitslose_bezirke", "beschaeftigte_bezirke"])
+    ld.refresh(["arbeitslose_bezirke", "beschaeftigte_bezirke"], mirror=mirror)
+    ld.import_file("einwohner_lor", SNAPSHOT / "einwohner_lor" / "EWR_L21_202512E_Matrix.csv")  # real, by hand
+    assert ld.status().set_index("dataset")["sample"].eq(True).sum() == 2
+
+    outcomes = {o.dataset: o for o in load(snapshot=small)}
+    assert {d for d, o in outcomes.items() if o.state == "removed"} == {"arbeitslose_bezirke", "beschaeftigte_bezirke"}
+    assert "the demo loads real data only" in outcomes["arbeitslose_bezirke"].reason
+    assert outcomes["einwohner_ortsteile"].state == "fresh"
+    status = ld.status().set_index("dataset")["sample"]
+    assert status["arbeitslose_bezirke"] is None and status["beschaeftigte_bezirke"] is None
+    assert status["einwohner_lor"] is False and status["einwohner_ortsteile"] is False  # real data untouched
+    assert not (data_dir / "raw" / "arbeitslose_bezirke").exists()
+
+
+# ============================================================================ --with-samples
+
+@samples
+def test_with_samples_loads_marked_samples_only_where_no_real_file_exists(sample_paper):
+    manifest = json.loads((sample_paper.data / "manifest.json").read_text())["datasets"]
+    shipped = set(snapshot_datasets())
+    for ds in catalog.datasets():
+        entry = manifest.get(ds.id)
+        if ds.id in shipped:
+            assert entry and entry["processed"]["sample"] is False, ds.id
+        elif ds.id in SAMPLES:
+            assert entry and entry["processed"]["sample"] is True, ds.id
+            assert entry["processed"]["source"] == SAMPLE_SOURCE, ds.id  # the generator, not a temporary path
+        else:  # neither a real file nor a sample: the briefing shows a box for it
+            assert entry is None, ds.id
+    assert not shipped & set(SAMPLES)
+    assert (sample_paper.extra["mirror"] / SAMPLE_MARKER).is_file()  # --samples DIR kept the mirror
+    out = " ".join(sample_paper.output.split())
+    assert "generated sample data (marked on every chart and page that shows them): " in out
+    assert "not loaded (a box in the briefing names each; `lichtenberg-data info DATASET` says how to get it): " \
+           "gigabit_versorgung" in out
+
+
+@samples
+def test_only_the_pages_showing_sample_content_carry_the_mark(sample_paper):
+    pages = sample_paper.pages()
+    manifest = sample_paper.manifest()
+    marked = [i for i, page in enumerate(pages) if HEADER in page]
+    # every sample chart's page is marked, and every page with a sample key figure
+    for chart in manifest["charts"]:
+        caption = " ".join(chart["caption"].split())[:60]
+        (where,) = [i for i, page in enumerate(pages) if caption in page]
+        if chart["sample"]:
+            assert where in marked, chart["name"]
+    overview = [i for i, page in enumerate(pages) if page.startswith(("1 Überblick", "Überblick (Fortsetzung)"))]
+    assert overview and not set(overview) & set(marked)  # the overview rests on real data only
+    retail = [i for i, page in enumerate(pages) if "Einzelhandel und Zentren (Fortsetzung)" in page
+              or page.startswith("3 Einzelhandel")]
+    assert retail and not set(retail) & set(marked)
+    assert 0 in marked and len(marked) < len(pages) - len(overview)
+    # a marked page shows something marked: a sample chart, key figure, source or appendix row
+    charts_by_page = {i: [c for c in manifest["charts"] if " ".join(c["caption"].split())[:60] in page]
+                      for i, page in enumerate(pages)}
+    for i in marked[1:]:
+        page = pages[i].replace(HEADER, "")
+        assert "BEISPIELDATEN" in page or any(c["sample"] for c in charts_by_page[i]), f"page {i + 1}"
+
+
+@samples
+def test_the_cover_lists_exactly_the_sample_datasets(sample_paper):
+    cover = sample_paper.pages()[0]
+    listed = cover[cover.index("Beispieldaten: "):cover.index("Inhalt")]
+    sample_ids = {d["dataset"] for d in sample_paper.manifest()["datasets"] if d.get("sample")}
+    assert sample_ids and sample_ids <= set(SAMPLES)
+    named = set(re.findall(r"\((\w+); in: ", listed))
+    assert named == sample_ids
+    for dataset_id in sample_ids:
+        assert catalog.get(dataset_id).title.split(" (")[0] in listed
+
+
+@samples
+def test_a_source_line_marks_only_its_sample_sources(sample_paper):
+    pages = sample_paper.pages()
+    gewerbe = " ".join(p for p in pages if p.startswith(("4 Gewerbeflächen und Unternehmen",
+                                                          "Gewerbeflächen und Unternehmen (Fortsetzung)")))
+    sources = gewerbe[gewerbe.index("Quellen: "):].replace(HEADER, "").split(" Klausur-Briefing 2026")[0]
+    parts = sources.removeprefix("Quellen: ").split(" | ")
+    register = [p for p in parts if "Einwohnerregisterstatistik" in p]
+    ihk = [p for p in parts if p.startswith("IHK Berlin")]
+    assert len(register) == 1 and "BEISPIELDATEN" not in register[0]  # real, listed once
+    assert len(ihk) == 1 and ihk[0].endswith("BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)")
+    lor = [p for p in parts if "Lebensweltlich orientierte Räume" in p]
+    assert all("BEISPIELDATEN" not in p for p in lor)
+    text = " ".join(pages)
+    appendix = text[text.rindex("Anhang: Verwendete Datensätze"):]
+    assert "Einwohnerinnen und Einwohner in den LOR-Planungsräumen Herausgeber" in appendix  # real row, unmarked
+
+
+# ============================================================================ real files by hand
+
+@pytest.mark.xdist_group("imported-paper")
+def test_the_real_files_imported_by_hand_give_a_paper_without_beispieldaten(imported_paper):
+    imported = imported_paper.extra["imported"]
+    assert set(snapshot_datasets()) <= set(imported)
+    text = imported_paper.text()
+    assert "beispieldaten" not in text.casefold()
+    assert "importiert am" in text and "318.261" in text
+    manifest = imported_paper.manifest()
+    assert manifest["sample"] is False and manifest["datasets"]
+    assert all(d.get("sample") is False for d in manifest["datasets"])
+    for page in PdfReader(imported_paper.pdf).pages:
+        assert HEADER not in (page.extract_text() or "")

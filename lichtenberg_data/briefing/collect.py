@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .._provenance import resolve_source
+from .._provenance import resolve_source, source_parts
 from .._store import atomic_write_bytes
 from ..charts.formats import is_missing
 
@@ -260,6 +260,7 @@ def key_figure(section: str, label: str, current: Any, previous: Any = None, uni
         "unit": unit,
         "decimals": decimals,
         "source": line,
+        "source_texts": source_parts(source)[1],
         "datasets": _datasets(entries),
         "sample": any(e.get("sample") for e in entries),
         "order": _execution_count(),
@@ -269,31 +270,42 @@ def key_figure(section: str, label: str, current: Any, previous: Any = None, uni
     return entry
 
 
-def note_missing(dataset: str | None, message: str, *, section: str | None = None,
-                 execution_count: int | None = None, lacks: str | None = None) -> dict[str, Any] | None:
-    """Record that a notebook cell needed ``dataset``, which is not loaded or lacks what the cell
-    needs (``lacks``: what, in German; see :mod:`.kernel`)."""
-    folder = collect_dir()
-    if folder is None:
-        return None
+def _describe(dataset: str | None) -> dict[str, Any]:
+    """Title, landing page and whether it is loaded, of a dataset the catalogue knows."""
     from .._store import processed_path
     from ..catalog import get
 
-    title = landing = None
-    loaded = False
+    info: dict[str, Any] = {"dataset": dataset, "title": None, "landing_page": None, "loaded": False}
     if dataset:
         try:
             ds = get(dataset)
-            title, landing = ds.title, ds.landing_page
-            loaded = processed_path(dataset).exists()  # loaded, but without what the cell needs
+            info.update(title=ds.title, landing_page=ds.landing_page,
+                        loaded=processed_path(dataset).exists())  # loaded, but without what the cell needs
         except LookupError:
             pass
+    return info
+
+
+def note_missing(dataset: str | None, message: str, *, section: str | None = None,
+                 execution_count: int | None = None, also: list[str] | None = None,
+                 lacks: str | None = None) -> dict[str, Any] | None:
+    """Record that a notebook cell needed ``dataset``, which is not loaded or lacks what the cell
+    needs (``lacks``: what, in German; see :mod:`.kernel`).
+
+    ``also`` names further datasets the same cell loads that are not loaded either; the box in
+    the PDF names them too, so one look tells everything the part needs.
+    """
+    folder = collect_dir()
+    if folder is None:
+        return None
     try:
         section = _section(section) if section else None
     except ValueError:
         section = None
-    entry = {"dataset": dataset, "title": title, "landing_page": landing, "section": section,
-             "message": message, "order": execution_count, "loaded": loaded, "lacks": lacks}
+    first = _describe(dataset)
+    others = [_describe(d) for d in dict.fromkeys(also or []) if d != dataset]
+    entry = {**first, "section": section, "message": message, "order": execution_count, "lacks": lacks,
+             "also": [o for o in others if o["title"] and not o["loaded"]]}
     _update(folder, "missing", entry, lambda e: (e.get("dataset"), e.get("order")) == (dataset, execution_count))
     return entry
 

@@ -3,13 +3,15 @@
 :func:`install` registers a handler for :class:`~lichtenberg_data.DataNotAvailableError`: a
 cell that needs a dataset which is not loaded does not abort the notebook. The handler records
 the missing dataset in the notebook's ``briefing.json`` (kind ``missing``: dataset, title,
-section, the cell's execution count) and prints a short German note in place of a traceback;
+section, the cell's execution count, and the further datasets the cell loads by name that are
+not loaded either) and prints a short German note in place of a traceback;
 the next cells run. The PDF puts a box naming the dataset and the command that brings it where
 the charts and key figures of that cell would have been. Every other error still fails the build.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .._errors import DataNotAvailableError
@@ -19,14 +21,26 @@ from .collect import collect_dir, note_missing
 __all__ = ["install"]
 
 
+#: ``ld.load("dataset")`` in a cell's code: the datasets the cell names itself.
+_LOADS = re.compile(r"""\bload\(\s*["']([a-z][a-z0-9_]*)["']""")
+
+
+def _named_in_cell(shell: Any) -> list[str]:
+    """The datasets the running cell loads by name (from its source in the input history)."""
+    history = shell.user_ns.get("In") or [""]
+    return _LOADS.findall(str(history[-1]))
+
+
 def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> list[str]:
     from IPython.display import Markdown, display
 
     dataset = getattr(value, "dataset", None)
     entry = note_missing(dataset, str(value), section=shell.user_ns.get("SECTION"),
-                         execution_count=collect._execution_count(), lacks=getattr(value, "lacks", None))
+                         execution_count=collect._execution_count(), also=_named_in_cell(shell),
+                         lacks=getattr(value, "lacks", None))
     title = entry["title"] if entry else dataset
-    display(Markdown(f"**Datensatz fehlt:** `{dataset}` ({title}). Dieser Teil entfällt im Briefing; "
+    others = "".join(f", `{o['dataset']}` ({o['title']})" for o in (entry or {}).get("also", []))
+    display(Markdown(f"**Datensatz fehlt:** `{dataset}` ({title}){others}. Dieser Teil entfällt im Briefing; "
                      f"laden mit `lichtenberg-data import {dataset} DATEI` "
                      f"(welche Dateien: `lichtenberg-data info {dataset}`)."))
     return []

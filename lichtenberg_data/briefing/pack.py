@@ -196,9 +196,12 @@ class BriefingResult:
 
 
 def _by_dataset(missing: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Missing-data entries by dataset; a dataset a box names beside the first counts as well."""
     out: dict[str, list[dict[str, Any]]] = {}
     for entry in missing:
         out.setdefault(str(entry.get("dataset")), []).append(entry)
+        for other in entry.get("also") or []:
+            out.setdefault(str(other["dataset"]), []).append({**other, "section": entry.get("section")})
     return out
 
 

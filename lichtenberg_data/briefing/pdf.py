@@ -2,6 +2,10 @@
 
 A tiny flow layout (:class:`_Doc`) places blocks of known height top-down on A4 pages drawn
 with matplotlib and written with ``PdfPages``. Used by :func:`lichtenberg_data.briefing.run`, which imports it when called.
+
+Sample data are marked where they are shown: a block resting on generated sample data (a chart,
+a key-figure row, a source line, an appendix row) flags the page it lands on, and only flagged
+pages carry the header "BEISPIELDATEN"; the cover lists the sample datasets.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 from PIL import Image
 
+from .._provenance import SAMPLE_NOTE, source_entry
 from ..charts.formats import (
     MISSING,
     format_change,
@@ -50,6 +55,7 @@ class _Doc:
         self.y = 0.0
         self.continuation: str | None = None
         self.marks: dict[str, int] = {}
+        self.sample_pages: set[int] = set()  # 0-based pages showing sample content
 
     def new_page(self) -> None:
         self.pages.append([])
@@ -59,6 +65,11 @@ class _Doc:
 
     def mark(self, key: str) -> None:
         self.marks[key] = len(self.pages)
+
+    def flag_sample(self, sample: Any = True) -> None:
+        """Mark the current page as showing sample data (its header says so)."""
+        if sample and self.pages:
+            self.sample_pages.add(len(self.pages) - 1)
 
     def need(self, height: float) -> None:
         if not self.pages or self.y + height > A4_CM[1] - BOTTOM_CM:
@@ -140,11 +151,12 @@ def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
     pad = 0.12
     doc.text("Kennzahlen", 11, weight="bold", after=0.2, keep=4 * line_h)
 
-    def row(cells: list[str], weight: str, rule: str, lw: float) -> None:
+    def row(cells: list[str], weight: str, rule: str, lw: float, sample: bool = False) -> None:
         wrapped = [[w for part in c.split("\n") for w in wrap_text(part, (width - 0.25) * PT_PER_CM, size, weight)]
                    for c, (_, width, _) in zip(cells, cols)]
         h = max(len(w) for w in wrapped) * line_h * 1.05 + 2 * pad
         doc.need(h)
+        doc.flag_sample(sample)
         y = doc.y
 
         def draw(fig: Any, y: float = y, wrapped: list = wrapped) -> None:
@@ -170,15 +182,30 @@ def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
         label = f["label"] + (f" ({_period(f['when'])})" if f.get("when") and prev is None else "")
         if f.get("sample"):
             label += " – BEISPIELDATEN"
-        row([label, _value(prev, unit, d), _value(cur, unit, d), change], "normal", "#CCCCCC", 0.5)
+        row([label, _value(prev, unit, d), _value(cur, unit, d), change], "normal", "#CCCCCC", 0.5,
+            bool(f.get("sample")))
     doc.y += 0.15
-    notes = sorted({f["source"] for f in figures if f.get("source")})
-    if len(notes) == 1:
-        doc.text(notes[0], 7, color="#666666")
-    elif notes:
-        doc.text("Quellen: " + " | ".join(n.split(": ", 1)[-1] for n in notes), 7,
-                 color="#666666")
+    notes = _figure_sources(figures)
+    if notes:
+        doc.text(("Quelle: " if len(notes) == 1 else "Quellen: ") + " | ".join(notes), 7, color="#666666")
+        doc.flag_sample(any(SAMPLE_NOTE in n for n in notes))
     doc.y += 0.5
+
+
+def _figure_sources(figures: list[dict[str, Any]]) -> list[str]:
+    """Each source of the key figures once, in the order they first appear: one per dataset
+    edition (with the sample mark only where that dataset is sample data), then free texts."""
+    seen: dict[tuple, str] = {}
+    texts: list[str] = []
+    for f in figures:
+        for d in f.get("datasets") or []:
+            seen.setdefault((d.get("dataset") or d.get("title") or d.get("source_title"), d.get("reference_date"),
+                             d.get("retrieved_at")), source_entry(d))
+        extra = f.get("source_texts")
+        if extra is None and not f.get("datasets") and f.get("source"):
+            extra = [f["source"]]  # recorded before source texts were kept apart
+        texts += [t for t in extra or [] if t not in texts]
+    return list(dict.fromkeys(seen.values())) + texts
 
 
 def _missing_box(doc: _Doc, entry: dict[str, Any]) -> None:
@@ -198,6 +225,10 @@ def _missing_box(doc: _Doc, entry: dict[str, Any]) -> None:
                 f"So kommt er dazu: lichtenberg-data import {dataset} DATEI"
                 + (f" (Bezugsquelle: {entry['landing_page']})" if entry.get("landing_page") else "")
                 + f"; welche Dateien passen, sagt lichtenberg-data info {dataset}.")
+    for other in entry.get("also") or []:  # further datasets the same part needs
+        text += (f" Ebenso fehlt der Datensatz {other.get('title') or other['dataset']} ({other['dataset']}): "
+                 f"lichtenberg-data import {other['dataset']} DATEI"
+                 + (f" (Bezugsquelle: {other['landing_page']})" if other.get("landing_page") else "") + ".")
     size = 9
     lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, size))
     h = _cm(_text_size_pt(lines, size)[1]) + 0.6
@@ -249,6 +280,7 @@ def _charts(doc: _Doc, charts: list[dict[str, Any]], counter: list[int]) -> None
             captions.append((lines, _cm(_text_size_pt(lines, 8.5)[1])))
         height = max(h + 0.25 + ch for (_, _, h), (_, ch) in zip(placed, captions))
         doc.need(height)
+        doc.flag_sample(any(c.get("sample") for c in row))
         y = doc.y
         x = LEFT_CM
         for (c, w, h), (lines, _) in zip(placed, captions):
@@ -288,13 +320,17 @@ def _edition_lines(d: dict[str, Any]) -> list[str]:
 
 
 def _sample_parts(datasets: list[dict[str, Any]]) -> list[str]:
-    """Per section, the datasets that are generated sample data (for the cover)."""
+    """Each dataset that is generated sample data, once, with the sections that show it (cover)."""
+    found: dict[str, dict[str, Any]] = {}
+    for d in datasets:
+        if d.get("sample"):
+            key = d.get("dataset") or d.get("title") or "?"
+            item = found.setdefault(key, {"title": d.get("title") or key, "sections": set()})
+            item["sections"].update(d.get("sections", []))
     parts = []
-    for key, name in SECTIONS.items():
-        titles = sorted({d.get("title") or d.get("dataset") for d in datasets
-                         if d.get("sample") and key in d.get("sections", [])})
-        if titles:
-            parts.append(f"{name}: {', '.join(titles)}")
+    for key, item in sorted(found.items(), key=lambda kv: str(kv[1]["title"])):
+        where = ", ".join(SECTIONS[s] for s in SECTIONS if s in item["sections"])
+        parts.append(f"{item['title']} ({key}" + (f"; in: {where})" if where else ")"))
     return parts
 
 
@@ -337,7 +373,8 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     charts, figures, datasets, notebooks
         What :func:`lichtenberg_data.briefing.run` collected from the executed notebooks.
     sample
-        Some source is generated sample data: a warning on the cover and a mark on every page.
+        Some source is generated sample data: a warning on the cover listing the sample datasets;
+        the pages showing sample content carry the mark in their header.
     other_sources
         Source texts of charts and key figures that name no dataset (listed in the appendix).
     missing_data
@@ -400,6 +437,7 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
             name += " – BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)"
         doc.text(name, 10, weight="bold", color=COLORS["sample"] if d.get("sample") else "#222222",
                  after=0.08, keep=1.6)
+        doc.flag_sample(d.get("sample"))
         details = [
             f"Herausgeber: {d.get('publisher') or 'unbekannt'}"
             + (f" ({d['source_title']})" if d.get("source_title") and d.get("title") else ""),
@@ -414,6 +452,7 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
         details.append("Verwendet in: " + ", ".join(SECTIONS[s] for s in d.get("sections", [])))
         for line in details:
             doc.text(line, 8.5, color="#333333", x=LEFT_CM + 0.3, width=TEXT_CM - 0.3, after=0.03)
+            doc.flag_sample(d.get("sample"))  # a row running over to the next page marks it too
         doc.y += 0.35
     if other_sources:
         doc.text("Weitere Quellenangaben", 11, weight="bold", after=0.2, keep=1.0)
@@ -449,8 +488,9 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
         if sample:
             parts = _sample_parts(datasets)
             text = ("Achtung: Teile dieses Briefings beruhen auf BEISPIELDATEN (synthetisch erzeugt, "
-                    "keine amtlichen Zahlen); sie sind auf jeder Grafik, in jeder Kennzahl und im Anhang "
-                    "markiert und dürfen nicht zitiert werden. Betroffen: "
+                    "keine amtlichen Zahlen); sie sind auf jeder Grafik, in jeder Kennzahl, in jeder "
+                    "Quellenangabe, im Anhang und in der Kopfzeile jeder Seite, die sie zeigt, markiert und "
+                    "dürfen nicht zitiert werden. Beispieldaten: "
                     + ("; ".join(parts) if parts else "siehe Anhang") + ".")
             lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, 11, "bold"))
             h = _cm(_text_size_pt(lines, 11, "bold")[1]) + 0.8
@@ -477,6 +517,8 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
              "PDF) im Ordner charts/.", size=7.5, color=COLORS["muted"])
 
     doc.pages[0].append(cover)
+    if sample:
+        doc.sample_pages.add(0)  # the cover names the sample datasets
 
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Title": title, "Author": "lichtenberg_data", "Subject":
@@ -490,7 +532,7 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
             if number > 1:
                 _put(fig, LEFT_CM, 1.2, title, size=7.5, color=COLORS["muted"])
                 _line(fig, LEFT_CM, LEFT_CM + TEXT_CM, 1.65, "#DDDDDD", 0.5)
-            if sample:
+            if number - 1 in doc.sample_pages:
                 _put(fig, LEFT_CM + TEXT_CM, 1.2, "BEISPIELDATEN – keine amtlichen Zahlen",
                      size=7.5, weight="bold", color=COLORS["sample"], ha="right")
             _put(fig, LEFT_CM + TEXT_CM, A4_CM[1] - 1.2, f"Seite {number} von {total}",

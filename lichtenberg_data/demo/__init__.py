@@ -1,10 +1,14 @@
-"""The offline demo: the real open-data snapshot, and sample files only where no real file exists.
+"""The offline demo: the real open-data snapshot, and generated sample data only on request.
 
 :func:`load` (``lichtenberg-data demo``, run by ``make demo``) fills the data folder offline:
 every dataset with a real file in the shipped snapshot (``snapshot/`` in the project, a mirror
-of unmodified portal files with ``MANIFEST.json`` and ``ATTRIBUTION.md``) is refreshed from it;
-only the datasets with no real file at all get generated sample data, marked as such on every
-chart, key figure and appendix row.
+of unmodified portal files with ``MANIFEST.json`` and ``ATTRIBUTION.md``) is refreshed from it,
+and nothing else: the briefing shows real numbers only, and a part whose dataset has no real
+file is a box naming the dataset and how to get it. Sample data an earlier run generated are
+removed. With ``samples=True`` (``lichtenberg-data demo --with-samples``) the datasets that
+hold no real data get generated sample data, for trying the full layout; they are marked as
+such on every chart, key figure, source line and appendix row, and on every page that shows
+them.
 
 Sample writers live here, never in :mod:`lichtenberg_data.sources` (which declare and parse
 only). :data:`SAMPLES` maps a dataset id to a function that writes the sample bytes of one of
@@ -174,33 +178,50 @@ def sample_bytes(dataset_id: str, resource: str) -> bytes:
     return files[resource]
 
 
-def load(sample_folder: Path | None = None, snapshot: Path = SNAPSHOT) -> list:
-    """Fill the data folder offline: real files from the snapshot, samples for the rest.
+def load(sample_folder: Path | None = None, snapshot: Path = SNAPSHOT, *, samples: bool = False) -> list:
+    """Fill the data folder offline from the real snapshot; sample data only with ``samples``.
 
-    Datasets with a real file are refreshed from ``snapshot``; the datasets of :data:`SAMPLES`
-    that have none get a sample mirror (in ``sample_folder``, default a temporary folder) and
-    are refreshed from it, marked as sample data. A dataset that already holds real data is
-    never replaced by samples.
+    Datasets with a real file are refreshed from ``snapshot``. Without ``samples`` no generated
+    number is loaded, and sample data an earlier run left in the data folder are removed (real
+    data are never touched). With ``samples`` the datasets of :data:`SAMPLES` that hold no real
+    data get a sample mirror (in ``sample_folder``, default a temporary folder) and are
+    refreshed from it, marked as sample data; a dataset that holds real data is never replaced
+    by samples.
 
     Returns
     -------
     list of Outcome
-        One per dataset, as :func:`lichtenberg_data.refresh` gives them.
+        One per dataset, as :func:`lichtenberg_data.refresh` gives them; a removed sample
+        dataset has the state ``removed``.
     """
     import tempfile
 
     from .._refresh import refresh
+    from .._report import Outcome
 
     if not (snapshot / "MANIFEST.json").is_file():
         raise FileNotFoundError(f"the real-data snapshot is missing ({snapshot}/MANIFEST.json); restore it from "
                                 "the repository (`git checkout -- snapshot`)")
     real = [d for d in snapshot_datasets(snapshot) if d in catalog.ids()]
     outcomes = refresh(real, mirror=snapshot)
-    samples = [d.id for d in catalog.datasets() if d.id in SAMPLES and d.id not in real]
+    if not samples:
+        return outcomes + [Outcome(d, "removed", "generated sample data removed: the demo loads real data only "
+                                   "(`lichtenberg-data demo --with-samples` adds them)") for d in _drop_samples()]
+    wanted = [d.id for d in catalog.datasets() if d.id in SAMPLES and d.id not in real]
     with tempfile.TemporaryDirectory() as tmp:
-        mirror = write_mirror(Path(sample_folder or tmp), only=samples)
-        outcomes += refresh(samples, mirror=mirror)
+        mirror = write_mirror(Path(sample_folder or tmp), only=wanted)
+        outcomes += refresh(wanted, mirror=mirror)
     return outcomes
+
+
+def _drop_samples() -> list[str]:
+    """Empty every dataset of the data folder that holds generated sample data; their ids."""
+    from .._refresh import reset
+    from .._store import read_manifest
+
+    held = read_manifest()["datasets"]
+    ids = [d for d, entry in held.items() if d in catalog.ids() and entry.get("processed", {}).get("sample")]
+    return reset(ids) if ids else []
 
 
 def write_mirror(folder: Path, only: list[str] | None = None) -> Path:
