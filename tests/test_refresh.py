@@ -137,7 +137,8 @@ def test_truncated_body(data_dir, portal, good, capsys, mirror):
     mid_row = body.index(b"\n", len(body) // 3) - 20  # the server sends half of what it gets
     portal.set(EWR, ("cut", body[: 2 * mid_row]))
     assert run("refresh", "einwohner_lor", "--mirror", portal.url, "--force") == 1
-    assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "fewer or more fields", "truncated")
+    assert_failed_unchanged(data_dir, good, capsys, "EWR_L21_202512E_Matrix.csv ends in the middle of a record",
+                            "its last line has 47 of 51 fields", "cut off")
 
 
 def test_html_error_page_with_200(data_dir, portal, good, capsys):
