@@ -311,18 +311,20 @@ def _build_history(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], 
 
 def _stored_edition(ds: catalog.Dataset, entry: dict, name: str, stand: Any) -> Any:
     """The stored copy of the edition a new file brings, parsed again (``None`` when there is none
-    or it no longer parses): the snapshot of the same edition and name, or the one snapshot of
-    that edition."""
+    or it no longer parses): the snapshot of the same Stand and file name (one edition may be
+    several files, e.g. the tables of one MSS report), or with ``edition_period="month"`` the
+    snapshot of the same month, whatever its name."""
+    if stand is None:
+        return None
     period = ds.edition_period
-    same = [s for s in _current_editions(ds, entry)
-            if _guards.same_edition(s.get("reference_date"), stand, period) and stand is not None
+    same = [s for s in _current_editions(ds, entry) if _guards.same_edition(s.get("reference_date"), stand, period)
             and (settings.data_dir / s["raw_path"]).exists()]
-    named = [s for s in same if _store.original_name(s["raw_path"]) == name]
-    chosen = named[-1:] or (same if len(same) == 1 or period == "month" else [])
-    if not chosen:
+    if period != "month":
+        same = [s for s in same if _store.original_name(s["raw_path"]) == name]
+    if not same:
         return None
     try:
-        return _reparsed(ds, chosen[-1])
+        return _reparsed(ds, same[-1])
     except LichtenbergDataError as exc:
         log.warning("%s: the stored copy of %s does not parse any more (%s); not compared", ds.id, name, exc)
         return None

@@ -15,7 +15,7 @@ from .settings import settings
 
 def _editions(ds: catalog.Dataset, entry: dict) -> list[dict]:
     """The files a processed table was built from: one per edition of a history, else one per
-    resource; each with its Stand, when and how it arrived."""
+    resource; each with its Stand, when and how it arrived; oldest Stand first."""
     if ds.history:
         snaps = _current_editions(ds, entry)
     else:
@@ -23,9 +23,10 @@ def _editions(ds: catalog.Dataset, entry: dict) -> list[dict]:
         for snap in sorted(entry.get("resources", {}).values(), key=lambda s: s["retrieved_at"]):
             latest[snap["resource"]] = snap
         snaps = list(latest.values())
-    return [{"file": _store.original_name(s["raw_path"]), "reference_date": s.get("reference_date"),
-             "retrieved_at": (s.get("source_retrieved_at") or s["retrieved_at"])[:10],
-             "arrived": s.get("arrived")} for s in snaps]
+    out = [{"file": _store.original_name(s["raw_path"]), "reference_date": s.get("reference_date"),
+            "retrieved_at": (s.get("source_retrieved_at") or s["retrieved_at"])[:10],
+            "arrived": s.get("arrived")} for s in snaps]
+    return sorted(out, key=lambda e: (str(e["reference_date"] or ""), e["file"]))  # by Stand, however they came
 
 
 def _provenance(ds: catalog.Dataset, df: Any, retrieved: datetime, source: str, sample: bool,

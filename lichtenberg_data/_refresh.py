@@ -22,9 +22,11 @@ from . import _store, catalog
 from ._build import (
     Built,
     _acquire,
+    _current_editions,
     _drop_raw,
     _Incoming,
     _lock,
+    _reparsed,
     _switches_kind,
     _workdir,
     _would_switch,
@@ -44,7 +46,7 @@ from ._reach import NO_NETWORK
 from ._report import Outcome, write_report
 from .settings import settings
 
-__all__ = ["Outcome", "refresh", "reset"]
+__all__ = ["Outcome", "refresh", "rebuild", "reset"]
 
 log = logging.getLogger("lichtenberg_data")
 
@@ -222,6 +224,78 @@ def refresh(ids: Sequence[str] | None = None, *, force: bool = False, mirror: st
         shutil.rmtree(settings.data_dir / ".tmp", ignore_errors=True)
         lock.release()
     return outcomes
+
+
+def rebuild(ids: Sequence[str] | None = None, *, report: bool = True) -> list[Outcome]:
+    """Parse the stored raw files of datasets again and rewrite their processed tables.
+
+    For use after a parser was corrected: nothing is downloaded, every edition keeps its Stand
+    and the table is the one an import of the same files gives. The manifest's record of the
+    raw files stays as it is.
+
+    Parameters
+    ----------
+    ids
+        Dataset ids; by default every dataset that holds data here.
+    report
+        Write a change report (rows and totals before and after) to ``data/reports/``.
+
+    Returns
+    -------
+    list of Outcome
+        One per dataset: ``rebuilt``, ``skipped`` (no raw files stored) or ``failed`` (the last
+        good table is kept).
+
+    Examples
+    --------
+    >>> import lichtenberg_data as ld
+    >>> [o.state for o in ld.rebuild(["einwohner_lor"])]   # doctest: +SKIP
+    ['rebuilt']
+    """
+    manifest = _store.read_manifest()
+    chosen = [catalog.get(i) for i in ids] if ids else [d for d in catalog.datasets() if d.id in manifest["datasets"]]
+    lock = _lock()
+    _acquire(lock)
+    outcomes: list[Outcome] = []
+    try:
+        _workdir()
+        manifest = _store.read_manifest()
+        for ds in chosen:
+            try:
+                outcome = _rebuild_one(ds, manifest)
+            except LichtenbergDataError as exc:
+                manifest = _store.read_manifest()
+                outcome = Outcome(ds.id, "failed", dataset_message(ds.id, str(exc), "The last good table is kept"))
+            log.log(logging.WARNING if outcome.failed else logging.INFO, "%s: %s%s", ds.id, outcome.state,
+                    f" – {outcome.reason}" if outcome.reason else "")
+            outcomes.append(outcome)
+        if report:
+            write_report(outcomes, "rebuild")
+    finally:
+        shutil.rmtree(settings.data_dir / ".tmp", ignore_errors=True)
+        lock.release()
+    return outcomes
+
+
+def _rebuild_one(ds: catalog.Dataset, manifest: dict) -> Outcome:
+    entry = manifest["datasets"].get(ds.id, {})
+    stored = [s for s in entry.get("snapshots", []) if (settings.data_dir / s["raw_path"]).exists()]
+    if not stored:
+        return Outcome(ds.id, "skipped", f"no raw files stored here; refresh or import it first "
+                                         f"(`lichtenberg-data info {ds.id}`)")
+    sample = bool(entry.get("processed", {}).get("sample"))
+    now = datetime.now().astimezone()
+    if ds.partition:  # month by month: a register of many months never sits in memory at once
+        outcomes = [commit(ds, manifest, [], Built(_reparsed(ds, snap)), now, sample)
+                    for snap in _current_editions(ds, entry) if (settings.data_dir / snap["raw_path"]).exists()]
+        outcome = outcomes[-1]
+    else:
+        df = rebuild_table(ds, entry)
+        if df is None:
+            raise DataNotAvailableError("no raw files to rebuild from")
+        outcome = commit(ds, manifest, [], Built(df), now, sample)
+    outcome.state = "rebuilt"
+    return outcome
 
 
 def reset(ids: Sequence[str] | None = None) -> list[str]:

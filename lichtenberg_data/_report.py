@@ -21,7 +21,8 @@ __all__ = ["Outcome", "totals", "change_report", "write_report"]
 
 @dataclass
 class Outcome:
-    """What happened to one dataset: ``fresh``, ``unchanged``, ``skipped`` or ``failed``.
+    """What happened to one dataset: ``fresh``, ``unchanged``, ``skipped``, ``failed`` or (a
+    rebuild) ``rebuilt``.
 
     ``files`` says, per new file, how many rows it gave and which records it left out and why
     (:class:`lichtenberg_data._kept.FileTally`; ``FileTally.line()`` is the line the CLI prints).

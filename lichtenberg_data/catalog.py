@@ -224,9 +224,10 @@ class Dataset:
     #: ``"month"``: one Parquet file per month (a monthly register; see :mod:`lichtenberg_data._partitions`);
     #: every imported file is one month (``date`` column), ``load()`` gives the latest unless asked.
     partition: str | None = None
-    #: What makes two files the same edition: the same Stand (``"day"``) or the same month of their
-    #: Stands (``"month"``, e.g. a scrape whose Stand is its newest review date: a cut copy may end a
-    #: day earlier). A new copy of a stored edition replaces it, and may not have far fewer rows.
+    #: What makes two files the same edition: the same Stand and file name (``"day"``; one edition may
+    #: be several files) or the same month of their Stands, whatever the name (``"month"``, one file per
+    #: edition, e.g. a scrape whose Stand is its newest review date: a cut copy may end a day earlier).
+    #: A new copy of a stored edition replaces it, and may not have more than 10 % fewer rows.
     edition_period: str = "day"
 
     def __post_init__(self) -> None:

@@ -113,6 +113,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from . import catalog
+    from ._refresh import rebuild
+
+    for i in args.ids:
+        catalog.get(i)
+    outcomes = rebuild(args.ids or None)
+    _summary(outcomes)
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     from ._store import status
 
@@ -264,6 +275,11 @@ def parser() -> argparse.ArgumentParser:
                         "does not carry it (IHK's archive names it like IHK_OD_07-2023.csv)")
     s.add_argument("--accept-fewer-rows", action="store_true", help=_FEWER)
     s.set_defaults(func=cmd_import, log_file=True)
+    s = sub.add_parser("rebuild", help="parse the stored raw files again (after a parser update) and rewrite the tables",
+                       description="Parse the raw files stored in the data folder again and rewrite the processed "
+                                   "tables; nothing is downloaded and every edition keeps its Stand.")
+    s.add_argument("ids", nargs="*", help="dataset ids (default: every dataset that holds data)")
+    s.set_defaults(func=cmd_rebuild, log_file=True)
     s = sub.add_parser("status", help="show reference date, age and size of every dataset")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)
