@@ -93,9 +93,6 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
             return Outcome(ds.id, "skipped", f"not in the mirror {mirror}")
         incoming, files_sample = _from_folder(ds, folder, entry, work, force)
         sample = sample or files_sample
-        if incoming and _would_switch(entry, sample) and sample:
-            return Outcome(ds.id, "skipped", "holds real data; generated sample data do not replace it "
-                           f"(`lichtenberg-data reset {ds.id}` first, if that is what you want)")
     else:
         missing_editions: list[str] = []
         for res in ds.resources:
@@ -135,6 +132,9 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
         if missing and not (mirror and not _is_url(mirror)):  # a mirror folder, like an import, may hold some parts
             raise DownloadError(f"no copy of {', '.join(missing)} yet")
     built = build(ds, base, incoming, accept_fewer_rows=accept_fewer_rows)
+    if switching and sample and mirror and not _is_url(mirror):  # checked once the files parsed for this dataset
+        return Outcome(ds.id, "skipped", "holds real data; generated sample data do not replace it "
+                       f"(`lichtenberg-data reset {ds.id}` first, if that is what you want)")
     switched = _switches_kind(ds.id, entry, sample) if switching else ""
     dropped: dict = {}
     if switched:

@@ -130,3 +130,62 @@ def test_the_outcome_and_the_cli_say_what_each_file_kept(data_dir, capsys):
                                                                 ("EWR202012E_Matrix.csv", 448)]
     markdown = report.with_suffix(".md").read_text()
     assert "- file EWR202012E_Matrix.csv: 448 kept" in markdown
+
+
+@pytest.fixture()
+def dropping(monkeypatch):
+    """A dataset whose parser reads two files at once and leaves out the objects outside Berlin,
+    reporting both with ``_kept`` (as the OSM and listings parsers do)."""
+    from lichtenberg_data import _kept
+
+    def parse(files):
+        rows = []
+        for path in files.values():
+            lines = [ln.split(";") for ln in path.read_text().split()]
+            inside = [obj for obj, where in lines if where == "in"]
+            outside = [obj for obj, where in lines if where != "in"]
+            _kept.drop(path, "outside Berlin", len(outside), examples=outside)
+            _kept.kept(path, len(inside))
+            rows += inside
+        return pd.DataFrame({"id": rows})
+
+    catalog.datasets()
+    ds = catalog.Dataset(
+        id="kept_test", title="t", topic="t", publisher="p", license=catalog.LICENSES["odbl"], landing_page="",
+        resources=(catalog.Resource("bars.csv", None, "csv", match="bar", optional=True),
+                   catalog.Resource("museums.csv", None, "csv", match="museum", optional=True)),
+        spatial_unit="Punkt", update="static", parser=parse, schema=catalog.Schema({"id": "str"}),
+        source_title="t")
+    monkeypatch.setitem(catalog._REGISTRY, ds.id, ds)
+    return ds
+
+
+def test_each_file_says_what_it_kept_and_dropped(data_dir, dropping, tmp_path, capsys):
+    bars = tmp_path / "bars.csv"
+    bars.write_text("node/1;in\nnode/2;in\nnode/3;in\nnode/4;out\nnode/5;out\n")
+    museums = tmp_path / "museums.csv"
+    museums.write_text("node/7;in\n")
+    assert cli.main(["import", "kept_test", str(bars), str(museums)]) == 0
+    out = capsys.readouterr().out
+    assert "  kept_test: bars.csv: 3 kept; 2 dropped (2 outside Berlin, e.g. node/4, node/5)" in out
+    assert "  kept_test: museums.csv: 1 kept" in out
+    report = sorted((data_dir / "reports").glob("import-*.json"))[-1]
+    [entry] = json.loads(report.read_text())
+    assert entry["files"][0] == {"file": "bars.csv", "kept": 3, "dropped": {"outside Berlin": 2},
+                                 "examples": {"outside Berlin": ["node/4", "node/5"]}}
+    assert "- file bars.csv: 3 kept; 2 dropped (2 outside Berlin, e.g. node/4, node/5)" in \
+        report.with_suffix(".md").read_text()
+
+
+def test_a_file_that_gives_nothing_is_an_error_naming_it(data_dir, dropping, tmp_path):
+    bars = tmp_path / "bars.csv"
+    bars.write_text("node/1;in\n")
+    ld.import_file("kept_test", bars)
+    before = (data_dir / "manifest.json").read_bytes()
+    museums = tmp_path / "museums.csv"
+    museums.write_text("node/8;out\nnode/9;out\n")
+    with pytest.raises(ld.FormatError) as err:
+        ld.import_file("kept_test", museums)
+    assert str(err.value).startswith("kept_test: museums.csv: 0 kept; 2 dropped (2 outside Berlin, e.g. node/8, "
+                                     "node/9): the file gives no row. Nothing was changed")
+    assert (data_dir / "manifest.json").read_bytes() == before

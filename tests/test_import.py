@@ -139,7 +139,7 @@ def test_two_stands_in_one_month_are_one_edition(with_lor, tmp_path):
 def test_a_file_of_another_dataset_gets_the_parsers_message_not_a_reset(with_lor, tmp_path):
     """osm_pois holds real data; a generated sample file of the job search (marked as sample) is no
     Overpass answer: that is the cause, and `reset osm_pois` would be destructive advice."""
-    ld.import_file("osm_pois", sorted((SNAPSHOT / "osm_pois").iterdir()))
+    ld.import_file("osm_pois", SNAPSHOT / "osm_pois" / "osm_malls_berlin_raw_20250928.json")
     jobs = tmp_path / "jobsuche_berlin.json"
     jobs.write_bytes(sample_bytes("stellenangebote", "jobsuche_berlin.json"))
     with pytest.raises(FormatError) as err:
@@ -156,3 +156,50 @@ def test_sample_files_never_replace_real_ones_of_the_same_dataset(data_dir, tmp_
     shutil.copy(sample, tmp_path / "copy.csv")
     with pytest.raises(FormatError, match="lichtenberg-data reset einwohner_ortsteile"):
         ld.import_file("einwohner_ortsteile", sample)
+
+
+# --------------------------------------------------------------------------- the sample mark
+def _zipped(path: Path, name: str, body: bytes, extra: dict[str, bytes] | None = None) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(name, body)
+        for other, data in (extra or {}).items():
+            zf.writestr(other, data)
+    return path
+
+
+def _imported_as_sample(dataset: str, path: Path) -> bool:
+    ld.import_file(dataset, path)
+    return ld.is_sample(ld.load(dataset)) and bool(ld.status().set_index("dataset").loc[dataset, "sample"])
+
+
+def test_a_zipped_sample_stays_sample_data(data_dir, tmp_path):
+    body = sample_bytes("bezirke", "bezirksgrenzen.geojson")
+    archive = _zipped(tmp_path / "bezirke.zip", "bezirksgrenzen.geojson", body, {"LIESMICH.txt": b"Bezirke"})
+    assert _imported_as_sample("bezirke", archive)
+
+
+def test_a_sample_gml_stays_sample_data(data_dir, tmp_path):
+    from lichtenberg_data.demo._mark import mark
+
+    gml = tmp_path / "bezirke.gml"
+    gml.write_bytes(mark((SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml").read_bytes()))
+    assert _imported_as_sample("bezirke", gml)
+    assert len(ld.load("bezirke")) == 12
+
+
+def test_a_gzipped_sample_scrape_stays_sample_data(with_lor, tmp_path):
+    import gzip
+
+    packed = tmp_path / "listings.csv.gz"
+    packed.write_bytes(gzip.compress(sample_bytes("kurzzeitvermietung", "listings.csv")))
+    assert _imported_as_sample("kurzzeitvermietung", packed)
+
+
+def test_a_sample_matrix_without_text_fields_stays_sample_data(data_dir, tmp_path):
+    """The Einwohnerregister matrix has no free text: the mark is an empty last column."""
+    path = tmp_path / "EWR_L21_202512E_Matrix.csv"
+    path.write_bytes(sample_bytes("einwohner_lor", path.name))
+    assert path.read_bytes().split(b"\n", 1)[0].endswith(b';LICHTENBERG_DATA_SAMPLE\r')
+    assert _imported_as_sample("einwohner_lor", path)
