@@ -218,28 +218,30 @@ def _is_text(head: bytes) -> bool:
 
 def _csv_cause(data: bytes) -> str | None:
     """The last record of a CSV: no open quote at the end, and as wide as the header (or as
-    the record before it, where every record is narrower than the header)."""
-    data = data[3:] if data[:3] == b"\xef\xbb\xbf" else data
-    eol = b"\n" if b"\n" in data else b"\r"
-    body = data.rstrip(b"\r\n")
-    if not body:
+    the record before it, where every record is narrower than the header). Works on offsets, so
+    a register of 100 MB is not copied."""
+    begin = 3 if data[:3] == b"\xef\xbb\xbf" else 0
+    eol = b"\n" if data.find(b"\n", begin) >= 0 else b"\r"
+    end = len(data)
+    while end > begin and data[end - 1] in b"\r\n":
+        end -= 1
+    if end == begin:
         return None
-    total = body.count(b'"')
+    total = data.count(b'"', begin, end)
     if total % 2:
         return "ends inside a quoted field (an opening \" without its closing one): the file was cut off"
-    header_end = body.find(eol)
+    header_end = data.find(eol, begin, end)
     if header_end < 0:
         return None  # a header only
-    header = body[:header_end].decode("utf-8", errors="replace").rstrip("\r")
-    sep, width = _separator(header)
+    sep, width = _separator(data[begin:header_end].decode("utf-8", errors="replace").rstrip("\r"))
     if width < 2:
         return None
-    last_start = _record_start(body, len(body), eol, total)
+    last_start = _record_start(data, begin, end, end, eol, total)
     if last_start <= header_end:
         return None
-    last = _fields(body[last_start:], sep)
-    prev_start = _record_start(body, last_start - len(eol), eol, total)
-    prev = _fields(body[prev_start:last_start], sep) if prev_start > header_end else width
+    last = _fields(data[last_start:end], sep)
+    prev_start = _record_start(data, begin, last_start - len(eol), end, eol, total)
+    prev = _fields(data[prev_start:last_start], sep) if prev_start > header_end else width
     if last < width and last < prev:
         return f"ends in the middle of a record (its last line has {last} of {width} fields): the file was cut off"
     return None
@@ -251,15 +253,15 @@ def _separator(header: str) -> tuple[str, int]:
     return best, _fields(header.encode(), best)
 
 
-def _record_start(body: bytes, end: int, eol: bytes, total: int) -> int:
+def _record_start(data: bytes, begin: int, end: int, stop: int, eol: bytes, total: int) -> int:
     """Where the record ending at ``end`` begins: after the last line break before ``end`` that
-    lies outside quotes (an even number of quotes before it)."""
+    lies outside quotes (an even number of quotes before it; ``total`` quotes lie before ``stop``)."""
     pos = end
     while True:
-        pos = body.rfind(eol, 0, pos)
+        pos = data.rfind(eol, begin, pos)
         if pos < 0:
-            return 0
-        if (total - body.count(b'"', pos)) % 2 == 0:
+            return begin
+        if (total - data.count(b'"', pos, stop)) % 2 == 0:
             return pos + len(eol)
 
 
