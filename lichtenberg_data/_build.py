@@ -232,7 +232,7 @@ def build(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], *, stand:
     new ones. An edition with more than 10 % fewer rows than its stored copy is refused
     (:class:`CutOffError`) unless ``accept_fewer_rows``."""
     if ds.partition:
-        return _build_partitions(ds, incoming, stand, accept_fewer_rows)
+        return _build_partitions(ds, entry, incoming, stand, accept_fewer_rows)
     if ds.history:
         return _build_history(ds, entry, incoming, accept_fewer_rows)
     files = _latest_snapshots(entry)
@@ -247,7 +247,7 @@ def build(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], *, stand:
     return Built(df, {}, _only(tallies, incoming))
 
 
-def _build_partitions(ds: catalog.Dataset, incoming: list[_Incoming], stand: str | None,
+def _build_partitions(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], stand: str | None,
                       accept: bool) -> Built:
     """Parse each file of a dataset stored by month on its own: one month each (``stand``, when
     given, names it for a single file). Only the new months are returned; the stored ones stay."""
@@ -257,7 +257,7 @@ def _build_partitions(ds: catalog.Dataset, incoming: list[_Incoming], stand: str
 
     parts: dict[str, Any] = {}
     built = Built(None)
-    stored = set(_partitions.months(ds.id))
+    stored = set(_partitions.months(ds.id)) if entry else set()  # none when real data replace sample data
     for inc in incoming:
         part, tallies = _tallied(ds, {inc.resource: inc.tmp})
         if stand is not None:

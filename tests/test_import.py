@@ -203,3 +203,21 @@ def test_a_sample_matrix_without_text_fields_stays_sample_data(data_dir, tmp_pat
     path.write_bytes(sample_bytes("einwohner_lor", path.name))
     assert path.read_bytes().split(b"\n", 1)[0].endswith(b';LICHTENBERG_DATA_SAMPLE\r')
     assert _imported_as_sample("einwohner_lor", path)
+
+
+def test_real_months_replace_every_sample_month(data_dir, real_data, tmp_path):
+    """A register stored by month: real files replace all generated months, and the generated
+    month of the same name is no stored edition a real one is compared with."""
+    from lichtenberg_data.demo.business import sample_ihk_history
+
+    for name, body in sample_ihk_history(months=2, n=300, end=(2023, 4)).items():
+        _write = tmp_path / "sample" / name
+        _write.parent.mkdir(exist_ok=True)
+        _write.write_bytes(body)
+        ld.import_file("ihk_gewerbedaten", _write)
+    assert ld.is_sample(ld.load("ihk_gewerbedaten"))
+    outcome = ld.import_file("ihk_gewerbedaten", real_data / IHK[1])
+    assert outcome.reason == "replaced the generated sample data by real data (sample and real data never share a table)"
+    table = ld.load("ihk_gewerbedaten", months="all")
+    assert (len(table), table["date"].dt.strftime("%Y-%m").unique().tolist()) == (30, ["2023-03"])
+    assert not ld.is_sample(table)
