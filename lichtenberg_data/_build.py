@@ -240,11 +240,17 @@ def build(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], *, stand:
     df, tallies = _tallied(ds, files)
     processed = entry.get("processed", {})
     new_stand = ds.stand(df)
+    built = Built(df, {}, _only(tallies, incoming))
     if processed.get("rows") and _store.processed_path(ds.id).exists() and \
             _guards.same_edition(new_stand, processed.get("reference_date"), ds.edition_period):
+        for inc, tally in zip(incoming, built.files):  # each file against its stored copy, where both counts are known
+            stored = entry.get("resources", {}).get(inc.resource, {}).get("rows")
+            if tally.kept is not None and stored is not None:
+                _guards.check_rows(ds.id, inc.tmp.name, new_stand, tally.kept, int(stored), period=ds.edition_period,
+                                   accept=accept_fewer_rows)
         _guards.check_rows(ds.id, ", ".join(inc.tmp.name for inc in incoming), new_stand, len(df),
                            int(processed["rows"]), period=ds.edition_period, accept=accept_fewer_rows)
-    return Built(df, {}, _only(tallies, incoming))
+    return built
 
 
 def _build_partitions(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], stand: str | None,

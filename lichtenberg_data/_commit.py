@@ -52,6 +52,7 @@ def commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], built
     before = entry.get("processed", {})
     source = incoming[-1].source if incoming else before.get("source", "")
     stand_all = ds.stand(df)
+    kept = {t.file: t.kept for t in built.files}
     for inc in incoming:
         target = _store.snapshot_path(ds.id, inc.filename, retrieved, inc.sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +63,7 @@ def commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], built
             "retrieved_at": retrieved.isoformat(timespec="seconds"), "arrived": inc.arrived,
             "source": inc.source, "source_retrieved_at": inc.source_retrieved_at,
             "reference_date": stands.get(str(inc.tmp)) or (stand_all.isoformat() if stand_all else None),
-            "parser_version": ds.parser_version,
+            "parser_version": ds.parser_version, "rows": kept.get(inc.filename),
         }
         entry["resources"][inc.resource] = meta
         entry["snapshots"] = [s for s in entry["snapshots"] if s["raw_path"] != meta["raw_path"]] + [meta]
