@@ -139,6 +139,7 @@ def test_two_stands_in_one_month_are_one_edition(with_lor, tmp_path):
 def test_a_file_of_another_dataset_gets_the_parsers_message_not_a_reset(with_lor, tmp_path):
     """osm_pois holds real data; a generated sample file of the job search (marked as sample) is no
     Overpass answer: that is the cause, and `reset osm_pois` would be destructive advice."""
+    ld.import_file("bezirke", SNAPSHOT / "bezirke" / "alkis_bezirke_bezirksgrenzen.gml")  # osm_pois needs them
     ld.import_file("osm_pois", SNAPSHOT / "osm_pois" / "osm_malls_berlin_raw_20250928.json")
     jobs = tmp_path / "jobsuche_berlin.json"
     jobs.write_bytes(sample_bytes("stellenangebote", "jobsuche_berlin.json"))
@@ -192,8 +193,12 @@ def test_a_sample_gml_stays_sample_data(data_dir, tmp_path):
 def test_a_gzipped_sample_scrape_stays_sample_data(with_lor, tmp_path):
     import gzip
 
-    packed = tmp_path / "listings.csv.gz"
-    packed.write_bytes(gzip.compress(sample_bytes("kurzzeitvermietung", "listings.csv")))
+    from lichtenberg_data.demo._mark import mark
+    from lichtenberg_data.demo.tourism import sample_scrapes
+
+    name, body = sorted(sample_scrapes().items())[-1]  # named after its scrape date, as a refresh names it
+    packed = tmp_path / f"{name}.gz"
+    packed.write_bytes(gzip.compress(mark(body)))
     assert _imported_as_sample("kurzzeitvermietung", packed)
 
 

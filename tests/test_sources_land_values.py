@@ -241,7 +241,7 @@ def test_bad_sqlite_files_are_refused_and_change_nothing(data_dir, real_data, tm
     cut = tmp_path / "cut"
     cut.mkdir()
     assert_refused(data_dir, "bodenrichtwert_zonen", truncated(_sqlite(real_data), cut),
-                   r"is cut: it holds 1,564,672 bytes of the 3,129,344 its SQLite header announces")
+                   r"is a SQLite database that was cut off \(1,564,672 of 3,129,344 bytes\)")
     text = tmp_path / "text" / "Bodenrichtwerte_2020.sqlite"
     text.parent.mkdir()
     text.write_text("gml_id;bezirk;brw\ns_brw_2020.1002;Spandau;600\n", encoding="utf-8")
@@ -477,7 +477,8 @@ def test_a_cut_attribute_answer_is_named_cut(data_dir, tmp_path):
     ld.import_file("bodenrichtwerte", good)
     cut = tmp_path / "cut"
     cut.mkdir()
-    assert_refused(data_dir, "bodenrichtwerte", truncated(good, cut), r"is cut or damaged JSON \(.* at byte ")
+    assert_refused(data_dir, "bodenrichtwerte", truncated(good, cut),
+                   r"ends before the JSON document is closed \(\d+ brackets left open\): the file was cut off")
     assert len(ld.load("bodenrichtwerte")) == 432
 
 
