@@ -162,8 +162,10 @@ def _work() -> Path:
 
 
 def _latest_snapshots(entry: dict) -> dict[str, Path]:
-    """The current raw file of each resource, under its own name."""
-    return {name: _stored_file(meta["raw_path"]) for name, meta in entry.get("resources", {}).items()
+    """The current raw file of each resource, under its own name, by resource name (the order
+    of the manifest, which keeps its keys sorted: a rebuild hands a parser its files in the
+    order an import did)."""
+    return {name: _stored_file(meta["raw_path"]) for name, meta in sorted(entry.get("resources", {}).items())
             if (settings.data_dir / meta["raw_path"]).exists()}
 
 
@@ -175,7 +177,7 @@ def _files_for(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming]) -> d
     stored = {k: m for k, m in entry.get("resources", {}).items() if ds.resource_name(k) not in arriving}
     files = _latest_snapshots({"resources": stored})
     files.update({inc.resource: inc.tmp for inc in incoming})
-    return files
+    return dict(sorted(files.items()))  # as a rebuild reads them (:func:`_latest_snapshots`)
 
 
 def _stored_names(ds: catalog.Dataset, arriving: list[tuple[str, catalog.Resource]]) -> list[str]:
