@@ -57,12 +57,14 @@ class _Incoming:
 
 @dataclass
 class Built:
-    """A parsed table ready to commit: the Stand of each new file (by its temporary path) and
-    what each new file kept and dropped (one tally per new file, in their order)."""
+    """A parsed table ready to commit: the Stand of each new file (by its temporary path), what
+    each new file kept and dropped (one tally per new file, in their order) and the stored files
+    that give no row any more, with why (e.g. an export replaced by an Overpass answer)."""
 
     df: Any
     stands: dict[str, str] = field(default_factory=dict)
     files: list[FileTally] = field(default_factory=list)
+    emptied: list[FileTally] = field(default_factory=list)
 
 
 def _lock() -> FileLock:
@@ -307,11 +309,12 @@ def build(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], *, stand:
         return _build_partitions(ds, entry, incoming, stand, accept_fewer_rows)
     if ds.history:
         return _build_history(ds, entry, incoming, accept_fewer_rows)
-    # a stored file may give no row now (e.g. an export an Overpass answer replaces): no error
-    df, tallies = _tallied(ds, _files_for(ds, entry, incoming), new={inc.tmp.name for inc in incoming})
+    # a stored file may give no row now (e.g. an export an Overpass answer replaces): reported, no error
+    new = {inc.tmp.name for inc in incoming}
+    df, tallies = _tallied(ds, _files_for(ds, entry, incoming), new=new)
     processed = entry.get("processed", {})
     new_stand = ds.stand(df)
-    built = Built(df, {}, _only(tallies, incoming))
+    built = Built(df, {}, _only(tallies, incoming), [t for name, t in tallies.items() if name not in new and t.kept == 0])
     if processed.get("rows") and _store.processed_path(ds.id).exists() and \
             _guards.same_edition(new_stand, processed.get("reference_date"), ds.edition_period):
         copies = [_stored_copy(ds, entry, inc) for inc in incoming]

@@ -93,7 +93,7 @@ def commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], built
     _prune(ds, entry)
     _store.write_manifest(manifest)
     return Outcome(ds.id, "fresh", rows=entry["processed"]["rows"], report=change_report(old, df),
-                   files=list(built.files))
+                   files=[*built.files, *built.emptied])
 
 
 def _prune(ds: catalog.Dataset, entry: dict) -> None:

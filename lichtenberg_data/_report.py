@@ -25,7 +25,9 @@ class Outcome:
     rebuild) ``rebuilt`` or (``demo``, sample data of an earlier run) ``removed``.
 
     ``files`` says, per new file, how many rows it gave and which records it left out and why
-    (:class:`lichtenberg_data._kept.FileTally`; ``FileTally.line()`` is the line the CLI prints).
+    (:class:`lichtenberg_data._kept.FileTally`; ``FileTally.line()`` is the line the CLI prints),
+    and names a stored file that gives no row any more (e.g. an export that a new Overpass
+    answer of its group replaces), with why.
     """
 
     dataset: str

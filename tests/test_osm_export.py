@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import lichtenberg_data as ld
-from lichtenberg_data import _kept, catalog
+from lichtenberg_data import catalog
 from lichtenberg_data._errors import FormatError
 from lichtenberg_data._osm_export import read_export
 from lichtenberg_data.demo import SNAPSHOT
@@ -78,13 +78,13 @@ def test_an_overpass_answer_of_the_group_replaces_the_export(lor, tmp_path):
         {"type": "node", "id": 1, "lat": 52.5644, "lon": 13.506, "tags": {"shop": "bakery", "name": "B"}}]}
     path = tmp_path / "osm_lebensmittel.json"
     path.write_text(json.dumps(answer), encoding="utf-8")
-    with _kept.tally() as report:
-        ld.import_file("osm_pois", path)
+    outcome = ld.import_file("osm_pois", path)
     df = ld.load("osm_pois")
     assert len(df) == 104 + 2 and df.loc[df["osm_id"] == "58489979", "name"].item() == "Netto"
-    # the stored export gives nothing now, and the report says why
-    [export] = [t for name, t in report.items() if name.endswith("supermarkets_raw.geojson")]
-    assert (export.kept, export.dropped) == (0, {"replaced by the Overpass answer of the group lebensmittel": 1358})
+    # the stored export gives nothing now (no error: it is no file of this import), and the report says why
+    assert [t.line() for t in outcome.files] == [
+        "osm_lebensmittel.json: 2 kept",
+        "supermarkets_raw.geojson: 0 kept; 1358 dropped (1358 replaced by the Overpass answer of the group lebensmittel)"]
 
 
 def test_resources_by_file_name():

@@ -538,10 +538,9 @@ def test_an_answer_for_another_area_is_refused(lor, pois, tmp_path):
     assert (n, total, m) == (200, 200, 120)
     # fewer than half outside: the answer is taken, the objects outside are dropped and counted
     some, k, _ = _moved(pois["restaurants"], tmp_path, "restaurants_some_outside.json", 0.4)
-    with _kept.tally() as report:
-        ld.import_file("osm_pois", some)
-    assert (report[some.name].kept, report[some.name].dropped) == (200 - k, {"outside Berlin": k}) == (120, {
-        "outside Berlin": 80})
+    [report] = ld.import_file("osm_pois", some).files  # the import's report per file
+    assert (report.file, report.kept, report.dropped) == (some.name, 200 - k, {"outside Berlin": k}) == (
+        some.name, 120, {"outside Berlin": 80})
 
 
 # ============================================================================ bad files
