@@ -139,6 +139,8 @@ def test_a_rebuild_keeps_the_import_option(data_dir, real_data, tmp_path):
         catalog._REGISTRY[ds.id] = ds
     assert outcome.state == "fresh"
     assert _types("2026-06") == {KG: 11, HR: 19}  # still swapped back: the option is kept with the raw file
+    [outcome] = ld.rebuild([ds.id], report=False)  # `lichtenberg-data rebuild`: month by month
+    assert outcome.state == "rebuilt" and _types("2026-06") == {KG: 11, HR: 19}
 
 
 def test_an_option_of_another_dataset_is_refused(data_dir, real_data):

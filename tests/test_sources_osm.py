@@ -18,7 +18,7 @@ from portal import Portal
 
 import lichtenberg_data as ld
 from lichtenberg_data import _kept, catalog
-from lichtenberg_data._errors import DataNotAvailableError, DownloadError, FormatError
+from lichtenberg_data._errors import CutOffError, DataNotAvailableError, DownloadError, FormatError
 from lichtenberg_data._http import Http, looks_like_html
 from lichtenberg_data.demo import SNAPSHOT
 from lichtenberg_data.settings import settings
@@ -481,6 +481,31 @@ def test_a_new_answer_of_a_group_replaces_all_its_files(lor, pois, malls):
     assert int((df["amenity"] == "restaurant").sum()) == 0 and int((df["shop"] == "mall").sum()) == 104
     stored = json.loads((lor / "manifest.json").read_text())["datasets"]["osm_pois"]["resources"]
     assert sorted(stored) == ["osm_einkaufszentren.json", "osm_gastronomie.json", "osm_tourismus_kultur.json"]
+
+
+def test_a_cut_copy_of_one_file_of_a_group_is_refused_by_its_namesake(lor, pois, tmp_path):
+    """Files of one group are stored numbered in the order of their names: a new copy is compared
+    with the stored file of its name, not with the stored file of its number."""
+    ld.import_file("osm_pois", [pois["bars"], pois["restaurants"]])  # stored: bars 1st, restaurants 2nd
+    good = (lor / "processed" / "osm_pois.parquet").read_bytes()
+    doc = json.loads(pois["restaurants"].read_text(encoding="utf-8"))
+    doc["elements"] = doc["elements"][:3000]  # an answer cut after 3,000 objects (same data state)
+    cut = tmp_path / pois["restaurants"].name
+    cut.write_text(json.dumps(doc), encoding="utf-8")
+    inside = len(catalog.get("osm_pois").parser({"osm_gastronomie.json": cut}))  # the cut objects inside Berlin
+    with pytest.raises(CutOffError) as err:
+        ld.import_file("osm_pois", [pois["bars"], cut])
+    assert f"{cut.name} gives {inside:,} rows for the edition of 20.08.2025, but the stored copy of that edition " \
+           f"has 4,471 ({round(100 * (4471 - inside) / 4471)} % fewer): the file is probably cut off" in str(err.value)
+    assert 2000 < inside < 3000
+    assert (lor / "processed" / "osm_pois.parquet").read_bytes() == good
+    # the same two files, numbered the other way round by their names, are no cut copies of each other
+    bars = tmp_path / "zz_bars.json"
+    bars.write_bytes(pois["bars"].read_bytes())
+    outcome = ld.import_file("osm_pois", [pois["restaurants"], bars])
+    assert outcome.rows == 4471 + 928
+    assert [t.line().split(";")[0] for t in outcome.files] == [f"{pois['restaurants'].name}: 4471 kept",
+                                                               "zz_bars.json: 928 kept"]
 
 
 def test_the_tags_not_the_name_tell_the_group(lor, pois, tmp_path):
