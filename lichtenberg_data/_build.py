@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _filefacts, _guards, _kept, _store, catalog
+from . import _arrival, _filefacts, _guards, _kept, _store, catalog
 from ._errors import (
     FormatError,
     LichtenbergDataError,
@@ -182,59 +182,6 @@ def _files_for(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming]) -> d
     return dict(sorted(files.items()))  # as a rebuild reads them (:func:`_latest_snapshots`)
 
 
-def _stored_names(ds: catalog.Dataset, arriving: list[tuple[str, catalog.Resource]]) -> list[str]:
-    """The name each arriving file (its own name, its resource) is stored under: its resource's
-    name, numbered where one arrival brings several files of a resource that takes several
-    (:attr:`~lichtenberg_data.catalog.Resource.several`). Several files of any other resource are
-    refused, naming them: all but one would be lost."""
-    names = [res.name for _, res in arriving]
-    if ds.history:  # every file is an edition of its own
-        return [name for name, _ in arriving]
-    groups: dict[str, list[int]] = {}
-    for i, (_, res) in enumerate(arriving):
-        groups.setdefault(res.name, []).append(i)
-    for resource, where in groups.items():
-        if len(where) < 2:
-            continue
-        files = [arriving[i][0] for i in where]
-        res = arriving[where[0]][1]
-        if not res.several:
-            raise FormatError(f"{', '.join(files)} are all the file {resource} of {ds.id}, which takes one such "
-                              "file: all but one would be lost. Import only the one you want")
-        for n, i in enumerate(sorted(where, key=lambda i: arriving[i][0]), start=1):
-            names[i] = res.stored_name(n)
-    return names
-
-
-def _stored_copy(ds: catalog.Dataset, entry: dict, inc: _Incoming) -> dict | None:
-    """The manifest record of the stored file a new file is a copy of: the stored file of its
-    resource; of a resource that takes several files (stored numbered, in no fixed order), the
-    stored file of that resource with the same name."""
-    stored = entry.get("resources", {})
-    group = ds.resource_name(inc.resource)
-    if not _takes_several(ds, group):
-        return stored.get(inc.resource)
-    same = [m for k, m in stored.items()
-            if ds.resource_name(k) == group and _store.original_name(m["raw_path"]) == inc.tmp.name]
-    return same[-1] if same else None
-
-
-def _recopied(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming]) -> bool:
-    """Whether the arriving files bring a new copy of every stored file they replace: not so when
-    a stored file of a resource that takes several has no namesake among them (the resource is
-    now these files alone, on purpose: no cut copy)."""
-    arriving: dict[str, set[str]] = {}
-    for inc in incoming:
-        arriving.setdefault(ds.resource_name(inc.resource), set()).add(inc.tmp.name)
-    return all(_store.original_name(m["raw_path"]) in arriving[group]
-               for k, m in entry.get("resources", {}).items()
-               if (group := ds.resource_name(k)) in arriving and _takes_several(ds, group))
-
-
-def _takes_several(ds: catalog.Dataset, resource: str) -> bool:
-    return any(r.name == resource and r.several for r in ds.resources)
-
-
 def _period(ds: catalog.Dataset) -> str:
     return "month" if ds.partition else ds.edition_period
 
@@ -317,13 +264,14 @@ def build(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], *, stand:
     built = Built(df, {}, _only(tallies, incoming), [t for name, t in tallies.items() if name not in new and t.kept == 0])
     if processed.get("rows") and _store.processed_path(ds.id).exists() and \
             _guards.same_edition(new_stand, processed.get("reference_date"), ds.edition_period):
-        copies = [_stored_copy(ds, entry, inc) for inc in incoming]
+        copies = [_arrival.stored_copy(ds, entry, inc.resource, inc.tmp.name) for inc in incoming]
         for inc, tally, copy in zip(incoming, built.files, copies):  # each file against its stored copy, where both counts are known
             rows = (copy or {}).get("rows")
             if tally.kept is not None and rows is not None:
                 _guards.check_rows(ds.id, inc.tmp.name, new_stand, tally.kept, int(rows), period=ds.edition_period,
                                    accept=accept_fewer_rows)
-        if all(copy is not None for copy in copies) and _recopied(ds, entry, incoming):  # new copies of stored files
+        arrived = [(inc.resource, inc.tmp.name) for inc in incoming]
+        if all(copy is not None for copy in copies) and _arrival.recopied(ds, entry, arrived):  # new copies of stored files
             _guards.check_rows(ds.id, ", ".join(inc.tmp.name for inc in incoming), new_stand, len(df),
                                int(processed["rows"]), period=ds.edition_period, accept=accept_fewer_rows)
     return built
@@ -439,18 +387,3 @@ def _previous_table(ds: catalog.Dataset, entry: dict) -> Any:
     if not entry or not _store.processed_path(ds.id).exists():
         return None
     return _store.load(ds.id)
-
-
-def _resource_for(ds: catalog.Dataset, path: Path) -> catalog.Resource:
-    if len(ds.resources) == 1:
-        return ds.resources[0]
-    if ds.resource_of is not None and (by_content := ds.resource_of(path)) is not None:
-        return ds.resource(by_content)
-    hits = [r for r in ds.resources if r.match and r.matches(path.name)]
-    if ds.history:  # every file is an edition; the resource only tells the format
-        hits = hits[:1] or [ds.resources[0]]
-    if len(hits) != 1:
-        names = ", ".join(f"{r.name} (pattern {r.match})" for r in ds.resources)
-        raise FormatError(f"{ds.id}: cannot tell which file {path.name} is; expected one of: {names}. "
-                          "Keep the portal's file names")
-    return hits[0]

@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import quote
 
 from . import _guards, _store, catalog
-from ._build import _Incoming, _resource_for, _stored_names, check_file
+from ._arrival import resource_for, stored_names
+from ._build import _Incoming, check_file
 from ._errors import (
     FormatError,
 )
@@ -100,8 +101,8 @@ def _from_folder(ds: catalog.Dataset, folder: Path, entry: dict, work: Path,
     known = {_store.original_name(s["raw_path"]): s.get("sha256") for s in entry.get("snapshots", [])}
     incoming, samples, unchanged = [], [], []
     sources = sorted(p for p in (folder / ds.id).iterdir() if p.is_file() and not p.name.startswith("."))
-    resources = [_resource_for(ds, src) for src in sources]
-    names = _stored_names(ds, [(src.name, res) for src, res in zip(sources, resources)])
+    resources = [resource_for(ds, src) for src in sources]
+    names = stored_names(ds, [(src.name, res) for src, res in zip(sources, resources)])
     for i, (src, res, name) in enumerate(zip(sources, resources, names)):
         tmp = work / ds.id / f"{i:03d}" / src.name
         tmp.parent.mkdir(parents=True)

@@ -10,12 +10,11 @@ from datetime import datetime
 from pathlib import Path
 
 from . import _store, catalog
+from ._arrival import resource_for, stored_names
 from ._build import (
     _acquire,
     _Incoming,
     _lock,
-    _resource_for,
-    _stored_names,
     _workdir,
     build,
     check_file,
@@ -158,8 +157,8 @@ def _options_for(ds: catalog.Dataset, options: Mapping[str, str] | None) -> dict
 def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple[list[_Incoming], bool]:
     """Copy and check each file; whether they are generated sample files (all or none)."""
     incoming, samples = [], []
-    resources = [_resource_for(ds, p) for p in items]
-    names = _stored_names(ds, [(p.name, res) for p, res in zip(items, resources)])
+    resources = [resource_for(ds, p) for p in items]
+    names = stored_names(ds, [(p.name, res) for p, res in zip(items, resources)])
     for i, (p, res, name) in enumerate(zip(items, resources, names)):
         tmp = work / f"{i:03d}" / p.name
         tmp.parent.mkdir(parents=True)
