@@ -13,7 +13,8 @@ from ._build import _Incoming, _resource_for
 from ._errors import (
     FormatError,
 )
-from ._readers import check_kind, is_sample_file
+from ._readers import is_sample_file
+from ._sniff import check_kind
 
 log = logging.getLogger("lichtenberg_data")
 

@@ -28,8 +28,9 @@ from ._errors import (
     LichtenbergDataError,
     dataset_error,
 )
-from ._readers import check_kind, is_sample_file
+from ._readers import is_sample_file
 from ._report import Outcome, write_report
+from ._sniff import check_kind
 from .settings import settings
 
 __all__ = ["import_file"]

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import catalog
 from .._errors import FormatError
-from .._readers import check_workbook
+from .._readers import open_workbook
 from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
 
@@ -143,14 +143,11 @@ def _dates(values: pd.Series, path: Path) -> pd.Series:
 def read_broker_xls(path: Path) -> pd.DataFrame:
     """The sheet of a FIS-Broker Bodenrichtwert download (xls or xlsx) as text/number cells."""
     import pandas as pd
-    from python_calamine import CalamineWorkbook
-
-    check_workbook(path)
+    book = open_workbook(path)  # by content: an xlsx named .xls reads as xlsx
     try:
-        book = CalamineWorkbook.from_path(str(path))
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
     except Exception as exc:  # calamine raises its own errors for broken files
-        raise FormatError(f"{path.name}: the workbook cannot be read, it is probably truncated or damaged "
+        raise FormatError(f"{path.name}: the first sheet of the workbook is damaged and cannot be read "
                           f"({type(exc).__name__})") from None
     header = next((i for i, row in enumerate(rows[:10]) if "Bodenrichtwert-Nummer" in map(str, row)), None)
     if header is None:
