@@ -65,7 +65,7 @@ _ACCEPTS = {
     "sqlite": {"sqlite"},
 }
 #: How a message names the files of a declared format.
-_FORMAT_NAMES = {"csv": "UTF-8 CSV", "json": "UTF-8 JSON", "geojson": "GeoJSON", "gml": "GML", "xlsx": "XLSX",
+_FORMAT_NAMES = {"csv": "UTF-8 CSV", "json": "JSON", "geojson": "GeoJSON", "gml": "GML", "xlsx": "XLSX",
                  "xls": "XLS", "zip": "ZIP", "sqlite": "SQLite"}
 _TEXT_FORMATS = {"csv", "json", "geojson", "gml"}
 _ENCODING_NAMES = {"utf-16": "UTF-16", "utf-32": "UTF-32", "cp1252": "Latin-1/Windows-1252"}

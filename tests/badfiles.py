@@ -33,7 +33,7 @@ HTML = (b"<!DOCTYPE html>\n<html><head><title>Wartungsarbeiten</title></head>\n"
 CAUSES = {
     "empty": r"empty",
     "half": r"cut off|ends in the middle",
-    "line": r"fewer rows|only \d+ rows",
+    "line": r"fewer rows|only \d+ rows|\d+ \w+ instead of \d+",
     "html": r"HTML",
     "random": r"binary",
     "other": r"",  # set per case: what the file is, or what it lacks
@@ -116,11 +116,13 @@ def good_files(ds: catalog.Dataset, real_data: Path | None = None) -> dict[str, 
     """
     from lichtenberg_data.demo import SAMPLES, SNAPSHOT, TEST_SAMPLES
 
+    first = ds.resources[0]
     shipped = sorted((SNAPSHOT / ds.id).glob("*")) if (SNAPSHOT / ds.id).is_dir() else []
+    # a file of the first resource's formats first (the cases are built from the first file)
+    shipped.sort(key=lambda p: (p.suffix.lstrip(".").lower() not in (first.format, *first.accepts),
+                                p.stat().st_size if ds.history else 0, p.name))
     if shipped:
-        if ds.history:
-            shipped = sorted(shipped, key=lambda p: p.stat().st_size)[:1]
-        return {p.name: p.read_bytes() for p in shipped}
+        return {p.name: p.read_bytes() for p in shipped[:1 if ds.history else None]}
     writer = _LIGHT.get(ds.id) or SAMPLES.get(ds.id) or TEST_SAMPLES.get(ds.id)
     files: dict[str, bytes] = {}
     for res in ds.resources if writer is not None else ():
@@ -182,18 +184,24 @@ def _cut_at_line(data: bytes) -> bytes | None:
 
 
 def _records(doc) -> tuple[object, str | None]:
-    """The list of records of a JSON document (``features``, ``elements`` ... : the longest list
-    at the top or one level down) and the key it sits under."""
-    if isinstance(doc, list):
-        return doc, None
+    """The list of records of a JSON document (``features``, ``elements`` ...: the longest list of
+    objects, searched five levels down) and the key it sits under."""
     best: tuple[list, str | None] = ([], None)
-    for key, value in doc.items():
-        if isinstance(value, list) and len(value) > len(best[0]):
-            best = (value, key)
-        elif isinstance(value, dict):
-            for sub in value.values():
-                if isinstance(sub, list) and len(sub) > len(best[0]):
-                    best = (sub, key)
+
+    def walk(node, key, depth):
+        nonlocal best
+        if depth > 5:
+            return
+        if isinstance(node, list):
+            if len(node) > len(best[0]) and node and isinstance(node[0], dict):
+                best = (node, key)
+            for item in node[:50]:
+                walk(item, key, depth + 1)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, k, depth + 1)
+
+    walk(doc, None, 0)
     return best
 
 
@@ -391,10 +399,9 @@ def parses(ds: catalog.Dataset, good: dict[str, bytes], folder: Path):
             path.write_bytes(data if i == 0 else body)
             files[name if ds.history else _resource_for(ds, path).name] = path
         try:
-            ds.parser(files) if quick else _parse(ds, files)
+            return len(ds.parser(files)) > 0 if quick else len(_parse(ds, files)) > 0
         except Exception:  # noqa: BLE001 - any failure of the parser is a refusal
             return False
-        return True
 
     return probe
 

@@ -123,7 +123,8 @@ def _keys_from_names(out: pd.DataFrame, level: str, keys: pd.DataFrame | None) -
                           "(e.g. LOR_Planungsraeume_2019.csv)")
     bez = _pick(out, "bezirk")
     if bez is None:
-        raise FormatError("the file has neither keys nor Bezirk names. Check the file")
+        raise FormatError(f"the file has neither keys ({no_column(own, out)}) nor Bezirk names "
+                          f"({no_column('bezirk', out)}). Check the file")
     out["bezirk_id"] = _bezirk_ids(bez)
     on = ["bezirk_id", *[n for n in _NAMES if out[n].notna().all() and n in keys]]
     left = out[on].apply(lambda s: s.map(fold))
