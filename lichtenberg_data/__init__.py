@@ -28,7 +28,7 @@ from ._errors import (
 )
 from ._import import import_file
 from ._provenance import is_sample, source_note, with_sources
-from ._refresh import refresh
+from ._refresh import rebuild, refresh
 from ._report import Outcome
 from ._store import connect, load, status
 
@@ -36,7 +36,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # data
-    "load", "refresh", "import_file", "Outcome", "status", "source_note", "with_sources", "is_sample",
+    "load", "refresh", "import_file", "rebuild", "Outcome", "status", "source_note", "with_sources", "is_sample",
     "connect",
     # modules (geo, afs, names, charts, briefing, topic modules and demo are imported on first use)
     "catalog", "settings", "names", "geo", "afs", "osm", "charts", "briefing", "workforce", "land", "retail",

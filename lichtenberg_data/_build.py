@@ -1,23 +1,29 @@
-"""From checked files to stored data: the lock, parsing and validation, histories, and the commit
-of raw snapshot, processed table and manifest entry (each by atomic rename)."""
+"""From checked files to a table: the lock, parsing with the report of what each file kept,
+the guards against cut files, histories and the rebuild from stored raw files.
+
+:func:`build` is the one path of an import and a refresh; :func:`rebuild_table` parses a
+dataset's stored raw files again. Each parser sees a file under its own name, never under the
+store's dated name (``raw/<dataset>/<retrieved date>_<name>``): a date in that prefix is not the
+file's Stand. The commit of what was built is in :mod:`._commit`.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import shutil
-from dataclasses import dataclass
-from datetime import datetime
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import _store, catalog
+from . import _guards, _kept, _store, catalog
 from ._errors import (
     FormatError,
     LichtenbergDataError,
     RefreshLockedError,
 )
-from ._report import Outcome, change_report
+from ._kept import FileTally
 from ._validate import validate
 from .settings import settings
 
@@ -47,6 +53,16 @@ class _Incoming:
         return self.tmp.name
 
 
+@dataclass
+class Built:
+    """A parsed table ready to commit: the Stand of each new file (by its temporary path) and
+    what each new file kept and dropped."""
+
+    df: Any
+    stands: dict[str, str] = field(default_factory=dict)
+    files: list[FileTally] = field(default_factory=list)
+
+
 def _lock() -> FileLock:
     from filelock import FileLock
 
@@ -73,34 +89,166 @@ def _workdir() -> Path:
     return work
 
 
+def check_file(path: Path, res: catalog.Resource, what: str) -> None:
+    """The checks every new file passes before a parser sees it: not empty, not an HTML page, of
+    a kind the resource takes, and complete (not cut off)."""
+    from ._http import check_body
+    from ._sniff import check_kind
+
+    check_body(path, res.format, what=what)
+    check_kind(path, (res.format, *res.accepts), what=what, takes=res.name)
+    _guards.check_complete(path, (res.format, *res.accepts), what=what)
+
+
+# ------------------------------------------------------------------------------- parsing
 def _parse(ds: catalog.Dataset, files: dict[str, Path]) -> Any:
-    """Run the dataset's parser, turning unexpected parser crashes into a FormatError."""
-    try:
-        df = ds.parser(files)
-    except LichtenbergDataError:
-        raise
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"the file is not in the expected encoding ({exc.reason} at byte {exc.start})") from None
-    except Exception as exc:  # noqa: BLE001 - any crash means the file is not what we expect
-        raise FormatError(f"could not parse {', '.join(p.name for p in files.values())}: "
-                          f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+    """Run the dataset's parser and validate its table (see :func:`_tallied`)."""
+    return _tallied(ds, files)[0]
+
+
+def _tallied(ds: catalog.Dataset, files: dict[str, Path]) -> tuple[Any, dict[str, FileTally]]:
+    """Run the parser inside :func:`._kept.tally`: the table, and per file name what it kept and
+    dropped (a single file's rows are the table's where the parser did not say). A file that
+    gives no row is a :class:`FormatError` naming it; crashes of the parser become one too."""
+    with _kept.tally() as tallies:
+        try:
+            df = ds.parser(files)
+        except LichtenbergDataError:
+            raise
+        except UnicodeDecodeError as exc:
+            raise FormatError(f"the file is not in the expected encoding ({exc.reason} at byte {exc.start})") from None
+        except Exception as exc:  # noqa: BLE001 - any crash means the file is not what we expect
+            raise FormatError(f"could not parse {', '.join(p.name for p in files.values())}: "
+                              f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
+    if len(files) == 1:
+        name = Path(next(iter(files.values()))).name
+        tally = tallies.setdefault(name, FileTally(name))
+        if tally.kept is None:
+            tally.kept = int(len(df))
+    empty = [t for t in tallies.values() if t.kept == 0]
+    if empty:
+        raise FormatError("; ".join(f"{t.line()}: the file gives no row" for t in empty))
     validate(ds, df)
-    return df
+    return df, tallies
+
+
+def _only(tallies: dict[str, FileTally], incoming: list[_Incoming]) -> list[FileTally]:
+    """The tallies of the new files, in their order (a file the parser did not name is ``read``)."""
+    return [tallies.get(inc.tmp.name) or FileTally(inc.tmp.name) for inc in incoming]
+
+
+# ------------------------------------------------------------------------------- stored files
+def _stored_file(raw_path: str) -> Path:
+    """A stored raw snapshot under its own file name (a hard link in the run's work folder),
+    for a parser that reads the Stand from the name."""
+    src = settings.data_dir / raw_path
+    folder = Path(tempfile.mkdtemp(prefix="stored-", dir=_work()))
+    target = folder / _store.original_name(raw_path)
+    try:
+        os.link(src, target)
+    except OSError:
+        shutil.copyfile(src, target)
+    return target
+
+
+def _work() -> Path:
+    work = settings.data_dir / ".tmp"
+    work.mkdir(parents=True, exist_ok=True)
+    return work
 
 
 def _latest_snapshots(entry: dict) -> dict[str, Path]:
-    return {name: settings.data_dir / meta["raw_path"] for name, meta in entry.get("resources", {}).items()
+    """The current raw file of each resource, under its own name."""
+    return {name: _stored_file(meta["raw_path"]) for name, meta in entry.get("resources", {}).items()
             if (settings.data_dir / meta["raw_path"]).exists()}
 
 
-def _edition_key(snapshot: dict) -> tuple[str, str]:
-    """Snapshots of one file of one edition (same reference date, same file name) replace each other."""
-    name = Path(snapshot["raw_path"]).name.split("_", 1)[-1]
-    return (snapshot.get("reference_date") or snapshot["raw_path"], name)
+def _period(ds: catalog.Dataset) -> str:
+    return "month" if ds.partition else ds.edition_period
 
 
-def _build_partitions(ds: catalog.Dataset, incoming: list[_Incoming],
-                      stand: str | None = None) -> tuple[Any, dict[str, str]]:
+def _edition_key(snapshot: dict, ds: catalog.Dataset) -> tuple[str, ...]:
+    """Snapshots of one edition replace each other: the same Stand and file name, or (edition
+    period ``month``, and datasets stored by month) the same month."""
+    period = _period(ds)
+    stand = _guards.edition(snapshot.get("reference_date"), period)
+    if period == "month" and stand:
+        return (stand,)
+    return (stand or snapshot["raw_path"], _store.original_name(snapshot["raw_path"]))
+
+
+def _current_editions(ds: catalog.Dataset, entry: dict) -> list[dict]:
+    """The latest stored snapshot of each edition, oldest first (by when it arrived)."""
+    latest: dict[tuple, dict] = {}
+    for snap in sorted(entry.get("snapshots", []), key=lambda s: s["retrieved_at"]):
+        latest[_edition_key(snap, ds)] = snap
+    return sorted(latest.values(), key=lambda s: s["retrieved_at"])
+
+
+def _reparsed(ds: catalog.Dataset, snap: dict) -> Any:
+    """A stored raw snapshot parsed again; a partitioned dataset keeps the month it was stored as."""
+    part = _parse(ds, {snap["resource"]: _stored_file(snap["raw_path"])})
+    if ds.partition and snap.get("reference_date"):
+        import pandas as pd
+
+        from . import _partitions
+
+        part[_partitions.COLUMN] = pd.Timestamp(_partitions.month_start(snap["reference_date"][:7]))
+    return part
+
+
+def _reparse_history(ds: catalog.Dataset, entry: dict) -> Any:
+    """The history parsed again from the latest stored snapshot of each edition."""
+    import pandas as pd
+
+    parts = [_reparsed(ds, s) for s in _current_editions(ds, entry) if (settings.data_dir / s["raw_path"]).exists()]
+    if not parts:
+        return None
+    return _finish(ds, pd.concat(parts, ignore_index=True))
+
+
+def _finish(ds: catalog.Dataset, table: Any) -> Any:
+    if ds.schema.key:
+        table = table.drop_duplicates(list(ds.schema.key), keep="last")
+    return table.sort_values(list(ds.schema.key) or ["date"], ignore_index=True, kind="stable")
+
+
+def rebuild_table(ds: catalog.Dataset, entry: dict) -> Any:
+    """The table parsed again from the stored raw files (``None`` when none is stored)."""
+    if ds.history:
+        df = _reparse_history(ds, entry)
+        if df is not None:
+            validate(ds, df)
+        return df
+    files = _latest_snapshots(entry)
+    return _parse(ds, files) if files else None
+
+
+# ------------------------------------------------------------------------------- building
+def build(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], *, stand: str | None = None,
+          accept_fewer_rows: bool = False) -> Built:
+    """Parse new files into the dataset's table: a history merges each new edition, a dataset
+    stored by month gives one month per file, any other dataset parses its stored files with the
+    new ones. An edition with more than 10 % fewer rows than its stored copy is refused
+    (:class:`CutOffError`) unless ``accept_fewer_rows``."""
+    if ds.partition:
+        return _build_partitions(ds, entry, incoming, stand, accept_fewer_rows)
+    if ds.history:
+        return _build_history(ds, entry, incoming, accept_fewer_rows)
+    files = _latest_snapshots(entry)
+    files.update({inc.resource: inc.tmp for inc in incoming})
+    df, tallies = _tallied(ds, files)
+    processed = entry.get("processed", {})
+    new_stand = ds.stand(df)
+    if processed.get("rows") and _store.processed_path(ds.id).exists() and \
+            _guards.same_edition(new_stand, processed.get("reference_date"), ds.edition_period):
+        _guards.check_rows(ds.id, ", ".join(inc.tmp.name for inc in incoming), new_stand, len(df),
+                           int(processed["rows"]), period=ds.edition_period, accept=accept_fewer_rows)
+    return Built(df, {}, _only(tallies, incoming))
+
+
+def _build_partitions(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], stand: str | None,
+                      accept: bool) -> Built:
     """Parse each file of a dataset stored by month on its own: one month each (``stand``, when
     given, names it for a single file). Only the new months are returned; the stored ones stay."""
     import pandas as pd
@@ -108,49 +256,95 @@ def _build_partitions(ds: catalog.Dataset, incoming: list[_Incoming],
     from . import _partitions
 
     parts: dict[str, Any] = {}
-    stands: dict[str, str] = {}
+    built = Built(None)
+    stored = set(_partitions.months(ds.id)) if entry else set()  # none when real data replace sample data
     for inc in incoming:
-        part = _parse(ds, {inc.resource: inc.tmp})
+        part, tallies = _tallied(ds, {inc.resource: inc.tmp})
         if stand is not None:
             part[_partitions.COLUMN] = pd.Timestamp(_partitions.month_start(stand))
         key = _partitions.single_month(part, inc.tmp.name)
-        stands[str(inc.tmp)] = _partitions.month_start(key).isoformat()
+        if key in stored:
+            _guards.check_rows(ds.id, inc.tmp.name, key, len(part), _partitions.rows(ds.id, key),
+                               period="month", accept=accept)
+        built.stands[str(inc.tmp)] = _partitions.month_start(key).isoformat()
+        built.files += _only(tallies, [inc])
         parts[key] = part  # two files of one month: the later one counts
-    new = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
-    return new, stands
+    built.df = pd.concat([parts[k] for k in sorted(parts)], ignore_index=True)
+    return built
 
 
-def _build_history(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming],
-                   stand: str | None = None) -> tuple[Any, dict[str, str]]:
-    """Parse each new edition on its own and merge it into the dataset's history."""
+def _build_history(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], accept: bool) -> Built:
+    """Parse each new edition on its own and merge it into the dataset's history: a new copy of
+    a stored edition replaces all rows of that edition."""
     import pandas as pd
 
-    if ds.partition:
-        return _build_partitions(ds, incoming, stand)
-    parts, stands = [], {}
+    built = Built(None)
+    parts = []
     for inc in incoming:
-        part = _parse(ds, {inc.resource: inc.tmp})
+        part, tallies = _tallied(ds, {inc.resource: inc.tmp})
         stand = ds.stand(part)
-        stands[str(inc.tmp)] = stand.isoformat() if stand else ""
-        parts.append(part)
-    new = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        built.stands[str(inc.tmp)] = stand.isoformat() if stand else ""
+        built.files += _only(tallies, [inc])
+        parts.append((inc, part, stand))
     old = _previous_table(ds, entry)
-    if old is not None:
-        if entry.get("processed", {}).get("parser_version") != ds.parser_version:
-            old = _reparse_history(ds, entry)
-        if old is not None and len(old):
-            new = pd.concat([old[~_replaced(old, new, ds)], new], ignore_index=True)
-    if ds.schema.key:
-        new = new.drop_duplicates(list(ds.schema.key), keep="last")
-    new = new.sort_values(list(ds.schema.key) or ["date"], ignore_index=True)
+    if old is not None and entry.get("processed", {}).get("parser_version") != ds.parser_version:
+        old = _reparse_history(ds, entry)
+    stale = []
+    for inc, part, stand in parts:
+        previous = _stored_edition(ds, entry, inc.tmp.name, stand)
+        if previous is None:
+            continue
+        _guards.check_rows(ds.id, inc.tmp.name, stand, len(part), len(previous), period=ds.edition_period,
+                           accept=accept)
+        stale.append(previous)
+    new = pd.concat([p for _, p, _ in parts], ignore_index=True) if len(parts) > 1 else parts[0][1]
+    if old is not None and len(old):
+        gone = _replaced(old, new, ds)
+        for previous in stale:
+            gone = gone | _replaced(old, previous, ds)
+        new = pd.concat([old[~gone], new], ignore_index=True)
+    new = _finish(ds, new)
     validate(ds, new)
-    return new, stands
+    built.df = new
+    return built
+
+
+def _stored_edition(ds: catalog.Dataset, entry: dict, name: str, stand: Any) -> Any:
+    """The stored copy of the edition a new file brings, parsed again (``None`` when there is none
+    or it no longer parses): the snapshot of the same Stand and file name (one edition may be
+    several files, e.g. the tables of one MSS report), or with ``edition_period="month"`` the
+    snapshot of the same month, whatever its name."""
+    if stand is None:
+        return None
+    period = ds.edition_period
+    same = [s for s in _current_editions(ds, entry) if _guards.same_edition(s.get("reference_date"), stand, period)
+            and (settings.data_dir / s["raw_path"]).exists()]
+    if period != "month":
+        same = [s for s in same if _store.original_name(s["raw_path"]) == name]
+    if not same:
+        return None
+    try:
+        return _reparsed(ds, same[-1])
+    except LichtenbergDataError as exc:
+        log.warning("%s: the stored copy of %s does not parse any more (%s); not compared", ds.id, name, exc)
+        return None
 
 
 def _replaced(old: Any, new: Any, ds: catalog.Dataset) -> Any:
-    """Rows of the old history that the new files replace: same key (or same date without a key)."""
+    """Rows of the old history that the new rows replace: same key (or same date without a key);
+    with ``edition_period="month"`` every row of a month the new rows bring."""
+    if ds.edition_period == "month" and "date" in old.columns and "date" in new.columns:
+        months = set(new["date"].dt.to_period("M").dropna())
+        by_month = old["date"].dt.to_period("M").isin(months).to_numpy()
+        if not ds.schema.key:
+            return by_month
+        return by_month | _replaced_by_key(old, new, ds)
     if not ds.schema.key:
-        return old["date"].isin(set(new["date"]))
+        return old["date"].isin(set(new["date"])).to_numpy()
+    return _replaced_by_key(old, new, ds)
+
+
+def _replaced_by_key(old: Any, new: Any, ds: catalog.Dataset) -> Any:
     import pandas as pd
 
     key = list(ds.schema.key)
@@ -161,118 +355,6 @@ def _previous_table(ds: catalog.Dataset, entry: dict) -> Any:
     if not entry or not _store.processed_path(ds.id).exists():
         return None
     return _store.load(ds.id)
-
-
-def _reparse_history(ds: catalog.Dataset, entry: dict) -> Any:
-    import pandas as pd
-
-    latest: dict[Any, dict] = {}
-    for snap in sorted(entry.get("snapshots", []), key=lambda s: s["retrieved_at"]):
-        # a month of a partitioned dataset is its stored reference date (also one given by --stand)
-        key = (snap.get("reference_date") or "")[:7] if ds.partition else _edition_key(snap)
-        latest[key] = snap
-    parts = [_reparsed(ds, s) for s in latest.values() if (settings.data_dir / s["raw_path"]).exists()]
-    if not parts:
-        return None
-    table = pd.concat(parts, ignore_index=True)
-    if ds.schema.key:
-        table = table.drop_duplicates(list(ds.schema.key), keep="last")
-    return table.sort_values(list(ds.schema.key) or ["date"], ignore_index=True)
-
-
-def _reparsed(ds: catalog.Dataset, snap: dict) -> Any:
-    """A stored raw snapshot parsed again; a partitioned dataset keeps the month it was stored as."""
-    part = _parse(ds, {snap["resource"]: settings.data_dir / snap["raw_path"]})
-    if ds.partition and snap.get("reference_date"):
-        import pandas as pd
-
-        from . import _partitions
-
-        part[_partitions.COLUMN] = pd.Timestamp(_partitions.month_start(snap["reference_date"][:7]))
-    return part
-
-
-def _editions(ds: catalog.Dataset, entry: dict) -> list[dict]:
-    """The files a processed table was built from: one per edition of a history, else one per
-    resource; each with its Stand, when and how it arrived."""
-    snaps = entry.get("snapshots", []) if ds.history else list(entry.get("resources", {}).values())
-    latest: dict[tuple, dict] = {}
-    for snap in sorted(snaps, key=lambda s: s["retrieved_at"]):
-        latest[_edition_key(snap) if ds.history else (snap["resource"],)] = snap
-    return [{"file": Path(s["raw_path"]).name.split("_", 1)[-1], "reference_date": s.get("reference_date"),
-             "retrieved_at": (s.get("source_retrieved_at") or s["retrieved_at"])[:10],
-             "arrived": s.get("arrived")} for s in latest.values()]
-
-
-def _provenance(ds: catalog.Dataset, df: Any, retrieved: datetime, source: str, sample: bool,
-                editions: list[dict]) -> dict:
-    stand = ds.stand(df)
-    newest = max(editions, key=lambda e: str(e.get("reference_date") or ""), default={})
-    return {
-        "dataset": ds.id, "title": ds.title, "source_title": ds.source_title, "publisher": ds.publisher,
-        "license": ds.license.id, "license_url": ds.license.url, "source_url": source,
-        "landing_page": ds.landing_page, "reference_date": stand.isoformat() if stand else None,
-        "retrieved_at": newest.get("retrieved_at") or retrieved.date().isoformat(),
-        "arrived": newest.get("arrived"), "editions": editions, "sample": sample,
-    }
-
-
-def _commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], df: Any,
-            retrieved: datetime, sample: bool, stands: dict[str, str]) -> Outcome:
-    entry = manifest["datasets"].setdefault(ds.id, {"resources": {}, "snapshots": []})
-    old = _previous_table(ds, entry)
-    source = incoming[-1].source if incoming else entry.get("processed", {}).get("source", "")
-    stand_all = ds.stand(df)
-    for inc in incoming:
-        target = _store.snapshot_path(ds.id, inc.filename, retrieved, inc.sha256)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(inc.tmp, target)
-        meta = {
-            "resource": inc.resource, "raw_path": target.relative_to(settings.data_dir).as_posix(),
-            "sha256": inc.sha256, "size": inc.size, "etag": inc.etag, "last_modified": inc.last_modified,
-            "retrieved_at": retrieved.isoformat(timespec="seconds"), "arrived": inc.arrived,
-            "source": inc.source, "source_retrieved_at": inc.source_retrieved_at,
-            "reference_date": stands.get(str(inc.tmp)) or (stand_all.isoformat() if stand_all else None),
-            "parser_version": ds.parser_version,
-        }
-        entry["resources"][inc.resource] = meta
-        entry["snapshots"] = [s for s in entry["snapshots"] if s["raw_path"] != meta["raw_path"]] + [meta]
-    df.attrs["provenance"] = [_provenance(ds, df, retrieved, source, sample, _editions(ds, entry))]
-    _store.write_processed(ds.id, df)
-    entry["processed"] = {
-        "path": _store.processed_path(ds.id).relative_to(settings.data_dir).as_posix(),
-        "rows": int(len(df)), "reference_date": df.attrs["provenance"][0]["reference_date"],
-        "retrieved_at": retrieved.isoformat(timespec="seconds"), "parser_version": ds.parser_version,
-        "arrived": incoming[-1].arrived if incoming else entry.get("processed", {}).get("arrived"),
-        "source": source, "sample": sample,
-    }
-    if ds.partition:  # rows and Stand of the latest month (what load() gives), and every month stored
-        from . import _partitions
-
-        stored = _partitions.months(ds.id)
-        entry["processed"].update(rows=_partitions.rows(ds.id, stored[-1]), months=stored,
-                                  reference_date=_partitions.month_start(stored[-1]).isoformat())
-    _prune(ds, entry)
-    _store.write_manifest(manifest)
-    return Outcome(ds.id, "fresh", rows=entry["processed"]["rows"], report=change_report(old, df))
-
-
-def _prune(ds: catalog.Dataset, entry: dict) -> None:
-    """Keep at most ``settings.keep_snapshots`` raw snapshots per resource (per edition for history)."""
-    keep = settings.keep_snapshots
-    groups: dict[str, list[dict]] = {}
-    for snap in entry["snapshots"]:
-        key = _edition_key(snap) if ds.history else snap["resource"]
-        groups.setdefault(key, []).append(snap)
-    current = {m["raw_path"] for m in entry["resources"].values()}
-    kept = []
-    for snaps in groups.values():
-        snaps.sort(key=lambda s: s["retrieved_at"])
-        drop = [s for s in snaps[:-keep] if s["raw_path"] not in current]
-        for s in drop:
-            (settings.data_dir / s["raw_path"]).unlink(missing_ok=True)
-        kept += [s for s in snaps if s not in drop]
-    entry["snapshots"] = sorted(kept, key=lambda s: s["retrieved_at"])
 
 
 def _resource_for(ds: catalog.Dataset, path: Path) -> catalog.Resource:
@@ -288,11 +370,17 @@ def _resource_for(ds: catalog.Dataset, path: Path) -> catalog.Resource:
     return hits[0]
 
 
+def _would_switch(entry: dict, sample: bool) -> bool:
+    """Whether files of this kind (sample or real) would replace data of the other kind."""
+    before = entry.get("processed", {}).get("sample")
+    return before is not None and bool(before) != sample
+
+
 def _switches_kind(dataset_id: str, entry: dict, sample: bool) -> str:
     """The note when real files replace sample data, else ``""``; sample files never replace
-    real data (:class:`FormatError` saying how to do it on purpose)."""
-    before = entry.get("processed", {}).get("sample")
-    if before is None or bool(before) == sample:
+    real data (:class:`FormatError` saying how to do it on purpose). Called once the files parsed
+    for this dataset: a file of another dataset gets the parser's message, not this advice."""
+    if not _would_switch(entry, sample):
         return ""
     if sample:
         raise FormatError("these are generated sample files, and the dataset holds real data, which they "

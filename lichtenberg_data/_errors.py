@@ -26,6 +26,16 @@ class FormatError(LichtenbergDataError):
     truncated, changed columns, unsafe archive or XML)."""
 
 
+class CutOffError(FormatError):
+    """A file ends before its format does, or gives far fewer rows than the stored copy of its
+    edition: it was probably cut off. ``advice`` says what to do (download it again, or accept
+    fewer rows on purpose)."""
+
+    def __init__(self, message: str, advice: str = "download it again") -> None:
+        super().__init__(message)
+        self.advice = advice
+
+
 class ValidationError(FormatError):
     """A file parsed, but its table breaks the dataset's schema checks."""
 

@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from . import _store, catalog
-from ._build import _Incoming, _resource_for
+from . import _guards, _store, catalog
+from ._build import _Incoming, _resource_for, check_file
 from ._errors import (
     FormatError,
 )
 from ._readers import is_sample_file
-from ._sniff import check_kind
 
 log = logging.getLogger("lichtenberg_data")
 
@@ -65,6 +64,7 @@ def _fetch_resource(http: Any, ds: catalog.Dataset, res: catalog.Resource, prev:
         url, arrived = res.url, "download"
     if got is not None and got.unchanged:
         return None
+    _guards.check_complete(dest, (res.format, *res.accepts), what=res.name)
     sha = got.sha256 if got is not None else _store.sha256_file(dest)
     if not force and sha == prev.get("sha256"):
         return None
@@ -91,18 +91,15 @@ def _from_folder(ds: catalog.Dataset, folder: Path, entry: dict, work: Path,
     SHA-256 there and brings its source address and date; a file already stored is skipped
     unless ``force``. Returns the new files and whether they are generated sample files.
     """
-    from ._http import check_body
-
     listed = _folder_manifest(folder)
-    known = {Path(s["raw_path"]).name.split("_", 1)[-1]: s.get("sha256") for s in entry.get("snapshots", [])}
+    known = {_store.original_name(s["raw_path"]): s.get("sha256") for s in entry.get("snapshots", [])}
     incoming, samples = [], []
     for i, src in enumerate(sorted(p for p in (folder / ds.id).iterdir() if p.is_file() and not p.name.startswith("."))):
         res = _resource_for(ds, src)
         tmp = work / ds.id / f"{i:03d}" / src.name
         tmp.parent.mkdir(parents=True)
         shutil.copyfile(src, tmp)
-        check_body(tmp, res.format, what=src.name)
-        check_kind(tmp, (res.format, *res.accepts), what=src.name, takes=res.name)
+        check_file(tmp, res, src.name)
         sha = _store.sha256_file(tmp)
         meta = listed.get(f"{ds.id}/{src.name}")
         if meta is not None and meta.get("sha256") != sha:

@@ -12,25 +12,25 @@ from pathlib import Path
 from . import _store, catalog
 from ._build import (
     _acquire,
-    _build_history,
-    _commit,
     _drop_raw,
     _Incoming,
-    _latest_snapshots,
     _lock,
-    _parse,
     _resource_for,
     _switches_kind,
     _workdir,
+    _would_switch,
+    build,
+    check_file,
 )
+from ._commit import commit, drop_processed
 from ._errors import (
+    CutOffError,
     FormatError,
     LichtenbergDataError,
     dataset_error,
 )
 from ._readers import is_sample_file
 from ._report import Outcome, write_report
-from ._sniff import check_kind
 from .settings import settings
 
 __all__ = ["import_file"]
@@ -39,11 +39,11 @@ log = logging.getLogger("lichtenberg_data")
 
 
 def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.PathLike], *,
-                stand: str | None = None) -> Outcome:
+                stand: str | None = None, accept_fewer_rows: bool = False) -> Outcome:
     """Import files downloaded by hand, through the same checks as a download.
 
-    Each file is checked (not empty, not an HTML page), parsed and validated, then stored as
-    a raw snapshot with provenance "imported from file" and the processed table rebuilt.
+    Each file is checked (not empty, not an HTML page, not cut off), parsed and validated, then
+    stored as a raw snapshot with provenance "imported from file" and the processed table rebuilt.
     Importing several editions of a history dataset (one population file per year) builds
     up its history. A file that does not fit raises and changes nothing.
 
@@ -51,10 +51,18 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
     IHK register saved without the month in its name); otherwise the month comes from the file
     (its name ``…_MM-YYYY.csv`` for the IHK register).
 
+    A new copy of a stored edition (same Stand) with more than 10 % fewer rows is refused as
+    probably cut off; ``accept_fewer_rows=True`` (``--accept-fewer-rows``) takes it on purpose.
+
+    The outcome's ``files`` say per file how many rows it gave and what it left out and why.
+
     Raises
     ------
     FormatError, ValidationError
         When a file does not fit the dataset (nothing is changed).
+    CutOffError
+        When a file ends before its format does, or gives far fewer rows than the stored copy of
+        its edition (a FormatError too; nothing is changed).
     RefreshLockedError
         When a refresh or another import runs.
 
@@ -80,24 +88,23 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
         try:
             incoming, sample = _incoming_files(ds, items, work)
             entry = manifest["datasets"].get(ds.id, {})
-            switched = _switches_kind(ds.id, entry, sample)
+            built = build(ds, {} if _would_switch(entry, sample) else entry, incoming, stand=stand,
+                          accept_fewer_rows=accept_fewer_rows)
+            switched = _switches_kind(ds.id, entry, sample)  # only once the files parsed for this dataset
             dropped = manifest["datasets"].pop(ds.id, {}) if switched else {}
-            if switched:
-                entry = {}
-            if ds.history:
-                df, stands = _build_history(ds, entry, incoming, stand)
-            else:
-                files = _latest_snapshots(entry)
-                files.update({inc.resource: inc.tmp for inc in incoming})
-                df, stands = _parse(ds, files), {}
-            outcome = _commit(ds, manifest, incoming, df, datetime.now().astimezone(), sample, stands)
+            if switched and ds.partition:
+                drop_processed(ds)
+            outcome = commit(ds, manifest, incoming, built, datetime.now().astimezone(), sample)
         except LichtenbergDataError as exc:
             cause = _without_paths(str(exc), work, items)
             if not any(p.name in cause for p in items):
                 cause = f"{', '.join(p.name for p in items)}: {cause}"
-            raise dataset_error(type(exc), ds.id, cause,
-                                f"Nothing was changed; `lichtenberg-data info {ds.id}` says which files it "
-                                "takes") from None
+            todo = (f"Nothing was changed; {exc.advice}" if isinstance(exc, CutOffError) else
+                    f"Nothing was changed; `lichtenberg-data info {ds.id}` says which files it takes")
+            error = dataset_error(type(exc), ds.id, cause, todo)
+            if isinstance(exc, CutOffError):
+                error.advice = exc.advice
+            raise error from None
         if switched:
             _drop_raw(dropped)
             outcome.reason = switched
@@ -129,16 +136,13 @@ def _stand_for(ds: catalog.Dataset, stand: str | None, items: list[Path]) -> str
 
 def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple[list[_Incoming], bool]:
     """Copy and check each file; whether they are generated sample files (all or none)."""
-    from ._http import check_body
-
     incoming, samples = [], []
     for i, p in enumerate(items):
         res = _resource_for(ds, p)
         tmp = work / f"{i:03d}" / p.name
         tmp.parent.mkdir(parents=True)
         shutil.copyfile(p, tmp)
-        check_body(tmp, res.format, what=p.name)
-        check_kind(tmp, (res.format, *res.accepts), what=p.name, takes=res.name)
+        check_file(tmp, res, p.name)
         samples.append(is_sample_file(tmp))
         incoming.append(_Incoming(p.name if ds.history else res.name, tmp, _store.sha256_file(tmp),
                                   tmp.stat().st_size, "import", f"file:{p.name}"))

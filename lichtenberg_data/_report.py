@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _store
+from ._kept import FileTally
 from .settings import settings
 
 __all__ = ["Outcome", "totals", "change_report", "write_report"]
@@ -20,13 +21,19 @@ __all__ = ["Outcome", "totals", "change_report", "write_report"]
 
 @dataclass
 class Outcome:
-    """What happened to one dataset: ``fresh``, ``unchanged``, ``skipped`` or ``failed``."""
+    """What happened to one dataset: ``fresh``, ``unchanged``, ``skipped``, ``failed`` or (a
+    rebuild) ``rebuilt``.
+
+    ``files`` says, per new file, how many rows it gave and which records it left out and why
+    (:class:`lichtenberg_data._kept.FileTally`; ``FileTally.line()`` is the line the CLI prints).
+    """
 
     dataset: str
     state: str
     reason: str = ""
     rows: int | None = None
     report: dict[str, Any] = field(default_factory=dict)
+    files: list[FileTally] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -64,8 +71,9 @@ def write_report(outcomes: list[Outcome], kind: str) -> Path:
                      f"| {o.reason} |")
     for o in outcomes:
         r = o.report
-        if r.get("columns_added") or r.get("columns_removed") or r.get("totals"):
+        if o.files or r.get("columns_added") or r.get("columns_removed") or r.get("totals"):
             lines += ["", f"## {o.dataset}"]
+            lines += [f"- file {t.line()}" for t in o.files]
             if r.get("columns_added"):
                 lines.append(f"- columns added: {', '.join(r['columns_added'])}")
             if r.get("columns_removed"):
@@ -73,7 +81,8 @@ def write_report(outcomes: list[Outcome], kind: str) -> Path:
             for col, t in list(r.get("totals", {}).items())[:30]:
                 lines.append(f"- total {col}: {t['before']} → {t['after']}")
     _store.atomic_write_bytes(folder / f"{kind}-{stamp}.md", "\n".join(lines).encode("utf-8"))
-    data = [{"dataset": o.dataset, "state": o.state, "reason": o.reason, "rows": o.rows, **o.report} for o in outcomes]
+    data = [{"dataset": o.dataset, "state": o.state, "reason": o.reason, "rows": o.rows, **o.report,
+             "files": [t.as_dict() for t in o.files]} for o in outcomes]
     path = folder / f"{kind}-{stamp}.json"
     _store.atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
     return path

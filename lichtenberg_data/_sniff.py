@@ -41,7 +41,6 @@ _HEAD = 1 << 16
 #: Magic numbers of formats no dataset takes, with how a message names them.
 _MAGIC = (
     (b"%PDF", "pdf", "a PDF document"),
-    (b"\x1f\x8b", "gzip", "a gzip-compressed file"),
     (b"BZh", "bzip2", "a bzip2-compressed file"),
     (b"\xfd7zXZ\x00", "xz", "an xz-compressed file"),
     (b"7z\xbc\xaf\x27\x1c", "7z", "a 7-Zip archive"),
@@ -89,12 +88,16 @@ class Found:
         For text: ``utf-8``, ``utf-16``, ``utf-32`` or ``cp1252``; else ``None``.
     cut
         A container that ends before its own tables say it does (an interrupted download).
+    packed
+        ``"gzip"`` for a gzip-compressed file (``kind`` and ``encoding`` are then those of the
+        content), else ``None``.
     """
 
     kind: str
     what: str
     encoding: str | None = None
     cut: bool = False
+    packed: str | None = None
 
     @property
     def text(self) -> bool:
@@ -127,12 +130,14 @@ def sniff(path: Path) -> Found:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         cut = _ole_cut(path, head, size)
         return Found("xls", "an Excel workbook (xls)" + (" that is cut off" if cut else ""), cut=cut)
+    if head.startswith(b"\x1f\x8b"):
+        return _gzip(path)
     if head.startswith(b"SQLite format 3\x00"):
         return _sqlite(head, size)
     for magic, kind, what in _MAGIC:
         if head.startswith(magic):
             return Found(kind, what)
-    return _text(path, head)
+    return _text(head, _all_utf8(path))
 
 
 # --------------------------------------------------------------------------------- containers
@@ -240,8 +245,33 @@ def _all_utf8(path: Path) -> bool:
     return True
 
 
-def _text(path: Path, head: bytes) -> Found:
-    """Text in a known encoding, told by its content; else binary data."""
+def _gzip(path: Path) -> Found:
+    """A gzip-compressed file: what its content is (told from its first bytes)."""
+    import gzip
+    import zlib
+
+    try:
+        with gzip.open(path, "rb") as fh:
+            inner = fh.read(_HEAD)
+    except (OSError, EOFError, zlib.error):
+        return Found("gzip", "a gzip-compressed file that is cut off or damaged", cut=True, packed="gzip")
+    if not inner.strip(b" \t\r\n"):
+        return Found("gzip", "a gzip-compressed empty file", packed="gzip")
+    try:
+        inner.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError as exc:
+        utf8 = exc.start >= len(inner) - 3  # a character cut by the end of the sample
+    found = _text(inner, utf8)
+    if found.kind == "binary":
+        return Found("gzip", "a gzip-compressed file (not text)", packed="gzip")
+    what = found.what[2:] if found.what.startswith("a ") else found.what
+    return Found(found.kind, f"a gzip-compressed {what}", found.encoding, packed="gzip")
+
+
+def _text(head: bytes, utf8: bool) -> Found:
+    """Text in a known encoding, told by its content (``utf8``: the whole file decodes as UTF-8);
+    else binary data."""
     unicode = _encoding(head)
     if unicode is not None:
         enc, bom = unicode
@@ -249,7 +279,7 @@ def _text(path: Path, head: bytes) -> Found:
         family = enc[:6]
     else:
         text, family = head.decode("utf-8", errors="replace"), "utf-8"
-        if not _all_utf8(path):
+        if not utf8:
             text, family = head.decode("cp1252", errors="replace"), "cp1252"
     if _controls(text[:8192]) > 0.02 or text[:8192].count("\ufffd") > 0.02 * len(text[:8192]):
         return Found("binary", "binary data (no text, no known file format)")
@@ -298,6 +328,8 @@ def format_names(formats: tuple[str, ...]) -> str:
 def _advice(found: Found, formats: tuple[str, ...], *, act: bool = True) -> str:
     """Why, and (``act``) what to do, only where it is right for what was found."""
     again = "; download the file again" if act else ""
+    if found.packed and not found.cut:
+        return ": unpack it (gunzip) and pass the file inside" if act else ""
     if found.cut:
         return f": the download was interrupted{again}"
     if found.kind == "empty":
@@ -343,6 +375,8 @@ def check_kind(path: Path, expect: str | tuple[str, ...], *, what: str, takes: s
     known = all(f in _ACCEPTS for f in formats)
     kind_fits = _accepted(found.kind, formats) if known else found.kind not in ("empty", "binary", "html")
     encoding_fits = not (found.text and found.encoding != "utf-8" and set(formats) & _TEXT_FORMATS)
+    if found.packed and not what.lower().endswith(".gz"):
+        kind_fits = False  # compressed content under the name of an uncompressed file
     if kind_fits and encoding_fits and not found.cut:
         return found
     if found.kind == "empty" or (kind_fits and found.cut):

@@ -20,6 +20,7 @@ import copy
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["load", "status", "read_manifest", "processed_path"]
+__all__ = ["load", "status", "read_manifest", "processed_path", "original_name"]
 
 MANIFEST_VERSION = 1
 
@@ -126,6 +127,22 @@ def snapshot_path(dataset_id: str, filename: str, retrieved: datetime, sha256: s
     if path.exists() and sha256_file(path) != sha256:
         path = folder / f"{retrieved:%Y-%m-%dT%H%M%S}_{filename}"
     return path
+
+
+_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T\d{6})?_")
+
+
+def original_name(raw_path: str | Path) -> str:
+    """The file's own name of a raw snapshot, without the store's ``<retrieved date>_`` prefix.
+
+    Parsers must see this name (a date in the prefix is not the file's Stand).
+
+    Examples
+    --------
+    >>> original_name("raw/einwohner_ortsteile/2026-12-07T034825_EWR_Ortsteile_2020-12-31.csv")
+    'EWR_Ortsteile_2020-12-31.csv'
+    """
+    return _PREFIX.sub("", Path(raw_path).name, count=1)
 
 
 def write_processed(dataset_id: str, df: pd.DataFrame) -> Path:

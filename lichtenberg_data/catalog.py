@@ -224,8 +224,15 @@ class Dataset:
     #: ``"month"``: one Parquet file per month (a monthly register; see :mod:`lichtenberg_data._partitions`);
     #: every imported file is one month (``date`` column), ``load()`` gives the latest unless asked.
     partition: str | None = None
+    #: What makes two files the same edition: the same Stand and file name (``"day"``; one edition may
+    #: be several files) or the same month of their Stands, whatever the name (``"month"``, one file per
+    #: edition, e.g. a scrape whose Stand is its newest review date: a cut copy may end a day earlier).
+    #: A new copy of a stored edition replaces it, and may not have more than 10 % fewer rows.
+    edition_period: str = "day"
 
     def __post_init__(self) -> None:
+        if self.edition_period not in ("day", "month"):
+            raise ValueError(f"{self.id}: edition_period must be 'day' or 'month', not {self.edition_period!r}")
         if self.partition is not None and (self.partition != "month" or not self.history):
             raise ValueError(f"{self.id}: partition must be 'month' on a history dataset, not {self.partition!r}")
         if self.update not in RHYTHMS:
@@ -299,7 +306,8 @@ class Dataset:
             "id": self.id, "title": self.title, "topic": self.topic, "publisher": self.publisher,
             "license": {"id": self.license.id, "name": self.license.name, "url": self.license.url},
             "landing_page": self.landing_page, "spatial_unit": self.spatial_unit, "update": self.update,
-            "history": self.history, "partition": self.partition, "parser_version": self.parser_version,
+            "history": self.history, "partition": self.partition, "edition_period": self.edition_period,
+            "parser_version": self.parser_version,
             "resources": [
                 {"name": r.name, "url": r.url, "format": r.format,
                  "wfs": None if r.wfs is None else {"service": r.wfs.service_url, "type_name": r.wfs.type_name}}

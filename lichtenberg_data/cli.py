@@ -79,6 +79,14 @@ def _summary(outcomes) -> None:
         if o.reason:  # each line names its dataset (a failure's message already starts with it)
             reason = o.reason if o.reason.startswith(f"{o.dataset}:") else f"{o.dataset}: {o.reason}"
             print(f"{o.state}: {reason}")
+    _kept_lines(outcomes)
+
+
+def _kept_lines(outcomes) -> None:
+    """Per new file: the rows it gave and what it left out and why (one line each)."""
+    for o in outcomes:
+        for tally in o.files:
+            print(f"  {o.dataset}: {tally.line()}")
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
@@ -87,7 +95,8 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
     for i in args.ids:
         catalog.get(i)  # unknown id: usage error before anything is touched
-    outcomes = refresh(args.ids or None, force=args.force, mirror=args.mirror)
+    outcomes = refresh(args.ids or None, force=args.force, mirror=args.mirror,
+                       accept_fewer_rows=args.accept_fewer_rows)
     _summary(outcomes)
     return 1 if any(o.failed for o in outcomes) else 0
 
@@ -97,10 +106,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     from ._import import import_file
 
     catalog.get(args.dataset)
-    outcome = import_file(args.dataset, args.files, stand=args.stand)
+    outcome = import_file(args.dataset, args.files, stand=args.stand, accept_fewer_rows=args.accept_fewer_rows)
     month = f" (month {args.stand})" if args.stand else ""
     print(f"{args.dataset}: imported {len(args.files)} file(s){month}; {outcome.rows} rows in the processed table")
+    _kept_lines([outcome])
     return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from . import catalog
+    from ._refresh import rebuild
+
+    for i in args.ids:
+        catalog.get(i)
+    outcomes = rebuild(args.ids or None)
+    _summary(outcomes)
+    return 1 if any(o.failed for o in outcomes) else 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -219,6 +240,10 @@ def cmd_expose(args: argparse.Namespace) -> int:
     return 0
 
 
+_FEWER = ("take a new copy of a stored edition (same Stand) even with more than 10 %% fewer rows "
+          "(refused by default as probably cut off)")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``lichtenberg-data``."""
     from datetime import date
@@ -237,6 +262,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("ids", nargs="*", help="dataset ids (default: all)")
     s.add_argument("--force", action="store_true", help="download even when the server says unchanged")
     s.add_argument("--mirror", metavar="DIR_OR_URL", help="use <mirror>/<dataset>/<file> instead of the portals")
+    s.add_argument("--accept-fewer-rows", action="store_true", help=_FEWER)
     s.set_defaults(func=cmd_refresh, log_file=True)
     s = sub.add_parser("import", help="import files downloaded by hand",
                        description="Import files downloaded by hand into a dataset, through the same checks "
@@ -247,7 +273,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--stand", metavar="YYYY-MM",
                    help="the month of the file, for a dataset stored by month (ihk_gewerbedaten) whose file name "
                         "does not carry it (IHK's archive names it like IHK_OD_07-2023.csv)")
+    s.add_argument("--accept-fewer-rows", action="store_true", help=_FEWER)
     s.set_defaults(func=cmd_import, log_file=True)
+    s = sub.add_parser("rebuild", help="parse the stored raw files again (after a parser update) and rewrite the tables",
+                       description="Parse the raw files stored in the data folder again and rewrite the processed "
+                                   "tables; nothing is downloaded and every edition keeps its Stand.")
+    s.add_argument("ids", nargs="*", help="dataset ids (default: every dataset that holds data)")
+    s.set_defaults(func=cmd_rebuild, log_file=True)
     s = sub.add_parser("status", help="show reference date, age and size of every dataset")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)

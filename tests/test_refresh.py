@@ -137,7 +137,8 @@ def test_truncated_body(data_dir, portal, good, capsys, mirror):
     mid_row = body.index(b"\n", len(body) // 3) - 20  # the server sends half of what it gets
     portal.set(EWR, ("cut", body[: 2 * mid_row]))
     assert run("refresh", "einwohner_lor", "--mirror", portal.url, "--force") == 1
-    assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", "fewer or more fields", "truncated")
+    assert_failed_unchanged(data_dir, good, capsys, "EWR_L21_202512E_Matrix.csv ends in the middle of a record",
+                            "its last line has 47 of 51 fields", "cut off")
 
 
 def test_html_error_page_with_200(data_dir, portal, good, capsys):
@@ -254,6 +255,41 @@ def test_new_parser_version_rebuilds_from_raw_snapshots(data_dir, portal, good):
         assert manifest["datasets"]["einwohner_lor"]["processed"]["parser_version"] == "2"
     finally:
         catalog._REGISTRY["einwohner_lor"] = old
+
+
+def _at_line_break(body: bytes) -> bytes:
+    return body[: body.rfind(b"\n", 0, len(body) // 2) + 1]
+
+
+def test_a_cut_copy_of_a_stored_edition_is_refused_with_both_counts(data_dir, portal, good, capsys, mirror):
+    """The portal serves the Ortsteile file cut at a line break (a complete CSV of 3,691 rows): the
+    edition of 31.12.2020 stays at 7,276 rows, the manifest does not record the cut file."""
+    portal.set(ORTSTEILE, ("ok", _at_line_break((mirror / ORTSTEILE[1:]).read_bytes())))
+    assert run("refresh", "einwohner_ortsteile", "--mirror", portal.url) == 1
+    line = assert_failed_unchanged(data_dir, good, capsys)
+    assert line == ("failed: einwohner_ortsteile: EWR_Ortsteile_2020-12-31.csv gives 3,691 rows for the edition of "
+                    "31.12.2020, but the stored copy of that edition has 7,276 (49 % fewer): the file is probably "
+                    "cut off. Last good data kept; download it again, or pass --accept-fewer-rows if this edition "
+                    "really has fewer rows (`lichtenberg-data refresh einwohner_ortsteile`)")
+    assert run("refresh", "einwohner_ortsteile", "--mirror", portal.url, "--accept-fewer-rows") == 0
+    assert "einwohner_ortsteile: EWR_Ortsteile_2020-12-31.csv: 3691 kept" in capsys.readouterr().out
+    assert len(__import__("lichtenberg_data").load("einwohner_ortsteile")) == 3691
+
+
+def test_a_cut_file_in_a_mirror_folder_is_refused(data_dir, tmp_path, capsys, mirror):
+    folder = tmp_path / "mirror"
+    (folder / "einwohner_ortsteile").mkdir(parents=True)
+    target = folder / ORTSTEILE[1:]
+    body = (mirror / ORTSTEILE[1:]).read_bytes()
+    target.write_bytes(body)
+    assert run("refresh", "einwohner_ortsteile", "--mirror", str(folder)) == 0
+    before = snapshot(data_dir)
+    target.write_bytes(body[: len(body) // 2])
+    assert run("refresh", "einwohner_ortsteile", "--mirror", str(folder)) == 1
+    out = capsys.readouterr().out
+    assert ("failed: einwohner_ortsteile: EWR_Ortsteile_2020-12-31.csv ends in the middle of a record (its last "
+            "line has 2 of 8 fields): the file was cut off. Last good data kept; download it again") in out
+    assert snapshot(data_dir) == before
 
 
 # --------------------------------------------------------------------------- offline and unreachable hosts

@@ -217,7 +217,7 @@ def test_bad_zone_files_are_refused_and_change_nothing(data_dir, real_data, tmp_
                    "is an Excel workbook \\(xls\\), but this dataset takes GeoJSON files")
     cut = tmp_path / "cut"
     cut.mkdir()
-    assert_refused(data_dir, "bodenrichtwert_zonen", truncated(good, cut), "ends in the middle of its GeoJSON")
+    assert_refused(data_dir, "bodenrichtwert_zonen", truncated(good, cut), "the file was cut off")
     renamed = tmp_path / "brw_zonen_2026.geojson"
     renamed.write_bytes(good.read_bytes().replace(b'"nutzung":', b'"art_der_nutzung":'))
     assert_refused(data_dir, "bodenrichtwert_zonen", renamed, "lacks the Bodenrichtwert attribute nutzung")

@@ -331,7 +331,7 @@ def _bad_files(real_data, malls, tmp_path) -> list[tuple]:
         (real_data / "population" / "EWR_L21_202512E_Matrix.csv", "is a text (CSV) file, but this dataset takes JSON"),
         (real_data / "business" / "Berlin_LOR_Versorgungsdaten_Stand_2402.xlsx",
          "is an Excel workbook (xlsx), but this dataset takes JSON files"),
-        (truncated, "is not valid JSON"),
+        (truncated, "ends before the JSON document is closed (4 brackets left open): the file was cut off"),
         (renamed, "has elements without 'type'/'id'"),
         (html, "is an HTML page"),
         (partial, "is a partial Overpass answer (runtime error: Query timed out"),

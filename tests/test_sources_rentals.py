@@ -171,7 +171,7 @@ def _bad_files(tmp_path, real_data):
     files = {
         "reviews.csv": (reviews.encode(), "columns missing: room_type"),
         "listings.xls": ((real_data / "tourism" / "besucherstatistik-2013-2014.xls").read_bytes(), "Excel workbook"),
-        "listings_cut.csv": (text[: len(text) // 2].encode(), "truncated"),
+        "listings_cut.csv": (text[: len(text) // 2].encode(), "truncated|cut off"),
         "listings_renamed.csv": (text.replace(",latitude,", ",lat,", 1).encode(), "columns missing: latitude"),
         "listings_error.csv": (b"<html><head><title>503</title></head><body>Service Unavailable</body></html>",
                                "HTML page"),

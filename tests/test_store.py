@@ -84,7 +84,10 @@ def _sample_ortsteile(folder):
     from lichtenberg_data.demo import sample_bytes
 
     path = folder / "EWR_Ortsteile_2020-12-31.csv"
-    path.write_bytes(sample_bytes("einwohner_ortsteile", path.name) + b"LICHTENBERG_DATA_SAMPLE\n")
+    header, first, rest = sample_bytes("einwohner_ortsteile", path.name).split(b"\n", 2)
+    fields = first.split(b";")
+    fields[3] += b" [LICHTENBERG_DATA_SAMPLE]"  # the mark in a text field, as the demo's CSV writers put it
+    path.write_bytes(b"\n".join([header, b";".join(fields), rest]))
     return path
 
 

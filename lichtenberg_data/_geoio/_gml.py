@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # pragma: no cover
 _GML = "{http://www.opengis.net/gml/3.2}"
 _GML_NS = ("http://www.opengis.net/gml/3.2", "http://www.opengis.net/gml")
 _XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+#: The largest XML (GML) file read, bare or unpacked from a zip archive.
+MAX_XML_BYTES = 1_000_000_000
 
 
 def _safe_xml(path: Path) -> Any:
@@ -27,6 +29,10 @@ def _safe_xml(path: Path) -> Any:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import parse
 
+    size = path.stat().st_size
+    if size > MAX_XML_BYTES:
+        raise FormatError(f"{path.name} is {size:,} bytes, more than the {MAX_XML_BYTES:,} a GML may have; "
+                          "request the layer in parts or as GeoJSON")
     try:
         return parse(str(path), forbid_dtd=True, forbid_entities=True, forbid_external=True).getroot()
     except DefusedXmlException as exc:

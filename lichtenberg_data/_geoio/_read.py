@@ -4,6 +4,7 @@ their text (private)."""
 from __future__ import annotations
 
 import re
+import shutil
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -13,7 +14,7 @@ import pandas as pd
 
 from .._errors import FormatError
 from ._crs import CRS, _to_25833, infer_crs
-from ._gml import read_gml
+from ._gml import MAX_XML_BYTES, read_gml
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -155,8 +156,24 @@ def _unreadable(path: Path, error: str) -> str:
     return f"{path.name} is {found.what}, not GeoJSON ({error}). Check the file"
 
 
+def _unsafe_member(name: str) -> bool:
+    r"""Whether a zip member's path leaves the archive: absolute (``/x``, ``\x``, ``C:/x``, ``C:\x``)
+    or with a ``..`` part, with ``/`` or ``\`` as separator.
+
+    Examples
+    --------
+    >>> [_unsafe_member(n) for n in ("a/b.shp", "../x", r"..\..\evil.txt", "C:/x", r"C:\x", "/etc/x", "a..b.shp")]
+    [False, True, True, True, True, True, False]
+    """
+    parts = re.split(r"[/\\]", name)
+    return name.startswith(("/", "\\")) or bool(re.match(r"[A-Za-z]:", name)) or ".." in parts
+
+
 def _read_zip(path: Path, crs: str | None) -> gpd.GeoDataFrame:
-    """Read the one shapefile (or GeoJSON) in a zip archive, refusing unsafe archives."""
+    """Read the one shapefile, GeoJSON or GML in a zip archive, refusing unsafe archives; a GML is
+    unpacked and read by the same safe XML reader as a bare GML (:func:`read_gml`), never by GDAL."""
+    import tempfile
+
     import pyogrio
 
     try:
@@ -166,14 +183,28 @@ def _read_zip(path: Path, crs: str | None) -> gpd.GeoDataFrame:
         raise FormatError(f"{path.name} is a broken zip archive. Download it again") from None
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
-    if any(i.filename.startswith(("/", "\\")) or ".." in Path(i.filename).parts for i in infos):
+    if any(_unsafe_member(i.filename) for i in infos):
         raise FormatError(f"{path.name} contains paths outside the archive (unsafe). Nothing was read")
     if total > 2_000_000_000 or total / packed > 200:
         raise FormatError(f"{path.name} unpacks to {total:,} bytes (zip bomb?). Nothing was read")
-    layers = [i.filename for i in infos if i.filename.lower().endswith((".shp", ".geojson", ".json", ".gml"))]
+    layers = [i for i in infos if i.filename.lower().endswith((".shp", ".geojson", ".json", ".gml"))]
     if len(layers) != 1:
-        raise FormatError(f"{path.name} should hold exactly one shapefile or GeoJSON, found {layers or 'none'}")
-    gdf = pyogrio.read_dataframe(f"/vsizip/{path}/{layers[0]}")
+        raise FormatError(f"{path.name} should hold exactly one shapefile or GeoJSON, found "
+                          f"{[i.filename for i in layers] or 'none'}")
+    layer = layers[0]
+    if layer.filename.lower().endswith(".gml"):
+        if layer.file_size > MAX_XML_BYTES:
+            raise FormatError(f"{path.name}: {layer.filename} unpacks to {layer.file_size:,} bytes, more than the "
+                              f"{MAX_XML_BYTES:,} a GML may have. Nothing was read")
+        with tempfile.TemporaryDirectory() as tmp:
+            gml = Path(tmp) / Path(layer.filename.replace("\\", "/")).name
+            with zipfile.ZipFile(path) as zf, zf.open(layer) as src, open(gml, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            try:
+                return read_gml(gml, crs=crs)
+            except FormatError as exc:
+                raise FormatError(f"{path.name} ({layer.filename}): {exc}") from None
+    gdf = pyogrio.read_dataframe(f"/vsizip/{path}/{layer.filename}")
     if gdf.crs is None:
         gdf = gdf.set_crs(crs or infer_crs(gdf.total_bounds))
     return gdf

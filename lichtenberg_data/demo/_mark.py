@@ -33,11 +33,45 @@ def _mark_json(data: bytes) -> bytes:
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
+def _mark_xml(data: bytes) -> bytes:
+    """A comment after the XML declaration (GML, a WFS answer)."""
+    comment = f"<!-- {SAMPLE_TOKEN}: BEISPIELDATEN -->".encode()
+    end = data.find(b"?>") + 2 if data.lstrip().startswith(b"<?xml") else 0
+    return data[:end] + comment + data[end:]
+
+
+def _mark_csv(data: bytes) -> bytes:
+    """A last column named by the token, empty in every row, where a CSV writer put the token in
+    no text field (files whose records span lines stay as they are)."""
+    lines = data.split(b"\n")
+    if any(line.count(b'"') % 2 for line in lines):
+        return data
+    header = lines[0].rstrip(b"\r")
+    sep = max((b";", b",", b"\t"), key=header.count)
+    out = []
+    for i, line in enumerate(lines):
+        body, cr = (line[:-1], b"\r") if line.endswith(b"\r") else (line, b"")
+        if not body:
+            out.append(line)
+            continue
+        out.append(body + sep + (SAMPLE_TOKEN.encode() if i == 0 else b"") + cr)
+    return b"\n".join(out)
+
+
 def mark(data: bytes) -> bytes:
-    """``data`` with the sample token where its format allows (xlsx, JSON); other bytes as given
-    (the CSV writers put the token into a text field themselves)."""
+    """``data`` with the sample token where its format allows: xlsx (document keywords), JSON (a
+    top-level member), XML/GML (a comment), CSV (a text field the writer filled, else an empty last
+    column named by the token). :func:`lichtenberg_data._readers.is_sample_file` finds it also in a
+    zip or gzip around the file."""
+    if SAMPLE_TOKEN.encode() in data and data[:4] != b"PK\x03\x04":
+        return data
     if data[:4] == b"PK\x03\x04":
         return _mark_xlsx(data)
-    if data.lstrip()[:1] == b"{":
+    head = data.lstrip()[:1]
+    if head == b"{":
         return _mark_json(data)
-    return data
+    if head == b"<":
+        return _mark_xml(data)
+    if data[:4] == b"\xd0\xcf\x11\xe0" or b"\x00" in data[:4096]:
+        return data
+    return _mark_csv(data)

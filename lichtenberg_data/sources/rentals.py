@@ -333,6 +333,7 @@ kurzzeitvermietung = catalog.register(Dataset(
     source_title="Inside Airbnb, Berlin: listings.csv",
     reference_date=_stand,
     history=True,
+    edition_period="month",
     description=(
         "Listings scraped from airbnb.com by Inside Airbnb (not an official statistic; no other platforms). "
         "The refresh reads the get-the-data page and downloads the newest Berlin listings.csv; older scrapes "
