@@ -206,12 +206,24 @@ def _records(doc) -> tuple[object, str | None]:
 
 
 def _half_records(data: bytes) -> bytes | None:
-    """The JSON document with the first half of its records: complete, but fewer rows."""
+    """The JSON document with the first half of its records (every list under the records' key,
+    e.g. the job offers of each query): complete, but fewer rows."""
     doc = json.loads(_text(data))
     rows, key = _records(doc)
     if len(rows) < 4:
         return None
-    del rows[len(rows) // 2:]
+
+    def halve(node, at):
+        if isinstance(node, list):
+            if at == key and node and isinstance(node[0], dict):
+                del node[len(node) // 2:]
+            for item in node:
+                halve(item, at)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                halve(v, k)
+
+    halve(doc, None)
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
