@@ -106,10 +106,12 @@ def _parse(ds: catalog.Dataset, files: dict[str, Path]) -> Any:
     return _tallied(ds, files)[0]
 
 
-def _tallied(ds: catalog.Dataset, files: dict[str, Path]) -> tuple[Any, dict[str, FileTally]]:
+def _tallied(ds: catalog.Dataset, files: dict[str, Path],
+             new: set[str] | None = None) -> tuple[Any, dict[str, FileTally]]:
     """Run the parser inside :func:`._kept.tally`: the table, and per file name what it kept and
-    dropped (a single file's rows are the table's where the parser did not say). A file that
-    gives no row is a :class:`FormatError` naming it; crashes of the parser become one too."""
+    dropped (a single file's rows are the table's where the parser did not say). A file (of the
+    ``new`` ones, by default of all) that gives no row is a :class:`FormatError` naming it;
+    crashes of the parser become one too."""
     with _kept.tally() as tallies:
         try:
             df = ds.parser(files)
@@ -125,7 +127,7 @@ def _tallied(ds: catalog.Dataset, files: dict[str, Path]) -> tuple[Any, dict[str
         tally = tallies.setdefault(name, FileTally(name))
         if tally.kept is None:
             tally.kept = int(len(df))
-    empty = [t for t in tallies.values() if t.kept == 0]
+    empty = [t for name, t in tallies.items() if t.kept == 0 and (new is None or name in new)]
     if empty:
         raise FormatError("; ".join(f"{t.line()}: the file gives no row" for t in empty))
     validate(ds, df)
@@ -237,14 +239,22 @@ def build(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], *, stand:
         return _build_history(ds, entry, incoming, accept_fewer_rows)
     files = _latest_snapshots(entry)
     files.update({inc.resource: inc.tmp for inc in incoming})
-    df, tallies = _tallied(ds, files)
+    df, tallies = _tallied(ds, files, new={inc.tmp.name for inc in incoming})
     processed = entry.get("processed", {})
     new_stand = ds.stand(df)
+    built = Built(df, {}, _only(tallies, incoming))
+    stored = entry.get("resources", {})
     if processed.get("rows") and _store.processed_path(ds.id).exists() and \
             _guards.same_edition(new_stand, processed.get("reference_date"), ds.edition_period):
-        _guards.check_rows(ds.id, ", ".join(inc.tmp.name for inc in incoming), new_stand, len(df),
-                           int(processed["rows"]), period=ds.edition_period, accept=accept_fewer_rows)
-    return Built(df, {}, _only(tallies, incoming))
+        for inc, tally in zip(incoming, built.files):  # each file against its stored copy, where both counts are known
+            rows = stored.get(inc.resource, {}).get("rows")
+            if tally.kept is not None and rows is not None:
+                _guards.check_rows(ds.id, inc.tmp.name, new_stand, tally.kept, int(rows), period=ds.edition_period,
+                                   accept=accept_fewer_rows)
+        if all(inc.resource in stored for inc in incoming):  # new copies of stored files, no file of a new kind
+            _guards.check_rows(ds.id, ", ".join(inc.tmp.name for inc in incoming), new_stand, len(df),
+                               int(processed["rows"]), period=ds.edition_period, accept=accept_fewer_rows)
+    return built
 
 
 def _build_partitions(ds: catalog.Dataset, entry: dict, incoming: list[_Incoming], stand: str | None,
@@ -368,27 +378,3 @@ def _resource_for(ds: catalog.Dataset, path: Path) -> catalog.Resource:
         raise FormatError(f"{ds.id}: cannot tell which file {path.name} is; expected one of: {names}. "
                           "Keep the portal's file names")
     return hits[0]
-
-
-def _would_switch(entry: dict, sample: bool) -> bool:
-    """Whether files of this kind (sample or real) would replace data of the other kind."""
-    before = entry.get("processed", {}).get("sample")
-    return before is not None and bool(before) != sample
-
-
-def _switches_kind(dataset_id: str, entry: dict, sample: bool) -> str:
-    """The note when real files replace sample data, else ``""``; sample files never replace
-    real data (:class:`FormatError` saying how to do it on purpose). Called once the files parsed
-    for this dataset: a file of another dataset gets the parser's message, not this advice."""
-    if not _would_switch(entry, sample):
-        return ""
-    if sample:
-        raise FormatError("these are generated sample files, and the dataset holds real data, which they "
-                          f"would replace; run `lichtenberg-data reset {dataset_id}` first if that is what you want")
-    return "replaced the generated sample data by real data (sample and real data never share a table)"
-
-
-def _drop_raw(entry: dict) -> None:
-    """Delete the raw files of a replaced manifest entry (after the new data are stored)."""
-    for snap in entry.get("snapshots", []):
-        (settings.data_dir / snap["raw_path"]).unlink(missing_ok=True)

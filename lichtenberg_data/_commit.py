@@ -1,5 +1,5 @@
 """Store what :mod:`._build` built: the raw snapshots, the processed table with its provenance and
-the manifest entry, each by atomic rename, and prune old snapshots."""
+the manifest entry, each by atomic rename, and prune old snapshots; real data replacing sample data."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from . import _store, catalog
 from ._build import Built, _current_editions, _edition_key, _Incoming, _previous_table
+from ._errors import FormatError
 from ._report import Outcome, change_report
 from .settings import settings
 
@@ -52,6 +53,7 @@ def commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], built
     before = entry.get("processed", {})
     source = incoming[-1].source if incoming else before.get("source", "")
     stand_all = ds.stand(df)
+    kept = {t.file: t.kept for t in built.files}
     for inc in incoming:
         target = _store.snapshot_path(ds.id, inc.filename, retrieved, inc.sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +64,7 @@ def commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], built
             "retrieved_at": retrieved.isoformat(timespec="seconds"), "arrived": inc.arrived,
             "source": inc.source, "source_retrieved_at": inc.source_retrieved_at,
             "reference_date": stands.get(str(inc.tmp)) or (stand_all.isoformat() if stand_all else None),
-            "parser_version": ds.parser_version,
+            "parser_version": ds.parser_version, "rows": kept.get(inc.filename),
         }
         entry["resources"][inc.resource] = meta
         entry["snapshots"] = [s for s in entry["snapshots"] if s["raw_path"] != meta["raw_path"]] + [meta]
@@ -117,3 +119,27 @@ def drop_processed(ds: catalog.Dataset) -> None:
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
+
+
+def _would_switch(entry: dict, sample: bool) -> bool:
+    """Whether files of this kind (sample or real) would replace data of the other kind."""
+    before = entry.get("processed", {}).get("sample")
+    return before is not None and bool(before) != sample
+
+
+def _switches_kind(dataset_id: str, entry: dict, sample: bool) -> str:
+    """The note when real files replace sample data, else ``""``; sample files never replace
+    real data (:class:`FormatError` saying how to do it on purpose). Called once the files parsed
+    for this dataset: a file of another dataset gets the parser's message, not this advice."""
+    if not _would_switch(entry, sample):
+        return ""
+    if sample:
+        raise FormatError("these are generated sample files, and the dataset holds real data, which they "
+                          f"would replace; run `lichtenberg-data reset {dataset_id}` first if that is what you want")
+    return "replaced the generated sample data by real data (sample and real data never share a table)"
+
+
+def _drop_raw(entry: dict) -> None:
+    """Delete the raw files of a replaced manifest entry (after the new data are stored)."""
+    for snap in entry.get("snapshots", []):
+        (settings.data_dir / snap["raw_path"]).unlink(missing_ok=True)

@@ -12,17 +12,14 @@ from pathlib import Path
 from . import _store, catalog
 from ._build import (
     _acquire,
-    _drop_raw,
     _Incoming,
     _lock,
     _resource_for,
-    _switches_kind,
     _workdir,
-    _would_switch,
     build,
     check_file,
 )
-from ._commit import commit, drop_processed
+from ._commit import _drop_raw, _switches_kind, _would_switch, commit, drop_processed
 from ._errors import (
     CutOffError,
     FormatError,

@@ -23,17 +23,14 @@ from ._build import (
     Built,
     _acquire,
     _current_editions,
-    _drop_raw,
     _Incoming,
     _lock,
     _reparsed,
-    _switches_kind,
     _workdir,
-    _would_switch,
     build,
     rebuild_table,
 )
-from ._commit import commit, drop_processed
+from ._commit import _drop_raw, _switches_kind, _would_switch, commit, drop_processed
 from ._errors import (
     CutOffError,
     DataNotAvailableError,

@@ -189,3 +189,18 @@ def test_a_file_that_gives_nothing_is_an_error_naming_it(data_dir, dropping, tmp
     assert str(err.value).startswith("kept_test: museums.csv: 0 kept; 2 dropped (2 outside Berlin, e.g. node/8, "
                                      "node/9): the file gives no row. Nothing was changed")
     assert (data_dir / "manifest.json").read_bytes() == before
+
+
+def test_one_file_of_several_is_compared_with_its_own_stored_copy(data_dir, dropping, tmp_path):
+    """The table as a whole loses 1 row of 23 (4 %), but bars.csv loses 1 of 3: refused."""
+    bars = tmp_path / "bars.csv"
+    bars.write_text("node/1;in\nnode/2;in\nnode/3;in\n")
+    museums = tmp_path / "museums.csv"
+    museums.write_text("".join(f"node/{i};in\n" for i in range(10, 30)))
+    assert ld.import_file("kept_test", [bars, museums]).rows == 23
+    bars.write_text("node/1;in\nnode/2;in\n")
+    with pytest.raises(ld.FormatError) as err:
+        ld.import_file("kept_test", bars)
+    assert str(err.value).startswith("kept_test: bars.csv gives 2 rows, but the stored copy has 3 (33 % fewer): the "
+                                     "file is probably cut off")
+    assert ld.import_file("kept_test", bars, accept_fewer_rows=True).rows == 22

@@ -63,10 +63,10 @@ CASES = [
                  "31.12.2020, but the stored copy of that edition has 7,276 (49 % fewer): the file is probably cut "
                  "off. " + FEWER, id="ortsteile-line"),
     pytest.param(LISTINGS, half, "listings.csv ends in the middle of a record (its last line has 12 of 18 "
-                 "fields): " + CUT, id="listings-half", marks=pytest.mark.slow),
+                 "fields): " + CUT, id="listings-half"),
     pytest.param(LISTINGS, at_line_break, "listings.csv gives 8,054 rows for the edition of 09/2025, but the stored "
                  "copy of that edition has 14,274 (44 % fewer): the file is probably cut off. " + FEWER,
-                 id="listings-line", marks=pytest.mark.slow),
+                 id="listings-line"),
 ]
 
 

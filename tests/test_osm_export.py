@@ -137,7 +137,8 @@ def test_bad_exports_are_refused(lor, tmp_path, real_data):
     doc = json.loads(text)
     untagged.write_text(json.dumps(doc), encoding="utf-8")  # the same file without the name saying what it holds
     cases = [(real_data / "geometries" / "kieze.geojson", "has a feature without OSM type and id"),
-             (truncated, "is not valid JSON"), (renamed, "has a feature without OSM type and id"),
+             (truncated, "ends before the JSON document is closed (4 brackets left open): the file was cut off"),
+             (renamed, "has a feature without OSM type and id"),
              (html, "is an HTML page"), (xlsx, "is an Excel workbook (xlsx), but this dataset takes JSON files"),
              (untagged, "1358 of 1358 objects of export.geojson carry no shop, amenity or tourism tag")]
     for path, message in cases:

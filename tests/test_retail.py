@@ -112,7 +112,7 @@ def test_bad_files_are_refused(data_dir, wfs_files, real_data, tmp_path):
     xlsx = tmp_path / "zentren_zh.xlsx"
     xlsx.write_bytes((real_data / "business" / "Berlin_LOR_Versorgungsdaten_Stand_2402.xlsx").read_bytes())
     cases = [(kieze, "no attribute names the centre level"), (xlsx, "is an Excel workbook (xlsx), but this dataset takes GeoJSON files"),
-             (truncated, "ends in the middle of its GeoJSON"), (coded, "no attribute names the centre level"),
+             (truncated, "ends inside a text value (an opening \" without its closing one): the file was cut off"), (coded, "no attribute names the centre level"),
              (html, "is an HTML page")]
     for path, message in cases:
         with pytest.raises(FormatError) as err:

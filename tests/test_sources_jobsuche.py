@@ -234,7 +234,13 @@ def test_refresh_adds_dated_snapshots(data_dir, tmp_path, job_server, monkeypatc
     """Each refresh of the Jobsuche adds its date; earlier snapshots stay in the table."""
     from lichtenberg_data.demo import write_mirror
 
-    ld.refresh(["stellenangebote"], mirror=write_mirror(tmp_path / "mirror", only=["stellenangebote"]))
+    mirror = write_mirror(tmp_path / "mirror", only=["stellenangebote"])
+    (mirror / "SAMPLE_DATA.txt").unlink()  # an earlier real answer (sample and real data never share a table)
+    earlier = mirror / "stellenangebote" / "jobsuche_berlin.json"
+    doc = json.loads(earlier.read_text(encoding="utf-8"))
+    doc.pop("LICHTENBERG_DATA_SAMPLE")
+    earlier.write_text(json.dumps(doc), encoding="utf-8")
+    ld.refresh(["stellenangebote"], mirror=mirror)
     server = job_server(offers(12, 1, "IT") + offers(3, 4, "IT"))
     ds = catalog.get("stellenangebote")
     monkeypatch.setitem(catalog._REGISTRY, "stellenangebote",

@@ -105,7 +105,7 @@ def test_bad_files_are_refused_and_change_nothing(data_dir, sample_file, tmp_pat
     assert_refused(data_dir, "flaechennutzung", workbook, "is an Excel workbook \\(xlsx\\), but this dataset takes GeoJSON")
     cut = tmp_path / "cut"
     cut.mkdir()
-    assert_refused(data_dir, "flaechennutzung", truncated(sample_file, cut), "ends in the middle of its GeoJSON")
+    assert_refused(data_dir, "flaechennutzung", truncated(sample_file, cut), "the file was cut off")
     renamed = tmp_path / "reale_nutzung_2021.geojson"
     renamed.write_bytes(sample_file.read_bytes().replace(b'"nutz":', b'"nutzart":'))
     assert_refused(data_dir, "flaechennutzung", renamed, "has no attribute 'nutz'")
