@@ -319,10 +319,18 @@ def _content(text: str) -> tuple[str, str]:
 
 # ------------------------------------------------------------------------------------- refusal
 
-def format_names(formats: tuple[str, ...]) -> str:
-    """How a message names what a dataset takes: ``"UTF-8 CSV files"``, ``"XLSX or XLS files"``."""
-    names = list(dict.fromkeys(_FORMAT_NAMES.get(f, f.upper()) for f in formats))
-    return " or ".join(names) + " files"
+def format_names(formats: tuple[str, ...], *, utf8: bool = False) -> str:
+    """How a message names what a dataset takes: ``"UTF-8 CSV files"``, ``"XLSX or XLS files"``;
+    ``utf8`` names the encoding of every text format (where the encoding is what is wrong).
+
+    >>> format_names(("geojson", "gml"), utf8=True)
+    'UTF-8 GeoJSON or UTF-8 GML files'
+    """
+    names = [_FORMAT_NAMES.get(f, f.upper()) for f in formats]
+    if utf8:
+        names = [f"UTF-8 {n}" if f in _TEXT_FORMATS and not n.startswith("UTF-8") else n
+                 for f, n in zip(formats, names)]
+    return " or ".join(dict.fromkeys(names)) + " files"
 
 
 def _advice(found: Found, formats: tuple[str, ...], *, act: bool = True) -> str:
@@ -341,8 +349,9 @@ def _advice(found: Found, formats: tuple[str, ...], *, act: bool = True) -> str:
     if not act:
         return ""
     if found.text and found.encoding != "utf-8" and _accepted(found.kind, formats):
-        return (": save it again as UTF-8 (e.g. 'CSV UTF-8' in a spreadsheet program), or better download the "
-                "original file again")
+        how = ("'CSV UTF-8' in a spreadsheet program" if found.kind == "text" else
+               f"`iconv -f {found.encoding.upper()} -t UTF-8`")
+        return f": save it again as UTF-8 (e.g. {how}), or better download the original file again"
     if found.kind == "sqlite" and {"geojson", "gml"} & set(formats):
         return ": export its layer as GeoJSON (e.g. `ogr2ogr -f GeoJSON layer.geojson file.sqlite`)"
     if found.kind in ("xlsx", "xls", "ods") and "csv" in formats:
@@ -382,7 +391,8 @@ def check_kind(path: Path, expect: str | tuple[str, ...], *, what: str, takes: s
     if found.kind == "empty" or (kind_fits and found.cut):
         raise FormatError(f"{what} is {found.what}{_advice(found, formats)}")
     like = f" ({takes})" if takes else ""
-    raise FormatError(f"{what} is {found.what}, but this dataset takes {format_names(formats)}{like}"
+    utf8 = kind_fits and not encoding_fits
+    raise FormatError(f"{what} is {found.what}, but this dataset takes {format_names(formats, utf8=utf8)}{like}"
                       f"{_advice(found, formats)}")
 
 

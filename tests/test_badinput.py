@@ -43,7 +43,15 @@ def _kinds(ds: catalog.Dataset) -> tuple[str, ...]:
     return TEXT_KINDS if "csv" in formats else BINARY_KINDS
 
 
-PARAMS = [(ds.id, kind) for ds in catalog.datasets() for kind in _kinds(ds)]
+#: Cases that fail for a reason outside the sweep's reach, named; strict: they must fail until fixed.
+KNOWN = {
+    ("osm_pois", "line"): "the OSM parser reports no rows per file (_kept.kept), so the row guard compares the "
+                          "whole table: half the malls answer is 1,462 -> 1,410 rows, 3.6 % (branch h3-osm)",
+}
+
+PARAMS = [pytest.param(ds.id, kind, marks=[pytest.mark.xfail(strict=True, reason=KNOWN[ds.id, kind])]
+                       if (ds.id, kind) in KNOWN else [])
+          for ds in catalog.datasets() for kind in _kinds(ds)]
 
 
 class Sweep:
