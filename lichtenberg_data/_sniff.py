@@ -363,12 +363,14 @@ def _accepted(kind: str, formats: tuple[str, ...]) -> bool:
     return any(kind in _ACCEPTS.get(f, ()) for f in formats)
 
 
-def check_kind(path: Path, expect: str | tuple[str, ...], *, what: str, takes: str = "") -> Found:
+def check_kind(path: Path, expect: str | tuple[str, ...], *, what: str, takes: str = "",
+               advice: bool = True) -> Found:
     """Refuse a file whose kind does not fit the declared formats, naming both in one line.
 
     Returns what was found when the file is taken. A file that is empty, cut off, binary noise,
     an HTML page or text not in UTF-8 is refused for every format; formats this module does
-    not know take anything else.
+    not know take anything else. ``advice=False`` leaves out what to do (a download, where the
+    caller says what to do about the portal's file).
 
     Examples
     --------
@@ -388,12 +390,13 @@ def check_kind(path: Path, expect: str | tuple[str, ...], *, what: str, takes: s
         kind_fits = False  # compressed content under the name of an uncompressed file
     if kind_fits and encoding_fits and not found.cut:
         return found
+    todo = _advice(found, formats, act=advice)
     if found.kind == "empty" or (kind_fits and found.cut):
-        raise FormatError(f"{what} is {found.what}{_advice(found, formats)}")
+        raise FormatError(f"{what} is {found.what}{todo}")
     like = f" ({takes})" if takes else ""
     utf8 = kind_fits and not encoding_fits
     raise FormatError(f"{what} is {found.what}, but this dataset takes {format_names(formats, utf8=utf8)}{like}"
-                      f"{_advice(found, formats)}")
+                      f"{todo}")
 
 
 def workbook_problem(name: str, found: Found) -> str:
