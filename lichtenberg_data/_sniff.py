@@ -34,7 +34,7 @@ from pathlib import Path
 
 from ._errors import FormatError
 
-__all__ = ["Found", "sniff", "check_kind", "format_names", "describe"]
+__all__ = ["Found", "sniff", "check_kind", "format_names", "workbook_problem"]
 
 _HEAD = 1 << 16
 
@@ -414,8 +414,3 @@ def workbook_problem(name: str, found: Found) -> str:
     if found.kind in ("xlsx", "xls"):
         return f"{name} is {found.what}{_advice(found, ('xlsx',), act=False)}"
     return f"{name} is {found.what}, not a workbook{_advice(found, ('xlsx',), act=False)}"
-
-
-def describe(path: Path) -> str:
-    """``"is <what was found>"`` for messages of readers that failed on a file."""
-    return f"is {sniff(path).what}"
