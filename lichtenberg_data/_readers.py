@@ -175,6 +175,9 @@ def _zip_marked(source, depth: int) -> bool:
 
     try:
         with zipfile.ZipFile(source) as z:
+            names = set(z.namelist())
+            if "xl/workbook.xml" in names:  # a workbook carries the mark in its document keywords only
+                return "docProps/core.xml" in names and SAMPLE_TOKEN.encode() in z.read("docProps/core.xml")
             for info in z.infolist():
                 if info.is_dir():
                     continue
