@@ -97,7 +97,7 @@ def check_file(path: Path, res: catalog.Resource, what: str) -> None:
     """The checks every new file passes before a parser sees it: not empty, not an HTML page, of
     a kind the resource takes, and complete (not cut off)."""
     from ._http import check_body
-    from ._readers import check_kind
+    from ._sniff import check_kind
 
     check_body(path, res.format, what=what)
     check_kind(path, (res.format, *res.accepts), what=what, takes=res.name)

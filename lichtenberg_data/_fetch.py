@@ -15,6 +15,7 @@ from ._errors import (
     FormatError,
 )
 from ._readers import is_sample_file
+from ._sniff import check_kind
 
 log = logging.getLogger("lichtenberg_data")
 
@@ -67,6 +68,7 @@ def _fetch_resource(http: Any, ds: catalog.Dataset, res: catalog.Resource, prev:
         url, arrived = res.url, "download"
     if got is not None and got.unchanged:
         return None
+    check_kind(dest, (res.format, *res.accepts), what=res.name, advice=False)  # what the portal sent, named truly
     _guards.check_complete(dest, (res.format, *res.accepts), what=res.name)
     sha = got.sha256 if got is not None else _store.sha256_file(dest)
     if not force and sha == prev.get("sha256"):

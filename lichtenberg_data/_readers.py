@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._errors import FormatError, dataset_error
+from ._errors import FormatError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -28,20 +28,20 @@ def read_text(path: Path, *, encoding: str = "utf-8") -> str:
     try:
         text = raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as exc:
-        guess = "Latin-1/Windows-1252" if _is_cp1252(raw) else "an unknown encoding"
+        from ._sniff import sniff
+
+        found = sniff(path)
+        if found.packed:
+            raise FormatError(f"{path.name} is {found.what}, not {encoding.upper()} text: unpack it (gunzip) and "
+                              "pass the file inside") from None
+        if found.kind == "binary":
+            raise FormatError(f"{path.name} is {found.what}, not {encoding.upper()} text: this is not the data "
+                              "file (damaged, or another download); download the file again") from None
         raise FormatError(
-            f"{path.name} is not {encoding.upper()} (looks like {guess}; undecodable byte at position {exc.start}). "
-            "Download the file again from the portal instead of saving it from a spreadsheet program"
+            f"{path.name} is {found.what}, not {encoding.upper()} (undecodable byte at position {exc.start}): "
+            "save it again as UTF-8, or better download the original file again from the portal"
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _is_cp1252(raw: bytes) -> bool:
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def csv_frame(text: str, *, sep: str = ";", dtype: type = str) -> pd.DataFrame:
@@ -82,7 +82,8 @@ def german_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_workbook(path: Path, todo: str = "Download the file again from the publisher and pass the xlsx/xls file") -> None:
-    """Raise a one-line :class:`FormatError` unless ``path`` starts like an xlsx (zip) or xls (OLE) file.
+    """Raise a one-line :class:`FormatError` unless ``path`` is an intact xlsx or xls workbook
+    (told from its bytes: :func:`lichtenberg_data._sniff.sniff`).
 
     Examples
     --------
@@ -91,19 +92,37 @@ def check_workbook(path: Path, todo: str = "Download the file again from the pub
     >>> check_workbook(p)
     Traceback (most recent call last):
     ...
-    lichtenberg_data._errors.FormatError: T.xlsx: this is an HTML/XML page, not a workbook (often an error page saved as .xlsx). Download the file again from the publisher and pass the xlsx/xls file
+    lichtenberg_data._errors.FormatError: T.xlsx is an HTML page, not a workbook: the portal sent a web page (an error or login page) instead of the file. Download the file again from the publisher and pass the xlsx/xls file
     """
-    with path.open("rb") as fh:
-        head = fh.read(512)
-    if not head:
-        cause = "the file is empty"
-    elif head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        cause = "this is an HTML/XML page, not a workbook (often an error page saved as .xlsx)"
-    elif not head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        cause = f"this is not an Excel workbook (it starts with {head[:8]!r})"
-    else:
-        return
-    raise dataset_error(FormatError, path.name, cause, todo)
+    from ._sniff import sniff, workbook_problem
+
+    problem = workbook_problem(path.name, sniff(path))
+    if problem:
+        raise FormatError(f"{problem}. {todo}")
+
+
+def open_workbook(path: Path, todo: str = "Download the file again from the publisher and pass the xlsx/xls file"):
+    """The :class:`python_calamine.CalamineWorkbook` of ``path``, opened by its content (an xlsx
+    named ``.xls`` reads as the xlsx it is); a one-line :class:`FormatError` naming what the
+    file is when it is no intact workbook.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "T.xls"; _ = p.write_bytes(bytes(range(256)) * 4)
+    >>> open_workbook(p)
+    Traceback (most recent call last):
+    ...
+    lichtenberg_data._errors.FormatError: T.xls is binary data (no text, no known file format), not a workbook: this is not the data file (damaged, or another download). Download the file again from the publisher and pass the xlsx/xls file
+    """
+    from python_calamine import CalamineWorkbook
+
+    check_workbook(path, todo)
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    except Exception as err:  # noqa: BLE001 - calamine raises its own zip and xml errors
+        cause = " ".join(f"{type(err).__name__}: {err}".split())[:160]
+        raise FormatError(f"{path.name} is a damaged workbook that cannot be read ({cause}). {todo}") from None
 
 
 #: Written into every sample file the demo generates (xlsx: the document keywords; JSON: a top-level
@@ -196,65 +215,3 @@ def _carries_mark(opener) -> bool:
     except (OSError, EOFError, zlib.error):
         return False
     return False
-
-
-#: What a file's first bytes say it is, and how the messages name it.
-_KINDS = {"xlsx": "an Excel workbook (xlsx)", "xls": "an Excel workbook (xls)", "zip": "a zip archive",
-          "pdf": "a PDF document", "json": "a JSON file", "xml": "an XML/GML file", "html": "an HTML page",
-          "sqlite": "an SQLite database", "text": "a text (CSV) file"}
-#: The kinds each declared format accepts.
-_ACCEPTS = {"csv": {"text"}, "xlsx": {"xlsx", "xls"}, "xls": {"xls", "xlsx"}, "json": {"json"},
-            "geojson": {"json", "xml", "zip"}, "gml": {"xml", "json"}, "zip": {"zip"}, "sqlite": {"sqlite"}}
-
-
-def sniff(path: Path) -> str:
-    """What the file is by its first bytes: ``xlsx``, ``xls``, ``zip``, ``damaged`` (a zip that
-    does not open), ``pdf``, ``sqlite``, ``json``, ``xml``, ``html`` or ``text``."""
-    with path.open("rb") as fh:
-        head = fh.read(2048)
-    body = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"PK\x03\x04"):
-        import zipfile
-
-        try:
-            with zipfile.ZipFile(path) as z:
-                return "xlsx" if "xl/workbook.xml" in z.namelist() else "zip"
-        except zipfile.BadZipFile:
-            return "damaged"  # a zip container that does not open: the parser says what is wrong
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"SQLite format 3\x00"):
-        return "sqlite"
-    if body.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
-        return "html"
-    if body.startswith(b"<"):
-        return "xml"
-    if body.startswith((b"{", b"[")):
-        return "json"
-    return "text"
-
-
-def check_kind(path: Path, expect: str | tuple[str, ...], *, what: str, takes: str = "") -> None:
-    """Refuse a file whose kind does not fit the declared format, naming both in one line.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "EWR.json"; _ = p.write_text('{"a": 1}')
-    >>> check_kind(p, "csv", what="EWR.json", takes="EWR_L21_YYYY12E_Matrix.csv")
-    Traceback (most recent call last):
-    ...
-    lichtenberg_data._errors.FormatError: EWR.json is a JSON file, but this dataset takes CSV files (EWR_L21_YYYY12E_Matrix.csv)
-    """
-    formats = (expect,) if isinstance(expect, str) else tuple(expect)
-    if any(f not in _ACCEPTS for f in formats):
-        return
-    accepted = set().union(*(_ACCEPTS[f] for f in formats))
-    kind = sniff(path)
-    if kind in accepted or kind in {"html", "damaged"}:  # these get their own message
-        return
-    like = f" ({takes})" if takes else ""
-    names = " or ".join(f.upper() for f in formats)
-    raise FormatError(f"{what} is {_KINDS[kind]}, but this dataset takes {names} files{like}")

@@ -52,7 +52,7 @@ from lichtenberg_data._afs_cells import (
     parse_value,
 )
 from lichtenberg_data._errors import FormatError, dataset_error
-from lichtenberg_data._readers import check_workbook
+from lichtenberg_data._readers import open_workbook
 
 __all__ = ["parse_value", "read_table", "read_tables", "bezirk_tables", "table_text"]
 
@@ -222,11 +222,8 @@ _TODO = "Download the report again from statistik-berlin-brandenburg.de and pass
 
 def _open(path: Path) -> list[tuple[str, list[list], list]]:
     """(sheet name, rows from A1, merged ranges) of every sheet that may hold tables."""
-    from python_calamine import CalamineWorkbook
-
-    check_workbook(path, _TODO)
+    book = open_workbook(path, _TODO)
     try:
-        book = CalamineWorkbook.from_path(str(path))
         sheets = [(n, book.get_sheet_by_name(n)) for n in book.sheet_names
                   if n.strip().casefold() not in _SKIP_SHEETS]
         out = []
@@ -240,8 +237,8 @@ def _open(path: Path) -> list[tuple[str, list[list], list]]:
         return out
     except Exception as err:  # calamine raises its own zip and xml errors
         cause = " ".join(f"{type(err).__name__}: {err}".split())[:200]
-        raise dataset_error(FormatError, path.name, f"the workbook cannot be read, it is "
-                            f"probably truncated or damaged ({cause})", _TODO) from err
+        raise dataset_error(FormatError, path.name, f"a sheet of the workbook is damaged and cannot be read "
+                            f"({cause})", _TODO) from err
 
 
 def _trim_left(rows: list[list], merges: list) -> tuple[list[list], list]:

@@ -164,7 +164,18 @@ def test_wrong_encoding(data_dir, portal, good, capsys, mirror):
     body = (mirror / ORTSTEILE[1:]).read_text(encoding="utf-8").encode("cp1252")
     portal.set(ORTSTEILE, ("ok", body))
     assert run("refresh", *IDS, "--mirror", portal.url) == 1
-    assert_failed_unchanged(data_dir, good, capsys, "einwohner_ortsteile", "not UTF-8", "Latin-1")
+    assert_failed_unchanged(data_dir, good, capsys, "einwohner_ortsteile", "Latin-1", "takes UTF-8 CSV")
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    (bytes(range(256)) * 64, ("is binary data (no text, no known file format)", "this is not the data file")),
+    ("ZEIT;RAUMID;BEZ\n202512;11401032;11\n".encode("utf-16"), ("is utf-16 text (csv)", "takes utf-8 csv")),
+])
+def test_a_download_is_named_as_what_it_is(data_dir, portal, good, capsys, body, words):
+    portal.set(EWR, ("ok", body))
+    assert run("refresh", *IDS, "--mirror", portal.url) == 1
+    line = assert_failed_unchanged(data_dir, good, capsys, "einwohner_lor", *words)
+    assert "save it again" not in line  # the portal's file: nothing for the user to save
 
 
 def test_404(data_dir, portal, good, capsys):

@@ -112,7 +112,7 @@ def test_bad_files_are_refused(data_dir, wfs_files, real_data, tmp_path):
     kieze.write_bytes((real_data / "geometries" / "kieze.geojson").read_bytes())
     xlsx = tmp_path / "zentren_zh.xlsx"
     xlsx.write_bytes((real_data / "business" / "Berlin_LOR_Versorgungsdaten_Stand_2402.xlsx").read_bytes())
-    cases = [(kieze, "no attribute names the centre level"), (xlsx, "is an Excel workbook (xlsx), but this dataset takes GEOJSON files"),
+    cases = [(kieze, "no attribute names the centre level"), (xlsx, "is an Excel workbook (xlsx), but this dataset takes GeoJSON files"),
              (truncated, "ends inside a text value (an opening \" without its closing one): the file was cut off"), (coded, "no attribute names the centre level"),
              (html, "is an HTML page")]
     for path, message in cases:

@@ -108,7 +108,7 @@ def test_bad_files_are_refused_and_the_table_is_kept(data_dir, tmp_path, real_da
         "SB_A06-05-00_2024q02_BE.xlsx": (demo_labour.sample_beschaeftigte(2024), "no table lists the twelve Bezirke"),
         "SB_G04-01-00_2013m12_BE.xls": ((real_data / "tourism" / "besucherstatistik-2013-2014.xls").read_bytes(),
                                         "no table lists the twelve Bezirke"),
-        "SB_G04-01-00_2024m10_BE.xlsx": (good[: len(good) // 2], "zip archive \\(xlsx\\) that is cut off or damaged"),
+        "SB_G04-01-00_2024m10_BE.xlsx": (good[: len(good) // 2], "cut off"),
         "SB_G04-01-00_2024m09_BE.xlsx": (_renamed(sample_bericht(2024, 9)), "no columns for uebernachtungen"),
         "SB_G04-01-00_2024m08_BE.xlsx": (b"<!doctype html><html><body>Seite nicht gefunden</body></html>", "HTML page"),
     }

@@ -127,7 +127,7 @@ def test_bad_files_are_refused_and_change_nothing(data_dir, report, real_data, t
     other = real_data / "business" / "Berlin_LOR_Versorgungsdaten_Stand_2402.xlsx"
     assert_refused(data_dir, "baufertigstellungen", other, "no table of building completions by Bezirk")
     cut = truncated(report, tmp_path)
-    assert_refused(data_dir, "baufertigstellungen", cut, "zip archive \\(xlsx\\) that is cut off or damaged")
+    assert_refused(data_dir, "baufertigstellungen", cut, "is an Excel workbook \\(xlsx\\) that is cut off")
     renamed = _rewrite(report, tmp_path / "SB_F02-02-00_2023j01_BE.xlsx",
                        {b">Nutzfl\xc3\xa4che<": b">Nutzfl. insg.<"})
     assert_refused(data_dir, "baufertigstellungen", renamed, "no columns for nutzflaeche_m2")

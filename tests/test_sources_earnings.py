@@ -192,7 +192,7 @@ BAD = {
                                      "no sheet with a table of median earnings"),
     "xlsx of another dataset": (lambda tmp, real: real / "employment/lor_monitoring_soziale-stadtentwicklung_2023.xlsx",
                                 "this is a file of another dataset"),
-    "truncated": (lambda tmp, real: _truncated(tmp, real / WORKBOOK), "zip archive \\(xlsx\\) that is cut off or damaged"),
+    "truncated": (lambda tmp, real: _truncated(tmp, real / WORKBOOK), "is an Excel workbook \\(xlsx\\) that is cut off"),
     "renamed column": (lambda tmp, real: _renamed(tmp, real / WORKBOOK),
                        "no columns for median_eur .*Durchschnittseinkommen in EUR"),
     "HTML page": (lambda tmp, real: _html(tmp), "HTML page"),

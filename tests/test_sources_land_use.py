@@ -102,7 +102,7 @@ def test_bad_files_are_refused_and_change_nothing(data_dir, sample_file, tmp_pat
     assert_refused(data_dir, "flaechennutzung", other_layer, "has no attribute 'nutz'")
     workbook = tmp_path / "nutzung.xlsx"
     workbook.write_bytes(_workbook())
-    assert_refused(data_dir, "flaechennutzung", workbook, "is an Excel workbook \\(xlsx\\), but this dataset takes GEOJSON")
+    assert_refused(data_dir, "flaechennutzung", workbook, "is an Excel workbook \\(xlsx\\), but this dataset takes GeoJSON")
     cut = tmp_path / "cut"
     cut.mkdir()
     assert_refused(data_dir, "flaechennutzung", truncated(sample_file, cut), "the file was cut off")

@@ -127,7 +127,7 @@ def test_bad_files_are_refused_and_change_nothing(imported_2012, real_data, tmp_
     other_dataset = real_data / "tourism" / "besucherstatistik-2011_2012.xls"
     assert_refused(data_dir, "bodenrichtwerte", other_dataset, "is no Bodenrichtwert download")
     cut = truncated(_edition(real_data, 2013), tmp_path)
-    assert_refused(data_dir, "bodenrichtwerte", cut, "cannot be read, it is probably truncated|xls\\) that was cut off")
+    assert_refused(data_dir, "bodenrichtwerte", cut, "is an Excel workbook \\(xls\\) that is cut off")
     renamed = tmp_path / "broker_2014.xlsx"
     _raw(real_data, 2014).rename(columns={"Bodenrichtwert": "BRW in EUR/m²"}).to_excel(renamed, index=False,
                                                                                          sheet_name="Download")
@@ -491,7 +491,7 @@ def test_bad_zone_files_are_refused_and_change_nothing(data_dir, real_data, tmp_
     other_layer.write_bytes(sample_flaechennutzung(cell=3000))
     assert_refused(data_dir, "bodenrichtwert_zonen", other_layer, "lacks the Bodenrichtwert attribute brw_nummer")
     assert_refused(data_dir, "bodenrichtwert_zonen", _edition(real_data, 2024),
-                   "is an Excel workbook \\(xls\\), but this dataset takes GEOJSON or SQLITE files")
+                   "is an Excel workbook \\(xls\\), but this dataset takes GeoJSON or SQLite files")
     cut = tmp_path / "cut"
     cut.mkdir()
     assert_refused(data_dir, "bodenrichtwert_zonen", truncated(good, cut), "not readable GeoJSON|the file was cut off")

@@ -23,6 +23,9 @@ and :mod:`._lor` (LOR levels). Imports run ``_read`` → ``_gml`` → ``_crs``, 
 from ._areas import ALIASES, COLUMNS, normalise_bezirke, normalise_ortsteile
 from ._areas import _clean_key as _clean_key  # private, used by geo.py
 from ._areas import _pick as _pick  # private, used by sources/geography.py
+from ._areas import (
+    no_column as no_column,  # the cause of a missing attribute, for sources/geography.py
+)
 from ._crs import BERLIN_25833, BERLIN_WGS84, CRS, infer_crs
 from ._gml import read_gml
 from ._lor import normalise_lor

@@ -39,6 +39,19 @@ def _pick(df: pd.DataFrame, canonical: str, fallback: Sequence[str] = ()) -> pd.
     return None
 
 
+def no_column(canonical: str, df: pd.DataFrame, fallback: Sequence[str] = ()) -> str:
+    """The cause of a file without any column an attribute is read from: the names looked for
+    and the columns found.
+
+    >>> no_column("bezirksregion", pd.DataFrame(columns=["id", "name", "geometry"]))
+    "no bezirksregion column (looked for bzr_name, 'bezirksregion (name)', bezirksregion, bzrname, bzr_nam; found id, name)"
+    """
+    names = ", ".join(a if a.replace("_", "").isalnum() else repr(a)
+                      for a in (*ALIASES.get(canonical, (canonical,)), *fallback))
+    found = ", ".join(str(c) for c in df.columns if str(c) != "geometry")
+    return f"no {canonical} column (looked for {names}; found {found or 'none'})"
+
+
 def _clean_key(values: pd.Series, length: int, what: str) -> pd.Series:
     """Keys as strings of ``length`` digits; one lost leading zero is restored.
 
@@ -100,8 +113,11 @@ def normalise_bezirke(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     names = _pick(gdf, "bezirk", fallback=("spatial_alias",))
     if names is None:
-        raise FormatError(f"no Bezirk name column found (columns: {', '.join(map(str, gdf.columns))}). "
-                          "Check that the file holds Berlin's Bezirke")
+        raise FormatError(f"{no_column('bezirk', gdf, ('spatial_alias',))}. Check that the file holds Berlin's Bezirke")
+    parts = _pick(gdf, "ortsteil")
+    if parts is not None and parts.nunique() > len(BEZIRKE):
+        raise FormatError(f"the file holds {parts.nunique()} Ortsteile (column {parts.name!r}), not the 12 Bezirke. "
+                          "Import it into ortsteile; bezirke takes the layer of the Bezirke")
     out = gdf.copy()
     out["bezirk_id"] = _bezirk_ids(names)
     key = _pick(gdf, "bezirk_key", fallback=("spatial_name",))
@@ -155,13 +171,14 @@ def normalise_ortsteile(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     names = _pick(gdf, "ortsteil", fallback=("spatial_alias",))
     if names is None:
-        raise FormatError(f"no Ortsteil name column found (columns: {', '.join(map(str, gdf.columns))}). "
-                          "Check that the file holds Berlin's Ortsteile")
+        raise FormatError(f"{no_column('ortsteil', gdf, ('spatial_alias',))}. Check that the file holds "
+                          "Berlin's Ortsteile")
     lookup = _ortsteil_lookup()
     unknown = sorted({n for n in names.dropna() if fold(n) not in lookup} | ({None} if names.isna().any() else set()),
                      key=str)
     if unknown:
-        raise FormatError(f"unknown Ortsteil name(s) {unknown[:5]}; not in the official list of Berlin's "
+        read = "" if str(names.name).lower() in ALIASES["ortsteil"] else f" read from column {names.name!r} ({no_column('ortsteil', gdf)})"
+        raise FormatError(f"unknown Ortsteil name(s) {unknown[:5]}{read}; not in the official list of Berlin's "
                           "Ortsteile. Check the file (or update names.ORTSTEILE for a new Ortsteil)")
     out = gdf.copy()
     out["ortsteil"] = names.map(lambda n: lookup[fold(n)][1])

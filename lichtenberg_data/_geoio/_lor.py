@@ -7,7 +7,7 @@ import pandas as pd
 
 from .._errors import FormatError
 from ..names import BEZIRKE, KEY_LENGTH, fold
-from ._areas import _bezirk_ids, _clean_key, _finish, _pick
+from ._areas import _bezirk_ids, _clean_key, _finish, _pick, no_column
 
 _OWN_ID = {"planungsraum": "planungsraum_id", "bezirksregion": "bezirksregion_id",
            "prognoseraum": "prognoseraum_id"}
@@ -55,7 +55,12 @@ def normalise_lor(gdf: pd.DataFrame, level: str, version: str, *,
         found = _pick(gdf, col, fallback=("id",) if col == own else ())
         out[col] = None if found is None else found.to_numpy()
     if out[own].isna().all():
+        if keys is None and not (version == "2006" and "geometry" in gdf):
+            raise FormatError(f"the file has {no_column(own, gdf)}. Check that it is the LOR {version} {level} file")
         out = _keys_from_names(out, level, keys)
+    if _pick(gdf, own) is None and not out[own].astype(str).str.fullmatch(r"\d+").all():
+        raise FormatError(f"the file has {no_column(own, gdf)}; its 'id' holds {out[own].head(2).tolist()}, "
+                          f"not {level} keys. Check that it is the LOR {version} {level} file")
     out[own] = _clean_key(out[own], KEY_LENGTH[own], own)
     _check_version(out[own], version)
     for parent in _PARENTS[level]:
@@ -70,7 +75,7 @@ def normalise_lor(gdf: pd.DataFrame, level: str, version: str, *,
                           "Check the file")
     if keys is not None:
         out = _names_from_keys(out, level, keys)
-    _check_names(out, level)
+    _check_names(out, level, gdf)
     if "geometry" not in out:
         return out
     return _finish(out, level, version)
@@ -118,7 +123,8 @@ def _keys_from_names(out: pd.DataFrame, level: str, keys: pd.DataFrame | None) -
                           "(e.g. LOR_Planungsraeume_2019.csv)")
     bez = _pick(out, "bezirk")
     if bez is None:
-        raise FormatError("the file has neither keys nor Bezirk names. Check the file")
+        raise FormatError(f"the file has neither keys ({no_column(own, out)}) nor Bezirk names "
+                          f"({no_column('bezirk', out)}). Check the file")
     out["bezirk_id"] = _bezirk_ids(bez)
     on = ["bezirk_id", *[n for n in _NAMES if out[n].notna().all() and n in keys]]
     left = out[on].apply(lambda s: s.map(fold))
@@ -154,7 +160,9 @@ def _level_rank(name: str) -> int:
     return {"planungsraum": 0, "bezirksregion": 1, "prognoseraum": 2}[name]
 
 
-def _check_names(out: pd.DataFrame, level: str) -> None:
+def _check_names(out: pd.DataFrame, level: str, raw: pd.DataFrame | None = None) -> None:
     col = level
+    if raw is not None and out[col].isna().all():
+        raise FormatError(f"the file has {no_column(level, raw)}. Check the file")
     if out[col].isna().any():
         raise FormatError(f"{int(out[col].isna().sum())} areas without a {level} name. Check the file")

@@ -104,7 +104,9 @@ def read_geofile(path: str | Path, *, crs: str | None = None, within_berlin: boo
     elif text.startswith(b"{"):
         gdf = read_geojson(path, crs=crs)
     else:
-        raise FormatError(f"{path.name} is neither GeoJSON, GML nor a zipped shapefile. Check the file")
+        from .._sniff import sniff
+
+        raise FormatError(f"{path.name} is {sniff(path).what}, not GeoJSON, GML or a zipped shapefile. Check the file")
     gdf = _repair_frame(gdf)
     return _to_25833(gdf, path.name) if within_berlin else gdf.to_crs(CRS)
 
@@ -128,8 +130,7 @@ def read_geojson(path: str | Path, *, crs: str | None = None) -> gpd.GeoDataFram
     try:
         gdf = pyogrio.read_dataframe(path, use_arrow=False)
     except Exception as exc:  # noqa: BLE001 - GDAL's many error types
-        raise FormatError(f"{path.name} is not readable GeoJSON ({str(exc).splitlines()[0][:120]}). "
-                          "Check that the download is complete") from None
+        raise FormatError(_unreadable(path, str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__)) from None
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry.isna().all():
         raise FormatError(f"{path.name} holds no geometries. Check the file")
     member = _CRS_MEMBER.search(raw)
@@ -138,6 +139,21 @@ def read_geojson(path: str | Path, *, crs: str | None = None) -> gpd.GeoDataFram
     stamp = _TIMESTAMP.search(raw[-4096:]) or _TIMESTAMP.search(raw[:4096])
     gdf.attrs["timestamp"] = stamp.group(1).decode() if stamp else None
     return gdf
+
+
+def _unreadable(path: Path, error: str) -> str:
+    """Why GDAL could not read a GeoJSON file, from what the file is."""
+    from .._sniff import sniff
+
+    found = sniff(path)
+    if found.kind == "geojson" and found.encoding == "utf-8":
+        if re.search(r"(?i)unterminated|unexpected end|premature end", error):
+            return (f"{path.name} ends in the middle of its GeoJSON (cut off: {error}). The download was interrupted; "
+                    "download the file again")
+        return f"{path.name} is a GeoJSON file that cannot be read ({error}). Check the file"
+    if found.encoding not in (None, "utf-8"):
+        return f"{path.name} is {found.what}, not UTF-8 as GeoJSON must be. Save it again as UTF-8"
+    return f"{path.name} is {found.what}, not GeoJSON ({error}). Check the file"
 
 
 def _unsafe_member(name: str) -> bool:

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._errors import FormatError
-from .._readers import check_workbook, sniff
+from .._readers import open_workbook
+from .._sniff import sniff
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -47,14 +48,12 @@ _GML_ID = re.compile(r"^[A-Za-z][\w-]*\.(\d+)$")
 def read_broker_xls(path: Path) -> pd.DataFrame:
     """The sheet of a FIS-Broker Bodenrichtwert download (xls or xlsx) as text/number cells."""
     import pandas as pd
-    from python_calamine import CalamineWorkbook
 
-    check_workbook(path)
+    book = open_workbook(path)  # by content: an xlsx named .xls reads as xlsx
     try:
-        book = CalamineWorkbook.from_path(str(path))
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=True)
     except Exception as exc:  # calamine raises its own errors for broken files
-        raise FormatError(f"{path.name}: the workbook cannot be read, it is probably truncated or damaged "
+        raise FormatError(f"{path.name}: the first sheet of the workbook is damaged and cannot be read "
                           f"({type(exc).__name__})") from None
     header = next((i for i, row in enumerate(rows[:10]) if "Bodenrichtwert-Nummer" in map(str, row)), None)
     if header is None:
@@ -138,11 +137,10 @@ def read_edition(path: Path, keep_geometry: bool) -> tuple[pd.DataFrame, Any]:
     """
     from .. import _geoio
 
-    kind = sniff(path)
+    found = sniff(path)
+    kind = {"geojson": "json", "overpass": "json", "json-list": "json", "gml": "xml"}.get(found.kind, found.kind)
     if path.suffix.lower() == ".sqlite" and kind != "sqlite":
-        what = {"json": "a JSON file", "xml": "an XML/GML file", "xls": "an Excel workbook",
-                "xlsx": "an Excel workbook", "zip": "a zip archive", "pdf": "a PDF document"}.get(kind, "no database")
-        raise FormatError(f"{path.name} is named .sqlite but is {what}, not an SQLite database; pass the "
+        raise FormatError(f"{path.name} is named .sqlite but is {found.what}, not an SQLite database; pass the "
                           "GDAL SQLite file itself (or a WFS answer under its own .geojson/.gml name)")
     if kind in {"xls", "xlsx"}:
         if keep_geometry:

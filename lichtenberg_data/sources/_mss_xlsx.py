@@ -26,7 +26,7 @@ from .._errors import FormatError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["STATUS_CLASSES", "DYNAMIK_CLASSES", "read_index_workbook", "is_workbook"]
+__all__ = ["STATUS_CLASSES", "DYNAMIK_CLASSES", "read_index_workbook"]
 
 #: Status-Index class → text, as printed in the MSS tables and the WFS (``si_n``/``si_v``).
 STATUS_CLASSES = {1: "hoch", 2: "mittel", 3: "niedrig", 4: "sehr niedrig"}
@@ -38,12 +38,6 @@ _HEADS = {"nummer": r"\bnummer$|^plr.?id$", "name": r"\bname$",
 _TODO = "Pass the MSS table workbook (Gesamtindex Soziale Ungleichheit je Planungsraum) as downloaded"
 
 
-def is_workbook(path: Path) -> bool:
-    """Whether the file starts like an xlsx (zip) or xls (OLE) workbook."""
-    with path.open("rb") as fh:
-        return fh.read(4) in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-
-
 def _fail(path: Path, cause: str) -> FormatError:
     return FormatError(f"{path.name}: {cause}. {_TODO}")
 
@@ -53,10 +47,10 @@ def _text(cell: object) -> str:
 
 
 def _sheets(path: Path) -> list[tuple[str, list[list], list]]:
-    from python_calamine import CalamineWorkbook
+    from .._readers import open_workbook
 
+    book = open_workbook(path, _TODO)
     try:
-        book = CalamineWorkbook.from_path(str(path))
         out = []
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
@@ -64,7 +58,7 @@ def _sheets(path: Path) -> list[tuple[str, list[list], list]]:
         return out
     except Exception as err:  # calamine raises its own zip and xml errors
         cause = " ".join(f"{type(err).__name__}: {err}".split())[:160]
-        raise _fail(path, f"the workbook cannot be read, it is probably truncated or damaged ({cause})") from err
+        raise _fail(path, f"a sheet of the workbook is damaged and cannot be read ({cause})") from err
 
 
 def _header_names(rows: list[list], merges: list, top: int, first: int) -> list[str]:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError
-from .._readers import check_workbook
+from .._readers import open_workbook
 from ..catalog import Check, Dataset, License, Resource, Schema
 from ..names import BEZIRKE
 
@@ -59,14 +59,11 @@ def workbook_saved(path: Path) -> date | None:
 
 
 def _rows(path: Path) -> list[list]:
-    from python_calamine import CalamineWorkbook
-
-    check_workbook(path)
+    book = open_workbook(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
         return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:  # calamine's own errors for broken files
-        raise FormatError(f"{path.name}: the workbook cannot be read, it is probably truncated or damaged "
+        raise FormatError(f"{path.name}: the first sheet of the workbook is damaged and cannot be read "
                           f"({type(exc).__name__})") from None
 
 

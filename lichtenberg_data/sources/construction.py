@@ -20,6 +20,7 @@ buildings), ``ueberhang_neubau`` and its parts ``ueberhang_neubau_unter_dach``,
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -75,7 +76,7 @@ def report_series(path: Path) -> str | None:
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))  # by content, not by name
     except Exception:  # noqa: BLE001 - unreadable files are reported by the table reader
         return None
     for name in book.sheet_names:

@@ -80,21 +80,16 @@ def _measure(header: str) -> str:
 # ----------------------------------------------------------------------------- the workbook
 def _rows(path: Path) -> tuple[list[list], list]:
     """Cells of the first sheet and its merged ranges; the format is told by content (xls/xlsx)."""
-    from python_calamine import CalamineWorkbook
+    from .._readers import open_workbook
 
-    head = path.read_bytes()[:512]
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        raise FormatError(f"{path.name} is an HTML/XML page, not a workbook. {_TODO}")
-    if not head.startswith((b"\xd0\xcf\x11\xe0", b"PK\x03\x04")):
-        raise FormatError(f"{path.name} is not an Excel workbook (it starts with {head[:8]!r}). {_TODO}")
+    book = open_workbook(path, _TODO)
     try:
-        with path.open("rb") as fh:
-            book = CalamineWorkbook.from_filelike(fh)
-            sheet = book.get_sheet_by_name(book.sheet_names[0])
-            return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+        sheet = book.get_sheet_by_name(book.sheet_names[0])
+        return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
     except Exception as exc:  # calamine raises its own errors for damaged files
         cause = " ".join(str(exc).split())[:120]
-        raise FormatError(f"{path.name} cannot be read, it is probably truncated or damaged ({cause}). {_TODO}") from None
+        raise FormatError(f"{path.name}: the first sheet of the workbook is damaged and cannot be read ({cause}). "
+                          f"{_TODO}") from None
 
 
 def _header(rows: list[list], path: Path) -> int:

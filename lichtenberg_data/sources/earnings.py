@@ -67,18 +67,15 @@ def _fail(path: Path, cause: str) -> FormatError:
 
 def _sheets(path: Path) -> list[tuple[str, list[list]]]:
     """(name, rows from A1) of every sheet; a clear error for what is no readable workbook."""
-    from python_calamine import CalamineWorkbook
+    from .._readers import open_workbook
 
-    from .._readers import check_workbook
-
-    check_workbook(path, _TODO)
+    book = open_workbook(path, _TODO)
     try:
-        book = CalamineWorkbook.from_path(str(path))
         return [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=5000))
                 for name in book.sheet_names]
     except Exception as err:  # calamine raises its own zip and xml errors
         cause = " ".join(f"{type(err).__name__}: {err}".split())[:160]
-        raise _fail(path, f"the workbook cannot be read, it is probably truncated or damaged ({cause})") from err
+        raise _fail(path, f"a sheet of the workbook is damaged and cannot be read ({cause})") from err
 
 
 def _text(cell: object) -> str:

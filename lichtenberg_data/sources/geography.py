@@ -142,6 +142,10 @@ def read_key_list(path: Path, version: str) -> pd.DataFrame:
     table.columns = [c.strip() for c in table.columns]
     table = table.apply(_geoio.repair_text)
     out = _geoio.normalise_lor(table, "planungsraum", version)
+    for level in ("bezirksregion", "prognoseraum"):  # what a key list is for: the names of every level
+        if out[level].isna().all():
+            raise FormatError(f"{path.name} has {_geoio.no_column(level, table)}; a LOR key list names the "
+                              "Bezirksregionen and Prognoseräume. Check that it is the LOR key list")
     out["lor_version"] = version
     area = _geoio._pick(table, "flaeche", fallback=("fläche in qm", "flächengröße in m²", "flaeche_m2",
                                                   "flaechengroesse_in_m2", "finhalt"))

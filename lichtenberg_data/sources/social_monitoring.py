@@ -22,7 +22,7 @@ from .._errors import DownloadError, FormatError
 from .._readers import read_text
 from .._validate import known_districts
 from ..catalog import LICENSES, WFS, Check, Dataset, Probe, Resource, Schema
-from ._mss_xlsx import is_workbook, read_index_workbook
+from ._mss_xlsx import read_index_workbook
 from ._social import _read_csv_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -155,16 +155,20 @@ _MSS_COLUMNS = ("edition", "date", "lor_version", "planungsraum_id", "planungsra
 
 
 def _sniff(path: Path) -> str:
-    if is_workbook(path):
+    """``xlsx`` (any workbook), ``csv`` (text that is no JSON) or ``json``, told from the bytes."""
+    from .._sniff import sniff
+
+    kind = sniff(path).kind
+    if kind in ("xlsx", "xls"):
         return "xlsx"
-    with open(path, "rb") as fh:
-        head = fh.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return "json" if head.startswith(b"{") else "csv"
+    return "csv" if kind == "text" else "json"
 
 
 def _feature_table(collection: Mapping[str, Any], what: str) -> pd.DataFrame:
     import pandas as pd
 
+    if isinstance(collection, list):
+        raise FormatError(f"{what} is a JSON list, not a GeoJSON FeatureCollection or an MSS bundle of this toolkit")
     if not isinstance(collection, Mapping) or not isinstance(collection.get("features"), list):
         raise FormatError(f"{what} is not a GeoJSON FeatureCollection (no 'features' list)")
     rows = [f.get("properties") or {} for f in collection["features"] if isinstance(f, Mapping)]
@@ -432,8 +436,20 @@ def _mapping_plausible(df: pd.DataFrame) -> str | None:
 
 
 def _plr_keys(df: pd.DataFrame) -> str | None:
-    bad = df[~df["planungsraum_id"].str.fullmatch(r"\d{8}") | (df["planungsraum_id"].str[:2] != df["bezirk_id"])]
-    return f"{len(bad)} malformed Planungsraum keys, e.g. {bad['planungsraum_id'].iloc[0]}" if len(bad) else None
+    """Keys of 8 digits whose first two are the row's Bezirk; the message says which of the two fails."""
+    malformed = ~df["planungsraum_id"].str.fullmatch(r"\d{8}")
+    if malformed.any():
+        keys = df.loc[malformed, "planungsraum_id"].drop_duplicates()
+        return f"{int(malformed.sum())} malformed Planungsraum keys (not 8 digits), e.g. {keys.head(3).tolist()}"
+    elsewhere = df["planungsraum_id"].str[:2] != df["bezirk_id"]
+    if elsewhere.any():
+        row = df[elsewhere].iloc[0]
+        plrs = df.loc[elsewhere, "planungsraum_id"].nunique()
+        bez = row["bezirk_id"]
+        said = "an empty Bezirk field" if bez is None or str(bez) in ("", "nan", "<NA>") else f"Bezirk {bez!r}"
+        return (f"{plrs} Planungsräume whose Bezirk field contradicts the key, e.g. {row['planungsraum_id']} "
+                f"with {said}")
+    return None
 
 
 MSS_SCHEMA = Schema(
