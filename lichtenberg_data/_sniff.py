@@ -199,7 +199,8 @@ def _sqlite(head: bytes, size: int) -> Found:
         what = "an SQLite database (GDAL/SpatiaLite vector layers)"
     else:
         what = "an SQLite database"
-    return Found("sqlite", what + (" that is cut off" if cut else ""), cut=cut)
+    held = f" ({size:,} of {page * pages:,} bytes)" if cut else ""
+    return Found("sqlite", what + (f" that is cut off{held}" if cut else ""), cut=cut)
 
 
 # --------------------------------------------------------------------------------------- text

@@ -123,7 +123,7 @@ def test_sqlite_databases(tmp_path):
     gpkg = _sqlite(tmp_path / "gpkg", gpkg=True)
     assert sniff(gpkg).what == "an SQLite database (a GeoPackage)"
     cut = _file(tmp_path, "cut.sqlite", gpkg.read_bytes()[:200_000])
-    assert sniff(cut).cut and sniff(cut).what == "an SQLite database (a GeoPackage) that is cut off"
+    assert sniff(cut).cut and sniff(cut).what == "an SQLite database (a GeoPackage) that is cut off (200,000 of 442,368 bytes)"
 
 
 def test_gzip_is_told_by_its_content(tmp_path):

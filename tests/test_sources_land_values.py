@@ -241,17 +241,17 @@ def test_bad_sqlite_files_are_refused_and_change_nothing(data_dir, real_data, tm
     cut = tmp_path / "cut"
     cut.mkdir()
     assert_refused(data_dir, "bodenrichtwert_zonen", truncated(_sqlite(real_data), cut),
-                   r"is a SQLite database that was cut off \(1,564,672 of 3,129,344 bytes\)")
+                   r"is an SQLite database \(GDAL/SpatiaLite vector layers\) that is cut off \(1,564,672 of 3,129,344 bytes\)")
     text = tmp_path / "text" / "Bodenrichtwerte_2020.sqlite"
     text.parent.mkdir()
     text.write_text("gml_id;bezirk;brw\ns_brw_2020.1002;Spandau;600\n", encoding="utf-8")
     assert_refused(data_dir, "bodenrichtwert_zonen", text,
-                   r"is a text \(CSV\) file, but this dataset takes GEOJSON or SQLITE files")
+                   r"is a text \(CSV\) file, but this dataset takes GeoJSON or SQLite files")
     json_named = tmp_path / "json" / "Bodenrichtwerte_2020.sqlite"
     json_named.parent.mkdir()
     json_named.write_bytes(sample_brw_wfs(2026))
     assert_refused(data_dir, "bodenrichtwert_zonen", json_named,
-                   "is named .sqlite but is a JSON file, not an SQLite database")
+                   "is named .sqlite but is a GeoJSON file, not an SQLite database")
     layer = "bodenrichtwerte_2020"
     two = _variant(real_data, tmp_path / "two", f"CREATE TABLE kopie AS SELECT * FROM {layer}",
                    "INSERT INTO geometry_columns SELECT 'kopie', f_geometry_column, geometry_type, coord_dimension, "
