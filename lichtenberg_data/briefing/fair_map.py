@@ -70,8 +70,11 @@ def _subtitle(m: Any) -> str:
 def map_figure(m: Any, *, width: str | float = "full", height_cm: float = 15.0) -> Figure:
     """The map of the measures as a chart for the briefing (title, subtitle, source line, sample mark)."""
     base, outline, _ = _areas(m)
+    sites = m.areas[m.areas["art"] == KINDS[3]]
+    key = "; Gewerbegebiete: " + ", ".join(f"{n} {name}" for n, name in zip(sites["nr"], sites["name"])) \
+        if len(sites) else ""
     fig, _ = layer_map(layers(m), base=base, outline=outline, width=width, height_cm=height_cm, legend="below",
-                       title=f"Öffentliche und private Vorhaben in {m.district}", subtitle=_subtitle(m),
+                       title=f"Öffentliche und private Vorhaben in {m.district}", subtitle=_subtitle(m) + key,
                        source=m.sources)
     return fig
 

@@ -235,7 +235,8 @@ def _bplan_resource(layer: str, optional: bool = False) -> Resource:
     type_name = BPLAN_LAYERS[layer][0]
     short = type_name.split(":")[1]
     return Resource(name=f"bplan_{layer}.geojson", url=None, format="geojson", optional=optional,
-                    wfs=WFS(BPLAN_SERVICE, type_name), match=rf"{short}|{layer}|{layer.replace('_', '')}")
+                    wfs=WFS(BPLAN_SERVICE, type_name),
+                    match="|".join(dict.fromkeys((short, layer, layer.replace("_", "")))))
 
 
 bebauungsplaene = catalog.register(Dataset(
