@@ -32,6 +32,7 @@ def _sample_plans(layer: str, bezirk: str) -> list[dict]:
     return [f["properties"] for f in json.loads(sample_bplan(layer))["features"] if f["properties"]["bezirk"] == bezirk]
 
 
+@pytest.mark.slow  # loads the real boundaries and reports
 def test_lichtenberg_measures(loaded):
     m = measures("Lichtenberg", today=TODAY)
     rows = m.rows
@@ -58,6 +59,7 @@ def test_lichtenberg_measures(loaded):
     assert rows["art"].drop_duplicates().tolist() == list(KINDS)  # in the order of the list
 
 
+@pytest.mark.slow  # loads the real boundaries and reports
 def test_programme_areas_in_force_only(loaded):
     rows = measures("Lichtenberg", today=TODAY).rows
     programmes = rows[rows["art"] == KINDS[2]]
@@ -69,6 +71,7 @@ def test_programme_areas_in_force_only(loaded):
     assert ld.load("foerdergebiete").query("bezirk_id == '03' and layer == 'sanierung_aufgehoben'").shape[0] == 1
 
 
+@pytest.mark.slow  # loads the real boundaries and reports
 def test_marzahn_hellersdorf_has_no_curated_areas_and_its_own_backlog(loaded):
     m = measures("Marzahn-Hellersdorf", today=TODAY)
     assert KINDS[3] not in set(m.rows["art"])
