@@ -167,6 +167,10 @@ def _plans(key: str, since: pd.Timestamp) -> _Part:
         flaeche_ha=chosen["flaeche_ha"], ortsteil=_ortsteile(chosen), beschreibung=chosen["inhalt"].fillna(""))
     lines = [f"{len(running)} Bebauungspläne im Verfahren ({_ha(running['flaeche_ha'].sum())} ha)",
              f"{len(recent)} Bebauungspläne seit {since:%d.%m.%Y} festgesetzt ({_ha(recent['flaeche_ha'].sum())} ha)"]
+    for i, layer in enumerate(("im_verfahren", "festgesetzt")):  # a layer not loaded is not "none"
+        if layer not in set(plans["layer"]):
+            lines[i] = (f"Bebauungspläne {'im Verfahren' if i == 0 else 'festgesetzt'}: Ebene nicht geladen "
+                        "(lichtenberg-data refresh bebauungsplaene)")
     block = _finish(Block("Bebauungspläne", lines), plans)
     return block, rows, chosen[["art", "name", "geometry"]], plans
 

@@ -93,3 +93,12 @@ def test_missing_datasets_are_german_lines_never_errors(data_dir):
     assert m.rows["art"].unique().tolist() == [KINDS[3]] and not m.sample
     with pytest.raises(ValueError, match="one Bezirk"):
         measures(None)
+
+
+def test_a_layer_not_loaded_is_said_not_counted_as_none(data_dir, tmp_path):
+    path = tmp_path / "b_bp_fs.geojson"
+    path.write_bytes(sample_bplan("festgesetzt"))
+    ld.import_file("bebauungsplaene", path)  # an import may bring one layer only
+    block = next(b for b in measures("Lichtenberg", today=TODAY).blocks if b.title == "Bebauungspläne")
+    assert block.lines[0] == "Bebauungspläne im Verfahren: Ebene nicht geladen (lichtenberg-data refresh bebauungsplaene)"
+    assert block.lines[1].startswith("7 Bebauungspläne seit 15.01.2021 festgesetzt")
