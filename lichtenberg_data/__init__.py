@@ -40,14 +40,15 @@ __all__ = [
     "connect",
     # modules (geo, afs, names, charts, briefing, topic modules and demo are imported on first use)
     "catalog", "settings", "names", "geo", "afs", "osm", "charts", "briefing", "workforce", "land", "retail",
-    "tourism", "business", "demo",
+    "tourism", "business", "construction", "fair", "demo",
     # errors
     "LichtenbergDataError", "DownloadError", "FormatError", "ValidationError",
     "DataNotAvailableError", "RefreshLockedError", "SettingsError", "UnknownDatasetError",
     "UnknownDistrictError", "BriefingError",
 ]
 
-_LAZY_MODULES = {"names", "geo", "afs", "osm", "charts", "briefing", "workforce", "land", "retail", "tourism", "business", "demo"}
+_LAZY_MODULES = {"names", "geo", "afs", "osm", "charts", "briefing", "workforce", "land", "retail", "tourism", "business",
+                 "construction", "fair", "demo"}
 
 
 def __getattr__(name: str) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -23,7 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ._errors import DownloadError, FormatError
-from ._reach import Reachability, classify, host_lock
+from ._reach import HostUnreachableError, Reachability, classify, host_lock
 from .settings import settings
 
 log = logging.getLogger("lichtenberg_data")
@@ -313,7 +314,13 @@ def fetch_wfs(http: Http, wfs, dest: Path) -> Download:
     stamp = None
     start = 0
     while True:
-        page = http.get_json(wfs.service_url, params=wfs.params(start, wfs.page_size))
+        try:
+            page = http.get_json(wfs.service_url, params=wfs.params(start, wfs.page_size))
+        except (DownloadError, FormatError) as exc:  # name the layer: a renamed or removed one answers 400 or XML
+            if isinstance(exc, HostUnreachableError) or wfs.type_name in str(exc):
+                raise
+            exc.args = (f"WFS layer {wfs.type_name}: {re.sub(r'[?][^ ]*', '', str(exc))}",)  # without the query
+            raise
         if not isinstance(page, dict) or page.get("type") != "FeatureCollection":
             raise FormatError(f"{wfs.service_url} ({wfs.type_name}) did not answer with a GeoJSON FeatureCollection")
         batch = page.get("features") or []

@@ -35,11 +35,12 @@ from ._errors import (
     CutOffError,
     DataNotAvailableError,
     DownloadError,
+    FormatError,
     LichtenbergDataError,
     dataset_message,
 )
 from ._fetch import _fetch_resource, _from_folder, _is_url, _mirror_is_sample
-from ._reach import NO_NETWORK
+from ._reach import NO_NETWORK, HostUnreachableError
 from ._report import Outcome, write_report
 from .settings import settings
 
@@ -86,6 +87,7 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
     if not mirror and all(r.url is None and r.fetcher is None and r.wfs is None for r in ds.resources):
         return Outcome(ds.id, "skipped", f"no download address; import it: lichtenberg-data import {ds.id} FILE")
     incoming: list[_Incoming] = []
+    left_out: list[str] = []  # optional files the portal did not give
     if mirror and not _is_url(mirror):
         folder = Path(mirror)
         if not (folder / ds.id).is_dir():
@@ -102,8 +104,11 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
             dest.parent.mkdir(parents=True, exist_ok=True)
             try:
                 got = _fetch_resource(http, ds, res, prev, dest, mirror, force)
-            except DownloadError as exc:
-                if not (mirror and ds.history and exc.status == 404) or prev:
+            except (DownloadError, FormatError) as exc:
+                if res.optional and not mirror and not isinstance(exc, HostUnreachableError):
+                    left_out.append(f"{res.name} ({str(exc)[:160]})")  # built from the other files
+                    continue
+                if not isinstance(exc, DownloadError) or not (mirror and ds.history and exc.status == 404) or prev:
                     raise  # a file the dataset already has that is gone is an error
                 missing_editions.append(res.name)  # a mirror may hold some editions of a history only
                 continue
@@ -144,6 +149,9 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
     if switched:
         _drop_raw(dropped)
         outcome.reason = switched
+    if left_out:
+        outcome.reason = "; ".join(filter(None, [outcome.reason, "built without the optional "
+                                                 + ", ".join(left_out)]))
     return outcome
 
 

@@ -34,7 +34,7 @@ __all__ = [
 #: Source modules that declare datasets, imported on first use of the catalogue.
 SOURCE_MODULES = ("population", "geography", "social_monitoring", "social_atlas", "jobsuche", "labour",
                   "business", "land_values", "construction", "broadband", "registrations", "land_use",
-                  "culture", "rentals", "accommodation", "earnings", "osm", "zentren")
+                  "culture", "rentals", "accommodation", "earnings", "osm", "zentren", "planning")
 
 
 @dataclass(frozen=True)

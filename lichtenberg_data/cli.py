@@ -1,4 +1,4 @@
-"""The command line: ``lichtenberg-data list|info|refresh|import|status|doctor|reset|demo|demo-mirror|briefing|expose``.
+"""The command line: ``lichtenberg-data list|info|refresh|import|status|doctor|reset|demo|demo-mirror|briefing|expose|vorhaben``.
 
 Exit codes: 0 success; 1 a dataset failed (its last good data kept), an endpoint failed the
 doctor's check, another run holds the lock, or a briefing could not be built; 2 usage errors
@@ -260,6 +260,24 @@ def cmd_expose(args: argparse.Namespace) -> int:
 
 _FEWER = ("take a new copy of a stored edition (same Stand) even with more than 10 %% fewer rows "
           "(refused by default as probably cut off)")
+def cmd_vorhaben(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .briefing.fair_map import write
+    from .fair import measures
+
+    try:
+        today = date.fromisoformat(args.today) if args.today else None
+    except ValueError:
+        print(f"error: --today must be a date YYYY-MM-DD, not {args.today!r}", file=sys.stderr)
+        return 2
+    m = measures(args.district, today=today) if args.district else measures(today=today)
+    pdf, xlsx = write(m, Path(args.out))
+    missing = [b.missing for b in m.blocks if b.missing]
+    print(f"map of the measures in {m.district} written to {pdf}, list ({len(m.rows)} rows) to {xlsx}"
+          + (f" (without: {', '.join(missing)})" if missing else "")
+          + (" – contains generated sample data" if m.sample else ""))
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -348,6 +366,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--stand", metavar="YYYY-MM", help="month of the IHK register (default: the latest)")
     s.add_argument("--out", metavar="FILE.pdf", help="output file (default reports/Expose-<name>.pdf)")
     s.set_defaults(func=cmd_expose)
+    s = sub.add_parser("vorhaben", help="write the investment fair's map (A3 PDF) and list (xlsx) of a district's "
+                                        "public and private measures",
+                       description="Plans in procedure and set in the last five years, programme areas, the curated "
+                                   "commercial areas and the construction backlog of a Bezirk: an A3 map and an xlsx "
+                                   "list, each measure with its source and date. A dataset that is not loaded is "
+                                   "named with the command that brings it.")
+    s.add_argument("--district", help="Bezirk by name or key (default: settings.district, Lichtenberg)")
+    s.add_argument("--out", default="reports", metavar="DIR", help="output folder (default reports)")
+    s.add_argument("--today", metavar="YYYY-MM-DD", help="the day the list is made for (default: today)")
+    s.set_defaults(func=cmd_vorhaben)
     return p
 
 

@@ -16,7 +16,8 @@ EXPECTED_IDS = [
     "lor_bezirksregionen", "lor_prognoseraeume", "lor_planungsraeume_2006", "mss", "gssa", "stellenangebote",
     "beschaeftigte_bezirke", "arbeitslose_bezirke", "ihk_gewerbedaten", "bodenrichtwerte", "bodenrichtwert_zonen",
     "baufertigstellungen", "gigabit_versorgung", "gewerbeanzeigen", "flaechennutzung", "besucherstatistik",
-    "kurzzeitvermietung", "beherbergung_bezirke", "entgelte_lor", "osm_pois", "zentren",
+    "kurzzeitvermietung", "beherbergung_bezirke", "entgelte_lor", "osm_pois", "zentren", "bebauungsplaene",
+    "foerdergebiete",
 ]
 
 

@@ -19,7 +19,7 @@ kept for the tests only and are not part of :data:`SAMPLES`.
 
 Modules: :mod:`.city` (the synthetic sample city), one module of sample writers per source
 (:mod:`.population`, :mod:`.geography`, :mod:`.social`, :mod:`.labour`, :mod:`.jobsuche`,
-:mod:`.business`, :mod:`.land`, :mod:`.tourism`). A module may also give a table ``SAMPLES`` keyed by
+:mod:`.business`, :mod:`.land`, :mod:`.tourism`, :mod:`.planning`). A module may also give a table ``SAMPLES`` keyed by
 ``(dataset id, resource name)``; :func:`_per_resource` turns it into writers.
 """
 
@@ -119,10 +119,11 @@ def _per_resource(table: dict[tuple[str, str], Callable[[], bytes]]) -> dict[str
 
 def _tables(real: bool) -> dict[str, Callable]:
     """Writers of the per-module tables: of datasets with a real snapshot file (``real``), or without."""
-    from . import business, land, retail, tourism
+    from . import business, land, planning, retail, tourism
 
     shipped = set(snapshot_datasets())
-    writers = _per_resource({**land.SAMPLES, **tourism.SAMPLES, **retail.SAMPLES, **business.SAMPLES})
+    writers = _per_resource({**land.SAMPLES, **tourism.SAMPLES, **retail.SAMPLES, **business.SAMPLES,
+                             **planning.SAMPLES})
     return {k: w for k, w in writers.items() if (k in shipped) == real}
 
 

@@ -4,18 +4,30 @@
     From the annual Statistischer Bericht F II 2 "Baufertigstellungen, Bauüberhang und Bauabgang
     in Berlin" (``SB_F02-02-00_<YYYY>j01_BE.xlsx``), its tables by Bezirk: completions of all
     construction including work on existing buildings, of new residential and of new
-    non-residential buildings, and the backlog (Bauüberhang) of non-residential construction at
-    31 December. Long format: one row per year, Bezirk (and Berlin, ``"00"``), kind of building
-    (``gebaeudeart``) and measure (``massnahme``), with values in base units (the report counts in
-    100 m², 1 000 m³ and 1 000 EUR). Each report adds its year; reports of several years make a
-    series. The AfS download links carry hash paths that change per edition, so the reports are
-    imported by hand.
+    non-residential buildings (Tab. 12-15), and the backlog (Bauüberhang: approved, not yet
+    completed) at 31 December of residential projects (Tab. 16), of the dwellings in them
+    (Tab. 17) and of non-residential projects (Tab. 18). Long format: one row per year, Bezirk
+    (and Berlin, ``"00"``), kind of building (``gebaeudeart``) and measure (``massnahme``), with
+    values in base units (the report counts in 100 m², 1 000 m³ and 1 000 EUR). Each report adds
+    its year; reports of several years make a series. The AfS download links carry hash paths
+    that change per edition, so the reports are imported by hand.
 
 Measures: ``fertigstellung`` (completions including work on existing buildings),
 ``fertigstellung_neubau`` (new buildings), ``ueberhang`` (backlog including work on existing
 buildings), ``ueberhang_neubau`` and its parts ``ueberhang_neubau_unter_dach``,
 ``ueberhang_neubau_nicht_unter_dach``, ``ueberhang_neubau_nicht_begonnen``, and
-``erloschen_neubau`` (expired permits). Backlog rows count building projects (``gebaeude``) only.
+``erloschen_neubau`` (expired permits). Backlog rows count projects (``gebaeude``: for
+``wohngebaeude`` the Wohnbauvorhaben of Tab. 16, for ``nichtwohngebaeude`` the
+Nichtwohnbauvorhaben of Tab. 18) and, for ``wohngebaeude``, the dwellings in them
+(``wohnungen``, Tab. 17); the report gives the backlog per Bezirk only, not per Ortsteil.
+
+Why the backlog is part of this dataset and not a dataset ``bauueberhang`` of its own: it comes
+from the same report, so one parser reads each F II 2 workbook once and one import of a report
+brings both; a second dataset would parse the same file a second time or make the user import
+it twice. Tables are found by the words of their titles (``afs.read_tables``), never by sheet
+name (the sheets are named ``'BAUÜB Tab.  17 '`` with double and trailing spaces). Each report
+is checked against its own totals: its Bezirke must add up to its Berlin row, else the file is
+refused with one line.
 """
 
 from __future__ import annotations
@@ -39,13 +51,16 @@ __all__ = ["VALUES", "parse_fii2_file", "report_series"]
 AFS_SITE = "https://www.statistik-berlin-brandenburg.de"
 #: Value columns in base units.
 VALUES = ("gebaeude", "wohnungen", "nutzflaeche_m2", "wohnflaeche_m2", "rauminhalt_m3", "kosten_eur")
-#: Report tables by Bezirk: words of the title -> (gebaeudeart, massnahme or None for the backlog table).
+#: Report tables by Bezirk: words of the title -> (gebaeudeart, massnahme, or for a backlog table
+#: None and the value column its counts go to).
 _TABLES = (
     (("Baufertigstellungen", "Wohn- und Nichtwohnbau", "bestehenden Gebäuden"), "wohn_und_nichtwohnbau",
      "fertigstellung"),
     (("Baufertigstellungen neuer Wohngebäude",), "wohngebaeude", "fertigstellung_neubau"),
     (("Baufertigstellungen neuer Nichtwohngebäude",), "nichtwohngebaeude", "fertigstellung_neubau"),
-    (("Bauüberhang", "Nichtwohnbau"), "nichtwohngebaeude", None),
+    (("Bauüberhang an Wohnbauvorhaben",), "wohngebaeude", None, "gebaeude"),
+    (("Bauüberhang an Wohnungen",), "wohngebaeude", None, "wohnungen"),
+    (("Bauüberhang", "Nichtwohnbau"), "nichtwohngebaeude", None, "gebaeude"),
 )
 #: Value column (pattern on the end of the joined header) -> (canonical column, kind of unit).
 _COLUMNS = {"gebaeude": (r"(?<!\w)Gebäude( / Baumaßnahmen)?$", "count"),
@@ -54,7 +69,7 @@ _COLUMNS = {"gebaeude": (r"(?<!\w)Gebäude( / Baumaßnahmen)?$", "count"),
             "rauminhalt_m3": (r"Rauminhalt$", "m³"), "kosten_eur": (r"Kosten$", "EUR")}
 _REQUIRED = ("gebaeude", "wohnungen", "nutzflaeche_m2", "kosten_eur")
 #: Backlog columns (pattern) -> measure.
-_BACKLOG = {r"^Bauüberhang insgesamt$": "ueberhang", r"neu zu errichtende .*Bauüberhang$": "ueberhang_neubau",
+_BACKLOG = {r"^Bauüberhang insgesamt$": "ueberhang", r"neu zu errichtende.*Bauüberhang$": "ueberhang_neubau",
             r"davon unter Dach$": "ueberhang_neubau_unter_dach",
             r"noch nicht unter Dach$": "ueberhang_neubau_nicht_unter_dach",
             r"noch nicht begonnen$": "ueberhang_neubau_nicht_begonnen",
@@ -126,7 +141,7 @@ def _area_rows(df: pd.DataFrame, path: Path) -> pd.DataFrame:
     rows = df[df["bezirk_id"].notna()]
     if BERLIN_ID not in set(rows["bezirk_id"]):
         label = df.columns[1] if df.columns[0] == "abschnitt" else df.columns[0]
-        total = df[df[label].astype(str).str.match(r"(?i)\s*(nichtwohngebäude|insgesamt)\s*$")].head(1)
+        total = df[df[label].astype(str).str.match(r"(?i)\s*(nichtwohngebäude|wohngebäude|insgesamt)\s*$")].head(1)
         rows = _with_total(rows, total)
     found = set(rows["bezirk_id"]) - {BERLIN_ID}
     if found != set(BEZIRKE):
@@ -159,7 +174,8 @@ def _completions(df: pd.DataFrame, year: int, art: str, massnahme: str, path: Pa
     return out.assign(year=year, gebaeudeart=art, massnahme=massnahme)
 
 
-def _backlog(df: pd.DataFrame, year: int, art: str, path: Path) -> pd.DataFrame:
+def _backlog(df: pd.DataFrame, year: int, art: str, column: str, path: Path) -> pd.DataFrame:
+    """One backlog table (counts of projects or of dwellings) as rows of ``column`` per measure."""
     import pandas as pd
 
     rows = _area_rows(df, path)
@@ -170,9 +186,25 @@ def _backlog(df: pd.DataFrame, year: int, art: str, path: Path) -> pd.DataFrame:
             raise FormatError(f"{path.name}: {'no' if not hits else len(hits)} columns for {massnahme} in "
                               f"{df.attrs.get('title', '')[:60]!r} (columns: {', '.join(map(str, df.columns))})")
         part = pd.DataFrame({"bezirk_id": rows["bezirk_id"].astype(str),
-                             "gebaeude": rows[hits[0]].astype(float) * _factor(df, hits[0], "count", path)})
+                             column: rows[hits[0]].astype(float) * _factor(df, hits[0], "count", path)})
         parts.append(part.assign(year=year, gebaeudeart=art, massnahme=massnahme))
     return pd.concat(parts)
+
+
+def _merge_backlogs(parts: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Backlog tables of one kind of building (projects in Tab. 16, dwellings in Tab. 17) as one row
+    per year, Bezirk and measure; a value given twice (two tables of the same content) is refused."""
+    import pandas as pd
+
+    key = ["year", "bezirk_id", "gebaeudeart", "massnahme"]
+    if not parts:
+        return []
+    both = pd.concat(parts, ignore_index=True)
+    merged = both.groupby(key, sort=False).agg(lambda s: s.dropna().iloc[0] if s.notna().any() else float("nan"))
+    twice = both.groupby(key, sort=False).count()
+    if (twice > 1).to_numpy().any():
+        raise FormatError("two Bauüberhang tables of the same content in one report")
+    return [merged.reset_index()]
 
 
 def parse_fii2_file(path: Path) -> pd.DataFrame:
@@ -190,17 +222,23 @@ def parse_fii2_file(path: Path) -> pd.DataFrame:
     from .. import afs
 
     check_series(path, "F II 2")
-    parts = []
+    parts, backlogs = [], []
     for title, df in afs.read_tables(path).items():
         text = re.sub(r"^\d+[a-z]?\s+", "", title)
         if "Bezirk" not in text or "1 oder 2" in text:
             continue
-        for words, art, massnahme in _TABLES:
+        for words, art, massnahme, *column in _TABLES:
             if all(w in text for w in words):
                 year = _year(text, path)
-                part = _backlog(df, year, art, path) if massnahme is None \
-                    else _completions(df, year, art, massnahme, path)
-                parts.append(part)
+                if massnahme is None:
+                    backlogs.append(_backlog(df, year, art, column[0], path))
+                else:
+                    parts.append(_completions(df, year, art, massnahme, path))
+                break
+    try:
+        parts += _merge_backlogs(backlogs)
+    except FormatError as exc:
+        raise FormatError(f"{path.name}: {exc}") from None
     if not parts:
         raise FormatError(f"{path.name}: no table of building completions by Bezirk (is it a report F II 2?)")
     out = pd.concat(parts, ignore_index=True)
@@ -211,7 +249,11 @@ def parse_fii2_file(path: Path) -> pd.DataFrame:
     out["bezirk"] = out["bezirk_id"].map(lambda k: "Berlin" if k == BERLIN_ID else BEZIRKE[k])
     out["date"] = pd.to_datetime(out["year"].astype(str) + "-12-31")
     cols = ["year", "date", "bezirk_id", "bezirk", "gebaeudeart", "massnahme", *VALUES]
-    return out.reindex(columns=cols).reset_index(drop=True)
+    out = out.reindex(columns=cols).reset_index(drop=True)
+    if reason := _berlin_is_sum(out):  # the report's own totals: the Bezirke add up to Berlin
+        raise FormatError(f"{path.name}: the report's totals do not add up ({reason}); the file may be damaged "
+                          "or edited, download it again")
+    return out
 
 
 def _parse(files: Mapping[str, Path]) -> pd.DataFrame:
@@ -273,9 +315,12 @@ baufertigstellungen = catalog.register(Dataset(
     ),
     source_title="Statistischer Bericht F II 2 – Baufertigstellungen, Bauüberhang und Bauabgang in Berlin",
     history=True,
+    parser_version="2",
     description=("One report per year; its Bezirk tables give completions of all construction (including work on "
-                 "existing buildings), of new residential and new non-residential buildings, and the "
-                 "non-residential backlog at 31.12. The AfS download URLs carry hash paths that change per "
+                 "existing buildings), of new residential and new non-residential buildings, and the backlog "
+                 "(Bauüberhang) at 31.12.: residential projects, their dwellings and non-residential projects, by "
+                 "state (unter Dach, noch nicht unter Dach, noch nicht begonnen, erloschene Genehmigungen). Per "
+                 "Bezirk only. The AfS download URLs carry hash paths that change per "
                  "edition: download the report from the landing page and import it "
                  "(`lichtenberg-data import baufertigstellungen SB_F02-02-00_*.xlsx`)."),
 ))
