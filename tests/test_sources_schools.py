@@ -138,7 +138,7 @@ def wfs_form(export: Path) -> dict:
                          "geometry": {"type": "Point", "coordinates": [r.geometry.x, r.geometry.y]},
                          "properties": {"bsn": r.gml_id.split(".")[1], "schulname": r.NAME, "schulart": r.SCHULART,
                                         "traeger": r.TRAEGER, "schultyp": r.SCHULTYP, "bezirk": r.BEZIRK,
-                                        "ortsteil": r.OT, "plz": str(r.PLZ), "strasse": street, "hausnr": number,
+                                        "ortsteil": r.OT if isinstance(r.OT, str) else None, "plz": str(r.PLZ), "strasse": street, "hausnr": number,
                                         "schuljahr": "2019/20"}})
     return {"type": "FeatureCollection", "features": features,
             "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}}
