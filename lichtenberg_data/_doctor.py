@@ -67,6 +67,7 @@ class _Endpoint:
     expect: str  # a file format, "wfs" (GetCapabilities listing type_names) or "any" (status only)
     params: dict[str, str] = field(default_factory=dict)
     type_names: tuple[str, ...] = ()
+    any_of: bool = False  # one of type_names suffices (a layer published under several names)
 
 
 class _BadAnswerError(LichtenbergDataError):
@@ -85,7 +86,8 @@ def _endpoint(ds: catalog.Dataset, res: catalog.Resource) -> _Endpoint | None:
             return _Endpoint(ds, res, p.url, "wfs", _capabilities(), p.type_names)
         return _Endpoint(ds, res, p.url, p.expect, dict(p.params))
     if res.wfs is not None:
-        return _Endpoint(ds, res, res.wfs.service_url, "wfs", _capabilities(), (res.wfs.type_name,))
+        return _Endpoint(ds, res, res.wfs.service_url, "wfs", _capabilities(), res.wfs.type_names,
+                         any_of=bool(res.wfs.alternatives))
     if res.url is None:
         return None
     if res.fetcher is not None:  # what the fetcher reads there is its own business: reachability only
@@ -163,6 +165,13 @@ def _local(tag: str) -> str:
 
 
 def _check_layers(names: set[str], ep: _Endpoint) -> str:
+    if ep.any_of:  # one layer under several possible names: say which one is listed
+        found = [t for t in ep.type_names if t in names]
+        if found:
+            return f"layer {found[0]} listed (looked for {' or '.join(ep.type_names)})"
+        raise _BadAnswerError(f"none of the layers {', '.join(ep.type_names)} listed among {len(names)} layers",
+                              "the layer was renamed or removed: look up the current type name in "
+                              "GetCapabilities and update the catalogue")
     missing = [t for t in ep.type_names if t not in names]
     if missing:
         local = {n.rsplit(":", 1)[-1]: n for n in names}

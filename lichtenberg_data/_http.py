@@ -302,12 +302,64 @@ def check_body(path: Path, expect: str, *, what: str) -> None:
         raise FormatError(f"{what} is an HTML page, not {expect or 'data'} (portal error or login page)")
 
 
+def capability_layers(body: bytes) -> set[str]:
+    """The layer names (``FeatureType/Name``) a WFS GetCapabilities answer lists.
+
+    Raises :class:`FormatError` for an answer that is not well-formed XML or not capabilities
+    (an exception report names its text).
+
+    >>> capability_layers(b'<WFS_Capabilities><FeatureTypeList><FeatureType><Name>a:b</Name>'
+    ...                   b'</FeatureType></FeatureTypeList></WFS_Capabilities>')
+    {'a:b'}
+    """
+    from defusedxml import ElementTree
+
+    try:
+        root = ElementTree.fromstring(body)
+    except Exception as exc:  # noqa: BLE001 - malformed or malicious XML: both are "not capabilities"
+        raise FormatError(f"GetCapabilities is not well-formed XML ({type(exc).__name__})") from None
+    local = root.tag.rsplit("}", 1)[-1]
+    if local == "ExceptionReport":
+        text = " ".join(t.strip() for t in root.itertext() if t.strip())[:160]
+        raise FormatError(f"GetCapabilities answered an exception: {text}")
+    if local != "WFS_Capabilities":
+        raise FormatError(f"not a WFS GetCapabilities answer (root element {local})")
+    return {child.text.strip() for ft in root.iter() if ft.tag.rsplit("}", 1)[-1] == "FeatureType"
+            for child in ft if child.tag.rsplit("}", 1)[-1] == "Name" and child.text}
+
+
+def listed_layer(http: Http, wfs):
+    """``wfs`` as it is to be asked for: itself when it has one name; else (a layer published
+    under several names, :attr:`~lichtenberg_data.catalog.WFS.alternatives`) with the first of its
+    names that the service's GetCapabilities lists. Raises :class:`DownloadError` when none is."""
+    from dataclasses import replace
+
+    if not wfs.alternatives:
+        return wfs
+    resp = http.get(wfs.service_url, params={"SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetCapabilities"})
+    _check_status(resp)
+    try:
+        names = capability_layers(resp.content)
+    except FormatError as exc:
+        raise FormatError(f"{wfs.service_url}: {exc}") from None
+    for name in wfs.type_names:
+        if name in names:
+            if name != wfs.type_name:
+                log.info("%s: GetCapabilities lists %s (not %s); using it", wfs.service_url, name, wfs.type_name)
+            return replace(wfs, type_name=name, alternatives=())
+    raise DownloadError(f"{wfs.service_url} lists none of the layers {', '.join(wfs.type_names)} among "
+                        f"{len(names)} layers in GetCapabilities (renamed or removed); look up the current "
+                        "name and update the catalogue")
+
+
 def fetch_wfs(http: Http, wfs, dest: Path) -> Download:
     """Page through a WFS layer (COUNT/STARTINDEX) and write one GeoJSON FeatureCollection.
 
     The collection is checked complete: the number of features must equal the server's
-    ``numberMatched``. ``wfs`` is a :class:`lichtenberg_data.catalog.WFS`.
+    ``numberMatched``. ``wfs`` is a :class:`lichtenberg_data.catalog.WFS`; a layer with
+    alternative names is first looked up in GetCapabilities (:func:`listed_layer`).
     """
+    wfs = listed_layer(http, wfs)
     features: list[dict] = []
     matched: int | None = None
     crs = None

@@ -105,8 +105,9 @@ def _refresh_one(ds: catalog.Dataset, http: Any, manifest: dict, mirror: str | N
             try:
                 got = _fetch_resource(http, ds, res, prev, dest, mirror, force)
             except (DownloadError, FormatError) as exc:
-                if res.optional and not mirror and not isinstance(exc, HostUnreachableError):
-                    left_out.append(f"{res.name} ({str(exc)[:160]})")  # built from the other files
+                if res.optional and not mirror and not prev and not isinstance(exc, HostUnreachableError):
+                    # never had: built from the other files; a stored one that fails fails the dataset
+                    left_out.append(f"{res.name} ({str(exc)[:160]})")
                     continue
                 if not isinstance(exc, DownloadError) or not (mirror and ds.history and exc.status == 404) or prev:
                     raise  # a file the dataset already has that is gone is an error

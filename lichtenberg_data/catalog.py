@@ -34,7 +34,8 @@ __all__ = [
 #: Source modules that declare datasets, imported on first use of the catalogue.
 SOURCE_MODULES = ("population", "geography", "social_monitoring", "social_atlas", "jobsuche", "labour",
                   "business", "land_values", "construction", "broadband", "registrations", "land_use",
-                  "culture", "rentals", "accommodation", "earnings", "osm", "zentren", "planning")
+                  "culture", "rentals", "accommodation", "earnings", "osm", "zentren", "planning", "schools",
+                  "forecast")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ class WFS:
 
     ``properties`` (optional) asks for these attributes only (``PROPERTYNAME``): without the
     geometry column the answer carries ``"geometry": null`` and is a fraction of the size.
+    ``alternatives`` (optional) are other names the same layer is published under (public code
+    spells some layers differently): a refresh asks GetCapabilities first and takes the first of
+    :meth:`type_names` it lists, and ``doctor`` reports which one it found.
     """
 
     service_url: str
@@ -89,6 +93,12 @@ class WFS:
     sort_by: str | None = None
     output_format: str = "application/json"
     properties: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def type_names(self) -> tuple[str, ...]:
+        """The layer's names in the order they are tried: ``type_name``, then ``alternatives``."""
+        return (self.type_name, *self.alternatives)
 
     def get_feature_url(self) -> str:
         """The whole layer as one GetFeature request (to open in a browser and save by hand)."""
@@ -352,7 +362,9 @@ class Dataset:
                 continue
             pattern = f", name like /{r.match}/" if r.match else ""
             if r.wfs:
-                where = f"WFS layer {r.wfs.type_name}; GeoJSON or GML answer of {r.wfs.get_feature_url()}"
+                also = (f" (or {', '.join(r.wfs.alternatives)}: whichever GetCapabilities lists)"
+                        if r.wfs.alternatives else "")
+                where = f"WFS layer {r.wfs.type_name}{also}; GeoJSON or GML answer of {r.wfs.get_feature_url()}"
             else:
                 where = "an API answer, fetched by `lichtenberg-data refresh`" if r.fetcher else r.url or "no download address"
             lines.append(f"    - {r.name}: {r.format.upper()}{pattern} ({where})")

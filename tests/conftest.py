@@ -16,7 +16,8 @@ REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "real-data"
 
 
 #: The folders of ``../shared/real-data`` the shipped snapshot's files come from.
-_TOPICS = ("population", "geometries", "employment", "landuse", "business", "statistics-xlsx", "tourism")
+_TOPICS = ("population", "geometries", "employment", "landuse", "business", "statistics-xlsx", "tourism",
+           "education")
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ EXPECTED_IDS = [
     "beschaeftigte_bezirke", "arbeitslose_bezirke", "ihk_gewerbedaten", "bodenrichtwerte", "bodenrichtwert_zonen",
     "baufertigstellungen", "gigabit_versorgung", "gewerbeanzeigen", "flaechennutzung", "besucherstatistik",
     "kurzzeitvermietung", "beherbergung_bezirke", "entgelte_lor", "osm_pois", "zentren", "bebauungsplaene",
-    "foerdergebiete",
+    "foerdergebiete", "schulen", "bevoelkerungsprognose",
 ]
 
 
@@ -173,7 +173,7 @@ def test_info_of_every_import_only_dataset_names_its_page_or_says_it_is_not_veri
 def test_parsers_that_never_read_a_real_file_say_so_in_info_and_status(data_dir, capsys):
     unverified = {ds.id for ds in catalog.datasets() if not ds.verified}
     assert unverified == {"stellenangebote", "beschaeftigte_bezirke", "arbeitslose_bezirke", "gewerbeanzeigen",
-                          "flaechennutzung", "beherbergung_bezirke", "zentren"}
+                          "flaechennutzung", "beherbergung_bezirke", "zentren", "bevoelkerungsprognose"}
     assert "  parser NOT VERIFIED: never read a real report D I 2" in catalog.get("gewerbeanzeigen").how_to_import()
     assert "parser NOT VERIFIED" not in catalog.get("einwohner_lor").how_to_import()
     status = ld.status().set_index("dataset")["verified"]

@@ -278,3 +278,36 @@ def test_layer_map_labels_do_not_overlap_and_only_drawn_layers_are_in_the_legend
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Gewerbegebiet (3)"]
     assert "1 km" in {t.get_text() for t in ax.texts}  # the scale bar
     assert "Amt für Statistik" in _by_gid(fig, "ld-source")[0].get_text()
+
+
+def test_grouped_bars_side_by_side_with_values():
+    df = _with(pd.DataFrame({"ziel": ["bis Ende 2030", "bis Ende 2035"], "eintritte": [17167, 43607],
+                             "austritte": [19085, 35624]}), AFS)
+    fig, ax = charts.grouped_bars(df, "ziel", {"eintritte": "Eintritte", "austritte": "Austritte"}, title="Erwerbsalter")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["bis Ende 2030", "bis Ende 2035"]
+    assert [p.get_height() for p in ax.patches] == [17167, 43607, 19085, 35624]  # bar by bar, series by series
+    xs = [p.get_x() + p.get_width() / 2 for p in ax.patches]
+    assert xs[0] < xs[2] < xs[1] < xs[3]  # the two bars of a group stand side by side
+    assert {"17.167", "43.607", "19.085", "35.624"} <= {t.get_text() for t in ax.texts}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Eintritte", "Austritte"]
+    assert matplotlib.colors.to_hex(ax.patches[0].get_facecolor()) == charts.COLORS["highlight"].lower()
+    assert _by_gid(fig, "ld-source")[0].get_text().replace("\n", " ") == source_note(df)
+
+
+def test_marker_legend_keeps_the_maps_own_legend():
+    gpd = pytest.importorskip("geopandas")
+    from shapely.geometry import Point, box
+
+    areas = _with(gpd.GeoDataFrame({"wert": [1.0, 2.0, 3.0, 4.0]},
+                                   geometry=[box(390_000 + 1000 * i, 5_815_000, 391_000 + 1000 * i, 5_816_000)
+                                             for i in range(4)], crs="EPSG:25833"), AFS)
+    fig, ax = charts.choropleth(areas, "wert", k=2, legend_title="Wert")
+    pts = gpd.GeoDataFrame({"typ": ["ISS", "Gymnasium"]}, geometry=[Point(390_500, 5_815_500), Point(392_500, 5_815_500)],
+                           crs="EPSG:25833")
+    charts.add_points(ax, pts[pts["typ"] == "ISS"], marker="o", legend_label="ISS")
+    charts.add_points(ax, pts[pts["typ"] == "Gymnasium"], marker="s", legend_label="Gymnasium")
+    charts.marker_legend(ax, "Schulen")
+    legends = [a for a in ax.get_children() if isinstance(a, matplotlib.legend.Legend)]
+    titles = {leg.get_title().get_text(): [t.get_text() for t in leg.get_texts()] for leg in legends}
+    assert titles["Schulen"] == ["ISS", "Gymnasium"]
+    assert "Wert" in titles and len(titles["Wert"]) == 2

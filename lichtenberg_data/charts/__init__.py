@@ -18,7 +18,8 @@ and the sample flag of a finished figure. This package knows nothing of the brie
 
 Modules: :mod:`.forms` (chart forms, saving), :mod:`.maps` (choropleths), :mod:`.points`
 (point maps), :mod:`.periods` (stacked bars per period, one tick per edition), :mod:`.layers`
-(layers of areas over the Ortsteile), :mod:`.finish`
+(layers of areas over the Ortsteile), :mod:`.groups` (bars side by side per group, a legend of map
+points), :mod:`.finish`
 (title, source line, sample mark, hand-over), :mod:`.style` (sizes, colours, style file),
 :mod:`.formats` (German numbers and dates).
 """
@@ -35,6 +36,7 @@ from .formats import (
     format_percent,
 )
 from .forms import line_vs_berlin, population_pyramid, ranked_bars, save, slug, small_multiples
+from .groups import grouped_bars, marker_legend
 from .layers import Layer, layer_map, legend_handles
 from .maps import choropleth, class_labels
 from .periods import period_label, period_ticks, stacked_bars
@@ -58,6 +60,7 @@ __all__ = [
     "line_vs_berlin", "ranked_bars", "small_multiples", "population_pyramid", "choropleth",
     "class_labels", "point_map", "table", "add_points", "stacked_bars", "period_ticks", "period_label",
     "layer_map", "Layer", "legend_handles",
+    "grouped_bars", "marker_legend",
     # finishing, saving and the hand-over
     "finish", "save", "slug", "chart_info", "ChartInfo", "SAMPLE_MARK",
     # style

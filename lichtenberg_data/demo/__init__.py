@@ -19,7 +19,8 @@ kept for the tests only and are not part of :data:`SAMPLES`.
 
 Modules: :mod:`.city` (the synthetic sample city), one module of sample writers per source
 (:mod:`.population`, :mod:`.geography`, :mod:`.social`, :mod:`.labour`, :mod:`.jobsuche`,
-:mod:`.business`, :mod:`.land`, :mod:`.tourism`, :mod:`.planning`). A module may also give a table ``SAMPLES`` keyed by
+:mod:`.business`, :mod:`.land`, :mod:`.tourism`, :mod:`.planning`,
+:mod:`.forecast`). A module may also give a table ``SAMPLES`` keyed by
 ``(dataset id, resource name)``; :func:`_per_resource` turns it into writers.
 """
 
@@ -109,6 +110,12 @@ def _jobsuche(res: catalog.Resource) -> bytes:
     return sample_jobsuche()
 
 
+def _prognose(res: catalog.Resource) -> bytes:
+    from .forecast import sample_prognose
+
+    return sample_prognose()
+
+
 def _per_resource(table: dict[tuple[str, str], Callable[[], bytes]]) -> dict[str, Callable]:
     """Writers from a ``{(dataset, resource name): write}`` table; ``None`` for other resources."""
     by_dataset: dict[str, dict[str, Callable[[], bytes]]] = {}
@@ -149,6 +156,7 @@ SAMPLES: dict[str, Callable[[catalog.Resource], bytes | None]] = {
     "beschaeftigte_bezirke": _beschaeftigte,
     "arbeitslose_bezirke": _arbeitslose,
     "stellenangebote": _jobsuche,
+    "bevoelkerungsprognose": _prognose,
     **_tables(real=False),
 }
 
