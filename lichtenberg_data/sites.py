@@ -62,13 +62,21 @@ class SiteProfile:
         return any(b.sample for b in self.blocks)
 
 
+#: Provenance of the curated commercial areas: a compilation with a source URL per row, real data.
+_SITES_PROVENANCE = {
+    "dataset": "gewerbegebiete", "title": "Gewerbegebiete in Lichtenberg (kuratiert)",
+    "publisher": "lichtenberg_data", "source_title": "Eigene Zusammenstellung (Quellen je Zeile)",
+    "license": "Quellen je Zeile", "license_url": "", "source_url": "", "landing_page": "",
+    "reference_date": None, "retrieved_at": None, "sample": False,
+}
+
+
 def commercial_sites() -> pd.DataFrame:
     """The district's named commercial areas (``curated/gewerbegebiete.csv``): name, description,
     area in hectares, a point in the area (WGS84) and its Planungsraum, each with its source URL."""
     with resources.files("lichtenberg_data").joinpath("curated/gewerbegebiete.csv").open("rb") as fh:
         df = pd.read_csv(fh, dtype={"bezirk_id": str, "planungsraum_ids": str})
-    df.attrs["provenance"] = [{"dataset": "gewerbegebiete", "publisher": "Eigene Zusammenstellung",
-                               "source_title": "Gewerbegebiete in Lichtenberg (Quellen je Zeile)"}]
+    df.attrs["provenance"] = [_SITES_PROVENANCE]
     return df
 
 

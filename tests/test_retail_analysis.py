@@ -213,4 +213,6 @@ def test_lichtenberg_market_areas_and_nuz(real):
     assert nuz.raeume["planungsraum_id"].tolist() == list(retail.NUZ_PLANUNGSRAEUME)
     assert nuz.raeume["einwohner"].sum() == nuz.gebiet.loc[0, "einwohner"] == 42_770
     assert nuz.raeume.set_index("planungsraum_id").loc["11100307", "status"] == "niedrig"
-    assert nuz.bau.set_index("gebiet_id").loc["11", "wohnungen"] == 1522
+    bau = nuz.bau[nuz.bau["gebiet_id"] == "11"].set_index("year")["wohnungen"]
+    assert bau[2022] == 1522  # one row per report year: the snapshot holds the F II 2 reports 2020-2022
+    assert sorted(bau.index) == [2020, 2021, 2022]
