@@ -161,12 +161,15 @@ def test_chart_titles_say_their_finding(real_paper):
     def title(name: str) -> str:
         return " ".join((PdfReader(real_paper.out / "charts" / f"{name}.pdf").pages[0].extract_text() or "").split())
 
-    assert title("einwohner-verlauf").startswith("Lichtenberg wächst seit 2020 schneller als Berlin Einwohnerinnen "
-                                                 "und Einwohner am 31.12.")
-    assert title("arbeitslosigkeit-bezirke").startswith("Arbeitslosigkeit in Lichtenberg über dem Berliner Wert "
-                                                        "Arbeitslose je 100 Einwohner/innen")
-    assert title("bodenrichtwerte-gewerbe").startswith("Bodenrichtwerte der Gewerbezonen in Lichtenberg seit 2022 "
-                                                       "stärker gestiegen als in Berlin")
+    assert "Lichtenberg wächst seit 2020 schneller als Berlin Einwohnerinnen und Einwohner am 31.12." in \
+        title("einwohner-verlauf")
+    assert "Arbeitslosigkeit in Lichtenberg über dem Berliner Wert Arbeitslose je 100 Einwohner/innen" in \
+        title("arbeitslosigkeit-bezirke")
+    assert "Bodenrichtwerte der Gewerbezonen in Lichtenberg seit 2022 stärker gestiegen als in Berlin" in \
+        title("bodenrichtwerte-gewerbe")
+    assert "Nahversorgung in 500 m in Lichtenberg über dem Berliner Wert" in title("nahversorgung-bezirke")
+    assert "Airbnb-Angebote je 1.000 Einwohner in Lichtenberg unter dem Berliner Wert" in \
+        title("kurzzeitvermietung-bezirke")
 
 
 @real
@@ -266,7 +269,9 @@ def test_only_the_pages_showing_sample_content_carry_the_mark(sample_paper):
                       for i, page in enumerate(pages)}
     for i in marked[1:]:
         page = pages[i].replace(HEADER, "")
-        assert "BEISPIELDATEN" in page or any(c["sample"] for c in charts_by_page[i]), f"page {i + 1}"
+        # (an appendix row of a generated dataset running over to the next page: its files "erzeugt am")
+        assert "BEISPIELDATEN" in page or "erzeugt am" in page or any(c["sample"] for c in charts_by_page[i]), \
+            f"page {i + 1}"
 
 
 @samples

@@ -92,12 +92,14 @@ def _huff_lead(table: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
 def _supply(ctx: Ctx) -> pd.DataFrame:
     from ... import retail
 
-    table = retail.supply_by_bezirk(retail.local_supply(None))
-    return table.assign(stand=stand_of(table, "osm_pois") or stand_of(table))
+    return retail.supply_by_bezirk(retail.local_supply(None))
 
 
-def _col(value: str, time: str = "stand"):
-    return lambda table, ctx: long_form(table, value, time)
+def _col(value: str):
+    """Rows of :func:`retail.supply_by_bezirk`, dated by the OpenStreetMap extract."""
+    def rows(table: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
+        return long_form(table.assign(stand=stand_of(table, "osm_pois") or stand_of(table)), value, "stand")
+    return rows
 
 
 # ---------------------------------------------------------------------------- NUZ
