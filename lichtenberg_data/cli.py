@@ -1,4 +1,4 @@
-"""The command line: ``lichtenberg-data list|info|refresh|import|status|doctor|reset|demo|demo-mirror|briefing|expose|vorhaben``.
+"""The command line: ``lichtenberg-data list|info|refresh|import|rebuild|status|doctor|reset|demo|demo-mirror|briefing|kennzahlen|expose|vorhaben``.
 
 Exit codes: 0 success; 1 a dataset failed (its last good data kept), an endpoint failed the
 doctor's check, another run holds the lock, or a briefing could not be built; 2 usage errors
@@ -233,7 +233,36 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     district = bezirk_name(args.district) if args.district else None
     out = Path(args.out) if args.out else Path("reports") / f"briefing-{args.year}"
     print(run(year=args.year, out=out, district=district, strict=args.strict,
-              workers=args.workers).summary())
+              workers=args.workers, comparison=args.vergleich).summary())
+    return 0
+
+
+def cmd_kennzahlen(args: argparse.Namespace) -> int:
+    from .briefing import goals, keyfigures
+    from .charts.formats import format_number, format_percent
+    from .names import bezirk_name
+
+    district = bezirk_name(args.district) if args.district else None
+    targets = goals.read()  # a wrong ziele.csv is an error here as in the briefing
+    rows = keyfigures.listing(district)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return 0
+    for r in rows:
+        if r["missing"]:
+            r["value"] = r["missing"]
+        elif r["unit"].strip() == "%":
+            r["value"] = format_percent(r["current"], r["decimals"])
+        else:
+            r["value"] = format_number(r["current"], r["decimals"]) + (f" {r['unit']}" if r["unit"] else "")
+        r["date"] = r["when"] if not r["when"] or len(r["when"]) != 10 else \
+            f"{r['when'][8:10]}.{r['when'][5:7]}.{r['when'][:4]}"
+    _print_table(rows, ["id", "label", "value", "date"])
+    where = goals.goals_path()
+    if targets is None:
+        print(f"\nno targets: write them to {where} (kennzahl,zielwert,zieljahr[,basiswert,basisjahr,anmerkung])")
+    else:
+        print(f"\n{where}: {len(targets)} target(s), every key figure known")
     return 0
 
 
@@ -354,7 +383,17 @@ def parser() -> argparse.ArgumentParser:
                    help="a missing dataset is an error (default: a box in the PDF names it and the build goes on)")
     s.add_argument("--workers", type=_positive_int, default=None,
                    help="notebooks run at the same time, each in its own kernel (default: one per CPU core)")
+    s.add_argument("--vergleich", metavar="NAME[,NAME]",
+                   help="the comparison Bezirke of the key-figure tables and findings (default: the two Bezirke "
+                        "most like the district in population, density and MSS status index)")
     s.set_defaults(func=cmd_briefing)
+    s = sub.add_parser("kennzahlen", help="list every key figure: id, label, current value and date",
+                       description="Every key figure of the briefing with its id (for ziele.csv and the notebooks), "
+                                   "label, current value and date; a figure whose dataset is missing says "
+                                   "'fehlt: <dataset>'. Also checks ziele.csv in the data folder.")
+    s.add_argument("--json", action="store_true", help="machine-readable output")
+    s.add_argument("--district", help="Bezirk by name or key (default: settings.district, Lichtenberg)")
+    s.set_defaults(func=cmd_kennzahlen)
     s = sub.add_parser("expose", help="write a one-page site exposé (A4 PDF) for a commercial site",
                        description="A one-page German exposé for a commercial site: a named area (see "
                                    "lichtenberg_data/curated/gewerbegebiete.csv), a polygon file, Planungsräume or "

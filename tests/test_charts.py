@@ -175,6 +175,18 @@ def test_save_writes_png_svg_pdf_at_300_dpi(tmp_path):
         assert abs(im.width - round(7.8 / 2.54 * 300)) <= 3
 
 
+def test_a_dollar_or_underscore_from_the_data_is_text_in_the_saved_chart(tmp_path):
+    from pypdf import PdfReader
+
+    df = pd.DataFrame({"zentrum": ["Center $a_b$", "Passage_1 $", "Berlin"], "wert": [3.0, 2.0, 2.5]})
+    fig, ax = charts.ranked_bars(df, "zentrum", "wert", highlight="Center $a_b$",
+                                 title="Kosten $5 Mio_ 100 % und $x_1$", subtitle="Anteil 50 %_Rest")
+    pdf = charts.save(fig, "dollar", tmp_path)[2]
+    text = " ".join((PdfReader(pdf).pages[0].extract_text() or "").split())
+    for literal in ("Kosten $5 Mio_ 100 % und $x_1$", "Anteil 50 %_Rest", "Center $a_b$", "Passage_1 $"):
+        assert literal in text
+
+
 def test_choropleth_legend_has_german_class_labels():
     gpd = pytest.importorskip("geopandas")
     from shapely.geometry import box

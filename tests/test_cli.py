@@ -109,3 +109,24 @@ def test_help_shows_the_real_signatures():
     assert "refresh(ids: 'Sequence[str] | None' = None, *, force: 'bool' = False" in text
     assert "import_file(dataset_id: 'str', paths:" in pydoc.render_doc(ld.import_file, renderer=pydoc.plaintext)
     assert ld.load.__annotations__["return"] == "pd.DataFrame | gpd.GeoDataFrame"
+
+
+def test_kennzahlen_lists_every_key_figure_with_its_value_date_or_missing_dataset(data_dir, capsys):
+    from lichtenberg_data.briefing import keyfigures
+
+    ld.import_file("einwohner_lor", sorted((SNAPSHOT / "einwohner_lor").glob("*.csv")))
+    assert run("kennzahlen") == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = {ln.split()[0]: " ".join(ln.split()[1:]) for ln in lines[2:] if ln.strip() and not ln.startswith("no ")}
+    assert list(rows) == keyfigures.ids()
+    assert rows["einwohner"] == "Einwohnerinnen und Einwohner 318.261 31.12.2025"
+    assert rows["anteil_erwerbsfaehige"].endswith("66,5 % 31.12.2025")
+    assert rows["einwohnerdichte"].endswith("fehlt: bezirke") and rows["betriebe"].endswith("fehlt: ihk_gewerbedaten")
+    assert lines[-1].startswith("no targets: write them to ") and lines[-1].endswith("ziele.csv "
+                                                                                    "(kennzahl,zielwert,zieljahr"
+                                                                                    "[,basiswert,basisjahr,anmerkung])")
+    assert run("kennzahlen", "--json", "--district", "Marzahn-Hellersdorf") == 0
+    got = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert (got["einwohner"]["current"], got["einwohner"]["when"]) == (296687, "2025-12-31")
+    assert (got["einwohner"]["previous"], got["einwohner"]["previous_when"]) == (273731, "2020-12-31")
+    assert got["uebernachtungen"]["missing"] == "fehlt: beherbergung_bezirke"

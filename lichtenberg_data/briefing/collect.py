@@ -2,8 +2,10 @@
 
 * :func:`mark_chart` ``(fig, name, section, caption, source=None)`` hands a finished chart
   over (it reads the chart's :func:`lichtenberg_data.charts.chart_info`);
-* :func:`key_figure` ``(section, label, current, previous, unit="", source=None)`` hands a key
-  figure over (shown in the section's table with its change);
+* :func:`key_figure` ``("einwohner")`` hands a key figure over by its id (declared once in
+  :mod:`~lichtenberg_data.briefing.keyfigures`; shown in its section's table with its change,
+  Berlin and the comparison Bezirke, and turned into findings); the older form
+  ``(section, label, current, previous, unit="", source=None)`` hands over a figure without id;
 * ``section`` is one of :data:`SECTIONS`: ``ueberblick``, ``fachkraefte``, ``einzelhandel``,
   ``gewerbe``, ``tourismus``;
 * the build runs each notebook with the environment variable ``LICHTENBERG_BRIEFING_DIR`` set;
@@ -209,12 +211,84 @@ def _when(value: Any) -> str | None:
     return str(_scalar(value))
 
 
-def key_figure(section: str, label: str, current: Any, previous: Any = None, unit: str = "",
+def key_figure(figure: str, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+    """Hand a key figure to the briefing pack: ``key_figure("einwohner")``.
+
+    ``figure`` is the id of a key figure declared in :mod:`lichtenberg_data.briefing.keyfigures`
+    (``lichtenberg-data kennzahlen`` lists them); its label, unit, section and the function
+    computing it come from there, for ``settings.district`` (inside a build: up to the briefing
+    year). The figure is computed, recorded in the notebook's ``briefing.json`` during a build
+    (with every Bezirk's and Berlin's values of the same periods, for the findings and the
+    comparison Bezirke) and returned in any case, so a notebook can title its chart with the
+    finding (:func:`lichtenberg_data.briefing.headline`).
+
+    Parameters
+    ----------
+    figure
+        A key-figure id. (The older form ``key_figure(section, label, current, previous, unit,
+        source, ...)``, a figure without an id, still works but is not shared with the findings,
+        the goals or the CLI.)
+    table
+        Optional, second argument: the topic table the figure is read from, when the notebook
+        has built it already (saves computing it twice).
+    source
+        Frames, provenance entries or a text for the source line (default: the table's sources).
+
+    Returns
+    -------
+    dict
+        The figure: ``id``, ``label``, ``unit``, ``decimals``, ``current``, ``previous``,
+        ``when``, ``previous_when``, ``reference`` (Berlin's values), ``bezirke``, ``series``,
+        ``source``, ``sample`` … (``None`` for the older form outside a build).
+
+    Raises
+    ------
+    DataNotAvailableError
+        A dataset the figure needs is not loaded (inside a build: a box in the PDF names it).
+    ValueError
+        ``figure`` is neither a key-figure id nor a section (the message lists both).
+    """
+    if _is_section(figure):
+        return _ad_hoc_figure(figure, *args, **kwargs)
+    from .keyfigures import FIGURES
+
+    if figure not in FIGURES:
+        raise ValueError(f"{figure!r} is neither a key-figure id ({', '.join(FIGURES)}) nor a briefing "
+                         f"section ({', '.join(SECTIONS)})")
+    return _registered_figure(figure, *args, **kwargs)
+
+
+def _is_section(value: Any) -> bool:
+    try:
+        _section(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _registered_figure(figure_id: str, table: Any = None, *, source: Any = None) -> dict[str, Any]:
+    from .keyfigures import compute
+
+    result = compute(figure_id, table)
+    entry = result.entry
+    line, entries = resolve_source(source if source is not None else result.table)
+    entry.update(section_title=SECTIONS[entry["section"]], source=line,
+                 source_texts=source_parts(source)[1] if source is not None else [],
+                 datasets=_datasets(entries), sample=any(e.get("sample") for e in entries),
+                 order=_execution_count())
+    folder = collect_dir()
+    if folder is not None:
+        _update(folder, "key_figures", entry, lambda e: e.get("id") == figure_id)
+    return entry
+
+
+def _ad_hoc_figure(section: str, label: str, current: Any, previous: Any = None, unit: str = "",
                source: Any = None, *, when: Any = None, previous_when: Any = None,
                decimals: int | None = None) -> dict[str, Any] | None:
-    """Hand a key figure to the briefing pack (its section's table of key figures).
+    """The older form of :func:`key_figure`: a figure without an id (label and values given).
 
-    Outside a briefing build (``LICHTENBERG_BRIEFING_DIR`` unset) nothing happens.
+    Outside a briefing build (``LICHTENBERG_BRIEFING_DIR`` unset) nothing happens. Such a figure
+    has no id: no finding, no goal and no ``lichtenberg-data kennzahlen`` line knows it.
 
     Parameters
     ----------
@@ -249,6 +323,7 @@ def key_figure(section: str, label: str, current: Any, previous: Any = None, uni
     folder = collect_dir()
     if folder is None:
         return None
+    log.warning("key figure %r has no id: declare it in lichtenberg_data.briefing.keyfigures", label)
     line, entries = resolve_source(source) if source is not None else ("", [])
     entry = {
         "section": section,

@@ -34,12 +34,12 @@ log = logging.getLogger(__name__)
 _ADDED_TAGS = {"lichtenberg-briefing-setup", "injected-parameters", "papermill-error-cell-tag"}
 
 
-def _setup_source(collect: Path) -> str:
-    """The cell the build puts first: where this notebook's material goes, and the handler that
-    turns a missing dataset into a box in the PDF."""
+def _setup_source(collect: Path, year: int | None = None) -> str:
+    """The cell the build puts first: where this notebook's material goes, the briefing year the
+    key figures stop at, and the handler that turns a missing dataset into a box in the PDF."""
     return ("# Added by lichtenberg_data.briefing: a missing dataset becomes a box in the PDF\n"
             "from lichtenberg_data.briefing.kernel import install as _install\n"
-            f"_install({str(collect)!r})\n"
+            f"_install({str(collect)!r}, {year!r})\n"
             "del _install\n")
 
 
@@ -105,7 +105,7 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
     except Exception as exc:  # noqa: BLE001 - any unreadable notebook
         raise BriefingError(f"notebook {path.name}: cannot be read ({exc}). "
                             "Open and save it in Jupyter, then run the briefing again.") from exc
-    nb.cells.insert(0, nbformat.v4.new_code_cell(_setup_source(collect), metadata={"tags": ["lichtenberg-briefing-setup"]}))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_setup_source(collect, year), metadata={"tags": ["lichtenberg-briefing-setup"]}))
     executed = collect / f"{path.stem}.executed.ipynb"
     collect.mkdir(parents=True, exist_ok=True)
     error: BriefingError | None = None
@@ -170,6 +170,9 @@ class BriefingResult:
     datasets: list[dict[str, Any]] = field(default_factory=list)
     sample: bool = False
     missing_data: list[dict[str, Any]] = field(default_factory=list)
+    comparison: list[str] = field(default_factory=list)
+    summary_sentences: int = 0
+    goals: list[dict[str, Any]] | None = None
 
     def summary(self) -> str:
         """A few lines for the command line."""
@@ -178,6 +181,10 @@ class BriefingResult:
             f"Notebooks ({len(self.notebooks)}) als HTML: {self.out_dir / 'notebooks'}",
             f"Diagramme ({len(self.charts)} Dateien): {self.out_dir / 'charts'}",
             "Abschnitte: " + (", ".join(SECTIONS[s] for s in self.sections) or "keine"),
+            f"Das Wichtigste in Kürze: {self.summary_sentences} Sätze aus den Daten",
+            "Vergleichsbezirke: " + (", ".join(self.comparison) or "keine"),
+            ("Ziele: keine Datei ziele.csv im Datenordner" if self.goals is None else
+             "Ziele: " + (", ".join(f"{g['kennzahl']} {g['status']}" for g in self.goals) or "keine")),
         ]
         if self.missing_sections:
             lines.append("Noch nicht enthalten: "
@@ -325,17 +332,58 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
             raise future.exception()
 
 
+def _bind(pdf: Path, *, year: int, district: str, charts: list[dict], figures: list[dict], datasets: list[dict],
+          notebooks: list[dict], sample: bool, other_sources: list[str], missing_data: list[dict],
+          office_texts: dict[str, str], targets: list | None, given: Any = None) -> dict[str, Any]:
+    """Findings, comparison Bezirke and goals from what the notebooks handed over, and the PDF.
+
+    Returns what the manifest records: ``present`` and ``missing`` sections, ``comparison``,
+    ``summary`` (the sentences of "Das Wichtigste in Kürze" with section, key-figure ids, chart
+    and its number), ``kernaussagen`` per section, every finding and the ``goals``.
+    """
+    from ..names import bezirk_id
+    from . import findings, goals, peers
+    from .pdf import render_pdf
+
+    comparison = given or peers.choose(figures, bezirk_id(district))
+    found = findings.build(figures, peers=comparison.ids, charts=[c["name"] for c in charts])
+    states = goals.evaluate(targets, figures) if targets is not None else None
+    numbers: dict[str, int] = {}
+    present, missing = render_pdf(pdf, year=year, district=district, charts=charts, figures=figures,
+                                  datasets=datasets, notebooks=notebooks, sample=sample,
+                                  other_sources=other_sources, missing_data=missing_data, findings=found,
+                                  goals=states, office=office_texts, comparison=comparison,
+                                  figure_numbers=numbers)
+
+    def said(f: Any) -> dict[str, Any]:
+        return {"text": f.text, "section": f.section, "section_title": SECTIONS[f.section], "key_figures": f.figures,
+                "chart": f.chart, "figure_number": numbers.get(f.chart), "numbers": f.numbers, "kind": f.kind,
+                "title": f.title}
+
+    return {"present": present, "missing": missing, "comparison": comparison.as_dict(),
+            "summary": [said(f) for f in found.summary],
+            "kernaussagen": {k: [said(f) for f in v] for k, v in found.sections.items()},
+            "findings": [said(f) for f in found.all],
+            "goals": [g.as_dict() for g in states] if states is not None else None}
+
+
 def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         district: str | None = None, kernel_name: str = "python3",
-        timeout: int = 600, *, strict: bool = False, workers: int | None = None) -> BriefingResult:
+        timeout: int = 600, *, strict: bool = False, workers: int | None = None,
+        comparison: str | list[str] | None = None) -> BriefingResult:
     """Build the briefing pack and return where everything went (see :func:`build`)."""
-    from ..names import bezirk_name
+    from ..names import bezirk_id, bezirk_name
     from ..settings import project_root, settings
-    from .pdf import render_pdf
+    from . import goals, office, peers
 
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number >= 1 (or None: one per CPU core), not {workers!r}")
     district = bezirk_name(district or settings.district)
+    # the office's files and the comparison are checked before any notebook runs
+    office_texts = office.read()
+    targets = goals.read()
+    chosen = peers.parse(comparison) if isinstance(comparison, str) else [bezirk_id(c) for c in comparison or []]
+    given = peers.given(chosen, bezirk_id(district)) if chosen else None
     out = Path(out).resolve()
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else project_root() / "notebooks"
     if not nb_dir.is_dir():
@@ -367,15 +415,16 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     other_sources = sorted({e["source"] for e in [*charts, *figures]
                             if e.get("source") and not e.get("datasets")})
     pdf = out / f"Klausur-Briefing-{year}-{_slug(district)}.pdf"
-    present, missing = render_pdf(pdf, year=year, district=district, charts=charts,
-                                  figures=figures, datasets=datasets, notebooks=notebooks,
-                                  sample=sample, other_sources=other_sources,
-                                  missing_data=missing_data)
+    bound = _bind(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
+                  notebooks=notebooks, sample=sample, other_sources=other_sources, missing_data=missing_data,
+                  office_texts=office_texts, targets=targets, given=given)
+    present, missing = bound["present"], bound["missing"]
     result = BriefingResult(
         pdf=pdf, out_dir=out, html=[html_dir / f"{s}.html" for s in stems], charts=files,
         manifest=out / "briefing-manifest.json", notebooks=[p.name for p in paths],
         sections=present, missing_sections=missing, datasets=datasets, sample=sample,
-        missing_data=missing_data)
+        missing_data=missing_data, comparison=bound["comparison"]["bezirke"],
+        summary_sentences=len(bound["summary"]), goals=bound["goals"])
     manifest = {
         "title": f"Klausur-Briefing {year} – Bezirk {district}", "year": year,
         "district": district, "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -384,6 +433,8 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         "charts": [{k: v for k, v in c.items() if not k.startswith("_") and k != "png_path"}
                    for c in charts],
         "key_figures": figures, "datasets": datasets, "missing_data": missing_data,
+        "comparison": bound["comparison"], "summary": bound["summary"], "kernaussagen": bound["kernaussagen"],
+        "findings": bound["findings"], "goals": bound["goals"],
         "outputs": sorted(str(p.relative_to(out)) for p in [pdf, *result.html, *files]),
     }
     atomic_write_bytes(result.manifest,
@@ -399,8 +450,12 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
 
 def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
           district: str | None = None, kernel_name: str = "python3", timeout: int = 600, *,
-          strict: bool = False, workers: int | None = None) -> Path:
+          strict: bool = False, workers: int | None = None, comparison: str | list[str] | None = None) -> Path:
     """Run every notebook headless and bind the marked charts into the briefing PDF.
+
+    Before any notebook runs, ``ziele.csv`` and ``klausur.md`` in the data folder are checked
+    (:mod:`.goals`, :mod:`.office`); after the notebooks, the findings are built from the key
+    figures they handed over (:mod:`.findings`), with the comparison Bezirke (:mod:`.peers`).
 
     Parameters
     ----------
@@ -425,6 +480,9 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         dataset and the command that brings it, and the build goes on).
     workers
         Notebooks run at the same time, each in its own kernel; default one per CPU core.
+    comparison
+        The comparison Bezirke (names or keys, a list or ``"A,B"``); default: the two Bezirke
+        most like the district (:func:`lichtenberg_data.briefing.peers.choose`).
 
     Returns
     -------
@@ -435,8 +493,9 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     ------
     BriefingError
         A notebook failed (the message names the notebook, the cell and the whole error), the
-        kernel is missing, the notebooks folder does not exist, or (``strict``) a dataset is
-        missing.
+        kernel is missing, the notebooks folder does not exist, ``ziele.csv`` names an unknown key
+        figure or ``klausur.md`` an unknown section (before any notebook runs), or (``strict``) a
+        dataset is missing.
     """
     return run(year, out, notebooks_dir, district, kernel_name, timeout, strict=strict,
-               workers=workers).pdf
+               workers=workers, comparison=comparison).pdf

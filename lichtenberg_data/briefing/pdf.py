@@ -33,6 +33,7 @@ from ..charts.formats import (
     is_missing,
 )
 from ..charts.style import COLORS, _text_size_pt, quiet_font_subsetting, style, wrap_text
+from . import pages
 from .collect import GOALS, SECTIONS
 
 __all__ = ["render_pdf"]
@@ -49,6 +50,8 @@ def _cm(pt: float) -> float:
 
 class _Doc:
     """A tiny flow layout: blocks of known height placed top-down on A4 pages."""
+
+    left, width = LEFT_CM, TEXT_CM  # the text column (used by the pages of :mod:`.pages`)
 
     def __init__(self) -> None:
         self.pages: list[list[Callable[[Any], None]]] = []
@@ -103,7 +106,7 @@ def _fy(y_cm: float) -> float:
 def _put(fig: Any, x: float, y: float, s: str, *, size: float = 9, weight: str = "normal",
          color: str = "#222222", ha: str = "left", va: str = "top") -> None:
     fig.text(_fx(x), _fy(y), s, fontsize=size, fontweight=weight, color=color, ha=ha, va=va,
-             linespacing=1.25)
+             linespacing=1.25, parse_math=False)
 
 
 def _line(fig: Any, x0: float, x1: float, y: float, color: str = "#BBBBBB",
@@ -143,7 +146,7 @@ def _period(when: Any) -> str:
     return format_date(text) if len(text) == 10 and text[4] == "-" else text
 
 
-def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
+def _key_table(doc: _Doc, figures: list[dict[str, Any]], comparison: Any = None) -> None:
     cols = [("Kennzahl", 6.0, "left"), ("Vorwert", 2.7, "right"),
             ("Aktuell", 2.7, "right"), ("Veränderung", 4.6, "right")]
     size = 8.5
@@ -151,10 +154,13 @@ def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
     pad = 0.12
     doc.text("Kennzahlen", 11, weight="bold", after=0.2, keep=4 * line_h)
 
-    def row(cells: list[str], weight: str, rule: str, lw: float, sample: bool = False) -> None:
+    def row(cells: list[str], weight: str, rule: str, lw: float, sample: bool = False,
+            extra: str | None = None) -> None:
         wrapped = [[w for part in c.split("\n") for w in wrap_text(part, (width - 0.25) * PT_PER_CM, size, weight)]
                    for c, (_, width, _) in zip(cells, cols)]
-        h = max(len(w) for w in wrapped) * line_h * 1.05 + 2 * pad
+        below = "\n".join(wrap_text(extra, (TEXT_CM - 0.2) * PT_PER_CM, 7.5)) if extra else ""
+        below_h = _cm(_text_size_pt(below, 7.5)[1]) + 0.05 if below else 0.0
+        h = max(len(w) for w in wrapped) * line_h * 1.05 + 2 * pad + below_h
         doc.need(h)
         doc.flag_sample(sample)
         y = doc.y
@@ -165,6 +171,8 @@ def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
                 xpos = x + (w - 0.1 if align == "right" else 0.1)
                 _put(fig, xpos, y + pad, "\n".join(lines), size=size, weight=weight, ha=align)
                 x += w
+            if below:  # Berlin and the comparison Bezirke (see pages.comparison_line)
+                _put(fig, LEFT_CM + 0.1, y + h - pad - below_h + 0.05, below, size=7.5, color="#555555")
             _line(fig, LEFT_CM, LEFT_CM + TEXT_CM, y + h, color=rule, lw=lw)
 
         doc.add(draw)
@@ -183,7 +191,7 @@ def _key_table(doc: _Doc, figures: list[dict[str, Any]]) -> None:
         if f.get("sample"):
             label += " – BEISPIELDATEN"
         row([label, _value(prev, unit, d), _value(cur, unit, d), change], "normal", "#CCCCCC", 0.5,
-            bool(f.get("sample")))
+            bool(f.get("sample")), pages.comparison_line(f, comparison))
     doc.y += 0.15
     notes = _figure_sources(figures)
     if notes:
@@ -257,7 +265,8 @@ def _chart_rows(charts: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return rows
 
 
-def _charts(doc: _Doc, charts: list[dict[str, Any]], counter: list[int]) -> None:
+def _charts(doc: _Doc, charts: list[dict[str, Any]], counter: list[int],
+            numbers: dict[str, int] | None = None) -> None:
     gap = 0.4
     max_h = A4_CM[1] - TOP_CM - BOTTOM_CM - 3.0
     for row in _chart_rows(charts):
@@ -275,6 +284,8 @@ def _charts(doc: _Doc, charts: list[dict[str, Any]], counter: list[int]) -> None
         captions = []
         for c, w, _ in placed:
             counter[0] += 1
+            if numbers is not None:
+                numbers[c["name"]] = counter[0]  # "→ Abb. N" in the findings
             text = f"Abbildung {counter[0]}: {c['caption']}"
             lines = "\n".join(wrap_text(text, w * PT_PER_CM, 8.5))
             captions.append((lines, _cm(_text_size_pt(lines, 8.5)[1])))
@@ -335,7 +346,7 @@ def _sample_parts(datasets: list[dict[str, Any]]) -> list[str]:
 
 
 def _blocks(doc: _Doc, charts: list[dict[str, Any]], missing: list[dict[str, Any]],
-            counter: list[int]) -> None:
+            counter: list[int], numbers: dict[str, int] | None = None) -> None:
     """Charts and missing-data boxes in the order the notebooks made them."""
     seen: set[tuple] = set()
     boxes = []
@@ -352,16 +363,18 @@ def _blocks(doc: _Doc, charts: list[dict[str, Any]], missing: list[dict[str, Any
         if kind == 0:
             run.append(item)
             continue
-        _charts(doc, run, counter)
+        _charts(doc, run, counter, numbers)
         run = []
         _missing_box(doc, item)
-    _charts(doc, run, counter)
+    _charts(doc, run, counter, numbers)
 
 
 def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
                figures: list[dict], datasets: list[dict], notebooks: list[dict],
                sample: bool, other_sources: list[str],
-               missing_data: list[dict] | None = None) -> tuple[list[str], list[str]]:
+               missing_data: list[dict] | None = None, findings: Any = None, goals: Any = None,
+               office: dict[str, str] | None = None, comparison: Any = None,
+               figure_numbers: dict[str, int] | None = None) -> tuple[list[str], list[str]]:
     """Lay out the briefing on A4 pages and write it to ``path``.
 
     Parameters
@@ -379,6 +392,18 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
         Source texts of charts and key figures that name no dataset (listed in the appendix).
     missing_data
         Datasets a notebook cell needed but were not loaded: a box each in their section.
+    findings
+        :class:`~lichtenberg_data.briefing.findings.Findings`: the summary page after the cover
+        and each section's Kernaussagen (``None``: neither).
+    goals
+        The states of the targets of ``ziele.csv`` (:func:`~lichtenberg_data.briefing.goals.evaluate`);
+        ``None``: there is no file, the goals page says how to write one.
+    office
+        Section key → the office's text of ``klausur.md`` (start of its section).
+    comparison
+        The comparison Bezirke (:class:`~lichtenberg_data.briefing.peers.Comparison`).
+    figure_numbers
+        Filled with chart name → its number in the PDF (``Abbildung N``).
 
     Returns
     -------
@@ -393,6 +418,11 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     doc = _Doc()
     doc.new_page()  # cover, drawn last (needs the page numbers)
     counter = [0]
+    numbers = figure_numbers if figure_numbers is not None else {}
+    office = office or {}
+    if findings is not None:
+        pages.summary_page(doc, findings.summary, numbers)
+        pages.goals_page(doc, goals)
     for number, key in enumerate(present, start=1):
         doc.continuation = None
         doc.new_page()
@@ -403,11 +433,13 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
         doc.add(lambda fig, y=y: _line(fig, LEFT_CM, LEFT_CM + 3.0, y, COLORS["highlight"], 2.0))
         doc.y += 0.6
         doc.continuation = SECTIONS[key]
+        pages.section_opening(doc, key, findings.sections.get(key, []) if findings is not None else [],
+                              office.get(key), comparison, numbers)
         kf = [f for f in figures if f["section"] == key]
         if kf:
-            _key_table(doc, kf)
+            _key_table(doc, kf, comparison)
         _blocks(doc, [c for c in charts if c["section"] == key],
-                [m for m in missing_data if m["section"] == key], counter)
+                [m for m in missing_data if m["section"] == key], counter, numbers)
     doc.continuation = None
     if missing:
         doc.new_page()
@@ -503,7 +535,9 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
             y += h + 0.8
         _put(fig, LEFT_CM, y, "Inhalt", size=13, weight="bold")
         y += 0.8
-        entries = [(f"{i}  {SECTIONS[k]}", doc.marks[k]) for i, k in enumerate(present, 1)]
+        entries = [(label, doc.marks[k]) for k, label in (("summary", "Das Wichtigste in Kürze"),
+                                                           ("goals", "Stand der Ziele")) if k in doc.marks]
+        entries += [(f"{i}  {SECTIONS[k]}", doc.marks[k]) for i, k in enumerate(present, 1)]
         if missing:
             entries.append(("Noch nicht enthalten", doc.marks["missing"]))
         entries.append(("Anhang: Verwendete Datensätze", doc.marks["appendix"]))

@@ -498,6 +498,10 @@ def save(fig: Figure, name: str, out_dir: str | Path | None = None) -> tuple[Pat
     stem = slug(name)
     title = chart_info(fig).title or name
     paths = (folder / f"{stem}.png", folder / f"{stem}.svg", folder / f"{stem}.pdf")
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):  # names and notes from the data are text, never mathtext ($, _)
+        text.set_parse_math(False)
     with style(), quiet_font_subsetting():
         fig.savefig(paths[0], dpi=300, metadata={"Title": title, "Software": "lichtenberg_data"})
         fig.savefig(paths[1], metadata={"Title": title, "Creator": "lichtenberg_data",

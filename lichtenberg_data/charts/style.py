@@ -179,7 +179,7 @@ def _text_size_pt(text: str, size: float, weight: str = "normal",
     """
     fig, renderer = _scratch()
     t = fig.text(0, 0, text, fontsize=size, fontweight=weight, linespacing=linespacing,
-                 family=_style_family())
+                 family=_style_family(), parse_math=False)
     bbox = t.get_window_extent(renderer)
     t.remove()
     return bbox.width, bbox.height
