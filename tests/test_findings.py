@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from lichtenberg_data.briefing import findings, headline
+from lichtenberg_data.briefing import findings, headline, keyfigures
 from lichtenberg_data.briefing.keyfigures import Ctx, evaluate, get, published
 from lichtenberg_data.names import BEZIRKE
 
@@ -118,6 +118,59 @@ def test_the_published_figure_and_the_papers_count_are_both_named_with_the_reaso
     assert note.text.startswith("Das Bezirksamt spricht von zwölf Einkaufszentren im Bezirk (Berliner Woche")
     assert "dieses Briefing zählt 18 (28.09.2025)" in note.text and "verwenden deshalb" in note.text
     assert "level" not in texts(e)  # the note states the count; no second sentence with it
+
+
+def test_one_full_stop_after_an_abbreviation():
+    e = entry("arbeitslosigkeit", [("11", T0, 5.33), ("11", T1, 4.91), ("10", T0, 5.0), ("10", T1, 4.8)])
+    said = texts(e, peers=["10"])["change"]
+    assert said.endswith("; ähnliche Bezirke: Marzahn-Hellersdorf −0,2 Pp.") and not said.endswith("..")
+
+
+def test_a_school_year_is_said_as_such_and_a_count_of_schools_is_ranked():
+    e = entry("integrierte_sekundarschulen", [("11", "Schuljahr 2019/20", 11), ("03", "Schuljahr 2019/20", 11),
+                                              ("12", "Schuljahr 2019/20", 12), ("00", "Schuljahr 2019/20", 123)])
+    assert texts(e)["level"] == ("Die Zahl der öffentlichen Integrierten Sekundarschulen lag in Lichtenberg im Schuljahr "
+                                 "2019/20 bei 11 – Rang 2 (geteilt) unter den 3 Bezirken (1 = höchster Wert).")
+
+
+def flows(values: dict[str, tuple[float, float]], years: int = 5) -> dict:
+    """The entries into working age as the notebook hands them over (with the exits they are set
+    against), from a hand-made table of ``workforce.working_age_flows``: area -> (entries, exits)."""
+    table = pd.DataFrame([{"gebiet_id": g, "gebiet": NAMES[g], "basisjahr": 2025, "vergleichsjahr": 2020,
+                           "zieljahr": 2025 + years, "horizont": years, "eintritte": a, "austritte": b}
+                          for g, (a, b) in values.items()])
+    return {**keyfigures.compute(f"eintritte_erwerbsalter_{years}j", table, district="Lichtenberg").entry,
+            "sample": False}
+
+
+def test_entries_set_against_exits_in_a_modellrechnung_with_its_assumption():
+    e = flows({"11": (17167, 19085), "00": (193750.33, 260145), "10": (15000, 19200), "04": (14000, 20000)})
+    (said,) = findings.figure_findings(e, peers=["10", "04"])
+    assert said.text == (
+        "Modellrechnung (keine Prognose) für Lichtenberg von 31.12.2025 bis 31.12.2030: 17.167 Menschen erreichen das "
+        "Erwerbsalter (werden 15), 19.085 verlassen es (werden 65) – weniger Eintritte ins Erwerbsalter als Austritte "
+        "(90 je 100; Berlin: 74 je 100; ähnliche Bezirke: Marzahn-Hellersdorf 78, Charlottenburg-Wilmersdorf 70). "
+        "Annahme: Jeder Jahrgang gewinnt oder verliert durch Zu- und Fortzüge und Sterbefälle so viele Menschen wie "
+        "der gleich alte Jahrgang 2020–2025.")
+    assert said.kind == "versus" and said.figures == ["eintritte_erwerbsalter_5j", "austritte_erwerbsalter_5j"]
+    assert said.numbers == {"current": 17167, "versus": 19085, "per_100": 90, "reference_per_100": 74,
+                            "peer:Marzahn-Hellersdorf": 78, "peer:Charlottenburg-Wilmersdorf": 70}
+    assert headline(e, "x", kind="versus") == "Lichtenberg bis 2030: weniger Eintritte ins Erwerbsalter als Austritte"
+    assert not re.search(r"\b(weil|wegen|aufgrund|dank|infolge|verursacht|durch)\b", said.text.split("Annahme")[0])
+
+
+@pytest.mark.parametrize(("entries", "exits", "words", "per_100"), [
+    (43607, 35624, "mehr Eintritte ins Erwerbsalter als Austritte", "122 je 100"),
+    (100.4, 99.6, "gleich viele Eintritte ins Erwerbsalter wie Austritte", "100 je 100")])  # both print as 100
+def test_mehr_weniger_gleich_viele_from_the_printed_values(entries, exits, words, per_100):
+    (said,) = findings.figure_findings(flows({"11": (entries, exits)}, years=10))
+    assert "von 31.12.2025 bis 31.12.2035: " in said.text and f"– {words} ({per_100})." in said.text
+
+
+def test_no_versus_sentence_without_the_partners_value():
+    e = flows({"11": (17167, 19085)})
+    assert findings.figure_findings({**e, "versus": None}) == []
+    assert headline({**e, "versus": None}, "Eintritte und Austritte", kind="versus") == "Eintritte und Austritte"
 
 
 # ---------------------------------------------------------------------------- the paper's choice
@@ -250,8 +303,81 @@ def _recomputed() -> dict[str, pd.DataFrame]:
     flats = flats.set_index("bezirk_id")["wohnungen"]
     out["wohnungen_fertiggestellt"] = _one(flats["11"])
     out["anteil_neue_wohnungen_berlin"] = _one(flats["11"] / flats["00"] * 100)
+    out.update(_backlog(bau))
+    out.update(_schools(ld.load("schulen"), ew))
+    out.update(_flows(ew))
     del tourism
     return out
+
+
+def _backlog(bau: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The Bauüberhang per Bezirk and Berlin at 31.12. of each report, from the F II 2 rows."""
+    def rows(art: str, massnahme: str, column: str) -> pd.Series:
+        part = bau[(bau["gebaeudeart"] == art) & (bau["massnahme"] == massnahme)]
+        return part.set_index([part["year"].astype(str) + "-12-31", part["bezirk_id"]])[column]
+
+    def frame(values: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({"gebiet_id": values.index.get_level_values(1), "zeit": values.index.get_level_values(0),
+                             "wert": values.to_numpy()})
+
+    share = rows("wohngebaeude", "ueberhang_neubau_nicht_begonnen", "wohnungen") / \
+        rows("wohngebaeude", "ueberhang_neubau", "wohnungen") * 100
+    return {"bauueberhang_wohnungen": frame(rows("wohngebaeude", "ueberhang", "wohnungen")),
+            "bauueberhang_wohnbauvorhaben": frame(rows("wohngebaeude", "ueberhang", "gebaeude")),
+            "bauueberhang_nichtwohnbauvorhaben": frame(rows("nichtwohngebaeude", "ueberhang", "gebaeude")),
+            "bauueberhang_nicht_begonnen_anteil": frame(share)}
+
+
+def _schools(schulen: pd.DataFrame, ew: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Public schools per Bezirk and Berlin (located; per type), and the 15- to under-18-year-olds of
+    the last 31.12. before the school list's Stand (07/2020: 2019) per ISS or Gymnasium."""
+    def per(rows: pd.DataFrame) -> pd.Series:
+        counts = rows.groupby("bezirk_id").size().reindex(sorted(BEZIRKE), fill_value=0)
+        counts["00"] = counts.sum()
+        return counts
+
+    located = schulen[(schulen["traeger"] == "öffentlich") & schulen.geometry.notna()]
+    iss, gym = (per(schulen[schulen["schulart"] == art]) for art in ("Integrierte Sekundarschule", "Gymnasium"))
+    youth = ew[ew["year"] == 2019].groupby("bezirk_id")["alter_15_18"].sum()
+    youth["00"] = youth.sum()
+
+    def frame(values: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({"gebiet_id": values.index, "zeit": "2019/20", "wert": values.to_numpy()})
+
+    return {"schulen_oeffentlich": frame(per(located)), "integrierte_sekundarschulen": frame(iss),
+            "gymnasien": frame(gym), "berufliche_schulen": frame(per(schulen[schulen["schulart"] == "Berufliche Schule"])),
+            "jugendliche_je_schule": frame(youth.reindex(iss.index) / (iss + gym))}
+
+
+def _flows(ew: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Entries into and exits from working age by t + 5 and t + 10 in closed form from the register's
+    bands of t and t - 5 (each band spread evenly over its ages, the cohort change of t - 5 … t
+    repeated): entries(5) = N_t(15-19) + N_t(10-14) - N_t-5(10-14); entries(10) = N_t(5-14) +
+    N_t(10-19) - N_t-5(5-14) + N_t(15-24) - N_t-5(10-19); exits: today's 60-64 and 55-64."""
+    t = int(ew["year"].max())
+
+    def n(year: int, *bands: str, part: dict[str, float] | None = None) -> pd.Series:
+        rows = ew[ew["year"] == year].groupby("bezirk_id")[[f"alter_{b}" for b in bands]].sum()
+        total = sum(rows[f"alter_{b}"] * (part or {}).get(b, 1.0) for b in bands)
+        total["00"] = total.sum()
+        return total.astype(float)
+
+    def n10_14(y: int) -> pd.Series:
+        return n(y, "10_12", "12_14", "14_15")
+
+    def n5_14(y: int) -> pd.Series:
+        return n(y, "05_06", "06_07", "07_08", "08_10") + n10_14(y)
+
+    def n10_19(y: int) -> pd.Series:
+        return n10_14(y) + n(y, "15_18", "18_21", part={"18_21": 2 / 3})
+
+    values = {
+        "eintritte_erwerbsalter_5j": n(t, "15_18", "18_21", part={"18_21": 2 / 3}) + n10_14(t) - n10_14(t - 5),
+        "austritte_erwerbsalter_5j": n(t, "60_63", "63_65"),
+        "eintritte_erwerbsalter_10j": n5_14(t) + n10_19(t) - n5_14(t - 5) + n(t, "15_18", "18_21", "21_25")
+        - n10_19(t - 5),
+        "austritte_erwerbsalter_10j": n(t, "55_60", "60_63", "63_65")}
+    return {fid: pd.DataFrame({"gebiet_id": v.index, "zeit": f"{t}", "wert": v.to_numpy()}) for fid, v in values.items()}
 
 
 def _one(value: float, gebiet_id: str = "11") -> pd.DataFrame:
@@ -278,7 +404,7 @@ def test_every_number_of_every_sentence_recomputed_from_the_tables(real_paper):
     current and previous value, the change, Berlin's value or change, the rank and the comparison
     Bezirke's values must be the numbers the sentence states - and the sentence states no other."""
     from conftest import using_data
-    from lichtenberg_data.briefing._wording import period
+    from lichtenberg_data.briefing._wording import period, when_phrase
 
     manifest = real_paper.manifest()
     peers = manifest["comparison"]["ids"]
@@ -319,6 +445,10 @@ def test_every_number_of_every_sentence_recomputed_from_the_tables(real_paper):
             if "11" in bez.index and len(bez) > 1 and fig.subject != "nuz":
                 expected |= {str(int((bez > cur).sum()) + 1), str(len(bez))}
                 expected |= {_de(bez[p], d) for p in peers if p in bez.index}
+        elif f["kind"] == "versus":  # set against the partner of the same period: both, and per 100
+            other = tables[fig.versus].set_index("gebiet_id")["wert"].map(r)
+            mine = tables[fid].set_index("gebiet_id")["wert"].map(r)
+            expected |= {_de(other["11"], d), "100"} | {_de(mine[g] / other[g] * 100, 0) for g in ["11", "00", *peers]}
         else:
             expected.add("zwölf")
         text = f["text"]
@@ -327,9 +457,12 @@ def test_every_number_of_every_sentence_recomputed_from_the_tables(real_paper):
         rest = text
         for when in (kf["when"], kf["previous_when"]):
             if when:
-                rest = rest.replace(period(when), "")
+                rest = rest.replace(when_phrase(when), "").replace(period(when), "")
         rest = re.sub(r"\d{2}/\d{4}|\(1 = höchster Wert\)", "", rest)
         static = fig.noun.format(detail=kf["detail"]) + fig.place.format(gebiet=kf["subject"], detail=kf["detail"])
+        static += fig.assumption.format(detail=kf["detail"]) + fig.counted
+        if fig.versus:
+            static += get(fig.versus).counted
         if f["kind"] == "published":  # the published figure's own source line
             static += " ".join(published(fid, "11")[0].values())
         stated = {s.lstrip("+−") for s in re.findall(_NUM, rest)} - set(re.findall(_NUM, static))

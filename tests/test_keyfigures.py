@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lichtenberg_data import catalog
+import lichtenberg_data as ld
+from lichtenberg_data import DataNotAvailableError, catalog
 from lichtenberg_data.briefing import SECTIONS, keyfigures
 from lichtenberg_data.briefing.keyfigures import Ctx, evaluate, get
 from lichtenberg_data.names import BEZIRKE
@@ -30,7 +31,10 @@ def test_every_figure_is_declared_once_with_label_unit_section_and_known_dataset
         assert fig.section in SECTIONS and fig.label and fig.noun, fid
         assert re.fullmatch(r"[a-z][a-z0-9_]*", fid), fid
         assert set(fig.datasets) <= set(catalog.ids()), (fid, fig.datasets)
-        assert fig.kind in {"rate", "count"} and set(fig.says) <= {"change", "level"}, fid
+        assert fig.kind in {"rate", "count"} and set(fig.says) <= {"change", "level", "versus"}, fid
+        if "versus" in fig.says:  # set against a partner of the same section, each saying what it counts
+            partner = get(fig.versus)
+            assert partner.section == fig.section and fig.counted and partner.counted and fig.short, fid
     assert [get(i).section for i in ids] == sorted((get(i).section for i in ids), key=list(SECTIONS).index)
 
 
@@ -73,8 +77,6 @@ def test_the_briefing_year_leaves_out_later_periods():
 
 
 def test_no_value_for_the_district_is_a_missing_figure_naming_its_dataset():
-    from lichtenberg_data import DataNotAvailableError
-
     table = _long([("10", 2024, 1.0)])
     fig = get("bettenauslastung")
     with pytest.raises(LookupError, match="no value for Lichtenberg"):
@@ -95,3 +97,75 @@ def test_published_figures_come_from_the_curated_table_with_their_source():
     (row,) = keyfigures.published("einkaufszentren", "11")
     assert row["wert"] == "12" and row["quelle_url"].startswith("https://www.berliner-woche.de/")
     assert keyfigures.published("einkaufszentren", "10") == []
+
+
+# ---------------------------------------------------------------------------- the parts of issue 20
+
+def _entry(fid: str, **kwargs) -> dict:
+    return keyfigures.compute(fid, district="Lichtenberg", **kwargs).entry
+
+
+@pytest.mark.slow  # loads the register, the F II 2 reports and the schools of the snapshot
+def test_backlog_schools_and_the_modellrechnung_from_the_real_files(data_dir):
+    from lichtenberg_data.demo import SNAPSHOT
+
+    outcomes = ld.refresh(["lor_planungsraeume", "einwohner_lor", "baufertigstellungen", "schulen"], mirror=SNAPSHOT)
+    assert {o.state for o in outcomes} == {"fresh"}, [o.reason for o in outcomes]
+    flats = _entry("bauueberhang_wohnungen")
+    assert flats["series"] == [["2020-12-31", 5461], ["2021-12-31", 7627], ["2022-12-31", 8140]]
+    assert flats["reference"] == {"id": "00", "name": "Berlin", "current": 61534, "previous": 65270}
+    assert len(flats["bezirke"]) == 12 and flats["bezirke"]["09"]["current"] == 9176
+    assert [v for _, v in _entry("bauueberhang_wohnbauvorhaben")["series"]] == [698, 798, 768]
+    assert [v for _, v in _entry("bauueberhang_nichtwohnbauvorhaben")["series"]] == [106, 105, 109]
+    share = _entry("bauueberhang_nicht_begonnen_anteil")  # 2.371 of 7.754 dwellings in new buildings
+    assert (share["current"], share["reference"]["current"]) == (2371 / 7754 * 100, 15901 / 53183 * 100)
+
+    counts = {fid: _entry(fid)["current"] for fid in ("schulen_oeffentlich", "integrierte_sekundarschulen",
+                                                        "gymnasien", "berufliche_schulen", "weiterfuehrende_schulen")}
+    assert counts == {"schulen_oeffentlich": 54, "integrierte_sekundarschulen": 11, "gymnasien": 5,
+                      "berufliche_schulen": 3, "weiterfuehrende_schulen": 16}
+    youth = _entry("jugendliche_je_schule")
+    assert youth["when"] == "Schuljahr 2019/20" and youth["current"] == 6258 / 16
+    assert youth["label"].startswith("15- bis unter 18-Jährige (Einwohnerregister 31.12.2019) je öffentlicher ISS")
+    assert round(youth["reference"]["current"]) == 407
+
+    entries = _entry("eintritte_erwerbsalter_5j", year=2026)
+    assert (entries["when"], entries["current"]) == ("31.12.2025–31.12.2030", 17167)
+    assert entries["versus"]["id"] == "austritte_erwerbsalter_5j" and entries["versus"]["current"] == 19085
+    assert round(entries["reference"]["current"]) == 193750 and entries["versus"]["reference"]["current"] == 260145
+    later = _entry("eintritte_erwerbsalter_10j", year=2026)
+    assert (round(later["current"]), later["versus"]["current"]) == (43607, 35624)
+    assert (later["reference"]["current"], later["versus"]["reference"]["current"]) == (462259, 511354)
+    assert later["detail"] == "2020–2025"  # the years of the one assumption
+    # a briefing of 2024 starts from the register of 2020 (with 2015 for the assumption)
+    assert _entry("eintritte_erwerbsalter_10j", year=2024)["when"] == "31.12.2020–31.12.2030"
+
+
+def test_plans_and_the_forecast_per_bezirk_from_their_tables(data_dir, tmp_path):
+    from lichtenberg_data.demo import write_mirror
+
+    mirror = write_mirror(tmp_path / "samples", only=["bebauungsplaene", "bevoelkerungsprognose"])
+    assert {o.state for o in ld.refresh(["bebauungsplaene", "bevoelkerungsprognose"], mirror=mirror)} == {"fresh"}
+    plans = ld.load("bebauungsplaene")
+    since = pd.Timestamp(plans.attrs["provenance"][0]["reference_date"]) - pd.DateOffset(years=5)
+    own = plans[plans["bezirk_id"] == "11"]
+    running = _entry("bebauungsplaene_im_verfahren")
+    assert running["current"] == int((own["layer"] == "im_verfahren").sum()) > 0
+    assert running["reference"]["current"] == int((plans["layer"] == "im_verfahren").sum())
+    recent = _entry("bebauungsplaene_festgesetzt")
+    assert recent["current"] == int(((own["layer"] == "festgesetzt") & (own["festgesetzt_am"] >= since)).sum()) > 0
+    assert recent["label"] == f"Bebauungspläne festgesetzt in den letzten fünf Jahren (seit {since:%d.%m.%Y})"
+    table = get("bebauungsplaene_festgesetzt").build(keyfigures.context("Lichtenberg"))
+    table.attrs["layers"] = ["im_verfahren"]  # a layer not loaded is no count of 0
+    with pytest.raises(DataNotAvailableError) as info:
+        keyfigures.compute("bebauungsplaene_festgesetzt", table, district="Lichtenberg")
+    assert info.value.lacks.startswith("keine Angabe für Lichtenberg")
+
+    forecast = ld.load("bevoelkerungsprognose")
+    rows = forecast[(forecast["variante"] == "mittlere") & (forecast["altersgruppe"] == "insgesamt")
+                    & (forecast["gebiet_id"] == "11")].set_index("jahr")["einwohner"]
+    made = _entry("prognose_2040", year=2026)  # made in 2024, reaching 2040: it belongs to a briefing of 2026
+    assert (made["current"], made["when"], made["previous"], made["previous_when"]) == \
+        (rows[2040], "2040", rows[2024], "2024")
+    with pytest.raises(DataNotAvailableError):
+        _entry("prognose_2040", year=2023)  # a forecast made after the briefing year is left out

@@ -125,14 +125,18 @@ def period(when: Any) -> str:
 
 def when_phrase(when: Any) -> str:
     """A period in a sentence: ``am 31.12.2025``, ``im Jahr 2022``, ``im Dezember 2026``,
-    ``von 01/2026 bis 12/2026``.
+    ``von 01/2026 bis 12/2026``, ``im Schuljahr 2019/20``.
 
     >>> when_phrase("2025-12-31"), when_phrase("2022"), when_phrase("12/2026"), when_phrase("01/2026–12/2026")
     ('am 31.12.2025', 'im Jahr 2022', 'im Dezember 2026', 'von 01/2026 bis 12/2026')
+    >>> when_phrase("Schuljahr 2019/20"), when_phrase("31.12.2025–31.12.2030")
+    ('im Schuljahr 2019/20', 'von 31.12.2025 bis 31.12.2030')
     """
     text = str(when)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return f"am {format_date(text)}"
+    if re.fullmatch(r"Schuljahr \d{4}/\d{2}", text):
+        return f"im {text}"
     if re.fullmatch(r"\d{4}", text):
         return f"im Jahr {text}"
     m = re.fullmatch(r"(\d{2})/(\d{4})", text)

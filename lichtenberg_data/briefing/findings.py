@@ -2,8 +2,9 @@
 
 Each :class:`Finding` states a key figure with its period and its comparison – the previous
 available value (gestiegen / gesunken / unverändert), the reference area (über / unter dem
-Berliner Wert), the rank among the twelve Bezirke and the comparison Bezirke – in plain
-statistical German. The words are chosen by the values as printed (see :mod:`._wording`); no
+Berliner Wert), the rank among the twelve Bezirke and the comparison Bezirke, or the figure it
+is set against (mehr / weniger Eintritte als Austritte, and how many per 100) – in plain
+statistical German; a model's finding ends with its assumption. The words are chosen by the values as printed (see :mod:`._wording`); no
 sentence names a cause. A key figure resting on generated sample data gives no finding.
 
 :func:`build` makes every finding of a briefing from the key figures the notebooks handed over
@@ -14,6 +15,7 @@ Berlin"``), so the title changes when the data do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -66,6 +68,12 @@ def _noun(fig: KeyFigure, entry: dict[str, Any]) -> str:
 
 def _words(*parts: str) -> str:
     return " ".join(p for p in parts if p)
+
+
+def _end(text: str) -> str:
+    """The sentence with its full stop (one, also after an abbreviation such as ``Pp.``)."""
+    text = text.rstrip()
+    return text if text.endswith(".") else text + "."
 
 
 def _fmt(fig: KeyFigure, value: Any) -> str:
@@ -153,7 +161,7 @@ def _change(fig: KeyFigure, entry: dict[str, Any], peers: list[str] | None) -> F
     if changes:
         text += f"; ähnliche Bezirke: {', '.join(changes)}"
     priority = fig.priority + (5 if ref is not None else 0)
-    return Finding(text.rstrip() + ".", fig.section, [fig.id], numbers, fig.chart, priority, "change",
+    return Finding(_end(text), fig.section, [fig.id], numbers, fig.chart, priority, "change",
                    _change_title(fig, entry, word, own, ref))
 
 
@@ -200,8 +208,55 @@ def _level(fig: KeyFigure, entry: dict[str, Any], peers: list[str] | None) -> Fi
     priority = fig.priority + (5 if "reference" in numbers else 0) - (0 if parts else 20)
     if ranked and (numbers["rank"] <= 2 or numbers["rank"] >= numbers["of"] - 1):
         priority += 5
-    return Finding(text + ".", fig.section, [fig.id], numbers, fig.chart, priority, "level",
+    return Finding(_end(text), fig.section, [fig.id], numbers, fig.chart, priority, "level",
                    _level_title(fig, entry, numbers))
+
+
+def _per_100(count: float, other: float) -> float | None:
+    return w.rounded(count / other * 100, 0) if other else None
+
+
+def _versus(fig: KeyFigure, entry: dict[str, Any], peers: list[str] | None) -> Finding | None:
+    """The figure set against its partner of the same period (entries against exits): both
+    numbers, more / fewer, how many per 100 of the partner in the area, Berlin and the
+    comparison Bezirke."""
+    other = entry.get("versus") or {}
+    if other.get("current") is None or other.get("when") != entry.get("when"):
+        return None
+    partner, d = FIGURES[other["id"]], fig.decimals
+    a, b = w.rounded(entry["current"], d), w.rounded(other["current"], d)
+    word = w.compare_word(a, b, d)
+    more, link = {"über": ("mehr", "als"), "unter": ("weniger", "als"), "gleich": ("gleich viele", "wie")}[word]
+    numbers: dict[str, float] = {"current": a, "versus": b}
+    text = (f"{_words(_noun(fig, entry), _place(fig, entry), w.when_phrase(entry['when']))}: {_fmt(fig, a)} "
+            f"{fig.counted}, {_fmt(fig, b)} {partner.counted} – {more} {fig.short} {link} {partner.short}")
+    parts = []
+    own = _per_100(a, b)
+    if own is not None:
+        numbers["per_100"] = own
+        parts.append(f"{format_number(own, 0)} je 100")
+    ref, other_ref = entry.get("reference") or {}, other.get("reference") or {}
+    theirs = None
+    if ref.get("current") is not None and other_ref.get("current") is not None:
+        theirs = _per_100(w.rounded(ref["current"], d), w.rounded(other_ref["current"], d))
+    if theirs is not None:
+        numbers["reference_per_100"] = theirs
+        parts.append(f"{fig.reference_name[2]}: {format_number(theirs, 0)} je 100")
+    similar = []
+    for name, value in _peer_values(entry, peers):
+        versus = (other.get("bezirke") or {}).get(_peer_id(entry, name))
+        ratio = _per_100(w.rounded(value, d), w.rounded(versus, d)) if versus is not None else None
+        if ratio is not None:
+            numbers[f"peer:{name}"] = ratio
+            similar.append(f"{name} {format_number(ratio, 0)}")
+    if similar:
+        parts.append(f"ähnliche Bezirke: {', '.join(similar)}")
+    if parts:
+        text += f" ({'; '.join(parts)})"
+    end = re.findall(r"\d{4}", str(entry["when"]))
+    title = f"{entry.get('subject')}{' bis ' + end[-1] if end else ''}: {more} {fig.short} {link} {partner.short}"
+    return Finding(_end(text), fig.section, [fig.id, partner.id], numbers, fig.chart,
+                   fig.priority + (5 if theirs is not None else 0), "versus", title)
 
 
 def _published_notes(fig: KeyFigure, entry: dict[str, Any]) -> list[Finding]:
@@ -230,8 +285,10 @@ def figure_findings(entry: dict[str, Any], peers: list[str] | None = None) -> li
         return []
     out = []
     for kind in fig.says:
-        made = _change(fig, entry, peers) if kind == "change" else _level(fig, entry, peers)
+        made = {"change": _change, "level": _level, "versus": _versus}[kind](fig, entry, peers)
         if made is not None:
+            if fig.assumption:
+                made.text += " " + fig.assumption.format(detail=entry.get("detail") or "")
             out.append(made)
     return out + _published_notes(fig, entry)
 
@@ -286,7 +343,7 @@ def headline(entry: dict[str, Any] | None, fallback: str = "", kind: str | None 
     fallback
         The descriptive title used when there is no finding.
     kind
-        ``"change"`` or ``"level"`` (default: the figure's first kind of finding).
+        ``"change"``, ``"level"`` or ``"versus"`` (default: the figure's first kind of finding).
     """
     if not entry:
         return fallback

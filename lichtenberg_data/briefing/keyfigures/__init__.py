@@ -3,8 +3,8 @@
 Each :class:`KeyFigure` has an id (``einwohner``, ``arbeitslosigkeit``, …), a German label, a
 unit, a section, the datasets it rests on and the function computing it for a district from the
 topic packages (``ld.workforce``, ``ld.retail``, ``ld.business``, ``ld.land``, ``ld.tourism``). The
-declarations live in one module per part of the paper (:mod:`._people`, :mod:`._places`,
-:mod:`._business`, :mod:`._visitors`).
+declarations live in one module per part of the paper (:mod:`._people`, :mod:`._future`,
+:mod:`._places`, :mod:`._business`, :mod:`._construction`, :mod:`._visitors`).
 
 >>> from lichtenberg_data.briefing import keyfigures
 >>> keyfigures.get("einwohner").label
@@ -23,6 +23,8 @@ from typing import Any
 from ..._errors import DataNotAvailableError
 from ...names import BEZIRKE, bezirk_id
 from ._business import FIGURES as _BUSINESS
+from ._construction import FIGURES as _CONSTRUCTION
+from ._future import FIGURES as _FUTURE
 from ._model import Ctx, KeyFigure, evaluate, when_text, year_of
 from ._people import FIGURES as _PEOPLE
 from ._places import FIGURES as _PLACES
@@ -40,12 +42,16 @@ _SECTION_ORDER = ("ueberblick", "fachkraefte", "einzelhandel", "gewerbe", "touri
 
 def _registry() -> dict[str, KeyFigure]:
     out: dict[str, KeyFigure] = {}
-    for fig in (*_PEOPLE, *_PLACES, *_BUSINESS, *_VISITORS):
+    for fig in (*_PEOPLE, *_FUTURE, *_PLACES, *_BUSINESS, *_CONSTRUCTION, *_VISITORS):
         if fig.id in out:
             raise RuntimeError(f"key figure {fig.id!r} is declared twice")
         if fig.id in _SECTION_ORDER or fig.section not in _SECTION_ORDER:
             raise RuntimeError(f"key figure {fig.id!r}: id clashes with a section, or unknown section {fig.section!r}")
         out[fig.id] = fig
+    for fig in out.values():
+        partner = out.get(fig.versus) if fig.versus else None
+        if fig.versus and (partner is None or (partner.unit, partner.section) != (fig.unit, fig.section)):
+            raise RuntimeError(f"key figure {fig.id!r}: versus {fig.versus!r} is no figure of the same unit and section")
     return dict(sorted(out.items(), key=lambda kv: _SECTION_ORDER.index(kv[1].section)))
 
 
@@ -117,7 +123,24 @@ def compute(figure_id: str, table: Any = None, *, district: Any = None, year: in
     detail = long.attrs.get("detail", "")
     entry = {"id": fig.id, "section": fig.section, "label": fig.label.format(detail=detail), "unit": fig.unit,
              "decimals": fig.decimals, "chart": fig.chart, "detail": detail, **values}
+    if fig.versus:
+        entry["versus"] = _partner(fig, built, ctx)
     return Computed(entry, built)
+
+
+def _partner(fig: KeyFigure, built: Any, ctx: Ctx) -> dict[str, Any] | None:
+    """The values of the figure ``fig`` is set against (:attr:`KeyFigure.versus`): its current
+    value and period, the reference's and every Bezirk's current value (``None`` if it has none)."""
+    other = get(fig.versus)
+    table = built if other.build is fig.build else other.build(ctx)
+    try:
+        values = evaluate(other, other.rows(table, ctx), ctx)
+    except LookupError:
+        return None
+    ref = values["reference"]
+    return {"id": other.id, "current": values["current"], "when": values["when"],
+            "reference": None if ref is None else {"id": ref["id"], "name": ref["name"], "current": ref["current"]},
+            "bezirke": {bid: b["current"] for bid, b in values["bezirke"].items()}}
 
 
 def listing(district: Any = None) -> list[dict[str, Any]]:

@@ -68,8 +68,9 @@ class KeyFigure:
         Where the value is measured, in a sentence; ``{gebiet}`` is the subject area's name,
         ``{detail}`` as in ``label``.
     says
-        The kinds of findings the figure gives: ``"change"`` (previous → current) and/or
-        ``"level"`` (current against the reference, rank and comparison Bezirke).
+        The kinds of findings the figure gives: ``"change"`` (previous → current), ``"level"``
+        (current against the reference, rank and comparison Bezirke) and/or ``"versus"`` (set
+        against the figure ``versus`` of the same periods: entries against exits).
     priority
         Weight for the summary page (higher first).
     subject, reference
@@ -87,6 +88,15 @@ class KeyFigure:
         ``"rate"`` (a share, a ratio, a median: compared with the reference's value) or
         ``"count"`` (adds up over areas: its level is compared by rank, its change with the
         reference's change, never its size with Berlin's).
+    versus
+        Id of the figure this one is set against in a ``"versus"`` finding (same unit, periods
+        and areas; computed with it and carried in its values). In that sentence ``counted`` of
+        this figure follows its number (``"Menschen erreichen das Erwerbsalter (werden 15)"``),
+        the partner's ``counted`` follows the partner's number (``"verlassen es (werden 65)"``),
+        and ``short`` names each in the plural (``"Eintritte ins Erwerbsalter"``, ``"Austritte"``).
+    assumption
+        For a model's figure: the sentence stating its assumption, ending each of its findings
+        (``{detail}`` as in ``label``).
     """
 
     id: str
@@ -109,6 +119,8 @@ class KeyFigure:
     verbs: tuple[str, str] | None = None
     counted: str = ""
     kind: str = "rate"
+    versus: str | None = None
+    assumption: str = ""
 
     def subject_id(self, ctx: Ctx) -> str:
         return self.subject or ctx.district_id
