@@ -267,11 +267,14 @@ def test_only_the_pages_showing_sample_content_carry_the_mark(sample_paper):
     # a marked page shows something marked: a sample chart, key figure, source or appendix row
     charts_by_page = {i: [c for c in manifest["charts"] if " ".join(c["caption"].split()) in page]
                       for i, page in enumerate(pages)}
+    generated = {d["dataset"] for d in manifest["datasets"] if d.get("sample")}
     for i in marked[1:]:
         page = pages[i].replace(HEADER, "")
-        # (an appendix row of a generated dataset running over to the next page: its files "erzeugt am")
-        assert "BEISPIELDATEN" in page or "erzeugt am" in page or any(c["sample"] for c in charts_by_page[i]), \
-            f"page {i + 1}"
+        # (an appendix row of a generated dataset running over to the next page: its files "erzeugt am",
+        # or the row's last line, "Kennung im Werkzeug: <dataset>")
+        row_end = any(f"Kennung im Werkzeug: {d} " in page for d in generated)
+        assert "BEISPIELDATEN" in page or "erzeugt am" in page or row_end or \
+            any(c["sample"] for c in charts_by_page[i]), f"page {i + 1}"
 
 
 @samples

@@ -230,29 +230,26 @@ def _versus(fig: KeyFigure, entry: dict[str, Any], peers: list[str] | None) -> F
     numbers: dict[str, float] = {"current": a, "versus": b}
     text = (f"{_words(_noun(fig, entry), _place(fig, entry), w.when_phrase(entry['when']))}: {_fmt(fig, a)} "
             f"{fig.counted}, {_fmt(fig, b)} {partner.counted} – {more} {fig.short} {link} {partner.short}")
-    parts = []
     own = _per_100(a, b)
     if own is not None:
         numbers["per_100"] = own
-        parts.append(f"{format_number(own, 0)} je 100")
+        text += f": {format_number(own, 0)} je 100"
     ref, other_ref = entry.get("reference") or {}, other.get("reference") or {}
     theirs = None
     if ref.get("current") is not None and other_ref.get("current") is not None:
         theirs = _per_100(w.rounded(ref["current"], d), w.rounded(other_ref["current"], d))
     if theirs is not None:
         numbers["reference_per_100"] = theirs
-        parts.append(f"{fig.reference_name[2]}: {format_number(theirs, 0)} je 100")
+        text += f" ({fig.reference_name[2]}: {format_number(theirs, 0)} je 100)"
     similar = []
     for name, value in _peer_values(entry, peers):
         versus = (other.get("bezirke") or {}).get(_peer_id(entry, name))
         ratio = _per_100(w.rounded(value, d), w.rounded(versus, d)) if versus is not None else None
         if ratio is not None:
             numbers[f"peer:{name}"] = ratio
-            similar.append(f"{name} {format_number(ratio, 0)}")
+            similar.append(f"{name} ({format_number(ratio, 0)})")
     if similar:
-        parts.append(f"ähnliche Bezirke: {', '.join(similar)}")
-    if parts:
-        text += f" ({'; '.join(parts)})"
+        text += f"; ähnliche Bezirke: {_and(similar)}"
     end = re.findall(r"\d{4}", str(entry["when"]))
     title = f"{entry.get('subject')}{' bis ' + end[-1] if end else ''}: {more} {fig.short} {link} {partner.short}"
     return Finding(_end(text), fig.section, [fig.id, partner.id], numbers, fig.chart,
