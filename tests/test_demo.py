@@ -170,6 +170,25 @@ def test_chart_titles_say_their_finding(real_paper):
     assert "Nahversorgung in 500 m in Lichtenberg über dem Berliner Wert" in title("nahversorgung-bezirke")
     assert "Airbnb-Angebote je 1.000 Einwohner in Lichtenberg unter dem Berliner Wert" in \
         title("kurzzeitvermietung-bezirke")
+    assert "Bauüberhang an Wohnungen: Lichtenberg auf Rang 2 der 12 Bezirke Genehmigte, am 31.12.2022" in \
+        title("bauueberhang-wohnungen")
+    assert "Lichtenberg bis 2035: mehr Eintritte ins Erwerbsalter als Austritte Wer bis Ende 2035 15 wird" in \
+        title("erwerbsalter-ein-je-aus-bezirke")
+    assert "Jugendliche je weiterführender Schule in Lichtenberg unter dem Berliner Wert" in title("jugendliche-je-schule")
+
+
+@real
+def test_the_skilled_labour_section_opens_with_the_modellrechnung_and_its_assumption(real_paper):
+    """Issue 20: entries into and exits from working age by 2030 and 2035, said as a Modellrechnung
+    with its one assumption, among the Kernaussagen of the Fachkräfte section."""
+    said = [f["text"] for f in real_paper.manifest()["kernaussagen"]["fachkraefte"]]
+    model = [t for t in said if t.startswith("Modellrechnung (keine Prognose) für Lichtenberg")]
+    assert [re.search(r"bis 31\.12\.(\d{4}):", t).group(1) for t in model] == ["2030", "2035"]
+    assert "17.167 Menschen erreichen das Erwerbsalter (werden 15), 19.085 verlassen es (werden 65)" in model[0]
+    assert "43.607 Menschen erreichen das Erwerbsalter (werden 15), 35.624 verlassen es (werden 65)" in model[1]
+    assert all(t.endswith("so viele Menschen wie der gleich alte Jahrgang 2020–2025.") for t in model)
+    opening = " ".join(next(p for p in real_paper.pages() if re.match(r"\d  ?Fachkräfte Kernaussagen ", p)).split())
+    assert "17.167 Menschen erreichen das Erwerbsalter" in opening
 
 
 @real
