@@ -5,7 +5,9 @@ notebooks as HTML to ``<out>/notebooks/``, the charts to ``<out>/charts/`` and t
 ``<out>/Klausur-Briefing-<year>-<district>.pdf``: a cover (with a warning when any source is
 generated sample data), one section per cooperation goal with its charts and key figures, a
 page "Noch nicht enthalten" listing goals without results, and the appendix "Verwendete
-Datensätze". :func:`run` does the same and returns a :class:`BriefingResult` with every path.
+Datensätze"; beside it the workbook ``…-Daten.xlsx`` with the numbers of every chart and table
+(:mod:`.workbook`) and ``briefing-manifest.json``. :func:`run` does the same and returns a
+:class:`BriefingResult` with every path.
 """
 
 from __future__ import annotations
@@ -170,6 +172,7 @@ class BriefingResult:
     datasets: list[dict[str, Any]] = field(default_factory=list)
     sample: bool = False
     missing_data: list[dict[str, Any]] = field(default_factory=list)
+    workbook: Path | None = None
 
     def summary(self) -> str:
         """A few lines for the command line."""
@@ -177,6 +180,7 @@ class BriefingResult:
             f"Briefing: {self.pdf}",
             f"Notebooks ({len(self.notebooks)}) als HTML: {self.out_dir / 'notebooks'}",
             f"Diagramme ({len(self.charts)} Dateien): {self.out_dir / 'charts'}",
+            *([f"Zahlen der Grafiken und Tabellen: {self.workbook}"] if self.workbook else []),
             "Abschnitte: " + (", ".join(SECTIONS[s] for s in self.sections) or "keine"),
         ]
         if self.missing_sections:
@@ -241,11 +245,16 @@ def _collect(stems: list[str], collect_root: Path, charts_dir: Path
         for entry in data.get("charts", []):
             name = entry["name"] if entry["name"] not in used else f"{stem}-{entry['name']}"
             used.add(name)
+            original = entry["name"]
             entry = {**entry, "notebook": stem, "name": name}
-            for ext, fname in entry["files"].items():
-                target = charts_dir / f"{name}.{ext}"
+            copied = {}
+            for kind, fname in entry["files"].items():
+                suffix = fname[len(original):] if fname.startswith(original) else f".{kind}"
+                target = charts_dir / f"{name}{suffix}"  # name.png, name.data.parquet, ...
                 shutil.copyfile(folder / fname, target)
                 files.append(target)
+                copied[kind] = target.name
+            entry["files"] = copied
             entry["png_path"] = str(charts_dir / f"{name}.png")
             charts.append(entry)
         for entry in data.get("key_figures", []):
@@ -288,7 +297,7 @@ def _remove_previous_outputs(out: Path, stems: list[str]) -> None:
             previous = []
         for rel in previous:
             target = (out / rel).resolve()
-            if target.is_relative_to(out) and target.suffix in {".png", ".svg", ".pdf", ".html"}:
+            if target.is_relative_to(out) and target.suffix in {".png", ".svg", ".pdf", ".html", ".parquet", ".xlsx"}:
                 target.unlink(missing_ok=True)
     collect_root = out / "_collect"
     for stem in stems:
@@ -332,6 +341,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     from ..names import bezirk_name
     from ..settings import project_root, settings
     from .pdf import render_pdf
+    from .workbook import write_workbook
 
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number >= 1 (or None: one per CPU core), not {workers!r}")
@@ -367,10 +377,14 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     other_sources = sorted({e["source"] for e in [*charts, *figures]
                             if e.get("source") and not e.get("datasets")})
     pdf = out / f"Klausur-Briefing-{year}-{_slug(district)}.pdf"
-    present, missing = render_pdf(pdf, year=year, district=district, charts=charts,
-                                  figures=figures, datasets=datasets, notebooks=notebooks,
-                                  sample=sample, other_sources=other_sources,
-                                  missing_data=missing_data)
+    workbook = out / f"Klausur-Briefing-{year}-{_slug(district)}-Daten.xlsx"
+    author = settings.author.strip() or f"Bezirksamt {district}, Wirtschaftsförderung"
+    rendered = render_pdf(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
+                          notebooks=notebooks, sample=sample, other_sources=other_sources,
+                          missing_data=missing_data, author=author)
+    present, missing = rendered.present, rendered.missing
+    for chart in charts:
+        chart["figure"] = rendered.figure_numbers.get(chart["name"])
     result = BriefingResult(
         pdf=pdf, out_dir=out, html=[html_dir / f"{s}.html" for s in stems], charts=files,
         manifest=out / "briefing-manifest.json", notebooks=[p.name for p in paths],
@@ -384,10 +398,13 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         "charts": [{k: v for k, v in c.items() if not k.startswith("_") and k != "png_path"}
                    for c in charts],
         "key_figures": figures, "datasets": datasets, "missing_data": missing_data,
-        "outputs": sorted(str(p.relative_to(out)) for p in [pdf, *result.html, *files]),
+        "author": author, "workbook": workbook.name, "pages": rendered.pages,
+        "outputs": sorted(str(p.relative_to(out)) for p in [pdf, workbook, *result.html, *files]),
     }
     atomic_write_bytes(result.manifest,
                        json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+    write_workbook(workbook, manifest, charts_dir)
+    result.workbook = workbook
     for line in result.summary().splitlines():
         log.debug("briefing: %s", line)  # the CLI prints the summary
     if strict and missing_data:
