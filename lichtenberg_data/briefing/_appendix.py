@@ -71,7 +71,6 @@ def appendix(doc: _Doc, datasets: list[dict[str, Any]], other_sources: list[str]
     doc.mark("appendix")
     doc.bookmark("Anhang: Verwendete Datensätze")
     doc.text("Anhang: Verwendete Datensätze", 17, weight="bold", after=0.4)
-    doc.continuation = "Anhang: Verwendete Datensätze"
     if datasets:
         doc.text("Alle Zahlen dieses Briefings stammen aus den folgenden Datensätzen. "
                  "„Stand“ ist das Bezugsdatum der Daten, „abgerufen am“ das Datum des Downloads beim "

@@ -1,4 +1,4 @@
-"""The content of a section: key-figure table, charts, missing-data boxes and the section's sources.
+"""The charts and missing-data boxes of a section.
 
 Charts are placed in the order the notebooks made them, two half-width charts side by side, one
 above the other where they fit. A chart that does not fit in the rest of a page is drawn a little
@@ -11,36 +11,26 @@ numbered list of sources at the end of the section, where every source of the se
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from PIL import Image
 
-from .._provenance import SAMPLE_NOTE, source_entry
-from ..charts.formats import (
-    MISSING,
-    format_change,
-    format_date,
-    format_number,
-    format_percent,
-    is_missing,
-)
-from ..charts.style import COLORS, _text_size_pt, wrap_text
 from ._layout import (
     BODY_CM,
     LEFT_CM,
-    PT_PER_CM,
     TEXT_CM,
-    _cm,
+    Side,
     _Doc,
     _frame,
     _image,
-    _line,
     _put,
     _wrapped,
+    side_slot,
 )
+from ._sources import SectionSources
+from ._sources import refs as cite_refs
 
-__all__ = ["SectionSources", "key_table", "section_blocks", "MIN_SCALE"]
+__all__ = ["section_blocks", "MIN_SCALE", "TIGHT_SCALE"]
 
 #: The smallest scale a chart is drawn at to fill a page (its text shrinks with it).
 MIN_SCALE = 0.88
@@ -53,191 +43,6 @@ _CAPTION_PT = 8.5
 _AFTER_CM = 0.55       # below a row of charts
 _BOX_PT = 8.5
 
-
-# --------------------------------------------------------------------------------------------
-# the sources of a section, each once
-# --------------------------------------------------------------------------------------------
-
-class SectionSources:
-    """The numbered sources of one section: each dataset edition and each free text once."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, bool] = {}  # text -> sample
-
-    def cite(self, datasets: list[dict[str, Any]] | None, texts: list[str] | None = None) -> list[int]:
-        """The numbers of these sources (added to the list where new), in citing order."""
-        numbers = []
-        for d in datasets or []:
-            numbers.append(self._number(source_entry(d), bool(d.get("sample"))))
-        for t in texts or []:
-            t = " ".join(str(t).split())
-            t = t.removeprefix("Quellen: ").removeprefix("Quelle: ")
-            if t:
-                numbers.append(self._number(t, SAMPLE_NOTE in t))
-        return list(dict.fromkeys(numbers))
-
-    def _number(self, text: str, sample: bool) -> int:
-        if text not in self.entries:
-            self.entries[text] = sample
-        return list(self.entries).index(text) + 1
-
-    def draw(self, doc: _Doc) -> None:
-        """The list at the end of the section: "Quellen dieses Abschnitts", numbered."""
-        if not self.entries:
-            return
-        size = 6.5
-        items = list(self.entries.items())
-        side = getattr(doc, "side", None)
-        if side is not None and side.page == doc.page:  # all of it beside a lone chart, or none
-            need = 0.5 + sum(_wrapped(t, side.width - 0.6, size)[1] + 0.04 for t, _ in items)
-            slot = _side_slot(doc, need + 0.2)
-            if slot is not None:
-                self._list(doc, items, size, slot[0], slot[1] + 0.1, slot[2], beside=True)
-                return
-        doc.side = None
-        doc.y += 0.15
-        self._list(doc, items, size, LEFT_CM, None, TEXT_CM, beside=False)
-
-    @staticmethod
-    def _list(doc: _Doc, items: list[tuple[str, bool]], size: float, x: float, y: float | None, width: float,
-              beside: bool) -> None:
-        """Heading and entries at (``x``, ``y``) beside a chart, or flowing down the page."""
-        heading, head_h = _wrapped("Quellen dieses Abschnitts", width, 8, "bold")
-        first = True
-        for number, (text, sample) in enumerate(items, 1):
-            lines, h = _wrapped(text, width - 0.6, size)
-            if first:
-                if not beside:
-                    doc.need(head_h + 0.1 + h)
-                    y = doc.y
-                top = y
-
-                def head(fig: Any, x: float = x, top: float = top) -> None:
-                    _put(fig, x, top, heading, size=8, weight="bold")
-
-                doc.add(head, top + head_h)
-                y = top + head_h + 0.1
-                if not beside:
-                    doc.y = y
-                first = False
-            if not beside:
-                doc.need(h)
-                y = doc.y
-            color = COLORS["sample"] if sample else "#555555"
-
-            def draw(fig: Any, y: float = y, lines: str = lines, number: int = number, color: str = color) -> None:
-                _put(fig, x, y, f"[{number}]", size=size, color=color)
-                _put(fig, x + 0.6, y, lines, size=size, color=color)
-
-            doc.add(draw, y + h)
-            doc.flag_sample(sample)
-            y += h + 0.04
-            if not beside:
-                doc.y = y
-
-
-def _refs(numbers: list[int]) -> str:
-    """``[3, 1, 2, 4, 8]`` → ``Quellen [1–4, 8]`` (the section's list of sources)."""
-    if not numbers:
-        return ""
-    runs: list[list[int]] = []
-    for n in sorted(set(numbers)):
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    parts = [f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs]
-    return ("Quelle [" if len(set(numbers)) == 1 else "Quellen [") + ", ".join(parts) + "]"
-
-
-# --------------------------------------------------------------------------------------------
-# key figures
-# --------------------------------------------------------------------------------------------
-
-def _rounded(v: Any, decimals: int) -> float | None:
-    """``v`` rounded as it is printed (half up), so a change computed from it adds up."""
-    if v is None or is_missing(v):
-        return None
-    return float(Decimal(str(v)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
-
-
-def _value(v: Any, unit: str, decimals: int) -> str:
-    if v is None or is_missing(v):
-        return MISSING
-    if unit.strip() == "%":
-        return format_percent(v, decimals)
-    return format_number(v, decimals) + (f" {unit}" if unit else "")
-
-
-def _period(when: Any) -> str:
-    """``2025-12-31`` → ``31.12.2025``; a year or a label stays as it is."""
-    if not when:
-        return ""
-    text = str(when)
-    return format_date(text) if len(text) == 10 and text[4] == "-" else text
-
-
-def figure_cells(f: dict[str, Any]) -> tuple[str, str, str, str]:
-    """Label, previous value, current value and change of a key figure, as printed."""
-    unit, dec = f.get("unit") or "", f.get("decimals")
-    d = dec if dec is not None else (0 if all(
-        v is None or float(v).is_integer() for v in (f["current"], f["previous"])) else 1)
-    cur, prev = _rounded(f["current"], d), _rounded(f["previous"], d)
-    change = format_change(cur, prev, decimals=d, unit=unit)
-    if prev is not None and (f.get("when") or f.get("previous_when")):
-        change += f"\n{_period(f.get('previous_when'))} → {_period(f.get('when'))}"
-    label = f["label"] + (f" ({_period(f['when'])})" if f.get("when") and prev is None else "")
-    if f.get("sample"):
-        label += " – BEISPIELDATEN"
-    return label, _value(prev, unit, d), _value(cur, unit, d), change
-
-
-def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources) -> None:
-    """The section's key figures: value before, now and the change, and the sources cited."""
-    cols = [("Kennzahl", 6.0, "left"), ("Vorwert", 2.7, "right"),
-            ("Aktuell", 2.7, "right"), ("Veränderung", 4.6, "right")]
-    size = 8.5
-    line_h = _cm(_text_size_pt("Ag", size)[1])
-    pad = 0.1
-    doc.text("Kennzahlen", 11, weight="bold", after=0.2, keep=4 * line_h)
-
-    def row(cells: list[str], weight: str, rule: str, lw: float, sample: bool = False) -> None:
-        wrapped = [[w for part in c.split("\n") for w in wrap_text(part, (width - 0.25) * PT_PER_CM, size, weight)]
-                   for c, (_, width, _) in zip(cells, cols)]
-        h = max(len(w) for w in wrapped) * line_h * 1.05 + 2 * pad
-        doc.need(h)
-        doc.flag_sample(sample)
-        y = doc.y
-
-        def draw(fig: Any, y: float = y, wrapped: list = wrapped) -> None:
-            x = LEFT_CM
-            for lines, (_, w, align) in zip(wrapped, cols):
-                xpos = x + (w - 0.1 if align == "right" else 0.1)
-                _put(fig, xpos, y + pad, "\n".join(lines), size=size, weight=weight, ha=align)
-                x += w
-            _line(fig, LEFT_CM, LEFT_CM + TEXT_CM, y + h, color=rule, lw=lw)
-
-        doc.add(draw, y + h)
-        doc.y += h
-
-    row([c[0] for c in cols], "bold", "#222222", 0.8)
-    numbers: list[int] = []
-    for f in figures:
-        row(list(figure_cells(f)), "normal", "#CCCCCC", 0.5, bool(f.get("sample")))
-        extra = f.get("source_texts")
-        if extra is None and not f.get("datasets") and f.get("source"):
-            extra = [f["source"]]  # recorded before source texts were kept apart
-        numbers += sources.cite(f.get("datasets"), extra)
-    doc.y += 0.12
-    refs = _refs(list(dict.fromkeys(numbers)))
-    if refs:
-        doc.text(refs, 7, color="#666666")
-    doc.y += 0.4
-
-
-# --------------------------------------------------------------------------------------------
-# charts and boxes
-# --------------------------------------------------------------------------------------------
 
 @dataclass
 class _Chart:
@@ -275,7 +80,7 @@ class _Item:
 
 def _caption(chart: _Chart, number: int | str, width: float) -> tuple[str, float]:
     text = f"Abbildung {number}: {chart.entry['caption']}"
-    refs = _refs(chart.refs)
+    refs = cite_refs(chart.refs)
     if refs:
         text += f" – {refs}"
     return _wrapped(text, width, _CAPTION_PT)
@@ -296,27 +101,6 @@ def _fit_scale(item: _Item, room: float, floor: float = MIN_SCALE) -> float | No
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if _row_height(item, mid) <= room else (lo, mid)
     return lo
-
-
-@dataclass
-class _Side:
-    """The free half beside a half-width chart standing alone: boxes and sources may go there."""
-
-    page: int
-    x: float
-    y: float
-    bottom: float
-    width: float
-
-
-def _side_slot(doc: _Doc, height: float) -> tuple[float, float, float] | None:
-    """(x, y, width) of a place for ``height`` cm in the free half beside a lone chart, if any."""
-    side: _Side | None = getattr(doc, "side", None)
-    if side is None or side.page != doc.page or side.y + height > side.bottom:
-        return None
-    x, y = side.x, side.y
-    side.y += height
-    return x, y, side.width
 
 
 def _place_row(doc: _Doc, item: _Item, scale: float, counter: list[int], numbers: dict[str, int]) -> None:
@@ -342,7 +126,7 @@ def _place_row(doc: _Doc, item: _Item, scale: float, counter: list[int], numbers
         doc.add(draw, y + h + 0.2 + cap_h)
         x += slot + _GAP_CM
     if len(item.charts) == 1 and item.charts[0].half:
-        doc.side = _Side(doc.page, LEFT_CM + slot + _GAP_CM, y, bottom, TEXT_CM - slot - _GAP_CM)
+        doc.side = Side(doc.page, LEFT_CM + slot + _GAP_CM, y, bottom, TEXT_CM - slot - _GAP_CM)
     doc.y = bottom + _AFTER_CM
 
 
@@ -384,7 +168,7 @@ def _place_boxes(doc: _Doc, boxes: list[dict[str, Any]]) -> None:
         side = getattr(doc, "side", None)
         width = side.width if side is not None and side.page == doc.page else TEXT_CM
         lines, text_h = _wrapped(_box_text(entry), width - 0.6, _BOX_PT)
-        slot = _side_slot(doc, text_h + 0.36 + 0.15)
+        slot = side_slot(doc, text_h + 0.36 + 0.15)
         if slot is None:  # below, at full width
             doc.side = None
             width = TEXT_CM

@@ -23,7 +23,8 @@ from PIL import Image
 from ..charts.style import _text_size_pt, wrap_text
 
 __all__ = ["A4_CM", "LEFT_CM", "RIGHT_CM", "TOP_CM", "BOTTOM_CM", "TEXT_CM", "BODY_CM", "PT_PER_CM",
-           "Bookmark", "_Doc", "_cm", "_fx", "_fy", "_put", "_line", "_image", "_frame", "_wrapped"]
+           "Bookmark", "Side", "side_slot", "_Doc", "_cm", "_fx", "_fy", "_put", "_line", "_image", "_frame",
+           "_wrapped"]
 
 A4_CM = (21.0, 29.7)
 LEFT_CM, RIGHT_CM, TOP_CM, BOTTOM_CM = 2.5, 2.5, 2.2, 2.2
@@ -189,6 +190,27 @@ class _Doc:
         self.add(draw, y + h)
         self.y += h + after
         return h
+
+
+@dataclass
+class Side:
+    """The free half beside a half-width chart standing alone: boxes and sources may go there."""
+
+    page: int
+    x: float
+    y: float
+    bottom: float
+    width: float
+
+
+def side_slot(doc: _Doc, height: float) -> tuple[float, float, float] | None:
+    """(x, y, width) of a place for ``height`` cm in the free half beside a lone chart, if any."""
+    side: Side | None = getattr(doc, "side", None)
+    if side is None or side.page != doc.page or side.y + height > side.bottom:
+        return None
+    x, y = side.x, side.y
+    side.y += height
+    return x, y, side.width
 
 
 def _put(fig: Any, x: float, y: float, s: str, *, size: float = 9, weight: str = "normal",

@@ -25,9 +25,11 @@ from typing import Any
 
 from ..charts.style import COLORS, quiet_font_subsetting, style
 from ._appendix import appendix, missing_page
-from ._blocks import SectionSources, key_table, section_blocks
+from ._blocks import section_blocks
 from ._cover import draw_cover
+from ._keytable import key_table
 from ._layout import A4_CM, BODY_CM, LEFT_CM, TEXT_CM, TOP_CM, Bookmark, _Doc, _line, _put
+from ._sources import SectionSources
 from .collect import GOALS, SECTIONS
 
 __all__ = ["render_pdf", "Rendered", "SUMMARY_TITLE", "GOALS_TITLE"]
@@ -261,7 +263,8 @@ def _outline(draft: Path, path: Path, marks: list[Bookmark], metadata: dict[str,
     for mark in marks:
         top = (A4_CM[1] - mark.y_cm) / 2.54 * 72
         parent = parents.get(mark.level - 1) if mark.level else None
-        item = writer.add_outline_item(mark.title, mark.page, parent=parent, fit=Fit.xyz(left=0, top=top))
+        item = writer.add_outline_item(title=mark.title, page_number=mark.page, parent=parent,
+                                       fit=Fit.xyz(left=0, top=top))
         parents[mark.level] = item
     writer.add_metadata({**metadata, "/CreationDate": datetime.now().astimezone().strftime("D:%Y%m%d%H%M%S")})
     writer.page_mode = "/UseOutlines"  # a viewer opens with the bookmarks shown

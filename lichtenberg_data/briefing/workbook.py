@@ -132,7 +132,7 @@ def _chart_sheet(ws: Any, chart: dict[str, Any], charts_dir: Path) -> None:
 
 
 def _figure_sheet(ws: Any, section: str, figures: list[dict[str, Any]]) -> None:
-    from ._blocks import figure_cells
+    from ._keytable import figure_cells
 
     datasets = [d for f in figures for d in f.get("datasets") or []]
     sources = list(dict.fromkeys(f.get("source") for f in figures if f.get("source")))

@@ -198,7 +198,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
             area_names(ax, list(lab.geometry), lab[col].astype(str).tolist())
         ax.classifier = classifier  # type: ignore[attr-defined]
     record_sources(fig, gdf, outline, labels)
-    record_data(fig, _drawn(gdf, column, valid, classes, texts, missing_label))
+    record_data(fig, _drawn(gdf, column, valid, classes, texts, missing_label), "Flächen")
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax

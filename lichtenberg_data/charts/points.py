@@ -117,7 +117,7 @@ def point_map(points: gpd.GeoDataFrame, value: str | None = None, label: str | N
         drawn.insert(0, label, data[label].astype(str).to_numpy())
     if value is not None:
         drawn.insert(1 if label is not None else 0, value, data[value].to_numpy())
-    record_data(fig, drawn)
+    record_data(fig, drawn, "Orte")
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax
