@@ -98,7 +98,8 @@ def test_build_writes_pdf_html_and_charts(built):
     assert "data:image/png;base64" in html  # the chart is shown inline
     names = sorted(p.name for p in (out / "charts").iterdir())
     assert names == sorted(f"{n}.{e}" for n in ("beschaeftigte-index", "ueberblick")
-                           for e in ("png", "svg", "pdf"))
+                           for e in ("png", "svg", "pdf", "data.parquet"))  # the data drawn beside each chart
+    assert built.workbook == out / "Klausur-Briefing-2025-Lichtenberg-Daten.xlsx" and built.workbook.exists()
     assert built.sections == ["ueberblick", "fachkraefte"]
     assert built.missing_sections == ["einzelhandel", "gewerbe", "tourismus"]
     assert built.sample is True

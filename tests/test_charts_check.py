@@ -119,3 +119,14 @@ def test_a_map_squeezed_by_its_legend_is_found():
     ax.set_position((0.0, 0.5, 0.05, 0.05))
     fig.set_layout_engine("none")
     assert any(p.startswith("the plot is squeezed to") for p in problems(fig))
+
+
+def test_a_point_layer_added_later_keeps_the_legend_in_the_house_style():
+    areas = gpd.GeoDataFrame({"wert": [1.0, 2.0]}, geometry=[box(0, 0, 1000, 3000), box(1000, 0, 2000, 3000)],
+                             crs="EPSG:25833")
+    fig, ax = charts.choropleth(areas, "wert", k=2, legend_title="Einwohner in 500 m", orientation=False)
+    charts.add_points(ax, gpd.GeoDataFrame(geometry=[Point(500, 500)], crs="EPSG:25833"), size=4,
+                      legend_label="Vollsortimenter/Discounter")  # outside any style context, as in a notebook
+    texts = ax.get_legend().get_texts()
+    assert [t.get_text() for t in texts][-1] == "Vollsortimenter/Discounter"
+    assert {t.get_fontsize() for t in texts} == {7.5}

@@ -46,12 +46,15 @@ def wrap_label(text: str, width_pt: float | None, size: float = 7.5) -> str:
 def legend(ax: Axes, handles: list[Any], *, wrap_pt: float | None = None, **kw: Any) -> Any:
     """Draw the legend of a map and remember it, so later layers can add their entry; with
     ``wrap_pt`` (a narrow map) every entry and the title are broken into lines that wide."""
+    from .style import style
+
     _LEGENDS[ax] = (list(handles), dict(kw), wrap_pt)
     for h in handles:
         h.set_label(wrap_label(h.get_label(), wrap_pt))
     if kw.get("title"):
         kw = {**kw, "title": wrap_label(kw["title"], wrap_pt)}
-    return ax.legend(handles=handles, **kw)
+    with style():  # a layer added later in a notebook gets the house style's legend too
+        return ax.legend(handles=handles, **kw)
 
 
 def add_legend_entry(ax: Axes, handle: Any) -> None:
