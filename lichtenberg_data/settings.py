@@ -20,6 +20,9 @@ setting                       environment variable                meaning
 ``backoff``                   ``LICHTENBERG_DATA_BACKOFF``        backoff factor between retries, seconds
 ``keep_snapshots``            ``LICHTENBERG_DATA_KEEP_SNAPSHOTS`` raw snapshots kept per dataset edition
 ``user_agent``                ``LICHTENBERG_DATA_USER_AGENT``     User-Agent sent to the portals
+``author``                    ``LICHTENBERG_DATA_AUTHOR``         who publishes the briefing (cover, PDF
+                                                                  metadata); empty: „Bezirksamt <district>,
+                                                                  Wirtschaftsförderung“
 ============================  ==================================  =========================================
 """
 
@@ -64,6 +67,8 @@ class Settings:
         )
     )
 
+    author: str = field(default_factory=lambda: _env("LICHTENBERG_DATA_AUTHOR", ""))
+
     def __post_init__(self) -> None:
         for f in fields(self):
             _validate(f.name, getattr(self, f.name))
@@ -71,6 +76,11 @@ class Settings:
         from .names import bezirk_name
 
         self.district = bezirk_name(self.district)
+
+    @property
+    def publisher(self) -> str:
+        """Who publishes the briefing: ``author``, or „Bezirksamt <district>, Wirtschaftsförderung“."""
+        return self.author.strip() or f"Bezirksamt {self.district}, Wirtschaftsförderung"
 
     @property
     def raw_dir(self) -> Path:

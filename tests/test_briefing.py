@@ -98,7 +98,8 @@ def test_build_writes_pdf_html_and_charts(built):
     assert "data:image/png;base64" in html  # the chart is shown inline
     names = sorted(p.name for p in (out / "charts").iterdir())
     assert names == sorted(f"{n}.{e}" for n in ("beschaeftigte-index", "ueberblick")
-                           for e in ("png", "svg", "pdf"))
+                           for e in ("png", "svg", "pdf", "data.parquet"))  # the data drawn beside each chart
+    assert built.workbook == out / "Klausur-Briefing-2025-Lichtenberg-Daten.xlsx" and built.workbook.exists()
     assert built.sections == ["ueberblick", "fachkraefte"]
     assert built.missing_sections == ["einzelhandel", "gewerbe", "tourismus"]
     assert built.sample is True
@@ -392,6 +393,15 @@ def test_only_pages_with_sample_content_carry_the_mark_and_the_cover_lists_the_s
     assert "Einwohner" not in cover[cover.index("Beispieldaten:"):]  # the real dataset is not listed
 
 
+def _section_sources(text: str) -> list[str]:
+    """The numbered entries of „Quellen dieses Abschnitts“ in a section's text, in order."""
+    block = text[text.index("Quellen dieses Abschnitts") + len("Quellen dieses Abschnitts"):]
+    block = re.split(r" (?:Klausur-Briefing \d{4} – Bezirk|Seite \d+ von)", block)[0]
+    parts = re.split(r"\[(\d+)\] ", block)[1:]
+    assert [int(n) for n in parts[::2]] == list(range(1, len(parts) // 2 + 1))
+    return [p.strip() for p in parts[1::2]]
+
+
 def test_the_key_figures_name_each_source_once_and_mark_only_the_sample_one(tmp_path):
     header = "BEISPIELDATEN – keine amtlichen Zahlen"
     pages = _render(tmp_path, charts=[], figures=[
@@ -399,9 +409,8 @@ def test_the_key_figures_name_each_source_once_and_mark_only_the_sample_one(tmp_
         _figure("gewerbe", "Einwohner/innen", [EWR], ("Eigene Berechnung",)),
         _figure("fachkraefte", "Einwohner/innen 15 bis unter 65", [EWR])])
     business = next(p for p in pages if p.startswith("2 Gewerbeflächen und Unternehmen"))
-    sources = business[business.index("Quellen: "):].replace(header, "").split(" Klausur-Briefing")[0]
-    parts = sources.removeprefix("Quellen: ").split(" | ")
-    assert parts == [
+    assert "Quellen [1–3]" in business  # the table cites the section's list
+    assert _section_sources(business.replace(header, "")) == [
         "IHK Berlin, Gewerbedaten (Mitgliedsunternehmen), Stand 01.12.2026; Lizenz: CC0 1.0; erzeugt am 07.12.2026 "
         "– BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)",
         "Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, Stand 31.12.2025; Lizenz: CC BY 3.0 DE; "
@@ -410,4 +419,108 @@ def test_the_key_figures_name_each_source_once_and_mark_only_the_sample_one(tmp_
     assert "Betriebe je 1.000 Einwohner/innen – BEISPIELDATEN" in business and header in business
     workforce = next(p for p in pages if p.startswith("1 Fachkräfte"))
     assert "BEISPIELDATEN" not in workforce  # the same real source on a page of its own: no mark
-    assert "Quelle: Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik" in workforce
+    assert _section_sources(workforce) == ["Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, "
+                                           "Stand 31.12.2025; Lizenz: CC BY 3.0 DE; abgerufen am 19.07.2026"]
+
+
+# =============================================================================== the layout
+
+LOR = {"dataset": "lor_planungsraeume", "publisher": "Amt für Statistik Berlin-Brandenburg / SenStadt",
+       "source_title": "Lebensweltlich orientierte Räume (LOR) (01.01.2021)", "reference_date": "2021-01-01",
+       "retrieved_at": "2026-06-22", "arrived": "snapshot", "license": "CC BY 3.0 DE", "sample": False}
+
+
+def _rendered(tmp_path: Path, charts: list[dict], figures: list[dict], **kw):
+    from lichtenberg_data.briefing.pdf import render_pdf
+
+    datasets: dict[str, dict] = {}
+    for item in [*charts, *figures]:
+        for d in item["datasets"]:
+            datasets.setdefault(d["dataset"], {**d, "sections": []})
+    pdf = tmp_path / "b.pdf"
+    result = render_pdf(pdf, year=2026, district=kw.pop("district", "Lichtenberg"), charts=charts, figures=figures,
+                        datasets=list(datasets.values()), notebooks=[], sample=False, other_sources=[], **kw)
+    return result, PdfReader(pdf), [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(pdf).pages]
+
+
+def test_a_section_lists_each_source_once_and_its_charts_cite_the_list(tmp_path):
+    """Four retail charts on the same residents and LOR: the section names each source once."""
+    charts = [{**_chart(tmp_path, f"karte-{i}", "einzelhandel", [EWR, LOR]), "order": i} for i in range(4)]
+    pages = _rendered(tmp_path, charts, [_figure("einzelhandel", "Einwohner/innen", [EWR])])[2]
+    text = " ".join(pages)
+    assert _section_sources(text) == [
+        "Amt für Statistik Berlin-Brandenburg, Einwohnerregisterstatistik, Stand 31.12.2025; Lizenz: CC BY 3.0 DE; "
+        "abgerufen am 19.07.2026",
+        "Amt für Statistik Berlin-Brandenburg / SenStadt, Lebensweltlich orientierte Räume (LOR) (01.01.2021), "
+        "Stand 01.01.2021; Lizenz: CC BY 3.0 DE; abgerufen am 22.06.2026"]
+    assert text.count("Einwohnerregisterstatistik, Stand 31.12.2025") == 1
+    for i in range(4):
+        assert f"Abbildung {i + 1}: Grafik karte-{i}. – Quellen [1, 2]" in text
+    assert "Quelle [1]" in text  # the key-figure table
+
+
+def test_the_pdf_has_bookmarks_per_section_and_chart_title_author_and_selectable_text(tmp_path):
+    charts = [_chart(tmp_path, "einwohner", "ueberblick", [EWR]), _chart(tmp_path, "zentren", "einzelhandel", [EWR])]
+    result, reader, pages = _rendered(tmp_path, charts, [], district="Marzahn-Hellersdorf")
+    outline = [(o.title if not isinstance(o, list) else [c.title for c in o]) for o in reader.outline]
+    assert outline == ["1 Überblick", ["Abbildung 1: Grafik einwohner."], "2 Einzelhandel und Zentren",
+                       ["Abbildung 2: Grafik zentren."], "Noch nicht enthalten", "Anhang: Verwendete Datensätze"]
+    assert reader.metadata.title == "Klausur-Briefing 2026 – Bezirk Marzahn-Hellersdorf"
+    assert reader.metadata.author == "Bezirksamt Marzahn-Hellersdorf, Wirtschaftsförderung"
+    assert "Abbildung 2: Grafik zentren." in " ".join(pages)  # captions are text, not pixels
+    assert result.figure_numbers == {"einwohner": 1, "zentren": 2}
+    assert [p["part"] for p in result.pages] == ["cover", "ueberblick", "einzelhandel", "missing", "appendix"]
+
+
+def test_half_width_charts_stand_side_by_side_and_the_parts_missing_one_dataset_share_a_box(tmp_path):
+    charts = [{**_chart(tmp_path, f"karte-{i}", "fachkraefte", [EWR]), "order": i} for i in (1, 2)]
+    missing = [{"dataset": "beschaeftigte_bezirke", "title": "Beschäftigte", "section": "fachkraefte",
+                "heading": heading, "order": order, "notebook": "fachkraefte", "loaded": False}
+               for heading, order in (("6 Sozialversicherungspflichtig Beschäftigte", 3),
+                                      ("8 Frauen in Führungspositionen", 4))]
+    result, reader, pages = _rendered(tmp_path, charts, [], missing_data=missing)
+    page = next(p for p in pages if p.startswith("1 Fachkräfte"))
+    assert "Abbildung 1: Grafik karte-1." in page and "Abbildung 2: Grafik karte-2." in page
+    images = [op for op in reader.pages[1].images]
+    assert len(images) == 2
+    assert ("„6 Sozialversicherungspflichtig Beschäftigte“ und „8 Frauen in Führungspositionen“ fehlen: "
+            "Der Datensatz Beschäftigte (beschaeftigte_bezirke) ist nicht geladen.") in page
+    assert page.count("lichtenberg-data import beschaeftigte_bezirke DATEI") == 1
+    (used,) = [p["used_cm"] for p in result.pages if p["part"] == "fachkraefte"]
+    assert 5 < used < 12  # one row of two 2.5 cm charts, captions, the box, the sources
+
+
+def test_the_appendix_names_a_history_of_editions_in_one_entry(tmp_path):
+    editions = [{"file": f"EWR{y}12E_Matrix.csv", "reference_date": f"{y}-12-31", "retrieved_at": "2023-08-23",
+                 "arrived": "snapshot"} for y in range(2001, 2021)]
+    editions.append({"file": "EWR_L21_202512E_Matrix.csv", "reference_date": "2025-12-31",
+                     "retrieved_at": "2026-07-19", "arrived": "snapshot"})
+    history = {**EWR, "editions": editions}
+    text = " ".join(_rendered(tmp_path, [_chart(tmp_path, "a", "ueberblick", [history])], [])[2])
+    appendix = text[text.rindex("Anhang: Verwendete Datensätze"):]
+    assert ("21 Ausgaben, Stand 31.12.2001 bis 31.12.2025, aus 21 Dateien; neueste: EWR_L21_202512E_Matrix.csv · "
+            "aus dem mitgelieferten Datenstand, abgerufen am 19.07.2026") in appendix
+    assert "EWR200512E_Matrix.csv" not in appendix  # the older files are in the workbook
+
+
+def test_the_pages_of_findings_and_goals_come_after_the_cover_with_bookmarks(tmp_path):
+    """Without findings neither page; with them the summary and the goals follow the cover, in the
+    outline and the contents, and the summary points to the chart's number."""
+    from lichtenberg_data.briefing import findings
+
+    charts = [_chart(tmp_path, "zentren", "einzelhandel", [EWR]), _chart(tmp_path, "einwohner-verlauf", "ueberblick", [EWR])]
+    assert "Das Wichtigste in Kürze" not in " ".join(_rendered(tmp_path, charts, [])[2])
+    figure = {"id": "einwohner", "section": "ueberblick", "label": "Einwohnerinnen und Einwohner", "unit": "",
+              "decimals": 0, "current": 318261, "previous": 296837, "when": "2025-12-31", "previous_when": "2020-12-31",
+              "subject": "Lichtenberg", "subject_id": "11", "detail": "", "sample": False, "datasets": [EWR],
+              "reference": {"id": "00", "name": "Berlin", "current": 3913644, "previous": 3769962},
+              "series": [["2020-12-31", 296837], ["2025-12-31", 318261]], "chart": "einwohner-verlauf"}
+    found = findings.build([figure], peers=[], charts=[c["name"] for c in charts])
+    result, reader, texts = _rendered(tmp_path, charts, [figure], findings=found)
+    assert texts[1].startswith("Das Wichtigste in Kürze")
+    assert "Einwohnerinnen und Einwohner (31.12.2025), um 7,2 % – stärker als Berlin (+3,8 %). → Abb. 1" in texts[1]
+    assert "Abbildung 1: Grafik einwohner-verlauf." in texts[2]  # the overview comes first, whatever the chart order
+    assert [o.title for o in reader.outline if not isinstance(o, list)][:3] == [
+        "Das Wichtigste in Kürze", "Stand der Ziele", "1 Überblick"]
+    assert "Das Wichtigste in Kürze Seite 2" in texts[0] and "Stand der Ziele Seite 2" in texts[0]
+    assert [p["part"] for p in result.pages][:3] == ["cover", "summary", "ueberblick"]

@@ -268,6 +268,8 @@ def test_period_ticks_label_each_edition():
     fig, ax = charts.line_vs_berlin(df, "date", "wert", "gebiet", decimals=2)
     charts.period_ticks(ax, df["date"])
     assert [t.get_text() for t in ax.get_xticklabels()] == ["08.03.2019", "15.09.2022", "24.09.2025"]
+
+
 def test_layer_map_labels_do_not_overlap_and_only_drawn_layers_are_in_the_legend():
     gpd = pytest.importorskip("geopandas")
     from shapely.geometry import Point, box
@@ -323,3 +325,42 @@ def test_marker_legend_keeps_the_maps_own_legend():
     titles = {leg.get_title().get_text(): [t.get_text() for t in leg.get_texts()] for leg in legends}
     assert titles["Schulen"] == ["ISS", "Gymnasium"]
     assert "Wert" in titles and len(titles["Wert"]) == 2
+
+
+# ------------------------------------------------------------------ the data drawn, handed over
+
+def test_every_form_hands_over_the_data_it_draws():
+    fig, _ = charts.ranked_bars(_districts(), "bezirk", "quote", percent=True)
+    drawn = charts.chart_data(fig)
+    assert drawn["bezirk"].tolist()[0] == "Reinickendorf" and drawn["bezirk"].tolist()[-1] == "Berlin"  # top bar first
+    assert drawn.set_index("bezirk").loc["Berlin", "quote"] == 51.5
+    fig, _ = charts.line_vs_berlin(_series(), "jahr", "wert", "bezirk", index_base=2015)
+    drawn = charts.chart_data(fig)
+    lichtenberg = drawn[drawn["bezirk"] == "Lichtenberg"].set_index("jahr")
+    assert lichtenberg.loc[2015, "Index (2015 = 100)"] == 100
+    assert lichtenberg.loc[2024, "Index (2015 = 100)"] == pytest.approx(lichtenberg.loc[2024, "wert"]
+                                                                        / lichtenberg.loc[2015, "wert"] * 100)
+    table = _with(pd.DataFrame({"name": ["A", "B"], "wert": [1234.5, 2.0]}), AFS)
+    fig, _ = charts.table(table, {"name": "Zentrum", "wert": "Verkaufsfläche (m²)"}, decimals={"wert": 1})
+    assert charts.chart_data(fig).to_dict("list") == {"Zentrum": ["A", "B"], "Verkaufsfläche (m²)": [1234.5, 2.0]}
+
+
+def test_a_map_shows_the_ortsteile_with_their_names_and_a_scale_bar(real_data, data_dir):
+    """On the real Ortsteile: the ten of Lichtenberg named, the neighbours drawn but not named."""
+    import lichtenberg_data as ld
+    from lichtenberg_data import geo
+    from lichtenberg_data.charts.check import problems, scale_bars
+
+    ld.import_file("ortsteile", [real_data / "geometries" / "ortsteile_berlin.geojson"])
+    lichtenberg = geo.boundaries("ortsteil")
+    areas = lichtenberg.assign(wert=np.arange(len(lichtenberg), dtype=float))
+    fig, ax = charts.choropleth(areas[["wert", "geometry"]], "wert", k=3, legend_title="Wert",
+                                title="Ortsteile von Lichtenberg")
+    named = {t.get_text().replace("\n", "") for t in ax.texts}
+    assert named == {"Alt-Hohenschönhausen", "Falkenberg", "Fennpfuhl", "Friedrichsfelde", "Karlshorst", "Lichtenberg",
+                     "Malchow", "Neu-Hohenschönhausen", "Rummelsburg", "Wartenberg"}
+    assert fig.get_size_inches()[0] == pytest.approx(charts.HALF_WIDTH_CM / 2.54)  # a tall district: half width
+    (bar, _), = scale_bars(fig)
+    assert bar.info.units in ("km", "m") and bar.info.value > 0
+    assert problems(fig) == []
+    assert "Ortsteile" in " ".join(e.get("title") or e.get("source_title") or "" for e in charts.chart_info(fig).sources)

@@ -13,6 +13,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -39,8 +40,25 @@ def _needed() -> set[str]:
 
 def _boxes(text: str) -> list[str]:
     """The missing-data boxes of a PDF text, each from its heading to its last sentence."""
-    return re.findall(r"„[^“]+“ fehlt: .+?welche Dateien passen, sagt lichtenberg-data info \w+\.(?: Ebenso fehlt [^:]+: "
+    return re.findall(r"„[^“]+“(?:(?:, | und )„[^“]+“)* fehl(?:t|en): .+?welche Dateien passen, sagt "
+                      r"lichtenberg-data info \w+\.(?: Ebenso fehlt [^:]+: "
                       r"lichtenberg-data import \w+ DATEI(?: \(Bezugsquelle: \S+\))?\.)*", text)
+
+
+def _section_sources(text: str) -> list[str]:
+    """The numbered entries of „Quellen dieses Abschnitts“ in a section's text, in order."""
+    block = text[text.index("Quellen dieses Abschnitts") + len("Quellen dieses Abschnitts"):]
+    block = re.split(r" (?:Klausur-Briefing \d{4} – Bezirk|Seite \d+ von)", block)[0]
+    parts = re.split(r"\[(\d+)\] ", block)[1:]
+    assert [int(n) for n in parts[::2]] == list(range(1, len(parts) // 2 + 1))
+    return [p.strip() for p in parts[1::2]]
+
+
+def _sections(real_paper) -> dict[str, str]:
+    """The text of each section of the PDF, its pages joined (headers and page numbers left in)."""
+    pages, manifest = real_paper.pages(), real_paper.manifest()
+    return {key: " ".join(pages[p["page"] - 1] for p in manifest["pages"] if p["part"] == key)
+            for key in manifest["sections"]}
 
 
 # ============================================================================ the default demo
@@ -115,9 +133,9 @@ def test_briefing_writes_charts_and_notebooks(real_paper):
     out = real_paper.out
     stems = {p.stem for p in NOTEBOOKS.glob("*.ipynb")}
     assert {p.stem for p in (out / "notebooks").glob("*.html")} == stems
-    names = {p.stem for p in (out / "charts").iterdir()}
+    names = {p.name.split(".")[0] for p in (out / "charts").iterdir()}
     assert {"einwohner-planungsraeume", "medianeinkommen-karte", "status-index-karte"} <= names
-    assert all((out / "charts" / f"{n}.{ext}").exists() for n in names for ext in ("png", "svg", "pdf"))
+    assert all((out / "charts" / f"{n}.{ext}").exists() for n in names for ext in ("png", "svg", "pdf", "data.parquet"))
     for html in (out / "notebooks").glob("*.html"):
         body = html.read_text(encoding="utf-8")
         assert "Traceback" not in body, html.name
@@ -189,6 +207,77 @@ def test_the_skilled_labour_section_opens_with_the_modellrechnung_and_its_assump
     assert all(t.endswith("so viele Menschen wie der gleich alte Jahrgang 2020–2025.") for t in model)
     opening = " ".join(next(p for p in real_paper.pages() if re.match(r"\d  ?Fachkräfte Kernaussagen ", p)).split())
     assert "17.167 Menschen erreichen das Erwerbsalter" in opening
+
+
+@real
+def test_the_paper_fits_its_pages_and_uses_them(real_paper):
+    """At most 26 pages with what the pages of findings and goals add (while that module is
+    missing: a page each and a third of a page per section are kept free); no page less than half
+    used unless the next page starts another part."""
+    import importlib.util
+
+    manifest = real_paper.manifest()
+    pages = manifest["pages"]
+    assert len(PdfReader(real_paper.pdf).pages) == len(pages)
+    pending = 0 if importlib.util.find_spec("lichtenberg_data.briefing.pages") else 2 + len(manifest["sections"]) / 3
+    assert len(pages) + pending <= 26, (len(pages), pending)
+    for page in pages[1:]:
+        if not page["ends_part"]:
+            assert page["used_cm"] >= 0.5 * page["usable_cm"], page
+
+
+@real
+def test_every_chart_of_the_paper_passes_the_chart_check(real_paper):
+    charts = real_paper.manifest()["charts"]
+    assert len(charts) >= 25
+    assert {c["name"]: c["problems"] for c in charts if c["problems"]} == {}
+    numbers = sorted(c["figure"] for c in charts)
+    assert numbers == list(range(1, len(charts) + 1))  # every chart printed, numbered in order
+    maps = [c for c in charts if "Klasse" in pd.read_parquet(real_paper.out / "charts" / c["files"]["data"]).columns]
+    assert len(maps) >= 8
+    for chart in maps:  # every choropleth draws the Ortsteile (and names them, and has a scale bar)
+        assert "ortsteile" in {d["dataset"] for d in chart["datasets"]}, chart["name"]
+
+
+@real
+def test_each_section_names_each_source_once_and_the_pdf_has_an_outline(real_paper):
+    sections = _sections(real_paper)
+    for key, text in sections.items():
+        listed = _section_sources(text)
+        assert len(listed) == len(set(listed)), key
+        for entry in listed:
+            assert text.count(entry) == 1, (key, entry)
+    retail = _section_sources(sections["einzelhandel"])
+    assert len([e for e in retail if "Einwohnerregisterstatistik" in e]) == 1
+    assert len([e for e in retail if "Lebensweltlich orientierte Räume" in e]) == 1
+    reader = PdfReader(real_paper.pdf)
+    top = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert top[:5] == ["1 Überblick", "2 Fachkräfte", "3 Einzelhandel und Zentren", "4 Gewerbeflächen und Unternehmen",
+                       "5 Tourismus"]
+    charts = [c.title for o in reader.outline if isinstance(o, list) for c in o]
+    assert len(charts) == len(real_paper.manifest()["charts"]) and charts[0].startswith("Abbildung 1: ")
+    assert reader.metadata.title == "Klausur-Briefing 2026 – Bezirk Lichtenberg"
+    assert reader.metadata.author == "Bezirksamt Lichtenberg, Wirtschaftsförderung"
+
+
+@real
+def test_beside_the_pdf_lies_the_workbook_of_the_charts_data(real_paper):
+    from openpyxl import load_workbook
+
+    from lichtenberg_data.briefing.workbook import HEADER_ROWS
+
+    manifest = real_paper.manifest()
+    path = real_paper.out / "Klausur-Briefing-2026-Lichtenberg-Daten.xlsx"
+    wb = load_workbook(path, read_only=True)
+    tables = len({f["section"] for f in manifest["key_figures"]})
+    extra = 2 + (1 if manifest.get("findings") else 0)  # Inhalt, Datensätze (, Kernaussagen)
+    assert len(wb.sheetnames) == len(manifest["charts"]) + tables + extra
+    completions = next(c for c in manifest["charts"] if c["name"] == "nichtwohnbau-nutzflaeche")
+    ws = wb[next(n for n in wb.sheetnames if n.startswith(f"Abb {completions['figure']} "))]
+    rows = list(ws.iter_rows(min_row=HEADER_ROWS + 1, values_only=True))
+    drawn = pd.read_parquet(real_paper.out / "charts" / completions["files"]["data"])
+    assert list(rows[0]) == list(drawn.columns) and [list(r) for r in rows[1:]] == drawn.values.tolist()
+    assert dict(rows[1:])["Lichtenberg"] == 60390  # m² of new non-residential buildings in 2022 (F II 2)
 
 
 @real
@@ -273,7 +362,7 @@ def test_only_the_pages_showing_sample_content_carry_the_mark(sample_paper):
     marked = [i for i, page in enumerate(pages) if HEADER in page]
     # every sample chart's page is marked, and every page with a sample key figure
     for chart in manifest["charts"]:
-        caption = " ".join(chart["caption"].split())  # whole: two captions may share a beginning
+        caption = f"Abbildung {chart['figure']}: " + " ".join(chart["caption"].split())  # whole: two may share a beginning
         (where,) = [i for i, page in enumerate(pages) if caption in page]
         if chart["sample"]:
             assert where in marked, chart["name"]
@@ -284,7 +373,8 @@ def test_only_the_pages_showing_sample_content_carry_the_mark(sample_paper):
     assert retail and not set(retail) & set(marked)
     assert 0 in marked and len(marked) < len(pages) - len(overview)
     # a marked page shows something marked: a sample chart, key figure, source or appendix row
-    charts_by_page = {i: [c for c in manifest["charts"] if " ".join(c["caption"].split()) in page]
+    charts_by_page = {i: [c for c in manifest["charts"]
+                          if f"Abbildung {c['figure']}: " + " ".join(c["caption"].split()) in page]
                       for i, page in enumerate(pages)}
     generated = {d["dataset"] for d in manifest["datasets"] if d.get("sample")}
     for i in marked[1:]:
@@ -313,8 +403,7 @@ def test_a_source_line_marks_only_its_sample_sources(sample_paper):
     pages = sample_paper.pages()
     gewerbe = " ".join(p for p in pages if p.startswith(("4 Gewerbeflächen und Unternehmen",
                                                           "Gewerbeflächen und Unternehmen (Fortsetzung)")))
-    sources = gewerbe[gewerbe.index("Quellen: "):].replace(HEADER, "").split(" Klausur-Briefing 2026")[0]
-    parts = sources.removeprefix("Quellen: ").split(" | ")
+    parts = _section_sources(gewerbe.replace(HEADER, ""))
     register = [p for p in parts if "Einwohnerregisterstatistik" in p]
     ihk = [p for p in parts if p.startswith("IHK Berlin")]
     assert len(register) == 1 and "BEISPIELDATEN" not in register[0]  # real, listed once

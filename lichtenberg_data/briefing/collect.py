@@ -126,7 +126,8 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
     dict or None
         The recorded entry, or ``None`` when not building a briefing.
     """
-    from ..charts import chart_info, save
+    from ..charts import chart_data, chart_info, save
+    from ..charts.check import plain_text, problems
 
     section = _section(section)
     folder = collect_dir()
@@ -134,30 +135,65 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
         return None
     info = chart_info(fig)
     if source is None:
-        line, entries = info.source_line, info.sources
+        line, entries, texts = info.source_line, info.sources, info.source_texts
         if not line and entries:
             line, _ = resolve_source(entries)
     else:
         line, entries = resolve_source(source)
+        texts = source_parts(source)[1]
     if not line:
         log.warning("chart %r marked for the briefing has no source line", name)
+    plain_text(fig)
+    found = problems(fig)
+    for problem in found:
+        log.warning("chart %r: %s", name, problem)
     png, svg, pdf = save(fig, name, folder)
+    files = {"png": png.name, "svg": svg.name, "pdf": pdf.name}
+    data = chart_data(info)
+    if data is not None:
+        files["data"] = _write_data(data, folder / f"{png.stem}.data.parquet").name
     width_in, height_in = fig.get_size_inches()
     entry = {
         "name": png.stem,
         "section": section,
         "section_title": SECTIONS[section],
+        "title": info.title,
+        "subtitle": info.subtitle,
         "caption": str(caption),
-        "files": {"png": png.name, "svg": svg.name, "pdf": pdf.name},
+        "files": files,
         "source": line,
+        "source_texts": list(texts),
         "datasets": _datasets(entries),
         "sample": bool(info.sample or any(e.get("sample") for e in entries)),
         "width_cm": round(width_in * 2.54, 2),
         "height_cm": round(height_in * 2.54, 2),
+        "foot_cm": round(info.foot_pt / 72 * 2.54, 3),  # the strip holding the chart's source line
+        "problems": found,
         "order": _execution_count(),
     }
     _update(folder, "charts", entry, lambda e: e.get("name") == entry["name"])
     return entry
+
+
+def _write_data(frame: Any, path: Path) -> Path:
+    """The data a chart draws as Parquet: column names as text and unique, a column of mixed
+    kinds as text (numbers stay numbers)."""
+    import pandas as pd
+
+    frame = frame.copy()
+    names: list[str] = []
+    for col in map(str, frame.columns):
+        names.append(col if col not in names else f"{col}_{sum(n.startswith(col) for n in names) + 1}")
+    frame.columns = names
+    for col in frame.columns:
+        if frame[col].dtype == object:
+            kinds = {type(v) for v in frame[col].dropna()}
+            if len(kinds) > 1 or (kinds and not kinds <= {str}):
+                frame[col] = frame[col].map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v))
+        elif isinstance(frame[col].dtype, pd.CategoricalDtype):
+            frame[col] = frame[col].astype(str)
+    frame.to_parquet(path, index=False)
+    return path
 
 
 class Comparison(NamedTuple):

@@ -4,7 +4,7 @@
 title and description, a map of the site with its 1 km ring and the businesses around it, and one
 block per topic with its figures and its source line. A block whose dataset is not loaded says
 which import command brings it. Pages resting on generated sample data carry the mark
-``BEISPIELDATEN``. The page is drawn with matplotlib (the helpers of :mod:`.pdf`) in the charts'
+``BEISPIELDATEN``. The page is drawn with matplotlib (the helpers of :mod:`._layout`) in the charts'
 style; ``lichtenberg-data expose`` is the command line.
 """
 
@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from ..charts.finish import SAMPLE_MARK
 from ..charts.formats import format_date
 from ..charts.style import COLORS, _text_size_pt, quiet_font_subsetting, style, wrap_text
-from .pdf import A4_CM, PT_PER_CM, _cm, _fx, _fy, _line, _put
+from ._layout import A4_CM, PT_PER_CM, _cm, _fx, _fy, _line, _put
 
 __all__ = ["write"]
 

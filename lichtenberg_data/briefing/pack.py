@@ -5,7 +5,9 @@ notebooks as HTML to ``<out>/notebooks/``, the charts to ``<out>/charts/`` and t
 ``<out>/Klausur-Briefing-<year>-<district>.pdf``: a cover (with a warning when any source is
 generated sample data), one section per cooperation goal with its charts and key figures, a
 page "Noch nicht enthalten" listing goals without results, and the appendix "Verwendete
-Datensätze". :func:`run` does the same and returns a :class:`BriefingResult` with every path.
+Datensätze"; beside it the workbook ``…-Daten.xlsx`` with the numbers of every chart and table
+(:mod:`.workbook`) and ``briefing-manifest.json``. :func:`run` does the same and returns a
+:class:`BriefingResult` with every path.
 """
 
 from __future__ import annotations
@@ -173,6 +175,7 @@ class BriefingResult:
     comparison: list[str] = field(default_factory=list)
     summary_sentences: int = 0
     goals: list[dict[str, Any]] | None = None
+    workbook: Path | None = None
 
     def summary(self) -> str:
         """A few lines for the command line."""
@@ -180,6 +183,7 @@ class BriefingResult:
             f"Briefing: {self.pdf}",
             f"Notebooks ({len(self.notebooks)}) als HTML: {self.out_dir / 'notebooks'}",
             f"Diagramme ({len(self.charts)} Dateien): {self.out_dir / 'charts'}",
+            *([f"Zahlen der Grafiken und Tabellen: {self.workbook}"] if self.workbook else []),
             "Abschnitte: " + (", ".join(SECTIONS[s] for s in self.sections) or "keine"),
             f"Das Wichtigste in Kürze: {self.summary_sentences} Sätze aus den Daten",
             "Vergleichsbezirke: " + (", ".join(self.comparison) or "keine"),
@@ -248,11 +252,16 @@ def _collect(stems: list[str], collect_root: Path, charts_dir: Path
         for entry in data.get("charts", []):
             name = entry["name"] if entry["name"] not in used else f"{stem}-{entry['name']}"
             used.add(name)
+            original = entry["name"]
             entry = {**entry, "notebook": stem, "name": name}
-            for ext, fname in entry["files"].items():
-                target = charts_dir / f"{name}.{ext}"
+            copied = {}
+            for kind, fname in entry["files"].items():
+                suffix = fname[len(original):] if fname.startswith(original) else f".{kind}"
+                target = charts_dir / f"{name}{suffix}"  # name.png, name.data.parquet, ...
                 shutil.copyfile(folder / fname, target)
                 files.append(target)
+                copied[kind] = target.name
+            entry["files"] = copied
             entry["png_path"] = str(charts_dir / f"{name}.png")
             charts.append(entry)
         for entry in data.get("key_figures", []):
@@ -295,7 +304,7 @@ def _remove_previous_outputs(out: Path, stems: list[str]) -> None:
             previous = []
         for rel in previous:
             target = (out / rel).resolve()
-            if target.is_relative_to(out) and target.suffix in {".png", ".svg", ".pdf", ".html"}:
+            if target.is_relative_to(out) and target.suffix in {".png", ".svg", ".pdf", ".html", ".parquet", ".xlsx"}:
                 target.unlink(missing_ok=True)
     collect_root = out / "_collect"
     for stem in stems:
@@ -334,12 +343,14 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
 
 def _bind(pdf: Path, *, year: int, district: str, charts: list[dict], figures: list[dict], datasets: list[dict],
           notebooks: list[dict], sample: bool, other_sources: list[str], missing_data: list[dict],
-          office_texts: dict[str, str], targets: list | None, given: Any = None) -> dict[str, Any]:
+          office_texts: dict[str, str], targets: list | None, given: Any = None,
+          author: str | None = None) -> dict[str, Any]:
     """Findings, comparison Bezirke and goals from what the notebooks handed over, and the PDF.
 
-    Returns what the manifest records: ``present`` and ``missing`` sections, ``comparison``,
-    ``summary`` (the sentences of "Das Wichtigste in Kürze" with section, key-figure ids, chart
-    and its number), ``kernaussagen`` per section, every finding and the ``goals``.
+    Each chart entry gets its ``figure`` number. Returns what the manifest records: ``present``
+    and ``missing`` sections, ``comparison``, ``summary`` (the sentences of "Das Wichtigste in
+    Kürze" with section, key-figure ids, chart and its number), ``kernaussagen`` per section, every
+    finding, the ``goals`` and the use of each ``pages``.
     """
     from ..names import bezirk_id
     from . import findings, goals, peers
@@ -349,18 +360,20 @@ def _bind(pdf: Path, *, year: int, district: str, charts: list[dict], figures: l
     found = findings.build(figures, peers=comparison.ids, charts=[c["name"] for c in charts])
     states = goals.evaluate(targets, figures) if targets is not None else None
     numbers: dict[str, int] = {}
-    present, missing = render_pdf(pdf, year=year, district=district, charts=charts, figures=figures,
-                                  datasets=datasets, notebooks=notebooks, sample=sample,
-                                  other_sources=other_sources, missing_data=missing_data, findings=found,
-                                  goals=states, office=office_texts, comparison=comparison,
-                                  figure_numbers=numbers)
+    rendered = render_pdf(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
+                          notebooks=notebooks, sample=sample, other_sources=other_sources,
+                          missing_data=missing_data, author=author, findings=found, goals=states,
+                          office=office_texts, comparison=comparison, figure_numbers=numbers)
+    for chart in charts:
+        chart["figure"] = numbers.get(chart["name"])
 
     def said(f: Any) -> dict[str, Any]:
         return {"text": f.text, "section": f.section, "section_title": SECTIONS[f.section], "key_figures": f.figures,
                 "chart": f.chart, "figure_number": numbers.get(f.chart), "numbers": f.numbers, "kind": f.kind,
                 "title": f.title}
 
-    return {"present": present, "missing": missing, "comparison": comparison.as_dict(),
+    return {"present": rendered.present, "missing": rendered.missing, "pages": rendered.pages,
+            "comparison": comparison.as_dict(),
             "summary": [said(f) for f in found.summary],
             "kernaussagen": {k: [said(f) for f in v] for k, v in found.sections.items()},
             "findings": [said(f) for f in found.all],
@@ -375,6 +388,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     from ..names import bezirk_id, bezirk_name
     from ..settings import project_root, settings
     from . import goals, office, peers
+    from .workbook import write_workbook
 
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number >= 1 (or None: one per CPU core), not {workers!r}")
@@ -415,9 +429,11 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     other_sources = sorted({e["source"] for e in [*charts, *figures]
                             if e.get("source") and not e.get("datasets")})
     pdf = out / f"Klausur-Briefing-{year}-{_slug(district)}.pdf"
+    workbook = out / f"Klausur-Briefing-{year}-{_slug(district)}-Daten.xlsx"
+    author = settings.author.strip() or f"Bezirksamt {district}, Wirtschaftsförderung"
     bound = _bind(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
                   notebooks=notebooks, sample=sample, other_sources=other_sources, missing_data=missing_data,
-                  office_texts=office_texts, targets=targets, given=given)
+                  office_texts=office_texts, targets=targets, given=given, author=author)
     present, missing = bound["present"], bound["missing"]
     result = BriefingResult(
         pdf=pdf, out_dir=out, html=[html_dir / f"{s}.html" for s in stems], charts=files,
@@ -435,10 +451,13 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         "key_figures": figures, "datasets": datasets, "missing_data": missing_data,
         "comparison": bound["comparison"], "summary": bound["summary"], "kernaussagen": bound["kernaussagen"],
         "findings": bound["findings"], "goals": bound["goals"],
-        "outputs": sorted(str(p.relative_to(out)) for p in [pdf, *result.html, *files]),
+        "author": author, "workbook": workbook.name, "pages": bound["pages"],
+        "outputs": sorted(str(p.relative_to(out)) for p in [pdf, workbook, *result.html, *files]),
     }
     atomic_write_bytes(result.manifest,
                        json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+    write_workbook(workbook, manifest, charts_dir)
+    result.workbook = workbook
     for line in result.summary().splitlines():
         log.debug("briefing: %s", line)  # the CLI prints the summary
     if strict and missing_data:

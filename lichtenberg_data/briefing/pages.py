@@ -6,9 +6,10 @@ The page layout (:mod:`.pdf`) calls these hooks: :func:`summary_page` right afte
 Kernaussagen, and in the overview the comparison Bezirke); :func:`comparison_line` gives the
 line of Berlin's and the comparison Bezirke's values under a row of the key-figure table.
 
-They use only the layout object's primitives – ``doc.text``, ``doc.need``, ``doc.add``,
-``doc.new_page``, ``doc.mark``, ``doc.y``, ``doc.left``, ``doc.width`` – and draw every text as
-plain text (no mathtext: a ``$`` or ``_`` from the data or from ``klausur.md`` stays as it is).
+They use the primitives of the flow layout (:mod:`._layout`: ``doc.text``, ``doc.need``,
+``doc.add``, ``doc.mark``, ``doc.bookmark``, ``doc.y``, ``doc.x``, ``doc.width``, :func:`._layout._put`)
+and draw every text as plain text (no mathtext: a ``$`` or ``_`` from the data or from
+``klausur.md`` stays as it is).
 Chart numbers (``→ Abb. 5``) are looked up in ``figure_numbers`` when the page is drawn, after
 the layout has numbered every chart.
 """
@@ -17,8 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..charts.style import _text_size_pt, wrap_text
 from . import _wording as w
+from ._layout import _line, _put, _wrapped
 
 __all__ = ["summary_page", "goals_page", "section_opening", "comparison_line", "GENERATED_NOTE", "STATUS_MARKS"]
 
@@ -30,55 +31,30 @@ STATUS_MARKS = {"erreicht": ("✓", "#009E73"), "auf Kurs": ("●", "#0072B2"),
                 "nicht auf Kurs": ("✗", "#D55E00"), "nicht erreicht": ("✗", "#B2182B"),
                 "ohne Basis": ("?", "#666666"), "fehlt": ("–", "#666666")}
 
-_PT_PER_CM = 72 / 2.54
 _PLACEHOLDER = "→\u00a0Abb.\u00a099"  # as wide as any chart number; one word for the wrapping
-
-
-def _cm(pt: float) -> float:
-    return pt / _PT_PER_CM
-
-
-def _put(fig: Any, x: float, y: float, text: str, *, size: float = 9, weight: str = "normal",
-         color: str = "#222222", ha: str = "left") -> None:
-    """Plain text at (x, y) cm from the page's top left corner."""
-    width_cm, height_cm = (v * 2.54 for v in fig.get_size_inches())
-    fig.text(x / width_cm, 1 - y / height_cm, text, fontsize=size, fontweight=weight, color=color, ha=ha,
-             va="top", linespacing=1.25, parse_math=False)
-
-
-def _rule(fig: Any, x0: float, x1: float, y: float, color: str = "#CCCCCC", lw: float = 0.5) -> None:
-    from matplotlib.lines import Line2D
-
-    width_cm, height_cm = (v * 2.54 for v in fig.get_size_inches())
-    fig.add_artist(Line2D([x0 / width_cm, x1 / width_cm], [1 - y / height_cm] * 2, color=color, lw=lw,
-                          transform=fig.transFigure))
 
 
 def _pointed(doc: Any, text: str, chart: str | None, numbers: dict[str, int], *, size: float, indent: float,
              bullet: str = "•", after: float = 0.2) -> None:
     """A bullet sentence ending in ``→ Abb. N`` (resolved when the page is drawn)."""
     body = f"{text} {_PLACEHOLDER}" if chart else text
-    width = doc.width - indent
-    lines = "\n".join(wrap_text(body, width * _PT_PER_CM, size))
-    height = _cm(_text_size_pt(lines, size)[1])
+    lines, height = _wrapped(body, doc.width - indent, size)
     doc.need(height + 0.1)
-    y = doc.y
+    x, y = doc.x, doc.y
 
-    def draw(fig: Any, y: float = y, lines: str = lines, chart: str | None = chart) -> None:
+    def draw(fig: Any, x: float = x, y: float = y, lines: str = lines, chart: str | None = chart) -> None:
         number = numbers.get(chart) if chart else None
         shown = lines.replace(_PLACEHOLDER, f"→\u00a0Abb.\u00a0{number}" if number else "").rstrip()
-        _put(fig, doc.left, y, bullet, size=size)
-        _put(fig, doc.left + indent, y, shown, size=size)
+        _put(fig, x, y, bullet, size=size)
+        _put(fig, x + indent, y, shown, size=size)
 
-    doc.add(draw)
+    doc.add(draw, y + height)
     doc.y += height + after
 
 
 def summary_page(doc: Any, findings: list[Any], figure_numbers: dict[str, int]) -> None:
-    """The page "Das Wichtigste in Kürze": the summary's sentences, each pointing to its chart."""
-    doc.continuation = None
-    doc.new_page()
-    doc.mark("summary")
+    """The page "Das Wichtigste in Kürze" (on the page the layout opened for it): the summary's
+    sentences, each pointing to its chart."""
     doc.text("Das Wichtigste in Kürze", 17, weight="bold", after=0.25)
     doc.text(GENERATED_NOTE, 9, color="#555555", after=0.5)
     if not findings:
@@ -96,25 +72,24 @@ def _goal_rows(doc: Any, goals: list[Any]) -> None:
     scale = doc.width / sum(c[1] for c in cols)
     cols = [(name, width * scale, align) for name, width, align in cols]
     size, pad = 8.5, 0.12
-    line_h = _cm(_text_size_pt("Ag", size)[1])
 
     def row(cells: list[str], weight: str, status: str | None = None, rule: str = "#CCCCCC") -> None:
-        wrapped = [wrap_text(c, (wd - 0.25) * _PT_PER_CM, size, weight) for c, (_, wd, _) in zip(cells, cols)]
-        h = max(len(x) for x in wrapped) * line_h * 1.05 + 2 * pad
+        wrapped = [_wrapped(c, wd - 0.25, size, weight) for c, (_, wd, _) in zip(cells, cols)]
+        h = max(height for _, height in wrapped) + 2 * pad
         doc.need(h)
-        y = doc.y
+        left, y = doc.x, doc.y
 
-        def draw(fig: Any, y: float = y, wrapped: list = wrapped, h: float = h) -> None:
-            x = doc.left
-            for i, (lines, (_, wd, align)) in enumerate(zip(wrapped, cols)):
+        def draw(fig: Any, left: float = left, y: float = y, wrapped: list = wrapped, h: float = h) -> None:
+            x = left
+            for i, ((lines, _), (_, wd, align)) in enumerate(zip(wrapped, cols)):
                 color = STATUS_MARKS[status][1] if status and i == len(cols) - 1 else "#222222"
                 xpos = x + (wd - 0.1 if align == "right" else 0.1)
-                _put(fig, xpos, y + pad, "\n".join(lines), size=size, weight="bold" if color != "#222222" else weight,
+                _put(fig, xpos, y + pad, lines, size=size, weight="bold" if color != "#222222" else weight,
                      color=color, ha=align)
                 x += wd
-            _rule(fig, doc.left, doc.left + doc.width, y + h, rule, 0.8 if weight == "bold" else 0.5)
+            _line(fig, left, left + doc.width, y + h, rule, 0.8 if weight == "bold" else 0.5)
 
-        doc.add(draw)
+        doc.add(draw, y + h)
         doc.y += h
 
     row([c[0] for c in cols], "bold", rule="#222222")
@@ -135,6 +110,7 @@ def goals_page(doc: Any, goals: list[Any] | None) -> None:
 
     doc.need(7.0)
     doc.mark("goals")
+    doc.bookmark("Stand der Ziele")
     doc.text("Stand der Ziele", 17, weight="bold", after=0.3)
     if goals is None:
         doc.text("Hier stünde, wie weit die Ziele der Kooperationsvereinbarung erreicht sind. Dafür legt die "
@@ -143,7 +119,7 @@ def goals_page(doc: Any, goals: list[Any] | None) -> None:
                  "mit Basiswert, Basisjahr und einer Anmerkung. Ohne Basis gilt der vorige verfügbare Wert der "
                  "Kennzahl, mit Basisjahr allein ihr Wert in diesem Jahr. So sieht die Datei aus:", 9.5, after=0.2)
         for line in EXAMPLE.splitlines():
-            doc.text(line, 9, x=doc.left + 0.5, width=doc.width - 0.5, color="#333333", after=0.05)
+            doc.text(line, 9, indent=0.5, color="#333333", after=0.05)
         doc.y += 0.2
         doc.text("Welche Kennzahlen es gibt (ihre Kennung, ihren aktuellen Wert und Stand), zeigt der Befehl "
                  "lichtenberg-data kennzahlen. Das nächste Briefing zeigt dann je Ziel Basis, aktuellen Wert, "
@@ -161,8 +137,7 @@ def goals_page(doc: Any, goals: list[Any] | None) -> None:
     for g in goals:
         doc.text(f"{STATUS_MARKS[g.status][0]}  {g.sentence}", 9.5, after=0.15)
         if g.anmerkung:
-            doc.text(f"Anmerkung: {g.anmerkung}", 8.5, color="#555555", x=doc.left + 0.4, width=doc.width - 0.4,
-                     after=0.15)
+            doc.text(f"Anmerkung: {g.anmerkung}", 8.5, color="#555555", indent=0.4, after=0.15)
     doc.y += 0.4
 
 

@@ -17,16 +17,17 @@ documented hand-over to code that collects charts (the briefing): title, source 
 and the sample flag of a finished figure. This package knows nothing of the briefing.
 
 Modules: :mod:`.forms` (chart forms, saving), :mod:`.maps` (choropleths), :mod:`.points`
-(point maps), :mod:`.periods` (stacked bars per period, one tick per edition), :mod:`.layers`
-(layers of areas over the Ortsteile), :mod:`.groups` (bars side by side per group, a legend of map
-points), :mod:`.finish`
-(title, source line, sample mark, hand-over), :mod:`.style` (sizes, colours, style file),
-:mod:`.formats` (German numbers and dates).
+(point maps), :mod:`.layers` (layers of areas over the Ortsteile), :mod:`.mapbase` (Ortsteile,
+scale bar and legend of every map), :mod:`.labels` (labels placed without overlap),
+:mod:`.periods` (stacked bars per period, one tick per edition), :mod:`.groups` (bars side by side
+per group, a legend of map points), :mod:`.finish` (title, source line, sample mark, hand-over
+with the data drawn), :mod:`.check` (the defects a reader would see), :mod:`.style` (sizes,
+colours, style file), :mod:`.formats` (German numbers and dates).
 """
 
 from __future__ import annotations
 
-from .finish import SAMPLE_MARK, ChartInfo, chart_info, finish
+from .finish import SAMPLE_MARK, ChartInfo, chart_data, chart_info, finish
 from .formats import (
     GermanFormatter,
     format_change,
@@ -62,7 +63,7 @@ __all__ = [
     "layer_map", "Layer", "legend_handles",
     "grouped_bars", "marker_legend",
     # finishing, saving and the hand-over
-    "finish", "save", "slug", "chart_info", "ChartInfo", "SAMPLE_MARK",
+    "finish", "save", "slug", "chart_info", "chart_data", "ChartInfo", "SAMPLE_MARK",
     # style
     "use_style", "style", "figure", "wrap_text", "COLORS", "SEQUENTIAL_CMAP", "STYLE_PATH",
     "FULL_WIDTH_CM", "HALF_WIDTH_CM", "DEFAULT_HEIGHT_CM",

@@ -36,7 +36,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from .finish import chart_info, finish, record_sources
+from .finish import chart_info, finish, record_data, record_sources
 from .formats import GermanFormatter
 from .style import (
     _HALO,
@@ -131,7 +131,7 @@ def _draw_groups(ax: Axes, data: pd.DataFrame, x: str, y: str, group: str, highl
         handles.append(line)
         last = part.dropna(subset=[y]).tail(1)
         if label_last and not last.empty:
-            ax.plot(last[x], last[y], "o", color=color, ms=3.2, zorder=z)
+            ax.plot(last[x], last[y], "o", color=color, ms=3.2, zorder=z, label=g)  # the line's legend entry
             ends.append([last[x].iloc[0], float(last[y].iloc[0]), color])
     if len(ends) == 2:  # keep the two end labels apart
         lo, hi = ax.get_ylim()
@@ -182,8 +182,10 @@ def line_vs_berlin(df: pd.DataFrame, x: str, y: str, group: str, highlight: str 
     highlight = _highlight(highlight)
     data = df[[x, y, group]].copy()
     data[y] = pd.to_numeric(data[y], errors="coerce")
+    drawn = data[[group, x, y]].copy()
     if index_base is not None:
         data[y] = _index(data, x, y, group, index_base)
+        drawn[f"Index ({index_base} = 100)"] = data[y]
     with style():
         fig, ax = _canvas(ax, width, height_cm)
         handles = _draw_groups(ax, data, x, y, group, highlight, berlin, label_last,
@@ -209,6 +211,7 @@ def line_vs_berlin(df: pd.DataFrame, x: str, y: str, group: str, highlight: str 
                   handlelength=1.4, columnspacing=1.2)
         ax.margins(x=0.02)
     record_sources(fig, df)
+    record_data(fig, drawn)
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax
@@ -249,7 +252,7 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
     data = data[data[label] != berlin].sort_values(value, ascending=not ascending,
                                                    na_position="first")
     if height_cm is None and ax is None:
-        height_cm = max(6.0, 2.6 + 0.52 * len(data))
+        height_cm = max(5.5, 2.4 + 0.42 * len(data))
     with style():
         fig, ax = _canvas(ax, width, height_cm)
         ypos = np.arange(len(data))
@@ -285,12 +288,19 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
             ax.set_xlim(lo if lo < 0 else 0, hi + 0.12 * span)
         if not ref.empty and np.isfinite(ref.iloc[0]):
             r = float(ref.iloc[0])
-            ax.axvline(r, color=COLORS["berlin"], lw=1.0, ls=(0, (4, 2)), zorder=4)
-            ax.text(r, 1.0, f" {berlin}: {_fmt_value(r, percent, label_decimals, unit)}",
-                    transform=ax.get_xaxis_transform(), ha="left", va="bottom", fontsize=7,
-                    color=COLORS["berlin"])
+            note = f"{berlin}: {_fmt_value(r, percent, label_decimals, unit)}"
+            lo, hi = ax.get_xlim()
+            if lo <= r <= hi:
+                ax.axvline(r, color=COLORS["berlin"], lw=1.0, ls=(0, (4, 2)), zorder=4)
+                left = r <= lo + 0.7 * (hi - lo)  # the label runs to the side with room
+                ax.text(r, 1.0, f" {note} " if left else f"{note} ", transform=ax.get_xaxis_transform(),
+                        ha="left" if left else "right", va="bottom", fontsize=7, color=COLORS["berlin"])
+            else:  # e.g. the sum of all districts: no line on this scale, the value in words
+                ax.text(1.0, 1.0, f"{note} (außerhalb der Skala)", transform=ax.transAxes, ha="right",
+                        va="bottom", fontsize=7, color=COLORS["berlin"])
         ax.set_ylim(-0.6, len(data) - 0.4)
     record_sources(fig, df)
+    record_data(fig, pd.concat([data.iloc[::-1], df.loc[ref.index, [label, value]]]))  # top bar first, Berlin last
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax
@@ -374,6 +384,7 @@ def small_multiples(df: pd.DataFrame, x: str, y: str, facet: str, group: str | N
         if index_base is not None:
             fig.supylabel(f"Index ({index_base} = 100)", fontsize=7.5, color="#444444")
     record_sources(fig, df)
+    record_data(fig, data[data[facet].isin(facets)][[facet, *([group] if group else []), x, y]])
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, flat
@@ -449,7 +460,12 @@ def population_pyramid(df: pd.DataFrame, age: str, male: str, female: str, *,
         if reference is not None:
             ax.legend(handles=[ref_handle], loc="lower right", fontsize=7)
         ax.set_xlabel("Anteil an der Bevölkerung" if percent else "Personen")
+    unit = " (%)" if percent else ""
+    drawn = pd.DataFrame({age: df[age].astype(str).to_numpy(), male_label + unit: m, female_label + unit: f})
+    if reference is not None:
+        drawn[f"{male_label} {reference_label}{unit}"], drawn[f"{female_label} {reference_label}{unit}"] = rm, rf
     record_sources(fig, df, reference)
+    record_data(fig, drawn)
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax

@@ -68,9 +68,11 @@ def grouped_bars(df: pd.DataFrame, x: str, bars: Mapping[str, str], *, percent: 
 
 def marker_legend(ax: Axes, title: str | None = None, *, loc: str = "lower left",
                   anchor: tuple[float, float] = (1.02, 0.0)) -> None:
-    """A legend of the points drawn with labels (``add_points(..., legend_label=…)``), placed
-    beside the legend the axes already has (e.g. a choropleth's classes), which stays; by default
-    outside the map at its lower right, below a legend on the right."""
+    """A legend of its own for the points drawn with labels (``add_points(..., legend_label=…)``),
+    placed beside the legend the axes already has (e.g. a choropleth's classes), which stays
+    without them; by default outside the map at its lower right, below a legend on the right."""
+    from .mapbase import drop_legend_entries
+
     handles, labels = [], []
     for coll in ax.collections:
         label = coll.get_label()
@@ -79,7 +81,7 @@ def marker_legend(ax: Axes, title: str | None = None, *, loc: str = "lower left"
             labels.append(label)
     if not handles:
         return
-    existing = ax.get_legend()
+    existing = drop_legend_entries(ax, labels)
     ax.legend(handles, labels, title=title, loc=loc, bbox_to_anchor=anchor, fontsize=6.5, title_fontsize=7,
               frameon=False, borderaxespad=0.3, alignment="left")
     if existing is not None:

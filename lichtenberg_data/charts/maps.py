@@ -16,15 +16,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .finish import finish, record_sources
+from .finish import chart_info, finish, record_data, record_sources
 from .formats import format_number, format_percent
+from .labels import area_names
+from .mapbase import legend, orient
 from .style import (
-    _HALO,
     COLORS,
     FULL_WIDTH_CM,
     SEQUENTIAL_CMAP,
     _canvas,
-    _fit_label,
     _map_height_cm,
     _width_cm,
     style,
@@ -57,14 +57,38 @@ def class_labels(lower: float, bins: Sequence[float], decimals: int, *, percent:
     return labels
 
 
+#: Height of a map of a tall area at half width (it grows by titles and sources longer than usual).
+_TALL_HALF_CM = 9.5
+
+
+def _tall(gdf: gpd.GeoDataFrame) -> bool:
+    """Whether the areas are clearly taller than wide (their map is as large at half width)."""
+    if not len(gdf):
+        return False
+    x0, y0, x1, y1 = gdf.total_bounds
+    return (y1 - y0) > 1.25 * (x1 - x0)
+
+
+def _drawn(gdf: gpd.GeoDataFrame, column: str, valid: np.ndarray, classes: np.ndarray, texts: list[str],
+           missing_label: str) -> pd.DataFrame:
+    """The areas as drawn: their names and keys, the value and the class (legend text) of each."""
+    keep = [c for c in gdf.columns if c != gdf.geometry.name
+            and (c == column or pd.api.types.is_string_dtype(gdf[c]) or gdf[c].dtype == object)]
+    drawn = pd.DataFrame(gdf[keep]).copy()
+    klasse = np.full(len(gdf), missing_label, dtype=object)
+    klasse[valid] = [texts[int(c)] for c in classes]
+    drawn["Klasse"] = klasse
+    return drawn
+
+
 def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "quantiles",
                outline: Any = None, labels: Any = None, *, label_column: str | None = None,
                cmap: str | None = None, legend_title: str | None = None, percent: bool = False,
                decimals: int | None = None, unit: str = "", legend_loc: str | None = None,
                missing_label: str = "keine Angabe", title: str | None = None,
                subtitle: str | None = None, source: Any = None, ax: Axes | None = None,
-               width: str | float = "full", height_cm: float | None = None,
-               categories: Mapping[Any, str] | None = None,
+               width: str | float = "auto", height_cm: float | None = None,
+               categories: Mapping[Any, str] | None = None, orientation: bool = True,
                **classify_kw: Any) -> tuple[Figure, Axes]:
     """A map of areas coloured in classes (mapclassify), with a German legend.
 
@@ -79,16 +103,23 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
         Optional GeoDataFrame/GeoSeries drawn as a dark outline (e.g. the district border).
     labels
         Optional GeoDataFrame whose ``label_column`` (default: its first text column) is written
-        at a representative point of each geometry (e.g. Ortsteil names).
+        inside each geometry where it overlaps no other text (e.g. Ortsteil names).
     legend_title, percent, decimals, unit
         Legend title (default ``column``) and number format of the class labels.
     legend_loc
-        ``"right"`` (default for full width), ``"below"`` (default otherwise) or a matplotlib
-        legend location inside the map.
+        ``"right"`` (default for full width and for a tall area at half width), ``"below"``
+        (default otherwise) or a matplotlib legend location inside the map.
+    width, height_cm
+        ``"full"`` (16 cm), ``"half"`` (7.8 cm), a width in cm, or ``"auto"`` (default): half width
+        for an area taller than wide (a district such as Lichtenberg is drawn as large at half
+        width as at full width, and two maps then stand side by side in the briefing), else full.
     categories
         Draw classes that are already given instead of classifying: ``{value: label}`` in
         legend order, e.g. the MSS status classes ``{1: "hoch", 2: "mittel", …}`` (colours from
         light to dark in that order; other values count as missing).
+    orientation
+        Draw the Ortsteil boundaries, their names (unless ``labels`` names the areas) and a
+        scale bar (:func:`~lichtenberg_data.charts.mapbase.orient`).
     **classify_kw
         Passed to :func:`mapclassify.classify` (e.g. ``bins`` for ``"user_defined"``).
 
@@ -124,10 +155,14 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
         texts = class_labels(float(min(y.min(), bins[0])), bins, decimals, percent=percent, unit=unit)
     palette = [cm(0.18 + 0.77 * (i / (n - 1) if n > 1 else 1.0)) for i in range(n)]
 
+    tall = _tall(gdf)
+    if width == "auto":
+        width = "half" if tall else "full"
     if height_cm is None and ax is None:
-        height_cm = _map_height_cm(width)
+        height_cm = _TALL_HALF_CM if tall and _width_cm(width) < FULL_WIDTH_CM else _map_height_cm(width)
     with style():
         fig, ax = _canvas(ax, width, height_cm)
+        chart_info(fig).keep_plot = True
         colors = [palette[int(c)] for c in classes]
         gdf.loc[valid].plot(ax=ax, color=colors, edgecolor="white", linewidth=0.4)
         handles = [Patch(facecolor=c, edgecolor="none", label=t) for c, t in zip(palette, texts)]
@@ -139,19 +174,10 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
         if outline is not None:
             shape = outline.to_crs(gdf.crs) if gdf.crs is not None and outline.crs is not None else outline
             shape.boundary.plot(ax=ax, color=COLORS["text"], linewidth=1.0)
-        if labels is not None:
-            lab = labels.to_crs(gdf.crs) if gdf.crs is not None and labels.crs is not None else labels
-            col = label_column or next(
-                c for c in lab.columns
-                if c != lab.geometry.name and (pd.api.types.is_string_dtype(lab[c])
-                                               or lab[c].dtype == object))
-            for point, text in zip(lab.geometry.representative_point(), lab[col].astype(str)):
-                ax.text(point.x, point.y, _fit_label(text, 70, 6.2), ha="center", va="center",
-                        fontsize=6.2, color=COLORS["text"], linespacing=1.0,
-                        path_effects=_HALO)
         ax.set_axis_off()
         ax.set_aspect("equal")
-        loc = legend_loc or ("right" if _width_cm(width) >= FULL_WIDTH_CM else "below")
+        loc = legend_loc or ("right" if _width_cm(width) >= FULL_WIDTH_CM or tall else "below")
+        narrow = 80.0 if loc == "right" and _width_cm(width) < FULL_WIDTH_CM else None  # beside a narrow map
         kw: dict[str, Any]
         if loc == "right":
             kw = {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)}
@@ -159,10 +185,20 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
             kw = {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0), "ncols": 2}
         else:
             kw = {"loc": loc}
-        ax.legend(handles=handles, title=legend_title or column, alignment="left",
-                  handlelength=1.2, handleheight=1.0, **kw)
+        legend(ax, handles, title=legend_title or column, alignment="left", handlelength=1.2,
+               handleheight=1.0, wrap_pt=narrow, **kw)
+        if orientation:
+            orient(ax, gdf.crs, gdf.geometry.union_all(), names=labels is None)
+        if labels is not None:
+            lab = labels.to_crs(gdf.crs) if gdf.crs is not None and labels.crs is not None else labels
+            col = label_column or next(
+                c for c in lab.columns
+                if c != lab.geometry.name and (pd.api.types.is_string_dtype(lab[c])
+                                               or lab[c].dtype == object))
+            area_names(ax, list(lab.geometry), lab[col].astype(str).tolist())
         ax.classifier = classifier  # type: ignore[attr-defined]
     record_sources(fig, gdf, outline, labels)
+    record_data(fig, _drawn(gdf, column, valid, classes, texts, missing_label), "Flächen")
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .finish import finish, record_sources
+from .finish import finish, record_data, record_sources
 from .style import _HALO, COLORS, _canvas, _fmt_value, _value_formatter, style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,6 +95,10 @@ def stacked_bars(df: pd.DataFrame, x: str, parts: Mapping[str, str], *, percent:
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(parts), borderaxespad=0.2,
                   handlelength=1.2, columnspacing=1.2)
     record_sources(fig, df)
+    drawn = pd.DataFrame({x: labels, **{name: values[col] for col, name in parts.items()}})
+    if totals:
+        drawn["Summe"] = total
+    record_data(fig, drawn)
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax

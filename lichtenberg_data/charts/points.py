@@ -12,9 +12,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .finish import finish, record_sources
+from .finish import chart_info, finish, record_data, record_sources
 from .formats import format_number
-from .style import _HALO, COLORS, _canvas, _map_height_cm, style
+from .labels import point_labels
+from .mapbase import add_legend_entry, legend, orient
+from .style import COLORS, _canvas, _map_height_cm, style
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -39,7 +41,8 @@ def point_map(points: gpd.GeoDataFrame, value: str | None = None, label: str | N
               base: Any = None, outline: Any = None, legend_title: str | None = None,
               legend_values: list[float] | None = None, title: str | None = None, subtitle: str | None = None,
               source: Any = None, ax: Axes | None = None, width: str | float = "full",
-              height_cm: float | None = None) -> tuple[Figure, Axes]:
+              height_cm: float | None = None, orientation: bool = True,
+              missing_label: str = "ohne Angabe") -> tuple[Figure, Axes]:
     """Places as circles on a plain base map; circle areas proportional to ``value``.
 
     Parameters
@@ -58,9 +61,14 @@ def point_map(points: gpd.GeoDataFrame, value: str | None = None, label: str | N
     legend_title, legend_values
         Title and example values of the size legend (default: the largest value, its half
         and tenth, rounded).
+        Without ``value`` the circles get one legend entry, ``legend_title`` (default "Ort").
     title, subtitle, source
         When ``title`` is given the chart is finished (:func:`finish`); the source line comes
         from ``source`` or else from the frames drawn.
+    orientation
+        Draw the Ortsteil boundaries and names and a scale bar (see :mod:`.mapbase`).
+    missing_label
+        Legend entry of the hollow circles of places without a value.
     """
     data = points[points.geometry.notna() & ~points.geometry.is_empty]
     crs = data.crs
@@ -68,6 +76,7 @@ def point_map(points: gpd.GeoDataFrame, value: str | None = None, label: str | N
         height_cm = _map_height_cm(width)
     with style():
         fig, ax = _canvas(ax, width, height_cm)
+        chart_info(fig).keep_plot = True
         for layer, kw in ((base, {"color": COLORS["missing"], "edgecolor": "white", "linewidth": 0.6}),
                           (outline, None)):
             if layer is None:
@@ -80,47 +89,42 @@ def point_map(points: gpd.GeoDataFrame, value: str | None = None, label: str | N
         xs, ys = data.geometry.x.to_numpy(), data.geometry.y.to_numpy()
         sizes = _areas(data[value]) if value is not None else np.full(len(data), 120.0)
         filled = data[value].notna().to_numpy() if value is not None else np.ones(len(data), dtype=bool)
+        name = legend_title or (value if value is not None else "Ort")
         ax.scatter(xs[filled], ys[filled], s=sizes[filled], color=COLORS["highlight"], alpha=0.75,
-                   edgecolor="white", linewidth=0.8, zorder=3)
-        ax.scatter(xs[~filled], ys[~filled], s=sizes[~filled], facecolor="white",
-                   edgecolor=COLORS["highlight"], linewidth=1.0, zorder=3)
+                   edgecolor="white", linewidth=0.8, zorder=3, label=name)
+        hollow = Line2D([], [], ls="", marker="o", markersize=np.sqrt(_MIN_AREA_PT2), markerfacecolor="white",
+                        markeredgecolor=COLORS["highlight"], label=missing_label)
+        if (~filled).any():
+            ax.scatter(xs[~filled], ys[~filled], s=sizes[~filled], facecolor="white",
+                       edgecolor=COLORS["highlight"], linewidth=1.0, zorder=3, label=missing_label)
         ax.set_axis_off()
         ax.set_aspect("equal", adjustable="datalim")  # the axes keep their width: room for the legend
         if value is not None and data[value].notna().any():
-            _size_legend(ax, data[value], legend_title or value, legend_values)
+            _size_legend(ax, data[value], name, legend_values, [hollow] if (~filled).any() else [])
+        elif len(data):
+            add_legend_entry(ax, Line2D([], [], ls="", marker="o", markersize=np.sqrt(sizes.max()),
+                                        markerfacecolor=COLORS["highlight"], markeredgecolor="white", alpha=0.75,
+                                        label=name))
+        if orientation:
+            shown = [layer for layer in (outline, base) if layer is not None]
+            orient(ax, crs, (shown[0].to_crs(crs) if crs is not None and shown[0].crs is not None else shown[0])
+                   .union_all() if shown else data.union_all().convex_hull)
         if label is not None:
-            _labels(fig, ax, xs, ys, data[label].astype(str).tolist(), sizes)
+            point_labels(ax, xs, ys, data[label].astype(str).tolist(), np.sqrt(sizes) / 2 + 3)
     record_sources(fig, points, base, outline)
+    drawn = pd.DataFrame({"x (EPSG:25833)": xs.round(1), "y (EPSG:25833)": ys.round(1)})
+    if label is not None:
+        drawn.insert(0, label, data[label].astype(str).to_numpy())
+    if value is not None:
+        drawn.insert(1 if label is not None else 0, value, data[value].to_numpy())
+    record_data(fig, drawn, "Orte")
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax
 
 
-def _labels(fig: Figure, ax: Axes, xs: np.ndarray, ys: np.ndarray, texts: list[str], sizes: np.ndarray) -> None:
-    """Write each label beside its circle where it overlaps no label placed before it.
-
-    Labels are placed largest circle first; each tries right, left, then right and left
-    shifted up or down, and keeps the first position that overlaps no earlier label.
-    """
-    renderer = fig.canvas.get_renderer()
-    placed: list[Any] = []
-    for i in np.argsort(-sizes, kind="stable"):
-        pad = np.sqrt(sizes[i]) / 2 + 3
-        note = None
-        for dx, dy, ha in ((pad, 0, "left"), (-pad, 0, "right"), (pad, 14, "left"), (-pad, 14, "right"),
-                           (pad, -14, "left"), (-pad, -14, "right"), (pad, 28, "left"), (pad, -28, "left")):
-            if note is not None:
-                note.remove()
-            note = ax.annotate(texts[i], (xs[i], ys[i]), xytext=(dx, dy), textcoords="offset points", ha=ha,
-                               va="center", fontsize=6.5, color=COLORS["text"], linespacing=1.1,
-                               path_effects=_HALO, zorder=4)
-            box = note.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in placed):
-                break
-        placed.append(note.get_window_extent(renderer))
-
-
-def _size_legend(ax: Axes, values: pd.Series, title: str, examples: list[float] | None) -> None:
+def _size_legend(ax: Axes, values: pd.Series, title: str, examples: list[float] | None,
+                 extra: list[Any]) -> None:
     top = float(pd.to_numeric(values, errors="coerce").max())
     if examples is None:
         magnitude = 10 ** max(0, int(np.floor(np.log10(top))) - 1)
@@ -128,5 +132,5 @@ def _size_legend(ax: Axes, values: pd.Series, title: str, examples: list[float] 
     handles = [Line2D([], [], ls="", marker="o", markersize=np.sqrt(max(v / top * _MAX_AREA_PT2, _MIN_AREA_PT2)),
                       markerfacecolor=COLORS["highlight"], markeredgecolor="white", alpha=0.75,
                       label=format_number(v, 0)) for v in examples]
-    ax.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(0.0, 1.0), alignment="left",
-              labelspacing=2.4, borderpad=0.6, handlelength=3.2, handletextpad=1.2, frameon=False)
+    legend(ax, [*handles, *extra], title=title, loc="upper left", bbox_to_anchor=(0.0, 1.0), alignment="left",
+           labelspacing=2.4, borderpad=0.6, handlelength=3.2, handletextpad=1.2, frameon=False)

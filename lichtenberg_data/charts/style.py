@@ -38,7 +38,7 @@ FULL_WIDTH_CM = 16.0
 #: Width of a half-width chart (two side by side with 4 mm between them), in cm.
 HALF_WIDTH_CM = 7.8
 #: Default heights in cm of a full and a half-width chart (title and source line included).
-DEFAULT_HEIGHT_CM = {"full": 10.0, "half": 7.5}
+DEFAULT_HEIGHT_CM = {"full": 8.5, "half": 7.5}
 CM = 1 / 2.54
 
 #: The package's matplotlib style file.
@@ -138,7 +138,7 @@ def figure(width: str | float = "full", height_cm: float | None = None, *, nrows
     width
         ``"full"`` (16 cm), ``"half"`` (7.8 cm) or a width in cm.
     height_cm
-        Total height in cm, title and source line included; default 10 cm (full) or 7.5 cm
+        Total height in cm, title and source line included; default 8.5 cm (full) or 7.5 cm
         (half).
     nrows, ncols, **subplot_kw
         Passed to :func:`matplotlib.pyplot.subplots` (``sharex``, ``sharey``, ...).
@@ -149,7 +149,7 @@ def figure(width: str | float = "full", height_cm: float | None = None, *, nrows
     """
     w = _width_cm(width)
     if height_cm is None:
-        height_cm = DEFAULT_HEIGHT_CM.get(width if isinstance(width, str) else "full", 10.0)
+        height_cm = DEFAULT_HEIGHT_CM.get(width if isinstance(width, str) else "full", DEFAULT_HEIGHT_CM["full"])
     with style():
         fig, ax = plt.subplots(nrows, ncols, figsize=(w * CM, height_cm * CM),
                                layout="constrained", **subplot_kw)
@@ -160,11 +160,16 @@ def figure(width: str | float = "full", height_cm: float | None = None, *, nrows
 # text measuring and wrapping
 # --------------------------------------------------------------------------------------------
 
+#: Text is measured as drawn at 100 dpi, the screen resolution of a figure: hinting makes text a
+#: little wider there than in print, so a text that fits on screen fits everywhere.
+_MEASURE_DPI = 100
+
+
 @lru_cache(maxsize=1)
 def _scratch() -> tuple[Figure, Any]:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = Figure(dpi=72)
+    fig = Figure(dpi=_MEASURE_DPI)
     canvas = FigureCanvasAgg(fig)
     return fig, canvas.get_renderer()
 
@@ -182,7 +187,7 @@ def _text_size_pt(text: str, size: float, weight: str = "normal",
                  family=_style_family(), parse_math=False)
     bbox = t.get_window_extent(renderer)
     t.remove()
-    return bbox.width, bbox.height
+    return bbox.width * 72 / _MEASURE_DPI, bbox.height * 72 / _MEASURE_DPI
 
 
 def _words_width_pt(words: list[str], size: float, weight: str) -> float:

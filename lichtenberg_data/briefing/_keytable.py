@@ -1,0 +1,112 @@
+"""The key-figure table of a section: the value before, the value now and the change, each as
+printed (the change computed from the rounded values, so every number adds up as printed), under
+each row Berlin and the comparison Bezirke (:func:`.pages.comparison_line`), and the sources it
+rests on, cited from the section's list."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..charts.formats import (
+    MISSING,
+    format_change,
+    format_date,
+    format_number,
+    format_percent,
+    is_missing,
+)
+from ..charts.style import _text_size_pt, wrap_text
+from ._layout import LEFT_CM, PT_PER_CM, TEXT_CM, _cm, _Doc, _line, _put, _wrapped
+from ._sources import SectionSources, refs
+from .pages import comparison_line
+
+__all__ = ["key_table", "figure_cells"]
+
+
+def _rounded(v: Any, decimals: int) -> float | None:
+    """``v`` rounded as it is printed (half up), so a change computed from it adds up."""
+    if v is None or is_missing(v):
+        return None
+    return float(Decimal(str(v)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP))
+
+
+def _value(v: Any, unit: str, decimals: int) -> str:
+    if v is None or is_missing(v):
+        return MISSING
+    if unit.strip() == "%":
+        return format_percent(v, decimals)
+    return format_number(v, decimals) + (f" {unit}" if unit else "")
+
+
+def _period(when: Any) -> str:
+    """``2025-12-31`` → ``31.12.2025``; a year or a label stays as it is."""
+    if not when:
+        return ""
+    text = str(when)
+    return format_date(text) if len(text) == 10 and text[4] == "-" else text
+
+
+def figure_cells(f: dict[str, Any]) -> tuple[str, str, str, str]:
+    """Label, previous value, current value and change of a key figure, as printed."""
+    unit, dec = f.get("unit") or "", f.get("decimals")
+    d = dec if dec is not None else (0 if all(
+        v is None or float(v).is_integer() for v in (f["current"], f["previous"])) else 1)
+    cur, prev = _rounded(f["current"], d), _rounded(f["previous"], d)
+    change = format_change(cur, prev, decimals=d, unit=unit)
+    if prev is not None and (f.get("when") or f.get("previous_when")):
+        change += f"\n{_period(f.get('previous_when'))} → {_period(f.get('when'))}"
+    label = f["label"] + (f" ({_period(f['when'])})" if f.get("when") and prev is None else "")
+    if f.get("sample"):
+        label += " – BEISPIELDATEN"
+    return label, _value(prev, unit, d), _value(cur, unit, d), change
+
+
+def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources, comparison: Any = None) -> None:
+    """The section's key figures: value before, now and the change, the line of Berlin and the
+    ``comparison`` Bezirke under each, and the sources cited."""
+
+    cols = [("Kennzahl", 6.0, "left"), ("Vorwert", 2.7, "right"),
+            ("Aktuell", 2.7, "right"), ("Veränderung", 4.6, "right")]
+    size = 8.5
+    line_h = _cm(_text_size_pt("Ag", size)[1])
+    pad = 0.1
+    doc.text("Kennzahlen", 11, weight="bold", after=0.2, keep=4 * line_h)
+
+    def row(cells: list[str], weight: str, rule: str, lw: float, sample: bool = False,
+            extra: str | None = None) -> None:
+        wrapped = [[w for part in c.split("\n") for w in wrap_text(part, (width - 0.25) * PT_PER_CM, size, weight)]
+                   for c, (_, width, _) in zip(cells, cols)]
+        below, below_h = _wrapped(extra, TEXT_CM - 0.2, 7.5) if extra else ("", 0.0)
+        below_h += 0.05 if below else 0.0
+        h = max(len(w) for w in wrapped) * line_h * 1.05 + 2 * pad + below_h
+        doc.need(h)
+        doc.flag_sample(sample)
+        y = doc.y
+
+        def draw(fig: Any, y: float = y, wrapped: list = wrapped) -> None:
+            x = LEFT_CM
+            for lines, (_, w, align) in zip(wrapped, cols):
+                xpos = x + (w - 0.1 if align == "right" else 0.1)
+                _put(fig, xpos, y + pad, "\n".join(lines), size=size, weight=weight, ha=align)
+                x += w
+            if below:  # Berlin and the comparison Bezirke
+                _put(fig, LEFT_CM + 0.1, y + h - pad - below_h + 0.05, below, size=7.5, color="#555555")
+            _line(fig, LEFT_CM, LEFT_CM + TEXT_CM, y + h, color=rule, lw=lw)
+
+        doc.add(draw, y + h)
+        doc.y += h
+
+    row([c[0] for c in cols], "bold", "#222222", 0.8)
+    numbers: list[int] = []
+    for f in figures:
+        row(list(figure_cells(f)), "normal", "#CCCCCC", 0.5, bool(f.get("sample")), comparison_line(f, comparison))
+        extra = f.get("source_texts")
+        if extra is None and not f.get("datasets") and f.get("source"):
+            extra = [f["source"]]  # recorded before source texts were kept apart
+        numbers += sources.cite(f.get("datasets"), extra)
+    doc.y += 0.12
+    cited = refs(list(dict.fromkeys(numbers)))
+    if cited:
+        doc.text(cited, 7, color="#666666")
+    doc.y += 0.4

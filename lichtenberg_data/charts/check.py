@@ -1,0 +1,230 @@
+"""The chart check: what a reader would see as a defect, found from the drawn figure.
+
+:func:`problems` draws a figure and returns one English line per defect:
+
+* a text (title, tick or category label, value label, legend, source line) that runs past the
+  edge of the figure, so part of it is cut off;
+* a tick label that overlaps another text, and any two texts that overlap (legend and table
+  entries are laid out by matplotlib and not compared among themselves; the rotated sample mark
+  lies over the plot on purpose);
+* two labels on one point (annotations of the same place);
+* a symbol without a legend entry: points of a scatter or of a point layer on a map, or markers
+  without a line, whose label is in no legend of the figure;
+* a plot squeezed to a sliver (its legend or texts took the room);
+* a text that matplotlib would read as a formula (``$…$``): every text is plain text.
+
+The briefing runs it on every chart it binds (:func:`lichtenberg_data.briefing.mark_chart`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from matplotlib.axis import Axis
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.table import Table
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
+
+__all__ = ["problems", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text"]
+
+#: Pixels (at the figure's dpi) a box may stick out or two boxes may touch without counting.
+TOLERANCE_PX = 1.0
+_MATH = re.compile(r"(?<!\\)\$.*(?<!\\)\$", re.S)
+
+
+def _visible_children(artist: Any) -> Iterator[Any]:
+    """``artist`` and everything drawn inside it (an invisible artist hides its children)."""
+    if not artist.get_visible():
+        return
+    yield artist
+    if isinstance(artist, Axis):
+        return  # its ticks are taken from the ticks drawn (see drawn_texts)
+    hidden = () if getattr(artist, "axison", True) else tuple(artist._axis_map.values())  # noqa: SLF001
+    for child in artist.get_children():
+        if child not in hidden:  # an axes with its axis off draws no axis
+            yield from _visible_children(child)
+
+
+def _tick_labels(axis: Axis) -> Iterator[Text]:
+    """The tick labels ``axis`` draws (ticks outside the view are not drawn)."""
+    try:
+        ticks = axis._update_ticks()  # noqa: SLF001 - the ticks matplotlib draws; no public API
+    except AttributeError:  # pragma: no cover - older matplotlib
+        ticks = axis.get_major_ticks()
+    for tick in ticks:
+        for label in (tick.label1, tick.label2):
+            if label.get_visible() and label.get_text().strip():
+                yield label
+
+
+def drawn_texts(fig: Figure) -> list[tuple[str, Text, Any]]:
+    """Every visible, non-empty text of ``fig`` as ``(kind, text, group)``.
+
+    ``kind`` is ``"tick"``, ``"legend"``, ``"table"``, ``"annotation"`` or ``"text"``; ``group``
+    is the legend or table the text belongs to (``None`` otherwise).
+    """
+    out: list[tuple[str, Text, Any]] = []
+    seen: set[int] = set()
+
+    def add(kind: str, text: Text, group: Any = None) -> None:
+        if id(text) not in seen and text.get_visible() and text.get_text().strip():
+            seen.add(id(text))
+            out.append((kind, text, group))
+
+    for artist in _visible_children(fig):
+        if isinstance(artist, Axis):
+            for label in _tick_labels(artist):
+                add("tick", label)
+            add("text", artist.label)
+            add("text", artist.offsetText)
+        elif isinstance(artist, Legend):
+            for t in [artist.get_title(), *artist.get_texts()]:
+                add("legend", t, artist)
+        elif isinstance(artist, Table):
+            for cell in artist.get_celld().values():
+                if cell.get_visible():
+                    add("table", cell.get_text(), artist)
+        elif isinstance(artist, Annotation):
+            add("annotation", artist)
+        elif isinstance(artist, Text) and artist.get_gid() != "ld-sample":
+            add("text", artist)
+    return out
+
+
+def scale_bars(fig: Figure) -> list[tuple[Any, Bbox]]:
+    """The scale bars of ``fig`` (matplotlib-scalebar) with the box they were last drawn in."""
+    out = []
+    for ax in fig.axes:
+        for artist in ax.artists if ax.get_visible() else []:
+            if artist.get_visible() and type(artist).__name__ == "ScaleBar":
+                try:
+                    out.append((artist, artist.info.window_extent))
+                except ValueError:  # not drawn yet
+                    continue
+    return out
+
+
+def plain_text(fig: Figure) -> None:
+    """Make every text of ``fig`` plain text: a ``$`` in a name is a dollar sign, no formula."""
+    for _, text, _ in drawn_texts(fig):
+        text.set_parse_math(False)
+
+
+def _label(text: Any) -> str:
+    if not isinstance(text, Text):
+        return type(text).__name__
+    s = " ".join(text.get_text().split())
+    return s if len(s) <= 60 else s[:57] + "…"
+
+
+def _shrunk(box: Bbox) -> Bbox:
+    return Bbox.from_extents(box.x0 + TOLERANCE_PX, box.y0 + TOLERANCE_PX,
+                             box.x1 - TOLERANCE_PX, box.y1 - TOLERANCE_PX)
+
+
+def _symbols(ax: Any) -> Iterator[tuple[Any, str]]:
+    """Point symbols drawn in ``ax``: scatter / point layers and markers without a line."""
+    for coll in ax.collections:
+        if isinstance(coll, PathCollection) and coll.get_visible() and len(coll.get_offsets()):
+            sizes = coll.get_sizes()
+            if len(sizes) and float(max(sizes)) > 0:
+                yield coll, f"{len(coll.get_offsets())} point symbol(s)"
+    for line in ax.get_lines():
+        marker = line.get_marker()
+        if (line.get_visible() and marker not in (None, "", " ", "None", "none")
+                and line.get_linestyle() in ("None", "none", "", " ") and len(line.get_xdata())):
+            yield line, f"{len(line.get_xdata())} marker(s) '{marker}'"
+
+
+def _words(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _legend_words(fig: Figure) -> set[str]:
+    words: set[str] = set()
+    for legend in fig.findobj(Legend):
+        words.add(_words(legend.get_title().get_text()))
+        words.update(_words(t.get_text()) for t in legend.get_texts())
+    return words - {""}
+
+
+def problems(fig: Figure) -> list[str]:
+    """The defects of a drawn chart, one English line each (empty: clean).
+
+    Parameters
+    ----------
+    fig
+        A finished figure; it is drawn (on its own canvas) to measure its texts.
+
+    Returns
+    -------
+    list of str
+        E.g. ``"tick label 'Treptow-Köpenick' is cut: it runs 31 px past the left edge"``.
+    """
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    canvas = fig.bbox
+    texts = drawn_texts(fig)
+    boxes = [(kind, t, group, t.get_window_extent(renderer)) for kind, t, group in texts]
+    for bar, box in scale_bars(fig):  # a scale bar draws its text itself: its box counts as a text
+        boxes.append(("scalebar", bar, None, box))
+    found: list[str] = []
+
+    for kind, t, _, box in boxes:
+        name = {"tick": "tick label", "legend": "legend text", "table": "table cell",
+                "annotation": "label", "scalebar": "scale bar"}.get(kind, "text")
+        cut = {"left": canvas.x0 - box.x0, "right": box.x1 - canvas.x1,
+               "bottom": canvas.y0 - box.y0, "top": box.y1 - canvas.y1}
+        for side, over in cut.items():
+            if over > TOLERANCE_PX:
+                found.append(f"{name} '{_label(t)}' is cut: it runs {over:.0f} px past the {side} edge")
+        if kind != "scalebar" and t.get_parse_math() and _MATH.search(t.get_text()):
+            found.append(f"{name} '{_label(t)}' would be drawn as a formula (a $ pair); it must be plain text")
+
+    for i, (kind_a, a, group_a, box_a) in enumerate(boxes):
+        for kind_b, b, group_b, box_b in boxes[i + 1:]:
+            if group_a is not None and group_a is group_b:
+                continue  # laid out by matplotlib (legend, table)
+            if not _shrunk(box_a).overlaps(_shrunk(box_b)):
+                continue
+            if kind_a == "scalebar" or kind_b == "scalebar":
+                text = b if kind_a == "scalebar" else a
+                found.append(f"the scale bar overlaps the text '{_label(text)}'")
+            elif "tick" in (kind_a, kind_b):
+                tick, other = (a, b) if kind_a == "tick" else (b, a)
+                found.append(f"tick label '{_label(tick)}' overlaps the text '{_label(other)}'")
+            else:
+                found.append(f"text '{_label(a)}' overlaps the text '{_label(b)}'")
+
+    anchors: dict[tuple[int, int], list[Annotation]] = {}
+    for kind, t, _, _ in boxes:
+        if kind == "annotation" and t.xycoords == "data" and t.axes is not None:
+            ax = t.axes
+            x, y = ax.transData.transform((ax.convert_xunits(t.xy[0]), ax.convert_yunits(t.xy[1])))
+            anchors.setdefault((round(x), round(y)), []).append(t)
+    for same in anchors.values():
+        if len(same) > 1:
+            found.append("two labels on one point: " + " and ".join(f"'{_label(t)}'" for t in same))
+
+    for ax in fig.axes:  # a plot squeezed by its legend or texts (constrained layout gave up)
+        if ax.get_visible() and (ax.has_data() or ax.images):
+            box = ax.get_window_extent(renderer)
+            if box.width < 0.15 * canvas.width or box.height < 0.15 * canvas.height:
+                found.append(f"the plot is squeezed to {box.width / canvas.width:.0%} x "
+                             f"{box.height / canvas.height:.0%} of the figure")
+
+    words = _legend_words(fig)
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for artist, what in _symbols(ax):
+            label = str(artist.get_label() or "")
+            if label.startswith("_") or _words(label) not in words:
+                shown = f" '{label}'" if label and not label.startswith("_") else ""
+                found.append(f"{what}{shown} without a legend entry")
+    return found

@@ -1,0 +1,163 @@
+"""What every map shows besides its data: the Ortsteil boundaries with their names, a scale bar,
+and one legend that layers drawn later (points on a choropleth) add their entry to.
+
+Used by :func:`~lichtenberg_data.charts.choropleth`, :func:`~lichtenberg_data.charts.point_map`
+and :func:`~lichtenberg_data.charts.add_points`. The Ortsteile come from
+``geo.boundaries("ortsteil")``; without that dataset a map is drawn without them. The scale bar is
+matplotlib-scalebar's (geometries are in EPSG:25833, whose unit is the metre).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from .finish import record_sources
+from .formats import format_number
+from .labels import area_names
+from .style import COLORS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = ["legend", "add_legend_entry", "drop_legend_entries", "orient", "MAX_NAMED_ORTSTEILE"]
+
+log = logging.getLogger(__name__)
+
+#: A map showing more Ortsteile than this (a map of all Berlin) draws their boundaries unnamed.
+MAX_NAMED_ORTSTEILE = 45
+#: An Ortsteil of the district (``settings.district``) is named when at least this share of its
+#: area lies in the map's data; the neighbours' Ortsteile are drawn, not named.
+_SHOWN_SHARE = 0.5
+
+_LEGENDS: WeakKeyDictionary[Any, tuple[list[Any], dict[str, Any]]] = WeakKeyDictionary()
+
+
+def wrap_label(text: str, width_pt: float | None, size: float = 7.5) -> str:
+    """A legend text broken at spaces into lines of ``width_pt`` (``None``: one line)."""
+    from .style import wrap_text
+
+    if width_pt is None:
+        return str(text)
+    return "\n".join(wrap_text(str(text), width_pt, size, break_words=False))
+
+
+def legend(ax: Axes, handles: list[Any], *, wrap_pt: float | None = None, **kw: Any) -> Any:
+    """Draw the legend of a map and remember it, so later layers can add their entry; with
+    ``wrap_pt`` (a narrow map) every entry and the title are broken into lines that wide."""
+    from .style import style
+
+    _LEGENDS[ax] = (list(handles), dict(kw), wrap_pt)
+    for h in handles:
+        h.set_label(wrap_label(h.get_label(), wrap_pt))
+    if kw.get("title"):
+        kw = {**kw, "title": wrap_label(kw["title"], wrap_pt)}
+    with style():  # a layer added later in a notebook gets the house style's legend too
+        return ax.legend(handles=handles, **kw)
+
+
+def add_legend_entry(ax: Axes, handle: Any) -> None:
+    """Add ``handle`` (with its label) to the map's legend, or start one in the lower right."""
+    handles, kw, wrap_pt = _LEGENDS.get(ax, ([], {"loc": "lower right"}, None))
+    if ax.get_legend() is not None and ax not in _LEGENDS:  # a legend drawn elsewhere: keep its entries
+        old = ax.get_legend()
+        handles = list(old.legend_handles)
+        for h, t in zip(handles, old.get_texts()):
+            h.set_label(t.get_text())
+        kw = {"loc": "lower right", "title": old.get_title().get_text() or None}
+    legend(ax, [*handles, handle], wrap_pt=wrap_pt, **kw)
+
+
+def drop_legend_entries(ax: Axes, labels: list[str]) -> Any:
+    """Take the entries named ``labels`` out of the map's legend (they get a legend of their own,
+    :func:`~lichtenberg_data.charts.marker_legend`); returns the legend left, or ``None``."""
+    if ax not in _LEGENDS:
+        return ax.get_legend()
+    handles, kw, wrap_pt = _LEGENDS[ax]
+    gone = {" ".join(str(label).split()) for label in labels}
+    keep = [h for h in handles if " ".join(h.get_label().split()) not in gone]
+    if len(keep) == len(handles):
+        return ax.get_legend()
+    if not keep:
+        del _LEGENDS[ax]
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        return None
+    return legend(ax, keep, wrap_pt=wrap_pt, **kw)
+
+
+def _ortsteile(crs: Any) -> Any:
+    """All Ortsteile of Berlin in ``crs``, or ``None`` when the dataset is not loaded."""
+    from .._errors import DataNotAvailableError
+    from ..geo import boundaries
+
+    try:
+        ot = boundaries("ortsteil", None)
+    except (DataNotAvailableError, LookupError, OSError) as exc:
+        log.debug("map without Ortsteile: %s", exc)
+        return None
+    return ot.to_crs(crs) if crs is not None and ot.crs is not None and ot.crs != crs else ot
+
+
+def _scale_bar(ax: Axes, shown: Any) -> None:
+    """A scale bar in the corner of the map that the data cover least."""
+    from matplotlib_scalebar.scalebar import ScaleBar
+    from shapely.geometry import box
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    w, h = (x1 - x0) * 0.3, (y1 - y0) * 0.12
+    corners = {"lower right": box(x1 - w, y0, x1, y0 + h), "lower left": box(x0, y0, x0 + w, y0 + h),
+               "upper left": box(x0, y1 - h, x0 + w, y1), "upper right": box(x1 - w, y1 - h, x1, y1)}
+    where = min(corners, key=lambda c: shown.intersection(corners[c]).area if shown is not None else 0)
+    bar = ScaleBar(1, "m", location=where, length_fraction=0.22, width_fraction=0.008, box_alpha=0,
+                   color=COLORS["muted"], font_properties={"size": 6.5}, scale_loc="top", border_pad=0.4,
+                   scale_formatter=lambda value, unit: f"{format_number(value)} {unit}")
+    ax.add_artist(bar)
+
+
+def orient(ax: Axes, crs: Any, shown: Any = None, *, names: bool = True) -> None:
+    """Draw the Ortsteil boundaries and names and a scale bar on a map in ``crs`` (metres).
+
+    Parameters
+    ----------
+    ax
+        The map, its extent already set.
+    crs
+        The map's CRS (EPSG:25833).
+    shown
+        The union of the data's geometries: the scale bar goes to the corner they cover least.
+    names
+        Write the Ortsteil names (``False`` when the map labels its areas itself).
+    """
+    from shapely.geometry import box
+
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    axis_off = not ax.axison
+    view = box(x0, y0, x1, y1)
+    ot = _ortsteile(crs)
+    near = ot[ot.intersects(view)] if ot is not None else None
+    if near is not None and len(near):
+        near.clip(view.buffer(max(x1 - x0, y1 - y0) * 0.05)).boundary.plot(
+            ax=ax, color=COLORS["berlin"], linewidth=0.55, linestyle=(0, (3, 1.6)), zorder=1.8)
+        record_sources(ax.get_figure(), near)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("")
+    ax.set_ylabel("")  # geopandas names the CRS axes; a map shows none
+    if axis_off:
+        ax.set_axis_off()
+    _scale_bar(ax, shown)
+    if names and near is not None and 0 < len(near) <= MAX_NAMED_ORTSTEILE:
+        from .style import _highlight
+
+        own = near[near["bezirk"] == _highlight(None)] if "bezirk" in near.columns else near
+        own = own if len(own) else near  # a map of another area: name what it shows
+        area = view if shown is None else view.intersection(shown.buffer(1.0))
+        parts = [(geom.intersection(area), name) for geom, name in zip(own.geometry, own["ortsteil"])]
+        named = [(g, n) for (g, n), whole in zip(parts, own.geometry)
+                 if not g.is_empty and g.area >= _SHOWN_SHARE * whole.area]
+        area_names(ax, [g for g, _ in named], [n for _, n in named], size=6.2, style="italic",
+                   color=COLORS["berlin"])

@@ -1,0 +1,134 @@
+"""The chart check (charts/check.py): it finds what a reader would see as a defect, and a clean
+chart of every form passes."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import geopandas as gpd  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from shapely.geometry import Point, box  # noqa: E402
+
+from lichtenberg_data import charts  # noqa: E402
+from lichtenberg_data.charts.check import problems  # noqa: E402
+from lichtenberg_data.names import BEZIRKE  # noqa: E402
+
+AFS = {"dataset": "baufertigstellungen", "publisher": "Amt für Statistik Berlin-Brandenburg",
+       "source_title": "Statistischer Bericht F II 2", "reference_date": "2022-12-31",
+       "retrieved_at": "2025-06-13", "license": "CC BY 3.0 DE"}
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def _completions() -> pd.DataFrame:
+    """The real 2022 floor space of new non-residential buildings (F II 2) and Berlin's total."""
+    values = [86540, 86770, 30250, 36710, 47520, 11600, 72720, 9310, 101680, 48710, 60390, 11110]
+    df = pd.DataFrame({"gebiet": [*BEZIRKE.values(), "Berlin"], "nutzflaeche_m2": [*values, 603290]})
+    df.attrs["provenance"] = [AFS]
+    return df
+
+
+def test_a_chart_with_a_cut_category_label_fails():
+    fig, ax = charts.ranked_bars(_completions(), "gebiet", "nutzflaeche_m2", decimals=0, unit="m²",
+                                 title="Neue Nichtwohngebäude: Nutzfläche")
+    assert problems(fig) == []  # the form itself keeps every label inside
+    ax.set_position((0.02, 0.2, 0.9, 0.6))  # push the plot left: the Bezirk names run off the canvas
+    fig.set_layout_engine("none")
+    found = problems(fig)
+    cut = [p for p in found if "is cut" in p and "past the left edge" in p]
+    assert any("'Treptow-Köpenick'" in p for p in cut), found
+    assert any("'Charlottenburg-Wilmersdorf'" in p for p in cut), found
+
+
+def test_overlapping_tick_labels_and_texts_are_found():
+    fig, ax = charts.figure("half", 6)
+    ax.plot(range(12), range(12))
+    ax.set_xticks(range(12), [f"Bezirk {n}" for n in BEZIRKE.values()])  # twelve long labels on 7.8 cm
+    ax.text(0.5, 0.5, "Hinweis", transform=ax.transAxes)
+    ax.text(0.5, 0.5, "Anmerkung", transform=ax.transAxes)
+    found = problems(fig)
+    assert any(p.startswith("tick label 'Bezirk ") and "overlaps the text 'Bezirk " in p for p in found), found
+    assert "text 'Hinweis' overlaps the text 'Anmerkung'" in found
+
+
+def test_two_labels_on_one_point_and_a_symbol_without_legend_entry_are_found():
+    fig, ax = charts.figure("full", 8)
+    ax.scatter([1, 2], [1, 2])
+    ax.annotate("Ring-Center II", (1, 1), xytext=(3, 3), textcoords="offset points")
+    ax.annotate("Ring-Center III", (1, 1), xytext=(3, 30), textcoords="offset points")
+    found = problems(fig)
+    assert "two labels on one point: 'Ring-Center II' and 'Ring-Center III'" in found
+    assert "2 point symbol(s) without a legend entry" in found
+    ax.collections[0].set_label("Einkaufszentrum")
+    ax.legend()
+    assert not [p for p in problems(fig) if "legend" in p]
+
+
+def test_a_dollar_pair_in_a_name_is_text_not_a_formula():
+    fig, ax = charts.figure("full", 8)
+    ax.set_title("Kosten $5 bis $10 je m²")
+    assert problems(fig) == []  # the house style draws every text as plain text
+    ax.set_title("Kosten $5 bis $10 je m²", parse_math=True)  # a chart that turns mathtext on
+    assert problems(fig) == ["text 'Kosten $5 bis $10 je m²' would be drawn as a formula (a $ pair); "
+                             "it must be plain text"]
+    from lichtenberg_data.charts.check import plain_text
+
+    plain_text(fig)
+    assert problems(fig) == []
+
+
+def test_the_berlin_total_outside_the_scale_is_a_note_not_a_line_off_the_chart():
+    fig, ax = charts.ranked_bars(_completions(), "gebiet", "nutzflaeche_m2", decimals=0, unit="m²",
+                                 title="Neue Nichtwohngebäude: Nutzfläche")
+    assert "Berlin: 603.290 m² (außerhalb der Skala)" in [t.get_text() for t in ax.texts]
+    assert not ax.get_lines()  # no reference line far right of the bars
+    assert problems(fig) == []
+
+
+def test_points_on_a_map_get_one_label_per_place_and_their_legend_entry():
+    """Ring-Center I, II and III lie within 160 m: one label; the points join the map's legend."""
+    areas = gpd.GeoDataFrame({"name": ["Nord", "Süd"], "wert": [1.0, 2.0]},
+                             geometry=[box(395000, 5821000, 399000, 5828000), box(395000, 5814000, 399000, 5821000)],
+                             crs="EPSG:25833")
+    fig, ax = charts.choropleth(areas, "wert", k=2, legend_title="Wert", orientation=False)
+    centres = gpd.GeoDataFrame({"zentrum": ["Ring-Center II", "Ring-Center III", "Ring-Center I", "Linden-Center"]},
+                               geometry=[Point(396617, 5819344), Point(396610, 5819290), Point(396459, 5819337),
+                                         Point(398737, 5824861)], crs="EPSG:25833")
+    charts.add_points(ax, centres, label_column="zentrum", size=10, legend_label="Einkaufszentrum")
+    charts.finish(fig, "Marktgebiete", source="Quelle: Test")
+    labels = sorted(t.get_text() for t in ax.texts)
+    assert labels == ["Linden-Center", "Ring-Center I, II und III"]
+    assert "Einkaufszentrum" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert problems(fig) == []
+    data = charts.chart_data(fig)
+    assert data.groupby("Ebene").size().to_dict() == {"Einkaufszentrum": 4, "Flächen": 2}
+
+
+def test_a_map_squeezed_by_its_legend_is_found():
+    areas = gpd.GeoDataFrame({"wert": np.arange(5.0)}, geometry=[box(i, 0, i + 1, 10) for i in range(5)],
+                             crs="EPSG:25833")
+    fig, ax = charts.choropleth(areas, "wert", k=5, width="half", legend_loc="right", orientation=False,
+                                legend_title="Ein sehr langer Legendentitel, der den Platz der Karte nimmt")
+    ax.set_position((0.0, 0.5, 0.05, 0.05))
+    fig.set_layout_engine("none")
+    assert any(p.startswith("the plot is squeezed to") for p in problems(fig))
+
+
+def test_a_point_layer_added_later_keeps_the_legend_in_the_house_style():
+    areas = gpd.GeoDataFrame({"wert": [1.0, 2.0]}, geometry=[box(0, 0, 1000, 3000), box(1000, 0, 2000, 3000)],
+                             crs="EPSG:25833")
+    fig, ax = charts.choropleth(areas, "wert", k=2, legend_title="Einwohner in 500 m", orientation=False)
+    charts.add_points(ax, gpd.GeoDataFrame(geometry=[Point(500, 500)], crs="EPSG:25833"), size=4,
+                      legend_label="Vollsortimenter/Discounter")  # outside any style context, as in a notebook
+    texts = ax.get_legend().get_texts()
+    assert [t.get_text() for t in texts][-1] == "Vollsortimenter/Discounter"
+    assert {t.get_fontsize() for t in texts} == {7.5}
