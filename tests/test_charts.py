@@ -274,23 +274,31 @@ def test_layer_map_labels_do_not_overlap_and_only_drawn_layers_are_in_the_legend
     gpd = pytest.importorskip("geopandas")
     from shapely.geometry import Point, box
 
+    from lichtenberg_data.charts.check import problems, scale_bars
+
     base = gpd.GeoDataFrame({"ortsteil": ["Nordteil", "Südteil"]},
                             geometry=[box(390_000, 5_816_000, 396_000, 5_822_000),
                                       box(390_000, 5_810_000, 396_000, 5_816_000)], crs="EPSG:25833")
     base.attrs["provenance"] = [AFS]
-    # three named areas whose inner points lie within a few metres of each other and of a name
-    close = gpd.GeoDataFrame({"nr": ["1", "2", "3"]}, geometry=[Point(393_000 + 30 * i, 5_819_000).buffer(300)
-                                                                  for i in range(3)], crs="EPSG:25833")
+    # three named areas whose inner points lie within a few metres of each other, a fourth apart
+    close = gpd.GeoDataFrame({"nr": ["1", "2", "3", "4"]},
+                             geometry=[Point(393_000 + 30 * i, 5_819_000).buffer(300) for i in range(3)]
+                             + [Point(393_000, 5_813_000).buffer(300)], crs="EPSG:25833")
     empty = gpd.GeoDataFrame({"nr": []}, geometry=[], crs="EPSG:25833")
-    layers = [charts.Layer(close, "Gewerbegebiet (3)", charts.COLORS["berlin"], labels="nr"),
+    layers = [charts.Layer(close, "Gewerbegebiet (4)", charts.COLORS["berlin"], labels="nr"),
               charts.Layer(empty, "Bebauungsplan (0)", charts.COLORS["accent"], hatch="////")]
     fig, ax = charts.layer_map(layers, base=base, title="Vorhaben", width="full", height_cm=12)
     fig.canvas.draw()
-    boxes = [t.get_window_extent() for t in ax.texts if t.get_text() in {"1", "2", "3", "Nordteil", "Südteil"}]
-    assert len(boxes) == 5
+    texts = {t.get_text(): t for t in ax.texts}
+    assert {"1, 2 und 3", "4", "Nordteil", "Südteil"} <= set(texts)  # one label for one place
+    boxes = [texts[k].get_window_extent() for k in ("1, 2 und 3", "4", "Nordteil", "Südteil")]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Gewerbegebiet (3)"]
-    assert "1 km" in {t.get_text() for t in ax.texts}  # the scale bar
+    four = ax.transData.transform((393_000, 5_813_000))  # a label stands beside its area
+    assert abs(boxes[1].x0 - four[0]) < 60 and abs(boxes[1].y0 - four[1]) < 60
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Gewerbegebiet (4)"]
+    (bar, _), = scale_bars(fig)
+    assert bar.info.units == "km" and bar.info.value > 0
+    assert problems(fig) == []
     assert "Amt für Statistik" in _by_gid(fig, "ld-source")[0].get_text()
 
 

@@ -42,7 +42,24 @@ def edition_lines(d: dict[str, Any]) -> list[str]:
     span = "Stand unbekannt" if not dated else f"Stand {first}" if first == last else f"Stand {first} bis {last}"
     files = len({e.get("file") for e in editions})
     return [f"{len(editions)} Ausgaben, {span}, aus {files} Dateien; neueste: {newest.get('file')} · "
-            f"{arrival(newest)} (alle Dateien: Tabellenblatt „Datensätze“ der xlsx-Datei)"]
+            f"{arrival(newest)}"]
+
+
+def _address(prefix: str, url: str, width_cm: float, size: float) -> str:
+    """``prefix`` and ``url`` broken into lines of ``width_cm`` after a ``/`` where possible, the
+    address starting on the prefix's line."""
+    import re
+
+    from ..charts.style import _text_size_pt
+
+    limit = width_cm * 72 / 2.54
+    lines, line = [], prefix
+    for part in re.findall(r"[^/]+/*|/+", url):
+        if line.strip() and line != prefix and _text_size_pt(line + part, size)[0] > limit:
+            lines.append(line)
+            line = ""
+        line += part
+    return "\n".join([*lines, line])
 
 
 def missing_page(doc: _Doc, missing: list[str]) -> None:
@@ -72,48 +89,51 @@ def appendix(doc: _Doc, datasets: list[dict[str, Any]], other_sources: list[str]
     doc.bookmark("Anhang: Verwendete Datensätze")
     doc.text("Anhang: Verwendete Datensätze", 17, weight="bold", after=0.4)
     if datasets:
-        doc.text("Alle Zahlen dieses Briefings stammen aus den folgenden Datensätzen. "
-                 "„Stand“ ist das Bezugsdatum der Daten, „abgerufen am“ das Datum des Downloads beim "
-                 "Herausgeber, „importiert am“ das Datum, an dem eine von Hand geladene Datei übernommen "
-                 "wurde; je Ausgabe ist die verwendete Datei genannt, bei vielen Ausgaben die neueste.",
-                 9, after=0.4)
+        doc.text("Alle Zahlen dieses Briefings stammen aus den folgenden Datensätzen. „Stand“ ist das "
+                 "Bezugsdatum der Daten, „abgerufen am“ das Datum des Downloads beim Herausgeber, „importiert am“ "
+                 "das Datum, an dem eine von Hand geladene Datei übernommen wurde; je Ausgabe ist die verwendete "
+                 "Datei genannt, bei vielen Ausgaben die neueste (alle Dateien: Tabellenblatt „Datensätze“ der "
+                 "xlsx-Datei neben diesem Briefing).", 8.5, after=0.3)
     else:
         doc.text("Die Diagramme und Kennzahlen nennen keine Datensätze mit Herkunftsangaben.",
-                 9, after=0.4)
+                 8.5, after=0.3)
+    licences = {d["license"]: d.get("license_url") for d in datasets if d.get("license") and d.get("license_url")}
+    if licences:  # each licence's address once
+        doc.text("Lizenzen: " + "; ".join(f"{name}: {url}" for name, url in sorted(licences.items())), 7,
+                 color="#333333", after=0.3)
     doc.columns(2)
     for d in sorted(datasets, key=lambda d: str(d.get("title") or d.get("dataset"))):
         name = d.get("title") or d.get("source_title") or d.get("dataset") or "Datensatz"
         if d.get("sample"):
             name += " – BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)"
-        doc.text(name, 8, weight="bold", color=COLORS["sample"] if d.get("sample") else "#222222",
-                 after=0.04, keep=1.2)
+        doc.text(name, 7.5, weight="bold", color=COLORS["sample"] if d.get("sample") else "#222222",
+                 after=0.02, keep=1.0)
         doc.flag_sample(d.get("sample"))
         details = [
             f"Herausgeber: {d.get('publisher') or 'unbekannt'}"
             + (f" ({d['source_title']})" if d.get("source_title") and d.get("title") else "")
-            + f" · Lizenz: {d.get('license') or 'unbekannt'}"
-            + (f" ({d['license_url']})" if d.get("license_url") else ""),
+            + f" · Lizenz: {d.get('license') or 'unbekannt'}",
             *edition_lines(d),
         ]
         if d.get("source_url"):
-            details.append(f"Quelle: {d['source_url']}")
-        details.append((f"Kennung im Werkzeug: {d['dataset']} · " if d.get("dataset") else "")
-                       + "Verwendet in: " + ", ".join(SECTIONS[s] for s in d.get("sections", [])))
+            details.append(_address("Quelle: ", d["source_url"], doc.width - 0.25, 6.5))
+        details.append((f"Kennung: {d['dataset']} · " if d.get("dataset") else "")
+                       + "in: " + ", ".join(SECTIONS[s] for s in d.get("sections", [])))
         for line in details:
-            doc.text(line, 7, color="#333333", indent=0.3, after=0.02)
+            doc.text(line, 6.5, color="#333333", indent=0.25, after=0.0)
             doc.flag_sample(d.get("sample"))  # a row running over to the next page marks it too
-        doc.y += 0.2
+        doc.y += 0.14
     if other_sources:
-        doc.text("Weitere Quellenangaben", 9, weight="bold", after=0.15, keep=1.0)
+        doc.text("Weitere Quellenangaben", 7.5, weight="bold", after=0.05, keep=0.8)
         for s in other_sources:
-            doc.text(s, 7, color="#333333", after=0.1)
-        doc.y += 0.25
-    doc.text("Ausgeführte Notebooks", 9, weight="bold", after=0.15, keep=1.0)
+            doc.text(s, 6.5, color="#333333", indent=0.25, after=0.03)
+        doc.y += 0.14
+    doc.text("Ausgeführte Notebooks", 7.5, weight="bold", after=0.05, keep=0.8)
     if notebooks:
         for nb in notebooks:
             doc.text(f"{nb['file']}: {nb['charts']} Diagramme, {nb['key_figures']} Kennzahlen – "
-                     f"ausgeführt als notebooks/{nb['html']}", 7, color="#333333", after=0.05)
+                     f"ausgeführt als notebooks/{nb['html']}", 6.5, color="#333333", indent=0.25, after=0.02)
     else:
-        doc.text("Keine Notebooks gefunden.", 7, color="#333333")
+        doc.text("Keine Notebooks gefunden.", 6.5, color="#333333", indent=0.25)
     doc.columns(1)
     doc.continuation = None

@@ -2,7 +2,8 @@
 
 Charts are placed in the order the notebooks made them, two half-width charts side by side, one
 above the other where they fit. A chart that does not fit in the rest of a page is drawn a little
-smaller (down to :data:`MIN_SCALE`) or, when the page would stay mostly empty, a later chart or
+smaller (down to :data:`MIN_SCALE`; a map, whose Ortsteil names must stay legible, only down to
+:data:`MAP_SCALE`) or, when the page would stay mostly empty, a later chart or
 box of the section that fits moves up (figure numbers follow the printed order). Each chart is
 printed without its own source line (the strip at its foot is cut off): its caption cites the
 numbered list of sources at the end of the section, where every source of the section appears once.
@@ -30,12 +31,14 @@ from ._layout import (
 from ._sources import SectionSources
 from ._sources import refs as cite_refs
 
-__all__ = ["section_blocks", "MIN_SCALE", "TIGHT_SCALE"]
+__all__ = ["section_blocks", "MIN_SCALE", "TIGHT_SCALE", "MAP_SCALE"]
 
 #: The smallest scale a chart is drawn at to fill a page (its text shrinks with it).
 MIN_SCALE = 0.88
 #: ... and when a section would otherwise end with a page holding little.
 TIGHT_SCALE = 0.8
+#: A map is never drawn smaller than this: its Ortsteil names (6,2 pt) stay legible in print.
+MAP_SCALE = 0.95
 #: A page with more room left than this share of its height takes a later block that fits.
 _FLOAT_ROOM = 0.3
 _GAP_CM = 0.4          # between two charts side by side
@@ -90,8 +93,14 @@ def _row_height(item: _Item, scale: float) -> float:
     return max(c.shown_h * scale + 0.2 + _caption(c, 99, c.w * scale)[1] for c in item.charts) + _AFTER_CM
 
 
+def _floor(item: _Item, floor: float) -> float:
+    """``floor``, or :data:`MAP_SCALE` for a row showing a map."""
+    return max(floor, MAP_SCALE) if any(c.entry.get("map") for c in item.charts) else floor
+
+
 def _fit_scale(item: _Item, room: float, floor: float = MIN_SCALE) -> float | None:
-    """The largest scale >= ``floor`` at which the row fits in ``room`` cm."""
+    """The largest scale >= ``floor`` (a map: >= :data:`MAP_SCALE`) at which the row fits in ``room`` cm."""
+    floor = _floor(item, floor)
     if _row_height(item, 1.0) <= room:
         return 1.0
     lo, hi = floor, 1.0
@@ -114,6 +123,7 @@ def _place_row(doc: _Doc, item: _Item, scale: float, counter: list[int], numbers
     for c in item.charts:
         counter[0] += 1
         numbers[c.entry["name"]] = counter[0]
+        c.entry["scale"] = round(scale, 3)  # as printed (the manifest records it)
         w, h = c.w * scale, c.shown_h * scale
         lines, cap_h = _caption(c, counter[0], w)
         doc.bookmark(f"Abbildung {counter[0]}: {c.entry.get('title') or c.entry['caption']}", level=1, y=y)
@@ -263,7 +273,7 @@ def section_blocks(doc: _Doc, charts: list[dict[str, Any]], missing: list[dict[s
             continue
         scale = _fits(doc, item, floor) if doc.pages else None
         if scale is None and doc.pages and _fresh(doc):
-            scale = floor  # nothing on this page yet: never push a chart on forever
+            scale = _floor(item, floor)  # nothing on this page yet: never push a chart on forever
         if scale is not None:
             _place_row(doc, item, scale, counter, numbers)
             pending.pop(0)

@@ -66,20 +66,20 @@ def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources,
     """The section's key figures: value before, now and the change, the line of Berlin and the
     ``comparison`` Bezirke under each, and the sources cited."""
 
-    cols = [("Kennzahl", 6.0, "left"), ("Vorwert", 2.7, "right"),
-            ("Aktuell", 2.7, "right"), ("Veränderung", 4.6, "right")]
-    size = 8.5
+    cols = [("Kennzahl", 7.7, "left"), ("Vorwert", 2.0, "right"),
+            ("Aktuell", 2.1, "right"), ("Veränderung", 4.2, "right")]
+    size, below_size = 8.0, 7.0
     line_h = _cm(_text_size_pt("Ag", size)[1])
-    pad = 0.1
-    doc.text("Kennzahlen", 11, weight="bold", after=0.2, keep=4 * line_h)
+    pad = 0.07
+    doc.text("Kennzahlen", 11, weight="bold", after=0.15, keep=4 * line_h)
 
     def row(cells: list[str], weight: str, rule: str, lw: float, sample: bool = False,
             extra: str | None = None) -> None:
         wrapped = [[w for part in c.split("\n") for w in wrap_text(part, (width - 0.25) * PT_PER_CM, size, weight)]
                    for c, (_, width, _) in zip(cells, cols)]
-        below, below_h = _wrapped(extra, TEXT_CM - 0.2, 7.5) if extra else ("", 0.0)
-        below_h += 0.05 if below else 0.0
-        h = max(len(w) for w in wrapped) * line_h * 1.05 + 2 * pad + below_h
+        below, below_h = _wrapped(extra, TEXT_CM - 0.2, below_size) if extra else ("", 0.0)
+        below_h += 0.03 if below else 0.0
+        h = max(len(w) for w in wrapped) * line_h * 1.02 + 2 * pad + below_h
         doc.need(h)
         doc.flag_sample(sample)
         y = doc.y
@@ -91,7 +91,7 @@ def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources,
                 _put(fig, xpos, y + pad, "\n".join(lines), size=size, weight=weight, ha=align)
                 x += w
             if below:  # Berlin and the comparison Bezirke
-                _put(fig, LEFT_CM + 0.1, y + h - pad - below_h + 0.05, below, size=7.5, color="#555555")
+                _put(fig, LEFT_CM + 0.1, y + h - pad - below_h + 0.03, below, size=below_size, color="#555555")
             _line(fig, LEFT_CM, LEFT_CM + TEXT_CM, y + h, color=rule, lw=lw)
 
         doc.add(draw, y + h)

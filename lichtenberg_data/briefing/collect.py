@@ -168,6 +168,7 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
         "width_cm": round(width_in * 2.54, 2),
         "height_cm": round(height_in * 2.54, 2),
         "foot_cm": round(info.foot_pt / 72 * 2.54, 3),  # the strip holding the chart's source line
+        "map": any(not ax.axison and ax.get_aspect() == 1.0 for ax in fig.axes),  # drawn to scale
         "problems": found,
         "order": _execution_count(),
     }

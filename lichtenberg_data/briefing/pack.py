@@ -341,45 +341,6 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
             raise future.exception()
 
 
-def _bind(pdf: Path, *, year: int, district: str, charts: list[dict], figures: list[dict], datasets: list[dict],
-          notebooks: list[dict], sample: bool, other_sources: list[str], missing_data: list[dict],
-          office_texts: dict[str, str], targets: list | None, given: Any = None,
-          author: str | None = None) -> dict[str, Any]:
-    """Findings, comparison Bezirke and goals from what the notebooks handed over, and the PDF.
-
-    Each chart entry gets its ``figure`` number. Returns what the manifest records: ``present``
-    and ``missing`` sections, ``comparison``, ``summary`` (the sentences of "Das Wichtigste in
-    Kürze" with section, key-figure ids, chart and its number), ``kernaussagen`` per section, every
-    finding, the ``goals`` and the use of each ``pages``.
-    """
-    from ..names import bezirk_id
-    from . import findings, goals, peers
-    from .pdf import render_pdf
-
-    comparison = given or peers.choose(figures, bezirk_id(district))
-    found = findings.build(figures, peers=comparison.ids, charts=[c["name"] for c in charts])
-    states = goals.evaluate(targets, figures) if targets is not None else None
-    numbers: dict[str, int] = {}
-    rendered = render_pdf(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
-                          notebooks=notebooks, sample=sample, other_sources=other_sources,
-                          missing_data=missing_data, author=author, findings=found, goals=states,
-                          office=office_texts, comparison=comparison, figure_numbers=numbers)
-    for chart in charts:
-        chart["figure"] = numbers.get(chart["name"])
-
-    def said(f: Any) -> dict[str, Any]:
-        return {"text": f.text, "section": f.section, "section_title": SECTIONS[f.section], "key_figures": f.figures,
-                "chart": f.chart, "figure_number": numbers.get(f.chart), "numbers": f.numbers, "kind": f.kind,
-                "title": f.title}
-
-    return {"present": rendered.present, "missing": rendered.missing, "pages": rendered.pages,
-            "comparison": comparison.as_dict(),
-            "summary": [said(f) for f in found.summary],
-            "kernaussagen": {k: [said(f) for f in v] for k, v in found.sections.items()},
-            "findings": [said(f) for f in found.all],
-            "goals": [g.as_dict() for g in states] if states is not None else None}
-
-
 def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         district: str | None = None, kernel_name: str = "python3",
         timeout: int = 600, *, strict: bool = False, workers: int | None = None,
@@ -388,6 +349,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     from ..names import bezirk_id, bezirk_name
     from ..settings import project_root, settings
     from . import goals, office, peers
+    from .bind import bind
     from .workbook import write_workbook
 
     if workers is not None and (not isinstance(workers, int) or workers < 1):
@@ -431,7 +393,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     pdf = out / f"Klausur-Briefing-{year}-{_slug(district)}.pdf"
     workbook = out / f"Klausur-Briefing-{year}-{_slug(district)}-Daten.xlsx"
     author = settings.author.strip() or f"Bezirksamt {district}, Wirtschaftsförderung"
-    bound = _bind(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
+    bound = bind(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
                   notebooks=notebooks, sample=sample, other_sources=other_sources, missing_data=missing_data,
                   office_texts=office_texts, targets=targets, given=given, author=author)
     present, missing = bound["present"], bound["missing"]

@@ -37,6 +37,7 @@ _PLACEHOLDER = "→\u00a0Abb.\u00a099"  # as wide as any chart number; one word 
 def _pointed(doc: Any, text: str, chart: str | None, numbers: dict[str, int], *, size: float, indent: float,
              bullet: str = "•", after: float = 0.2) -> None:
     """A bullet sentence ending in ``→ Abb. N`` (resolved when the page is drawn)."""
+    text = text.replace(" %", "\u00a0%")  # a number and its per cent sign stay on one line
     body = f"{text} {_PLACEHOLDER}" if chart else text
     lines, height = _wrapped(body, doc.width - indent, size)
     doc.need(height + 0.1)
@@ -55,15 +56,15 @@ def _pointed(doc: Any, text: str, chart: str | None, numbers: dict[str, int], *,
 def summary_page(doc: Any, findings: list[Any], figure_numbers: dict[str, int]) -> None:
     """The page "Das Wichtigste in Kürze" (on the page the layout opened for it): the summary's
     sentences, each pointing to its chart."""
-    doc.text("Das Wichtigste in Kürze", 17, weight="bold", after=0.25)
-    doc.text(GENERATED_NOTE, 9, color="#555555", after=0.5)
+    doc.text("Das Wichtigste in Kürze", 17, weight="bold", after=0.2)
+    doc.text(GENERATED_NOTE, 8.5, color="#555555", after=0.35)
     if not findings:
         doc.text("Für dieses Briefing liegen keine Kennzahlen aus echten Daten vor, aus denen sich Sätze bilden "
                  "ließen; die Kästen in den Abschnitten nennen die fehlenden Datensätze.", 10, after=0.5)
         return
     for f in findings:
-        _pointed(doc, f.text, f.chart, figure_numbers, size=10, indent=0.45, after=0.28)
-    doc.y += 0.3
+        _pointed(doc, f.text, f.chart, figure_numbers, size=9.5, indent=0.45, after=0.16)
+    doc.y += 0.25
 
 
 def _goal_rows(doc: Any, goals: list[Any]) -> None:
@@ -108,23 +109,13 @@ def goals_page(doc: Any, goals: list[Any] | None) -> None:
     on course, with a sentence each; without ``ziele.csv`` how to write one."""
     from .goals import EXAMPLE
 
-    doc.need(7.0)
+    if goals is None:
+        _how_to(doc, EXAMPLE)
+        return
+    doc.need(6.5)  # heading, rule, table head and a first target: on the summary's page when they fit
     doc.mark("goals")
     doc.bookmark("Stand der Ziele")
-    doc.text("Stand der Ziele", 17, weight="bold", after=0.3)
-    if goals is None:
-        doc.text("Hier stünde, wie weit die Ziele der Kooperationsvereinbarung erreicht sind. Dafür legt die "
-                 "Wirtschaftsförderung im Datenordner (LICHTENBERG_DATA_DIR, sonst data/ im Projekt) die Datei "
-                 "ziele.csv an: je Ziel eine Zeile mit der Kennzahl, dem Zielwert und dem Zieljahr, wahlweise "
-                 "mit Basiswert, Basisjahr und einer Anmerkung. Ohne Basis gilt der vorige verfügbare Wert der "
-                 "Kennzahl, mit Basisjahr allein ihr Wert in diesem Jahr. So sieht die Datei aus:", 9.5, after=0.2)
-        for line in EXAMPLE.splitlines():
-            doc.text(line, 9, indent=0.5, color="#333333", after=0.05)
-        doc.y += 0.2
-        doc.text("Welche Kennzahlen es gibt (ihre Kennung, ihren aktuellen Wert und Stand), zeigt der Befehl "
-                 "lichtenberg-data kennzahlen. Das nächste Briefing zeigt dann je Ziel Basis, aktuellen Wert, "
-                 "Ziel und ob die Kennzahl auf Kurs ist.", 9.5, after=0.5)
-        return
+    doc.text("Stand der Ziele", 14, weight="bold", after=0.2)
     if not goals:
         doc.text("Die Datei ziele.csv nennt keine Ziele.", 9.5, after=0.5)
         return
@@ -139,6 +130,26 @@ def goals_page(doc: Any, goals: list[Any] | None) -> None:
         if g.anmerkung:
             doc.text(f"Anmerkung: {g.anmerkung}", 8.5, color="#555555", indent=0.4, after=0.15)
     doc.y += 0.4
+
+
+def _how_to(doc: Any, example: str) -> None:
+    """Without ``ziele.csv``: how to write one, kept together (on the summary's page when it fits)."""
+    blocks = [("Stand der Ziele", 14, "bold", 0.0, 0.15),
+              ("Hier stünde, wie weit die Ziele der Kooperationsvereinbarung erreicht sind. Dafür legt die "
+               "Wirtschaftsförderung im Datenordner (LICHTENBERG_DATA_DIR, sonst data/ im Projekt) die Datei "
+               "ziele.csv an: je Ziel eine Zeile mit Kennzahl, Zielwert und Zieljahr, wahlweise mit Basiswert, "
+               "Basisjahr und Anmerkung (ohne Basis gilt der vorige verfügbare Wert der Kennzahl, mit Basisjahr "
+               "allein ihr Wert in diesem Jahr), zum Beispiel:", 9, "normal", 0.0, 0.1),
+              *[(line, 8.5, "normal", 0.5, 0.02) for line in example.splitlines()],
+              ("Die Kennzahlen mit Kennung, aktuellem Wert und Stand listet der Befehl lichtenberg-data kennzahlen. "
+               "Das nächste Briefing zeigt dann je Ziel Basis, aktuellen Wert, Ziel und ob die Kennzahl auf Kurs "
+               "ist.", 9, "normal", 0.0, 0.4)]
+    doc.need(sum(_wrapped(text, doc.width - indent, size, weight)[1] + after
+                 for text, size, weight, indent, after in blocks) - blocks[-1][-1])
+    doc.mark("goals")
+    doc.bookmark("Stand der Ziele")
+    for text, size, weight, indent, after in blocks:
+        doc.text(text, size, weight=weight, indent=indent, after=after, color="#333333" if indent else "#222222")
 
 
 def _office(doc: Any, text: str) -> None:

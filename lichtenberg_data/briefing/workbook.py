@@ -38,7 +38,7 @@ def sheet_name(text: str, used: set[str]) -> str:
 
     >>> used = set()
     >>> sheet_name("Abb 12 Einwohnerinnen und Einwohner je Planungsraum", used)
-    'Abb 12 Einwohnerinnen und Einwoh'
+    'Abb 12 Einwohnerinnen und Einwo'
     >>> sheet_name("Abb 12 Einwohnerinnen und Einwohner je Planungsraum", used)
     'Abb 12 Einwohnerinnen und Ein 2'
     """

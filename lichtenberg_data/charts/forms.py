@@ -244,6 +244,9 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
         Formatting of axis and bar labels (percent points; fixed decimals; unit text).
     value_labels
         Print the value at the end of each bar.
+    width, height_cm
+        Without ``height_cm`` the height follows the number of bars, and a title or subtitle longer
+        than one line each makes the figure taller rather than the bars thinner (half width).
     """
     highlight = _highlight(highlight)
     data = df[[label, value]].copy()
@@ -251,10 +254,13 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
     ref = data.loc[data[label] == berlin, value]
     data = data[data[label] != berlin].sort_values(value, ascending=not ascending,
                                                    na_position="first")
-    if height_cm is None and ax is None:
-        height_cm = max(5.5, 2.4 + 0.42 * len(data))
+    rows_set_height = height_cm is None and ax is None
+    if rows_set_height:
+        height_cm = max(5.5, 2.2 + 0.42 * len(data))
     with style():
         fig, ax = _canvas(ax, width, height_cm)
+        if rows_set_height:
+            chart_info(fig).keep_plot = True  # the bars keep their height: long texts make the figure taller
         ypos = np.arange(len(data))
         names = data[label].astype(str).tolist()
         colors = [COLORS["highlight"] if n == highlight else COLORS["other"] for n in names]
@@ -284,8 +290,8 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
                         ha="left" if v0 >= 0 else "right", va="center", fontsize=7,
                         color=COLORS["text"], fontweight="bold" if n == highlight else "normal",
                         zorder=5, path_effects=_HALO)
-            lo, hi = ax.get_xlim()
-            ax.set_xlim(lo if lo < 0 else 0, hi + 0.12 * span)
+            lo, hi = ax.get_xlim()  # room for the labels beyond the longest bars, on either side
+            ax.set_xlim(lo - 0.12 * span if lo < 0 else 0, hi + 0.12 * span if hi > 0 else 0)
         if not ref.empty and np.isfinite(ref.iloc[0]):
             r = float(ref.iloc[0])
             note = f"{berlin}: {_fmt_value(r, percent, label_decimals, unit)}"

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .finish import finish, record_sources
+from .finish import chart_info, finish, record_sources
 from .style import _HALO, COLORS, _canvas, _fmt_value, _value_formatter, style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,8 +40,11 @@ def grouped_bars(df: pd.DataFrame, x: str, bars: Mapping[str, str], *, percent: 
     top = max((np.nanmax(np.abs(v)) for v in values.values() if np.isfinite(v).any()), default=1.0) or 1.0
     n = len(bars)
     step = 0.8 / max(n, 1)
+    own_height = height_cm is None and ax is None
     with style():
         fig, ax = _canvas(ax, width, height_cm)
+        if own_height:
+            chart_info(fig).keep_plot = True  # long texts (half width) make the figure taller, not the bars lower
         xpos = np.arange(len(df))
         for i, ((col, name), color) in enumerate(zip(bars.items(), _BAR_COLORS)):
             pos = xpos - 0.4 + step * (i + 0.5)
@@ -58,8 +61,9 @@ def grouped_bars(df: pd.DataFrame, x: str, bars: Mapping[str, str], *, percent: 
         ax.axhline(0, color=COLORS["text"], linewidth=0.6, zorder=3)
         ax.yaxis.set_major_formatter(_value_formatter(percent, decimals))
         ax.grid(axis="x", visible=False)
-        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=n, borderaxespad=0.2, handlelength=1.2,
-                  columnspacing=1.2)
+        narrow = fig.get_size_inches()[0] * 2.54 < 12  # half width: one entry a line
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1 if narrow else n, borderaxespad=0.2,
+                  handlelength=1.2, columnspacing=1.2)
     record_sources(fig, df)
     if title is not None:
         finish(fig, title, subtitle, source)

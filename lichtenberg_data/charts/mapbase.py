@@ -21,7 +21,7 @@ from .style import COLORS
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["legend", "add_legend_entry", "drop_legend_entries", "orient", "MAX_NAMED_ORTSTEILE"]
+__all__ = ["legend", "add_legend_entry", "drop_legend_entries", "orient", "scale_bar", "MAX_NAMED_ORTSTEILE"]
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _ortsteile(crs: Any) -> Any:
     return ot.to_crs(crs) if crs is not None and ot.crs is not None and ot.crs != crs else ot
 
 
-def _scale_bar(ax: Axes, shown: Any) -> None:
+def scale_bar(ax: Axes, shown: Any) -> None:
     """A scale bar in the corner of the map that the data cover least."""
     from matplotlib_scalebar.scalebar import ScaleBar
     from shapely.geometry import box
@@ -149,7 +149,7 @@ def orient(ax: Axes, crs: Any, shown: Any = None, *, names: bool = True) -> None
     ax.set_ylabel("")  # geopandas names the CRS axes; a map shows none
     if axis_off:
         ax.set_axis_off()
-    _scale_bar(ax, shown)
+    scale_bar(ax, shown)
     if names and near is not None and 0 < len(near) <= MAX_NAMED_ORTSTEILE:
         from .style import _highlight
 

@@ -1,0 +1,53 @@
+"""From what the notebooks handed over to the paper: the comparison Bezirke, the findings, the
+state of the goals, and the PDF laid out with them (:mod:`.pdf`); what the manifest records of it.
+
+Used by :func:`lichtenberg_data.briefing.pack.run` after the notebooks ran; a paper can be bound
+again from a manifest without running them (the tests do).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..names import bezirk_id
+from . import findings, goals, peers
+from .collect import SECTIONS
+from .pdf import render_pdf
+
+__all__ = ["bind"]
+
+
+def bind(pdf: Path, *, year: int, district: str, charts: list[dict], figures: list[dict], datasets: list[dict],
+         notebooks: list[dict], sample: bool, other_sources: list[str], missing_data: list[dict],
+         office_texts: dict[str, str], targets: list | None, given: Any = None,
+         author: str | None = None) -> dict[str, Any]:
+    """Findings, comparison Bezirke and goals from what the notebooks handed over, and the PDF.
+
+    Each chart entry gets its ``figure`` number. Returns what the manifest records: ``present``
+    and ``missing`` sections, ``comparison``, ``summary`` (the sentences of "Das Wichtigste in
+    Kürze" with section, key-figure ids, chart and its number), ``kernaussagen`` per section, every
+    finding, the ``goals`` and the use of each ``pages``.
+    """
+    comparison = given or peers.choose(figures, bezirk_id(district))
+    found = findings.build(figures, peers=comparison.ids, charts=[c["name"] for c in charts])
+    states = goals.evaluate(targets, figures) if targets is not None else None
+    numbers: dict[str, int] = {}
+    rendered = render_pdf(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
+                          notebooks=notebooks, sample=sample, other_sources=other_sources,
+                          missing_data=missing_data, author=author, findings=found, goals=states,
+                          office=office_texts, comparison=comparison, figure_numbers=numbers)
+    for chart in charts:
+        chart["figure"] = numbers.get(chart["name"])
+
+    def said(f: Any) -> dict[str, Any]:
+        return {"text": f.text, "section": f.section, "section_title": SECTIONS[f.section], "key_figures": f.figures,
+                "chart": f.chart, "figure_number": numbers.get(f.chart), "numbers": f.numbers, "kind": f.kind,
+                "title": f.title}
+
+    return {"present": rendered.present, "missing": rendered.missing, "pages": rendered.pages,
+            "comparison": comparison.as_dict(),
+            "summary": [said(f) for f in found.summary],
+            "kernaussagen": {k: [said(f) for f in v] for k, v in found.sections.items()},
+            "findings": [said(f) for f in found.all],
+            "goals": [g.as_dict() for g in states] if states is not None else None}
