@@ -296,6 +296,9 @@ def test_layer_map_labels_do_not_overlap_and_only_drawn_layers_are_in_the_legend
     four = ax.transData.transform((393_000, 5_813_000))  # a label stands beside its area
     assert abs(boxes[1].x0 - four[0]) < 60 and abs(boxes[1].y0 - four[1]) < 60
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Gewerbegebiet (4)"]
+    drawn = charts.chart_data(fig)  # the areas as drawn, for the workbook
+    assert drawn["nr"].tolist() == ["1", "2", "3", "4"]
+    assert drawn["flaeche_ha (gezeichnet)"].round(0).tolist() == [28.0] * 4  # circles of 300 m
     (bar, _), = scale_bars(fig)
     assert bar.info.units == "km" and bar.info.value > 0
     assert problems(fig) == []
@@ -312,6 +315,8 @@ def test_grouped_bars_side_by_side_with_values():
     assert xs[0] < xs[2] < xs[1] < xs[3]  # the two bars of a group stand side by side
     assert {"17.167", "43.607", "19.085", "35.624"} <= {t.get_text() for t in ax.texts}
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Eintritte", "Austritte"]
+    assert charts.chart_data(fig).to_dict("list") == {"ziel": ["bis Ende 2030", "bis Ende 2035"],
+                                                      "Eintritte": [17167, 43607], "Austritte": [19085, 35624]}
     assert matplotlib.colors.to_hex(ax.patches[0].get_facecolor()) == charts.COLORS["highlight"].lower()
     assert _by_gid(fig, "ld-source")[0].get_text().replace("\n", " ") == source_note(df)
 
@@ -372,3 +377,23 @@ def test_a_map_shows_the_ortsteile_with_their_names_and_a_scale_bar(real_data, d
     assert bar.info.units in ("km", "m") and bar.info.value > 0
     assert problems(fig) == []
     assert "Ortsteile" in " ".join(e.get("title") or e.get("source_title") or "" for e in charts.chart_info(fig).sources)
+
+
+def test_text_wrapped_for_a_pdf_page_fits_the_line_as_the_pdf_sets_it():
+    """At 7,5 pt the screen raster measures text up to 7 % narrower than print: the pages of the
+    briefing wrap with the font's own advances (``vector=True``), so no line runs into the margin."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    from lichtenberg_data.charts.style import _style_family, wrap_text
+
+    text = ("Vergleich: Berlin: 3.913.644 · Marzahn-Hellersdorf: 296.687 · Charlottenburg-Wilmersdorf: 343.081 · "
+            "Rang 6 von 12 Bezirken; Einwohnerinnen und Einwohner am 31.12.2025 je Planungsraum der LOR 2021")
+    width = 200.0
+
+    def printed(line: str) -> float:
+        prop = FontProperties(family=_style_family(), size=7.5)
+        return text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0]
+
+    assert max(printed(line) for line in wrap_text(text, width, 7.5, vector=True)) <= width
+    assert max(printed(line) for line in wrap_text(text, width, 7.5)) > width  # measured on screen: too long

@@ -50,12 +50,12 @@ def _address(prefix: str, url: str, width_cm: float, size: float) -> str:
     address starting on the prefix's line."""
     import re
 
-    from ..charts.style import _text_size_pt
+    from ..charts.style import _vector_width_pt
 
     limit = width_cm * 72 / 2.54
     lines, line = [], prefix
     for part in re.findall(r"[^/]+/*|/+", url):
-        if line.strip() and line != prefix and _text_size_pt(line + part, size)[0] > limit:
+        if line.strip() and line != prefix and _vector_width_pt(line + part, size) > limit:
             lines.append(line)
             line = ""
         line += part

@@ -32,7 +32,7 @@ def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, s
                datasets: list[dict[str, Any]], contents: list[tuple[str, int]]) -> None:
     """Draw the cover; ``contents`` lists (entry, page number) for the table of contents."""
     _put(fig, LEFT_CM, 3.0, f"Bezirk {district}", size=12, color=COLORS["muted"])
-    lines = "\n".join(wrap_text(title, TEXT_CM * PT_PER_CM, 26, "bold"))
+    lines = "\n".join(wrap_text(title, TEXT_CM * PT_PER_CM, 26, "bold", vector=True))
     _put(fig, LEFT_CM, 4.0, lines, size=26, weight="bold")
     y = 4.0 + _cm(_text_size_pt(lines, 26, "bold")[1]) + 0.3
     _line(fig, LEFT_CM, LEFT_CM + 4.0, y, COLORS["highlight"], 3.0)
@@ -53,7 +53,7 @@ def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, s
                 "Quellenangabe, im Anhang und in der Kopfzeile jeder Seite, die sie zeigt, markiert und "
                 "dürfen nicht zitiert werden. Beispieldaten: "
                 + ("; ".join(parts) if parts else "siehe Anhang") + ".")
-        lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, 11, "bold"))
+        lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, 11, "bold", vector=True))
         h = _cm(_text_size_pt(lines, 11, "bold")[1]) + 0.8
         _frame(fig, LEFT_CM, y, TEXT_CM, h, "#FBE9E7", COLORS["sample"], 1.5)
         _put(fig, LEFT_CM + 0.4, y + 0.4, lines, size=11, weight="bold", color=COLORS["sample"])

@@ -75,7 +75,8 @@ def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources,
 
     def row(cells: list[str], weight: str, rule: str, lw: float, sample: bool = False,
             extra: str | None = None) -> None:
-        wrapped = [[w for part in c.split("\n") for w in wrap_text(part, (width - 0.25) * PT_PER_CM, size, weight)]
+        wrapped = [[w for part in c.split("\n")
+                    for w in wrap_text(part, (width - 0.25) * PT_PER_CM, size, weight, vector=True)]
                    for c, (_, width, _) in zip(cells, cols)]
         below, below_h = _wrapped(extra, TEXT_CM - 0.2, below_size) if extra else ("", 0.0)
         below_h += 0.03 if below else 0.0

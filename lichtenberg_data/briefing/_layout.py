@@ -48,7 +48,7 @@ def _fy(y_cm: float) -> float:
 
 def _wrapped(text: str, width_cm: float, size: float, weight: str = "normal") -> tuple[str, float]:
     """``text`` broken into lines of ``width_cm``, and its height in cm."""
-    lines = "\n".join(wrap_text(text, width_cm * PT_PER_CM, size, weight))
+    lines = "\n".join(wrap_text(text, width_cm * PT_PER_CM, size, weight, vector=True))
     return lines, _cm(_text_size_pt(lines, size, weight)[1])
 
 

@@ -30,7 +30,7 @@ MAP_CM = 8.2
 
 
 def _wrapped(text: str, width_cm: float, size: float, weight: str = "normal") -> tuple[str, float]:
-    lines = "\n".join(wrap_text(text, width_cm * PT_PER_CM, size, weight))
+    lines = "\n".join(wrap_text(text, width_cm * PT_PER_CM, size, weight, vector=True))
     return lines, _cm(_text_size_pt(lines, size, weight)[1])
 
 

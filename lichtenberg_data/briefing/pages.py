@@ -139,7 +139,7 @@ def _how_to(doc: Any, example: str) -> None:
                "Wirtschaftsförderung im Datenordner (LICHTENBERG_DATA_DIR, sonst data/ im Projekt) die Datei "
                "ziele.csv an: je Ziel eine Zeile mit Kennzahl, Zielwert und Zieljahr, wahlweise mit Basiswert, "
                "Basisjahr und Anmerkung (ohne Basis gilt der vorige verfügbare Wert der Kennzahl, mit Basisjahr "
-               "allein ihr Wert in diesem Jahr), zum Beispiel:", 9, "normal", 0.0, 0.1),
+               "allein ihr Wert in diesem Jahr). So sieht die Datei aus:", 9, "normal", 0.0, 0.1),
               *[(line, 8.5, "normal", 0.5, 0.02) for line in example.splitlines()],
               ("Die Kennzahlen mit Kennung, aktuellem Wert und Stand listet der Befehl lichtenberg-data kennzahlen. "
                "Das nächste Briefing zeigt dann je Ziel Basis, aktuellen Wert, Ziel und ob die Kennzahl auf Kurs "

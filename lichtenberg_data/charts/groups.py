@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .finish import chart_info, finish, record_sources
+from .finish import chart_info, finish, record_data, record_sources
 from .style import _HALO, COLORS, _canvas, _fmt_value, _value_formatter, style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,6 +65,7 @@ def grouped_bars(df: pd.DataFrame, x: str, bars: Mapping[str, str], *, percent: 
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1 if narrow else n, borderaxespad=0.2,
                   handlelength=1.2, columnspacing=1.2)
     record_sources(fig, df)
+    record_data(fig, df[[x, *bars]].rename(columns=dict(bars)))  # a column per series, as in the legend
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .finish import chart_info, finish, record_sources
+from .finish import chart_info, finish, record_data, record_sources
 from .labels import area_names, point_labels
 from .mapbase import scale_bar as draw_scale_bar
 from .style import COLORS, _canvas, _map_height_cm, _width_cm, style
@@ -123,6 +124,11 @@ def layer_map(layers: Sequence[Layer], *, base: Any = None, base_label: str | No
                 kw = {"loc": "upper left", "bbox_to_anchor": (1.0, 1.0)}
             ax.legend(handles=handles, alignment="left", handlelength=1.4, handleheight=1.0, **kw)
     record_sources(fig, base, outline, *frames)
+    for layer in layers:  # each layer's areas as drawn, with their area in hectares
+        if layer.data is not None and len(layer.data):
+            drawn = pd.DataFrame(layer.data.drop(columns=layer.data.geometry.name))
+            drawn["flaeche_ha (gezeichnet)"] = (layer.data.geometry.area / 10_000).round(2).to_numpy()
+            record_data(fig, drawn, layer.label)
     marked = [(layer.data, layer.labels) for layer in layers
               if layer.labels and layer.data is not None and len(layer.data)]
     if marked:  # each area's label beside it (placed first), no two on one point
