@@ -85,12 +85,23 @@ def test_a_bad_date_is_a_usage_error(data_dir, tmp_path, capsys):
     assert "--today must be a date YYYY-MM-DD" in capsys.readouterr().err
 
 
+def test_the_map_names_the_layers_that_are_not_loaded(data_dir):
+    """Without plans and programme areas the subtitle does not claim them: it says they are missing."""
+    from lichtenberg_data.demo import SNAPSHOT
+
+    ld.refresh(["bezirke", "ortsteile"], mirror=SNAPSHOT)
+    info = charts.chart_info(map_figure(measures("Lichtenberg", today=date(2026, 1, 15))))
+    assert info.subtitle.startswith("kuratierte Gewerbegebiete; nicht geladen: Bebauungspläne und Fördergebiete")
+    assert "Bebauungspläne im Verfahren" not in info.subtitle
+
+
 def test_the_briefing_map_is_a_finished_chart(loaded):
     fig = map_figure(measures("Lichtenberg", today=date(2026, 1, 15)))
     info = charts.chart_info(fig)
     assert info.title == "Öffentliche und private Vorhaben in Lichtenberg" and info.sample
     assert info.subtitle.endswith("Gewerbegebiete: 1 Herzbergstraße, 2 Pablo-Picasso-Straße, 3 Josef-Orlopp-Straße, "
-                                  "4 Rhinstraße, 5 Bornitzstraße, 6 27 Hektar")
+                                  "4 Rhinstraße, 5 Bornitzstraße, 6 27 Hektar Möglichkeiten")
+    assert "nicht geladen" not in info.subtitle  # plans and programme areas are loaded (samples)
     assert "GDI Berlin" in info.source_line and "Statistischer Bericht F II 2" in info.source_line
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend[0] == "Bebauungsplan im Verfahren (6)" and legend[-1].startswith("Gewerbegebiet (kuratiert")

@@ -63,8 +63,19 @@ def _areas(m: Any) -> tuple[Any, Any, list[str]]:
 
 
 def _subtitle(m: Any) -> str:
-    return (f"Bebauungspläne im Verfahren und seit {m.since:%d.%m.%Y} festgesetzt, Fördergebiete der Stadterneuerung, "
-            "kuratierte Gewerbegebiete; Bauüberhang je Bezirk (nach Ortsteilen nicht veröffentlicht)")
+    """What the map shows, naming only the layers that are loaded, and those that are not."""
+    absent = {b.missing for b in m.blocks if b.missing}
+    parts = {"bebauungsplaene": f"Bebauungspläne im Verfahren und seit {m.since:%d.%m.%Y} festgesetzt",
+             "foerdergebiete": "Fördergebiete der Stadterneuerung"}
+    shown = [text for key, text in parts.items() if key not in absent] + ["kuratierte Gewerbegebiete"]
+    text = ", ".join(shown)
+    if "baufertigstellungen" not in absent:
+        text += "; Bauüberhang je Bezirk (nach Ortsteilen nicht veröffentlicht)"
+    missing = [name for key, name in (("bebauungsplaene", "Bebauungspläne"), ("foerdergebiete", "Fördergebiete"))
+               if key in absent]
+    if missing:
+        text += f"; nicht geladen: {' und '.join(missing)}"
+    return text
 
 
 def map_figure(m: Any, *, width: str | float = "full", height_cm: float = 15.0) -> Figure:

@@ -30,11 +30,21 @@ from matplotlib.table import Table
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["problems", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text"]
+__all__ = ["problems", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text", "canvas_renderer"]
 
 #: Pixels (at the figure's dpi) a box may stick out or two boxes may touch without counting.
 TOLERANCE_PX = 1.0
 _MATH = re.compile(r"(?<!\\)\$.*(?<!\\)\$", re.S)
+
+
+def canvas_renderer(fig: Figure) -> Any:
+    """The renderer of ``fig``'s canvas; a bare :class:`~matplotlib.figure.Figure` (an exposé or fair
+    page built without pyplot) gets an Agg canvas first, which is what saving it uses too."""
+    if not hasattr(fig.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()
 
 
 def _visible_children(artist: Any) -> Iterator[Any]:
@@ -166,8 +176,8 @@ def problems(fig: Figure) -> list[str]:
     list of str
         E.g. ``"tick label 'Treptow-Köpenick' is cut: it runs 31 px past the left edge"``.
     """
+    renderer = canvas_renderer(fig)
     fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
     canvas = fig.bbox
     texts = drawn_texts(fig)
     boxes = [(kind, t, group, t.get_window_extent(renderer)) for kind, t, group in texts]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.transforms import Bbox
 
-from .check import TOLERANCE_PX, drawn_texts, scale_bars
+from .check import TOLERANCE_PX, canvas_renderer, drawn_texts, scale_bars
 from .finish import chart_info
 from .style import _HALO, COLORS, _fit_label
 
@@ -112,7 +112,7 @@ class _PointLabels(_Placer):
     def place(self) -> None:
         self.clear()
         fig = self.ax.get_figure()
-        renderer = fig.canvas.get_renderer()
+        renderer = canvas_renderer(fig)
         taken = _obstacles(fig, renderer, set())
         inside = fig.bbox
         for x, y, text, pad in self.places:
@@ -161,7 +161,7 @@ class _AreaNames(_Placer):
     def place(self) -> None:
         self.clear()
         fig = self.ax.get_figure()
-        renderer = fig.canvas.get_renderer()
+        renderer = canvas_renderer(fig)
         taken = _obstacles(fig, renderer, set())
         inside = self.ax.get_window_extent(renderer)
         for geom, name in self.areas:
