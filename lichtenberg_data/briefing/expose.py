@@ -38,7 +38,7 @@ def _draw_map(fig: Figure, profile: Any, x: float, y: float, size: float) -> Non
     """The site (filled), its 1 km ring (dashed), the Planungsräume and the businesses around it."""
     import geopandas as gpd
 
-    from ..sites import RING_M
+    from ..land._profile import RING_M
 
     ax = fig.add_axes((_fx(x), _fy(y + size), size / A4_CM[0], size / A4_CM[1]))
     ring = profile.geometry.buffer(RING_M)

@@ -23,7 +23,7 @@ from .._errors import DataNotAvailableError
 from ..charts import SAMPLE_MARK, Layer, layer_map, legend_handles
 from ..charts.formats import format_date
 from ..charts.style import COLORS, quiet_font_subsetting, style
-from ..fair import COLUMNS, KINDS
+from ..land.fair import COLUMNS, KINDS
 from .expose import _wrapped
 
 __all__ = ["layers", "map_figure", "write_map", "write_list", "write", "A3_CM"]

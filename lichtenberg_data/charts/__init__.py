@@ -36,9 +36,9 @@ from .formats import (
     format_number,
     format_percent,
 )
-from .forms import line_vs_berlin, population_pyramid, ranked_bars, save, slug, small_multiples
 from .groups import grouped_bars, marker_legend
 from .layers import Layer, layer_map, legend_handles
+from .lines import line_vs_berlin, population_pyramid, ranked_bars, save, slug, small_multiples
 from .maps import choropleth, class_labels
 from .periods import period_label, period_ticks, stacked_bars
 from .points import point_map

@@ -53,8 +53,8 @@ from .. import _kept, catalog
 from .._errors import DataNotAvailableError, DownloadError, FormatError
 from .._reach import one_at_a_time
 from ..catalog import LICENSES, Check, Dataset, Probe, Resource, Schema
-from ._osm_exports import export_of, export_resources
-from ._overpass import NO_RETRY_AFTER_WAIT, retry_wait, slot_wait, status_url, wait_for_slot
+from ..osm._exports import export_of, export_resources
+from ..osm._overpass import NO_RETRY_AFTER_WAIT, retry_wait, slot_wait, status_url, wait_for_slot
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -227,7 +227,7 @@ def group_file(path: Path) -> str | None:
     """
     import pandas as pd
 
-    from .._osm_export import is_feature_collection
+    from ..osm._geojson import is_feature_collection
 
     try:
         body = Path(path).read_bytes()
@@ -249,8 +249,8 @@ def group_file(path: Path) -> str | None:
 def _read_file(path: Path, resource: str = "") -> pd.DataFrame:
     import pandas as pd
 
-    from .._osm_export import is_feature_collection, read_export
     from ..osm import answer_timestamp, elements_frame, load_answer
+    from ..osm._geojson import is_feature_collection, read_export
 
     body = path.read_bytes()
     resource = osm_pois.resource_name(resource)  # osm_export_supermarket.2.geojson: a second supermarket export
@@ -330,7 +330,7 @@ def parse_osm_pois(files: Mapping[str, Path]) -> pd.DataFrame:
     import geopandas as gpd
     import pandas as pd
 
-    from ._osm_files import berlin_area, inside_berlin, report_kept
+    from ..osm._files import berlin_area, inside_berlin, report_kept
 
     answered = {g for name in files if (g := _answer_group(name))}
     read: list[tuple[Path, pd.DataFrame]] = []

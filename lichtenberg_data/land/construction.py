@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._provenance import with_sources
+from .._provenance import with_sources
 
 __all__ = ["BACKLOG_KINDS", "backlog"]
 

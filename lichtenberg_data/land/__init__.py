@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ._provenance import with_sources
-from .geo import DEFAULT_DISTRICT, district_id
-from .names import BERLIN_ID, BEZIRKE
+from .._provenance import with_sources
+from ..geo import DEFAULT_DISTRICT, district_id
+from ..names import BERLIN_ID, BEZIRKE
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -239,7 +239,7 @@ def commercial_sites() -> pd.DataFrame:
     """The district's named commercial areas (``curated/gewerbegebiete.csv``): ``name``, ``kurzname``,
     ``beschreibung``, ``flaeche_ha``, a point in the area (``lat``, ``lon``) and its ``planungsraum_ids``,
     each with its source URL (``quelle``, ``flaeche_quelle``, ``koordinaten_quelle``)."""
-    from .sites import commercial_sites as sites
+    from ._profile import commercial_sites as sites
 
     return sites()
 
@@ -271,6 +271,6 @@ def site_profile(site: Any = None, *, plr: Any = None, point: tuple[float, float
         not loaded gives a German line naming the import command. Write the page with
         ``ld.briefing.expose.write(profile, "expose.pdf")`` or ``lichtenberg-data expose``.
     """
-    from .sites import profile
+    from ._profile import profile
 
     return profile(site, plr=plr, point=point, radius_m=radius_m, stand=stand)

@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import DataNotAvailableError, LichtenbergDataError
-from ._provenance import SAMPLE_NOTE, is_sample, source_note
-from ._store import load
-from .names import fold
+from .._errors import DataNotAvailableError, LichtenbergDataError
+from .._provenance import SAMPLE_NOTE, is_sample, source_note
+from .._store import load
+from ..names import fold
 
 __all__ = ["Block", "SiteProfile", "profile", "commercial_sites", "RING_M"]
 
@@ -99,7 +99,7 @@ def _centre(geom: Any) -> tuple[float, float]:
 
 
 def _plr_geometries(ids: Sequence[str]) -> Any:
-    from .geo import boundaries
+    from ..geo import boundaries
 
     plr = boundaries("planungsraum", None)
     chosen = plr[plr["planungsraum_id"].isin(list(ids))]
@@ -121,7 +121,7 @@ def _resolve(site: Any, plr: Sequence[str] | None, point: tuple[float, float] | 
         return {"name": f"Standort {point[1]:.5f} N, {point[0]:.5f} O (Radius {format_number(r)} m)",
                 "description": "", "source": "", "geometry": _circle(point[0], point[1], r), "plr": []}
     if isinstance(site, (str, Path)) and Path(site).suffix.lower() in {".geojson", ".json", ".gpkg", ".gml", ".zip", ".shp"}:
-        from ._geoio import read_geofile
+        from .._geoio import read_geofile
 
         shapes = read_geofile(Path(site))
         return {"name": Path(site).stem, "description": "", "source": str(site),
@@ -181,7 +181,7 @@ def _n(value: Any) -> str:
 def _businesses(geom: Any, stand: Any) -> tuple[Block, pd.DataFrame]:
     import shapely
 
-    from .business import GROUPS, nearby
+    from ..business import GROUPS, nearby
 
     lon, lat = _centre(geom)
     reach = max(shapely.hausdorff_distance(geom.centroid, geom.boundary), 0) + RING_M
@@ -209,7 +209,7 @@ def _businesses(geom: Any, stand: Any) -> tuple[Block, pd.DataFrame]:
 
 
 def _dynamics_block(plr_ids: list[str]) -> Block:
-    from .business import ENTRY_NOTE, dynamics, months
+    from ..business import ENTRY_NOTE, dynamics, months
 
     have = months()
     if not have:
@@ -256,7 +256,7 @@ def _land_value_block(geom: Any, bezirk: str | None) -> Block:
 def _district_trend(history: pd.DataFrame, key: str | None) -> str:
     """The median of the commercial zones of the site's Bezirk (as ``land.land_values`` counts them:
     zones of the 40000 series included), first and latest Stichtag."""
-    from .names import BEZIRKE
+    from ..names import BEZIRKE
 
     zones = history[history["gewerbe"] & ((history["bezirk_id"] == key) if key else True)]
     stats = zones.groupby("year")["brw_eur_m2"].agg(["median", "size"]).sort_index()
@@ -267,8 +267,8 @@ def _district_trend(history: pd.DataFrame, key: str | None) -> str:
 
 
 def _residents_block(lon: float, lat: float) -> Block:
-    from .geo import within
-    from .workforce import working_age
+    from ..geo import within
+    from ..workforce import working_age
 
     ew = load("einwohner_lor")
     wa = working_age(ew, level="planungsraum", district=None)
@@ -284,14 +284,14 @@ def _residents_block(lon: float, lat: float) -> Block:
 
 
 def _surrounding(geom: Any) -> list[str]:
-    from .geo import boundaries
+    from ..geo import boundaries
 
     plr = boundaries("planungsraum", None)
     return sorted(plr.loc[plr.intersects(geom.buffer(RING_M)), "planungsraum_id"])
 
 
 def _earnings_block(ids: list[str]) -> Block:
-    from .workforce import earnings
+    from ..workforce import earnings
 
     e = earnings(load("entgelte_lor"), level="planungsraum", district=None)
     e = e[(e["ebene"] == "planungsraum") & e["gebiet_id"].isin(ids)].dropna(subset=["median_eur"])

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import _partitions
-from ._errors import DataNotAvailableError
+from .. import _partitions
+from .._errors import DataNotAvailableError
 
 if TYPE_CHECKING:  # pragma: no cover
     import duckdb

@@ -37,12 +37,13 @@ from typing import Any
 
 import pandas as pd
 
-from . import _dynamics, _partitions
-from ._provenance import with_sources
-from ._store import load
-from .geo import DEFAULT_DISTRICT, district_id
-from .names import BERLIN_ID, BEZIRKE
-from .sources._wz import SECTIONS
+from .. import _partitions
+from .._provenance import with_sources
+from .._store import load
+from ..geo import DEFAULT_DISTRICT, district_id
+from ..names import BERLIN_ID, BEZIRKE
+from ..sources._wz import SECTIONS
+from . import _dynamics
 
 __all__ = ["ENTRY_NOTE", "SECTIONS", "GROUPS", "LEVELS", "stock", "dynamics", "sector_switches", "moves",
            "months", "nearby", "series", "balance", "register_note"]
@@ -234,7 +235,7 @@ def _shape_stock(raw: pd.DataFrame, level: str, by: str | None, month: str) -> p
 
 
 def _per_resident(out: pd.DataFrame, level: str, einwohner: pd.DataFrame | None) -> pd.DataFrame:
-    from ._errors import DataNotAvailableError
+    from .._errors import DataNotAvailableError
 
     if einwohner is None:
         try:
@@ -334,7 +335,7 @@ def balance(last: int = 12) -> pd.DataFrame:
     ``abgaenge_je_1000``); ``von`` and ``bis`` name the months."""
     have = months()
     if len(have) < 2:
-        from ._errors import DataNotAvailableError
+        from .._errors import DataNotAvailableError
 
         raise DataNotAvailableError(f"{DATASET}: entries and exits need two stored months, there are {len(have)}. "
                                     f"Import another month with `lichtenberg-data import {DATASET} FILE`",
