@@ -24,7 +24,7 @@ from .._provenance import SAMPLE_NOTE, is_sample, source_note
 from .._store import load
 from ..geo import DEFAULT_DISTRICT, district_id
 from ..names import BEZIRKE
-from ._profile import Block, commercial_sites, format_number
+from ._sites import Block, commercial_sites, format_number
 
 __all__ = ["Measures", "measures", "COLUMNS", "KINDS", "YEARS"]
 
@@ -56,7 +56,7 @@ class Measures:
         their published size around a point in them), columns ``art`` (a :data:`KINDS` entry),
         ``name`` and ``nr`` (the number of a commercial area on the map), for the map.
     blocks
-        One :class:`lichtenberg_data.sites.Block` per source: figures, source line, or what is missing.
+        One :class:`~lichtenberg_data.land._sites.Block` per source: figures, source line, or what is missing.
     backlog
         The backlog per Bezirk and year of the three kinds (``construction.backlog``), or ``None``.
     """
