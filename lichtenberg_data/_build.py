@@ -96,10 +96,9 @@ def _workdir() -> Path:
 def check_file(path: Path, res: catalog.Resource, what: str) -> None:
     """The checks every new file passes before a parser sees it: not empty, not an HTML page, of
     a kind the resource takes, and complete (not cut off)."""
-    from ._http import check_body
     from ._sniff import check_kind
 
-    check_body(path, res.format, what=what)
+    _guards.check_body(path, res.format, what=what)  # in _guards, not _http: an import needs no HTTP client
     check_kind(path, (res.format, *res.accepts), what=what, takes=res.name)
     _guards.check_complete(path, (res.format, *res.accepts), what=what)
 

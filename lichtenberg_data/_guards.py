@@ -1,5 +1,6 @@
 """Guards against cut files: a file must end where its format ends, and a new copy of an edition
-must not hold far fewer rows than the stored one.
+must not hold far fewer rows than the stored one. (And the first guard of all, :func:`check_body`:
+not empty, not an HTML page.)
 
 :func:`check_complete` reads a file's bytes before any parser sees it: the last record of a CSV
 complete (no open quote) and as wide as the header, a JSON document closed, an XML document's
@@ -24,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ._errors import CutOffError
+from ._errors import CutOffError, FormatError
 
 __all__ = ["MAX_DROP", "check_complete", "check_rows", "edition", "same_edition"]
 
@@ -269,3 +270,26 @@ def _fields(record: bytes, sep: str) -> int:
     text = record.decode("utf-8", errors="replace").strip("\r\n")
     row = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])
     return len(row)
+
+
+# ----------------------------------------------------------------------------------- bodies
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the first bytes of a body are an HTML page."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<?xml"):  # XHTML error pages (Overpass API) start with an XML declaration
+        text = text[text.find(b"?>") + 2:].lstrip()
+    return any(text.startswith(m) for m in _HTML_MARKERS)
+
+
+def check_body(path: Path, expect: str, *, what: str) -> None:
+    """Refuse an empty file, and an HTML page where data (``expect`` not html) was expected."""
+    size = path.stat().st_size
+    if size == 0:
+        raise FormatError(f"{what} is empty (0 bytes)")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if expect != "html" and looks_like_html(head):
+        raise FormatError(f"{what} is an HTML page, not {expect or 'data'} (portal error or login page)")

@@ -85,7 +85,11 @@ def months(dataset_id: str) -> list[str]:
 
 
 def split(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The rows of a table by month of :data:`COLUMN`."""
+    """The rows of a table by month of :data:`COLUMN`; a table of one month (an import of one
+    file) is not copied (a shallow copy: its own ``attrs``, the same columns)."""
+    found = {month_key(t) for t in df[COLUMN].dropna().unique()}
+    if len(found) == 1 and df[COLUMN].notna().all():
+        return {found.pop(): df.copy(deep=False).reset_index(drop=True)}
     keys = df[COLUMN].dt.to_period("M").astype(str)
     return {k: part.reset_index(drop=True) for k, part in df.groupby(keys, sort=True)}
 
