@@ -121,13 +121,21 @@ def profile_inprocess(name: str, fn: Callable[[], Any], min_s: float = 1.0) -> P
 
 
 def profile_child(name: str, code: str, env: dict[str, str] | None = None) -> Path:
-    """Profile a child interpreter running ``code`` with pyinstrument (text report)."""
+    """Profile a child interpreter running ``code`` with pyinstrument (text report).
+
+    The code runs as a script file, not with ``-c``: pyinstrument drops the frame of ``-c`` code
+    and then shows only its heaviest child (often the imports, not the call profiled)."""
+    import tempfile
+
     PROFILES.mkdir(parents=True, exist_ok=True)
     out = PROFILES / f"{name}.txt"
-    h.run_child([h.PYTHON, "-m", "pyinstrument", "-i", "0.0005", "--show-all", "-r", "text", "-o", str(out), "-c", code],
-                env=env).check(f"profile of {name}")
-    out.write_text(f"# {name} (frames under 1 % of the total dropped)\n" + trim(out.read_text(encoding="utf-8")),
-                   encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / f"{name}.py"
+        script.write_text(code, encoding="utf-8")
+        h.run_child([h.PYTHON, "-m", "pyinstrument", "-i", "0.0005", "--show-all", "-r", "text", "-o", str(out),
+                     str(script)], env=env).check(f"profile of {name}")
+        text = out.read_text(encoding="utf-8").replace(folder + "/", "")
+    out.write_text(f"# {name} (frames under 1 % of the total dropped)\n" + trim(text), encoding="utf-8")
     return out
 
 

@@ -19,10 +19,11 @@ import _inputs
 from _common import ROOT, Ctx, Spec, paired_children, profile_child, result, timed
 
 
-def _compare(spec: Spec, ctx: Ctx, ds_id: str, files: list[Path], floor_op: str, floor_what: str, target: float,
-             data: Path | None = None, **extra: Any) -> dict[str, Any]:
+def _compare(spec: Spec, ctx: Ctx, ds_id: str, files: list[Path], floor_op: str, floor_what: str,
+             met: Any, data: Path | None = None, **extra: Any) -> dict[str, Any]:
     """``ld.import_file(ds_id, files)`` in a fresh process (a copy of ``data`` as its data folder,
-    else an empty one) against ``floor_op`` in another, paired."""
+    else an empty one) against ``floor_op`` in another, paired; ``met(value, ratio)`` says
+    whether the target is met."""
     names = [str(p) for p in files]
 
     def folder(i: int) -> dict[str, str]:
@@ -40,7 +41,7 @@ def _compare(spec: Spec, ctx: Ctx, ds_id: str, files: list[Path], floor_op: str,
     rows = int(tool[0].stdout.split("ROWS", 1)[1].split()[0])
     if ctx.profile:
         extra["profile"] = str(profile_child(spec.name, tool_code, folder(99)).relative_to(ROOT))
-    return result(spec, value=h.median(tt), floor=h.median(tf), met=ratio <= target, ratio=ratio,
+    return result(spec, value=h.median(tt), floor=h.median(tf), met=bool(met(h.median(tt), ratio)), ratio=ratio,
                   peak_mb=max(c.peak_mb for c in tool), floor_peak_mb=max(c.peak_mb for c in floor),
                   floor_what=floor_what, samples=len(tt), value_iqr=h.spread(tt), floor_iqr=h.spread(tf),
                   rows=rows, files=len(files), mb=round(sum(p.stat().st_size for p in files) / 1e6, 2),
@@ -62,9 +63,11 @@ def row_schulen(spec: Spec, ctx: Ctx) -> dict[str, Any]:
           f"for i, p in enumerate({[str(p) for p in listed]!r})]")
     row = _compare(spec, ctx, "schulen", files, op,
                    "gpd.read_file(GeoJSON) + pd.read_csv(CSV, sep=';', dtype=str) + to_parquet of both",
-                   3.0, data=Path(ld.settings.settings.data_dir))
-    row["note"] += ("; the real snapshot files (FIS-Broker s_schulen 2020-07, directory 2020); the data folder holds "
-                    "the 542 real Planungsräume, each located school gets its Planungsraum (the floor does not)")
+                   lambda value, ratio: value < 1.0, data=Path(ld.settings.settings.data_dir))
+    row["note"] += ("; the real snapshot files (FIS-Broker s_schulen 2020-07, directory 2020, 0.5 MB); the data folder "
+                    "holds the 542 real Planungsräume, each located school gets its Planungsraum (the floor does not); "
+                    "files this small leave the fixed costs (ftfy's import, reading the Planungsräume) to dominate: "
+                    "target in seconds, the ratio reported")
     return row
 
 
@@ -72,7 +75,8 @@ def row_bplan(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     files = _inputs.bplan_layers(ctx.tmp / "bplan")
     out = ctx.tmp / "floor"
     op = f"[gpd.read_file(p).to_parquet(f'{out}_{{i}}.parquet') for i, p in enumerate({[str(p) for p in files]!r})]"
-    row = _compare(spec, ctx, "bebauungsplaene", files, op, "gpd.read_file + to_parquet of the 3 layers", 3.0,
+    row = _compare(spec, ctx, "bebauungsplaene", files, op, "gpd.read_file + to_parquet of the 3 layers",
+                   lambda value, ratio: ratio <= 3,
                    plans_per_layer={p.stem: n * 12 for p, n in zip(files, _inputs.BPLAN_PER_BEZIRK.values())})
     row["note"] += ("; sample_bplan's three layers at a real size (2,844 set plans as the GDI layer lists, 720 in "
                     "procedure, 600 repealed), polygons of 25 vertices")
@@ -81,7 +85,7 @@ def row_bplan(spec: Spec, ctx: Ctx) -> dict[str, Any]:
 
 ROWS = [
     ("schulen_import", 21, "ld.import_file('schulen') of the real school layer and directory (1,038 schools)",
-     "ratio <= 3", row_schulen),
+     "< 1 s", row_schulen),
     ("bplan_import", 21, "ld.import_file('bebauungsplaene') of 3 WFS layers with 4,164 plans", "ratio <= 3",
      row_bplan),
 ]

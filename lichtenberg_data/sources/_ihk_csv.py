@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # pragma: no cover
 PER_ROW = ("opendata_id", "latitude", "longitude")
 #: The bytes read for the header (a header line is far shorter).
 _HEAD = 1 << 16
+#: Bytes per block of the CSV reader: 4 MB (not Arrow's 1 MB) spends less time per block on
+#: a monthly file of 90-125 MB and still gives both cores blocks to parse.
+_BLOCK = 4 << 20
 #: Cells that mean "no value" once stripped.
 NULLS = ("", "NULL", "NaN", "null")
 
@@ -91,10 +94,11 @@ def read(path: Path, wanted: tuple[str, ...], required: set[str]) -> tuple[dict[
             raise FormatError(f"{path.name} lacks the IHK columns {', '.join(missing)}")
         per_row = {c for c, n in zip(raw, names) if n in PER_ROW}
         coded = pa.dictionary(pa.int32(), pa.string())
+        convert = pacsv.ConvertOptions(column_types={c: pa.string() if c in per_row else coded for c in raw},
+                                       strings_can_be_null=False, null_values=[])
         with pa.memory_map(str(path)) as source:  # the file's pages as they are, no copy
-            table = pacsv.read_csv(source, parse_options=parse, convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() if c in per_row else coded for c in raw},
-                strings_can_be_null=False, null_values=[]))
+            table = pacsv.read_csv(source, read_options=pacsv.ReadOptions(block_size=_BLOCK), parse_options=parse,
+                                   convert_options=convert)
     except pa.ArrowInvalid:
         _utf8(path)
         raise
