@@ -382,7 +382,18 @@ def _replaced_by_key(old: Any, new: Any, ds: catalog.Dataset) -> Any:
     return pd.MultiIndex.from_frame(old[key]).isin(pd.MultiIndex.from_frame(new[key]))
 
 
-def _previous_table(ds: catalog.Dataset, entry: dict) -> Any:
+def _previous_table(ds: catalog.Dataset, entry: dict, *, whole: bool = True) -> Any:
+    """The stored table (of a dataset stored by month: its latest month), ``None`` when there is
+    none. ``whole=False`` (the change report) gives a month as :class:`._report.Stored`: rows and
+    columns from its Parquet footer, totals from its numeric columns alone."""
     if not entry or not _store.processed_path(ds.id).exists():
         return None
-    return _store.load(ds.id)
+    if whole or not ds.partition:
+        return _store.load(ds.id)
+    from . import _partitions
+    from ._report import Stored
+
+    stored = _partitions.months(ds.id)
+    if not stored:
+        return None
+    return Stored(_partitions.rows(ds.id, stored[-1]), *_partitions.totals(ds.id, stored[-1]))
