@@ -100,10 +100,36 @@ def check_complete(path: Path, formats: tuple[str, ...] = (), *, what: str | Non
     lichtenberg_data._errors.CutOffError: IHK_OD_03-2023.csv ends in the middle of a record (its last line has 2 of 4 fields): the file was cut off
     """
     what = what or path.name
-    data = path.read_bytes()
-    cause = _cause(data, formats)
+    cause = _file_cause(path, formats)
     if cause:
         raise CutOffError(f"{what} {cause}", advice="download it again")
+
+
+def _file_cause(path: Path, formats: tuple[str, ...]) -> str | None:
+    """:func:`_cause` of a file. A CSV is looked at through a memory map, neither read into
+    memory nor copied (a monthly IHK register is 125 MB); other files are read."""
+    import mmap
+
+    if "csv" in formats and path.stat().st_size:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if _kind(data[:65536]) == "csv":
+                return _csv_cause(data)
+    return _cause(path.read_bytes(), formats)
+
+
+def _kind(head: bytes) -> str:
+    """Which check a file's first bytes call for: ``gzip``, ``zip``, ``ole``, ``sqlite``, ``json``,
+    ``xml``, ``csv`` (text) or ``other``."""
+    for magic, kind in ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+                        (b"SQLite format 3\x00", "sqlite")):
+        if head.startswith(magic):
+            return kind
+    start = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start in (b"{", b"["):
+        return "json"
+    if start == b"<":
+        return "xml"
+    return "csv" if _is_text(head) else "other"
 
 
 def _cause(data: bytes, formats: tuple[str, ...]) -> str | None:
@@ -228,7 +254,7 @@ def _csv_cause(data: bytes) -> str | None:
         end -= 1
     if end == begin:
         return None
-    total = data.count(b'"', begin, end)
+    total = _count(data, b'"', begin, end)
     if total % 2:
         return "ends inside a quoted field (an opening \" without its closing one): the file was cut off"
     header_end = data.find(eol, begin, end)
@@ -262,8 +288,17 @@ def _record_start(data: bytes, begin: int, end: int, stop: int, eol: bytes, tota
         pos = data.rfind(eol, begin, pos)
         if pos < 0:
             return begin
-        if (total - data.count(b'"', pos, stop)) % 2 == 0:
+        if (total - _count(data, b'"', pos, stop)) % 2 == 0:
             return pos + len(eol)
+
+
+def _count(data: Any, byte: bytes, start: int, end: int) -> int:
+    """How often ``byte`` occurs in ``data[start:end]``; a memory map is counted by numpy in place."""
+    if isinstance(data, bytes):
+        return data.count(byte, start, end)
+    import numpy as np
+
+    return int(np.count_nonzero(np.frombuffer(data, np.uint8, count=max(end - start, 0), offset=start) == byte[0]))
 
 
 def _fields(record: bytes, sep: str) -> int:

@@ -159,9 +159,18 @@ def write_processed(dataset_id: str, df: pd.DataFrame) -> Path:
 
         for key, part in _partitions.split(df).items():
             part = _partitions.with_month_stand(part, df.attrs, key)
-            atomic_write(_partitions.part_path(dataset_id, key), lambda tmp, part=part: part.to_parquet(tmp, index=False))
+            atomic_write(_partitions.part_path(dataset_id, key), lambda tmp, part=part: _parquet(part, tmp))
         return processed_path(dataset_id)
-    return atomic_write(processed_path(dataset_id), lambda tmp: df.to_parquet(tmp, index=False))
+    return atomic_write(processed_path(dataset_id), lambda tmp: _parquet(df, tmp))
+
+
+def _parquet(df: pd.DataFrame, path: Path) -> None:
+    """``df`` as (Geo)Parquet, with column statistics (min/max) for numbers, dates, flags and keys
+    (``…_id``) but not for free text and geometry, whose min/max no query uses: a fifth of the
+    time of writing a month of the IHK register. The values are the same either way."""
+    text = {"object", "str", "string", "geometry"}
+    stats = [c for c in df.columns if str(c).endswith("_id") or str(df[c].dtype) not in text]
+    df.to_parquet(path, index=False, write_statistics=stats)
 
 
 def load(dataset_id: str, *, stand: Any = None,

@@ -86,3 +86,14 @@ def test_an_unknown_district_is_refused(tmp_path):
     path = _write(tmp_path / "IHK_OD_07-2023.csv", HEADER + "\n" + ROWS[1].replace("01 - Mitte", "Potsdam"))
     with pytest.raises(ld.FormatError, match="unknown district name 'Potsdam' in the IHK file"):
         parse_ihk(path)
+
+
+@pytest.mark.parametrize("cells", [
+    ["52,5148", "52.53", "NULL", "", "+52.5", "5.25e1"],          # every cell a number or NULL: cast as read
+    ["52,5148", " 52.53", "'52.51'", " NULL ", "n/a", "52.5.1"],  # blanks, quotes, no number: cleaned first
+])
+def test_coordinates_in_every_spelling(tmp_path, cells):
+    rows = [ROWS[1].replace("' 52.53 '", cell if "'" not in cell else f'"{cell}"').replace("'1234567'", str(i))
+            for i, cell in enumerate(cells)]
+    df = _both(_write(tmp_path / "IHK_OD_05-2024.csv", "\n".join([HEADER, *rows]) + "\n"))
+    assert df["latitude"].round(4).tolist()[:2] == [52.5148, 52.53] and len(df) == 6

@@ -63,10 +63,11 @@ def name(raw: str) -> str:
 
 
 def read(path: Path, wanted: tuple[str, ...], required: set[str]) -> tuple[dict[str, Any], int]:
-    """The ``wanted`` columns of an IHK CSV, stripped, with ``NULL`` cells as missing values.
+    """The ``wanted`` columns of an IHK CSV (the coded ones stripped, ``NULL`` cells missing).
 
-    Returns the columns by name (an Arrow string array for :data:`PER_ROW`, a :class:`Coded`
-    column for the others; a wanted column the file lacks is absent) and the number of rows.
+    Returns the columns by name (an Arrow string array for :data:`PER_ROW`, as read: :func:`clean`
+    or :func:`numbers` take it from there; a :class:`Coded` column, already cleaned, for the
+    others; a wanted column the file lacks is absent) and the number of rows.
 
     Raises
     ------
@@ -121,14 +122,29 @@ def _utf8(path: Path) -> None:
 
 
 def _text(column: pa.ChunkedArray, crs: bool) -> pa.Array:
-    """A per-row text column stripped of blanks and ``'``, ``NULL`` cells missing."""
+    """A per-row text column as one array, line ends inside values as LF (not yet :func:`clean`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     values = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
     if crs and pc.any(pc.match_substring(values, "\r")).as_py():
         values = pc.replace_substring(pc.replace_substring(values, "\r\n", "\n"), "\r", "\n")
+    return values
+
+
+def clean(values: pa.Array) -> pa.Array:
+    """Text stripped of blanks and ``'``, ``NULL`` cells missing (what :func:`_coded` does to
+    distinct values, here on every row)."""
+    import pyarrow.compute as pc
+
     values = pc.utf8_trim(pc.utf8_trim_whitespace(values), characters="'")
+    return _nulled(values)
+
+
+def _nulled(values: pa.Array) -> pa.Array:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     return pc.if_else(pc.is_in(values, value_set=pa.array(NULLS)), pa.scalar(None, values.type), values)
 
 
@@ -149,12 +165,22 @@ def _coded(column: pa.ChunkedArray, crs: bool) -> Coded:
 
 
 def numbers(values: pa.Array) -> pa.Array:
-    """Decimal numbers from text with a comma or a dot (``52,4887`` or ``52.4887``) as float64;
-    text that is no number becomes missing."""
+    """Decimal numbers from per-row text with a comma or a dot (``52,4887`` or ``52.4887``) as
+    float64; ``NULL`` cells and text that is no number become missing.
+
+    The cells are cast as they are when every one is a number or ``NULL`` (the usual file);
+    else they are :func:`clean`-ed first and what is still no number is missing (pandas'
+    ``to_numeric(errors="coerce")``). A cell the plain cast takes is one cleaning leaves as it
+    is, so both ways give the same numbers.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    dotted = pc.replace_substring(values, ",", ".")
+    try:
+        return pc.cast(pc.replace_substring(_nulled(values), ",", "."), pa.float64())
+    except pa.ArrowInvalid:
+        pass
+    dotted = pc.replace_substring(clean(values), ",", ".")
     try:
         return pc.cast(dotted, pa.float64())
     except pa.ArrowInvalid:  # a cell that is no number: pandas' rule, missing

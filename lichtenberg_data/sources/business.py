@@ -134,9 +134,10 @@ def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
     import pyarrow.compute as pc
 
     from .._filefacts import current
-    from ._ihk_csv import Coded, frame, numbers, read
+    from ._ihk_csv import Coded, clean, frame, numbers, read
 
     cols, n = read(path, COLUMNS, _REQUIRED)
+    cols["opendata_id"] = clean(cols["opendata_id"])  # latitude, longitude: numbers() below
     facts = current()
     named = snapshot or _snapshot_date(path.name)
     month = f"{named:%Y-%m}" if named else facts.stand
