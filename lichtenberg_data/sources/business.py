@@ -147,6 +147,8 @@ def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
         cols["business_type"] = cols["business_type"].map(lambda v: v.replace({first: second, second: first}))
     cols["planungsraum_id"] = cols["planungsraum_id"].map(lambda v: v.str.zfill(8))
     cols["employees_range"] = cols["employees_range"].map(_bands)
+    cols["business_age"] = cols["business_age"].map(_ages).rows(pa.int64())
+    cols["latitude"], cols["longitude"] = numbers(cols["latitude"]), numbers(cols["longitude"])
     text = pa.large_string()
     out: dict[str, pa.Array] = {}
     for col in COLUMNS:
@@ -154,8 +156,6 @@ def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
         out[col] = value.rows(text) if isinstance(value, Coded) else value
     if out["ortsteil"] is None:
         out["ortsteil"] = pa.nulls(n, text)
-    out["latitude"], out["longitude"] = numbers(cols["latitude"]), numbers(cols["longitude"])
-    out["business_age"] = cols["business_age"].map(_ages).rows(pa.int64())
     out["id_mangled"] = pc.fill_null(pc.match_substring(cols["opendata_id"], "E+"), False)
     out["abschnitt"] = cols["nace_id"].map(_sections).rows(text)
     out["bezirk_id"] = cols["bezirk"].map(_bezirk_ids).rows(text)
