@@ -25,6 +25,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+#: The launcher every child is started by (see :func:`run_child`).
+SPAWN = Path(__file__).resolve().parent / "_spawn.py"
 
 
 # --------------------------------------------------------------------------- statistics
@@ -125,14 +127,17 @@ def run_child(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: str
 
     ``wait4`` gives the resource usage of exactly this child (and of the children it waited
     for), so the peak memory is per process, not the maximum over every child so far as
-    ``RUSAGE_CHILDREN`` would be. Output goes to temporary files (no pipe can fill up).
+    ``RUSAGE_CHILDREN`` would be. The child is started by a bare launcher (``_spawn.py``):
+    started from this process directly, its peak would start at this process's size (Linux
+    copies the high-water mark at fork). Output goes to temporary files (no pipe can fill up).
     A line ``BENCH_RESULT {json}`` on stdout is parsed into :attr:`Child.result`.
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(suffix=".json") as report:
         t0 = time.perf_counter()
         # its own process group, so that a timeout or Ctrl-C also ends what the child started
-        proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen([PYTHON, "-I", "-S", str(SPAWN), report.name, *cmd], env=env, cwd=cwd, stdout=out,
+                                stderr=err, stdin=subprocess.DEVNULL, start_new_session=True)
         timer = threading.Timer(timeout, _kill_group, (proc.pid,))  # a blocking wait4 is exact; the timer ends a hang
         timer.start()
         try:
@@ -145,17 +150,22 @@ def run_child(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: str
             timer.cancel()
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
+        peak = usage.ru_maxrss / 1024.0
         out.seek(0)
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
+        spawned = Path(report.name).read_text(encoding="utf-8")
+    if spawned:  # the command's own numbers (absent when the launcher was killed)
+        own = json.loads(spawned)
+        proc.returncode, wall, peak = own["rc"], own["wall_s"], own["peak_mb"]
     if wall > timeout:
         stderr += f"\n[bench] killed after {timeout:.0f} s"
     result: dict[str, Any] = {}
     for line in stdout.splitlines():
         if line.startswith("BENCH_RESULT "):
             result = json.loads(line[len("BENCH_RESULT "):])
-    return Child(proc.returncode, wall, usage.ru_maxrss / 1024.0, stdout, stderr, result)
+    return Child(proc.returncode, wall, peak, stdout, stderr, result)
 
 
 def python_child(code: str, *, env: dict[str, str] | None = None, cwd: str | Path | None = None,
@@ -170,8 +180,11 @@ def report_line(**values: Any) -> str:
 
 
 def env_with(**extra: str | Path) -> dict[str, str]:
-    """The current environment with some variables set."""
+    """The current environment with some variables set; bytecode caches allowed, as a user has
+    them (with ``PYTHONDONTWRITEBYTECODE`` every child would compile the package's modules again:
+    0.05 s of an IHK import)."""
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update({k: str(v) for k, v in extra.items()})
     env.setdefault("PYTHONHASHSEED", "0")
     return env

@@ -186,3 +186,35 @@ def ihk_csv(path: Path, n: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(sample_ihk(n))
     return path
+
+
+#: Plans per Bezirk of the three B-Plan layers: 237 x 12 = 2,844 set plans (the GDI layer
+#: bplan:b_bp_fs lists 2,846), 720 in procedure and 600 repealed (counts of those two layers
+#: are not published here; assumed).
+BPLAN_PER_BEZIRK = {"im_verfahren": 60, "festgesetzt": 237, "ausser_kraft": 50}
+
+
+def bplan_layers(folder: Path) -> list[Path]:
+    """The three ``bplan`` WFS answers (``sample_bplan``) at a real size, under their resource names."""
+    from lichtenberg_data.demo.planning import sample_bplan
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for layer, n in BPLAN_PER_BEZIRK.items():
+        path = folder / f"bplan_{layer}.geojson"
+        path.write_bytes(sample_bplan(layer, n))
+        paths.append(path)
+    return paths
+
+
+def ihk_csv_semicolon(source: Path, path: Path) -> Path:
+    """``source`` (the current comma dialect) in the dialect of IHK's 2023 sample: a BOM, ``;``,
+    CRLF and decimal commas in the coordinates, every cell as it was otherwise."""
+    import pandas as pd
+
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    for col in ("latitude", "longitude"):
+        frame[col] = frame[col].str.replace(".", ",", regex=False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    return path

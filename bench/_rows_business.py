@@ -1,5 +1,5 @@
 """Rows of issue 10: business dynamics over 24 monthly IHK snapshots, and the 12 real
-Bodenrichtwert editions. Registered at the end of ``_rows.py`` (``ROWS``)."""
+Bodenrichtwert editions. Registered at the end of ``_rows.py`` (``ROWS``); shared pieces from ``_common.py``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import _harness as h
+from _common import ROOT, peak_child, profile_inprocess, result
 
 N_ROWS, N_MONTHS = 400_000, 24
 
@@ -59,8 +60,6 @@ _FLOOR_SQL = "SELECT count(*), sum(hash(opendata_id)), count(planungsraum_id) FR
 
 
 def row_dynamics(spec: Any, ctx: Any) -> dict[str, Any]:
-    import _rows
-
     import lichtenberg_data as ld
     from lichtenberg_data import _partitions
 
@@ -75,15 +74,15 @@ def row_dynamics(spec: Any, ctx: Any) -> dict[str, Any]:
 
     ta, tb = h.interleaved(tool, floor, repeats=ctx.reps(7, 3), budget_s=ctx.reps(40, 12), min_repeats=3)
     out = tool()
-    peak = _rows._peak_child("import lichtenberg_data as ld\nld.business.dynamics('planungsraum')")
-    floor_peak = _rows._peak_child(f"import duckdb\nduckdb.connect().execute({_FLOOR_SQL.format(scan=scan)!r}).fetchall()")
+    peak = peak_child("import lichtenberg_data as ld\nld.business.dynamics('planungsraum')")
+    floor_peak = peak_child(f"import duckdb\nduckdb.connect().execute({_FLOOR_SQL.format(scan=scan)!r}).fetchall()")
     value, fl = h.median(ta), h.median(tb)
     ratio = h.paired_ratio(ta, tb)
     extra: dict[str, Any] = {"months": N_MONTHS, "rows_per_month": N_ROWS, "result_rows": int(len(out)),
                              "entries_last_month": int(out.loc[out["stand"] == out["stand"].max(), "zugaenge"].sum())}
     if ctx.profile:
-        extra["profile"] = str(_rows._profile_inprocess(spec.name, tool).relative_to(_rows.ROOT))
-    return _rows.result(spec, value=value, floor=fl, met=value < 5.0 and peak < 1536 and ratio <= 3, ratio=ratio,
+        extra["profile"] = str(profile_inprocess(spec.name, tool).relative_to(ROOT))
+    return result(spec, value=value, floor=fl, met=value < 5.0 and peak < 1536 and ratio <= 3, ratio=ratio,
                         peak_mb=peak, floor_peak_mb=floor_peak,
                         floor_what="DuckDB scanning opendata_id and planungsraum_id of all 24 partitions",
                         samples=len(ta), value_iqr=h.spread(ta), floor_iqr=h.spread(tb),
@@ -93,8 +92,6 @@ def row_dynamics(spec: Any, ctx: Any) -> dict[str, Any]:
 
 
 def row_brw_import(spec: Any, ctx: Any) -> dict[str, Any]:
-    import _rows
-
     from lichtenberg_data.demo import SNAPSHOT
 
     files = sorted((SNAPSHOT / "bodenrichtwerte").glob("broker_*.xls"))
@@ -112,7 +109,7 @@ def row_brw_import(spec: Any, ctx: Any) -> dict[str, Any]:
             child = h.python_child(code, env=e).check(f"Bodenrichtwert import ({kind})")
             (tool if kind == "t" else floor).append(child)
     tt, tf = [c.result["s"] for c in tool], [c.result["s"] for c in floor]
-    return _rows.result(spec, value=h.median(tt), floor=h.median(tf), met=True, ratio=h.paired_ratio(tt, tf),
+    return result(spec, value=h.median(tt), floor=h.median(tf), met=True, ratio=h.paired_ratio(tt, tf),
                         peak_mb=max(c.peak_mb for c in tool), floor_peak_mb=max(c.peak_mb for c in floor),
                         floor_what="pd.read_excel(engine='calamine') of the 12 files (xlrd is not installed)",
                         samples=len(tt), value_iqr=h.spread(tt), floor_iqr=h.spread(tf), files=len(files),

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import _harness as h
-from _rows import ROOT, Ctx, Spec, _peak_child, result
+from _common import ROOT, Ctx, Spec, peak_child, result
 
 N_CENTRES = 50
 N_GRID = 100_000
@@ -37,9 +37,9 @@ def _huff_row(spec: Spec, ctx: Ctx, n_origins: int, target_s: float) -> dict[str
 
     ta, tb = h.interleaved(tool, floor, repeats=ctx.reps(21, 7), budget_s=ctx.reps(20, 8), min_repeats=5)
     p = tool()
-    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r})\nimport _rows  # noqa: F401 (imports this module fully)\nfrom _rows_retail import _huff_inputs\n"
+    code = (f"import sys; sys.path.insert(0, {str(ROOT / 'bench')!r})\nfrom _rows_retail import _huff_inputs\n"
             f"o, c, a = _huff_inputs({n_origins})\n")
-    peak = _peak_child(code + "from lichtenberg_data import retail\nretail.huff(retail.distance_matrix(o, c), a)")
+    peak = peak_child(code + "from lichtenberg_data import retail\nretail.huff(retail.distance_matrix(o, c), a)")
     value = h.median(ta)
     return result(spec, value=value, floor=h.median(tb), met=value is not None and value < target_s, peak_mb=peak,
                   ratio=h.paired_ratio(ta, tb), floor_what="the distance matrix alone (retail.distance_matrix, numpy broadcasting)",
@@ -68,9 +68,9 @@ def row_overpass_parse(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     ta, tb = h.interleaved(tool, floor, repeats=ctx.reps(11, 5), budget_s=ctx.reps(40, 15), min_repeats=3)
     default = [h._once(lambda: read_overpass(path)) for _ in range(ctx.reps(3, 1))]
     rows = len(tool())
-    peak = _peak_child("from lichtenberg_data.sources.osm import _read_file\nfrom pathlib import Path\n"
+    peak = peak_child("from lichtenberg_data.sources.osm import _read_file\nfrom pathlib import Path\n"
                        f"_read_file(Path({str(path)!r}), 'osm_einzelhandel.json')")
-    floor_peak = _peak_child(f"import json\njson.loads(open({str(path)!r}, 'rb').read())")
+    floor_peak = peak_child(f"import json\njson.loads(open({str(path)!r}, 'rb').read())")
     ratio = h.paired_ratio(ta, tb)
     return result(spec, value=h.median(ta), floor=h.median(tb), met=ratio is not None and ratio <= 3.0, peak_mb=peak,
                   floor_peak_mb=floor_peak, ratio=ratio, floor_what="json.loads of the same file",

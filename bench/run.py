@@ -6,8 +6,8 @@ printed and written to ``bench/results.json``. See ``bench/README.md``.
 
 Usage::
 
-    .venv/bin/python bench/run.py                  # every row (about 3-4 minutes on 2 cores)
-    .venv/bin/python bench/run.py --quick          # fewer repeats (about 1-2 minutes)
+    .venv/bin/python bench/run.py                  # every row (about 8-12 minutes on 2 cores)
+    .venv/bin/python bench/run.py --quick          # fewer repeats (about half the time)
     .venv/bin/python bench/run.py --only refresh   # rows whose name contains "refresh" (repeatable)
     .venv/bin/python bench/run.py --only 1,2       # rows of issue items 1 and 2
     .venv/bin/python bench/run.py --profile        # also write pyinstrument profiles to bench/profiles/

@@ -96,10 +96,9 @@ def _workdir() -> Path:
 def check_file(path: Path, res: catalog.Resource, what: str) -> None:
     """The checks every new file passes before a parser sees it: not empty, not an HTML page, of
     a kind the resource takes, and complete (not cut off)."""
-    from ._http import check_body
     from ._sniff import check_kind
 
-    check_body(path, res.format, what=what)
+    _guards.check_body(path, res.format, what=what)  # in _guards, not _http: an import needs no HTTP client
     check_kind(path, (res.format, *res.accepts), what=what, takes=res.name)
     _guards.check_complete(path, (res.format, *res.accepts), what=what)
 
@@ -383,7 +382,18 @@ def _replaced_by_key(old: Any, new: Any, ds: catalog.Dataset) -> Any:
     return pd.MultiIndex.from_frame(old[key]).isin(pd.MultiIndex.from_frame(new[key]))
 
 
-def _previous_table(ds: catalog.Dataset, entry: dict) -> Any:
+def _previous_table(ds: catalog.Dataset, entry: dict, *, whole: bool = True) -> Any:
+    """The stored table (of a dataset stored by month: its latest month), ``None`` when there is
+    none. ``whole=False`` (the change report) gives a month as :class:`._report.Stored`: rows and
+    columns from its Parquet footer, totals from its numeric columns alone."""
     if not entry or not _store.processed_path(ds.id).exists():
         return None
-    return _store.load(ds.id)
+    if whole or not ds.partition:
+        return _store.load(ds.id)
+    from . import _partitions
+    from ._report import Stored
+
+    stored = _partitions.months(ds.id)
+    if not stored:
+        return None
+    return Stored(_partitions.rows(ds.id, stored[-1]), *_partitions.totals(ds.id, stored[-1]))

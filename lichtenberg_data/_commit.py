@@ -49,7 +49,7 @@ def commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], built
     what each new file kept. Without new files (a rebuild) the entry keeps its retrieval time."""
     df, stands = built.df, built.stands
     entry = manifest["datasets"].setdefault(ds.id, {"resources": {}, "snapshots": []})
-    old = _previous_table(ds, entry)
+    old = _previous_table(ds, entry, whole=False)  # for the change report
     before = entry.get("processed", {})
     source = incoming[-1].source if incoming else before.get("source", "")
     stand_all = ds.stand(df)

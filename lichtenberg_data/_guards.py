@@ -1,5 +1,6 @@
 """Guards against cut files: a file must end where its format ends, and a new copy of an edition
-must not hold far fewer rows than the stored one.
+must not hold far fewer rows than the stored one. (And the first guard of all, :func:`check_body`:
+not empty, not an HTML page.)
 
 :func:`check_complete` reads a file's bytes before any parser sees it: the last record of a CSV
 complete (no open quote) and as wide as the header, a JSON document closed, an XML document's
@@ -24,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ._errors import CutOffError
+from ._errors import CutOffError, FormatError
 
 __all__ = ["MAX_DROP", "check_complete", "check_rows", "edition", "same_edition"]
 
@@ -99,10 +100,36 @@ def check_complete(path: Path, formats: tuple[str, ...] = (), *, what: str | Non
     lichtenberg_data._errors.CutOffError: IHK_OD_03-2023.csv ends in the middle of a record (its last line has 2 of 4 fields): the file was cut off
     """
     what = what or path.name
-    data = path.read_bytes()
-    cause = _cause(data, formats)
+    cause = _file_cause(path, formats)
     if cause:
         raise CutOffError(f"{what} {cause}", advice="download it again")
+
+
+def _file_cause(path: Path, formats: tuple[str, ...]) -> str | None:
+    """:func:`_cause` of a file. A CSV is looked at through a memory map, neither read into
+    memory nor copied (a monthly IHK register is 125 MB); other files are read."""
+    import mmap
+
+    if "csv" in formats and path.stat().st_size:
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if _kind(data[:65536]) == "csv":
+                return _csv_cause(data)
+    return _cause(path.read_bytes(), formats)
+
+
+def _kind(head: bytes) -> str:
+    """Which check a file's first bytes call for: ``gzip``, ``zip``, ``ole``, ``sqlite``, ``json``,
+    ``xml``, ``csv`` (text) or ``other``."""
+    for magic, kind in ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),
+                        (b"SQLite format 3\x00", "sqlite")):
+        if head.startswith(magic):
+            return kind
+    start = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start in (b"{", b"["):
+        return "json"
+    if start == b"<":
+        return "xml"
+    return "csv" if _is_text(head) else "other"
 
 
 def _cause(data: bytes, formats: tuple[str, ...]) -> str | None:
@@ -227,7 +254,7 @@ def _csv_cause(data: bytes) -> str | None:
         end -= 1
     if end == begin:
         return None
-    total = data.count(b'"', begin, end)
+    total = _count(data, b'"', begin, end)
     if total % 2:
         return "ends inside a quoted field (an opening \" without its closing one): the file was cut off"
     header_end = data.find(eol, begin, end)
@@ -261,11 +288,43 @@ def _record_start(data: bytes, begin: int, end: int, stop: int, eol: bytes, tota
         pos = data.rfind(eol, begin, pos)
         if pos < 0:
             return begin
-        if (total - data.count(b'"', pos, stop)) % 2 == 0:
+        if (total - _count(data, b'"', pos, stop)) % 2 == 0:
             return pos + len(eol)
+
+
+def _count(data: Any, byte: bytes, start: int, end: int) -> int:
+    """How often ``byte`` occurs in ``data[start:end]``; a memory map is counted by numpy in place."""
+    if isinstance(data, bytes):
+        return data.count(byte, start, end)
+    import numpy as np
+
+    return int(np.count_nonzero(np.frombuffer(data, np.uint8, count=max(end - start, 0), offset=start) == byte[0]))
 
 
 def _fields(record: bytes, sep: str) -> int:
     text = record.decode("utf-8", errors="replace").strip("\r\n")
     row = next(csv.reader(io.StringIO(text, newline=""), delimiter=sep), [])
     return len(row)
+
+
+# ----------------------------------------------------------------------------------- bodies
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the first bytes of a body are an HTML page."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<?xml"):  # XHTML error pages (Overpass API) start with an XML declaration
+        text = text[text.find(b"?>") + 2:].lstrip()
+    return any(text.startswith(m) for m in _HTML_MARKERS)
+
+
+def check_body(path: Path, expect: str, *, what: str) -> None:
+    """Refuse an empty file, and an HTML page where data (``expect`` not html) was expected."""
+    size = path.stat().st_size
+    if size == 0:
+        raise FormatError(f"{what} is empty (0 bytes)")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if expect != "html" and looks_like_html(head):
+        raise FormatError(f"{what} is an HTML page, not {expect or 'data'} (portal error or login page)")

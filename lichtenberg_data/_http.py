@@ -24,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from ._errors import DownloadError, FormatError
+from ._guards import check_body, looks_like_html  # noqa: F401 - also imported from here
 from ._reach import HostUnreachableError, Reachability, classify, host_lock
 from .settings import settings
 
@@ -34,7 +35,6 @@ RETRY_STATUS = (429, 500, 502, 503, 504)
 #: Longest Retry-After honoured for a POST, in seconds (a longer one is cut to this).
 MAX_RETRY_AFTER = 300.0
 _CHUNK = 1 << 16
-_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
 
 
 @dataclass
@@ -281,25 +281,6 @@ def _check_status(resp: requests.Response) -> None:
     if resp.status_code >= 400:
         raise DownloadError(f"{resp.url} answered HTTP {resp.status_code} {resp.reason or ''}".strip(),
                             status=resp.status_code)
-
-
-def looks_like_html(head: bytes) -> bool:
-    """Whether the first bytes of a body are an HTML page."""
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith(b"<?xml"):  # XHTML error pages (Overpass API) start with an XML declaration
-        text = text[text.find(b"?>") + 2:].lstrip()
-    return any(text.startswith(m) for m in _HTML_MARKERS)
-
-
-def check_body(path: Path, expect: str, *, what: str) -> None:
-    """Refuse an empty file, and an HTML page where data (``expect`` not html) was expected."""
-    size = path.stat().st_size
-    if size == 0:
-        raise FormatError(f"{what} is empty (0 bytes)")
-    with open(path, "rb") as fh:
-        head = fh.read(1024)
-    if expect != "html" and looks_like_html(head):
-        raise FormatError(f"{what} is an HTML page, not {expect or 'data'} (portal error or login page)")
 
 
 def capability_layers(body: bytes) -> set[str]:

@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
@@ -89,13 +90,17 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
     try:
         work = _workdir()
         manifest = _store.read_manifest()
+        hashing = ThreadPoolExecutor(max_workers=1)  # the files' SHA-256 while they are parsed (GIL released)
         try:
             incoming, sample = _incoming_files(ds, items, work)
+            digests = [hashing.submit(_store.sha256_file, inc.tmp) for inc in incoming]
             for inc in incoming:
                 inc.facts = FileFacts(stand=stand, options=chosen).as_dict()
             entry = manifest["datasets"].get(ds.id, {})
             built = build(ds, {} if _would_switch(entry, sample) else entry, incoming, stand=stand,
                           accept_fewer_rows=accept_fewer_rows)
+            for inc, digest in zip(incoming, digests):
+                inc.sha256 = digest.result()
             switched = _switches_kind(ds.id, entry, sample)  # only once the files parsed for this dataset
             dropped = manifest["datasets"].pop(ds.id, {}) if switched else {}
             if switched and ds.partition:
@@ -111,6 +116,8 @@ def import_file(dataset_id: str, paths: str | os.PathLike | Sequence[str | os.Pa
             if isinstance(exc, CutOffError):
                 error.advice = exc.advice
             raise error from None
+        finally:
+            hashing.shutdown(wait=True)  # before the work folder goes
         if switched:
             _drop_raw(dropped)
             outcome.reason = switched
@@ -155,7 +162,8 @@ def _options_for(ds: catalog.Dataset, options: Mapping[str, str] | None) -> dict
 
 
 def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple[list[_Incoming], bool]:
-    """Copy and check each file; whether they are generated sample files (all or none)."""
+    """Copy and check each file; whether they are generated sample files (all or none). The
+    caller fills in each file's ``sha256`` (computed while the files are parsed)."""
     incoming, samples = [], []
     resources = [resource_for(ds, p) for p in items]
     names = stored_names(ds, [(p.name, res) for p, res in zip(items, resources)])
@@ -165,7 +173,7 @@ def _incoming_files(ds: catalog.Dataset, items: list[Path], work: Path) -> tuple
         shutil.copyfile(p, tmp)
         check_file(tmp, res, p.name)
         samples.append(is_sample_file(tmp))
-        incoming.append(_Incoming(name, tmp, _store.sha256_file(tmp), tmp.stat().st_size, "import", f"file:{p.name}"))
+        incoming.append(_Incoming(name, tmp, "", tmp.stat().st_size, "import", f"file:{p.name}"))  # sha256: later
     if any(samples) and not all(samples):
         names = ", ".join(p.name for p, s in zip(items, samples) if s)
         raise FormatError(f"{names} are generated sample files and the others are real: import them separately "

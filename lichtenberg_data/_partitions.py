@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["PARTITIONS", "COLUMN", "month_key", "month_start", "folder", "part_path", "months", "split",
-           "with_month_stand", "select", "scan_sql", "rows", "attrs", "single_month"]
+           "with_month_stand", "select", "scan_sql", "rows", "totals", "attrs", "single_month"]
 
 #: The partition kinds a Dataset may declare.
 PARTITIONS = ("month",)
@@ -85,7 +85,11 @@ def months(dataset_id: str) -> list[str]:
 
 
 def split(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The rows of a table by month of :data:`COLUMN`."""
+    """The rows of a table by month of :data:`COLUMN`; a table of one month (an import of one
+    file) is not copied (a shallow copy: its own ``attrs``, the same columns)."""
+    found = {month_key(t) for t in df[COLUMN].dropna().unique()}
+    if len(found) == 1 and df[COLUMN].notna().all():
+        return {found.pop(): df.copy(deep=False).reset_index(drop=True)}
     keys = df[COLUMN].dt.to_period("M").astype(str)
     return {k: part.reset_index(drop=True) for k, part in df.groupby(keys, sort=True)}
 
@@ -163,6 +167,20 @@ def rows(dataset_id: str, key: str) -> int:
     import pyarrow.parquet as pq
 
     return int(pq.ParquetFile(part_path(dataset_id, key)).metadata.num_rows)
+
+
+def totals(dataset_id: str, key: str) -> tuple[list[str], dict[str, float]]:
+    """The column names of one stored month and the sum of each numeric column but the keys
+    (:func:`lichtenberg_data._report.totals`), reading those columns only."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = part_path(dataset_id, key)
+    schema = pq.read_schema(path)
+    numeric = [f.name for f in schema if (pa.types.is_integer(f.type) or pa.types.is_floating(f.type))
+               and not f.name.endswith("_id")]
+    sums = pq.read_table(path, columns=numeric).to_pandas() if numeric else None
+    return list(schema.names), {c: float(sums[c].sum()) for c in numeric}
 
 
 def attrs(dataset_id: str, key: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from . import _store
 from ._kept import FileTally
 from .settings import settings
 
-__all__ = ["Outcome", "totals", "change_report", "write_report"]
+__all__ = ["Outcome", "Stored", "totals", "change_report", "write_report"]
 
 
 @dataclass
@@ -49,13 +49,27 @@ def totals(df: Any) -> dict[str, float]:
     return {c: float(num[c].sum()) for c in num.columns if not c.endswith("_id")}
 
 
+@dataclass
+class Stored:
+    """What the change report needs of a stored table that is not read whole (a month of the IHK
+    register): its rows, its column names and :func:`totals`."""
+
+    rows: int
+    columns: list[str]
+    totals: dict[str, float]
+
+    def __len__(self) -> int:
+        return self.rows
+
+
 def change_report(old: Any, new: Any) -> dict[str, Any]:
-    """Rows, columns added/removed and changed column totals of a table against its predecessor."""
+    """Rows, columns added/removed and changed column totals of a table (or :class:`Stored`)
+    against its predecessor."""
     report: dict[str, Any] = {"rows_before": None if old is None else len(old), "rows_after": len(new)}
     if old is not None:
         report["columns_added"] = sorted(set(new.columns) - set(old.columns))
         report["columns_removed"] = sorted(set(old.columns) - set(new.columns))
-        before, after = totals(old), totals(new)
+        before, after = old.totals if isinstance(old, Stored) else totals(old), totals(new)
         report["totals"] = {c: {"before": before.get(c), "after": after[c]} for c in after
                             if before.get(c) != after[c]}
     return report

@@ -173,7 +173,8 @@ def test_info_of_every_import_only_dataset_names_its_page_or_says_it_is_not_veri
 def test_parsers_that_never_read_a_real_file_say_so_in_info_and_status(data_dir, capsys):
     unverified = {ds.id for ds in catalog.datasets() if not ds.verified}
     assert unverified == {"stellenangebote", "beschaeftigte_bezirke", "arbeitslose_bezirke", "gewerbeanzeigen",
-                          "flaechennutzung", "beherbergung_bezirke", "zentren", "bevoelkerungsprognose"}
+                          "flaechennutzung", "beherbergung_bezirke", "zentren", "bevoelkerungsprognose",
+                          "bebauungsplaene", "foerdergebiete"}
     assert "  parser NOT VERIFIED: never read a real report D I 2" in catalog.get("gewerbeanzeigen").how_to_import()
     assert "parser NOT VERIFIED" not in catalog.get("einwohner_lor").how_to_import()
     status = ld.status().set_index("dataset")["verified"]

@@ -119,3 +119,28 @@ def test_reset_removes_every_month(two_months):
     assert not (ld.settings.settings.processed_dir / DS).exists()
     with pytest.raises(DataNotAvailableError):
         ld.load(DS)
+
+
+def test_split_gives_each_month_its_rows_and_its_own_attrs():
+    one = pd.DataFrame({"date": pd.to_datetime(["2023-07-01"] * 3), "n": [1, 2, 3]}, index=[5, 6, 7])
+    one.attrs = {"provenance": [{"reference_date": "2023-07-01"}]}
+    [(key, part)] = _partitions.split(one).items()
+    assert key == "2023-07" and part["n"].tolist() == [1, 2, 3] and part.index.tolist() == [0, 1, 2]
+    part.attrs["provenance"][0]["reference_date"] = "changed"
+    part.loc[0, "n"] = 100
+    assert one.attrs["provenance"][0]["reference_date"] == "2023-07-01" and one["n"].tolist() == [1, 2, 3]
+    two = pd.concat([one, one.assign(date=pd.Timestamp("2023-08-01"), n=[4, 5, 6])])
+    parts = _partitions.split(two)
+    assert {k: p["n"].tolist() for k, p in parts.items()} == {"2023-07": [1, 2, 3], "2023-08": [4, 5, 6]}
+
+
+def test_the_change_report_of_a_new_month_reads_only_the_totals_of_the_last(two_months, real_data, tmp_path):
+    from lichtenberg_data._report import change_report
+
+    july = ld.load(DS)
+    header, rows = read_rows(real_data / "business" / "ihk-monthly-diffs-2023" / "06_june_deleted.csv")
+    august = write_snapshot(tmp_path / "IHK_OD_08-2023.csv", header, rows)
+    outcome = ld.import_file(DS, august)
+    assert outcome.report == change_report(july, ld.load(DS))  # as if July had been read whole
+    assert outcome.report["rows_before"] == len(july) and outcome.report["rows_after"] == 316
+    assert set(outcome.report["totals"]) == {"latitude", "longitude", "business_age"}

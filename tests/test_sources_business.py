@@ -156,3 +156,86 @@ def test_info_names_the_cloud_archive():
     info = ld.catalog.get("ihk_gewerbedaten").how_to_import()
     assert "https://cloud.ihk.berlin/d/62fad06b540745098ab7/" in info
     assert "YYYY_MM__IHK_Berlin_Gewerbedaten.csv" in info and "deleted in December 2023" in info
+
+
+# ------------------------------------------------------------------ the Arrow parser equals the pandas one
+# tests/ihk_reference.py keeps the pandas parser and the monthly writer of commit 197a6c9; the Arrow
+# parser (sources/_ihk_csv.py) must give the same table, and an import the same stored months.
+
+def _real_files(real_data):
+    folder = need(real_data / "business" / "ihk-monthly-diffs-2023")
+    return [real_data / "business" / "IHK_OD_03-2023.csv", *sorted(folder.glob("*.csv"))]
+
+
+def test_the_parser_gives_the_reference_table_on_every_real_file(real_data):
+    import ihk_reference
+
+    files = _real_files(real_data)
+    for path in files:
+        pd.testing.assert_frame_equal(parse_ihk(path), ihk_reference.parse_ihk(path), check_exact=True, obj=path.name)
+    assert len(files) == 9
+
+
+@pytest.mark.parametrize("facts", [{}, {"obtained": "2026-04-01"}, {"options": {"business_type_swapped": "no"}}])
+def test_the_parser_gives_the_reference_table_on_the_rebuilt_months_and_a_sample(real_data, tmp_path, facts):
+    import ihk_reference
+    from ihk_rows import july_2023
+
+    from lichtenberg_data._filefacts import given
+    from lichtenberg_data.demo.business import sample_ihk
+
+    june, july, _ = july_2023(real_data, tmp_path)
+    sample = tmp_path / "IHKBerlin_Gewerbedaten.csv"
+    sample.write_bytes(sample_ihk(5_000))
+    with given(facts):
+        for path in (june, july, sample):
+            new, old = parse_ihk(path), ihk_reference.parse_ihk(path)
+            pd.testing.assert_frame_equal(new, old, check_exact=True, obj=path.name)
+    assert len(new) == 5_000 and new["bezirk_id"].isna().all()  # the sample leaves the areas NULL
+
+
+def _stored(folder):
+    """What a user sees of the stored register: every month through ld.load, ld.connect and the
+    Parquet schema (pandas metadata and provenance included)."""
+    import pyarrow.parquet as pq
+
+    from lichtenberg_data import _partitions
+    from lichtenberg_data._store import clear_cache
+
+    clear_cache()
+    frame = ld.load("ihk_gewerbedaten", months="all")
+    con = ld.connect()
+    rows = con.execute("SELECT * FROM ihk_gewerbedaten ORDER BY stand, opendata_id").df()
+    types = con.execute("DESCRIBE ihk_gewerbedaten").df()[["column_name", "column_type"]]
+    schemas = {m: pq.read_schema(_partitions.part_path("ihk_gewerbedaten", m)) for m in _partitions.months("ihk_gewerbedaten")}
+    return frame, rows, types, schemas
+
+
+def test_an_import_stores_what_the_pandas_import_stored(data_dir, real_data, tmp_path, monkeypatch):
+    import ihk_reference
+    from ihk_rows import july_2023
+
+    from lichtenberg_data import _partitions, settings
+    from lichtenberg_data.sources import business
+
+    june, july, _ = july_2023(real_data, tmp_path / "in")
+    excerpt = real_data / "business" / "IHK_OD_03-2023.csv"
+
+    def stored(folder):
+        settings.set(data_dir=folder)
+        ld.import_file("ihk_gewerbedaten", [june, july])
+        ld.import_file("ihk_gewerbedaten", excerpt)
+        return _stored(folder)
+
+    new = stored(tmp_path / "new")
+    monkeypatch.setattr(business, "parse_ihk", ihk_reference.parse_ihk)
+    monkeypatch.setattr(_partitions, "split", ihk_reference.split)
+    old = stored(tmp_path / "old")
+    settings.set(data_dir=data_dir)
+    pd.testing.assert_frame_equal(new[0], old[0], check_exact=True)
+    assert new[0].attrs == old[0].attrs and new[0]["date"].dt.strftime("%Y-%m").unique().tolist() == [
+        "2023-03", "2023-06", "2023-07"]
+    pd.testing.assert_frame_equal(new[1], old[1], check_exact=True)
+    pd.testing.assert_frame_equal(new[2], old[2])
+    assert len(new[1]) == len(new[0]) and (new[1]["stand"] == "2023-03").sum() == 30  # every month in the view
+    assert new[3].keys() == old[3].keys() and all(new[3][m].equals(old[3][m], check_metadata=True) for m in new[3])

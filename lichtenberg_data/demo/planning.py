@@ -51,8 +51,10 @@ def _answer(records: list[dict], shapes: list, type_name: str) -> bytes:
     return feature_collection(gdf, type_name)
 
 
-def sample_bplan(layer: str) -> bytes:
-    """A sample answer of one ``bplan`` layer (``im_verfahren``, ``festgesetzt``, ``ausser_kraft``).
+def sample_bplan(layer: str, per_bezirk: int | None = None) -> bytes:
+    """A sample answer of one ``bplan`` layer (``im_verfahren``, ``festgesetzt``, ``ausser_kraft``)
+    with ``per_bezirk`` plans in each Bezirk (default :data:`PLANS_PER_BEZIRK`; the benchmark
+    writes the layers at a real size).
 
     Examples
     --------
@@ -69,7 +71,7 @@ def sample_bplan(layer: str) -> bytes:
     rng = np.random.default_rng(100 + seed)
     records, shapes = [], []
     for k, (bid, name) in enumerate(BEZIRKE.items()):
-        n = PLANS_PER_BEZIRK[layer]
+        n = per_bezirk or PLANS_PER_BEZIRK[layer]
         shapes += _circles(n, 1000 * seed + k, bid, (70, 380))
         for i in range(n):
             set_on = None

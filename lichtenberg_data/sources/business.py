@@ -41,15 +41,13 @@ import such a file with ``--business-type-swapped no``.
 
 from __future__ import annotations
 
-import io
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError, UnknownDistrictError
-from .._readers import read_text
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
 from ._wz import DIVISIONS
@@ -62,7 +60,6 @@ COLUMNS = ("opendata_id", "city", "postcode", "latitude", "longitude", "ihk_bran
            "business_age", "business_type", "bezirk", "planungsraum_id", "planungsraum", "bezirksregion",
            "prognoseraum", "ortsteil")
 _REQUIRED = set(COLUMNS) - {"ortsteil"}
-_NULLS = {"", "NULL", "null", "NaN"}
 #: The employee bands in IHK's current spelling, smallest first.
 EMPLOYEE_BANDS = ("0 Beschäftigte", "1 - 3 Beschäftigte", "4 - 6 Beschäftigte", "7 - 9 Beschäftigte",
                   "10 - 19 Beschäftigte", "20 - 49 Beschäftigte", "50 - 99 Beschäftigte", "100 - 199 Beschäftigte",
@@ -129,50 +126,68 @@ def parse_ihk(path: Path, *, snapshot: date | None = None) -> pd.DataFrame:
     ``business_type`` is swapped back where the file predates IHK's correction of 24.04.2026
     (module docstring; the file's facts — ``--stand``, download day, import option — come from
     :func:`lichtenberg_data._filefacts.current`).
+
+    The file is read by Arrow's CSV reader into typed columns, and every mapping (bands, Bezirk
+    keys, WZ sections, the swap) runs on the distinct values of a column (:mod:`._ihk_csv`).
     """
-    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     from .._filefacts import current
+    from ._ihk_csv import Coded, clean, frame, numbers, read
 
-    text = read_text(path)  # strict UTF-8, line endings normalised (the diffs use old-Mac CR)
-    header = text[: text.find("\n")]
-    sep = ";" if header.count(";") > header.count(",") else ","
-    df = _read_all_text(text, sep)
-    df.columns = [c.strip().strip("'").lower() for c in df.columns]
-    df = df.loc[:, [c for c in df.columns if c and not c.startswith("unnamed")]]
-    missing = sorted(_REQUIRED - set(df.columns))
-    if missing:
-        raise FormatError(f"{path.name} lacks the IHK columns {', '.join(missing)}")
-    if "ortsteil" not in df.columns:
-        df["ortsteil"] = ""
-    df = df[list(COLUMNS)]
-    for col in COLUMNS:
-        values = df[col].str.strip().str.strip("'")
-        df[col] = values.mask(values.isin(_NULLS))
-    for col in ("latitude", "longitude"):
-        df[col] = pd.to_numeric(df[col].str.replace(",", ".", regex=False), errors="coerce")
-    df["business_age"] = pd.to_numeric(df["business_age"].str.rstrip("+"), errors="coerce").astype("Int64")
-    df["planungsraum_id"] = df["planungsraum_id"].str.zfill(8)
-    df["id_mangled"] = df["opendata_id"].str.contains(r"E\+", regex=True, na=False)
-    df["employees_range"] = _bands(df["employees_range"])
-    df["abschnitt"] = df["nace_id"].str.replace(".", "", regex=False).str[:2].map(DIVISIONS)
-    known = {name: key for key, name in BEZIRKE.items()}
-    df["bezirk_id"] = df["bezirk"].map(known)
-    unknown = df["bezirk"].notna() & df["bezirk_id"].isna()
-    if unknown.any():  # spelling variants ("11 - Lichtenberg", other case) go through the name check
-        df.loc[unknown, "bezirk_id"] = df.loc[unknown, "bezirk"].map(_lookup_bezirk)
+    cols, n = read(path, COLUMNS, _REQUIRED)
+    cols["opendata_id"] = clean(cols["opendata_id"])  # latitude, longitude: numbers() below
     facts = current()
     named = snapshot or _snapshot_date(path.name)
     month = f"{named:%Y-%m}" if named else facts.stand
     swapped, basis = business_type_swap(month, facts.obtained, facts.option("business_type_swapped"))
     if swapped:
         first, second = BUSINESS_TYPES
-        df["business_type"] = df["business_type"].replace({first: second, second: first})
-    df["business_type_swapped_back"] = swapped
-    df["business_type_basis"] = basis
+        cols["business_type"] = cols["business_type"].map(lambda v: v.replace({first: second, second: first}))
+    cols["planungsraum_id"] = cols["planungsraum_id"].map(lambda v: v.str.zfill(8))
+    cols["employees_range"] = cols["employees_range"].map(_bands)
+    cols["business_age"] = cols["business_age"].map(_ages).rows(pa.int64())
+    cols["latitude"], cols["longitude"] = numbers(cols["latitude"]), numbers(cols["longitude"])
+    text = pa.large_string()
+    out: dict[str, pa.Array] = {}
+    for col in COLUMNS:
+        value = cols.get(col)
+        out[col] = value.rows(text) if isinstance(value, Coded) else value
+    if out["ortsteil"] is None:
+        out["ortsteil"] = pa.nulls(n, text)
+    out["id_mangled"] = pc.fill_null(pc.match_substring(cols["opendata_id"], "E+"), False)
+    out["abschnitt"] = cols["nace_id"].map(_sections).rows(text)
+    out["bezirk_id"] = cols["bezirk"].map(_bezirk_ids).rows(text)
+    out["business_type_swapped_back"] = pa.repeat(pa.scalar(swapped), n)
+    out["business_type_basis"] = pa.repeat(pa.scalar(basis, pa.large_string()), n)
     stand = named or date.today().replace(day=1)
-    df.insert(1, "date", pd.Timestamp(stand))
-    return df.reset_index(drop=True)
+    day = pa.scalar(datetime(stand.year, stand.month, stand.day), pa.timestamp("s"))
+    out = {"opendata_id": out.pop("opendata_id"), "date": pa.repeat(day, n), **out}
+    return frame(out)
+
+
+def _ages(values):
+    """``business_age`` as whole years (``30+`` → 30), missing where it is no number."""
+    import pandas as pd
+
+    return pd.to_numeric(values.str.rstrip("+"), errors="coerce").astype("Int64")
+
+
+def _sections(nace):
+    """The WZ 2008 section (A–U) of each ``nace_id`` (``56.10`` or ``5610``)."""
+    return nace.str.replace(".", "", regex=False).str[:2].map(DIVISIONS)
+
+
+def _bezirk_ids(names):
+    """The Bezirk key of each name; spelling variants ("11 - Lichtenberg", other case) go
+    through the name check, an unknown name is a :class:`FormatError`."""
+    known = {name: key for key, name in BEZIRKE.items()}
+    ids = names.map(known)
+    unknown = names.notna() & ids.isna()
+    if unknown.any():
+        ids.loc[unknown] = names.loc[unknown].map(_lookup_bezirk)
+    return ids
 
 
 def _bands(values):
@@ -198,22 +213,6 @@ def _bands(values):
 def _bands_known(df) -> str | None:
     odd = sorted(set(df["employees_range"].dropna().unique()) - set(EMPLOYEE_BANDS))
     return f"unknown employees_range values {', '.join(map(repr, odd[:5]))}" if odd else None
-
-
-def _read_all_text(text: str, sep: str):
-    """Every column as text, nothing read as missing yet: Arrow's CSV reader (4x pandas' speed)."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    first_line = io.BytesIO(text[: text.find("\n") + 1].encode("utf-8"))
-    header = pacsv.read_csv(first_line, parse_options=pacsv.ParseOptions(delimiter=sep)).column_names
-    table = pacsv.read_csv(
-        io.BytesIO(text.encode("utf-8")),
-        parse_options=pacsv.ParseOptions(delimiter=sep),
-        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in header},
-                                             strings_can_be_null=False, null_values=[]),
-    )
-    return table.to_pandas()
 
 
 def _lookup_bezirk(name: str) -> str:

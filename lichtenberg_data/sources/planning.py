@@ -270,7 +270,8 @@ bebauungsplaene = catalog.register(Dataset(
     description=("Plans in procedure (bplan:a_bp_iv) and set plans (bplan:b_bp_fs) are required: the investment "
                  "fair shows both, so a refresh that cannot get one of them fails naming the layer; repealed plans "
                  "(bplan:c_bp_ak) are optional. Area in m² and ha computed from the polygons; the use is free text "
-                 "in `inhalt`. " + UNVERIFIED.capitalize() + "."),
+                 "in `inhalt`."),
+    unverified=UNVERIFIED,
 ))
 
 
@@ -312,6 +313,6 @@ foerdergebiete = catalog.register(Dataset(
                  "down on 01.12.2025): find the current WFS through the daten.berlin.de datasets "
                  "'sozialer-zusammenhalt-und-quartiersmanagement-wfs-2173f67d' and "
                  "'forderkulisse-lebendige-zentren-und-quartiere-wfs-fb99529a', save the GeoJSON as "
-                 "quartiersmanagement.geojson / lebendige_zentren.geojson and import it. " + UNVERIFIED.capitalize()
-                 + "."),
+                 "quartiersmanagement.geojson / lebendige_zentren.geojson and import it."),
+    unverified=UNVERIFIED,
 ))
