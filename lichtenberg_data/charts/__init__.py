@@ -36,7 +36,7 @@ from .formats import (
     format_number,
     format_percent,
 )
-from .groups import grouped_bars, marker_legend
+from .bars import grouped_bars, marker_legend
 from .layers import Layer, layer_map, legend_handles
 from .lines import line_vs_berlin, population_pyramid, ranked_bars, save, slug, small_multiples
 from .maps import choropleth, class_labels
