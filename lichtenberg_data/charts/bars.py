@@ -1,5 +1,9 @@
-"""Bars side by side per group (e.g. entries and exits per target year), and a legend for
-points drawn on a map beside the map's own legend."""
+"""Bars: the districts ranked (the district highlighted, Berlin as a line) and bars side by side per
+group (e.g. entries and exits per target year); and a legend for points drawn on a map beside the
+map's own legend.
+
+Re-exported by :mod:`lichtenberg_data.charts`; stacked bars per period are in :mod:`.periods`.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,114 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .finish import chart_info, finish, record_data, record_sources
-from .style import _HALO, COLORS, _canvas, _fmt_value, _value_formatter, style
+from .style import (
+    _HALO,
+    COLORS,
+    _auto_decimals,
+    _canvas,
+    _fmt_value,
+    _highlight,
+    _value_formatter,
+    style,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["grouped_bars", "marker_legend"]
+__all__ = ["ranked_bars", "grouped_bars", "marker_legend"]
 
 _BAR_COLORS = (COLORS["highlight"], COLORS["accent"], COLORS["accent2"], COLORS["accent3"], COLORS["other"])
+
+
+def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None = None, *,
+                berlin: str = "Berlin", ascending: bool = False, percent: bool = False,
+                decimals: int | None = None, unit: str = "", xlabel: str | None = None,
+                value_labels: bool = True, title: str | None = None,
+                subtitle: str | None = None, source: Any = None, ax: Axes | None = None,
+                width: str | float = "full", height_cm: float | None = None,
+                ) -> tuple[Figure, Axes]:
+    """Horizontal bars ranking the districts, the district highlighted.
+
+    A row labelled ``berlin`` is not drawn as a bar but as a dashed reference line.
+
+    Parameters
+    ----------
+    df
+        One row per district: ``label`` (name) and ``value``.
+    highlight
+        The bar drawn in the strong colour; default ``settings.district``.
+    ascending
+        Largest value on top (default) or smallest on top.
+    percent, decimals, unit
+        Formatting of axis and bar labels (percent points; fixed decimals; unit text).
+    value_labels
+        Print the value at the end of each bar.
+    width, height_cm
+        Without ``height_cm`` the height follows the number of bars, and a title or subtitle longer
+        than one line each makes the figure taller rather than the bars thinner (half width).
+    """
+    highlight = _highlight(highlight)
+    data = df[[label, value]].copy()
+    data[value] = pd.to_numeric(data[value], errors="coerce")
+    ref = data.loc[data[label] == berlin, value]
+    data = data[data[label] != berlin].sort_values(value, ascending=not ascending,
+                                                   na_position="first")
+    rows_set_height = height_cm is None and ax is None
+    if rows_set_height:
+        height_cm = max(5.5, 2.2 + 0.42 * len(data))
+    with style():
+        fig, ax = _canvas(ax, width, height_cm)
+        if rows_set_height:
+            chart_info(fig).keep_plot = True  # the bars keep their height: long texts make the figure taller
+        ypos = np.arange(len(data))
+        names = data[label].astype(str).tolist()
+        colors = [COLORS["highlight"] if n == highlight else COLORS["other"] for n in names]
+        vals = data[value].to_numpy(dtype=float)
+        label_decimals = decimals if decimals is not None else _auto_decimals(
+            np.append(vals, ref.to_numpy(dtype=float)))
+        ax.barh(ypos, np.nan_to_num(vals), color=colors, height=0.72, zorder=2)
+        ax.set_yticks(ypos, names)
+        for tick, n in zip(ax.get_yticklabels(), names):
+            if n == highlight:
+                tick.set_fontweight("bold")
+                tick.set_color(COLORS["text"])
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="y", length=0)
+        ax.xaxis.set_major_formatter(_value_formatter(percent, decimals, unit if not percent else ""))
+        ax.set_xlabel(xlabel or "")
+        finite = vals[np.isfinite(vals)]
+        span = (finite.max() - min(0, finite.min())) if finite.size else 1
+        if value_labels:
+            for yp, v, n in zip(ypos, vals, names):
+                text = ("k. A." if not np.isfinite(v)
+                        else _fmt_value(v, percent, label_decimals, unit))
+                v0 = 0 if not np.isfinite(v) else v
+                ax.text(v0 + (0.01 * span if v0 >= 0 else -0.01 * span), yp, text,
+                        ha="left" if v0 >= 0 else "right", va="center", fontsize=7,
+                        color=COLORS["text"], fontweight="bold" if n == highlight else "normal",
+                        zorder=5, path_effects=_HALO)
+            lo, hi = ax.get_xlim()  # room for the labels beyond the longest bars, on either side
+            ax.set_xlim(lo - 0.12 * span if lo < 0 else 0, hi + 0.12 * span if hi > 0 else 0)
+        if not ref.empty and np.isfinite(ref.iloc[0]):
+            r = float(ref.iloc[0])
+            note = f"{berlin}: {_fmt_value(r, percent, label_decimals, unit)}"
+            lo, hi = ax.get_xlim()
+            if lo <= r <= hi:
+                ax.axvline(r, color=COLORS["berlin"], lw=1.0, ls=(0, (4, 2)), zorder=4)
+                left = r <= lo + 0.7 * (hi - lo)  # the label runs to the side with room
+                ax.text(r, 1.0, f" {note} " if left else f"{note} ", transform=ax.get_xaxis_transform(),
+                        ha="left" if left else "right", va="bottom", fontsize=7, color=COLORS["berlin"])
+            else:  # e.g. the sum of all districts: no line on this scale, the value in words
+                ax.text(1.0, 1.0, f"{note} (außerhalb der Skala)", transform=ax.transAxes, ha="right",
+                        va="bottom", fontsize=7, color=COLORS["berlin"])
+        ax.set_ylim(-0.6, len(data) - 0.4)
+    record_sources(fig, df)
+    record_data(fig, pd.concat([data.iloc[::-1], df.loc[ref.index, [label, value]]]))  # top bar first, Berlin last
+    if title is not None:
+        finish(fig, title, subtitle, source)
+    return fig, ax
 
 
 def grouped_bars(df: pd.DataFrame, x: str, bars: Mapping[str, str], *, percent: bool = False,
