@@ -19,8 +19,8 @@ and the sample flag of a finished figure. This package knows nothing of the brie
 Modules, by what they draw: :mod:`.lines` (the district against Berlin over time),
 :mod:`.multiples` (small panels of lines), :mod:`.bars` (ranked bars, bars side by side per group),
 :mod:`.periods` (stacked bars per period, one tick per edition), :mod:`.pyramids` (population
-pyramids), :mod:`.maps` (choropleths), :mod:`.points` (point maps), :mod:`.layers` (layers of areas
-over the Ortsteile), :mod:`.tables` (tables as figures; points drawn on a map); beneath them
+pyramids), :mod:`.maps` (choropleths), :mod:`.points` (point maps, points on any map and their legend),
+:mod:`.layers` (layers of areas over the Ortsteile), :mod:`.tables` (tables as figures); beneath them
 :mod:`.mapbase` (Ortsteile, scale bar and legend of every map), :mod:`.labels` (labels placed
 without overlap), :mod:`.finish` (title, source line, sample mark, hand-over with the data drawn),
 :mod:`.files` (PNG, SVG and PDF files), :mod:`.check` (the defects a reader would see),
@@ -29,7 +29,7 @@ without overlap), :mod:`.finish` (title, source line, sample mark, hand-over wit
 
 from __future__ import annotations
 
-from .bars import grouped_bars, marker_legend, ranked_bars
+from .bars import grouped_bars, ranked_bars
 from .files import save, slug
 from .finish import SAMPLE_MARK, ChartInfo, chart_data, chart_info, finish
 from .formats import (
@@ -45,7 +45,7 @@ from .lines import line_vs_berlin
 from .maps import choropleth, class_labels
 from .multiples import small_multiples
 from .periods import period_label, period_ticks, stacked_bars
-from .points import point_map
+from .points import add_points, marker_legend, point_map
 from .pyramids import population_pyramid
 from .style import (
     COLORS,
@@ -59,7 +59,7 @@ from .style import (
     use_style,
     wrap_text,
 )
-from .tables import add_points, table
+from .tables import table
 
 __all__ = [
     # forms

@@ -1,6 +1,5 @@
 """Bars: the districts ranked (the district highlighted, Berlin as a line) and bars side by side per
-group (e.g. entries and exits per target year); and a legend for points drawn on a map beside the
-map's own legend.
+group (e.g. entries and exits per target year).
 
 Re-exported by :mod:`lichtenberg_data.charts`; stacked bars per period are in :mod:`.periods`.
 """
@@ -29,7 +28,7 @@ from .style import (
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["ranked_bars", "grouped_bars", "marker_legend"]
+__all__ = ["ranked_bars", "grouped_bars"]
 
 _BAR_COLORS = (COLORS["highlight"], COLORS["accent"], COLORS["accent2"], COLORS["accent3"], COLORS["other"])
 
@@ -173,25 +172,3 @@ def grouped_bars(df: pd.DataFrame, x: str, bars: Mapping[str, str], *, percent: 
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax
-
-
-def marker_legend(ax: Axes, title: str | None = None, *, loc: str = "lower left",
-                  anchor: tuple[float, float] = (1.02, 0.0)) -> None:
-    """A legend of its own for the points drawn with labels (``add_points(..., legend_label=…)``),
-    placed beside the legend the axes already has (e.g. a choropleth's classes), which stays
-    without them; by default outside the map at its lower right, below a legend on the right."""
-    from .mapbase import drop_legend_entries
-
-    handles, labels = [], []
-    for coll in ax.collections:
-        label = coll.get_label()
-        if label and not label.startswith("_") and label not in labels:
-            handles.append(coll)
-            labels.append(label)
-    if not handles:
-        return
-    existing = drop_legend_entries(ax, labels)
-    ax.legend(handles, labels, title=title, loc=loc, bbox_to_anchor=anchor, fontsize=6.5, title_fontsize=7,
-              frameon=False, borderaxespad=0.3, alignment="left")
-    if existing is not None:
-        ax.add_artist(existing)
