@@ -1,7 +1,10 @@
 """OpenStreetMap: Overpass answers and GeoJSON exports read into one row per tagged object.
 
 :mod:`._answers` reads Overpass JSON answers (every output form), :mod:`._geometry` places ways
-and relations, :mod:`._geojson` reads GeoJSON exports of OSM objects into the same table.
+and relations, :mod:`._geojson` reads GeoJSON exports of OSM objects into the same table. For the
+dataset ``osm_pois`` (declared in :mod:`lichtenberg_data.sources.osm`): :mod:`._overpass` asks
+Overpass politely, :mod:`._files` says what each file gives (objects outside Berlin dropped),
+:mod:`._exports` takes GeoJSON exports as its files.
 """
 
 from __future__ import annotations
