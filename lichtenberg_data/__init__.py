@@ -47,13 +47,15 @@ __all__ = [
     "UnknownDistrictError", "BriefingError",
 ]
 
-_LAZY_MODULES = {"names", "geo", "afs", "osm", "charts", "briefing", "workforce", "land", "retail", "tourism", "business",
-                 "construction", "fair", "demo"}
+#: Modules imported on first use, by their name here and where they live (``ld.fair`` is ``land.fair``).
+_LAZY_MODULES = {**{name: name for name in ("names", "geo", "afs", "osm", "charts", "briefing", "workforce", "land",
+                                            "retail", "tourism", "business", "demo")},
+                 "construction": "land.construction", "fair": "land.fair"}
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY_MODULES:
-        module = importlib.import_module(f"{__name__}.{name}")
+        module = importlib.import_module(f"{__name__}.{_LAZY_MODULES[name]}")
         globals()[name] = module
         return module
     raise AttributeError(f"module 'lichtenberg_data' has no attribute {name!r}")

@@ -293,7 +293,7 @@ def cmd_vorhaben(args: argparse.Namespace) -> int:
     from datetime import date
 
     from .briefing.fair_map import write
-    from .fair import measures
+    from .land.fair import measures
 
     try:
         today = date.fromisoformat(args.today) if args.today else None

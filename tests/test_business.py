@@ -84,7 +84,7 @@ def test_sector_switches_and_moves_are_found(july, tmp_path, real_data):
 def test_long_windows_are_computed_in_pieces_with_the_same_result(july, tmp_path, monkeypatch):
     from ihk_rows import write_snapshot
 
-    from lichtenberg_data import _dynamics
+    from lichtenberg_data.business import _dynamics
 
     header = july["header"][0]
     write_snapshot(tmp_path / "IHK_OD_08-2023.csv", header, july["shared"][5:], july["added"], july["deleted"][:40])

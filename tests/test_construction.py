@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from lichtenberg_data._provenance import provenance
-from lichtenberg_data.construction import backlog
+from lichtenberg_data.land.construction import backlog
 from lichtenberg_data.sources.construction import parse_fii2_file
 
 

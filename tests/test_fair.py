@@ -12,8 +12,8 @@ import pytest
 import lichtenberg_data as ld
 from lichtenberg_data.demo import SNAPSHOT, write_mirror
 from lichtenberg_data.demo.planning import sample_bplan
-from lichtenberg_data.fair import KINDS, measures
-from lichtenberg_data.sites import commercial_sites
+from lichtenberg_data.land import commercial_sites
+from lichtenberg_data.land.fair import KINDS, measures
 
 TODAY = date(2026, 1, 15)
 

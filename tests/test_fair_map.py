@@ -14,8 +14,8 @@ import lichtenberg_data as ld
 from lichtenberg_data import charts, cli
 from lichtenberg_data.briefing.fair_map import map_figure
 from lichtenberg_data.demo import SNAPSHOT, write_mirror
-from lichtenberg_data.fair import measures
-from lichtenberg_data.sites import commercial_sites
+from lichtenberg_data.land import commercial_sites
+from lichtenberg_data.land.fair import measures
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ import pytest
 import lichtenberg_data as ld
 from lichtenberg_data import catalog
 from lichtenberg_data._errors import FormatError
-from lichtenberg_data._osm_export import read_export
 from lichtenberg_data.demo import SNAPSHOT
+from lichtenberg_data.osm._geojson import read_export
 
 pytestmark = pytest.mark.realdata
 

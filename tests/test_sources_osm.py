@@ -21,8 +21,8 @@ from lichtenberg_data import _kept, catalog
 from lichtenberg_data._errors import CutOffError, DataNotAvailableError, DownloadError, FormatError
 from lichtenberg_data._http import Http, looks_like_html
 from lichtenberg_data.demo import SNAPSHOT
+from lichtenberg_data.osm import _overpass as polite
 from lichtenberg_data.settings import settings
-from lichtenberg_data.sources import _overpass as polite
 from lichtenberg_data.sources import osm as src
 
 STAMP = "2026-10-01T06:00:00Z"

@@ -10,8 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import lichtenberg_data.briefing.findings as findings
+import lichtenberg_data.briefing.goals as goals
+import lichtenberg_data.briefing.peers as peers
+
 from ..names import bezirk_id
-from . import findings, goals, peers
 from .collect import SECTIONS
 from .pdf import render_pdf
 

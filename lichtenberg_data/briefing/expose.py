@@ -1,6 +1,6 @@
 """The site exposé for the investment fair: one A4 page in German per commercial site.
 
-:func:`write` lays out a :class:`lichtenberg_data.sites.SiteProfile` (``ld.land.site_profile``):
+:func:`write` lays out a :class:`~lichtenberg_data.land._profile.SiteProfile` (``ld.land.site_profile``):
 title and description, a map of the site with its 1 km ring and the businesses around it, and one
 block per topic with its figures and its source line. A block whose dataset is not loaded says
 which import command brings it. Pages resting on generated sample data carry the mark
@@ -38,7 +38,7 @@ def _draw_map(fig: Figure, profile: Any, x: float, y: float, size: float) -> Non
     """The site (filled), its 1 km ring (dashed), the Planungsräume and the businesses around it."""
     import geopandas as gpd
 
-    from ..sites import RING_M
+    from ..land._profile import RING_M
 
     ax = fig.add_axes((_fx(x), _fy(y + size), size / A4_CM[0], size / A4_CM[1]))
     ring = profile.geometry.buffer(RING_M)

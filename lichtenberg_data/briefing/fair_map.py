@@ -1,6 +1,6 @@
 """The investment fair's map (A3 landscape PDF) and list (xlsx) of a district's measures.
 
-:func:`write` lays out a :class:`lichtenberg_data.fair.Measures` (``ld.fair.measures``): the map of
+:func:`write` lays out a :class:`lichtenberg_data.land.fair.Measures` (``ld.fair.measures``): the map of
 plans in procedure, plans set in the last five years, programme areas and curated commercial
 areas over the Ortsteile with their names (:func:`lichtenberg_data.charts.layer_map`), and beside
 it one block per source with its figures and source line, as on the site exposé
@@ -23,7 +23,7 @@ from .._errors import DataNotAvailableError
 from ..charts import SAMPLE_MARK, Layer, layer_map, legend_handles
 from ..charts.formats import format_date
 from ..charts.style import COLORS, quiet_font_subsetting, style
-from ..fair import COLUMNS, KINDS
+from ..land.fair import COLUMNS, KINDS
 from .expose import _wrapped
 
 __all__ = ["layers", "map_figure", "write_map", "write_list", "write", "A3_CM"]

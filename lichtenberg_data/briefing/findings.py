@@ -19,8 +19,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import lichtenberg_data.briefing._wording as w
+
 from ..charts.formats import format_number, format_percent
-from . import _wording as w
 from .keyfigures import FIGURES, KeyFigure, published
 
 __all__ = ["Finding", "Findings", "figure_findings", "build", "headline", "SUMMARY_MAX", "SECTION_MAX"]

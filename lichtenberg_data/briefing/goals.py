@@ -25,8 +25,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import lichtenberg_data.briefing._wording as w
+
 from .._errors import BriefingError
-from . import _wording as w
 from .keyfigures import FIGURES, year_of
 
 __all__ = ["GOALS_FILE", "Target", "GoalState", "GoalsError", "goals_path", "read", "evaluate", "EXAMPLE"]

@@ -346,9 +346,12 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         timeout: int = 600, *, strict: bool = False, workers: int | None = None,
         comparison: str | list[str] | None = None) -> BriefingResult:
     """Build the briefing pack and return where everything went (see :func:`build`)."""
+    import lichtenberg_data.briefing.goals as goals
+    import lichtenberg_data.briefing.office as office
+    import lichtenberg_data.briefing.peers as peers
+
     from ..names import bezirk_id, bezirk_name
     from ..settings import project_root, settings
-    from . import goals, office, peers
     from .bind import bind
     from .workbook import write_workbook
 

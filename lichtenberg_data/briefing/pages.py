@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _wording as w
+import lichtenberg_data.briefing._wording as w
+
 from ._layout import _line, _put, _wrapped
 
 __all__ = ["summary_page", "goals_page", "section_opening", "comparison_line", "GENERATED_NOTE", "STATUS_MARKS"]

@@ -24,8 +24,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import lichtenberg_data.briefing.pages as pages
+
 from ..charts.style import COLORS, quiet_font_subsetting, style
-from . import pages
 from ._appendix import appendix, missing_page
 from ._blocks import section_blocks
 from ._cover import draw_cover

@@ -16,17 +16,21 @@ to finish the chart in one call, or call :func:`finish` afterwards. :func:`chart
 documented hand-over to code that collects charts (the briefing): title, source line, sources
 and the sample flag of a finished figure. This package knows nothing of the briefing.
 
-Modules: :mod:`.forms` (chart forms, saving), :mod:`.maps` (choropleths), :mod:`.points`
-(point maps), :mod:`.layers` (layers of areas over the Ortsteile), :mod:`.mapbase` (Ortsteile,
-scale bar and legend of every map), :mod:`.labels` (labels placed without overlap),
-:mod:`.periods` (stacked bars per period, one tick per edition), :mod:`.groups` (bars side by side
-per group, a legend of map points), :mod:`.finish` (title, source line, sample mark, hand-over
-with the data drawn), :mod:`.check` (the defects a reader would see), :mod:`.style` (sizes,
-colours, style file), :mod:`.formats` (German numbers and dates).
+Modules, by what they draw: :mod:`.lines` (the district against Berlin over time),
+:mod:`.multiples` (small panels of lines), :mod:`.bars` (ranked bars, bars side by side per group),
+:mod:`.periods` (stacked bars per period, one tick per edition), :mod:`.pyramids` (population
+pyramids), :mod:`.maps` (choropleths), :mod:`.points` (point maps, points on any map and their legend),
+:mod:`.layers` (layers of areas over the Ortsteile), :mod:`.tables` (tables as figures); beneath them
+:mod:`.mapbase` (Ortsteile, scale bar and legend of every map), :mod:`.labels` (labels placed
+without overlap), :mod:`.finish` (title, source line, sample mark, hand-over with the data drawn),
+:mod:`.files` (PNG, SVG and PDF files), :mod:`.check` (the defects a reader would see),
+:mod:`.style` (sizes, colours, style file), :mod:`.formats` (German numbers and dates).
 """
 
 from __future__ import annotations
 
+from .bars import grouped_bars, ranked_bars
+from .files import save, slug
 from .finish import SAMPLE_MARK, ChartInfo, chart_data, chart_info, finish
 from .formats import (
     GermanFormatter,
@@ -36,12 +40,13 @@ from .formats import (
     format_number,
     format_percent,
 )
-from .forms import line_vs_berlin, population_pyramid, ranked_bars, save, slug, small_multiples
-from .groups import grouped_bars, marker_legend
 from .layers import Layer, layer_map, legend_handles
+from .lines import line_vs_berlin
 from .maps import choropleth, class_labels
+from .multiples import small_multiples
 from .periods import period_label, period_ticks, stacked_bars
-from .points import point_map
+from .points import add_points, marker_legend, point_map
+from .pyramids import population_pyramid
 from .style import (
     COLORS,
     DEFAULT_HEIGHT_CM,
@@ -54,7 +59,7 @@ from .style import (
     use_style,
     wrap_text,
 )
-from .tables import add_points, table
+from .tables import table
 
 __all__ = [
     # forms

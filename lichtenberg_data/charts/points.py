@@ -1,6 +1,8 @@
-"""Point maps: places on a plain base map, circles sized by a value, with German labels.
+"""Points on maps: point maps (places on a plain base map, circles sized by a value, with German
+labels), points drawn on any map (:func:`add_points`) and their own legend (:func:`marker_legend`).
 
-Re-exported by :mod:`lichtenberg_data.charts` as ``charts.point_map``.
+Re-exported by :mod:`lichtenberg_data.charts` as ``charts.point_map``, ``charts.add_points`` and
+``charts.marker_legend``.
 """
 
 from __future__ import annotations
@@ -15,14 +17,14 @@ from matplotlib.lines import Line2D
 from .finish import chart_info, finish, record_data, record_sources
 from .formats import format_number
 from .labels import point_labels
-from .mapbase import add_legend_entry, legend, orient
+from .mapbase import add_legend_entry, drop_legend_entries, legend, orient
 from .style import COLORS, _canvas, _map_height_cm, style
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     from matplotlib.axes import Axes
 
-__all__ = ["point_map"]
+__all__ = ["point_map", "add_points", "marker_legend"]
 
 _MAX_AREA_PT2 = 900.0   # marker area of the largest value (points²)
 _MIN_AREA_PT2 = 30.0    # marker area of the smallest value and of places without a value
@@ -134,3 +136,52 @@ def _size_legend(ax: Axes, values: pd.Series, title: str, examples: list[float] 
                       label=format_number(v, 0)) for v in examples]
     legend(ax, [*handles, *extra], title=title, loc="upper left", bbox_to_anchor=(0.0, 1.0), alignment="left",
            labelspacing=2.4, borderpad=0.6, handlelength=3.2, handletextpad=1.2, frameon=False)
+
+
+def add_points(ax: Axes, points: gpd.GeoDataFrame, *, label_column: str | None = None,
+               color: str | None = None, size: float = 18, marker: str = "o", radius_m: float | None = None,
+               legend_label: str | None = None, font_size: float = 5.8) -> None:
+    """Draw points (e.g. shopping centres) on a map, optionally with circles of ``radius_m`` and labels.
+
+    ``legend_label`` names the points in the map's legend (every symbol needs an entry; the
+    chart check reports points without one). Labels are placed beside the points where they
+    overlap no other text; points at one place get one label (``Ring-Center II und III``).
+    """
+    color = color or COLORS["highlight"]
+    if radius_m is not None:
+        points.buffer(radius_m).boundary.plot(ax=ax, color=color, linewidth=0.6, linestyle="--")
+    shown = points[points.geometry.notna() & ~points.geometry.is_empty]
+    if size > 0 and len(shown):
+        shown.plot(ax=ax, color=color, markersize=size, marker=marker, edgecolor="white", linewidth=0.4,
+                   label=legend_label, zorder=5)
+        if legend_label:
+            add_legend_entry(ax, Line2D([], [], ls="", marker=marker, markersize=max(3.0, np.sqrt(size)),
+                                        markerfacecolor=color, markeredgecolor="white", label=legend_label))
+    if label_column and len(shown):
+        point_labels(ax, shown.geometry.x.to_numpy(), shown.geometry.y.to_numpy(),
+                     shown[label_column].astype(str).tolist(), np.sqrt(max(size, 1.0)) / 2 + 2, size=font_size)
+    drawn = pd.DataFrame({"x (EPSG:25833)": shown.geometry.x.round(1).to_numpy(),
+                          "y (EPSG:25833)": shown.geometry.y.round(1).to_numpy()})
+    if label_column:
+        drawn.insert(0, label_column, shown[label_column].astype(str).to_numpy())
+    record_data(ax.get_figure(), drawn, legend_label or label_column or "Punkte")
+
+
+def marker_legend(ax: Axes, title: str | None = None, *, loc: str = "lower left",
+                  anchor: tuple[float, float] = (1.02, 0.0)) -> None:
+    """A legend of its own for the points drawn with labels (``add_points(..., legend_label=…)``),
+    placed beside the legend the axes already has (e.g. a choropleth's classes), which stays
+    without them; by default outside the map at its lower right, below a legend on the right."""
+    handles, labels = [], []
+    for coll in ax.collections:
+        label = coll.get_label()
+        if label and not label.startswith("_") and label not in labels:
+            handles.append(coll)
+            labels.append(label)
+    if not handles:
+        return
+    existing = drop_legend_entries(ax, labels)
+    ax.legend(handles, labels, title=title, loc=loc, bbox_to_anchor=anchor, fontsize=6.5, title_fontsize=7,
+              frameon=False, borderaxespad=0.3, alignment="left")
+    if existing is not None:
+        ax.add_artist(existing)

@@ -1,6 +1,6 @@
 """The house style of every chart: A4 sizes, colours, the style file, text and axis formats.
 
-Shared by the chart forms (:mod:`.forms`, :mod:`.maps`), the title and source line
+Shared by the chart forms (:mod:`.lines`, :mod:`.bars`, :mod:`.maps`, …), the title and source line
 (:mod:`.finish`) and the briefing PDF (:mod:`lichtenberg_data.briefing.pdf`); the public names
 are re-exported by :mod:`lichtenberg_data.charts`.
 """

@@ -1,6 +1,6 @@
-"""Tables as charts (for the briefing, which takes figures) and points drawn on a map.
+"""Tables as charts (for the briefing, which takes figures): German numbers, a header row, bold rows.
 
-Re-exported by :mod:`lichtenberg_data.charts` as ``charts.table`` and ``charts.add_points``.
+Re-exported by :mod:`lichtenberg_data.charts` as ``charts.table``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from .formats import format_number, is_missing
 from .style import COLORS, figure, style
 
 if TYPE_CHECKING:  # pragma: no cover
-    import geopandas as gpd
     from matplotlib.axes import Axes
 
-__all__ = ["table", "add_points"]
+__all__ = ["table"]
 
 
 def _cell(value: Any, decimals: int | None) -> str:
@@ -83,38 +82,3 @@ def table(df: pd.DataFrame, columns: Mapping[str, str], *, decimals: Mapping[str
     if title is not None:
         finish(fig, title, subtitle, source)
     return fig, ax
-
-
-def add_points(ax: Axes, points: gpd.GeoDataFrame, *, label_column: str | None = None,
-               color: str | None = None, size: float = 18, marker: str = "o", radius_m: float | None = None,
-               legend_label: str | None = None, font_size: float = 5.8) -> None:
-    """Draw points (e.g. shopping centres) on a map, optionally with circles of ``radius_m`` and labels.
-
-    ``legend_label`` names the points in the map's legend (every symbol needs an entry; the
-    chart check reports points without one). Labels are placed beside the points where they
-    overlap no other text; points at one place get one label (``Ring-Center II und III``).
-    """
-    import numpy as np
-    from matplotlib.lines import Line2D
-
-    from .labels import point_labels
-    from .mapbase import add_legend_entry
-
-    color = color or COLORS["highlight"]
-    if radius_m is not None:
-        points.buffer(radius_m).boundary.plot(ax=ax, color=color, linewidth=0.6, linestyle="--")
-    shown = points[points.geometry.notna() & ~points.geometry.is_empty]
-    if size > 0 and len(shown):
-        shown.plot(ax=ax, color=color, markersize=size, marker=marker, edgecolor="white", linewidth=0.4,
-                   label=legend_label, zorder=5)
-        if legend_label:
-            add_legend_entry(ax, Line2D([], [], ls="", marker=marker, markersize=max(3.0, np.sqrt(size)),
-                                        markerfacecolor=color, markeredgecolor="white", label=legend_label))
-    if label_column and len(shown):
-        point_labels(ax, shown.geometry.x.to_numpy(), shown.geometry.y.to_numpy(),
-                     shown[label_column].astype(str).tolist(), np.sqrt(max(size, 1.0)) / 2 + 2, size=font_size)
-    drawn = pd.DataFrame({"x (EPSG:25833)": shown.geometry.x.round(1).to_numpy(),
-                          "y (EPSG:25833)": shown.geometry.y.round(1).to_numpy()})
-    if label_column:
-        drawn.insert(0, label_column, shown[label_column].astype(str).to_numpy())
-    record_data(ax.get_figure(), drawn, legend_label or label_column or "Punkte")

@@ -29,12 +29,12 @@ of one group in one import are kept together (``osm_gastronomie.json``, ``osm_ga
 and together replace the group's files stored before. Any subset of the groups makes a table (a
 mirror may hold only some). Answers for a bounding box around Berlin are taken: objects outside
 the Bezirke are dropped and reported per file; a file with most objects outside is refused (see
-:mod:`lichtenberg_data.sources._osm_files`). Needs the stored ``bezirke`` and ``lor_planungsraeume``.
+:mod:`lichtenberg_data.osm._files`). Needs the stored ``bezirke`` and ``lor_planungsraeume``.
 
 GeoJSON exports of OSM objects (``*.geojson``, points with the tags as properties) are taken as
 well, with the shop value of features lacking a ``shop`` tag given by the file name (e.g.
 ``supermarkets_raw.geojson``: ``shop=supermarket``, group ``lebensmittel``); see
-:mod:`lichtenberg_data.sources._osm_exports`. An export carries no data state: its rows have an
+:mod:`lichtenberg_data.osm._exports`. An export carries no data state: its rows have an
 empty ``osm_stand``, and an Overpass answer of the same group replaces it.
 """
 
@@ -53,8 +53,8 @@ from .. import _kept, catalog
 from .._errors import DataNotAvailableError, DownloadError, FormatError
 from .._reach import one_at_a_time
 from ..catalog import LICENSES, Check, Dataset, Probe, Resource, Schema
-from ._osm_exports import export_of, export_resources
-from ._overpass import NO_RETRY_AFTER_WAIT, retry_wait, slot_wait, status_url, wait_for_slot
+from ..osm._exports import export_of, export_resources
+from ..osm._overpass import NO_RETRY_AFTER_WAIT, retry_wait, slot_wait, status_url, wait_for_slot
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -121,7 +121,7 @@ _OTHERS = "|".join(g.pattern for g in GROUPS.values() if g.pattern)
 def _match(group: Group) -> str:
     """The file-name pattern of a group's resource; ``einzelhandel`` takes every other name.
 
-    ``*.geojson`` names are GeoJSON exports (:mod:`._osm_exports`), never an Overpass answer.
+    ``*.geojson`` names are GeoJSON exports (:mod:`lichtenberg_data.osm._exports`), never an Overpass answer.
     """
     return rf"^(?!.*\.geojson$).*({group.pattern})" if group.pattern else rf"^(?!.*\.geojson$)(?!.*({_OTHERS})).*"
 
@@ -167,7 +167,7 @@ def fetch_overpass(http: Http, resource: Resource, dest: Path) -> None:
 
     The status is checked first (:func:`wait_for_slot`); the query goes as a POST ``data=``
     with ``settings.user_agent``, refused queries are retried after
-    :func:`~lichtenberg_data.sources._overpass.retry_wait`; no
+    :func:`~lichtenberg_data.osm._overpass.retry_wait`; no
     other request goes to the Overpass host meanwhile, from any thread. The answer must be
     complete JSON with elements and a data state; a partial answer (timed out, out of memory)
     raises :class:`DownloadError`.
@@ -227,7 +227,7 @@ def group_file(path: Path) -> str | None:
     """
     import pandas as pd
 
-    from .._osm_export import is_feature_collection
+    from ..osm._geojson import is_feature_collection
 
     try:
         body = Path(path).read_bytes()
@@ -249,8 +249,8 @@ def group_file(path: Path) -> str | None:
 def _read_file(path: Path, resource: str = "") -> pd.DataFrame:
     import pandas as pd
 
-    from .._osm_export import is_feature_collection, read_export
     from ..osm import answer_timestamp, elements_frame, load_answer
+    from ..osm._geojson import is_feature_collection, read_export
 
     body = path.read_bytes()
     resource = osm_pois.resource_name(resource)  # osm_export_supermarket.2.geojson: a second supermarket export
@@ -321,7 +321,7 @@ def parse_osm_pois(files: Mapping[str, Path]) -> pd.DataFrame:
     """Parse saved Overpass answers (any number per group, or any export) into the ``osm_pois`` table.
 
     Objects outside Berlin (outside the stored Bezirke) are dropped, a file with most of them
-    outside is refused (:mod:`._osm_files`). Files are read newest first (by data state); an
+    outside is refused (:mod:`lichtenberg_data.osm._files`). Files are read newest first (by data state); an
     object in several files is kept once, from the newest. An export of a group that has an
     Overpass answer gives nothing (the answer replaces it). Each file's kept and dropped
     objects are reported with :mod:`lichtenberg_data._kept`. Needs the stored Bezirke
@@ -330,7 +330,7 @@ def parse_osm_pois(files: Mapping[str, Path]) -> pd.DataFrame:
     import geopandas as gpd
     import pandas as pd
 
-    from ._osm_files import berlin_area, inside_berlin, report_kept
+    from ..osm._files import berlin_area, inside_berlin, report_kept
 
     answered = {g for name in files if (g := _answer_group(name))}
     read: list[tuple[Path, pd.DataFrame]] = []

@@ -28,7 +28,7 @@ def _load(name: str) -> Any:
 def _backlog(kind: str):
     """``construction.backlog`` of one kind (per year at 31.12., Bezirke and Berlin)."""
     def build(ctx: Ctx) -> pd.DataFrame:
-        from ... import construction
+        from ...land import construction
 
         return construction.backlog(_load("baufertigstellungen"), kind)
     build.__name__ = f"_backlog_{kind}"
@@ -48,7 +48,7 @@ def _plans(ctx: Ctx) -> pd.DataFrame:
     """Plans in procedure, and plans set in the :data:`fair.YEARS` years before the data's Stand,
     per Bezirk and Berlin (plans of no known Bezirk count for Berlin only); ``attrs["layers"]``:
     the layers loaded (a layer not loaded is no count of 0)."""
-    from ...fair import YEARS
+    from ...land.fair import YEARS
 
     plans = _load("bebauungsplaene")
     stand = stand_of(plans, "bebauungsplaene") or pd.Timestamp.today().normalize()

@@ -1,6 +1,6 @@
 """GeoJSON exports of OSM objects as files of ``osm_pois`` (imported by hand or from a mirror).
 
-An export (see :mod:`lichtenberg_data._osm_export`) often lacks the tag it was selected by: the
+An export (see :mod:`._geojson`) often lacks the tag it was selected by: the
 real ``supermarkets_raw.geojson`` (1,358 supermarkets of Berlin, 2025) has no ``shop`` tag. Its
 shop value is then given by the **file name**: a ``*.geojson`` whose name contains one of the
 patterns of :data:`EXPORTS` is stored as that export's resource (``osm_export_<shop>.geojson``)
@@ -17,7 +17,7 @@ file name contains            shop                group
 ============================  ==================  ==================
 
 Any other ``*.geojson`` is ``osm_export.geojson``: its features must carry their own ``shop``,
-``amenity`` or ``tourism`` tags. In Python, :func:`lichtenberg_data._osm_export.read_export`
+``amenity`` or ``tourism`` tags. In Python, :func:`lichtenberg_data.osm._geojson.read_export`
 takes the shop value as an explicit argument (``shop="supermarket"``).
 
 An export fills a group only until an Overpass answer of that group is there: a stored

@@ -18,19 +18,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import _partitions
-from ._errors import DataNotAvailableError
+from .. import _partitions
+from .._errors import DataNotAvailableError
+from ._register import AREA_SQL, DATASET, connection
 
 if TYPE_CHECKING:  # pragma: no cover
-    import duckdb
     import pandas as pd
 
-__all__ = ["AREA_SQL", "window", "connection", "flows", "switches", "moves"]
+__all__ = ["window", "flows", "switches", "moves"]
 
-DATASET = "ihk_gewerbedaten"
-#: The area of a row at each level (LOR 2021 keys: Bezirksregion = first 6 digits of the Planungsraum).
-AREA_SQL = {"planungsraum": "planungsraum_id", "bezirksregion": "left(planungsraum_id, 6)",
-            "bezirk": "bezirk_id", "berlin": "'00'"}
 #: Key length per level: areas are joined and grouped as integers and given back as keys.
 _WIDTH = {"planungsraum": 8, "bezirksregion": 6, "bezirk": 2, "berlin": 2}
 _PIECE = 60
@@ -50,16 +46,6 @@ def window(start: Any = None, end: Any = None) -> tuple[list[str], list[str]]:
             dataset=DATASET)
     first = have.index(shown[0])
     return shown, have[max(0, first - 1): have.index(shown[-1]) + 1]
-
-
-def connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection, frugal with memory (no insertion order kept, 1 GB limit)."""
-    import duckdb
-
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = false")
-    con.execute("SET memory_limit = '1GB'")
-    return con
 
 
 def _base(level: str, scanned: list[str], changed: str) -> str:

@@ -19,12 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from ._errors import DataNotAvailableError, LichtenbergDataError
-from ._provenance import SAMPLE_NOTE, is_sample, source_note
-from ._store import load
-from .geo import DEFAULT_DISTRICT, district_id
-from .names import BEZIRKE
-from .sites import Block, commercial_sites, format_number
+from .._errors import DataNotAvailableError, LichtenbergDataError
+from .._provenance import SAMPLE_NOTE, is_sample, source_note
+from .._store import load
+from ..geo import DEFAULT_DISTRICT, district_id
+from ..names import BEZIRKE
+from ._sites import Block, commercial_sites, format_number
 
 __all__ = ["Measures", "measures", "COLUMNS", "KINDS", "YEARS"]
 
@@ -56,7 +56,7 @@ class Measures:
         their published size around a point in them), columns ``art`` (a :data:`KINDS` entry),
         ``name`` and ``nr`` (the number of a commercial area on the map), for the map.
     blocks
-        One :class:`lichtenberg_data.sites.Block` per source: figures, source line, or what is missing.
+        One :class:`~lichtenberg_data.land._sites.Block` per source: figures, source line, or what is missing.
     backlog
         The backlog per Bezirk and year of the three kinds (``construction.backlog``), or ``None``.
     """
@@ -120,7 +120,7 @@ def _in_district(gdf: Any, key: str) -> Any:
     unknown = gdf["bezirk_id"].isna()
     if unknown.any():
         try:
-            from .geo import boundaries
+            from ..geo import boundaries
 
             shape = boundaries("bezirk", key).geometry.union_all()
             own |= unknown & gdf.geometry.representative_point().within(shape)
@@ -133,7 +133,7 @@ def _ortsteile(gdf: Any) -> pd.Series:
     """The Ortsteil each feature's inner point lies in ("" where the Ortsteile are not loaded)."""
     import geopandas as gpd
 
-    from .geo import assign, boundaries
+    from ..geo import assign, boundaries
 
     if gdf.empty:
         return pd.Series([], dtype=object)

@@ -1,50 +1,34 @@
 """The figures of a site exposé (``ld.land.site_profile``): what the open data say about one commercial site.
 
-:func:`profile` (``ld.land.site_profile``) takes a site as a name of the curated table of the
-district's commercial areas (``curated/gewerbegebiete.csv``), a polygon file, a list of
-Planungsraum ids, or a WGS84 point with a radius, and gathers one :class:`Block` per topic: every
-block has its figures as German lines and its source line; a dataset that is not loaded gives a
-German line naming the import command instead (never an exception). The PDF page is laid out by
+:func:`site_profile` takes a site (see :func:`lichtenberg_data.land._sites.resolve`) and gathers
+one :class:`~lichtenberg_data.land._sites.Block` per topic: every block has its figures as German
+lines and its source line; a dataset that is not loaded gives a German line naming the import
+command instead (never an exception). The PDF page is laid out by
 :func:`lichtenberg_data.briefing.expose.write`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ._errors import DataNotAvailableError, LichtenbergDataError
-from ._provenance import SAMPLE_NOTE, is_sample, source_note
-from ._store import load
-from .names import fold
+from .._errors import DataNotAvailableError, LichtenbergDataError
+from .._provenance import SAMPLE_NOTE, is_sample, source_note
+from .._store import load
+from ._sites import Block, centre, format_number, resolve
 
-__all__ = ["Block", "SiteProfile", "profile", "commercial_sites", "RING_M"]
+__all__ = ["SiteProfile", "site_profile", "RING_M"]
 
 RING_M = 1000.0
 _IMPORT_HINT = "lichtenberg-data import {ds} DATEI (lichtenberg-data info {ds} nennt die Dateien)"
 
 
 @dataclass
-class Block:
-    """One topic of the exposé: a title, lines of figures and the source line (or what is missing)."""
-
-    title: str
-    lines: list[str] = field(default_factory=list)
-    source: str = ""
-    sample: bool = False
-    missing: str | None = None
-
-
-@dataclass
 class SiteProfile:
-    """A site and its figures (see :func:`profile`)."""
+    """A site and its figures (see :func:`site_profile`)."""
 
     name: str
     description: str
@@ -60,90 +44,6 @@ class SiteProfile:
     def sample(self) -> bool:
         """Whether any figure rests on generated sample data."""
         return any(b.sample for b in self.blocks)
-
-
-#: Provenance of the curated commercial areas: a compilation with a source URL per row, real data.
-_SITES_PROVENANCE = {
-    "dataset": "gewerbegebiete", "title": "Gewerbegebiete in Lichtenberg (kuratiert)",
-    "publisher": "lichtenberg_data", "source_title": "Eigene Zusammenstellung (Quellen je Zeile)",
-    "license": "Quellen je Zeile", "license_url": "", "source_url": "", "landing_page": "",
-    "reference_date": None, "retrieved_at": None, "sample": False,
-}
-
-
-def commercial_sites() -> pd.DataFrame:
-    """The district's named commercial areas (``curated/gewerbegebiete.csv``): name, description,
-    area in hectares, a point in the area (WGS84) and its Planungsraum, each with its source URL."""
-    with resources.files("lichtenberg_data").joinpath("curated/gewerbegebiete.csv").open("rb") as fh:
-        df = pd.read_csv(fh, dtype={"bezirk_id": str, "planungsraum_ids": str})
-    df.attrs["provenance"] = [_SITES_PROVENANCE]
-    return df
-
-
-# --------------------------------------------------------------------------- the site
-
-def _circle(lon: float, lat: float, radius_m: float) -> Any:
-    import shapely
-    from pyproj import Transformer
-
-    x, y = Transformer.from_crs("EPSG:4326", "EPSG:25833", always_xy=True).transform(lon, lat)
-    return shapely.Point(x, y).buffer(float(radius_m), quad_segs=32)
-
-
-def _centre(geom: Any) -> tuple[float, float]:
-    from pyproj import Transformer
-
-    c = geom.centroid
-    lon, lat = Transformer.from_crs("EPSG:25833", "EPSG:4326", always_xy=True).transform(c.x, c.y)
-    return float(lon), float(lat)
-
-
-def _plr_geometries(ids: Sequence[str]) -> Any:
-    from .geo import boundaries
-
-    plr = boundaries("planungsraum", None)
-    chosen = plr[plr["planungsraum_id"].isin(list(ids))]
-    unknown = sorted(set(ids) - set(chosen["planungsraum_id"]))
-    if unknown:
-        raise ValueError(f"unknown Planungsraum ids: {', '.join(unknown)} (LOR 2021, 8 digits)")
-    return chosen.geometry.union_all()
-
-
-def _resolve(site: Any, plr: Sequence[str] | None, point: tuple[float, float] | None,
-             radius_m: float | None) -> dict[str, Any]:
-    """Name, description, geometry and Planungsräume of the site argument."""
-    if plr:
-        ids = [str(i).zfill(8) for i in plr]
-        return {"name": f"Planungsräume {', '.join(ids)}", "description": "", "source": "",
-                "geometry": _plr_geometries(ids), "plr": ids}
-    if point is not None:
-        r = radius_m or 500.0
-        return {"name": f"Standort {point[1]:.5f} N, {point[0]:.5f} O (Radius {format_number(r)} m)",
-                "description": "", "source": "", "geometry": _circle(point[0], point[1], r), "plr": []}
-    if isinstance(site, (str, Path)) and Path(site).suffix.lower() in {".geojson", ".json", ".gpkg", ".gml", ".zip", ".shp"}:
-        from ._geoio import read_geofile
-
-        shapes = read_geofile(Path(site))
-        return {"name": Path(site).stem, "description": "", "source": str(site),
-                "geometry": shapes.geometry.union_all(), "plr": []}
-    if isinstance(site, str):
-        return _named(site, radius_m)
-    raise ValueError("give a site: a name of the commercial areas, a polygon file, plr=[ids] or point=(lon, lat)")
-
-
-def _named(name: str, radius_m: float | None) -> dict[str, Any]:
-    sites = commercial_sites()
-    key = fold(name)
-    hit = sites[(sites["name"].map(fold) == key) | (sites["kurzname"].map(fold) == key)]
-    if hit.empty:
-        hit = sites[sites["name"].map(fold).str.contains(re.escape(key))]
-    if len(hit) != 1:
-        raise ValueError(f"no single commercial area named {name!r}; known: {', '.join(sites['kurzname'])}")
-    row = hit.iloc[0]
-    radius = radius_m or float(np.sqrt(row["flaeche_ha"] * 10_000 / np.pi))  # a circle of the area's size
-    return {"name": row["name"], "description": f"{row['beschreibung']} ({format_number(row['flaeche_ha'], 0 if float(row['flaeche_ha']).is_integer() else 1)} ha)",
-            "source": f"Gebiet: {row['quelle']}; Punkt: {row['koordinaten_hinweis']}",
-            "geometry": _circle(row["lon"], row["lat"], radius), "plr": str(row["planungsraum_ids"]).split(";")}
 
 
 # --------------------------------------------------------------------------- blocks
@@ -165,15 +65,6 @@ def _finish(block: Block, *frames: Any) -> Block:
     return block
 
 
-def format_number(value: Any, decimals: int = 0, *, sign: bool = False) -> str:
-    """German number layout (``1.234,5``); ``–`` for a missing value (the charts package has the
-    full formatter; this module sits below it)."""
-    if value is None or value != value:
-        return "–"
-    text = f"{float(value):{'+' if sign else ''},.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
 def _n(value: Any) -> str:
     return format_number(value, 0)
 
@@ -181,9 +72,9 @@ def _n(value: Any) -> str:
 def _businesses(geom: Any, stand: Any) -> tuple[Block, pd.DataFrame]:
     import shapely
 
-    from .business import GROUPS, nearby
+    from ..business import GROUPS, nearby
 
-    lon, lat = _centre(geom)
+    lon, lat = centre(geom)
     reach = max(shapely.hausdorff_distance(geom.centroid, geom.boundary), 0) + RING_M
     near = nearby(lon, lat, reach + 50, stand=stand)
     from pyproj import Transformer
@@ -209,7 +100,7 @@ def _businesses(geom: Any, stand: Any) -> tuple[Block, pd.DataFrame]:
 
 
 def _dynamics_block(plr_ids: list[str]) -> Block:
-    from .business import ENTRY_NOTE, dynamics, months
+    from ..business import ENTRY_NOTE, dynamics, months
 
     have = months()
     if not have:
@@ -256,7 +147,7 @@ def _land_value_block(geom: Any, bezirk: str | None) -> Block:
 def _district_trend(history: pd.DataFrame, key: str | None) -> str:
     """The median of the commercial zones of the site's Bezirk (as ``land.land_values`` counts them:
     zones of the 40000 series included), first and latest Stichtag."""
-    from .names import BEZIRKE
+    from ..names import BEZIRKE
 
     zones = history[history["gewerbe"] & ((history["bezirk_id"] == key) if key else True)]
     stats = zones.groupby("year")["brw_eur_m2"].agg(["median", "size"]).sort_index()
@@ -267,8 +158,8 @@ def _district_trend(history: pd.DataFrame, key: str | None) -> str:
 
 
 def _residents_block(lon: float, lat: float) -> Block:
-    from .geo import within
-    from .workforce import working_age
+    from ..geo import within
+    from ..workforce import working_age
 
     ew = load("einwohner_lor")
     wa = working_age(ew, level="planungsraum", district=None)
@@ -284,14 +175,14 @@ def _residents_block(lon: float, lat: float) -> Block:
 
 
 def _surrounding(geom: Any) -> list[str]:
-    from .geo import boundaries
+    from ..geo import boundaries
 
     plr = boundaries("planungsraum", None)
     return sorted(plr.loc[plr.intersects(geom.buffer(RING_M)), "planungsraum_id"])
 
 
 def _earnings_block(ids: list[str]) -> Block:
-    from .workforce import earnings
+    from ..workforce import earnings
 
     e = earnings(load("entgelte_lor"), level="planungsraum", district=None)
     e = e[(e["ebene"] == "planungsraum") & e["gebiet_id"].isin(ids)].dropna(subset=["median_eur"])
@@ -316,12 +207,36 @@ def _gigabit_block(ids: list[str]) -> Block:
 
 # --------------------------------------------------------------------------- the profile
 
-def profile(site: Any = None, *, plr: Sequence[str] | None = None, point: tuple[float, float] | None = None,
-            radius_m: float | None = None, stand: Any = None) -> SiteProfile:
-    """The figures of a site exposé (see :func:`lichtenberg_data.land.site_profile`)."""
-    info = _resolve(site, plr, point, radius_m)
+def site_profile(site: Any = None, *, plr: Sequence[str] | None = None, point: tuple[float, float] | None = None,
+                 radius_m: float | None = None, stand: Any = None) -> SiteProfile:
+    """The figures of a one-page site exposé for the investment fair.
+
+    Parameters
+    ----------
+    site
+        A name of :func:`commercial_sites` (``"Herzbergstraße"``, ``"Pablo-Picasso-Straße"``; a named
+        area is drawn as a circle of its published size around a point in it), or a polygon file
+        (GeoJSON, GML, GeoPackage, zipped shapefile).
+    plr
+        Instead: Planungsraum ids (LOR 2021) whose union is the site.
+    point, radius_m
+        Instead: a WGS84 point ``(lon, lat)`` and a radius in metres (default 500).
+    stand
+        The month of the IHK register (default the latest).
+
+    Returns
+    -------
+    SiteProfile
+        Name, geometry (EPSG:25833), Planungsräume, and one block per topic (businesses inside and
+        within 1 km by section and size; entries and exits of the last 12 months; land-value zones
+        and their trend; residents and working-age residents within 1 and 3 km; median earnings and
+        gigabit share of the surrounding Planungsräume), each with its source line. A dataset that is
+        not loaded gives a German line naming the import command. Write the page with
+        ``ld.briefing.expose.write(profile, "expose.pdf")`` or ``lichtenberg-data expose``.
+    """
+    info = resolve(site, plr, point, radius_m)
     geom = info["geometry"]
-    lon, lat = _centre(geom)
+    lon, lat = centre(geom)
     blocks: list[Block] = []
     holder: dict[str, pd.DataFrame] = {}
 

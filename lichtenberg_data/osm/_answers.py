@@ -60,8 +60,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._errors import FormatError
-from ._osm_geometry import CRS, Geometry, transformer
+from .._errors import FormatError
+from ._geometry import CRS, Geometry, transformer
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd

@@ -1,12 +1,13 @@
-"""The construction backlog (Bauüberhang): what is approved but not yet completed, per Bezirk.
+"""Construction per Bezirk: what was completed, and the backlog (Bauüberhang) approved but not yet completed.
 
 From the ``baufertigstellungen`` table (Statistischer Bericht F II 2, Tab. 16-18; see
 :mod:`lichtenberg_data.sources.construction`). The report gives the backlog per Bezirk at
-31 December, not per Ortsteil.
+31 December, not per Ortsteil. ``ld.construction`` is this module.
 
 =====================  ===================================================================
 function               what
 =====================  ===================================================================
+completions            completed buildings per year, Bezirk and Berlin (also ``ld.land.completions``)
 backlog                per year and Bezirk (and Berlin): the backlog of one kind with its
                        states (unter Dach, noch nicht unter Dach, noch nicht begonnen),
                        expired permits and the share not yet begun
@@ -22,9 +23,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._provenance import with_sources
+from .._provenance import with_sources
 
-__all__ = ["BACKLOG_KINDS", "backlog"]
+__all__ = ["COMPLETION_KINDS", "completions", "BACKLOG_KINDS", "backlog"]
+
+#: Kinds of building of :func:`completions` and the measure each is counted by.
+COMPLETION_KINDS = {"nichtwohngebaeude": "fertigstellung_neubau", "wohngebaeude": "fertigstellung_neubau",
+                    "wohn_und_nichtwohnbau": "fertigstellung"}
+_COMPLETION_VALUES = ["gebaeude", "nutzflaeche_m2", "rauminhalt_m3", "kosten_eur", "wohnungen", "wohnflaeche_m2"]
 
 #: Kind -> (gebaeudeart, value column, German label).
 BACKLOG_KINDS: dict[str, tuple[str, str, str]] = {
@@ -82,3 +88,36 @@ def backlog(baufertigstellungen: pd.DataFrame, kind: str = "wohnungen") -> pd.Da
     wide["anteil_nicht_begonnen_prozent"] = (wide["nicht_begonnen"] / wide["neubau"] * 100).where(wide["neubau"] > 0)
     wide = wide.sort_values(["year", "gebiet_id"], ignore_index=True)
     return with_sources(wide, baufertigstellungen)
+
+
+def completions(baufertigstellungen: pd.DataFrame, kind: str = "nichtwohngebaeude") -> pd.DataFrame:
+    """Completed buildings per year for each Bezirk and Berlin.
+
+    Parameters
+    ----------
+    baufertigstellungen
+        The ``baufertigstellungen`` table.
+    kind
+        ``"nichtwohngebaeude"`` (new non-residential buildings), ``"wohngebaeude"`` (new residential
+        buildings) or ``"wohn_und_nichtwohnbau"`` (all construction including work on existing buildings).
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``gebiet_id`` (``"00"`` Berlin), ``gebiet`` and the values in base units
+        (``gebaeude``, ``nutzflaeche_m2``, ``rauminhalt_m3``, ``kosten_eur``, ``wohnungen``, ``wohnflaeche_m2``).
+
+    Examples
+    --------
+    >>> c = completions(ld.load("baufertigstellungen"))                    # doctest: +SKIP
+    >>> c.query("gebiet_id == '11' and year == 2022")["nutzflaeche_m2"].item()   # doctest: +SKIP
+    60390.0
+    """
+    if kind not in COMPLETION_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(COMPLETION_KINDS)}, not {kind!r}")
+    rows = baufertigstellungen[(baufertigstellungen["gebaeudeart"] == kind)
+                               & (baufertigstellungen["massnahme"] == COMPLETION_KINDS[kind])]
+    out = rows.rename(columns={"bezirk_id": "gebiet_id", "bezirk": "gebiet"})
+    out = out[["year", "gebiet_id", "gebiet", *_COMPLETION_VALUES]]
+    out = out.sort_values(["year", "gebiet_id"], ignore_index=True)
+    return with_sources(out, baufertigstellungen)

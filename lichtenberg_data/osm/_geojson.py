@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ._errors import FormatError
+from .._errors import FormatError
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -168,7 +168,7 @@ def read_export(body: bytes, *, shop: str | None = None, what: str = "the export
     import pandas as pd
     import shapely
 
-    from .osm import TAG_COLUMNS
+    from ._answers import TAG_COLUMNS
 
     try:
         doc = json.loads(body)
