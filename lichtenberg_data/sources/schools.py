@@ -36,7 +36,7 @@ Where both a located form and the directory are given, the directory adds the sc
 located form lacks (the private schools, in 2020), without coordinates; only when both are of
 the same year (±1; the directory's year from its file name), else its extra schools are left
 out and reported (:mod:`lichtenberg_data._kept`). ``planungsraum_id`` (LOR 2021) is set from the
-coordinates where the Planungsräume are loaded (else empty: :func:`lichtenberg_data.workforce.schools`
+coordinates where the Planungsräume are loaded (else empty: :func:`lichtenberg_data.workforce.orientation_schools`
 places the points itself).
 """
 
