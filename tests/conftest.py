@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import scheduling
 
 #: Real files published by the Berlin portals, laid beside the checkout (never copied into it).
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "real-data"
@@ -75,11 +76,14 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own naming of the groups
 def pytest_collection_modifyitems(config, items):
-    """A test that reads the real portal files carries the ``realdata`` marker, always."""
+    """A test that reads the real portal files carries the ``realdata`` marker, always; under
+    pytest-xdist each test gets its group and the demo papers go first (see :mod:`scheduling`)."""
     for item in items:
         if "real_data" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.realdata)
+    scheduling.assign(config, items)
 
 
 def need(path: Path) -> Path:
