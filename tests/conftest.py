@@ -72,6 +72,15 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     s.set(data_dir=old[0], backoff=old[1], timeout=old[2])
 
 
+def copy_data(filled: Path, data_dir: Path) -> Path:
+    """Copy a data folder filled once (by a module-scoped fixture) into this test's ``data_dir``:
+    the test may change its copy as it likes; raw paths in the manifest are relative."""
+    import shutil
+
+    shutil.copytree(filled, data_dir, dirs_exist_ok=True)
+    return data_dir
+
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
