@@ -263,7 +263,7 @@ def test_never_two_requests_at_once(data_dir, tmp_path, overpass):
     server never answers two Overpass requests at the same time."""
     from lichtenberg_data._reach import one_at_a_time
 
-    server = overpass(pool(), slow=0.15)
+    server = overpass(pool(), slow=0.05)  # each answer takes a while: two at once would overlap
     one_at_a_time(server.url)  # as the module does for overpass-api.de when it is imported
     errors: list[BaseException] = []
 
