@@ -117,16 +117,23 @@ class Paper:
     out: Path                   # the briefing folder
     output: str = ""            # what the command that filled the data folder printed
     extra: dict = field(default_factory=dict)
+    _read: tuple = field(default=(), repr=False, compare=False)  # (file identity, page texts)
 
     @property
     def pdf(self) -> Path:
         return next(self.out.glob("Klausur-Briefing-*.pdf"))
 
     def pages(self) -> list[str]:
-        """The text of each page of the PDF, white space collapsed."""
+        """The text of each page of the PDF, white space collapsed (read once while the file is
+        unchanged: a paper's tests ask for it again and again, 0.5-1 s a time)."""
         from pypdf import PdfReader
 
-        return [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(self.pdf).pages]
+        stat = self.pdf.stat()
+        identity = (str(self.pdf), stat.st_mtime_ns, stat.st_size)
+        if not self._read or self._read[0] != identity:
+            texts = [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(self.pdf).pages]
+            self._read = (identity, tuple(texts))
+        return list(self._read[1])
 
     def text(self) -> str:
         return " ".join(self.pages())
