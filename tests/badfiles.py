@@ -12,6 +12,7 @@ Latin-1, a renamed column, JSON of the wrong shape), each with the words its mes
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import random
 import re
@@ -140,6 +141,7 @@ def good_files(ds: catalog.Dataset, real_data: Path | None = None) -> dict[str, 
     return files
 
 
+@functools.cache  # the same good files are asked about for every dataset of the sweep
 def kind_of(name: str, data: bytes) -> str:
     """``csv``, ``json``, ``xml``, ``xlsx``, ``xls`` (or ``sqlite``, ``zip`` …): what a good file is,
     as the toolkit's sniffer tells it."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import scheduling
 
 #: Real files published by the Berlin portals, laid beside the checkout (never copied into it).
 REAL_DATA = Path(__file__).resolve().parents[2] / "shared" / "real-data"
@@ -71,15 +72,27 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     s.set(data_dir=old[0], backoff=old[1], timeout=old[2])
 
 
+def copy_data(filled: Path, data_dir: Path) -> Path:
+    """Copy a data folder filled once (by a module-scoped fixture) into this test's ``data_dir``:
+    the test may change its copy as it likes; raw paths in the manifest are relative."""
+    import shutil
+
+    shutil.copytree(filled, data_dir, dirs_exist_ok=True)
+    return data_dir
+
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own naming of the groups
 def pytest_collection_modifyitems(config, items):
-    """A test that reads the real portal files carries the ``realdata`` marker, always."""
+    """A test that reads the real portal files carries the ``realdata`` marker, always; under
+    pytest-xdist each test gets its group and the demo papers go first (see :mod:`scheduling`)."""
     for item in items:
         if "real_data" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.realdata)
+    scheduling.assign(config, items)
 
 
 def need(path: Path) -> Path:
@@ -104,16 +117,23 @@ class Paper:
     out: Path                   # the briefing folder
     output: str = ""            # what the command that filled the data folder printed
     extra: dict = field(default_factory=dict)
+    _read: tuple = field(default=(), repr=False, compare=False)  # (file identity, page texts)
 
     @property
     def pdf(self) -> Path:
         return next(self.out.glob("Klausur-Briefing-*.pdf"))
 
     def pages(self) -> list[str]:
-        """The text of each page of the PDF, white space collapsed."""
+        """The text of each page of the PDF, white space collapsed (read once while the file is
+        unchanged: a paper's tests ask for it again and again, 0.5-1 s a time)."""
         from pypdf import PdfReader
 
-        return [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(self.pdf).pages]
+        stat = self.pdf.stat()
+        identity = (str(self.pdf), stat.st_mtime_ns, stat.st_size)
+        if not self._read or self._read[0] != identity:
+            texts = [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(self.pdf).pages]
+            self._read = (identity, tuple(texts))
+        return list(self._read[1])
 
     def text(self) -> str:
         return " ".join(self.pages())

@@ -35,6 +35,9 @@ class Portal:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body leave in two writes: with Nagle's algorithm the body waits for the
+            # client's delayed ACK of the headers (about 40 ms a request); a real portal answers at once
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # quiet
                 pass

@@ -309,6 +309,7 @@ def test_read_table_on_real_report(real_data):
 
 
 # ------------------------------------------------------------------------------ Bezirk tables by content
+@pytest.mark.slow  # 0.4 s on 2 cores
 @pytest.mark.realdata
 def test_bezirk_table_of_the_population_report_by_content(real_data):
     [religion] = bezirk_tables(real_data / POPULATION, "religion", "ausländer")
@@ -320,6 +321,7 @@ def test_bezirk_table_of_the_population_report_by_content(real_data):
     assert all(df.attrs["number"] != "14" for df in bezirk_tables(real_data / POPULATION, "insgesamt"))
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 @pytest.mark.realdata
 def test_bezirk_table_found_after_renaming_moving_and_unnumbering(real_data, tmp_path):
     """F II 2 2020, table 17 (Bauüberhang an Wohnungen, Bezirke in the last section of a mixed

@@ -30,6 +30,9 @@ import lichtenberg_data as ld
 from lichtenberg_data import catalog
 from lichtenberg_data import settings as s
 
+#: The sweep as a whole takes 15-20 s on 2 cores (its set-up alone 4 s): `make test` runs it, `make test-fast` not.
+pytestmark = pytest.mark.slow
+
 #: The bad kinds of a dataset that takes text (CSV, JSON, GeoJSON, GML) and of one that takes
 #: workbooks or other binary files; JSON datasets also get JSON of the wrong shape.
 TEXT_KINDS = ("empty", "half", "line", "html", "random", "other", "utf16", "latin1", "renamed")

@@ -223,6 +223,7 @@ def test_mark_chart_is_a_no_op_outside_a_build(monkeypatch):
         briefing.mark_chart(fig, "quote", "wohnen", "Text")
 
 
+@pytest.mark.slow  # 1.0 s on 2 cores
 def test_mark_chart_takes_the_charts_hand_over_and_records(tmp_path, monkeypatch):
     import numpy as np
 
@@ -307,6 +308,7 @@ def test_strict_makes_a_missing_dataset_an_error(with_missing):
         briefing.run(2025, root / "strict", notebooks_dir=root / "notebooks", timeout=120, strict=True)
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_a_loaded_dataset_that_lacks_a_part_says_what_it_lacks(tmp_path):
     """The box names what the loaded dataset lacks, in the words of the error (osm_pois without hotels)."""
     import pandas as pd
@@ -376,6 +378,7 @@ def _figure(section: str, label: str, entries: list[dict], source_texts: tuple[s
             "datasets": entries, "sample": any(e.get("sample") for e in entries), "notebook": section, "order": 1}
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 def test_only_pages_with_sample_content_carry_the_mark_and_the_cover_lists_the_sample_datasets(tmp_path):
     header = "BEISPIELDATEN – keine amtlichen Zahlen"
     pages = _render(tmp_path, charts=[_chart(tmp_path, "echt", "ueberblick", [EWR]),
@@ -402,6 +405,7 @@ def _section_sources(text: str) -> list[str]:
     return [p.strip() for p in parts[1::2]]
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_the_key_figures_name_each_source_once_and_mark_only_the_sample_one(tmp_path):
     header = "BEISPIELDATEN – keine amtlichen Zahlen"
     pages = _render(tmp_path, charts=[], figures=[
@@ -443,6 +447,7 @@ def _rendered(tmp_path: Path, charts: list[dict], figures: list[dict], **kw):
     return result, PdfReader(pdf), [re.sub(r"\s+", " ", p.extract_text() or "") for p in PdfReader(pdf).pages]
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_a_section_lists_each_source_once_and_its_charts_cite_the_list(tmp_path):
     """Four retail charts on the same residents and LOR: the section names each source once."""
     charts = [{**_chart(tmp_path, f"karte-{i}", "einzelhandel", [EWR, LOR]), "order": i} for i in range(4)]
@@ -459,6 +464,7 @@ def test_a_section_lists_each_source_once_and_its_charts_cite_the_list(tmp_path)
     assert "Quelle [1]" in text  # the key-figure table
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_the_pdf_has_bookmarks_per_section_and_chart_title_author_and_selectable_text(tmp_path):
     charts = [_chart(tmp_path, "einwohner", "ueberblick", [EWR]), _chart(tmp_path, "zentren", "einzelhandel", [EWR])]
     result, reader, pages = _rendered(tmp_path, charts, [], district="Marzahn-Hellersdorf")
@@ -472,6 +478,7 @@ def test_the_pdf_has_bookmarks_per_section_and_chart_title_author_and_selectable
     assert [p["part"] for p in result.pages] == ["cover", "ueberblick", "einzelhandel", "missing", "appendix"]
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_half_width_charts_stand_side_by_side_and_the_parts_missing_one_dataset_share_a_box(tmp_path):
     charts = [{**_chart(tmp_path, f"karte-{i}", "fachkraefte", [EWR]), "order": i} for i in (1, 2)]
     missing = [{"dataset": "beschaeftigte_bezirke", "title": "Beschäftigte", "section": "fachkraefte",
@@ -490,6 +497,7 @@ def test_half_width_charts_stand_side_by_side_and_the_parts_missing_one_dataset_
     assert 5 < used < 12  # one row of two 2.5 cm charts, captions, the box, the sources
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_the_appendix_names_a_history_of_editions_in_one_entry(tmp_path):
     editions = [{"file": f"EWR{y}12E_Matrix.csv", "reference_date": f"{y}-12-31", "retrieved_at": "2023-08-23",
                  "arrived": "snapshot"} for y in range(2001, 2021)]
@@ -503,6 +511,7 @@ def test_the_appendix_names_a_history_of_editions_in_one_entry(tmp_path):
     assert "EWR200512E_Matrix.csv" not in appendix  # the older files are in the workbook
 
 
+@pytest.mark.slow  # 1.0 s on 2 cores
 def test_the_pages_of_findings_and_goals_come_after_the_cover_with_bookmarks(tmp_path):
     """Without findings neither page; with them the summary and the goals follow the cover, in the
     outline and the contents, and the summary points to the chart's number."""

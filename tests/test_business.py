@@ -59,6 +59,7 @@ def test_the_first_month_has_no_entries_and_the_stock_adds_up(july):
     assert int(lichtenberg["zugaenge"].sum()) <= 242  # rows without a Planungsraum have no area
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_sector_switches_and_moves_are_found(july, tmp_path, real_data):
     from ihk_rows import read_rows, write_snapshot
 
@@ -81,6 +82,7 @@ def test_sector_switches_and_moves_are_found(july, tmp_path, real_data):
     del read_rows
 
 
+@pytest.mark.slow  # 0.3 s on 2 cores
 def test_long_windows_are_computed_in_pieces_with_the_same_result(july, tmp_path, monkeypatch):
     from ihk_rows import write_snapshot
 

@@ -160,6 +160,7 @@ def test_ranked_bars_highlight_and_berlin_reference():
     assert "62,0 %" in axis_texts and any("Berlin: 51,5 %" in t for t in axis_texts)
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 def test_save_writes_png_svg_pdf_at_300_dpi(tmp_path):
     fig, _ = charts.line_vs_berlin(_series(), "jahr", "wert", "bezirk", title="Einwohner")
     png, svg, pdf = charts.save(fig, "Einwohner – Übersicht", tmp_path)
@@ -187,6 +188,7 @@ def test_a_dollar_or_underscore_from_the_data_is_text_in_the_saved_chart(tmp_pat
         assert literal in text
 
 
+@pytest.mark.slow  # 1.2 s on 2 cores
 def test_choropleth_legend_has_german_class_labels():
     gpd = pytest.importorskip("geopandas")
     from shapely.geometry import box
@@ -215,6 +217,7 @@ def test_choropleth_legend_has_german_class_labels():
     assert all("," in t.get_text() for t in nax.get_legend().get_texts()[:-1])
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_small_multiples_and_pyramid():
     fig, axes = charts.small_multiples(_series()[lambda d: d.bezirk != "Berlin"], "jahr", "wert",
                                        "bezirk", ncols=4, title="Je Bezirk")
@@ -358,6 +361,7 @@ def test_every_form_hands_over_the_data_it_draws():
     assert charts.chart_data(fig).to_dict("list") == {"Zentrum": ["A", "B"], "Verkaufsfläche (m²)": [1234.5, 2.0]}
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_a_map_shows_the_ortsteile_with_their_names_and_a_scale_bar(real_data, data_dir):
     """On the real Ortsteile: the ten of Lichtenberg named, the neighbours drawn but not named."""
     import lichtenberg_data as ld

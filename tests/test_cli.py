@@ -111,6 +111,7 @@ def test_help_shows_the_real_signatures():
     assert ld.load.__annotations__["return"] == "pd.DataFrame | gpd.GeoDataFrame"
 
 
+@pytest.mark.slow  # 1.2 s on 2 cores
 def test_kennzahlen_lists_every_key_figure_with_its_value_date_or_missing_dataset(data_dir, capsys):
     from lichtenberg_data.briefing import keyfigures
 

@@ -22,6 +22,7 @@ def _series(table: pd.DataFrame, key: str, column: str = "ueberhang") -> dict[in
     return table[table["gebiet_id"] == key].set_index("year")[column].to_dict()
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_lichtenberg_backlog_over_the_years(reports):
     assert _series(backlog(reports, "wohnungen"), "11") == {2020: 5461, 2021: 7627, 2022: 8140}
     assert _series(backlog(reports, "wohnbauvorhaben"), "11") == {2020: 698, 2021: 798, 2022: 768}

@@ -105,6 +105,7 @@ def rows_by_id(rows):
     return {(r.dataset, r.resource): r for r in rows}
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_each_endpoint_gets_its_verdict(datasets, portals, api_seen):
     start = time.monotonic()
     rows = check(datasets, timeout=0.5)
@@ -165,6 +166,7 @@ def test_offline_answers_fast(portals):
     assert all("connect to the internet" in r.todo for r in rows[:6])
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_cli_rows_and_exit_code(datasets, monkeypatch, capsys):
     monkeypatch.setattr(catalog, "datasets", lambda: datasets)
     assert cli.main(["doctor", "--timeout", "0.5"]) == 1

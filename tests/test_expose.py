@@ -10,6 +10,7 @@ import shapely
 from pypdf import PdfReader
 
 import lichtenberg_data as ld
+from conftest import copy_data, using_data
 from lichtenberg_data import cli
 from lichtenberg_data.demo import SNAPSHOT
 from lichtenberg_data.demo.business import sample_ihk_history
@@ -22,21 +23,31 @@ def _text(pdf) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(pdf).pages))
 
 
+@pytest.fixture(scope="module")
+def _filled(tmp_path_factory):
+    """The real snapshot's LOR, population, land values and earnings; IHK and zone polygons as samples
+    (imported once for the module; each test works on its own copy, see :func:`loaded`)."""
+    root = tmp_path_factory.mktemp("expose")
+    with using_data(root / "data"):
+        ld.refresh(["lor_planungsraeume", "einwohner_lor", "bodenrichtwerte", "entgelte_lor", "bezirke"],
+                   mirror=SNAPSHOT)
+        folder = root / "ihk"
+        folder.mkdir()
+        files = []
+        for name, body in sample_ihk_history(months=13, n=4000, end=(2026, 6)).items():
+            (folder / name).write_bytes(body)
+            files.append(folder / name)
+        ld.import_file("ihk_gewerbedaten", files)
+        zones = root / "brw_zonen_2025.geojson"
+        zones.write_bytes(ld.demo._mark.mark(sample_brw_wfs(2025)))
+        ld.import_file("bodenrichtwert_zonen", zones)
+    return root / "data"
+
+
 @pytest.fixture()
-def loaded(data_dir, tmp_path):
-    """The real snapshot's LOR, population, land values and earnings; IHK and zone polygons as samples."""
-    ld.refresh(["lor_planungsraeume", "einwohner_lor", "bodenrichtwerte", "entgelte_lor", "bezirke"], mirror=SNAPSHOT)
-    folder = tmp_path / "ihk"
-    folder.mkdir()
-    files = []
-    for name, body in sample_ihk_history(months=13, n=4000, end=(2026, 6)).items():
-        (folder / name).write_bytes(body)
-        files.append(folder / name)
-    ld.import_file("ihk_gewerbedaten", files)
-    zones = tmp_path / "brw_zonen_2025.geojson"
-    zones.write_bytes(ld.demo._mark.mark(sample_brw_wfs(2025)))
-    ld.import_file("bodenrichtwert_zonen", zones)
-    return data_dir
+def loaded(data_dir, _filled):
+    """This test's data folder: a copy of the module's filled one."""
+    return copy_data(_filled, data_dir)
 
 
 def test_the_sites_table_has_a_source_per_row_and_real_planungsraeume(loaded):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import lichtenberg_data as ld
+from conftest import copy_data, using_data
 from lichtenberg_data.demo import SNAPSHOT, write_mirror
 from lichtenberg_data.demo.planning import sample_bplan
 from lichtenberg_data.land import commercial_sites
@@ -18,14 +19,23 @@ from lichtenberg_data.land.fair import KINDS, measures
 TODAY = date(2026, 1, 15)
 
 
-@pytest.fixture()
-def loaded(data_dir, tmp_path):
-    """Real Bezirke, Ortsteile and F II 2 reports 2020-2022; plans and programme areas as marked samples."""
-    ld.refresh(["bezirke", "ortsteile", "baufertigstellungen"], mirror=SNAPSHOT)
-    mirror = write_mirror(tmp_path / "samples", only=["bebauungsplaene", "foerdergebiete"])
-    outcomes = ld.refresh(["bebauungsplaene", "foerdergebiete"], mirror=mirror)
+@pytest.fixture(scope="module")
+def _filled(tmp_path_factory):
+    """Real Bezirke, Ortsteile and F II 2 reports 2020-2022; plans and programme areas as marked samples
+    (loaded once for the module; each test works on its own copy, see :func:`loaded`)."""
+    root = tmp_path_factory.mktemp("fair")
+    with using_data(root / "data"):
+        ld.refresh(["bezirke", "ortsteile", "baufertigstellungen"], mirror=SNAPSHOT)
+        mirror = write_mirror(root / "samples", only=["bebauungsplaene", "foerdergebiete"])
+        outcomes = ld.refresh(["bebauungsplaene", "foerdergebiete"], mirror=mirror)
     assert [o.state for o in outcomes] == ["fresh", "fresh"]
-    return data_dir
+    return root / "data"
+
+
+@pytest.fixture()
+def loaded(data_dir, _filled):
+    """This test's data folder: a copy of the module's filled one."""
+    return copy_data(_filled, data_dir)
 
 
 def _sample_plans(layer: str, bezirk: str) -> list[dict]:

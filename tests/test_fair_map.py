@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 import lichtenberg_data as ld
+from conftest import copy_data, using_data
 from lichtenberg_data import charts, cli
 from lichtenberg_data.briefing.fair_map import map_figure
 from lichtenberg_data.demo import SNAPSHOT, write_mirror
@@ -20,12 +21,20 @@ from lichtenberg_data.land.fair import measures
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module")
+def _filled(tmp_path_factory):
+    """Loaded once for the module; each test works on its own copy (see :func:`loaded`)."""
+    root = tmp_path_factory.mktemp("fair-map")
+    with using_data(root / "data"):
+        ld.refresh(["bezirke", "ortsteile", "baufertigstellungen"], mirror=SNAPSHOT)
+        ld.refresh(["bebauungsplaene", "foerdergebiete"],
+                   mirror=write_mirror(root / "samples", only=["bebauungsplaene", "foerdergebiete"]))
+    return root / "data"
+
+
 @pytest.fixture()
-def loaded(data_dir, tmp_path):
-    ld.refresh(["bezirke", "ortsteile", "baufertigstellungen"], mirror=SNAPSHOT)
-    ld.refresh(["bebauungsplaene", "foerdergebiete"],
-               mirror=write_mirror(tmp_path / "samples", only=["bebauungsplaene", "foerdergebiete"]))
-    return data_dir
+def loaded(data_dir, _filled):
+    return copy_data(_filled, data_dir)
 
 
 def _text(pdf) -> str:

@@ -264,6 +264,7 @@ def real_store(real_data, tmp_path_factory):
         s.set(data_dir=old)
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 def test_boundaries_default_district_and_all_berlin(real_store):
     plr = geo.boundaries("planungsraum")
     assert len(plr) == 41 and set(plr["bezirk"]) == {"Lichtenberg"}

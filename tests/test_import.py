@@ -70,6 +70,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow  # 1.0 s on 2 cores
 @pytest.mark.parametrize(("case", "cut", "message"), CASES)
 def test_a_cut_copy_is_refused_after_a_good_import(with_lor, real_data, tmp_path, case, cut, message):
     dataset, name = case
@@ -136,6 +137,7 @@ def test_two_stands_in_one_month_are_one_edition(with_lor, tmp_path):
     assert [e["reference_date"] for e in df.attrs["provenance"][0]["editions"]] == ["2022-12-12"]
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_a_file_of_another_dataset_gets_the_parsers_message_not_a_reset(with_lor, tmp_path):
     """osm_pois holds real data; a generated sample file of the job search (marked as sample) is no
     Overpass answer: that is the cause, and `reset osm_pois` would be destructive advice."""
@@ -190,6 +192,7 @@ def test_a_sample_gml_stays_sample_data(data_dir, tmp_path):
     assert len(ld.load("bezirke")) == 12
 
 
+@pytest.mark.slow  # 0.3 s on 2 cores
 def test_a_gzipped_sample_scrape_stays_sample_data(with_lor, tmp_path):
     import gzip
 

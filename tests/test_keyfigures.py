@@ -141,6 +141,7 @@ def test_backlog_schools_and_the_modellrechnung_from_the_real_files(data_dir):
     assert _entry("eintritte_erwerbsalter_10j", year=2024)["when"] == "31.12.2020–31.12.2030"
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_plans_and_the_forecast_per_bezirk_from_their_tables(data_dir, tmp_path):
     from lichtenberg_data.demo import write_mirror
 

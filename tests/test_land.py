@@ -151,6 +151,7 @@ def blocks():
     return _with_provenance(parse_flaechennutzung({"x": path}), "flaechennutzung")
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 @pytest.mark.realdata
 def test_commercial_area_per_real_planungsraum(blocks, planungsraeume):
     import geopandas as gpd

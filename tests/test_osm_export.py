@@ -71,6 +71,7 @@ def test_with_the_malls_answer_the_stand_is_the_answers(lor):
                                          "Stand 28.09.2025; Lizenz: ODbL 1.0")
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_an_overpass_answer_of_the_group_replaces_the_export(lor, tmp_path):
     ld.import_file("osm_pois", [MALLS, SUPERMARKETS])
     answer = {"version": 0.6, "osm3s": {"timestamp_osm_base": "2026-01-05T10:00:00Z"}, "elements": [
@@ -126,6 +127,7 @@ def test_explicit_shop_in_python():
     assert (read_export(body, shop="supermarket")["shop"] == "supermarket").all()
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_bad_exports_are_refused(lor, tmp_path, real_data):
     ld.import_file("osm_pois", SUPERMARKETS)
     good = (lor / "processed" / "osm_pois.parquet").read_bytes()
@@ -153,6 +155,7 @@ def test_bad_exports_are_refused(lor, tmp_path, real_data):
         assert (lor / "processed" / "osm_pois.parquet").read_bytes() == good
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_refresh_from_the_snapshot_has_all_five_files(data_dir):
     """Malls, supermarkets (an export), restaurants and bars (both Gastronomie) and museums."""
     outcomes = ld.refresh(["bezirke", "lor_planungsraeume", "osm_pois"], mirror=SNAPSHOT)

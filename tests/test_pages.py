@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from lichtenberg_data.briefing import findings, goals, pages
@@ -46,6 +47,7 @@ def _render(tmp_path: Path, **kw) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 def test_the_summary_follows_the_cover_and_points_to_the_charts_number(tmp_path):
     text = _render(tmp_path)
     assert text[0].index("Das Wichtigste in Kürze Seite 2") < text[0].index("Stand der Ziele Seite 2")
@@ -57,6 +59,7 @@ def test_the_summary_follows_the_cover_and_points_to_the_charts_number(tmp_path)
     assert chart_page  # "Abb. 2" is the chart that shows it
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 def test_each_section_opens_with_its_kernaussagen_the_comparison_and_the_key_figures_compared(tmp_path):
     overview = next(p for p in _render(tmp_path) if p.startswith("1 Überblick"))
     assert overview.startswith("1 Überblick Kernaussagen • Lichtenberg wuchs von 296.837")
@@ -65,12 +68,14 @@ def test_each_section_opens_with_its_kernaussagen_the_comparison_and_the_key_fig
     assert overview.index("Kernaussagen") < overview.index("Vergleichsbezirke") < overview.index("Kennzahl Vorwert")
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_without_targets_the_goals_page_says_how_to_write_them(tmp_path):
     page = next(p for p in _render(tmp_path) if "Stand der Ziele" in p and not p.startswith("Bezirk"))
     assert "ziele.csv" in page and "einwohner,320.000,2026,,,Wachstumsziel" in page
     assert "lichtenberg-data kennzahlen" in page
 
 
+@pytest.mark.slow  # 0.7 s on 2 cores
 def test_the_goals_table_marks_each_state_with_a_symbol(tmp_path):
     targets = [goals.Target(2, "einwohner", 320000, 2026), goals.Target(3, "einwohner", 330000, 2026),
                goals.Target(4, "uebernachtungen", 2_000_000, 2027)]

@@ -39,6 +39,7 @@ def test_each_month_is_its_own_parquet_file(two_months):
     assert manifest["reference_date"] == "2023-07-01"
 
 
+@pytest.mark.slow  # 0.3 s on 2 cores
 def test_load_gives_the_latest_month_unless_asked(two_months):
     _, _, rows = two_months
     july = ld.load(DS)

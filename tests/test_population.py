@@ -44,6 +44,7 @@ def imported(data_dir):
     return ld.load("einwohner_lor")
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 def test_every_edition_gets_its_year(imported, ewr_files):
     years = sorted(imported["year"].unique().tolist())
     assert years == [2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2010, 2011, 2012, 2014, 2015, 2016,
@@ -147,6 +148,7 @@ def test_ortsteile_needs_date_in_name(tmp_path, real_data):
         parse_ewr_ortsteile(copy)
 
 
+@pytest.mark.slow  # 1.3 s on 2 cores
 def test_cli_import_of_every_edition(data_dir, ewr_files, capsys):
     from lichtenberg_data import cli
 

@@ -100,6 +100,7 @@ def test_force_downloads_again(data_dir, portal, good):
     assert portal.hits[EWR] == hits + 1
 
 
+@pytest.mark.slow  # 0.3 s on 2 cores
 def test_http_500(data_dir, portal, good, capsys):
     portal.set(EWR, ("status", 500))
     assert run("refresh", *IDS, "--mirror", portal.url) == 1
@@ -201,6 +202,7 @@ def _spawn_refresh(data_dir: Path, url: str, *extra: str) -> subprocess.Popen:
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+@pytest.mark.slow  # 0.3 s on 2 cores
 def test_second_concurrent_refresh(data_dir, portal, good, capsys, mirror):
     portal.set(EWR, ("stall", (mirror / EWR[1:]).read_bytes()))
     first = _spawn_refresh(data_dir, portal.url)
@@ -215,6 +217,7 @@ def test_second_concurrent_refresh(data_dir, portal, good, capsys, mirror):
         first.wait()
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_refresh_killed_midway(data_dir, portal, good, mirror):
     portal.set(EWR, ("stall", (mirror / EWR[1:]).read_bytes()))
     proc = _spawn_refresh(data_dir, portal.url)

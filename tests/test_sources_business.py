@@ -167,6 +167,7 @@ def _real_files(real_data):
     return [real_data / "business" / "IHK_OD_03-2023.csv", *sorted(folder.glob("*.csv"))]
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_the_parser_gives_the_reference_table_on_every_real_file(real_data):
     import ihk_reference
 
@@ -176,6 +177,7 @@ def test_the_parser_gives_the_reference_table_on_every_real_file(real_data):
     assert len(files) == 9
 
 
+@pytest.mark.slow  # 0.3 s on 2 cores
 @pytest.mark.parametrize("facts", [{}, {"obtained": "2026-04-01"}, {"options": {"business_type_swapped": "no"}}])
 def test_the_parser_gives_the_reference_table_on_the_rebuilt_months_and_a_sample(real_data, tmp_path, facts):
     import ihk_reference
@@ -211,6 +213,7 @@ def _stored(folder):
     return frame, rows, types, schemas
 
 
+@pytest.mark.slow  # 0.8 s on 2 cores
 def test_an_import_stores_what_the_pandas_import_stored(data_dir, real_data, tmp_path, monkeypatch):
     import ihk_reference
     from ihk_rows import july_2023

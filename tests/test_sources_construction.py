@@ -162,6 +162,7 @@ def test_series_code_on_the_title_sheet(report, real_data):
     assert report_series(need(real_data / "statistics-xlsx" / "SB_A01-05-00_2024h02_BE.xlsx")) == "A I 5"
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 @pytest.mark.realdata
 def test_two_reports_make_a_series(data_dir, report, tmp_path):
     earlier = _rewrite(report, tmp_path / "SB_F02-02-00_2021j01_BE.xlsx",
@@ -178,6 +179,7 @@ def test_two_reports_make_a_series(data_dir, report, tmp_path):
 
 # =============================================================================== bad files
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 @pytest.mark.realdata
 def test_bad_files_are_refused_and_change_nothing(data_dir, report, real_data, tmp_path):
     ld.import_file("baufertigstellungen", report)

@@ -141,6 +141,7 @@ def test_real_medians_agree_with_pandas(parsed, workbook):
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index().astype(float), check_names=False)
 
 
+@pytest.mark.slow  # 0.3 s on 2 cores
 @pytest.mark.realdata
 def test_editions_build_a_history(data_dir, workbook, tmp_path):
     """A workbook of another date adds a reference date (read from the title, not the name)."""
@@ -199,6 +200,7 @@ BAD = {
 }
 
 
+@pytest.mark.slow  # 0.3 s on 2 cores
 @pytest.mark.realdata
 @pytest.mark.parametrize("case", list(BAD))
 def test_bad_files_are_refused_and_change_nothing(imported, data_dir, real_data, tmp_path, case):

@@ -167,6 +167,7 @@ def _mirror(tmp_path: Path) -> Path:
     return write_mirror(tmp_path / "mirror", only=["bevoelkerungsprognose"])
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_five_bad_files_are_refused_and_change_nothing(data_dir, tmp_path):
     ld.import_file("bevoelkerungsprognose", _sample(tmp_path))
     bad = tmp_path / "bad"

@@ -277,6 +277,7 @@ def test_refresh_keeps_last_snapshot_when_the_api_changes(data_dir, tmp_path, jo
     assert (data_dir / "processed" / "stellenangebote.parquet").read_bytes() == before
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_refresh_adds_dated_snapshots(data_dir, tmp_path, job_server, monkeypatch):
     """Each refresh of the Jobsuche adds its date; earlier snapshots stay in the table."""
     from lichtenberg_data.demo import write_mirror

@@ -74,6 +74,7 @@ def test_declarations(dataset_id):
         assert "date" in ds.schema.columns
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_sample_mirror_holds_only_the_datasets_without_a_real_file(data_dir, tmp_path):
     from lichtenberg_data.demo import write_mirror
 

@@ -31,6 +31,7 @@ def sample_file(tmp_path, answer) -> Path:
     return path
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_sample_answer_parses(sample_file, answer):
     gdf = parse_flaechennutzung({"x": sample_file})
     validate(catalog.get("flaechennutzung"), gdf)
@@ -79,6 +80,7 @@ class UmweltatlasWfs(Portal):
         return 200, json.dumps(dict(self.doc, features=feats)).encode(), {"Content-Type": "application/json"}
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_refresh_pages_through_the_wfs(data_dir, answer, monkeypatch):
     server = UmweltatlasWfs(answer)
     try:

@@ -263,7 +263,7 @@ def test_never_two_requests_at_once(data_dir, tmp_path, overpass):
     server never answers two Overpass requests at the same time."""
     from lichtenberg_data._reach import one_at_a_time
 
-    server = overpass(pool(), slow=0.15)
+    server = overpass(pool(), slow=0.05)  # each answer takes a while: two at once would overlap
     one_at_a_time(server.url)  # as the module does for overpass-api.de when it is imported
     errors: list[BaseException] = []
 
@@ -365,6 +365,7 @@ def malls(real_data):
     return real_data / "business" / "osm_malls_berlin_raw_20250928.json"
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_real_malls_answer_imports(lor, real_data, malls):
     outcome = ld.import_file("osm_pois", malls)
     df = ld.load("osm_pois").set_index(["osm_type", "osm_id"])
@@ -456,6 +457,7 @@ def test_real_answers_each_give_their_objects_inside_berlin(lor, pois):
     assert (ramones["name"], ramones["amenity"], ramones["tourism"]) == ("Ramones Museum", "bar", "museum")
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_real_answers_import_together(lor, pois):
     outcome = ld.import_file("osm_pois", [pois["restaurants"], pois["bars"], pois["museums"]])
     df = ld.load("osm_pois")
@@ -473,6 +475,7 @@ def test_real_answers_import_together(lor, pois):
     assert catalog.get("osm_pois").stand(df).isoformat() == "2025-08-20"
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_a_new_answer_of_a_group_replaces_all_its_files(lor, pois, malls):
     ld.import_file("osm_pois", [pois["restaurants"], pois["bars"], pois["museums"], malls])
     outcome = ld.import_file("osm_pois", pois["bars"])  # the group Gastronomie is now this file alone
@@ -483,6 +486,7 @@ def test_a_new_answer_of_a_group_replaces_all_its_files(lor, pois, malls):
     assert sorted(stored) == ["osm_einkaufszentren.json", "osm_gastronomie.json", "osm_tourismus_kultur.json"]
 
 
+@pytest.mark.slow  # 1.0 s on 2 cores
 def test_a_cut_copy_of_one_file_of_a_group_is_refused_by_its_namesake(lor, pois, tmp_path):
     """Files of one group are stored numbered in the order of their names: a new copy is compared
     with the stored file of its name, not with the stored file of its number."""
@@ -518,6 +522,7 @@ def test_the_tags_not_the_name_tell_the_group(lor, pois, tmp_path):
     assert src.group_file(SNAPSHOT / "osm_pois" / "supermarkets_raw.geojson") is None  # an export: by its name
 
 
+@pytest.mark.slow  # 0.8 s on 2 cores
 def test_a_mirror_update_of_one_file_keeps_the_others_of_its_group(lor, pois, tmp_path):
     """A mirror whose restaurants changed and whose bars did not: both arrive again (they are
     the group Gastronomie together), so the bars are not lost."""
@@ -549,6 +554,7 @@ def _moved(path, tmp_path, name: str, share: float, dlon: float = -3.4) -> tuple
     return out, n, len(inside)
 
 
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_an_answer_for_another_area_is_refused(lor, pois, tmp_path):
     ld.import_file("osm_pois", pois["museums"])
     good = (lor / "processed" / "osm_pois.parquet").read_bytes()

@@ -227,6 +227,7 @@ def test_info_names_the_wfs_addresses_and_says_unverified():
 
 # =============================================================================== bad files
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_bad_plan_files_are_refused_and_change_nothing(data_dir, plan_files, tmp_path):
     ld.import_file("bebauungsplaene", list(plan_files.values()))
     bad = tmp_path / "bad"

@@ -255,6 +255,7 @@ def test_sample_listings_lie_in_the_real_districts_they_name(data_dir, tmp_path)
     assert 40 < (df["bezirk_id"] == "11").sum() < 65
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_sample_scrapes_are_three_editions_in_both_layouts(data_dir, tmp_path):
     from lichtenberg_data.demo import SNAPSHOT
     from lichtenberg_data.demo.tourism import sample_scrapes
@@ -375,6 +376,7 @@ def _csv_rows(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 @pytest.mark.realdata
 @pytest.mark.parametrize("month", REAL)
 def test_real_scrape(with_lor, real_data, month):
@@ -469,6 +471,7 @@ def _resaved(src: Path, broken: int) -> tuple[bytes, list[int], list[str]]:
     return ("\ufeff" + text).encode("utf-8"), lines, chosen["id"].tolist()
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 @pytest.mark.realdata
 def test_real_scrape_resaved_by_a_spreadsheet(with_lor, real_data, tmp_path):
     src = _real(real_data, "2025-09")
@@ -530,6 +533,7 @@ def _cut_at_record(text: str, share: float) -> str:
             return text[: at + 1]
 
 
+@pytest.mark.slow  # 0.3 s on 2 cores
 @pytest.mark.realdata
 def test_cut_real_scrapes(with_lor, real_data, tmp_path):
     text = _real(real_data, "2025-09").read_text(encoding="utf-8")

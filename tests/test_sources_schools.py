@@ -237,6 +237,7 @@ def test_doctor_says_which_name_getcapabilities_lists(monkeypatch, listed, state
 
 
 # =============================================================================== bad files
+@pytest.mark.slow  # 0.5 s on 2 cores
 def test_five_bad_files_are_refused_and_change_nothing(data_dir, real_data, tmp_path):
     export, directory = _files(real_data)
     ld.import_file("schulen", export)

@@ -239,6 +239,7 @@ def test_mss_workbook_without_index_table(tmp_path):
 
 # =============================================================================== MSS, samples and WFS
 
+@pytest.mark.slow  # 0.8 s on 2 cores
 def test_mss_sample_bundle_editions(tmp_path):
     files = {}
     for edition in social_monitoring.MSS_DOWNLOADED:
@@ -264,6 +265,7 @@ def test_mss_single_wfs_layer(tmp_path):
     assert sorted(df["quelle"].unique()) == [f"indexind:{c}" for c in ("d1", "d2", "d3", "d4", "s1", "s2", "s3", "s4")]
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_mss_swapped_mapping_is_caught(tmp_path):
     """If an edition's s1-s4 moved, Kinderarmut would come out below Arbeitslosigkeit."""
     path = tmp_path / "mss_2025.json"

@@ -125,6 +125,7 @@ def real_pois(data_dir, real_data):
     return paths
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
 def test_gastronomy_around_the_attractions_on_the_real_answers(real_pois):
     import json
 
@@ -288,6 +289,7 @@ def test_real_listings_per_bezirk_by_coordinates(excerpt):
     assert out.loc["00", "verfuegbare_tage"] == round(sum(int(r["availability_365"]) for r in rows) / 41, 1)
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 @pytest.mark.realdata
 def test_real_listings_per_resident_in_lichtenberg(excerpt):
     ewr = SNAPSHOT / "einwohner_lor" / "EWR_L21_202512E_Matrix.csv"

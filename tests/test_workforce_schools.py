@@ -37,6 +37,7 @@ def _youth_from_the_raw_file(name: str, bezirk: str) -> int:
     return sum(int(float(r[col].replace(",", "."))) for r in rows if r["RAUMID"].zfill(8).startswith(bezirk))
 
 
+@pytest.mark.slow  # 0.9 s on 2 cores
 def test_the_districts_orientation_schools(loaded):
     schulen, _ = loaded
     out = wf.orientation_schools(schulen, "Lichtenberg")
