@@ -566,3 +566,19 @@ def test_a_long_paper_drawn_in_two_processes_is_the_paper_drawn_in_one(tmp_path,
     assert two[1].get_destination_page_number(two[1].outline[-1]) == 6  # the appendix, on the copy's last page
     assert two[1].metadata.title == one[1].metadata.title == "Klausur-Briefing 2026 – Bezirk Lichtenberg"
     assert not list((tmp_path / "two").glob(".b.pdf.draft*"))
+
+
+@pytest.mark.slow
+def test_the_profile_switch_writes_where_each_kernel_spent_its_time(tmp_path, monkeypatch):
+    """LICHTENBERG_BRIEFING_PROFILE=DIR: each kernel writes a pyinstrument profile of its cells."""
+    from lichtenberg_data.briefing.kernel import PROFILE_VAR
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "00_ueberblick.ipynb",
+              "def zaehle_langsam():\n    return sum(i * i for i in range(3_000_000))\n\nzaehle_langsam()")
+    monkeypatch.setenv(PROFILE_VAR, str(tmp_path / "profile"))
+    briefing.run(2025, tmp_path / "out", notebooks_dir=notebooks, district="Lichtenberg", timeout=120)
+    text = (tmp_path / "profile" / "00_ueberblick.txt").read_text(encoding="utf-8")
+    assert "zaehle_langsam" in text
+    assert (tmp_path / "profile" / "00_ueberblick.pyisession").stat().st_size > 0
