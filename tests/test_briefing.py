@@ -582,3 +582,21 @@ def test_the_profile_switch_writes_where_each_kernel_spent_its_time(tmp_path, mo
     text = (tmp_path / "profile" / "00_ueberblick.txt").read_text(encoding="utf-8")
     assert "zaehle_langsam" in text
     assert (tmp_path / "profile" / "00_ueberblick.pyisession").stat().st_size > 0
+
+
+def test_a_process_with_other_threads_draws_the_whole_paper_itself():
+    """A Jupyter kernel calling briefing.run has threads of its own: no forked copy there."""
+    import threading
+
+    from lichtenberg_data.briefing import pdf as paper
+
+    alone = paper._can_fork()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert paper._can_fork() is False
+    finally:
+        stop.set()
+        other.join()
+    assert paper._can_fork() is alone

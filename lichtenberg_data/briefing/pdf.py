@@ -218,7 +218,7 @@ def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> N
     """Draw the pages with matplotlib, then add the outline and the metadata with pypdf.
 
     A paper of :data:`_SPLIT_PAGES` pages or more is drawn in two halves at once where the machine
-    has a second core and ``os.fork`` (Linux): the second half in a forked copy of this process, into
+    has a second core and ``os.fork`` (Linux) and this process no other thread: the second half in a forked copy of this process, into
     a draft of its own that is appended to the first (each half embeds its own font subsets, a few
     KB). Should the copy fail, this process draws those pages itself.
     """
@@ -249,10 +249,15 @@ _SPLIT_PAGES = 8
 
 
 def _can_fork() -> bool:
+    """Linux, a second core, and no other thread in this process (the command line's builder; not
+    a Jupyter kernel calling :func:`~lichtenberg_data.briefing.run`, whose threads may hold a lock
+    that a forked copy would wait for forever)."""
     import os
     import sys
+    import threading
 
-    return sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+    return (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+            and threading.active_count() == 1)
 
 
 def _draw_forked(doc: _Doc, draft: Path, numbers: range, title: str) -> int | None:
