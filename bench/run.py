@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         "timestamp": started, "mode": "quick" if args.quick else "full",
         "selected": names, "duration_s": round(total, 1), "machine": machine,
         "ratio_definition": ("toolkit time / floor time, the median over pairs measured back to back (value and "
-                             "floor are the medians of each side); below 1 = toolkit faster. notebooks: value / floor"),
+                             "floor are the medians of each side); below 1 = toolkit faster. notebooks: the median over builds of build / the bare kernels "
+                             "measured right before and after it"),
         "rows": rows, "table": text.splitlines(),
     }
     args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -109,6 +109,22 @@ def test_build_writes_pdf_html_and_charts(built):
 
 
 @pytest.mark.slow
+def test_each_marked_chart_is_shown_once_in_its_notebook(built):
+    """The executed notebook shows the chart from its saved PNG; the inline backend does not draw
+    it a second time at the end of the cell."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    html = (built.out_dir / "notebooks" / "10_fachkraefte.html").read_text(encoding="utf-8")
+    assert html.count('src="data:image/png;base64') == 1  # (the stylesheet has a PNG of its own)
+    shown = Image.open(io.BytesIO(base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1))))
+    with Image.open(built.out_dir / "charts" / "beschaeftigte-index.png") as saved:  # 300 dpi
+        assert shown.size == (saved.width // 3, saved.height // 3)  # the figure's 100 dpi
+
+
+@pytest.mark.slow
 def test_pdf_text_has_sections_key_figures_missing_page_and_datasets(built):
     text = _text(built.pdf)
     assert "Klausur-Briefing 2025 – Bezirk Lichtenberg" in text
@@ -533,3 +549,63 @@ def test_the_pages_of_findings_and_goals_come_after_the_cover_with_bookmarks(tmp
         "Das Wichtigste in Kürze", "Stand der Ziele", "1 Überblick"]
     assert "Das Wichtigste in Kürze Seite 2" in texts[0] and "Stand der Ziele Seite 2" in texts[0]
     assert [p["part"] for p in result.pages][:3] == ["cover", "summary", "ueberblick"]
+
+
+def test_a_long_paper_drawn_in_two_processes_is_the_paper_drawn_in_one(tmp_path, monkeypatch):
+    """The second half of the pages drawn by a forked copy (as for the 25-page demo paper) gives the
+    same pages, texts, images, outline and metadata as one process drawing them all."""
+    from lichtenberg_data.briefing import pdf as paper
+
+    charts = [{**_chart(tmp_path, f"karte-{i}", section, [EWR]), "order": i}
+              for i, section in enumerate(("ueberblick", "fachkraefte", "einzelhandel", "tourismus"))]
+    forks = []
+    real_fork = paper._draw_forked
+    monkeypatch.setattr(paper, "_draw_forked", lambda *a: forks.append(a[2]) or real_fork(*a))
+    monkeypatch.setattr(paper, "_SPLIT_PAGES", 2)
+    monkeypatch.setattr(paper, "_can_fork", lambda: False)
+    one = _rendered(tmp_path / "one", charts, [])
+    monkeypatch.setattr(paper, "_can_fork", lambda: True)
+    two = _rendered(tmp_path / "two", charts, [])
+    assert forks == [range(4, 8)]  # pages 4-7 of 7 in the copy
+    assert len(two[1].pages) == len(one[1].pages) == 7 and two[2] == one[2]
+    drawn = [[p.get_contents().get_data().count(b" Do") for p in paper_.pages] for paper_ in (one[1], two[1])]
+    assert drawn[0] == drawn[1] == [0, 1, 1, 1, 1, 0, 0]  # the images drawn on each page
+    titles = [[o.title for o in (x if isinstance(x, list) else [x])] for x in two[1].outline]
+    assert titles == [[o.title for o in (x if isinstance(x, list) else [x])] for x in one[1].outline]
+    assert two[1].get_destination_page_number(two[1].outline[-1]) == 6  # the appendix, on the copy's last page
+    assert two[1].metadata.title == one[1].metadata.title == "Klausur-Briefing 2026 – Bezirk Lichtenberg"
+    assert not list((tmp_path / "two").glob(".b.pdf.draft*"))
+
+
+@pytest.mark.slow
+def test_the_profile_switch_writes_where_each_kernel_spent_its_time(tmp_path, monkeypatch):
+    """LICHTENBERG_BRIEFING_PROFILE=DIR: each kernel writes a pyinstrument profile of its cells."""
+    from lichtenberg_data.briefing.kernel import PROFILE_VAR
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "00_ueberblick.ipynb",
+              "def zaehle_langsam():\n    return sum(i * i for i in range(3_000_000))\n\nzaehle_langsam()")
+    monkeypatch.setenv(PROFILE_VAR, str(tmp_path / "profile"))
+    briefing.run(2025, tmp_path / "out", notebooks_dir=notebooks, district="Lichtenberg", timeout=120)
+    text = (tmp_path / "profile" / "00_ueberblick.txt").read_text(encoding="utf-8")
+    assert "zaehle_langsam" in text
+    assert (tmp_path / "profile" / "00_ueberblick.pyisession").stat().st_size > 0
+
+
+def test_a_process_with_other_threads_draws_the_whole_paper_itself():
+    """A Jupyter kernel calling briefing.run has threads of its own: no forked copy there."""
+    import threading
+
+    from lichtenberg_data.briefing import pdf as paper
+
+    alone = paper._can_fork()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert paper._can_fork() is False
+    finally:
+        stop.set()
+        other.join()
+    assert paper._can_fork() is alone

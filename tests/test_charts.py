@@ -401,3 +401,25 @@ def test_text_wrapped_for_a_pdf_page_fits_the_line_as_the_pdf_sets_it():
 
     assert max(printed(line) for line in wrap_text(text, width, 7.5, vector=True)) <= width
     assert max(printed(line) for line in wrap_text(text, width, 7.5)) > width  # measured on screen: too long
+
+
+def test_a_chart_pdf_embeds_its_font_without_layout_tables_and_keeps_its_text(tmp_path):
+    """The PDF's font subset leaves out GSUB/GPOS/kern (no PDF viewer reads them); the glyphs are
+    there and the chart's words are text."""
+    import io
+
+    from fontTools.ttLib import TTFont
+    from pypdf import PdfReader
+
+    fig, _ = charts.line_vs_berlin(_series(), "jahr", "wert", "bezirk", title="Einwohner in Lichtenberg")
+    pdf = charts.save(fig, "einwohner", tmp_path)[2]
+    page = PdfReader(pdf).pages[0]
+    assert "Einwohner in Lichtenberg" in page.extract_text()
+    fonts = []
+    for ref in page["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+        fonts.append(TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data())))
+    assert fonts and all("glyf" in f and "cmap" in f for f in fonts)
+    assert not any(table in f for f in fonts for table in ("GSUB", "GPOS", "GDEF", "kern"))
+    assert any(f["glyf"].glyphs.get(f.getBestCmap().get(ord("L"), ""), None) for f in fonts)

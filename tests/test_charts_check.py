@@ -132,3 +132,22 @@ def test_a_point_layer_added_later_keeps_the_legend_in_the_house_style():
     texts = ax.get_legend().get_texts()
     assert [t.get_text() for t in texts][-1] == "Vollsortimenter/Discounter"
     assert {t.get_fontsize() for t in texts} == {7.5}
+
+
+def test_lay_out_places_the_texts_where_a_full_draw_does():
+    """check.lay_out (layout without painting, what the check and the labels measure in) puts the
+    title, the tick labels and the plot where drawing the figure puts them."""
+    from lichtenberg_data.charts.check import canvas_renderer, drawn_texts, lay_out
+
+    def boxes(fig):
+        renderer = canvas_renderer(fig)
+        return [(t.get_text(), tuple(np.round(t.get_window_extent(renderer).extents, 2)))
+                for _, t, _ in drawn_texts(fig)], tuple(np.round(fig.axes[0].get_position().bounds, 4))
+
+    frame = pd.DataFrame({"bezirk": list(BEZIRKE.values()), "wert": np.arange(12.0) * 1000})
+    laid, _ = charts.ranked_bars(frame, "bezirk", "wert", title="Einwohner je Bezirk mit einem langen Titel")
+    drawn, _ = charts.ranked_bars(frame, "bezirk", "wert", title="Einwohner je Bezirk mit einem langen Titel")
+    lay_out(laid)
+    drawn.canvas.draw()
+    assert boxes(laid) == boxes(drawn)
+    assert any(text == "Treptow-Köpenick" for text, _ in boxes(laid)[0])

@@ -148,6 +148,7 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
     for problem in found:
         log.warning("chart %r: %s", name, problem)
     png, svg, pdf = save(fig, name, folder)
+    _show_saved(fig, png)
     files = {"png": png.name, "svg": svg.name, "pdf": pdf.name}
     data = chart_data(info)
     if data is not None:
@@ -174,6 +175,33 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
     }
     _update(folder, "charts", entry, lambda e: e.get("name") == entry["name"])
     return entry
+
+
+def _show_saved(fig: Figure, png: Path) -> None:
+    """In a kernel drawing inline (a build's notebook): show the chart from its saved 300 dpi PNG,
+    reduced to the figure's dpi, and close the figure, so that the inline backend does not draw it
+    once more at the end of the cell. Elsewhere nothing happens."""
+    import io
+
+    import matplotlib
+
+    if "inline" not in matplotlib.get_backend():
+        return
+    from IPython import get_ipython
+
+    if get_ipython() is None:
+        return
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+    from PIL import Image as PILImage
+
+    with PILImage.open(png) as im:
+        factor = max(1, round(im.info.get("dpi", (300, 300))[0] / fig.dpi))
+        shown = im.reduce(factor) if factor > 1 else im.copy()
+    buffer = io.BytesIO()
+    shown.save(buffer, format="png")
+    display(Image(data=buffer.getvalue(), format="png"))
+    plt.close(fig)
 
 
 def _write_data(frame: Any, path: Path) -> Path:

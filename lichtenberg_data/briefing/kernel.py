@@ -68,3 +68,40 @@ def install(folder: str | None = None, year: int | None = None) -> None:
     if shell is None or collect_dir() is None:
         return
     shell.set_custom_exc((DataNotAvailableError,), _handler)
+    _profile(collect_dir())
+
+
+#: Environment variable naming a folder: each kernel of a build writes a pyinstrument profile of
+#: its cells there, ``<notebook>.txt`` (the call tree) and ``<notebook>.pyisession`` (for
+#: ``pyinstrument --load``), after every cell. For finding where a build's time goes; needs
+#: pyinstrument (the ``dev`` extra).
+PROFILE_VAR = "LICHTENBERG_BRIEFING_PROFILE"
+
+
+def _profile(collect: Any) -> None:
+    """Profile the rest of this kernel's cells when :data:`PROFILE_VAR` is set."""
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get(PROFILE_VAR, "").strip()
+    if not folder:
+        return
+    from IPython import get_ipython
+
+    try:
+        from pyinstrument import Profiler
+    except ImportError as exc:
+        raise ModuleNotFoundError(f"{PROFILE_VAR} is set, but pyinstrument is not installed: install the dev "
+                                  f"extra (pip install -e '.[dev]') or unset {PROFILE_VAR}") from exc
+    profiler = Profiler(interval=0.002, async_mode="disabled")
+    folder_path, stem = Path(folder), Path(collect).name
+    folder_path.mkdir(parents=True, exist_ok=True)
+
+    def write(*_: Any) -> None:  # after every cell: the kernel may be stopped without atexit
+        session = profiler.stop()
+        session.save(folder_path / f"{stem}.pyisession")
+        (folder_path / f"{stem}.txt").write_text(profiler.output_text(unicode=True), encoding="utf-8")
+        profiler.start()
+
+    profiler.start()
+    get_ipython().events.register("post_run_cell", write)

@@ -216,17 +216,88 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
 
 
 def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> None:
-    """Draw the pages with matplotlib, then add the outline and the metadata with pypdf."""
+    """Draw the pages with matplotlib, then add the outline and the metadata with pypdf.
+
+    A paper of :data:`_SPLIT_PAGES` pages or more is drawn in two halves at once where the machine
+    has a second core and ``os.fork`` (Linux) and this process no other thread: the second half in a forked copy of this process, into
+    a draft of its own that is appended to the first (each half embeds its own font subsets, a few
+    KB). Should the copy fail, this process draws those pages itself.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    total = len(doc.pages)
+    split = total // 2 if total >= _SPLIT_PAGES and _can_fork() else total
+    halves = [range(1, split + 1), range(split + 1, total + 1)][: 2 if split < total else 1]
+    drafts = [path.with_name(f".{path.name}.draft{i}") for i in range(len(halves))]
+    copy = _draw_forked(doc, drafts[1], halves[1], title) if len(halves) > 1 else None
+    try:
+        _draw(doc, drafts[0], halves[0], title)
+        if len(halves) > 1:
+            drawn = copy is not None and _waited(copy)
+            copy = None
+            if not drawn:  # no copy, or it failed: its pages are drawn here
+                _draw(doc, drafts[1], halves[1], title)
+        _outline(drafts, path, doc.outline,
+                 {"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "lichtenberg_data"})
+    finally:
+        if copy is not None:  # this process failed while the copy drew
+            _waited(copy)
+        for draft in drafts:
+            draft.unlink(missing_ok=True)
+
+
+#: A paper of at least this many pages is drawn in two processes at once (see :func:`_write`).
+_SPLIT_PAGES = 8
+
+
+def _can_fork() -> bool:
+    """Linux, a second core, and no other thread in this process (the command line's builder; not
+    a Jupyter kernel calling :func:`~lichtenberg_data.briefing.run`, whose threads may hold a lock
+    that a forked copy would wait for forever)."""
+    import os
+    import sys
+    import threading
+
+    return (sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+            and threading.active_count() == 1)
+
+
+def _draw_forked(doc: _Doc, draft: Path, numbers: range, title: str) -> int | None:
+    """Draw pages ``numbers`` into ``draft`` in a forked copy of this process; its pid (``None``
+    when none could be started)."""
+    import os
+
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the copy: draw, and leave without running anything of the parent's
+        code = 1
+        try:
+            _draw(doc, draft, numbers, title)
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _waited(pid: int) -> bool:
+    """Wait for the copy ``pid``; whether it drew its pages."""
+    import os
+
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> None:
+    """Draw the pages ``numbers`` (1-based) of ``doc`` into the PDF ``draft``."""
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     total = len(doc.pages)
-    draft = path.with_name(f".{path.name}.draft")
     with style(), quiet_font_subsetting(), PdfPages(draft) as pdf:
-        for number, ops in enumerate(doc.pages, start=1):
+        for number in numbers:
             fig = Figure(figsize=(A4_CM[0] / 2.54, A4_CM[1] / 2.54), layout="none")
-            for op in ops:
+            for op in doc.pages[number - 1]:
                 op(fig)
             if number > 1:
                 _put(fig, LEFT_CM, 1.2, title, size=7.5, color=COLORS["muted"])
@@ -237,21 +308,18 @@ def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> N
             _put(fig, LEFT_CM + TEXT_CM, A4_CM[1] - 1.2, f"Seite {number} von {total}",
                  size=7.5, color=COLORS["muted"], ha="right", va="bottom")
             pdf.savefig(fig)
-    try:
-        _outline(draft, path, doc.outline, {"/Title": title, "/Author": author, "/Subject": subject,
-                                            "/Creator": "lichtenberg_data"})
-    finally:
-        draft.unlink(missing_ok=True)
 
 
-def _outline(draft: Path, path: Path, marks: list[Bookmark], metadata: dict[str, str]) -> None:
-    """Copy ``draft`` to ``path`` with the bookmarks (sections, their charts) and the metadata."""
+def _outline(drafts: list[Path], path: Path, marks: list[Bookmark], metadata: dict[str, str]) -> None:
+    """Join the ``drafts`` into ``path`` with the bookmarks (sections, their charts) and the metadata."""
     from pypdf import PdfWriter
     from pypdf.generic import Fit
 
     from .._store import atomic_write_bytes
 
-    writer = PdfWriter(clone_from=str(draft))
+    writer = PdfWriter(clone_from=str(drafts[0]))
+    for draft in drafts[1:]:
+        writer.append(str(draft))
     parents: dict[int, Any] = {}
     for mark in marks:
         top = (A4_CM[1] - mark.y_cm) / 2.54 * 72

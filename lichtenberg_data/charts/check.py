@@ -30,7 +30,7 @@ from matplotlib.table import Table
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["problems", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text", "canvas_renderer"]
+__all__ = ["problems", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text", "canvas_renderer", "lay_out"]
 
 #: Pixels (at the figure's dpi) a box may stick out or two boxes may touch without counting.
 TOLERANCE_PX = 1.0
@@ -45,6 +45,17 @@ def canvas_renderer(fig: Figure) -> Any:
 
         FigureCanvasAgg(fig)
     return fig.canvas.get_renderer()
+
+
+def lay_out(fig: Figure) -> None:
+    """Lay ``fig`` out as drawing it does (constrained layout, positions of texts, legends and scale
+    bars) without painting a pixel: what measuring its texts needs, at a third of a draw's time
+    (:meth:`~matplotlib.figure.Figure.draw_without_rendering`). A canvas that cannot draw (a bare
+    Figure before :func:`canvas_renderer` gave it one) is left as ``canvas.draw()`` leaves it."""
+    if hasattr(fig.canvas, "get_renderer"):
+        fig.draw_without_rendering()
+    else:
+        fig.canvas.draw()
 
 
 def _visible_children(artist: Any) -> Iterator[Any]:
@@ -177,7 +188,7 @@ def problems(fig: Figure) -> list[str]:
         E.g. ``"tick label 'Treptow-Köpenick' is cut: it runs 31 px past the left edge"``.
     """
     renderer = canvas_renderer(fig)
-    fig.canvas.draw()
+    lay_out(fig)
     canvas = fig.bbox
     texts = drawn_texts(fig)
     boxes = [(kind, t, group, t.get_window_extent(renderer)) for kind, t, group in texts]

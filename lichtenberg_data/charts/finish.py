@@ -235,9 +235,11 @@ def _place_labels_again(fig: Figure, info: ChartInfo) -> None:
     layout: all taken off, then point labels first and area names after them."""
     if not info.placers:
         return
+    from .check import lay_out
+
     for placer in info.placers:
         placer.clear()
-    fig.canvas.draw()
+    lay_out(fig)
     for placer in sorted(info.placers, key=lambda p: p.priority):
         placer.place()
 

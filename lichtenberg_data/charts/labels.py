@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.transforms import Bbox
 
-from .check import TOLERANCE_PX, canvas_renderer, drawn_texts, scale_bars
+from .check import TOLERANCE_PX, canvas_renderer, drawn_texts, lay_out, scale_bars
 from .finish import chart_info
 from .style import _HALO, COLORS, _fit_label
 
@@ -198,7 +198,7 @@ def _within(box: Bbox, inside: Bbox) -> bool:
 
 def _register(placer: _Placer) -> None:
     fig = placer.ax.get_figure()
-    fig.canvas.draw()  # measure in the figure as it is laid out now
+    lay_out(fig)  # measure in the figure as it is laid out now
     placer.place()
     chart_info(fig).placers.append(placer)
 
@@ -213,7 +213,7 @@ def point_labels(ax: Axes, xs: Sequence[float], ys: Sequence[float], texts: Sequ
     """
     pads = np.broadcast_to(np.asarray(pads_pt, dtype=float), (len(xs),))
     fig = ax.get_figure()
-    fig.canvas.draw()
+    lay_out(fig)
     (ax0, _), (ax1, _) = ax.transData.inverted().transform([(0, 0), (fig.dpi / 72 * merge_pt, 0)])
     places = [(x, y, text, float(max(pads[i] for i in members)))
               for x, y, text, members in merge_places(list(xs), list(ys), list(texts), abs(ax1 - ax0))]

@@ -99,14 +99,59 @@ def style() -> Iterator[None]:
 
 @contextmanager
 def quiet_font_subsetting() -> Iterator[None]:
-    """Silence fontTools' INFO chatter while matplotlib embeds fonts in a PDF."""
+    """Silence fontTools' INFO chatter while matplotlib embeds fonts in a PDF, and embed lean
+    subsets (:func:`_lean_font_subsets`)."""
     logger = logging.getLogger("fontTools")
     level = logger.level
     logger.setLevel(max(level, logging.WARNING))
     try:
-        yield
+        with _lean_font_subsets():
+            yield
     finally:
         logger.setLevel(level)
+
+
+#: OpenType tables a PDF or PostScript file never uses: the glyphs are placed by matplotlib (with
+#: the kerning FreeType reads from the whole font), viewers shape nothing.
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "kern")
+
+
+class _LeanSubset:
+    """fontTools' ``subset`` module as matplotlib uses it, with options that drop the layout tables."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    def Options(self, *args: Any, **kwargs: Any) -> Any:  # noqa: N802 - fontTools' name
+        options = self._module.Options(*args, **kwargs)
+        options.drop_tables += [t for t in _LAYOUT_TABLES if t not in options.drop_tables]
+        return options
+
+
+@contextmanager
+def _lean_font_subsets() -> Iterator[None]:
+    """Have matplotlib embed font subsets without the OpenType layout tables (GSUB, GPOS, …).
+
+    matplotlib subsets DejaVu Sans for every PDF it writes and keeps those tables, which nothing
+    in a PDF reads; pruning them is most of the subsetting time (0.1 s of a chart's 0.26 s PDF).
+    The glyphs, their widths and the text as text (ToUnicode) are the same. Works through the
+    ``subset`` name of ``matplotlib.backends._backend_pdf_ps``; where a matplotlib version has none,
+    nothing changes.
+    """
+    from matplotlib.backends import _backend_pdf_ps
+
+    module = getattr(_backend_pdf_ps, "subset", None)
+    if module is None or isinstance(module, _LeanSubset) or not hasattr(module, "Options"):
+        yield
+        return
+    _backend_pdf_ps.subset = _LeanSubset(module)
+    try:
+        yield
+    finally:
+        _backend_pdf_ps.subset = module
 
 
 def _width_cm(width: str | float) -> float:
