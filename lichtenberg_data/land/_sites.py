@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._formats import format_number
 from ..names import fold
 
 __all__ = ["Block", "commercial_sites", "resolve", "centre", "format_number"]
@@ -120,12 +121,3 @@ def _named(name: str, radius_m: float | None) -> dict[str, Any]:
     return {"name": row["name"], "description": f"{row['beschreibung']} ({format_number(row['flaeche_ha'], 0 if float(row['flaeche_ha']).is_integer() else 1)} ha)",
             "source": f"Gebiet: {row['quelle']}; Punkt: {row['koordinaten_hinweis']}",
             "geometry": _circle(row["lon"], row["lat"], radius), "plr": str(row["planungsraum_ids"]).split(";")}
-
-
-def format_number(value: Any, decimals: int = 0, *, sign: bool = False) -> str:
-    """German number layout (``1.234,5``); ``–`` for a missing value (the charts package has the
-    full formatter; land sits below it)."""
-    if value is None or value != value:
-        return "–"
-    text = f"{float(value):{'+' if sign else ''},.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,4 +1,5 @@
-"""German number and date formatting for charts, tables and the briefing pack.
+"""German number and date formatting: one place for charts, tables, the briefing pack and the texts
+of the topics (the exposé, the fair's list). Charts reach it as :mod:`lichtenberg_data.charts.formats`.
 
 Conventions (one place, so every chart and table reads the same):
 
