@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import catalog
+from .._afs_cells import parse_value
 from .._errors import DataNotAvailableError, FormatError
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BERLIN_ID, BEZIRKE, fold
@@ -136,25 +137,6 @@ def age_group(text: str) -> str | None:
     return None
 
 
-def _number(v: object) -> float | None:
-    """A cell as a number: numeric cells as they are, text in German or plain notation.
-
-    >>> _number(3897123), _number("3.897.123"), _number("312 500"), _number("1.234,5"), _number("n.v.")
-    (3897123.0, 3897123.0, 312500.0, 1234.5, None)
-    """
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return float(v)
-    t = str(v).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    if "," in t:
-        t = t.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", t):
-        t = t.replace(".", "")
-    try:
-        return float(t)
-    except ValueError:
-        return None
-
-
 # ----------------------------------------------------------------------------- areas
 def _prognoseraum_names() -> dict[str, str]:
     from .. import geo
@@ -241,7 +223,8 @@ def _sheet(path: Path, name: str, rows: list[list[object]], pgr_names: dict[str,
             raw = r[j] if j < len(r) else None
             if _cell(raw) in {"", "-", "–", "."}:
                 continue
-            value = _number(raw)
+            parsed = parse_value(raw)  # German or plain notation, as in the AfS reports
+            value = None if parsed is None or parsed[1] not in (None, "0") else parsed[0]
             if value is None:
                 raise FormatError(f"{path.name}, sheet {name!r}: {raw!r} for {area[2]} {year} is not a number")
             records.append({"variante": variant, "ebene": area[0], "gebiet_id": area[1], "gebiet": area[2],
