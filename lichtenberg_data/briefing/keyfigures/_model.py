@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..._formats import is_missing
 from ...names import BERLIN_ID, BEZIRKE
 
 __all__ = ["Ctx", "KeyFigure", "evaluate", "when_text", "year_of", "long_form", "year_end"]
@@ -131,13 +132,8 @@ class KeyFigure:
 
 def when_text(value: Any) -> str | None:
     """A period as text: ISO date (``2025-12-31``) for dates, ``2025`` for years, else as given."""
-    if value is None:
+    if is_missing(value):
         return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     if hasattr(value, "item"):
@@ -160,12 +156,7 @@ def year_of(value: Any) -> int | None:
 
 
 def _number(value: Any) -> float | int | None:
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
+    if is_missing(value):
         return None
     if hasattr(value, "item"):
         value = value.item()
