@@ -218,6 +218,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _chart_formats(text: str) -> tuple[str, ...]:
+    from .charts.files import chart_formats
+
+    try:
+        return chart_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_demo_mirror(args: argparse.Namespace) -> int:
     from .demo import write_mirror
 
@@ -233,7 +242,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     district = bezirk_name(args.district) if args.district else None
     out = Path(args.out) if args.out else Path("reports") / f"briefing-{args.year}"
     print(run(year=args.year, out=out, district=district, strict=args.strict,
-              workers=args.workers, comparison=args.vergleich).summary())
+              workers=args.workers, comparison=args.vergleich, chart_formats=args.chart_formats).summary())
     return 0
 
 
@@ -386,6 +395,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--vergleich", metavar="NAME[,NAME]",
                    help="the comparison Bezirke of the key-figure tables and findings (default: the two Bezirke "
                         "most like the district in population, density and MSS status index)")
+    s.add_argument("--chart-formats", metavar="FORMAT[,FORMAT]", type=_chart_formats, default=("png",),
+                   help="chart files beside the PDF: png, svg, pdf (default png, which the PDF is drawn from and "
+                        "is always written; the vector files add about a third to the build's time)")
     s.set_defaults(func=cmd_briefing)
     s = sub.add_parser("kennzahlen", help="list every key figure: id, label, current value and date",
                        description="Every key figure of the briefing with its id (for ziele.csv and the notebooks), "

@@ -83,7 +83,7 @@ def built(tmp_path_factory):
     _notebook(notebooks / "10_fachkraefte.ipynb", FACHKRAEFTE, parameters="YEAR = 2000\nDISTRICT = 'x'")
     _notebook(notebooks / "00_ueberblick.ipynb", UEBERBLICK)
     result = briefing.run(2025, root / "out", notebooks_dir=notebooks, district="Lichtenberg",
-                          kernel_name="python3", timeout=120)
+                          kernel_name="python3", timeout=120, chart_formats="pdf,svg")
     return result
 
 
@@ -99,6 +99,9 @@ def test_build_writes_pdf_html_and_charts(built):
     names = sorted(p.name for p in (out / "charts").iterdir())
     assert names == sorted(f"{n}.{e}" for n in ("beschaeftigte-index", "ueberblick")
                            for e in ("png", "svg", "pdf", "data.parquet"))  # the data drawn beside each chart
+    # the vector files asked for (chart_formats="pdf,svg") beside the PNG the PDF is drawn from
+    assert (out / "charts" / "ueberblick.pdf").read_bytes().startswith(b"%PDF")
+    assert b"<svg" in (out / "charts" / "ueberblick.svg").read_bytes()[:2000]
     assert built.workbook == out / "Klausur-Briefing-2025-Lichtenberg-Daten.xlsx" and built.workbook.exists()
     assert built.sections == ["ueberblick", "fachkraefte"]
     assert built.missing_sections == ["einzelhandel", "gewerbe", "tourismus"]

@@ -176,6 +176,18 @@ def test_save_writes_png_svg_pdf_at_300_dpi(tmp_path):
         assert abs(im.width - round(7.8 / 2.54 * 300)) <= 3
 
 
+def test_save_writes_only_the_formats_asked_for(tmp_path):
+    fig, _ = charts.ranked_bars(pd.DataFrame({"bezirk": ["Mitte", "Lichtenberg"], "wert": [1.0, 2.0]}),
+                                "bezirk", "wert", title="Zwei Bezirke")
+    paths = charts.save(fig, "zwei", tmp_path, formats="pdf, PNG")
+    assert [p.name for p in paths] == ["zwei.png", "zwei.pdf"]  # in the order of FORMATS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["zwei.pdf", "zwei.png"]
+    with pytest.raises(ValueError, match="chart format 'eps' is not one of png, svg, pdf"):
+        charts.save(fig, "zwei", tmp_path, formats=["eps"])
+    with pytest.raises(ValueError, match="no chart format given"):
+        charts.save(fig, "zwei", tmp_path, formats="")
+
+
 def test_a_dollar_or_underscore_from_the_data_is_text_in_the_saved_chart(tmp_path):
     from pypdf import PdfReader
 

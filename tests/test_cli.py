@@ -63,6 +63,13 @@ def test_briefing_workers_must_be_a_whole_number_of_at_least_one(capsys):
     assert "argument --workers: must be a whole number >= 1, not '0'" in capsys.readouterr().err
 
 
+def test_briefing_chart_formats_are_checked_before_anything_runs(capsys):
+    with pytest.raises(SystemExit) as info:
+        run("briefing", "--chart-formats", "png,jpg")
+    assert info.value.code == 2
+    assert "argument --chart-formats: chart format 'jpg' is not one of png, svg, pdf" in capsys.readouterr().err
+
+
 def test_a_bug_is_reported_as_a_bug_and_debug_shows_the_traceback(monkeypatch, capsys):
     from lichtenberg_data import _store
 

@@ -135,7 +135,9 @@ def test_briefing_writes_charts_and_notebooks(real_paper):
     assert {p.stem for p in (out / "notebooks").glob("*.html")} == stems
     names = {p.name.split(".")[0] for p in (out / "charts").iterdir()}
     assert {"einwohner-planungsraeume", "medianeinkommen-karte", "status-index-karte"} <= names
-    assert all((out / "charts" / f"{n}.{ext}").exists() for n in names for ext in ("png", "svg", "pdf", "data.parquet"))
+    assert all((out / "charts" / f"{n}.{ext}").exists() for n in names for ext in ("png", "data.parquet"))
+    # by default no vector files: they are written only when asked for (--chart-formats)
+    assert not [p.name for p in (out / "charts").iterdir() if p.suffix in {".svg", ".pdf"}]
     for html in (out / "notebooks").glob("*.html"):
         body = html.read_text(encoding="utf-8")
         assert "Traceback" not in body, html.name

@@ -29,7 +29,7 @@ from ..charts.formats import is_missing
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["SECTIONS", "GOALS", "ENV_VAR", "COLLECT_FILE", "collect_dir", "mark_chart", "key_figure",
+__all__ = ["SECTIONS", "GOALS", "ENV_VAR", "FORMATS_VAR", "COLLECT_FILE", "collect_dir", "chart_formats", "mark_chart", "key_figure",
            "Comparison", "latest_pair", "note_missing"]
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,9 @@ SECTIONS: dict[str, str] = {
 GOALS = ("fachkraefte", "einzelhandel", "gewerbe", "tourismus")
 #: Environment variable naming the folder a notebook writes its briefing material to.
 ENV_VAR = "LICHTENBERG_BRIEFING_DIR"
+#: Environment variable (set in each kernel of a build) naming the chart file formats beside the
+#: PNG, e.g. ``"png,svg,pdf"``; without it only the PNG the PDF is drawn from is written.
+FORMATS_VAR = "LICHTENBERG_BRIEFING_CHART_FORMATS"
 #: File (in that folder) listing the marked charts and key figures.
 COLLECT_FILE = "briefing.json"
 
@@ -58,6 +61,14 @@ def collect_dir() -> Path | None:
     """The folder this notebook's briefing material goes to, or ``None`` outside a build."""
     value = os.environ.get(ENV_VAR, "").strip()
     return Path(value) if value else None
+
+
+def chart_formats() -> tuple[str, ...]:
+    """The chart file formats of this build (:data:`FORMATS_VAR`): always the PNG, which the PDF is
+    drawn from, and the vector formats asked for."""
+    from ..charts.files import chart_formats as checked
+
+    return checked(["png", *os.environ.get(FORMATS_VAR, "").split(",")])
 
 
 def _section(section: str) -> str:
@@ -103,8 +114,9 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
                source: Any = None) -> dict[str, Any] | None:
     """Hand a finished chart to the briefing pack (``lichtenberg-data briefing``).
 
-    During a briefing build the figure is saved as PNG, SVG and PDF in the notebook's collect
-    folder and an entry is added to its ``briefing.json``; outside a build nothing happens.
+    During a briefing build the figure is saved as PNG (and SVG and PDF when the build asks for
+    them, :func:`chart_formats`) in the notebook's collect folder and an entry is added to its
+    ``briefing.json``; outside a build nothing happens.
 
     Parameters
     ----------
@@ -147,9 +159,10 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
     found = problems(fig)
     for problem in found:
         log.warning("chart %r: %s", name, problem)
-    png, svg, pdf = save(fig, name, folder)
+    saved = save(fig, name, folder, chart_formats())
+    png = saved[0]
     _show_saved(fig, png)
-    files = {"png": png.name, "svg": svg.name, "pdf": pdf.name}
+    files = {path.suffix[1:]: path.name for path in saved}
     data = chart_data(info)
     if data is not None:
         files["data"] = _write_data(data, folder / f"{png.stem}.data.parquet").name

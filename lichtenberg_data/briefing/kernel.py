@@ -46,13 +46,15 @@ def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: 
     return []
 
 
-def install(folder: str | None = None, year: int | None = None) -> None:
+def install(folder: str | None = None, year: int | None = None, formats: str | None = None) -> None:
     """Register the missing-data handler in the running IPython kernel (only during a build).
 
     ``folder`` is where this notebook's briefing material goes; it is set as
     :data:`~lichtenberg_data.briefing.collect.ENV_VAR` inside the kernel (not in the process that
     builds, which runs several notebooks at once). ``year``, the briefing year, is set as
     :data:`~lichtenberg_data.briefing.keyfigures.YEAR_VAR`: key figures leave out later periods.
+    ``formats`` (``"png,svg,pdf"``), the chart files to write, is set as
+    :data:`~lichtenberg_data.briefing.collect.FORMATS_VAR`.
     """
     import os
 
@@ -64,6 +66,8 @@ def install(folder: str | None = None, year: int | None = None) -> None:
         os.environ[collect.ENV_VAR] = str(folder)
     if year is not None:
         os.environ[YEAR_VAR] = str(int(year))
+    if formats is not None:
+        os.environ[collect.FORMATS_VAR] = str(formats)
     shell = get_ipython()
     if shell is None or collect_dir() is None:
         return

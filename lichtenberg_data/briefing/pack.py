@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,12 +37,13 @@ log = logging.getLogger(__name__)
 _ADDED_TAGS = {"lichtenberg-briefing-setup", "injected-parameters", "papermill-error-cell-tag"}
 
 
-def _setup_source(collect: Path, year: int | None = None) -> str:
+def _setup_source(collect: Path, year: int | None = None, formats: str = "png") -> str:
     """The cell the build puts first: where this notebook's material goes, the briefing year the
-    key figures stop at, and the handler that turns a missing dataset into a box in the PDF."""
+    key figures stop at, the chart file formats, and the handler that turns a missing dataset into
+    a box in the PDF."""
     return ("# Added by lichtenberg_data.briefing: a missing dataset becomes a box in the PDF\n"
             "from lichtenberg_data.briefing.kernel import install as _install\n"
-            f"_install({str(collect)!r}, {year!r})\n"
+            f"_install({str(collect)!r}, {year!r}, {formats!r})\n"
             "del _install\n")
 
 
@@ -90,7 +92,7 @@ def _strip_ansi(text: str) -> str:
 
 
 def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str,
-             kernel_name: str, timeout: int) -> None:
+             kernel_name: str, timeout: int, formats: str = "png") -> None:
     """Execute one notebook with papermill and write it as HTML.
 
     Parameters ``YEAR`` and ``DISTRICT`` are injected after the cell tagged ``parameters``. A
@@ -107,7 +109,7 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
     except Exception as exc:  # noqa: BLE001 - any unreadable notebook
         raise BriefingError(f"notebook {path.name}: cannot be read ({exc}). "
                             "Open and save it in Jupyter, then run the briefing again.") from exc
-    nb.cells.insert(0, nbformat.v4.new_code_cell(_setup_source(collect, year), metadata={"tags": ["lichtenberg-briefing-setup"]}))
+    nb.cells.insert(0, nbformat.v4.new_code_cell(_setup_source(collect, year, formats), metadata={"tags": ["lichtenberg-briefing-setup"]}))
     executed = collect / f"{path.stem}.executed.ipynb"
     collect.mkdir(parents=True, exist_ok=True)
     error: BriefingError | None = None
@@ -320,7 +322,7 @@ def _run_one(path: Path, html_dir: Path, collect: Path, *args: Any) -> None:
 
 
 def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, district: str,
-             kernel_name: str, timeout: int, workers: int | None) -> None:
+             kernel_name: str, timeout: int, workers: int | None, formats: str = "png") -> None:
     """Execute the notebooks, ``workers`` at a time (each in its own kernel process).
 
     When notebooks fail, the error of the first one (in file order) is raised after the running
@@ -331,7 +333,7 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
     workers = min(workers or os.cpu_count() or 1, len(paths) or 1)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook") as pool:
         futures = [pool.submit(_run_one, p, html_dir, collect_root / p.stem, year, district,
-                               kernel_name, timeout) for p in paths]
+                               kernel_name, timeout, formats) for p in paths]
         for future in futures:
             if future.exception() is not None:
                 pool.shutdown(cancel_futures=True)
@@ -344,12 +346,14 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
 def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         district: str | None = None, kernel_name: str = "python3",
         timeout: int = 600, *, strict: bool = False, workers: int | None = None,
-        comparison: str | list[str] | None = None) -> BriefingResult:
+        comparison: str | list[str] | None = None,
+        chart_formats: str | Sequence[str] = ("png",)) -> BriefingResult:
     """Build the briefing pack and return where everything went (see :func:`build`)."""
     import lichtenberg_data.briefing.goals as goals
     import lichtenberg_data.briefing.office as office
     import lichtenberg_data.briefing.peers as peers
 
+    from ..charts.files import chart_formats as checked_formats
     from ..names import bezirk_id, bezirk_name
     from ..settings import project_root, settings
     from .bind import bind
@@ -357,6 +361,8 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
 
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise ValueError(f"workers must be a whole number >= 1 (or None: one per CPU core), not {workers!r}")
+    formats = ",".join(checked_formats(["png", chart_formats] if isinstance(chart_formats, str)
+                                       else ["png", *chart_formats]))
     district = bezirk_name(district or settings.district)
     # the office's files and the comparison are checked before any notebook runs
     office_texts = office.read()
@@ -382,7 +388,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
 
     env = {"LICHTENBERG_DATA_DISTRICT": district, "LICHTENBERG_DATA_DIR": str(settings.data_dir)}
     with _environment(env):
-        _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers)
+        _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers, formats)
 
     stems = [p.stem for p in paths]
     charts, figures, missing_data, datasets, files = _collect(stems, collect_root, charts_dir)
@@ -434,7 +440,8 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
 
 def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
           district: str | None = None, kernel_name: str = "python3", timeout: int = 600, *,
-          strict: bool = False, workers: int | None = None, comparison: str | list[str] | None = None) -> Path:
+          strict: bool = False, workers: int | None = None, comparison: str | list[str] | None = None,
+          chart_formats: str | Sequence[str] = ("png",)) -> Path:
     """Run every notebook headless and bind the marked charts into the briefing PDF.
 
     Before any notebook runs, ``ziele.csv`` and ``klausur.md`` in the data folder are checked
@@ -446,7 +453,8 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     year
         The briefing year; given to the notebooks as ``YEAR`` and printed in the title.
     out
-        Output folder: ``notebooks/`` (HTML), ``charts/`` (PNG, SVG, PDF), ``_collect/``
+        Output folder: ``notebooks/`` (HTML), ``charts/`` (PNG, and SVG and PDF when asked for, with
+        the data of each chart as Parquet), ``_collect/``
         (what each notebook marked), ``briefing-manifest.json`` and the PDF
         ``Klausur-Briefing-<year>-<district>.pdf``. Files an earlier build listed in its
         manifest are deleted first; nothing else is removed.
@@ -467,6 +475,10 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     comparison
         The comparison Bezirke (names or keys, a list or ``"A,B"``); default: the two Bezirke
         most like the district (:func:`lichtenberg_data.briefing.peers.choose`).
+    chart_formats
+        The chart files written beside the PDF: some of ``"png"``, ``"svg"``, ``"pdf"`` (a list or
+        ``"png,svg,pdf"``). The PNG (300 dpi) is always written, the PDF is drawn from it; the vector
+        files take about a third of a build's time, so they are written only when asked for.
 
     Returns
     -------
@@ -482,4 +494,4 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         dataset is missing.
     """
     return run(year, out, notebooks_dir, district, kernel_name, timeout, strict=strict,
-               workers=workers, comparison=comparison).pdf
+               workers=workers, comparison=comparison, chart_formats=chart_formats).pdf

@@ -1,5 +1,8 @@
 """A finished chart written to files: PNG (300 dpi), SVG and PDF under a file-name-safe name.
 
+:data:`FORMATS` are the formats :func:`save` can write (all three by default); a briefing build
+writes only the PNG unless asked for more (see :func:`lichtenberg_data.briefing.run`).
+
 Re-exported by :mod:`lichtenberg_data.charts` as ``charts.save`` and ``charts.slug``.
 """
 
@@ -7,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 from matplotlib.figure import Figure
@@ -14,7 +18,11 @@ from matplotlib.figure import Figure
 from .finish import chart_info
 from .style import quiet_font_subsetting, style
 
-__all__ = ["slug", "save"]
+__all__ = ["FORMATS", "slug", "save", "chart_formats"]
+
+#: Every format :func:`save` writes, in this order: PNG at 300 dpi (slides, the briefing PDF), SVG
+#: and PDF (vector, for print and layout).
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 
 
 def slug(name: str) -> str:
@@ -34,8 +42,32 @@ def slug(name: str) -> str:
     return text
 
 
-def save(fig: Figure, name: str, out_dir: str | Path | None = None) -> tuple[Path, Path, Path]:
-    """Write the chart as PNG (300 dpi), SVG and PDF.
+def chart_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
+    """The formats asked for, checked, without repeats, in the order of :data:`FORMATS`.
+
+    Examples
+    --------
+    >>> chart_formats("pdf, PNG")
+    ('png', 'pdf')
+    >>> chart_formats(["jpg"])
+    Traceback (most recent call last):
+    ...
+    ValueError: chart format 'jpg' is not one of png, svg, pdf
+    """
+    items = [formats] if isinstance(formats, str) else list(formats)
+    asked = [f.strip().lower().lstrip(".") for item in items for f in str(item).split(",")]
+    asked = [f for f in asked if f]
+    for fmt in asked:
+        if fmt not in FORMATS:
+            raise ValueError(f"chart format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if not asked:
+        raise ValueError(f"no chart format given; choose from {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in asked)
+
+
+def save(fig: Figure, name: str, out_dir: str | Path | None = None,
+         formats: str | Sequence[str] = FORMATS) -> tuple[Path, ...]:
+    """Write the chart as PNG (300 dpi), SVG and PDF (or the ``formats`` asked for).
 
     Parameters
     ----------
@@ -46,23 +78,28 @@ def save(fig: Figure, name: str, out_dir: str | Path | None = None) -> tuple[Pat
         File name without extension (made file-name safe with :func:`slug`).
     out_dir
         Folder; default ``reports/charts`` under the working folder.
+    formats
+        Some of :data:`FORMATS` (a list or ``"png,pdf"``); default all three.
 
     Returns
     -------
-    (png, svg, pdf) paths
+    tuple of Path
+        One path per format, in the order of :data:`FORMATS`: ``(png, svg, pdf)`` by default.
     """
     folder = Path(out_dir) if out_dir is not None else Path.cwd() / "reports" / "charts"
     folder.mkdir(parents=True, exist_ok=True)
     stem = slug(name)
     title = chart_info(fig).title or name
-    paths = (folder / f"{stem}.png", folder / f"{stem}.svg", folder / f"{stem}.pdf")
+    paths = tuple(folder / f"{stem}.{fmt}" for fmt in chart_formats(formats))
     from matplotlib.text import Text
 
     for text in fig.findobj(Text):  # names and notes from the data are text, never mathtext ($, _)
         text.set_parse_math(False)
+    metadata = {"png": {"Title": title, "Software": "lichtenberg_data"},
+                "svg": {"Title": title, "Creator": "lichtenberg_data", "Date": None},
+                "pdf": {"Title": title, "Creator": "lichtenberg_data"}}
     with style(), quiet_font_subsetting():
-        fig.savefig(paths[0], dpi=300, metadata={"Title": title, "Software": "lichtenberg_data"})
-        fig.savefig(paths[1], metadata={"Title": title, "Creator": "lichtenberg_data",
-                                        "Date": None})
-        fig.savefig(paths[2], metadata={"Title": title, "Creator": "lichtenberg_data"})
+        for path in paths:
+            fmt = path.suffix[1:]
+            fig.savefig(path, **({"dpi": 300} if fmt == "png" else {}), metadata=metadata[fmt])
     return paths
