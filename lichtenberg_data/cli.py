@@ -242,7 +242,8 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     district = bezirk_name(args.district) if args.district else None
     out = Path(args.out) if args.out else Path("reports") / f"briefing-{args.year}"
     print(run(year=args.year, out=out, district=district, strict=args.strict,
-              workers=args.workers, comparison=args.vergleich, chart_formats=args.chart_formats).summary())
+              workers=args.workers, comparison=args.vergleich, chart_formats=args.chart_formats,
+              fresh_kernels=args.fresh_kernels).summary())
     return 0
 
 
@@ -391,7 +392,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--strict", action="store_true",
                    help="a missing dataset is an error (default: a box in the PDF names it and the build goes on)")
     s.add_argument("--workers", type=_positive_int, default=None,
-                   help="notebooks run at the same time, each in its own kernel (default: one per CPU core)")
+                   help="notebooks run at the same time (default: one per CPU core); each worker keeps one kernel "
+                        "for its notebooks and clears it between them")
+    s.add_argument("--fresh-kernels", action="store_true",
+                   help="start a fresh kernel for every notebook (slower; as when a notebook is opened in Jupyter)")
     s.add_argument("--vergleich", metavar="NAME[,NAME]",
                    help="the comparison Bezirke of the key-figure tables and findings (default: the two Bezirke "
                         "most like the district in population, density and MSS status index)")

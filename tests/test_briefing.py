@@ -102,6 +102,7 @@ def test_build_writes_pdf_html_and_charts(built):
     # the vector files asked for (chart_formats="pdf,svg") beside the PNG the PDF is drawn from
     assert (out / "charts" / "ueberblick.pdf").read_bytes().startswith(b"%PDF")
     assert b"<svg" in (out / "charts" / "ueberblick.svg").read_bytes()[:2000]
+    assert "Diagramme in voller Auflösung (PNG, SVG, PDF) im Ordner charts/" in _text(built.pdf)
     assert built.workbook == out / "Klausur-Briefing-2025-Lichtenberg-Daten.xlsx" and built.workbook.exists()
     assert built.sections == ["ueberblick", "fachkraefte"]
     assert built.missing_sections == ["einzelhandel", "gewerbe", "tourismus"]

@@ -138,6 +138,7 @@ def test_briefing_writes_charts_and_notebooks(real_paper):
     assert all((out / "charts" / f"{n}.{ext}").exists() for n in names for ext in ("png", "data.parquet"))
     # by default no vector files: they are written only when asked for (--chart-formats)
     assert not [p.name for p in (out / "charts").iterdir() if p.suffix in {".svg", ".pdf"}]
+    assert "Diagramme in voller Auflösung (PNG) im Ordner charts/" in real_paper.text()  # the cover says so
     for html in (out / "notebooks").glob("*.html"):
         body = html.read_text(encoding="utf-8")
         assert "Traceback" not in body, html.name

@@ -29,8 +29,10 @@ def sample_parts(datasets: list[dict[str, Any]]) -> list[str]:
 
 
 def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, sample: bool,
-               datasets: list[dict[str, Any]], contents: list[tuple[str, int]]) -> None:
-    """Draw the cover; ``contents`` lists (entry, page number) for the table of contents."""
+               datasets: list[dict[str, Any]], contents: list[tuple[str, int]],
+               formats: list[str] | None = None) -> None:
+    """Draw the cover; ``contents`` lists (entry, page number) for the table of contents, ``formats``
+    the chart files written beside the PDF (``["PNG", "SVG", "PDF"]``)."""
     _put(fig, LEFT_CM, 3.0, f"Bezirk {district}", size=12, color=COLORS["muted"])
     lines = "\n".join(wrap_text(title, TEXT_CM * PT_PER_CM, 26, "bold", vector=True))
     _put(fig, LEFT_CM, 4.0, lines, size=26, weight="bold")
@@ -66,6 +68,7 @@ def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, s
         y += 0.6
     _put(fig, LEFT_CM, A4_CM[1] - BOTTOM_CM - 1.0,
          "Erstellt mit lichtenberg_data aus den Notebooks im Ordner notebooks/ (als HTML im "
-         "Ordner notebooks/ neben dieser Datei).\nDiagramme in voller Auflösung (PNG, SVG, "
-         "PDF) im Ordner charts/, die Zahlen jeder Grafik und Tabelle in der xlsx-Datei daneben.",
+         "Ordner notebooks/ neben dieser Datei).\nDiagramme in voller Auflösung "
+         f"({', '.join(formats or ['PNG'])}) im Ordner charts/, die Zahlen jeder Grafik und Tabelle in "
+         "der xlsx-Datei daneben.",
          size=7.5, color=COLORS["muted"])

@@ -1,7 +1,8 @@
 """Run the notebooks headless and bind what they marked into the briefing pack.
 
-:func:`build` executes every ``notebooks/*.ipynb`` in a fresh kernel, writes the executed
-notebooks as HTML to ``<out>/notebooks/``, the charts to ``<out>/charts/`` and the PDF
+:func:`build` executes every ``notebooks/*.ipynb`` (one kernel per worker, cleared between its
+notebooks: :mod:`._kernels`), writes the executed notebooks as HTML to ``<out>/notebooks/``, the
+charts to ``<out>/charts/`` (PNG; SVG and PDF when asked for) and the PDF
 ``<out>/Klausur-Briefing-<year>-<district>.pdf``: a cover (with a warning when any source is
 generated sample data), one section per cooperation goal with its charts and key figures, a
 page "Noch nicht enthalten" listing goals without results, and the appendix "Verwendete
@@ -26,6 +27,7 @@ from typing import Any
 from .._errors import BriefingError
 from .._provenance import SAMPLE_NOTE
 from .._store import atomic_write_bytes
+from ._kernels import WorkerKernel
 from .collect import COLLECT_FILE, SECTIONS
 
 __all__ = ["BriefingResult", "build", "run"]
@@ -92,8 +94,11 @@ def _strip_ansi(text: str) -> str:
 
 
 def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str,
-             kernel_name: str, timeout: int, formats: str = "png") -> None:
+             kernel_name: str, timeout: int, formats: str = "png", kernel: WorkerKernel | None = None) -> None:
     """Execute one notebook with papermill and write it as HTML.
+
+    With a ``kernel`` that is kept, the notebook runs in the worker's kernel, cleared first when
+    another notebook ran in it (:mod:`._kernels`); after a failure the kernel is shut down.
 
     Parameters ``YEAR`` and ``DISTRICT`` are injected after the cell tagged ``parameters``. A
     cell that needs a dataset which is not loaded is recorded as missing (see :mod:`.kernel`)
@@ -110,6 +115,7 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
         raise BriefingError(f"notebook {path.name}: cannot be read ({exc}). "
                             "Open and save it in Jupyter, then run the briefing again.") from exc
     nb.cells.insert(0, nbformat.v4.new_code_cell(_setup_source(collect, year, formats), metadata={"tags": ["lichtenberg-briefing-setup"]}))
+    engine = kernel.engine_kwargs() if kernel is not None else {}
     executed = collect / f"{path.stem}.executed.ipynb"
     collect.mkdir(parents=True, exist_ok=True)
     error: BriefingError | None = None
@@ -122,7 +128,7 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
             # the kernel starts in the notebook's folder without papermill's process-wide chdir
             # (several notebooks run at once), and keeps its start-up chatter to itself
             resources={"metadata": {"path": str(path.parent.resolve())}},
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **engine)
     except papermill.PapermillExecutionError as exc:
         done = nbformat.read(executed, as_version=4)
         number, total = _cell_number(done, exc.cell_index)
@@ -142,6 +148,9 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
                 f"`python -m ipykernel install --sys-prefix --name {kernel_name}`") from exc
         raise BriefingError(f"notebook {path.name}: the kernel {kernel_name!r} could not run it "
                             f"({type(exc).__name__}: {exc})") from exc
+    finally:
+        if kernel is not None and (error is not None or not executed.exists()):
+            kernel.discard()  # a failed notebook's kernel goes with it; the worker starts a fresh one
     if executed.exists():
         _write_html(nbformat.read(executed, as_version=4), html_dir / f"{path.stem}.html")
     if error is not None:
@@ -322,32 +331,54 @@ def _run_one(path: Path, html_dir: Path, collect: Path, *args: Any) -> None:
 
 
 def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, district: str,
-             kernel_name: str, timeout: int, workers: int | None, formats: str = "png") -> None:
-    """Execute the notebooks, ``workers`` at a time (each in its own kernel process).
+             kernel_name: str, timeout: int, workers: int | None, formats: str = "png",
+             fresh_kernels: bool = False) -> None:
+    """Execute the notebooks in file order, ``workers`` at a time.
 
-    When notebooks fail, the error of the first one (in file order) is raised after the running
-    ones have finished; notebooks not yet started are not started.
+    Each worker is a thread that keeps one kernel for the notebooks it runs (cleared between
+    them, :mod:`._kernels`), or starts a fresh kernel per notebook with ``fresh_kernels`` (and
+    while the build is profiled). When notebooks fail, the error of the first one (in file order)
+    is raised after the running ones have finished; notebooks not yet started are not started.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    import threading
+    from collections import deque
 
-    workers = min(workers or os.cpu_count() or 1, len(paths) or 1)
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook") as pool:
-        futures = [pool.submit(_run_one, p, html_dir, collect_root / p.stem, year, district,
-                               kernel_name, timeout, formats) for p in paths]
-        for future in futures:
-            if future.exception() is not None:
-                pool.shutdown(cancel_futures=True)
-                break
-    for future in futures:
-        if not future.cancelled() and future.exception() is not None:
-            raise future.exception()
+    from .kernel import PROFILE_VAR
+
+    keep = not fresh_kernels and not os.environ.get(PROFILE_VAR, "").strip()
+    pending = deque(enumerate(paths))
+    errors: dict[int, BaseException] = {}
+    lock = threading.Lock()
+
+    def work() -> None:
+        with WorkerKernel(kernel_name, keep=keep) as kernel:
+            while True:
+                with lock:
+                    if errors or not pending:
+                        return
+                    index, path = pending.popleft()
+                try:
+                    _run_one(path, html_dir, collect_root / path.stem, year, district, kernel_name,
+                             timeout, formats, kernel)
+                except BaseException as exc:  # noqa: BLE001 - raised below, in file order
+                    with lock:
+                        errors[index] = exc
+
+    threads = [threading.Thread(target=work, name=f"notebook-{i}")
+               for i in range(min(workers or os.cpu_count() or 1, len(paths) or 1))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[min(errors)]
 
 
 def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         district: str | None = None, kernel_name: str = "python3",
         timeout: int = 600, *, strict: bool = False, workers: int | None = None,
         comparison: str | list[str] | None = None,
-        chart_formats: str | Sequence[str] = ("png",)) -> BriefingResult:
+        chart_formats: str | Sequence[str] = ("png",), fresh_kernels: bool = False) -> BriefingResult:
     """Build the briefing pack and return where everything went (see :func:`build`)."""
     import lichtenberg_data.briefing.goals as goals
     import lichtenberg_data.briefing.office as office
@@ -388,7 +419,8 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
 
     env = {"LICHTENBERG_DATA_DISTRICT": district, "LICHTENBERG_DATA_DIR": str(settings.data_dir)}
     with _environment(env):
-        _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers, formats)
+        _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers, formats,
+                 fresh_kernels)
 
     stems = [p.stem for p in paths]
     charts, figures, missing_data, datasets, files = _collect(stems, collect_root, charts_dir)
@@ -441,7 +473,7 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
 def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
           district: str | None = None, kernel_name: str = "python3", timeout: int = 600, *,
           strict: bool = False, workers: int | None = None, comparison: str | list[str] | None = None,
-          chart_formats: str | Sequence[str] = ("png",)) -> Path:
+          chart_formats: str | Sequence[str] = ("png",), fresh_kernels: bool = False) -> Path:
     """Run every notebook headless and bind the marked charts into the briefing PDF.
 
     Before any notebook runs, ``ziele.csv`` and ``klausur.md`` in the data folder are checked
@@ -464,14 +496,20 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         The district (name or key); default ``settings.district`` (Lichtenberg). Given to the
         notebooks as ``DISTRICT`` and as ``LICHTENBERG_DATA_DISTRICT``.
     kernel_name
-        Jupyter kernel each notebook runs in (a fresh one per notebook).
+        Jupyter kernel the notebooks run in.
     timeout
         Seconds a single cell may run.
     strict
         A dataset that is missing is an error (by default it becomes a box in the PDF naming the
         dataset and the command that brings it, and the build goes on).
     workers
-        Notebooks run at the same time, each in its own kernel; default one per CPU core.
+        Notebooks run at the same time; default one per CPU core. Each worker keeps one kernel
+        for its notebooks and clears it between them (namespace, input history, figures,
+        matplotlib settings; imported modules stay), which saves starting a kernel and importing
+        the libraries for every notebook (:mod:`._kernels`).
+    fresh_kernels
+        Start a fresh kernel for every notebook instead, as Jupyter does when a notebook is opened
+        (slower; for a notebook that changes a module's state the next one must not see).
     comparison
         The comparison Bezirke (names or keys, a list or ``"A,B"``); default: the two Bezirke
         most like the district (:func:`lichtenberg_data.briefing.peers.choose`).
@@ -494,4 +532,5 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         dataset is missing.
     """
     return run(year, out, notebooks_dir, district, kernel_name, timeout, strict=strict,
-               workers=workers, comparison=comparison, chart_formats=chart_formats).pdf
+               workers=workers, comparison=comparison, chart_formats=chart_formats,
+               fresh_kernels=fresh_kernels).pdf

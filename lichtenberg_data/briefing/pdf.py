@@ -207,8 +207,10 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     if missing:
         contents.append(("Noch nicht enthalten", doc.marks["missing"]))
     contents.append(("Anhang: Verwendete Datensätze", doc.marks["appendix"]))
+    formats = [f.upper() for f in ("png", "svg", "pdf") if any(f in c.get("files", {}) for c in charts)]
     doc.pages[0].append(lambda fig: draw_cover(fig, title=title, district=district, year=year, author=author,
-                                               sample=sample, datasets=datasets, contents=contents))
+                                               sample=sample, datasets=datasets, contents=contents,
+                                               formats=formats or ["PNG"]))
     if sample:
         doc.sample_pages.add(0)  # the cover names the sample datasets
     _write(path, doc, title=title, author=author, subject=f"Klausur-Briefing {year}, Bezirk {district}")

@@ -23,7 +23,7 @@ pyramids), :mod:`.maps` (choropleths), :mod:`.points` (point maps, points on any
 :mod:`.layers` (layers of areas over the Ortsteile), :mod:`.tables` (tables as figures); beneath them
 :mod:`.mapbase` (Ortsteile, scale bar and legend of every map), :mod:`.labels` (labels placed
 without overlap), :mod:`.finish` (title, source line, sample mark, hand-over with the data drawn),
-:mod:`.files` (PNG, SVG and PDF files), :mod:`.check` (the defects a reader would see),
+:mod:`.files` (PNG, SVG and PDF files, or the formats asked for), :mod:`.check` (the defects a reader would see),
 :mod:`.style` (sizes, colours, style file), :mod:`.formats` (German numbers and dates).
 """
 

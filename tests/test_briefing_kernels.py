@@ -1,0 +1,92 @@
+"""The kernels of a briefing build: one per worker, cleared between its notebooks."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from lichtenberg_data import briefing
+from lichtenberg_data.briefing import BriefingError
+
+
+def _notebook(path, source: str) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(nbformat.v4.new_code_cell(source))
+    nbformat.write(nb, path)
+
+FIRST = """
+import os
+import matplotlib as mpl
+LEFT_OVER = 1
+mpl.rcParams["lines.linewidth"] = 9.0
+print("pid", os.getpid())
+"""
+
+SECOND = """
+import os
+import matplotlib as mpl
+print("pid", os.getpid())
+print("left over", "LEFT_OVER" in globals())
+print("linewidth", mpl.rcParams["lines.linewidth"])
+print("cell", len(In) - 1)
+"""
+
+
+def _printed(out, stem: str) -> dict[str, str]:
+    """What the notebook printed, ``{"pid": "123", ...}`` (from its executed copy)."""
+    nb = json.loads((out / "_collect" / stem / f"{stem}.executed.ipynb").read_text(encoding="utf-8"))
+    text = "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    return dict(line.rsplit(" ", 1) for line in text.splitlines() if line)
+
+
+def _two(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", FIRST)
+    _notebook(notebooks / "b.ipynb", SECOND)
+    return notebooks
+
+
+@pytest.mark.slow  # 3 s on 2 cores
+def test_one_worker_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_path):
+    notebooks = _two(tmp_path)
+    out = tmp_path / "out"
+    briefing.run(2025, out, notebooks_dir=notebooks, workers=1)
+    first, second = _printed(out, "a"), _printed(out, "b")
+    assert first["pid"] == second["pid"]  # the kernel was kept
+    assert second["left over"] == "False"  # but nothing of a's namespace reached b
+    assert second["linewidth"] == "1.5"  # matplotlib's default again, not a's 9.0
+    # b's cells are numbered from 1 as in a fresh kernel (the build's setup and parameter cells first)
+    counts = [c["execution_count"] for c in json.loads(
+        (out / "_collect" / "b" / "b.executed.ipynb").read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+    assert second["cell"] == str(counts[-1])  # the input history the briefing orders by agrees
+    with pytest.raises(ProcessLookupError):  # and shut down at the end of the build
+        os.kill(int(first["pid"]), 0)
+
+
+@pytest.mark.slow  # 4 s on 2 cores
+def test_fresh_kernels_give_every_notebook_its_own(tmp_path):
+    notebooks = _two(tmp_path)
+    out = tmp_path / "out"
+    briefing.run(2025, out, notebooks_dir=notebooks, workers=1, fresh_kernels=True)
+    first, second = _printed(out, "a"), _printed(out, "b")
+    assert first["pid"] != second["pid"]
+    assert second["left over"] == "False" and second["linewidth"] == "1.5"
+
+
+@pytest.mark.slow  # 4 s on 2 cores
+def test_a_failed_notebook_takes_its_kernel_with_it(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", "import os\nprint('pid', os.getpid())\nraise KeyError('a kaputt')")
+    with pytest.raises(BriefingError, match="notebook a.ipynb, cell 1 of 1"):
+        briefing.run(2025, tmp_path / "out", notebooks_dir=notebooks, workers=1)
+    pid = int(_printed(tmp_path / "out", "a")["pid"])
+    with pytest.raises(ProcessLookupError):  # the kernel process is gone (shut down and reaped)
+        os.kill(pid, 0)
