@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import json
-import statistics
-import time
 
 import numpy as np
 import pandas as pd
@@ -196,30 +193,17 @@ def test_a_harmless_remark_is_kept():
     assert osm.read_overpass(doc).attrs["remark"].startswith("runtime remark")
 
 
-# ----------------------------------------------------------------------------- speed
+# ----------------------------------------------------------------------------- a large answer
 
-@pytest.mark.slow
-def test_parse_of_100000_elements_within_three_times_json_loads():
-    """Issue 11's target: reading an answer of 100,000 elements takes at most 3x ``json.loads``.
-
-    Measured as the bench does: GC off during each call, toolkit and floor alternately, the
-    median of the paired ratios.
-    """
-    body = json.dumps(overpass_answer(100_000, form="center")).encode()
-    osm.read_overpass(body), json.loads(body)  # warm-up
-    ratios = []
-    for _ in range(3):
-        gc.collect()
-        gc.disable()
-        try:
-            start = time.perf_counter()
-            json.loads(body)
-            floor = time.perf_counter() - start
-            start = time.perf_counter()
-            table = osm.read_overpass(body)
-            value = time.perf_counter() - start
-        finally:
-            gc.enable()
-        ratios.append(value / floor)
-    assert len(table) == 100_000
-    assert statistics.median(ratios) <= 3.0, ratios
+@pytest.mark.slow  # 0.7 s on 2 cores
+def test_a_large_answer_keeps_every_element_once_with_its_type_and_tags():
+    """Correctness on a large answer; the speed (at most 3x ``json.loads`` for 100,000 elements,
+    issue 11) is measured by `make bench` (row overpass_parse_100k), not by a timed test."""
+    doc = overpass_answer(20_000, form="center")
+    table = osm.read_overpass(json.dumps(doc).encode())
+    assert len(table) == 20_000 and table["osm_id"].is_unique
+    assert table["osm_type"].value_counts().to_dict() == {"node": 11_000, "way": 8_400, "relation": 600}
+    first = doc["elements"][0]
+    row = table[table["osm_id"] == first["id"]].iloc[0]
+    assert (row["name"], row["shop"]) == (first["tags"]["name"], first["tags"]["shop"])
+    assert table.crs.to_epsg() == 25833 and table.geometry.notna().all()
