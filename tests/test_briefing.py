@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import textwrap
 from pathlib import Path
@@ -169,14 +170,18 @@ def test_pdf_text_has_sections_key_figures_missing_page_and_datasets(built):
 def test_failing_notebook_names_notebook_and_cell(tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    _notebook(notebooks / "kaputt.ipynb", "x = 1", "raise ValueError('Spalte fehlt')\ny = 2", "z = 3",
-              heading=False)
+    _notebook(notebooks / "kaputt.ipynb", "import os\nprint(os.getpid())", "raise ValueError('Spalte fehlt')\ny = 2",
+              "z = 3", heading=False)
     with pytest.raises(BriefingError) as info:
         briefing.build(2025, tmp_path / "out", notebooks_dir=notebooks)
     message = str(info.value)
     assert "kaputt.ipynb" in message and "cell 2 of 3" in message
     assert "raise ValueError('Spalte fehlt')" in message and "ValueError: Spalte fehlt" in message
     assert (tmp_path / "out" / "notebooks" / "kaputt.html").exists()  # traceback kept
+    executed = json.loads((tmp_path / "out" / "_collect" / "kaputt" / "kaputt.executed.ipynb").read_text(encoding="utf-8"))
+    pid = int("".join(next(o["text"] for c in executed["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout")))
+    with pytest.raises(ProcessLookupError):  # the failed notebook's kernel is shut down, not kept
+        os.kill(pid, 0)
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ import os
 import pytest
 
 from lichtenberg_data import briefing
-from lichtenberg_data.briefing import BriefingError
 
 
 def _notebook(path, source: str) -> None:
@@ -78,15 +77,3 @@ def test_fresh_kernels_give_every_notebook_its_own(tmp_path):
     first, second = _printed(out, "a"), _printed(out, "b")
     assert first["pid"] != second["pid"]
     assert second["left over"] == "False" and second["linewidth"] == "1.5"
-
-
-@pytest.mark.slow  # 4 s on 2 cores
-def test_a_failed_notebook_takes_its_kernel_with_it(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    _notebook(notebooks / "a.ipynb", "import os\nprint('pid', os.getpid())\nraise KeyError('a kaputt')")
-    with pytest.raises(BriefingError, match="notebook a.ipynb, cell 1 of 1"):
-        briefing.run(2025, tmp_path / "out", notebooks_dir=notebooks, workers=1)
-    pid = int(_printed(tmp_path / "out", "a")["pid"])
-    with pytest.raises(ProcessLookupError):  # the kernel process is gone (shut down and reaped)
-        os.kill(pid, 0)

@@ -1,7 +1,9 @@
 """Choropleth maps: areas coloured in classes (mapclassify) with a German legend.
 
-Re-exported by :mod:`lichtenberg_data.charts` as ``charts.choropleth``; mapclassify is imported
-only when a map is drawn.
+Re-exported by :mod:`lichtenberg_data.charts` as ``charts.choropleth``. The two schemes the
+notebooks use, ``quantiles`` and ``user_defined``, are classified as mapclassify does by
+:func:`classify` (numpy only); mapclassify is imported for every other scheme, because its import
+with scipy costs about 1 s, as much as drawing the map.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,7 +36,63 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     from matplotlib.axes import Axes
 
-__all__ = ["choropleth", "class_labels"]
+__all__ = ["choropleth", "class_labels", "classify", "Classes"]
+
+
+class Classes(NamedTuple):
+    """Classes of values as mapclassify gives them: upper bounds ``bins``, the class ``yb`` of
+    each value (0-based), their number ``k`` and the scheme's ``name``."""
+
+    bins: np.ndarray
+    yb: np.ndarray
+    k: int
+    name: str
+
+
+def _score_at_percentile(ordered: np.ndarray, pct: float) -> float:
+    """The value at ``pct`` % of the sorted ``ordered``, linearly between neighbours (as
+    ``scipy.stats.scoreatpercentile``, which mapclassify's quantiles use)."""
+    idx = pct / 100.0 * (ordered.size - 1)
+    low = int(idx)
+    if low == idx:
+        return float(ordered[low])
+    weights = np.array([low + 1 - idx, idx - low], dtype=float)  # the same sums as scipy's, to the last bit
+    return float(np.add.reduce(ordered[low:low + 2] * weights) / weights.sum())
+
+
+def classify(y: Sequence[float] | np.ndarray, scheme: str = "quantiles", k: int = 5, **kw: Any) -> Any:
+    """Classify ``y`` as ``mapclassify.classify(y, scheme, k=k, **kw)`` does.
+
+    ``quantiles`` and ``user_defined`` (``bins=[...]``; the largest value is added as the last
+    bound when it lies above them) are computed here and return :class:`Classes`; any other
+    scheme is mapclassify's own classifier (same ``bins``, ``yb`` and ``k``).
+
+    Examples
+    --------
+    >>> c = classify([1, 2, 3, 4, 5, 6, 7, 8], k=4)
+    >>> c.bins.tolist(), c.yb.tolist()
+    ([2.75, 4.5, 6.25, 8.0], [0, 0, 1, 1, 2, 2, 3, 3])
+    >>> classify([10, 60, 95], "user_defined", bins=[25, 50, 75]).bins.tolist()
+    [25.0, 50.0, 75.0, 95.0]
+    """
+    y = np.asarray(y, dtype=float)
+    name = str(scheme).lower().replace("_", "")
+    if name == "quantiles" and not kw:
+        step = 100.0 / k
+        pcts = np.arange(step, 100 + step, step)
+        if pcts[-1] > 100.0:
+            pcts[-1] = 100.0
+        ordered = np.sort(y)
+        bins = np.unique([_score_at_percentile(ordered, p) for p in pcts])
+    elif name == "userdefined" and set(kw) == {"bins"}:
+        bins = np.asarray(kw["bins"], dtype=float)
+        if bins[-1] < y.max():
+            bins = np.append(bins, y.max())
+    else:
+        import mapclassify
+
+        return mapclassify.classify(y, scheme, k=k, **kw)
+    return Classes(bins=bins, yb=np.searchsorted(bins, y, side="left"), k=len(bins), name=str(scheme))
 
 
 def _class_decimals(values: np.ndarray) -> int:
@@ -90,7 +148,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
                width: str | float = "auto", height_cm: float | None = None,
                categories: Mapping[Any, str] | None = None, orientation: bool = True,
                **classify_kw: Any) -> tuple[Figure, Axes]:
-    """A map of areas coloured in classes (mapclassify), with a German legend.
+    """A map of areas coloured in classes (mapclassify's schemes), with a German legend.
 
     Parameters
     ----------
@@ -121,14 +179,13 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
         Draw the Ortsteil boundaries, their names (unless ``labels`` names the areas) and a
         scale bar (:func:`~lichtenberg_data.charts.mapbase.orient`).
     **classify_kw
-        Passed to :func:`mapclassify.classify` (e.g. ``bins`` for ``"user_defined"``).
+        Passed to :func:`classify` (e.g. ``bins`` for ``"user_defined"``).
 
     Returns
     -------
     (Figure, Axes)
-        The classifier is available as ``ax.classifier``.
+        The classes are available as ``ax.classifier`` (:func:`classify`: bins, classes, k).
     """
-    import mapclassify
     from matplotlib import colormaps
 
     cm = colormaps[cmap or SEQUENTIAL_CMAP]
@@ -147,7 +204,7 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
         k_eff = max(1, min(int(k), len(np.unique(y))))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            classifier = mapclassify.classify(y, scheme, k=k_eff, **classify_kw)
+            classifier = classify(y, scheme, k=k_eff, **classify_kw)
         bins = np.asarray(classifier.bins, dtype=float)
         n, classes = len(bins), np.asarray(classifier.yb)
         if decimals is None:
