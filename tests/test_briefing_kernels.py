@@ -69,11 +69,16 @@ def test_one_worker_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_pa
         os.kill(int(first["pid"]), 0)
 
 
-@pytest.mark.slow  # 4 s on 2 cores
+@pytest.mark.slow  # 2 s on 2 cores
 def test_fresh_kernels_give_every_notebook_its_own(tmp_path):
+    from lichtenberg_data.briefing import pack
+
     notebooks = _two(tmp_path)
     out = tmp_path / "out"
-    briefing.run(2025, out, notebooks_dir=notebooks, workers=1, fresh_kernels=True)
+    (out / "notebooks").mkdir(parents=True)
+    paths = sorted(notebooks.glob("*.ipynb"))
+    pack._run_all(paths, out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3", 120, workers=1,
+                  fresh_kernels=True)  # the notebooks only, no paper
     first, second = _printed(out, "a"), _printed(out, "b")
     assert first["pid"] != second["pid"]
     assert second["left over"] == "False" and second["linewidth"] == "1.5"

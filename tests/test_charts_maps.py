@@ -24,7 +24,9 @@ def test_quantiles_are_mapclassifys(seed, k):
 def test_few_distinct_values_give_fewer_classes_as_in_mapclassify():
     mapclassify = pytest.importorskip("mapclassify")
     y = np.array([1.0] * 10 + [2.0] * 3 + [9.0])
-    ours, theirs = classify(y, "quantiles", k=5), mapclassify.classify(y, "quantiles", k=5)
+    with pytest.warns(UserWarning, match="Not enough unique values"):
+        theirs = mapclassify.classify(y, "quantiles", k=5)
+    ours = classify(y, "quantiles", k=5)
     assert ours.bins.tolist() == theirs.bins.tolist() == [1.0, 2.0, 9.0]
     assert ours.yb.tolist() == theirs.yb.tolist()
 

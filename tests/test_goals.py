@@ -129,9 +129,10 @@ def test_the_goals_page_of_the_real_paper_shows_target_and_current_value(real_pa
     bound = bind.bind(pdf, year=2026, district="Lichtenberg", charts=charts, figures=manifest["key_figures"],
                        datasets=manifest["datasets"], notebooks=manifest["notebooks"], sample=False, other_sources=[],
                        missing_data=manifest["missing_data"], office_texts={}, targets=targets)
-    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
-    where = next(i for i, p in enumerate(pages) if "Stand der Ziele" in p and "Ziel 320.000 bis 2026" in p)
-    assert where in (1, 2)  # page 2 or 3, after the summary
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages[:4]]  # cover to page 4
+    where = [i for i, p in enumerate(pages) if "Stand der Ziele" in p and "Ziel 320.000 bis 2026" in p]
+    assert where in ([1], [2])  # page 2 or 3, after the summary
+    where = where[0]
     page = pages[where]
     assert "320.000" in page and "318.261" in page and "● auf Kurs" in page
     assert "Einwohnerinnen und Einwohner: Ziel 320.000 bis 2026 (Basis 296.837, 31.12.2020" in page
