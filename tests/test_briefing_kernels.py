@@ -71,13 +71,13 @@ def test_one_worker_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_pa
 
 @pytest.mark.slow  # 2 s on 2 cores
 def test_fresh_kernels_give_every_notebook_its_own(tmp_path):
-    from lichtenberg_data.briefing import pack
+    from lichtenberg_data.briefing import _run
 
     notebooks = _two(tmp_path)
     out = tmp_path / "out"
     (out / "notebooks").mkdir(parents=True)
     paths = sorted(notebooks.glob("*.ipynb"))
-    pack._run_all(paths, out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3", 120, workers=1,
+    _run._run_all(paths, out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3", 120, workers=1,
                   fresh_kernels=True)  # the notebooks only, no paper
     first, second = _printed(out, "a"), _printed(out, "b")
     assert first["pid"] != second["pid"]

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +25,7 @@ from typing import Any
 from .._errors import BriefingError
 from .._provenance import SAMPLE_NOTE
 from .._store import atomic_write_bytes
-from ._kernels import WorkerKernel
+from ._run import _environment, _run_all
 from .collect import COLLECT_FILE, SECTIONS
 
 __all__ = ["BriefingResult", "build", "run"]
@@ -35,133 +33,6 @@ __all__ = ["BriefingResult", "build", "run"]
 log = logging.getLogger(__name__)
 
 
-#: Tags of the cells the build adds to a notebook (left out when cells are numbered for errors).
-_ADDED_TAGS = {"lichtenberg-briefing-setup", "injected-parameters", "papermill-error-cell-tag"}
-
-
-def _setup_source(collect: Path, year: int | None = None, formats: str = "png") -> str:
-    """The cell the build puts first: where this notebook's material goes, the briefing year the
-    key figures stop at, the chart file formats, and the handler that turns a missing dataset into
-    a box in the PDF."""
-    return ("# Added by lichtenberg_data.briefing: a missing dataset becomes a box in the PDF\n"
-            "from lichtenberg_data.briefing.kernel import install as _install\n"
-            f"_install({str(collect)!r}, {year!r}, {formats!r})\n"
-            "del _install\n")
-
-
-def _first_line(source: str) -> str:
-    for line in str(source).splitlines():
-        if line.strip():
-            return line.strip()[:100]
-    return ""
-
-
-@contextmanager
-def _environment(values: dict[str, str]):
-    """Set environment variables for the kernels started inside (and restore them after)."""
-    old = {k: os.environ.get(k) for k in [*values, "MPLBACKEND"]}
-    os.environ.update(values)
-    os.environ.pop("MPLBACKEND", None)  # draw inline, as in Jupyter, so the HTML shows the charts
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def _tags(cell: Any) -> set[str]:
-    return set(cell.get("metadata", {}).get("tags", []))
-
-
-def _cell_number(executed: Any, index: int) -> tuple[int, int]:
-    """(number, total) of the cell papermill reports at ``index`` among the notebook's own cells.
-
-    ``index`` counts the cells papermill ran (the setup and parameter cells included, its error
-    notes at the top and before the cell not); the number counts only the notebook's own cells.
-    """
-    ran = [c for c in executed.cells if "papermill-error-cell-tag" not in _tags(c)]
-    own = [i for i, c in enumerate(ran) if not _ADDED_TAGS & _tags(c)]
-    return (own.index(index) + 1 if index in own else 0), len(own)
-
-
-def _strip_ansi(text: str) -> str:
-    import re
-
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
-
-
-def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str,
-             kernel_name: str, timeout: int, formats: str = "png", kernel: WorkerKernel | None = None) -> None:
-    """Execute one notebook with papermill and write it as HTML.
-
-    With a ``kernel`` that is kept, the notebook runs in the worker's kernel, cleared first when
-    another notebook ran in it (:mod:`._kernels`); after a failure the kernel is shut down.
-
-    Parameters ``YEAR`` and ``DISTRICT`` are injected after the cell tagged ``parameters``. A
-    cell that needs a dataset which is not loaded is recorded as missing (see :mod:`.kernel`)
-    and the notebook goes on; any other error raises :class:`BriefingError` naming the cell
-    that failed and the whole error.
-    """
-    import nbformat
-    import papermill
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as exc:  # noqa: BLE001 - any unreadable notebook
-        raise BriefingError(f"notebook {path.name}: cannot be read ({exc}). "
-                            "Open and save it in Jupyter, then run the briefing again.") from exc
-    nb.cells.insert(0, nbformat.v4.new_code_cell(_setup_source(collect, year, formats), metadata={"tags": ["lichtenberg-briefing-setup"]}))
-    engine = kernel.engine_kwargs() if kernel is not None else {}
-    executed = collect / f"{path.stem}.executed.ipynb"
-    collect.mkdir(parents=True, exist_ok=True)
-    error: BriefingError | None = None
-    try:
-        papermill.execute_notebook(
-            nb, str(executed), parameters={"YEAR": int(year), "DISTRICT": district},
-            kernel_name=kernel_name, language="python", progress_bar=False,
-            request_save_on_cell_execute=False, start_timeout=120, execution_timeout=timeout,
-            allow_errors=True,
-            # the kernel starts in the notebook's folder without papermill's process-wide chdir
-            # (several notebooks run at once), and keeps its start-up chatter to itself
-            resources={"metadata": {"path": str(path.parent.resolve())}},
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **engine)
-    except papermill.PapermillExecutionError as exc:
-        done = nbformat.read(executed, as_version=4)
-        number, total = _cell_number(done, exc.cell_index)
-        where = f"cell {number} of {total}" if number else "a cell the briefing added"
-        trace = _strip_ansi("\n".join(exc.traceback)).strip()
-        error = BriefingError(
-            f"notebook {path.name}, {where} (`{_first_line(exc.source)}`) failed with "
-            f"{exc.ename}: {exc.evalue}\n{trace}\nFix the notebook and run the briefing again; the "
-            f"executed notebook is {html_dir / (path.stem + '.html')}")
-    except (CellTimeoutError, DeadKernelError) as exc:
-        cause = f"a cell gave no result within {timeout} s" if isinstance(exc, CellTimeoutError) else "the kernel died"
-        error = BriefingError(f"notebook {path.name}: {cause}. Check the notebook and run the briefing again")
-    except Exception as exc:  # noqa: BLE001 - kernel start-up problems
-        if type(exc).__name__ == "NoSuchKernel":
-            raise BriefingError(
-                f"notebook {path.name}: no Jupyter kernel named {kernel_name!r}. Install it with "
-                f"`python -m ipykernel install --sys-prefix --name {kernel_name}`") from exc
-        raise BriefingError(f"notebook {path.name}: the kernel {kernel_name!r} could not run it "
-                            f"({type(exc).__name__}: {exc})") from exc
-    finally:
-        if kernel is not None and (error is not None or not executed.exists()):
-            kernel.discard()  # a failed notebook's kernel goes with it; the worker starts a fresh one
-    if executed.exists():
-        _write_html(nbformat.read(executed, as_version=4), html_dir / f"{path.stem}.html")
-    if error is not None:
-        raise error
-
-
-def _write_html(nb: Any, path: Path) -> None:
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    atomic_write_bytes(path, body.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,56 +193,6 @@ def _remove_previous_outputs(out: Path, stems: list[str]) -> None:
         if (collect_root / stem).is_dir():
             shutil.rmtree(collect_root / stem)
 
-
-def _run_one(path: Path, html_dir: Path, collect: Path, *args: Any) -> None:
-    log.info("briefing: running %s", path.name)
-    started = datetime.now()
-    _execute(path, html_dir, collect, *args)
-    log.info("briefing: %s done in %.1f s", path.name, (datetime.now() - started).total_seconds())
-
-
-def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, district: str,
-             kernel_name: str, timeout: int, workers: int | None, formats: str = "png",
-             fresh_kernels: bool = False) -> None:
-    """Execute the notebooks in file order, ``workers`` at a time.
-
-    Each worker is a thread that keeps one kernel for the notebooks it runs (cleared between
-    them, :mod:`._kernels`), or starts a fresh kernel per notebook with ``fresh_kernels`` (and
-    while the build is profiled). When notebooks fail, the error of the first one (in file order)
-    is raised after the running ones have finished; notebooks not yet started are not started.
-    """
-    import threading
-    from collections import deque
-
-    from .kernel import PROFILE_VAR
-
-    keep = not fresh_kernels and not os.environ.get(PROFILE_VAR, "").strip()
-    pending = deque(enumerate(paths))
-    errors: dict[int, BaseException] = {}
-    lock = threading.Lock()
-
-    def work() -> None:
-        with WorkerKernel(kernel_name, keep=keep) as kernel:
-            while True:
-                with lock:
-                    if errors or not pending:
-                        return
-                    index, path = pending.popleft()
-                try:
-                    _run_one(path, html_dir, collect_root / path.stem, year, district, kernel_name,
-                             timeout, formats, kernel)
-                except BaseException as exc:  # noqa: BLE001 - raised below, in file order
-                    with lock:
-                        errors[index] = exc
-
-    threads = [threading.Thread(target=work, name=f"notebook-{i}")
-               for i in range(min(workers or os.cpu_count() or 1, len(paths) or 1))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[min(errors)]
 
 
 def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
