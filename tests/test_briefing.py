@@ -560,6 +560,7 @@ def test_the_pages_of_findings_and_goals_come_after_the_cover_with_bookmarks(tmp
     assert [p["part"] for p in result.pages][:3] == ["cover", "summary", "ueberblick"]
 
 
+@pytest.mark.slow  # 0.8 s on 2 cores
 def test_a_long_paper_drawn_in_two_processes_is_the_paper_drawn_in_one(tmp_path, monkeypatch):
     """The second half of the pages drawn by a forked copy (as for the 25-page demo paper) gives the
     same pages, texts, images, outline and metadata as one process drawing them all."""

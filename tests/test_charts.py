@@ -415,6 +415,7 @@ def test_text_wrapped_for_a_pdf_page_fits_the_line_as_the_pdf_sets_it():
     assert max(printed(line) for line in wrap_text(text, width, 7.5)) > width  # measured on screen: too long
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_a_chart_pdf_embeds_its_font_without_layout_tables_and_keeps_its_text(tmp_path):
     """The PDF's font subset leaves out GSUB/GPOS/kern (no PDF viewer reads them); the glyphs are
     there and the chart's words are text."""

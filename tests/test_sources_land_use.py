@@ -97,6 +97,7 @@ def test_refresh_pages_through_the_wfs(data_dir, answer, monkeypatch):
     assert ("flaechennutzung", ds.resources[0].name) in SAMPLES
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_bad_files_are_refused_and_change_nothing(data_dir, sample_file, tmp_path):
     ld.import_file("flaechennutzung", sample_file)
     other_layer = tmp_path / "brw_2025.geojson"

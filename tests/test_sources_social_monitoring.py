@@ -297,6 +297,7 @@ class WfsServer(Portal):
         return self.url + "/services/wfs/mss_2025"
 
 
+@pytest.mark.slow  # 0.4 s on 2 cores
 def test_mss_fetcher_bundles_layers_and_tolerates_a_missing_one(data_dir, tmp_path):
     sample = json.loads(demo_social.sample_mss(2025))["layers"]
     names = social_monitoring.MSS_EDITIONS[2025].layers
