@@ -6,8 +6,11 @@ Starting a kernel and importing pandas, geopandas, matplotlib and the toolkit in
 another. What one notebook leaves behind is cleared before the next starts: before its first
 cell, the kernel silently runs :data:`CLEAR_SOURCE` (not a cell: nothing in the notebook or its
 HTML, no execution count used), which closes every figure, sets matplotlib's settings back to
-its defaults and clears the namespace, the input history and the execution count, as in a fresh
-kernel. Imported modules stay, which is the point. A notebook that fails or times out takes its
+those of its rc file and clears the namespace, the input history and the execution count, as in a
+fresh kernel. Imported modules stay, which is the point – and with them any state a notebook left
+in a module or in ``os.environ`` (the toolkit's notebooks set theirs in their first cells; a
+notebook that relies on a pristine process runs with ``fresh_kernels``). A notebook that fails or
+times out takes its
 kernel with it: the worker starts a fresh one. With ``fresh_kernels=True`` (or when the build is
 profiled) every notebook gets its own kernel.
 
@@ -32,7 +35,7 @@ ENGINE = "lichtenberg-shared-kernel"
 CLEAR_SOURCE = ("import matplotlib as _mpl\n"
                 "import matplotlib.pyplot as _plt\n"
                 "_plt.close('all')\n"
-                "_mpl.rcdefaults()\n"
+                "_mpl.rc_file_defaults()\n"
                 "get_ipython().reset(new_session=True)\n")
 
 
