@@ -446,8 +446,14 @@ def row_notebooks(spec: Spec, ctx: Ctx) -> dict[str, Any]:
     peers = {name: h.python_child(code(ctx.tmp / f"briefing_{name}", options), timeout=900).check(name)
              for name, options in (("all_chart_formats", ", chart_formats='png,svg,pdf'"),
                                    ("fresh_kernels", ", fresh_kernels=True"))} if not ctx.quick else {}
+    def paper(out: Path) -> Any:  # what the reader gets: the summary's sentences and every key figure
+        m = json.loads((out / "briefing-manifest.json").read_text(encoding="utf-8"))
+        return m["summary"], [(f.get("label"), f.get("current"), f.get("previous"), f.get("when")) for f in m["key_figures"]]
+
+    same = {k: paper(ctx.tmp / f"briefing_{k}") == paper(ctx.tmp / "briefing0") for k in peers}
     extra: dict[str, Any] = {"notebooks": [p.name for p in notebooks],
                              "summary_sentences": runs[0].result["summary"], "goals": runs[0].result["goals"],
+                             **{f"peer_{k}_same_paper": v for k, v in same.items()},
                              **{f"peer_{k}_s": round(c.result["s"], 3) for k, c in peers.items()},
                              "per_notebook_s": {k: h.median(v) for k, v in per.items()},
                              "per_notebook_floor_s": [round(c.result["s"], 3) for c in trivial],

@@ -401,7 +401,7 @@ def parser() -> argparse.ArgumentParser:
                         "most like the district in population, density and MSS status index)")
     s.add_argument("--chart-formats", metavar="FORMAT[,FORMAT]", type=_chart_formats, default=("png",),
                    help="chart files beside the PDF: png, svg, pdf (default png, which the PDF is drawn from and "
-                        "is always written; the vector files add about a third to the build's time)")
+                        "is always written; the vector files make a build about a fifth longer)")
     s.set_defaults(func=cmd_briefing)
     s = sub.add_parser("kennzahlen", help="list every key figure: id, label, current value and date",
                        description="Every key figure of the briefing with its id (for ziele.csv and the notebooks), "

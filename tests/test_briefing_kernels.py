@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 
@@ -32,6 +33,7 @@ import matplotlib as mpl
 print("pid", os.getpid())
 print("left over", "LEFT_OVER" in globals())
 print("linewidth", mpl.rcParams["lines.linewidth"])
+print("rcfile", mpl.rc_params()["lines.linewidth"])
 print("cell", len(In) - 1)
 """
 
@@ -59,7 +61,7 @@ def test_one_worker_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_pa
     first, second = _printed(out, "a"), _printed(out, "b")
     assert first["pid"] == second["pid"]  # the kernel was kept
     assert second["left over"] == "False"  # but nothing of a's namespace reached b
-    assert second["linewidth"] == "1.5"  # matplotlib's default again, not a's 9.0
+    assert second["linewidth"] == second["rcfile"] != "9.0"  # matplotlib's rc file again, not a's 9.0
     # b's cells are numbered from 1 as in a fresh kernel (the build's setup and parameter cells first)
     counts = [c["execution_count"] for c in json.loads(
         (out / "_collect" / "b" / "b.executed.ipynb").read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
@@ -81,4 +83,33 @@ def test_fresh_kernels_give_every_notebook_its_own(tmp_path):
                   fresh_kernels=True)  # the notebooks only, no paper
     first, second = _printed(out, "a"), _printed(out, "b")
     assert first["pid"] != second["pid"]
-    assert second["left over"] == "False" and second["linewidth"] == "1.5"
+    assert second["left over"] == "False" and second["linewidth"] == second["rcfile"]
+
+
+@pytest.mark.slow  # 3 s on 2 cores
+def test_a_kept_kernel_found_dead_is_replaced_and_a_failed_notebook_takes_its_kernel(tmp_path):
+    from lichtenberg_data.briefing import BriefingError, _kernels, _run
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", "import os\nprint('pid', os.getpid())")
+    _notebook(notebooks / "b.ipynb", "import os\nprint('pid', os.getpid())\nraise KeyError('b kaputt')")
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+
+    def run(stem: str, kernel) -> None:
+        _run._execute(notebooks / f"{stem}.ipynb", out / "notebooks", out / "_collect" / stem, 2025, "Lichtenberg",
+                      "python3", 120, "png", kernel)
+
+    with _kernels.WorkerKernel("python3") as kernel:
+        run("a", kernel)
+        first = int(_printed(out, "a")["pid"])
+        os.kill(first, 9)  # the kept kernel dies between two notebooks (e.g. out of memory)
+        for _ in range(50):  # until its manager sees it gone
+            if not kernel._alive():
+                break
+            time.sleep(0.05)
+        with pytest.raises(BriefingError, match="notebook b.ipynb, cell 1 of 1"):
+            run("b", kernel)  # runs in a fresh kernel (no "kernel died"), and fails on its own error
+        assert int(_printed(out, "b")["pid"]) != first
+        assert kernel._km is None  # the failed notebook's kernel was shut down with it

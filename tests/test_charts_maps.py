@@ -29,6 +29,7 @@ def test_few_distinct_values_give_fewer_classes_as_in_mapclassify():
     ours = classify(y, "quantiles", k=5)
     assert ours.bins.tolist() == theirs.bins.tolist() == [1.0, 2.0, 9.0]
     assert ours.yb.tolist() == theirs.yb.tolist()
+    assert ours.k == 3 and theirs.k == 5  # classes made; mapclassify keeps the number asked for
 
 
 def test_user_defined_bins_take_the_largest_value_as_last_bound():
@@ -47,3 +48,12 @@ def test_other_schemes_are_mapclassifys_own():
     got = classify(y, "equal_interval", k=4)
     assert isinstance(got, mapclassify.classifiers.EqualInterval)
     assert got.bins.tolist() == [24.75, 49.5, 74.25, 99.0]
+
+
+def test_missing_or_no_values_and_no_classes_are_refused_with_what_to_do():
+    with pytest.raises(ValueError, match="empty or hold missing values"):
+        classify([1.0, float("nan"), 3.0])
+    with pytest.raises(ValueError, match="empty or hold missing values"):
+        classify([])
+    with pytest.raises(ValueError, match="k must be a whole number >= 1, not 0"):
+        classify([1.0, 2.0], k=0)

@@ -11,8 +11,9 @@ fresh kernel. Imported modules stay, which is the point – and with them any st
 in a module or in ``os.environ`` (the toolkit's notebooks set theirs in their first cells; a
 notebook that relies on a pristine process runs with ``fresh_kernels``). A notebook that fails or
 times out takes its
-kernel with it: the worker starts a fresh one. With ``fresh_kernels=True`` (or when the build is
-profiled) every notebook gets its own kernel.
+kernel with it (the build stops after the notebooks that are running), and a kernel found dead
+before its next notebook is replaced by a fresh one. With ``fresh_kernels=True`` (or when the
+build is profiled, so that each profile is one notebook's) every notebook gets its own kernel.
 
 The kernel manager is handed to papermill through an engine (papermill's documented extension
 point) that keeps the kernel running, clears it before a notebook and closes the notebook's
@@ -57,7 +58,8 @@ def _register() -> None:
                 reply = self.wait_for_reply(self.kc.execute(CLEAR_SOURCE, silent=True, store_history=False))
                 if not reply or reply["content"].get("status") != "ok":
                     raise RuntimeError(f"clearing the kernel for the next notebook failed: "
-                                       f"{(reply or {}).get('content', {}).get('evalue', 'no reply')}")
+                                       f"{(reply or {}).get('content', {}).get('evalue', 'no reply')}; "
+                                       "run the briefing with --fresh-kernels")
             super().papermill_execute_cells()
 
     class SharedKernelEngine(NBClientEngine):
@@ -100,12 +102,23 @@ class WorkerKernel:
         kernel has run a notebook before; or nothing (a fresh kernel)."""
         if not self.keep:
             return {}
+        if self._km is not None and self._km.has_kernel and not self._alive():
+            log.info("briefing: the kept kernel is gone (ended by the notebook before?); starting a fresh one")
+            self.discard()
         if self._km is None:
             from jupyter_client.manager import AsyncKernelManager
 
             _register()
             self._km = AsyncKernelManager(kernel_name=self.kernel_name)
         return {"engine_name": ENGINE, "km": self._km, "clear_first": bool(self._km.has_kernel)}
+
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        try:
+            return bool(run_sync(self._km.is_alive)())
+        except Exception:  # noqa: BLE001 - a manager that cannot tell has no kernel to keep
+            return False
 
     def discard(self) -> None:
         """Shut the kernel down (after a failed notebook, and at the end)."""

@@ -108,6 +108,7 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
     executed = collect / f"{path.stem}.executed.ipynb"
     collect.mkdir(parents=True, exist_ok=True)
     error: BriefingError | None = None
+    succeeded = False
     try:
         papermill.execute_notebook(
             nb, str(executed), parameters={"YEAR": int(year), "DISTRICT": district},
@@ -118,6 +119,7 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
             # (several notebooks run at once), and keeps its start-up chatter to itself
             resources={"metadata": {"path": str(path.parent.resolve())}},
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **engine)
+        succeeded = True
     except papermill.PapermillExecutionError as exc:
         done = nbformat.read(executed, as_version=4)
         number, total = _cell_number(done, exc.cell_index)
@@ -138,8 +140,8 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
         raise BriefingError(f"notebook {path.name}: the kernel {kernel_name!r} could not run it "
                             f"({type(exc).__name__}: {exc})") from exc
     finally:
-        if kernel is not None and (error is not None or not executed.exists()):
-            kernel.discard()  # a failed notebook's kernel goes with it; the worker starts a fresh one
+        if kernel is not None and not succeeded:
+            kernel.discard()  # whatever a failed notebook left in its kernel goes with it
     if executed.exists():
         _write_html(nbformat.read(executed, as_version=4), html_dir / f"{path.stem}.html")
     if error is not None:
@@ -185,13 +187,14 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
     keep = not fresh_kernels and not os.environ.get(PROFILE_VAR, "").strip()
     pending = deque(enumerate(paths))
     errors: dict[int, BaseException] = {}
+    stop = threading.Event()  # set when the build is interrupted (Ctrl-C): start no further notebook
     lock = threading.Lock()
 
     def work() -> None:
         with WorkerKernel(kernel_name, keep=keep) as kernel:
             while True:
                 with lock:
-                    if errors or not pending:
+                    if errors or not pending or stop.is_set():
                         return
                     index, path = pending.popleft()
                 try:
@@ -205,7 +208,10 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
                for i in range(min(workers or os.cpu_count() or 1, len(paths) or 1))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    finally:
+        stop.set()  # after an interrupt the running notebooks finish, no other one starts
     if errors:
         raise errors[min(errors)]

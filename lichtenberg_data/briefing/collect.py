@@ -29,7 +29,7 @@ from ..charts.formats import is_missing
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["SECTIONS", "GOALS", "ENV_VAR", "FORMATS_VAR", "COLLECT_FILE", "collect_dir", "chart_formats", "mark_chart", "key_figure",
+__all__ = ["SECTIONS", "GOALS", "ENV_VAR", "FORMATS_VAR", "COLLECT_FILE", "collect_dir", "build_formats", "mark_chart", "key_figure",
            "Comparison", "latest_pair", "note_missing"]
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def collect_dir() -> Path | None:
     return Path(value) if value else None
 
 
-def chart_formats() -> tuple[str, ...]:
+def build_formats() -> tuple[str, ...]:
     """The chart file formats of this build (:data:`FORMATS_VAR`): always the PNG, which the PDF is
     drawn from, and the vector formats asked for."""
     from ..charts.files import chart_formats as checked
@@ -115,7 +115,7 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
     """Hand a finished chart to the briefing pack (``lichtenberg-data briefing``).
 
     During a briefing build the figure is saved as PNG (and SVG and PDF when the build asks for
-    them, :func:`chart_formats`) in the notebook's collect folder and an entry is added to its
+    them, :func:`build_formats`) in the notebook's collect folder and an entry is added to its
     ``briefing.json``; outside a build nothing happens.
 
     Parameters
@@ -159,7 +159,7 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
     found = problems(fig)
     for problem in found:
         log.warning("chart %r: %s", name, problem)
-    saved = save(fig, name, folder, chart_formats())
+    saved = save(fig, name, folder, build_formats())
     png = saved[0]
     _show_saved(fig, png)
     files = {path.suffix[1:]: path.name for path in saved}

@@ -1,4 +1,4 @@
-"""What the briefing build sets up inside each notebook's kernel (never imported elsewhere).
+"""What the briefing build sets up inside each notebook's kernel (elsewhere only its PROFILE_VAR is read).
 
 :func:`install` registers a handler for :class:`~lichtenberg_data.DataNotAvailableError`: a
 cell that needs a dataset which is not loaded does not abort the notebook. The handler records

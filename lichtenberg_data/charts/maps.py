@@ -41,7 +41,8 @@ __all__ = ["choropleth", "class_labels", "classify", "Classes"]
 
 class Classes(NamedTuple):
     """Classes of values as mapclassify gives them: upper bounds ``bins``, the class ``yb`` of
-    each value (0-based), their number ``k`` and the scheme's ``name``."""
+    each value (0-based), the number ``k`` of classes made and the scheme's ``name``. (Where ties
+    merge quantiles, mapclassify's ``k`` stays the number asked for; here it is ``len(bins)``.)"""
 
     bins: np.ndarray
     yb: np.ndarray
@@ -64,8 +65,9 @@ def classify(y: Sequence[float] | np.ndarray, scheme: str = "quantiles", k: int 
     """Classify ``y`` as ``mapclassify.classify(y, scheme, k=k, **kw)`` does.
 
     ``quantiles`` and ``user_defined`` (``bins=[...]``; the largest value is added as the last
-    bound when it lies above them) are computed here and return :class:`Classes`; any other
-    scheme is mapclassify's own classifier (same ``bins``, ``yb`` and ``k``).
+    bound when it lies above them) are computed here with the same bins and classes and return
+    :class:`Classes`; any other scheme is mapclassify's own classifier. ``y`` must hold at least
+    one value and no missing one (:func:`choropleth` leaves missing values out before).
 
     Examples
     --------
@@ -76,6 +78,10 @@ def classify(y: Sequence[float] | np.ndarray, scheme: str = "quantiles", k: int 
     [25.0, 50.0, 75.0, 95.0]
     """
     y = np.asarray(y, dtype=float)
+    if y.size == 0 or np.isnan(y).any():
+        raise ValueError("classify: the values are empty or hold missing values (NaN); leave those out first")
+    if int(k) < 1:
+        raise ValueError(f"classify: k must be a whole number >= 1, not {k!r}")
     name = str(scheme).lower().replace("_", "")
     if name == "quantiles" and not kw:
         step = 100.0 / k
