@@ -5,6 +5,10 @@ BIN     = $(VENV)/bin
 PY      = $(BIN)/python
 YEAR   ?= $(shell date +%Y)
 MIRROR ?= demo-mirror
+# Python keeps its bytecode caches: a shell that sets PYTHONDONTWRITEBYTECODE would make every
+# process (each test worker, each notebook kernel) compile the package and rewrite the tests again,
+# about 2 s per test worker.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help venv test test-fast check format demo demo-data demo-samples briefing lab bench clean
 

@@ -42,6 +42,11 @@ def slug(name: str) -> str:
     return text
 
 
+#: The PNG at 300 dpi, compressed fast: zlib level 1 writes a chart in two thirds of the time of
+#: the default level 6 for files about 7 % larger (the pixels are the same).
+_PNG = {"dpi": 300, "pil_kwargs": {"compress_level": 1}}
+
+
 def chart_formats(formats: str | Sequence[str]) -> tuple[str, ...]:
     """The formats asked for, checked, without repeats, in the order of :data:`FORMATS`.
 
@@ -101,5 +106,5 @@ def save(fig: Figure, name: str, out_dir: str | Path | None = None,
     with style(), quiet_font_subsetting():
         for path in paths:
             fmt = path.suffix[1:]
-            fig.savefig(path, **({"dpi": 300} if fmt == "png" else {}), metadata=metadata[fmt])
+            fig.savefig(path, **(_PNG if fmt == "png" else {}), metadata=metadata[fmt])
     return paths
