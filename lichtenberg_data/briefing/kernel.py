@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import lichtenberg_data.briefing.collect as collect
+
 from .._errors import DataNotAvailableError
-from . import collect
 from .collect import collect_dir, note_missing
 
 __all__ = ["install"]
