@@ -21,7 +21,7 @@ from .._errors import BriefingError
 from .._store import atomic_write_bytes
 from ._kernels import WorkerKernel
 
-log = logging.getLogger("lichtenberg_data.briefing.pack")  # the build's log lines, as before the split
+log = logging.getLogger(__name__)
 
 
 #: Tags of the cells the build adds to a notebook (left out when cells are numbered for errors).

@@ -22,9 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .._formats import is_missing
 from .._provenance import resolve_source, source_parts
 from .._store import atomic_write_bytes
-from ..charts.formats import is_missing
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
