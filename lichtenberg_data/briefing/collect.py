@@ -107,7 +107,8 @@ def _update(folder: Path, kind: str, entry: dict[str, Any], same: Callable[[dict
     if path.exists():
         data.update(json.loads(path.read_text(encoding="utf-8")))
     data[kind] = [e for e in data.get(kind, []) if not same(e)] + [entry]
-    atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+    # without indent: json's C encoder (indented, json encodes in Python, five times slower)
+    atomic_write_bytes(path, json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"))
 
 
 def mark_chart(fig: Figure, name: str, section: str, caption: str,
@@ -208,13 +209,29 @@ def _show_saved(fig: Figure, png: Path) -> None:
     from IPython.display import Image, display
     from PIL import Image as PILImage
 
-    with PILImage.open(png) as im:
+    with PILImage.open(png) as im:  # reads the header; the pixels only if the canvas lost them
         factor = max(1, round(im.info.get("dpi", (300, 300))[0] / fig.dpi))
-        shown = im.reduce(factor) if factor > 1 else im.copy()
+        full = _drawn_pixels(fig, im.size) or im
+        shown = full.reduce(factor) if factor > 1 else full.copy()
     buffer = io.BytesIO()
     shown.save(buffer, format="png", compress_level=1)  # fast; the HTML is about 7 % larger
     display(Image(data=buffer.getvalue(), format="png"))
     plt.close(fig)
+
+
+def _drawn_pixels(fig: Figure, size: tuple[int, int]) -> Any:
+    """The pixels the PNG was written from, as a PIL image, while ``fig``'s Agg canvas still
+    holds them (saving the PNG draws it there; the PNG holds these pixels unchanged), else
+    ``None``. Spares decoding the 300 dpi file again (about 0.03 s per chart)."""
+    import numpy as np
+    from PIL import Image as PILImage
+
+    if getattr(fig.canvas, "renderer", None) is None or not hasattr(fig.canvas, "buffer_rgba"):
+        return None
+    pixels = np.asarray(fig.canvas.buffer_rgba())
+    if pixels.ndim != 3 or pixels.shape[:2] != (size[1], size[0]):
+        return None  # drawn again since (another size or resolution): read the file
+    return PILImage.fromarray(pixels, "RGBA")
 
 
 def _write_data(frame: Any, path: Path) -> Path:

@@ -9,7 +9,7 @@ synthetic and are marked as sample data. Without the snapshot the sample city is
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,20 @@ def _bezirke() -> gpd.GeoDataFrame | None:
     return _geoio.normalise_bezirke(_geoio.read_geofile(files[0]))
 
 
+@lru_cache(maxsize=16)
+def _shape(bezirk_id: str | None) -> Any:
+    """The union of the Bezirk polygons (one Bezirk's, or all of Berlin), prepared for fast
+    point-in-polygon tests; ``None`` without the snapshot."""
+    import shapely
+
+    areas = _bezirke()
+    if areas is None:
+        return None
+    shape = areas.loc[areas["bezirk_id"] == bezirk_id, "geometry"].union_all() if bezirk_id else areas.union_all()
+    shapely.prepare(shape)
+    return shape
+
+
 def points(n: int, *, seed: int = 0, bezirk_id: str | None = None) -> pd.DataFrame:
     """``n`` deterministic random points in Berlin (or one Bezirk): ``longitude``/``latitude``
     (WGS84) and ``x``/``y`` (EPSG:25833).
@@ -46,18 +60,16 @@ def points(n: int, *, seed: int = 0, bezirk_id: str | None = None) -> pd.DataFra
 
     from .city import sample_points
 
-    areas = _bezirke()
-    if areas is None:
+    shape = _shape(bezirk_id)
+    if shape is None:
         return sample_points(n, seed=seed, bezirk_id=bezirk_id)
-    shape = areas.loc[areas["bezirk_id"] == bezirk_id, "geometry"].union_all() if bezirk_id else areas.union_all()
     x0, y0, x1, y1 = shape.bounds
     rng = np.random.default_rng(seed)
     xs, ys = [], []
-    prepared = shapely.prepared.prep(shape)
     while sum(map(len, xs)) < n:
         x = rng.uniform(x0, x1, 2 * n + 16).round(2)
         y = rng.uniform(y0, y1, 2 * n + 16).round(2)
-        inside = np.array([prepared.contains(p) for p in shapely.points(x, y)])
+        inside = shapely.contains_xy(shape, x, y)
         xs.append(x[inside])
         ys.append(y[inside])
     x, y = np.concatenate(xs)[:n], np.concatenate(ys)[:n]
