@@ -7,11 +7,12 @@ both months in another area a move within Berlin (*Umzug*), in another WZ sectio
 ``bestand = bestand(vormonat) + zugaenge - abgaenge + zuzuege - fortzuege`` (``bestand`` counts
 distinct ids; an id an Excel export mangled may stand for several rows).
 
-How, cheaply: one aggregation by id gives each business a bit mask of the months it is in
-(month *i* = bit *i*) and whether its area ever changed. For the ~95 % whose area never changes,
-entries and exits follow from the mask alone (bit *i* set and bit *i-1* not: an entry in month
-*i*). Only the businesses whose area changed go through a join of each month with the month
-before. A window of more than 60 months is computed in pieces (the mask has 64 bits).
+How, cheaply: one scan of the monthly files, aggregated by id and area, gives each business a
+bit mask of the months it is in each area (month *i* = bit *i*); a business with more than one
+area moved. For the ~95 % whose area never changes, entries and exits follow from the mask alone
+(bit *i* set and bit *i-1* not: an entry in month *i*). Only the businesses whose area changed
+go through a join of each month with the month before, their monthly rows rebuilt from their
+masks (not read again). A window of more than 60 months is computed in pieces (the mask has 64 bits).
 """
 
 from __future__ import annotations
@@ -50,24 +51,35 @@ def window(start: Any = None, end: Any = None) -> tuple[list[str], list[str]]:
 
 def _base(level: str, scanned: list[str], changed: str) -> str:
     """The CTEs every query shares. ``src``: the rows with their month index ``i`` (position in
-    ``scanned``); ``ids``: per business its month mask and whether ``changed`` (``area`` or
-    ``abschnitt``) ever changed; ``j``: for the businesses where it did, each month fully joined
-    with the month before."""
+    ``scanned``); ``pairs``: per business and area (and section, when ``changed`` is
+    ``abschnitt``) the mask of its months there; ``ids``: per business its month mask and whether
+    ``changed`` (``area`` or ``abschnitt``) ever changed; ``sub``: for the businesses where it did,
+    a row per month and area (section) they are in, rebuilt from their masks (the monthly files are
+    scanned once); ``j``: those rows of each month fully joined with the month before."""
     months = "[" + ", ".join(f"'{_partitions.month_key(m)}'" for m in scanned) + "]"
+    section = ", abschnitt" if changed == "abschnitt" else ""
     sections = ", c.abschnitt AS ab_now, o.abschnitt AS ab_before" if changed == "abschnitt" else ""
     return f"""
     WITH src AS (
         SELECT CAST(list_position({months}, stand) - 1 AS UTINYINT) AS i, hash(opendata_id) AS id,
-               TRY_CAST({AREA_SQL[level]} AS INTEGER) AS area{", abschnitt" if changed == "abschnitt" else ""}
+               TRY_CAST({AREA_SQL[level]} AS INTEGER) AS area{section}
         FROM {_partitions.scan_sql(DATASET)}
         WHERE stand BETWEEN '{scanned[0]}' AND '{scanned[-1]}' AND opendata_id IS NOT NULL
     ),
-    ids AS MATERIALIZED (
-        SELECT id, bit_or(CAST(1 AS UBIGINT) << CAST(i AS UBIGINT)) AS mask, any_value(area) AS area,
-               {_changed(changed)} AS changed
-        FROM src GROUP BY id
+    pairs AS MATERIALIZED (
+        SELECT id, area{section}, bit_or(CAST(1 AS UBIGINT) << CAST(i AS UBIGINT)) AS mask
+        FROM src GROUP BY ALL
     ),
-    sub AS (SELECT s.* FROM src s SEMI JOIN (SELECT id FROM ids WHERE changed) c ON s.id = c.id),
+    ids AS MATERIALIZED (
+        SELECT id, bit_or(mask) AS mask, any_value(area) AS area, {_changed(changed)} AS changed
+        FROM pairs GROUP BY id
+    ),
+    steps AS (SELECT CAST(range AS UTINYINT) AS i FROM range(0, {len(scanned)})),
+    sub AS (
+        SELECT s.i, p.id, p.area{section}
+        FROM (SELECT * FROM pairs SEMI JOIN (SELECT id FROM ids WHERE changed) c USING (id)) p
+        JOIN steps s ON {_bit("p.mask", "s.i")} = 1
+    ),
     j AS (
         SELECT coalesce(c.i, o.i + 1) AS i, c.id IS NOT NULL AS now, o.id IS NOT NULL AS before,
                c.area AS area_now, o.area AS area_before{sections}
@@ -77,10 +89,11 @@ def _base(level: str, scanned: list[str], changed: str) -> str:
 
 
 def _changed(column: str) -> str:
-    """Whether a business's area (an integer) or section (a letter) ever changed, a missing value counting."""
+    """Whether a business's area (an integer) or section (a letter) ever changed, a missing value
+    counting (over its ``pairs``: one row per area, or per area and section)."""
     if column == "area":
-        return "min(coalesce(area, -1)) <> max(coalesce(area, -1))"
-    return "min(coalesce(abschnitt, '')) <> max(coalesce(abschnitt, ''))"
+        return "count(*) > 1"
+    return "count(DISTINCT coalesce(abschnitt, '')) > 1"
 
 
 def _key(level: str, column: str) -> str:
@@ -115,7 +128,6 @@ def _flows(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
     now, before = _bit("g.mask", "s.i"), _bit("(g.mask << CAST(1 AS UBIGINT))", "s.i")  # bit i, bit i-1
     sql = _base(level, scanned, "area") + f""",
     groups AS (SELECT area, mask, count(*) AS n FROM ids WHERE NOT changed GROUP BY ALL),
-    steps AS (SELECT range AS i FROM range(0, {len(scanned)})),
     stable AS (
         SELECT s.i, g.area, sum(n) FILTER (WHERE {now} = 1) AS bestand,
                sum(n) FILTER (WHERE {now} = 1 AND {before} = 0) AS zugaenge,
