@@ -82,6 +82,33 @@ def test_sector_switches_and_moves_are_found(july, tmp_path, real_data):
     del read_rows
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
+def test_a_business_that_moves_away_and_back_is_a_move_each_time(july, tmp_path):
+    """August: three businesses move to Lichtenberg; September: back where they were. Their rows
+    of each month are rebuilt from one scan (a month mask per business and area)."""
+    from ihk_rows import write_snapshot
+
+    header = july["header"][0]
+    home = [list(r) for r in july["shared"][:3] if r[BEZIRK_COL] != "Lichtenberg"]
+    assert home  # (the first shared rows of the real July lie outside Lichtenberg)
+    away = [list(r) for r in home]
+    for r in away:
+        r[BEZIRK_COL], r[header.index("planungsraum_id")] = "Lichtenberg", "11300721"
+    rest = [r for r in july["shared"] + july["added"] if r not in home]
+    ld.import_file(DS, [write_snapshot(tmp_path / "IHK_OD_08-2023.csv", header, away, rest),
+                        write_snapshot(tmp_path / "IHK_OD_09-2023.csv", header, home, rest)])
+    d = business.dynamics("bezirk", start="2023-08").set_index(["stand", "bezirk_id"])
+    keys = {name: key for key, name in BEZIRKE.items()}
+    back = Counter(keys[r[BEZIRK_COL]] for r in home)
+    assert d.loc[("2023-08", "11"), "zuzuege"] == len(home) == d.loc[("2023-09", "11"), "fortzuege"]
+    for key, n in back.items():
+        assert d.loc[("2023-08", key), "fortzuege"] == n and d.loc[("2023-09", key), "zuzuege"] == n
+    assert d["zugaenge"].sum() == 0 and d["abgaenge"].sum() == 0  # nobody entered or left the register
+    m = business.moves("bezirk", start="2023-09")
+    assert m.groupby("nach_bezirk_id")["betriebe"].sum().to_dict() == dict(back)
+    assert set(m["von_bezirk_id"]) == {"11"}
+
+
 @pytest.mark.slow  # 0.3 s on 2 cores
 def test_long_windows_are_computed_in_pieces_with_the_same_result(july, tmp_path, monkeypatch):
     from ihk_rows import write_snapshot
