@@ -87,8 +87,8 @@ def row_dynamics(spec: Any, ctx: Any) -> dict[str, Any]:
                         floor_what="DuckDB scanning opendata_id and planungsraum_id of all 24 partitions",
                         samples=len(ta), value_iqr=h.spread(ta), floor_iqr=h.spread(tb),
                         note="ld.business.dynamics('planungsraum') in DuckDB over the monthly Parquet files: one "
-                             "aggregation by id (month bit mask), a month-to-month join only for the businesses "
-                             "that moved; peak of a fresh process", **extra)
+                             "scan aggregated by id and area (month bit masks), a month-to-month join only for "
+                             "the businesses that moved (their rows rebuilt from the masks); peak of a fresh process", **extra)
 
 
 def row_brw_import(spec: Any, ctx: Any) -> dict[str, Any]:
