@@ -211,7 +211,8 @@ def _show_saved(fig: Figure, png: Path) -> None:
 
     with PILImage.open(png) as im:  # reads the header; the pixels only if the canvas lost them
         factor = max(1, round(im.info.get("dpi", (300, 300))[0] / fig.dpi))
-        full = _drawn_pixels(fig, im.size) or im
+        drawn = _drawn_pixels(fig, im.size)
+        full = im if drawn is None else drawn
         shown = full.reduce(factor) if factor > 1 else full.copy()
     buffer = io.BytesIO()
     shown.save(buffer, format="png", compress_level=1)  # fast; the HTML is about 7 % larger

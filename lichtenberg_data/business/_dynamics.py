@@ -5,14 +5,16 @@ id new in the register is an entry (*Zugang*), an id that is gone an exit (*Abga
 both months in another area a move within Berlin (*Umzug*), in another WZ section a sector switch
 (*Branchenwechsel*). Nothing is loaded into pandas but the result. For every area and month:
 ``bestand = bestand(vormonat) + zugaenge - abgaenge + zuzuege - fortzuege`` (``bestand`` counts
-distinct ids; an id an Excel export mangled may stand for several rows).
+distinct ids: a row repeated in a month counts once, in the stock and in the flows). Limit: an id
+in two areas in the same month – an id an Excel export mangled (``id_mangled``) can stand for
+several businesses – counts in both, and as a move between them; there the equation can fail.
 
 How, cheaply: one scan of the monthly files, aggregated by id and area, gives each business a
 bit mask of the months it is in each area (month *i* = bit *i*); a business with more than one
 area moved. For the ~95 % whose area never changes, entries and exits follow from the mask alone
 (bit *i* set and bit *i-1* not: an entry in month *i*). Only the businesses whose area changed
 go through a join of each month with the month before, their monthly rows rebuilt from their
-masks (not read again). A window of more than 60 months is computed in pieces (the mask has 64 bits).
+masks (not picked again out of all the rows scanned). A window of more than 60 months is computed in pieces (the mask has 64 bits).
 """
 
 from __future__ import annotations

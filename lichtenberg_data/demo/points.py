@@ -41,7 +41,11 @@ def _shape(bezirk_id: str | None) -> Any:
     if areas is None:
         return None
     shape = areas.loc[areas["bezirk_id"] == bezirk_id, "geometry"].union_all() if bezirk_id else areas.union_all()
+    if shape.is_empty:
+        raise ValueError(f"no Bezirk {bezirk_id!r} among the snapshot's Bezirke "
+                         f"({', '.join(sorted(areas['bezirk_id']))})")
     shapely.prepare(shape)
+    shapely.contains_xy(shape, *shape.bounds[:2])  # builds the prepared index now, not at a first use by threads
     return shape
 
 
@@ -54,6 +58,10 @@ def points(n: int, *, seed: int = 0, bezirk_id: str | None = None) -> pd.DataFra
     >>> pts = points(50, seed=1, bezirk_id="11")
     >>> len(pts), list(pts.columns)
     (50, ['longitude', 'latitude', 'x', 'y'])
+    >>> points(5, bezirk_id="13")
+    Traceback (most recent call last):
+    ...
+    ValueError: no Bezirk '13' among the snapshot's Bezirke (01, 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12)
     """
     import shapely
     from pyproj import Transformer
