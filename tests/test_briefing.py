@@ -240,29 +240,6 @@ def _districts(entry: dict = AFS):
     return df
 
 
-def test_the_shown_chart_comes_from_the_pixels_the_png_was_written_from(tmp_path):
-    """While the canvas still holds the 300 dpi drawing of the PNG, the notebook's image is made
-    from it (no second decode); once the figure is drawn again, from the file."""
-    import numpy as np
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from PIL import Image
-
-    from lichtenberg_data import charts
-    from lichtenberg_data.briefing.collect import _drawn_pixels
-
-    fig = Figure(figsize=(6.3, 3.5))
-    FigureCanvasAgg(fig)  # as pyplot's inline backend gives it (a bare Figure prints on a loaned canvas)
-    fig.add_subplot().plot([1, 3, 2])
-    (png,) = charts.save(fig, "probe", tmp_path, formats="png")
-    with Image.open(png) as saved:
-        drawn = _drawn_pixels(fig, saved.size)
-        assert drawn is not None and drawn.size == saved.size == (1890, 1050)
-        assert np.array_equal(np.asarray(drawn), np.asarray(saved.convert("RGBA")))
-        fig.canvas.draw()  # at the figure's 100 dpi: the canvas holds another image now
-        assert _drawn_pixels(fig, saved.size) is None
-
-
 def test_mark_chart_is_a_no_op_outside_a_build(monkeypatch):
     from lichtenberg_data import charts
 

@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 from lichtenberg_data import charts  # noqa: E402
-from lichtenberg_data.briefing.collect import _write_data  # noqa: E402
+from lichtenberg_data.briefing._chart_files import write_data  # noqa: E402
 from lichtenberg_data.briefing.workbook import (  # noqa: E402
     HEADER_ROWS,
     sheet_name,
@@ -41,7 +41,7 @@ def _chart(tmp_path, name: str, figure: int, title: str) -> dict:
     df = pd.DataFrame({"bezirk": [*BEZIRKE.values(), "Berlin"], "einwohner": [*range(300_000, 312_000, 1000), 3_900_000]})
     df.attrs["provenance"] = [EWR]
     fig, _ = charts.ranked_bars(df, "bezirk", "einwohner", title=title)
-    data = _write_data(charts.chart_data(fig), tmp_path / f"{name}.data.parquet")
+    data = write_data(charts.chart_data(fig), tmp_path / f"{name}.data.parquet")
     return {"name": name, "figure": figure, "title": title, "subtitle": "Personen, 31.12.2025",
             "caption": f"Bildunterschrift {name}", "section": "ueberblick", "files": {"data": data.name},
             "source": charts.chart_info(fig).source_line, "datasets": [EWR]}
