@@ -45,3 +45,22 @@ def test_entries_exits_and_a_move_away_and_back_over_three_months(data_dir):
     moves = business.moves("bezirk")
     assert moves[["stand", "von_bezirk_id", "nach_bezirk_id", "betriebe"]].values.tolist() == [
         ["2023-02", "01", "02", 1], ["2023-03", "02", "01", 1]]
+
+
+def test_an_id_in_two_bezirke_at_once_is_a_business_in_each_and_never_a_move(data_dir):
+    """An id an Excel export mangled ('9,43032E+11') stands for a business in 01 and one in 02; in
+    March only the one in 01 is left: an exit in 02, no move, and the stock adds up in each."""
+    mangled = "9,43032E+11"
+    _months({"2023-01": [(mangled, "01010101", "01", "G"), (mangled, "02020202", "02", "G"), ("y", "01010101", "01", "G")],
+             "2023-02": [(mangled, "01010101", "01", "G"), (mangled, "02020202", "02", "C"), ("y", "01010101", "01", "G")],
+             "2023-03": [(mangled, "01010101", "01", "G"), ("y", "01010101", "01", "G")]})
+    d = business.dynamics("bezirk").set_index(["stand", "bezirk_id"])
+    assert d.loc[("2023-01", "01"), "bestand"] == 2 and d.loc[("2023-01", "02"), "bestand"] == 1
+    assert d.loc[("2023-03", "02"), ["bestand", "abgaenge", "fortzuege"]].tolist() == [0, 1, 0]
+    assert d.loc[("2023-03", "01"), ["bestand", "zuzuege"]].tolist() == [2, 0]
+    assert d["zuzuege"].sum() == 0 and d["fortzuege"].sum() == 0
+    for (stand, bezirk), now in d.loc[["2023-02", "2023-03"]].iterrows():
+        before = d["bestand"].get((f"2023-0{int(stand[-1]) - 1}", bezirk), 0)
+        assert now["bestand"] == before + now["zugaenge"] - now["abgaenge"] + now["zuzuege"] - now["fortzuege"]
+    assert business.moves("bezirk").empty
+    assert business.sector_switches("berlin").empty  # its G and C in February are two businesses

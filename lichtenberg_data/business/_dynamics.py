@@ -5,13 +5,15 @@ id new in the register is an entry (*Zugang*), an id that is gone an exit (*Abga
 both months in another area a move within Berlin (*Umzug*), in another WZ section a sector switch
 (*Branchenwechsel*). Nothing is loaded into pandas but the result. For every area and month:
 ``bestand = bestand(vormonat) + zugaenge - abgaenge + zuzuege - fortzuege`` (``bestand`` counts
-distinct ids: a row repeated in a month counts once, in the stock and in the flows). Limit: an id
-in two areas in the same month – an id an Excel export mangled (``id_mangled``) can stand for
-several businesses – counts in both, and as a move between them; there the equation can fail.
+distinct ids: a row repeated in a month counts once, in the stock and in the flows). An id in
+two areas (or, for sector switches, two sections) in the same month – an id an Excel export
+mangled (``id_mangled``) stands for several businesses – counts as a business in each area, with
+entries and exits there, and never as a move or a switch: which of its rows went where cannot be
+told.
 
 How, cheaply: one scan of the monthly files, aggregated by id and area, gives each business a
 bit mask of the months it is in each area (month *i* = bit *i*); a business with more than one
-area moved. For the ~95 % whose area never changes, entries and exits follow from the mask alone
+area moved (one in two areas at once is left out of that). For the ~95 % whose area never changes, entries and exits follow from the mask alone
 (bit *i* set and bit *i-1* not: an entry in month *i*). Only the businesses whose area changed
 go through a join of each month with the month before, their monthly rows rebuilt from their
 masks (not picked again out of all the rows scanned). A window of more than 60 months is computed in pieces (the mask has 64 bits).
@@ -54,10 +56,12 @@ def window(start: Any = None, end: Any = None) -> tuple[list[str], list[str]]:
 def _base(level: str, scanned: list[str], changed: str) -> str:
     """The CTEs every query shares. ``src``: the rows with their month index ``i`` (position in
     ``scanned``); ``pairs``: per business and area (and section, when ``changed`` is
-    ``abschnitt``) the mask of its months there; ``ids``: per business its month mask and whether
-    ``changed`` (``area`` or ``abschnitt``) ever changed; ``sub``: for the businesses where it did,
-    a row per month and area (section) they are in, rebuilt from their masks (the monthly files are
-    scanned once); ``j``: those rows of each month fully joined with the month before."""
+    ``abschnitt``) the mask of its months there; ``ids``: per business its month mask, whether
+    ``changed`` (``area`` or ``abschnitt``) ever changed and whether it is in two places in one
+    month (``overlap``: its masks share a bit); ``sub``: for the businesses that changed, not in two
+    places at once, a row per month and area (section) they are in, rebuilt from their masks (the
+    monthly files are scanned once); ``j``: those rows of each month fully joined with the month
+    before."""
     months = "[" + ", ".join(f"'{_partitions.month_key(m)}'" for m in scanned) + "]"
     section = ", abschnitt" if changed == "abschnitt" else ""
     sections = ", c.abschnitt AS ab_now, o.abschnitt AS ab_before" if changed == "abschnitt" else ""
@@ -73,13 +77,14 @@ def _base(level: str, scanned: list[str], changed: str) -> str:
         FROM src GROUP BY ALL
     ),
     ids AS MATERIALIZED (
-        SELECT id, bit_or(mask) AS mask, any_value(area) AS area, {_changed(changed)} AS changed
+        SELECT id, bit_or(mask) AS mask, any_value(area) AS area, {_changed(changed)} AS changed,
+               sum(bit_count(mask)) > bit_count(bit_or(mask)) AS overlap
         FROM pairs GROUP BY id
     ),
     steps AS (SELECT CAST(range AS UTINYINT) AS i FROM range(0, {len(scanned)})),
     sub AS (
         SELECT s.i, p.id, p.area{section}
-        FROM (SELECT * FROM pairs SEMI JOIN (SELECT id FROM ids WHERE changed) c USING (id)) p
+        FROM (SELECT * FROM pairs SEMI JOIN (SELECT id FROM ids WHERE changed AND NOT overlap) c USING (id)) p
         JOIN steps s ON {_bit("p.mask", "s.i")} = 1
     ),
     j AS (
@@ -129,7 +134,11 @@ def _flows(level: str, shown: list[str], scanned: list[str]) -> pd.DataFrame:
     months = "[" + ", ".join(f"'{m}'" for m in scanned) + "]"
     now, before = _bit("g.mask", "s.i"), _bit("(g.mask << CAST(1 AS UBIGINT))", "s.i")  # bit i, bit i-1
     sql = _base(level, scanned, "area") + f""",
-    groups AS (SELECT area, mask, count(*) AS n FROM ids WHERE NOT changed GROUP BY ALL),
+    groups AS (
+        SELECT area, mask, count(*) AS n FROM ids WHERE NOT changed GROUP BY ALL
+        UNION ALL  -- an id in two areas at once: a business in each, with its mask there
+        SELECT area, mask, count(*) FROM pairs SEMI JOIN (SELECT id FROM ids WHERE overlap) o USING (id) GROUP BY ALL
+    ),
     stable AS (
         SELECT s.i, g.area, sum(n) FILTER (WHERE {now} = 1) AS bestand,
                sum(n) FILTER (WHERE {now} = 1 AND {before} = 0) AS zugaenge,
