@@ -26,6 +26,7 @@ from typing import Any
 
 import lichtenberg_data.briefing.pages as pages
 
+from ..charts.files import FORMATS
 from ..charts.style import COLORS, quiet_font_subsetting, style
 from ._appendix import appendix, missing_page
 from ._blocks import section_blocks
@@ -207,10 +208,10 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     if missing:
         contents.append(("Noch nicht enthalten", doc.marks["missing"]))
     contents.append(("Anhang: Verwendete Datensätze", doc.marks["appendix"]))
-    formats = [f.upper() for f in ("png", "svg", "pdf") if any(f in c.get("files", {}) for c in charts)]
+    formats = [f.upper() for f in FORMATS if any(f in c.get("files", {}) for c in charts)]
     doc.pages[0].append(lambda fig: draw_cover(fig, title=title, district=district, year=year, author=author,
                                                sample=sample, datasets=datasets, contents=contents,
-                                               formats=formats or ["PNG"]))
+                                               formats=formats))
     if sample:
         doc.sample_pages.add(0)  # the cover names the sample datasets
     _write(path, doc, title=title, author=author, subject=f"Klausur-Briefing {year}, Bezirk {district}")
