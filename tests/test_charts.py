@@ -395,9 +395,13 @@ def test_a_map_shows_the_ortsteile_with_their_names_and_a_scale_bar(real_data, d
     assert "Ortsteile" in " ".join(e.get("title") or e.get("source_title") or "" for e in charts.chart_info(fig).sources)
 
 
-def test_text_wrapped_for_a_pdf_page_fits_the_line_as_the_pdf_sets_it():
-    """At 7,5 pt the screen raster measures text up to 7 % narrower than print: the pages of the
-    briefing wrap with the font's own advances (``vector=True``), so no line runs into the margin."""
+@pytest.mark.parametrize(("size", "width", "n_lines"), [(7.5, 200.0, 5), (8.0, 220.0, 4), (9.5, 250.0, 5)])
+def test_text_wrapped_for_a_pdf_page_fills_the_line_as_the_pdf_sets_it(size, width, n_lines):
+    """The pages of the briefing wrap with the font's own advances (``vector=True``), as the PDF
+    sets the text, not as a screen raster measures it (hinted: up to 7 % narrower or 3 % wider
+    than print with matplotlib 3.11, within 1 % with 3.10): no line runs into the margin, and
+    none ends where the next word would still have fitted. Wrapped as measured on screen, two of
+    the three cases fail (the first two with matplotlib 3.11, the last two with 3.10)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
@@ -405,14 +409,16 @@ def test_text_wrapped_for_a_pdf_page_fits_the_line_as_the_pdf_sets_it():
 
     text = ("Vergleich: Berlin: 3.913.644 · Marzahn-Hellersdorf: 296.687 · Charlottenburg-Wilmersdorf: 343.081 · "
             "Rang 6 von 12 Bezirken; Einwohnerinnen und Einwohner am 31.12.2025 je Planungsraum der LOR 2021")
-    width = 200.0
 
     def printed(line: str) -> float:
-        prop = FontProperties(family=_style_family(), size=7.5)
+        prop = FontProperties(family=_style_family(), size=size)
         return text_to_path.get_text_width_height_descent(line, prop, ismath=False)[0]
 
-    assert max(printed(line) for line in wrap_text(text, width, 7.5, vector=True)) <= width
-    assert max(printed(line) for line in wrap_text(text, width, 7.5)) > width  # measured on screen: too long
+    lines = wrap_text(text, width, size, vector=True)
+    assert len(lines) == n_lines and " ".join(lines) == text
+    assert max(printed(line) for line in lines) <= width
+    for line, following in zip(lines, lines[1:]):  # greedy in print: the next word did not fit
+        assert printed(f"{line} {following.split(' ')[0]}") > width - 0.5  # kerning at the spaces
 
 
 @pytest.mark.slow  # 0.4 s on 2 cores
