@@ -240,8 +240,9 @@ def _text_size_pt(text: str, size: float, weight: str = "normal",
 @lru_cache(maxsize=8192)
 def _vector_width_pt(text: str, size: float, weight: str = "normal") -> float:
     """Width in points of one line of ``text`` as a vector backend (PDF, SVG) sets it: the font's
-    own advances, without the hinting of a raster at a given resolution (which makes some sizes
-    wider and others up to 7 % narrower than in print)."""
+    own advances, without the hinting of a raster at a given resolution (which makes a line up to
+    1 % wider or narrower than in print with matplotlib 3.10, up to 3 % wider or 7 % narrower
+    with 3.11)."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
