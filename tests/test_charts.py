@@ -355,6 +355,34 @@ def test_marker_legend_keeps_the_maps_own_legend():
     assert "Wert" in titles and len(titles["Wert"]) == 2
 
 
+def test_a_map_is_drawn_when_it_is_saved_not_after_every_layer(monkeypatch):
+    """geopandas asks the canvas to draw after every layer it plots (for interactive windows); on
+    Agg each request is a whole draw. Building a choropleth with a missing area and an outline,
+    points with a radius on it, and a point map with its base and outline asks for none; the canvas
+    draws on request again afterwards."""
+    gpd = pytest.importorskip("geopandas")
+    from matplotlib.backend_bases import FigureCanvasBase
+    from shapely.geometry import Point, box
+
+    requests = []
+    monkeypatch.setattr(FigureCanvasBase, "draw_idle", lambda canvas, *a, **k: requests.append(canvas))
+    areas = _with(gpd.GeoDataFrame({"wert": [1.0, 2.0, 3.0, np.nan]},
+                                   geometry=[box(390_000 + 1000 * i, 5_815_000, 391_000 + 1000 * i, 5_816_000)
+                                             for i in range(4)], crs="EPSG:25833"), AFS)
+    outline = gpd.GeoDataFrame(geometry=[areas.union_all()], crs="EPSG:25833")
+    fig, ax = charts.choropleth(areas, "wert", k=2, outline=outline, legend_title="Wert", title="Karte")
+    pts = gpd.GeoDataFrame({"name": ["A", "B"], "besuche": [100.0, 2000.0]},
+                           geometry=[Point(390_500, 5_815_500), Point(392_500, 5_815_500)], crs="EPSG:25833")
+    charts.add_points(ax, pts, radius_m=300, legend_label="Orte")
+    fig2, _ = charts.point_map(_with(pts, AFS), value="besuche", label="name", base=areas, outline=outline,
+                               title="Orte")
+    assert requests == []
+    assert len(ax.collections) >= 5  # areas, missing area, outline, radius, points
+    fig.canvas.draw_idle()
+    fig2.canvas.draw_idle()
+    assert requests == [fig.canvas, fig2.canvas]
+
+
 # ------------------------------------------------------------------ the data drawn, handed over
 
 def test_every_form_hands_over_the_data_it_draws():

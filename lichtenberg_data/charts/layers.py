@@ -20,6 +20,7 @@ from matplotlib.patches import Patch
 
 from .finish import chart_info, finish, record_data, record_sources
 from .labels import area_names, point_labels
+from .mapbase import plot_geo
 from .mapbase import scale_bar as draw_scale_bar
 from .style import COLORS, _canvas, _map_height_cm, _width_cm, style
 
@@ -92,16 +93,16 @@ def layer_map(layers: Sequence[Layer], *, base: Any = None, base_label: str | No
         if own:
             chart_info(fig).keep_plot = True  # a longer title or source line makes the figure taller
         if base is not None:
-            base.boundary.plot(ax=ax, color="#BBBBBB", linewidth=0.5)
+            plot_geo(base.boundary, ax, color="#BBBBBB", linewidth=0.5)
         for layer in layers:
             if layer.data is None or not len(layer.data):
                 continue
             if layer.hatch:
-                layer.data.plot(ax=ax, facecolor="none", edgecolor=layer.color, hatch=layer.hatch, linewidth=0.8)
+                plot_geo(layer.data, ax, facecolor="none", edgecolor=layer.color, hatch=layer.hatch, linewidth=0.8)
             else:
-                layer.data.plot(ax=ax, color=layer.color, alpha=layer.alpha, edgecolor=layer.color, linewidth=0.6)
+                plot_geo(layer.data, ax, color=layer.color, alpha=layer.alpha, edgecolor=layer.color, linewidth=0.6)
         if outline is not None:
-            outline.boundary.plot(ax=ax, color=COLORS["text"], linewidth=1.1)
+            plot_geo(outline.boundary, ax, color=COLORS["text"], linewidth=1.1)
         shown = [f for f in ([base, outline] + frames) if f is not None and len(f)]
         if shown:
             bounds = [f.total_bounds for f in shown[:2]] if base is not None or outline is not None \

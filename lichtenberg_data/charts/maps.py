@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from .finish import chart_info, finish, record_data, record_sources
 from .formats import format_number, format_percent
 from .labels import area_names
-from .mapbase import legend, orient
+from .mapbase import legend, orient, plot_geo
 from .style import (
     COLORS,
     FULL_WIDTH_CM,
@@ -227,16 +227,16 @@ def choropleth(gdf: gpd.GeoDataFrame, column: str, k: int = 5, scheme: str = "qu
         fig, ax = _canvas(ax, width, height_cm)
         chart_info(fig).keep_plot = True
         colors = [palette[int(c)] for c in classes]
-        gdf.loc[valid].plot(ax=ax, color=colors, edgecolor="white", linewidth=0.4)
+        plot_geo(gdf.loc[valid], ax, color=colors, edgecolor="white", linewidth=0.4)
         handles = [Patch(facecolor=c, edgecolor="none", label=t) for c, t in zip(palette, texts)]
         if (~valid).any():
-            gdf.loc[~valid].plot(ax=ax, facecolor=COLORS["missing"], edgecolor="#BBBBBB",
-                                 hatch="////", linewidth=0.3)
+            plot_geo(gdf.loc[~valid], ax, facecolor=COLORS["missing"], edgecolor="#BBBBBB",
+                     hatch="////", linewidth=0.3)
             handles.append(Patch(facecolor=COLORS["missing"], edgecolor="#BBBBBB", hatch="////",
                                  label=missing_label))
         if outline is not None:
             shape = outline.to_crs(gdf.crs) if gdf.crs is not None and outline.crs is not None else outline
-            shape.boundary.plot(ax=ax, color=COLORS["text"], linewidth=1.0)
+            plot_geo(shape.boundary, ax, color=COLORS["text"], linewidth=1.0)
         ax.set_axis_off()
         ax.set_aspect("equal")
         loc = legend_loc or ("right" if _width_cm(width) >= FULL_WIDTH_CM or tall else "below")

@@ -17,7 +17,7 @@ from matplotlib.lines import Line2D
 from .finish import chart_info, finish, record_data, record_sources
 from .formats import format_number
 from .labels import point_labels
-from .mapbase import add_legend_entry, drop_legend_entries, legend, orient
+from .mapbase import add_legend_entry, drop_legend_entries, legend, orient, plot_geo
 from .style import COLORS, _canvas, _map_height_cm, style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,9 +85,9 @@ def point_map(points: gpd.GeoDataFrame, value: str | None = None, label: str | N
                 continue
             shape = layer.to_crs(crs) if crs is not None and layer.crs is not None else layer
             if kw is None:
-                shape.boundary.plot(ax=ax, color=COLORS["text"], linewidth=1.0)
+                plot_geo(shape.boundary, ax, color=COLORS["text"], linewidth=1.0)
             else:
-                shape.plot(ax=ax, **kw)
+                plot_geo(shape, ax, **kw)
         xs, ys = data.geometry.x.to_numpy(), data.geometry.y.to_numpy()
         sizes = _areas(data[value]) if value is not None else np.full(len(data), 120.0)
         filled = data[value].notna().to_numpy() if value is not None else np.ones(len(data), dtype=bool)
@@ -149,11 +149,11 @@ def add_points(ax: Axes, points: gpd.GeoDataFrame, *, label_column: str | None =
     """
     color = color or COLORS["highlight"]
     if radius_m is not None:
-        points.buffer(radius_m).boundary.plot(ax=ax, color=color, linewidth=0.6, linestyle="--")
+        plot_geo(points.buffer(radius_m).boundary, ax, color=color, linewidth=0.6, linestyle="--")
     shown = points[points.geometry.notna() & ~points.geometry.is_empty]
     if size > 0 and len(shown):
-        shown.plot(ax=ax, color=color, markersize=size, marker=marker, edgecolor="white", linewidth=0.4,
-                   label=legend_label, zorder=5)
+        plot_geo(shown, ax, color=color, markersize=size, marker=marker, edgecolor="white", linewidth=0.4,
+                 label=legend_label, zorder=5)
         if legend_label:
             add_legend_entry(ax, Line2D([], [], ls="", marker=marker, markersize=max(3.0, np.sqrt(size)),
                                         markerfacecolor=color, markeredgecolor="white", label=legend_label))
