@@ -250,6 +250,7 @@ def machine_info() -> dict[str, Any]:
         "geopandas": _version("geopandas"),
         "shapely": _version("shapely"),
         "openpyxl": _version("openpyxl"),
+        "matplotlib": _version("matplotlib"),
         "lichtenberg_data": _version("lichtenberg_data"),
         "load_average_at_start": load,
     }

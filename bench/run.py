@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lichtenberg_data benchmark ({'quick' if args.quick else 'full'}), {started}")
     print(f"machine: {machine['cpu_model']}, {machine['cores_usable']}/{machine['cores']} cores, "
           f"{machine['ram_gb']} GB RAM, Python {machine['python']}, pandas {machine['pandas']}, "
+          f"matplotlib {machine['matplotlib']}, "
           f"load {machine['load_average_at_start']}")
     t0 = time.perf_counter()
     rows = []

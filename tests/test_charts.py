@@ -358,8 +358,8 @@ def test_marker_legend_keeps_the_maps_own_legend():
 def test_a_map_is_drawn_when_it_is_saved_not_after_every_layer(monkeypatch):
     """geopandas asks the canvas to draw after every layer it plots (for interactive windows); on
     Agg each request is a whole draw. Building a choropleth with a missing area and an outline,
-    points with a radius on it, and a point map with its base and outline asks for none; the canvas
-    draws on request again afterwards."""
+    points with a radius on it, a point map and a layer map with their base and outline asks for
+    none; the canvas draws on request again afterwards."""
     gpd = pytest.importorskip("geopandas")
     from matplotlib.backend_bases import FigureCanvasBase
     from shapely.geometry import Point, box
@@ -376,11 +376,35 @@ def test_a_map_is_drawn_when_it_is_saved_not_after_every_layer(monkeypatch):
     charts.add_points(ax, pts, radius_m=300, legend_label="Orte")
     fig2, _ = charts.point_map(_with(pts, AFS), value="besuche", label="name", base=areas, outline=outline,
                                title="Orte")
+    layers = [charts.Layer(areas.iloc[:2], "Gewerbegebiet (2)", charts.COLORS["berlin"]),
+              charts.Layer(areas.iloc[2:], "Bebauungsplan (2)", charts.COLORS["accent"], hatch="////")]
+    fig3, _ = charts.layer_map(layers, base=areas.assign(ortsteil=list("ABCD")), outline=outline, title="Vorhaben")
     assert requests == []
     assert len(ax.collections) >= 5  # areas, missing area, outline, radius, points
-    fig.canvas.draw_idle()
-    fig2.canvas.draw_idle()
-    assert requests == [fig.canvas, fig2.canvas]
+    for figure in (fig, fig2, fig3):
+        figure.canvas.draw_idle()
+    assert requests == [fig.canvas, fig2.canvas, fig3.canvas]
+
+
+def test_a_window_still_hears_of_every_layer():
+    """A window's canvas schedules its draws itself (and merges them): geopandas' request reaches it."""
+    gpd = pytest.importorskip("geopandas")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from shapely.geometry import box
+
+    from lichtenberg_data.charts.mapbase import plot_geo
+
+    class Window(FigureCanvasAgg):
+        requests = 0
+
+        def draw_idle(self, *args, **kwargs):
+            Window.requests += 1
+
+    fig = Figure()
+    Window(fig)
+    plot_geo(gpd.GeoSeries([box(0, 0, 1, 1)], crs="EPSG:25833"), fig.add_subplot())
+    assert Window.requests == 1 and "draw_idle" not in vars(fig.canvas)
 
 
 # ------------------------------------------------------------------ the data drawn, handed over

@@ -39,12 +39,18 @@ def plot_geo(data: Any, ax: Axes, **kwargs: Any) -> Axes:
     """``data.plot(ax=ax, **kwargs)`` for a GeoSeries or GeoDataFrame, without the draw of the
     whole figure that geopandas asks for after every layer.
 
-    geopandas ends each ``plot`` with ``canvas.draw_idle()``, meant for interactive windows. On the
-    canvas of a script or a notebook (Agg, the inline backend) that is a full draw, constrained
-    layout included, for every layer of every map (1.2 s of the 26 s of CPU of a build of the
-    briefing, in a profile). A chart is drawn when it is checked, shown or saved.
+    geopandas ends each ``plot`` with ``canvas.draw_idle()``, meant for interactive windows. On a
+    canvas that draws at once when asked (Agg: scripts, the notebooks' inline backend) that is a
+    full draw, constrained layout included, for every layer of every map (1.2 s of the 26 s of CPU
+    of a build of the briefing, in a profile); the chart is drawn when it is checked, shown or
+    saved. A window's canvas schedules its draws and is left alone. Not for two threads plotting
+    into one figure (matplotlib is not thread-safe anyway).
     """
+    from matplotlib.backend_bases import FigureCanvasBase
+
     canvas = ax.get_figure().canvas
+    if type(canvas).draw_idle is not FigureCanvasBase.draw_idle:
+        return data.plot(ax=ax, **kwargs)  # a window: its own draw_idle merges the requests
     shadowed = vars(canvas).get("draw_idle")
     canvas.draw_idle = _no_draw  # the instance attribute hides the method during this call
     try:
