@@ -97,6 +97,9 @@ def test_build_writes_pdf_html_and_charts(built):
     html = (out / "notebooks" / "10_fachkraefte.html").read_text(encoding="utf-8")
     assert "injected-parameters" in html or "Parameters injected" in html
     assert "data:image/png;base64" in html  # the chart is shown inline
+    assert '<html lang="de">' in html  # a German page for screen readers
+    assert re.search(r'<img alt="Beschäftigte 2025[^"]*"[^>]* src="data:image/png;base64', html)  # the chart's title
+    assert "No description has been provided" not in html
     names = sorted(p.name for p in (out / "charts").iterdir())
     assert names == sorted(f"{n}.{e}" for n in ("beschaeftigte-index", "ueberblick")
                            for e in ("png", "svg", "pdf", "data.parquet"))  # the data drawn beside each chart

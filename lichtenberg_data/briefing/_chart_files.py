@@ -13,10 +13,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["show_saved", "drawn_pixels", "write_data"]
 
 
-def show_saved(fig: Figure, png: Path) -> None:
+def show_saved(fig: Figure, png: Path, alt: str = "") -> None:
     """In a kernel drawing inline (a build's notebook): show the chart from its saved 300 dpi PNG,
-    reduced to the figure's dpi, and close the figure, so that the inline backend does not draw it
-    once more at the end of the cell. Elsewhere nothing happens."""
+    reduced to the figure's dpi, with ``alt`` as its alternative text (the HTML page's ``alt``),
+    and close the figure, so that the inline backend does not draw it once more at the end of the
+    cell. Elsewhere nothing happens."""
     import io
 
     import matplotlib
@@ -38,7 +39,7 @@ def show_saved(fig: Figure, png: Path) -> None:
         shown = full.reduce(factor) if factor > 1 else full.copy()
     buffer = io.BytesIO()
     shown.save(buffer, format="png", compress_level=1)  # fast; the HTML is about 7 % larger
-    display(Image(data=buffer.getvalue(), format="png"))
+    display(Image(data=buffer.getvalue(), format="png", metadata={"alt": alt} if alt else None))
     plt.close(fig)
 
 

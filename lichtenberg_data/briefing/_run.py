@@ -153,12 +153,18 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
 _EXPORTERS = threading.local()
 
 
+#: nbconvert's "lab" page with the charts' alt texts (``templates/lichtenberg_lab``).
+_TEMPLATES = Path(__file__).parent / "templates"
+
+
 def _write_html(nb: Any, path: Path) -> None:
+    """The executed notebook as an HTML page in German (``lang="de"``, for screen readers)."""
     exporter = getattr(_EXPORTERS, "html", None)
     if exporter is None:
         from nbconvert import HTMLExporter
 
-        exporter = _EXPORTERS.html = HTMLExporter(template_name="lab")
+        exporter = _EXPORTERS.html = HTMLExporter(template_name="lichtenberg_lab", language_code="de",
+                                                  extra_template_basedirs=[str(_TEMPLATES)])
     body, _ = exporter.from_notebook_node(nb)
     atomic_write_bytes(path, body.encode("utf-8"))
 

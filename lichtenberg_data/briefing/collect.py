@@ -163,7 +163,7 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
         log.warning("chart %r: %s", name, problem)
     saved = save(fig, name, folder, build_formats())
     png = saved[0]
-    show_saved(fig, png)
+    show_saved(fig, png, " – ".join(t for t in (info.title, info.subtitle) if t))
     files = {path.suffix[1:]: path.name for path in saved}
     data = chart_data(info)
     if data is not None:
