@@ -13,10 +13,11 @@ told.
 
 How, cheaply: one scan of the monthly files, aggregated by id and area, gives each business a
 bit mask of the months it is in each area (month *i* = bit *i*); a business with more than one
-area moved (one in two areas at once is left out of that). For the ~95 % whose area never changes, entries and exits follow from the mask alone
-(bit *i* set and bit *i-1* not: an entry in month *i*). Only the businesses whose area changed
-go through a join of each month with the month before, their monthly rows rebuilt from their
-masks (not picked again out of all the rows scanned). A window of more than 60 months is computed in pieces (the mask has 64 bits).
+area moved (one in two areas at once excepted). For the ~95 % whose area never changes, entries
+and exits follow from the mask alone (bit *i* set and bit *i-1* not: an entry in month *i*).
+Only the businesses whose area changed go through a join of each month with the month before,
+their monthly rows rebuilt from their masks (not picked again out of all the rows scanned). A
+window of more than 60 months is computed in pieces (the mask has 64 bits).
 """
 
 from __future__ import annotations
