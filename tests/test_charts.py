@@ -447,6 +447,73 @@ def test_a_map_shows_the_ortsteile_with_their_names_and_a_scale_bar(real_data, d
     assert "Ortsteile" in " ".join(e.get("title") or e.get("source_title") or "" for e in charts.chart_info(fig).sources)
 
 
+def _points_on_areas():
+    gpd = pytest.importorskip("geopandas")
+    from shapely.geometry import Point, box
+
+    areas = gpd.GeoDataFrame({"wert": [1.0, 2.0, 3.0, 4.0]}, crs="EPSG:25833",
+                             geometry=[box(390_000 + 1000 * i, 5_815_000, 391_000 + 1000 * i, 5_817_000)
+                                       for i in range(4)])
+    points = gpd.GeoDataFrame({"name": ["A", "B"], "besuche": [100.0, 2000.0]}, crs="EPSG:25833",
+                              geometry=[Point(390_500, 5_815_500), Point(392_500, 5_816_500)])
+    return areas, points
+
+
+def test_a_point_map_shows_the_view_of_its_size_however_often_it_was_drawn(caplog):
+    """A point map keeps its aspect by widening its view to the axes; drawn first at other sizes
+    (as a notebook's figure resized, or laid out before its title was set), it shows what a map
+    drawn once shows, and matplotlib logs nothing (it used to widen the last draw's view again
+    each time: 50 % wider here, and "Ignoring fixed x limits …" in the notebooks' HTML pages)."""
+    areas, points = _points_on_areas()
+
+    def view(ax):
+        return [round(v) for v in (*ax.get_xlim(), *ax.get_ylim())]
+
+    fig, ax = charts.point_map(points, "besuche", "name", base=areas, title="Orte")
+    fig.draw_without_rendering()
+    once = view(ax)
+    fig, ax = charts.point_map(points, "besuche", "name", base=areas, title="Orte")
+    w, h = fig.get_size_inches()
+    with caplog.at_level("WARNING"):
+        for size in ((w, 1.5 * h), (1.3 * w, h), (w, h)):
+            fig.set_size_inches(*size)
+            fig.draw_without_rendering()
+    assert view(ax) == once
+    assert once[0] < 390_000 and once[1] > 394_000 and once[2] < 5_815_000 and once[3] > 5_817_000
+    assert not [r for r in caplog.records if "Ignoring fixed" in r.getMessage()]
+    ax.set_xlim(390_000, 391_000)  # zoomed in by hand: the map keeps that view, widened to the axes
+    ax.set_ylim(5_815_000, 5_816_000)
+    fig.draw_without_rendering()
+    x0, x1, y0, y1 = view(ax)
+    assert (x0 + x1) / 2 == 390_500 and (y0 + y1) / 2 == 5_815_500
+    assert min(x1 - x0, y1 - y0) == 1000 and max(x1 - x0, y1 - y0) < once[1] - once[0]
+
+
+@pytest.mark.slow  # 0.5 s on 2 cores
+def test_the_ortsteil_lines_of_a_point_map_draw_no_frame(real_data, data_dir):
+    """The Ortsteil boundaries are cut a little beyond the data; a point map, whose view is wider
+    than that, shows where they end, but no line along the cut (the areas' boundaries after
+    clipping drew a dashed frame around the district)."""
+    import lichtenberg_data as ld
+    from lichtenberg_data import geo
+
+    ld.import_file("ortsteile", [real_data / "geometries" / "ortsteile_berlin.geojson"])
+    lichtenberg = geo.boundaries("ortsteil")
+    places = lichtenberg.assign(geometry=lichtenberg.representative_point(), besuche=1000.0)
+    fig, ax = charts.point_map(places, "besuche", base=lichtenberg, title="Orte")
+    fig.draw_without_rendering()
+    dashed = [c for c in ax.collections if c.get_zorder() == 1.8]
+    assert len(dashed) == 1
+    vertices = np.concatenate([p.vertices for p in dashed[0].get_paths()])
+    x0, y0 = vertices.min(axis=0)
+    x1, y1 = vertices.max(axis=0)
+    assert ax.get_xlim()[0] < x0 and x1 < ax.get_xlim()[1]  # the view is wider than the lines
+    for path in dashed[0].get_paths():
+        v = path.vertices
+        straight = (v[1:] == v[:-1]) & np.isin(v[1:], [[x0, y0], [x1, y1]])  # a step along the cut
+        assert not straight.any(axis=1).any(), "an Ortsteil line runs along the edge of the cut"
+
+
 @pytest.mark.parametrize(("size", "width", "n_lines"), [(7.5, 200.0, 5), (8.0, 220.0, 4), (9.5, 250.0, 5)])
 def test_text_wrapped_for_a_pdf_page_fills_the_line_as_the_pdf_sets_it(size, width, n_lines):
     """The pages of the briefing wrap with the font's own advances (``vector=True``), as the PDF

@@ -10,6 +10,7 @@ matplotlib-scalebar's (geometries are in EPSG:25833, whose unit is the metre).
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = ["legend", "add_legend_entry", "drop_legend_entries", "orient", "scale_bar", "plot_geo",
-           "MAX_NAMED_ORTSTEILE"]
+           "keep_view", "MAX_NAMED_ORTSTEILE"]
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,57 @@ def plot_geo(data: Any, ax: Axes, **kwargs: Any) -> Axes:
 
 def _no_draw(*args: Any, **kwargs: Any) -> None:
     return None
+
+
+def keep_view(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+    """Fix the map's view at ``xlim`` x ``ylim``; on a map that keeps its aspect by widening its
+    view (``adjustable="datalim"``: the point maps, whose axes keep their width for the legend),
+    every draw widens *that* view to the axes box of the moment.
+
+    matplotlib widens the view the last draw left, so a map drawn at another layout before (the
+    chart check, a figure resized in a notebook) grew with every draw and logged "Ignoring fixed
+    x limits to fulfill fixed data aspect" each time (in the notebooks' HTML pages). A view set
+    after this call (``ax.set_xlim`` to zoom in) becomes the one every later draw widens.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(4, 2))
+    >>> ax = fig.add_subplot()
+    >>> _ = ax.plot([0, 100], [0, 100])
+    >>> ax.set_aspect("equal", adjustable="datalim")
+    >>> keep_view(ax, (0, 100), (0, 100))
+    >>> def view():
+    ...     return [round(float(v)) for v in (*ax.get_xlim(), *ax.get_ylim())]
+    >>> fig.set_size_inches(2, 4)  # drawn tall first: the view is widened upwards
+    >>> fig.draw_without_rendering()
+    >>> view()
+    [0, 100, -49, 149]
+    >>> fig.set_size_inches(4, 2)  # then wide: sideways from the view given (matplotlib alone: -150, 250)
+    >>> fig.draw_without_rendering()
+    >>> view()
+    [-51, 151, 0, 100]
+    """
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    if ax.get_adjustable() == "datalim" and ax.get_aspect() != "auto":
+        ax.apply_aspect = partial(_widened, ax, {"view": (tuple(xlim), tuple(ylim)), "drawn": None})
+
+
+def _widened(ax: Axes, state: dict[str, Any], position: Any = None) -> None:
+    """``ax.apply_aspect`` of a map under :func:`keep_view`: from its view, not the last draw's."""
+    now = (ax.get_xlim(), ax.get_ylim())
+    if state["drawn"] is not None and now != state["drawn"]:
+        state["view"] = now  # a view set since the last draw: the map shows that one now
+    (x0, x1), (y0, y1) = state["view"]
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_autoscale_on(True)  # the widening is the point: no "Ignoring fixed limits" warning
+    try:
+        type(ax).apply_aspect(ax, position)
+    finally:
+        ax.set_autoscale_on(False)
+    state["drawn"] = (ax.get_xlim(), ax.get_ylim())
 
 
 def wrap_label(text: str, width_pt: float | None, size: float = 7.5) -> str:
@@ -172,11 +224,11 @@ def orient(ax: Axes, crs: Any, shown: Any = None, *, names: bool = True) -> None
     ot = _ortsteile(crs)
     near = ot[ot.intersects(view)] if ot is not None else None
     if near is not None and len(near):
-        plot_geo(near.clip(view.buffer(max(x1 - x0, y1 - y0) * 0.05)).boundary, ax, color=COLORS["berlin"],
-                 linewidth=0.55, linestyle=(0, (3, 1.6)), zorder=1.8)
+        margin = max(x1 - x0, y1 - y0) * 0.05
+        plot_geo(near.boundary.clip(box(x0 - margin, y0 - margin, x1 + margin, y1 + margin)), ax,
+                 color=COLORS["berlin"], linewidth=0.55, linestyle=(0, (3, 1.6)), zorder=1.8)
         record_sources(ax.get_figure(), near)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
+    keep_view(ax, (x0, x1), (y0, y1))
     ax.set_xlabel("")
     ax.set_ylabel("")  # geopandas names the CRS axes; a map shows none
     if axis_off:
