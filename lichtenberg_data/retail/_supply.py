@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -104,8 +104,7 @@ def local_supply(district: str | None = DEFAULT_DISTRICT, *, radii: Sequence[flo
     points = chosen.geometry.to_numpy()
     for r in radii:
         reach = shapely.union_all(shapely.buffer(points, float(r), quad_segs=16)) if len(points) else None
-        covered = (shapely.area(shapely.intersection(polys, reach)) if reach is not None
-                   else np.zeros(len(polys)))
+        covered = _covered(polys, reach) if reach is not None else np.zeros(len(polys))
         share = np.clip(covered / shapely.area(polys), 0.0, 1.0)  # rounding of the overlay can pass 1
         out[f"einwohner_{int(r)}m"] = share * out["einwohner"]
         out[f"anteil_{int(r)}m"] = share * 100
@@ -115,6 +114,17 @@ def local_supply(district: str | None = DEFAULT_DISTRICT, *, radii: Sequence[flo
     out = pd.DataFrame(out.drop(columns="geometry"))
     out.attrs["betriebstypen"] = list(types)
     return with_sources(out, stores, rows, areas)
+
+
+def _covered(polys: np.ndarray, reach: Any) -> np.ndarray:
+    """Area (m²) of each polygon within ``reach``; the reach is cut to each polygon's bounding box
+    first (intersecting every Planungsraum with all of Berlin's reach took three times as long;
+    the areas agree to 1e-7 m²)."""
+    import shapely
+
+    near = np.array([shapely.clip_by_rect(reach, *b) if np.isfinite(b).all() else reach  # an empty area: none
+                     for b in shapely.bounds(polys)], dtype=object)
+    return shapely.area(shapely.intersection(polys, near))
 
 
 def _inside(polys: np.ndarray, points: np.ndarray) -> np.ndarray:
