@@ -103,7 +103,10 @@ def keep_view(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) ->
 
 
 def _widened(ax: Axes, state: dict[str, Any], position: Any = None) -> None:
-    """``ax.apply_aspect`` of a map under :func:`keep_view`: from its view, not the last draw's."""
+    """``ax.apply_aspect`` of a map under :func:`keep_view`: from its view, not the last draw's
+    (matplotlib's own while the map autoscales again, after ``ax.autoscale()``)."""
+    if ax.get_autoscalex_on() or ax.get_autoscaley_on():
+        return type(ax).apply_aspect(ax, position)
     now = (ax.get_xlim(), ax.get_ylim())
     if state["drawn"] is not None and now != state["drawn"]:
         state["view"] = now  # a view set since the last draw: the map shows that one now
