@@ -435,8 +435,9 @@ def row_notebooks(spec: Spec, ctx: Ctx) -> dict[str, Any]:
                           notebooks=[p.name for p in notebooks])
         runs.append(child)
         trivial.append(bare_kernel())
-        # the faster of the two: now and then a bare kernel stalls for 3-4 s at its start (seen
-        # right after a build: 4.1 s against 0.6-0.8 s), and their mean made a build "met" at 1.3x
+        # the faster of the two: now and then a bare kernel takes 4.1 s instead of 0.6-0.8 s (it
+        # does not quit when nbclient asks it to at the end, and is killed after a wait: "Kernel
+        # is taking too long to finish, terminating"), and the mean made a 4.8x build "met" at 1.3x
         beside = min(trivial[-2].result["s"], trivial[-1].result["s"]) * len(notebooks)
         ratios.append(child.result["s"] / beside)
         floors.append(beside)
