@@ -473,8 +473,9 @@ def row_notebooks(spec: Spec, ctx: Ctx) -> dict[str, Any]:
                        "notebooks; chart files as PNG; HTML, xlsx, PDF with the summary and the goals page of a "
                        "ziele.csv) on the demo data (`lichtenberg-data demo`: the real snapshot), one worker per "
                        "core; ratio = median over the builds of build / (bare kernels measured right before "
-                       "and after it, the faster of the two, x notebooks); peak = the largest single process (builder or a kernel), "
-                       "not their sum; extra peer_*: one build with every chart format, one with fresh kernels",
+                       "and after it, the faster of the two, x notebooks); peak = the largest single process "
+                       "(builder or a kernel), not their sum; extra peer_*: one build with every chart format, "
+                       "one with fresh kernels",
                   **extra)
 
 

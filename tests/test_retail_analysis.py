@@ -184,6 +184,18 @@ def test_a_district_without_known_centres_is_missing_data(real):
     assert caught.value.dataset == "osm_pois"
 
 
+def test_local_supply_does_not_trust_a_cut_geos_left_invalid(monkeypatch):
+    """The reach is cut to each Planungsraum's box first (fast, but GEOS may leave an invalid
+    piece): an invalid piece is replaced by the whole reach, the share stays the true one."""
+    from lichtenberg_data.retail import _supply
+
+    bowtie = shapely.Polygon([(0, 0), (1000, 1000), (1000, 0), (0, 1000)])  # crosses itself: invalid
+    monkeypatch.setattr(shapely, "clip_by_rect", lambda geometry, *box: bowtie)
+    polys = np.array([shapely.box(0, 0, 1000, 1000), shapely.box(5000, 0, 6000, 1000)], dtype=object)
+    reach = shapely.box(500, 0, 5500, 1000)
+    assert _supply._covered(polys, reach).tolist() == [500_000.0, 500_000.0]
+
+
 @pytest.mark.realdata
 @pytest.mark.slow
 def test_lichtenberg_local_supply(real):
