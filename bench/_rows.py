@@ -461,6 +461,9 @@ def row_notebooks(spec: Spec, ctx: Ctx) -> dict[str, Any]:
                              **{f"peer_{k}_s": round(c.result["s"], 3) for k, c in peers.items()},
                              "per_notebook_s": {k: h.median(v) for k, v in per.items()},
                              "per_notebook_floor_s": [round(c.result["s"], 3) for c in trivial],
+                             # builds whose two bare kernels differ by more than 2x (a stalled one)
+                             "bare_kernels_apart": sum(max(a, b) > 2 * min(a, b) for a, b in zip(
+                                 [c.result["s"] for c in trivial], [c.result["s"] for c in trivial[1:]])),
                              "ratios": [round(r, 3) for r in ratios],
                              "demo_data_s": round(refresh.wall_s, 3),
                              "wall_with_startup_s": round(h.median([c.wall_s for c in runs]), 3)}

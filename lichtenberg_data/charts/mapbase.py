@@ -75,7 +75,9 @@ def keep_view(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) ->
     matplotlib widens the view the last draw left, so a map drawn at another layout before (the
     chart check, a figure resized in a notebook) grew with every draw and logged "Ignoring fixed
     x limits to fulfill fixed data aspect" each time (in the notebooks' HTML pages). A view set
-    after this call (``ax.set_xlim`` to zoom in) becomes the one every later draw widens.
+    after this call (``ax.set_xlim`` to zoom in, before or after a draw) becomes the one every
+    later draw widens. On a map (axes without tick labels) the view then depends only on the axes
+    box; where tick labels are drawn, constrained layout sizes the box by the last draw's labels.
 
     Examples
     --------
@@ -99,7 +101,10 @@ def keep_view(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) ->
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     if ax.get_adjustable() == "datalim" and ax.get_aspect() != "auto":
-        ax.apply_aspect = partial(_widened, ax, {"view": (tuple(xlim), tuple(ylim)), "drawn": None})
+        # an instance attribute over the method, as matplotlib's own tight bbox does for a save
+        # (``_tight_bbox.adjust_bbox``); no public hook runs before every aspect adjustment
+        view = (ax.get_xlim(), ax.get_ylim())
+        ax.apply_aspect = partial(_widened, ax, {"view": view, "drawn": view})
 
 
 def _widened(ax: Axes, state: dict[str, Any], position: Any = None) -> None:
@@ -108,11 +113,11 @@ def _widened(ax: Axes, state: dict[str, Any], position: Any = None) -> None:
     if ax.get_autoscalex_on() or ax.get_autoscaley_on():
         return type(ax).apply_aspect(ax, position)
     now = (ax.get_xlim(), ax.get_ylim())
-    if state["drawn"] is not None and now != state["drawn"]:
-        state["view"] = now  # a view set since the last draw: the map shows that one now
+    if now != state["drawn"]:
+        state["view"] = now  # a view set since (the last draw): the map shows that one now
     (x0, x1), (y0, y1) = state["view"]
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
+    ax.set_xlim(x0, x1, emit=False)  # a step of the draw: no "xlim_changed" for it
+    ax.set_ylim(y0, y1, emit=False)
     ax.set_autoscale_on(True)  # the widening is the point: no "Ignoring fixed limits" warning
     try:
         type(ax).apply_aspect(ax, position)
