@@ -447,7 +447,11 @@ def test_a_map_shows_the_ortsteile_with_their_names_and_a_scale_bar(real_data, d
     assert "Ortsteile" in " ".join(e.get("title") or e.get("source_title") or "" for e in charts.chart_info(fig).sources)
 
 
-def _points_on_areas():
+def test_a_point_map_shows_the_view_of_its_size_however_often_it_was_drawn(caplog):
+    """A point map keeps its aspect by widening its view to the axes; drawn first at other sizes
+    (as a notebook's figure resized, or laid out before its title was set), it shows what a map
+    drawn once shows, and matplotlib logs nothing (it used to widen the last draw's view again
+    each time: 50 % wider here, and "Ignoring fixed x limits …" in the notebooks' HTML pages)."""
     gpd = pytest.importorskip("geopandas")
     from shapely.geometry import Point, box
 
@@ -456,15 +460,6 @@ def _points_on_areas():
                                        for i in range(4)])
     points = gpd.GeoDataFrame({"name": ["A", "B"], "besuche": [100.0, 2000.0]}, crs="EPSG:25833",
                               geometry=[Point(390_500, 5_815_500), Point(392_500, 5_816_500)])
-    return areas, points
-
-
-def test_a_point_map_shows_the_view_of_its_size_however_often_it_was_drawn(caplog):
-    """A point map keeps its aspect by widening its view to the axes; drawn first at other sizes
-    (as a notebook's figure resized, or laid out before its title was set), it shows what a map
-    drawn once shows, and matplotlib logs nothing (it used to widen the last draw's view again
-    each time: 50 % wider here, and "Ignoring fixed x limits …" in the notebooks' HTML pages)."""
-    areas, points = _points_on_areas()
 
     def view(ax):
         return [round(v) for v in (*ax.get_xlim(), *ax.get_ylim())]
