@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import ValidationError
-from .names import BEZIRKE
+from .names import BERLIN_ID, BEZIRKE
 
-__all__ = ["validate", "known_districts"]
+__all__ = ["validate", "known_districts", "known_districts_or_berlin", "unknown_values"]
 
 _KIND_TESTS = {
     "str": lambda s: s.dtype == object or str(s.dtype) in {"string", "str"} or s.dtype.kind == "O",
@@ -60,6 +60,20 @@ def validate(dataset: Any, df: Any) -> None:
             raise ValidationError(f"check '{check.name}' failed: {problem}")
 
 
+def unknown_values(column: Any, allowed: Any) -> list:
+    """The distinct values of ``column`` that are not in ``allowed``, sorted.
+
+    Each distinct value is looked at once (a column of 400,000 rows holds twelve Bezirke).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> unknown_values(pd.Series(["11", "13", "13", "14"]), ["11", "12"])
+    ['13', '14']
+    """
+    return sorted(set(column.unique()) - set(allowed))
+
+
 def known_districts(df: Any) -> str | None:
     """A schema check shared by the sources: every ``bezirk_id`` is one of the twelve Bezirke.
 
@@ -69,5 +83,18 @@ def known_districts(df: Any) -> str | None:
     >>> known_districts(pd.DataFrame({"bezirk_id": ["11", "13"]}))
     "unknown bezirk_id ['13']"
     """
-    unknown = sorted(set(df["bezirk_id"]) - set(BEZIRKE))
+    unknown = unknown_values(df["bezirk_id"], BEZIRKE)
+    return f"unknown bezirk_id {unknown}" if unknown else None
+
+
+def known_districts_or_berlin(df: Any) -> str | None:
+    """As :func:`known_districts`, with Berlin's total (``bezirk_id`` ``"00"``) allowed as well.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> known_districts_or_berlin(pd.DataFrame({"bezirk_id": ["00", "11", "99"]}))
+    "unknown bezirk_id ['99']"
+    """
+    unknown = unknown_values(df["bezirk_id"], [*BEZIRKE, BERLIN_ID])
     return f"unknown bezirk_id {unknown}" if unknown else None

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError, UnknownDistrictError
+from .._validate import unknown_values
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
 from ._wz import DIVISIONS
@@ -211,7 +212,7 @@ def _bands(values):
 
 
 def _bands_known(df) -> str | None:
-    odd = sorted(set(df["employees_range"].dropna().unique()) - set(EMPLOYEE_BANDS))
+    odd = unknown_values(df["employees_range"].dropna(), EMPLOYEE_BANDS)
     return f"unknown employees_range values {', '.join(map(repr, odd[:5]))}" if odd else None
 
 

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError
+from .._validate import known_districts_or_berlin
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BERLIN_ID, BEZIRKE
 
@@ -264,11 +265,6 @@ def _parse(files: Mapping[str, Path]) -> pd.DataFrame:
 
 # =========================================================================== checks
 
-def _known_areas(df: pd.DataFrame) -> str | None:
-    bad = sorted(set(df["bezirk_id"]) - set(BEZIRKE) - {BERLIN_ID})
-    return f"unknown bezirk_id {bad}" if bad else None
-
-
 def _berlin_is_sum(df: pd.DataFrame) -> str | None:
     """The 12 Bezirke add up to Berlin; rounded report values allow half a unit per Bezirk."""
     tolerance = {"gebaeude": 0, "wohnungen": 0, "nutzflaeche_m2": 60, "wohnflaeche_m2": 60,
@@ -309,7 +305,7 @@ baufertigstellungen = catalog.register(Dataset(
         columns={"year": "int", "date": "date", "bezirk_id": "str", "bezirk": "str", "gebaeudeart": "str",
                  "massnahme": "str", **{c: "float" for c in VALUES}},
         key=("year", "bezirk_id", "gebaeudeart", "massnahme"),
-        checks=(Check("known districts", _known_areas), Check("Bezirke add up to Berlin", _berlin_is_sum),
+        checks=(Check("known districts", known_districts_or_berlin), Check("Bezirke add up to Berlin", _berlin_is_sum),
                 Check("no negative values", _non_negative)),
         min_rows=39,
     ),

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from .. import catalog
 from .._errors import FormatError
+from .._validate import known_districts_or_berlin
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
-from ..names import BERLIN_ID, BEZIRKE
+from ..names import BERLIN_ID
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -235,11 +236,6 @@ def parse_entgelte(files: Mapping[str, Path]) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- checks
 
-def _known_districts(df: pd.DataFrame) -> str | None:
-    unknown = sorted(set(df["bezirk_id"]) - set(BEZIRKE) - {BERLIN_ID})
-    return f"unknown bezirk_id {unknown}" if unknown else None
-
-
 def _plr_keys(df: pd.DataFrame) -> str | None:
     plr = df[df["ebene"] == "planungsraum"]
     bad = plr[~plr["gebiet_id"].str.fullmatch(r"\d{8}")]
@@ -288,7 +284,7 @@ ENTGELTE_SCHEMA = Schema(
     columns={"date": "date", "ebene": "str", "gebiet_id": "str", "gebiet": "str", "bezirk_id": "str",
              **{c: "float" for c in VALUE_COLUMNS}, **{f"{c}_flag": "str" for c in VALUE_COLUMNS}},
     key=("date", "ebene", "gebiet_id"),
-    checks=(Check("known districts", _known_districts), Check("Planungsraum keys", _plr_keys),
+    checks=(Check("known districts", known_districts_or_berlin), Check("Planungsraum keys", _plr_keys),
             Check("12 Bezirke", _twelve_bezirke), Check("values in range", _in_range),
             Check("share fits counts", _share_fits_counts),
             Check("Planungsräume add up to the Bezirk", _plr_add_up)),

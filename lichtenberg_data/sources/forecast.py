@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING
 from .. import catalog
 from .._afs_cells import parse_value
 from .._errors import DataNotAvailableError, FormatError
+from .._validate import unknown_values
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BERLIN_ID, BEZIRKE, fold
 
@@ -348,7 +349,7 @@ def _stand(df: pd.DataFrame) -> date | None:
 
 
 def _variants_known(df: pd.DataFrame) -> str | None:
-    bad = sorted(set(df["variante"]) - set(VARIANTEN))
+    bad = unknown_values(df["variante"], VARIANTEN)
     return f"unknown variants {bad}" if bad else None
 
 

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import catalog
 from .._errors import FormatError
+from .._validate import known_districts_or_berlin
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
-from ..names import BEZIRKE
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -167,11 +167,6 @@ def _berlin_is_sum(column: str) -> Any:
     return check
 
 
-def _known_areas(df: pd.DataFrame) -> str | None:
-    unknown = sorted(set(df["bezirk_id"]) - set(BEZIRKE) - {"00"})
-    return f"unknown bezirk_id {unknown}" if unknown else None
-
-
 _EMPLOYEE_VALUES = tuple(_EMPLOYEE_COLUMNS)
 _AFS_NOTE = ("NOT VERIFIED against a real report: the series, table titles and column headers are assumed from "
              "the usual AfS layout; the parser finds the tables by content (the twelve Bezirke in a column and the "
@@ -197,7 +192,7 @@ beschaeftigte_bezirke = catalog.register(Dataset(
         columns={"date": "date", "ort": "str", "bezirk_id": "str", "bezirk": "str",
                  **{c: "float" for c in _EMPLOYEE_VALUES}, "flags": "str"},
         key=("date", "ort", "bezirk_id"),
-        checks=(Check("known districts", _known_areas),
+        checks=(Check("known districts", known_districts_or_berlin),
                 Check("men + women = total", _parts_add_up("insgesamt", ["maennlich", "weiblich"])),
                 Check("age groups add up", _parts_add_up("insgesamt", list(_EMPLOYEE_VALUES[3:]))),
                 Check("Bezirke add up to Berlin", _berlin_is_sum("insgesamt"))),
@@ -234,7 +229,7 @@ arbeitslose_bezirke = catalog.register(Dataset(
         columns={"date": "date", "bezirk_id": "str", "bezirk": "str", **{c: "float" for c in _UNEMPLOYED_COLUMNS},
                  "flags": "str"},
         key=("date", "bezirk_id"),
-        checks=(Check("known districts", _known_areas),
+        checks=(Check("known districts", known_districts_or_berlin),
                 Check("men + women = total", _parts_add_up("arbeitslose", ["maennlich", "weiblich"])),
                 Check("SGB II + III = total", _parts_add_up("arbeitslose", ["sgb_ii", "sgb_iii"])),
                 Check("Bezirke add up to Berlin", _berlin_is_sum("arbeitslose"))),

@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import catalog
 from .._errors import FormatError
+from .._validate import known_districts
 from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
 from ._brw_read import read_broker_xls, read_edition
@@ -268,11 +269,6 @@ def parse_bodenrichtwert_zonen(files: Mapping[str, Path]) -> Any:
 
 # =========================================================================== checks
 
-def _known_districts(df: pd.DataFrame) -> str | None:
-    bad = sorted(set(df["bezirk_id"]) - set(BEZIRKE))
-    return f"unknown bezirk_id {bad}" if bad else None
-
-
 def _positive_values(df: pd.DataFrame) -> str | None:
     bad = df[~(df["brw_eur_m2"] > 0)]
     return f"{len(bad)} zones without a positive value, e.g. zone {bad['brw_nummer'].iloc[0]}" if len(bad) else None
@@ -303,7 +299,7 @@ def _one_stichtag(df: pd.DataFrame) -> str | None:
         if len(days) > 1 else None
 
 
-_CHECKS = (Check("known districts", _known_districts), Check("all 12 Bezirke", _all_districts),
+_CHECKS = (Check("known districts", known_districts), Check("all 12 Bezirke", _all_districts),
            Check("positive values", _positive_values), Check("plausible GFZ", _plausible_gfz),
            Check("short code of the type of use", _use_codes))
 

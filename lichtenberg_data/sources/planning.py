@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import _kept, catalog
 from .._errors import FormatError
+from .._validate import unknown_values
 from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE
 from ._gdi_areas import bezirk_ids, dates, number, pick, read_areas, require, text
@@ -226,7 +227,7 @@ def _stand(df: pd.DataFrame) -> date | None:
 
 
 def _known_bezirke(df: pd.DataFrame) -> str | None:
-    bad = sorted(set(df["bezirk_id"].dropna()) - set(BEZIRKE))
+    bad = unknown_values(df["bezirk_id"].dropna(), BEZIRKE)
     return f"unknown bezirk_id {bad}" if bad else None
 
 

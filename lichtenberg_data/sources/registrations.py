@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from .. import catalog
 from .._errors import FormatError
+from .._validate import known_districts_or_berlin
 from ..catalog import LICENSES, Check, Dataset, Resource, Schema
 from ..names import BERLIN_ID, BEZIRKE
 from .construction import check_series
@@ -133,11 +134,6 @@ def _parse(files: Mapping[str, Path]) -> pd.DataFrame:
     return pd.concat([parse_gewerbeanzeigen_file(Path(p)) for p in files.values()], ignore_index=True)
 
 
-def _known_areas(df: pd.DataFrame) -> str | None:
-    bad = sorted(set(df["bezirk_id"]) - set(BEZIRKE) - {BERLIN_ID})
-    return f"unknown bezirk_id {bad}" if bad else None
-
-
 def _parts_within_totals(df: pd.DataFrame) -> str | None:
     bad = df[(df["neugruendungen"] > df["anmeldungen"]) | (df["aufgaben"] > df["abmeldungen"])]
     return f"{len(bad)} rows where a 'darunter' column exceeds its total (columns swapped?)" if len(bad) else None
@@ -170,7 +166,7 @@ gewerbeanzeigen = catalog.register(Dataset(
                  "bezirk": "str", "anmeldungen": "float", "abmeldungen": "float", "neugruendungen": "float",
                  "aufgaben": "float"},
         key=("date", "zeitraum", "bezirk_id"),
-        checks=(Check("known districts", _known_areas), Check("parts within totals", _parts_within_totals),
+        checks=(Check("known districts", known_districts_or_berlin), Check("parts within totals", _parts_within_totals),
                 Check("Bezirke add up to Berlin", _berlin_is_sum)),
         min_rows=13,
     ),

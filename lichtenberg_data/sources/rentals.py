@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from .. import _kept, catalog
 from .._errors import DataNotAvailableError, FormatError
+from .._validate import unknown_values
 from ..catalog import Check, Dataset, License, Resource, Schema
 from ..names import BEZIRKE, bezirk_id
 from ._listings_csv import GET_THE_DATA, dates, number, read_text, records
@@ -284,7 +285,7 @@ def _in_berlin(df: pd.DataFrame) -> str | None:
 
 
 def _room_types(df: pd.DataFrame) -> str | None:
-    unknown = sorted(set(df["room_type"]) - set(ROOM_TYPES))
+    unknown = unknown_values(df["room_type"], ROOM_TYPES)
     return f"unknown room types {unknown[:5]} (columns shifted?)" if unknown else None
 
 

@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING
 
 from .. import _kept, catalog
 from .._errors import DataNotAvailableError, FormatError, UnknownDistrictError
-from .._validate import known_districts
+from .._validate import known_districts, unknown_values
 from ..catalog import LICENSES, WFS, Check, Dataset, Resource, Schema
 from ..names import BEZIRKE
 from ..names import bezirk_id as _bezirk_id
@@ -375,12 +375,12 @@ def _stand(df: pd.DataFrame) -> date | None:
 
 
 def _known_types(df: pd.DataFrame) -> str | None:
-    bad = sorted(set(df["schulart"]) - set(SCHULARTEN))
+    bad = unknown_values(df["schulart"], SCHULARTEN)
     return f"unknown schulart {bad}" if bad else None
 
 
 def _known_traeger(df: pd.DataFrame) -> str | None:
-    bad = sorted(set(df["traeger"].astype(str)) - {"öffentlich", "privat"})
+    bad = unknown_values(df["traeger"].astype(str), {"öffentlich", "privat"})
     return f"unknown traeger {bad}" if bad else None
 
 
