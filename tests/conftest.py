@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import re
@@ -55,6 +56,19 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = (str(item.path), item.location[1] or 0,
                            f"Skipped: {Path(absent[0]).name} is not in the shipped snapshot "
                            "(../shared/real-data is absent)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_unconfigure(config):
+    """End of a test process: collect the garbage once, then freeze what is left.
+
+    pytest collects again at the end (to report errors raised in ``__del__``: the collection here
+    comes before its check, so none is missed) and so does the interpreter on exit; each walks a
+    worker's whole heap of test objects. Frozen objects are left out of later collections: the
+    end of a run took about 1.8 s from the last test to the prompt, 0.8 s with the freeze.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture()
