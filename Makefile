@@ -31,7 +31,7 @@ test-fast: venv  ## the tests that take less than a few seconds each (no noteboo
 	$(BIN)/pytest -q -m "not slow"
 
 check: venv  ## lint with ruff
-	$(BIN)/ruff check lichtenberg_data tests bench
+	$(BIN)/ruff check lichtenberg_data tests bench notebooks
 
 format: venv  ## format the code with ruff
 	$(BIN)/ruff format lichtenberg_data tests bench
