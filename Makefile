@@ -35,7 +35,7 @@ check: venv  ## lint with ruff
 
 format: venv  ## format the code with ruff
 	$(BIN)/ruff format lichtenberg_data tests bench
-	$(BIN)/ruff check --fix lichtenberg_data tests bench
+	$(BIN)/ruff check --fix lichtenberg_data tests bench notebooks
 
 demo-data: venv  ## load the real snapshot only (offline); no generated number, earlier sample data removed
 	$(BIN)/lichtenberg-data demo

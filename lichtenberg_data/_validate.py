@@ -61,17 +61,18 @@ def validate(dataset: Any, df: Any) -> None:
 
 
 def unknown_values(column: Any, allowed: Any) -> list:
-    """The distinct values of ``column`` that are not in ``allowed``, sorted.
+    """The distinct values of ``column`` that are not in ``allowed``, sorted as text (a missing
+    value, which is in no list, sorts as ``nan`` among them).
 
     Each distinct value is looked at once (a column of 400,000 rows holds twelve Bezirke).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> unknown_values(pd.Series(["11", "13", "13", "14"]), ["11", "12"])
-    ['13', '14']
+    >>> unknown_values(pd.Series(["11", "99", "99", None, "13"]), ["11", "12"])
+    ['13', '99', nan]
     """
-    return sorted(set(column.unique()) - set(allowed))
+    return sorted(set(column.unique()) - set(allowed), key=str)
 
 
 def known_districts(df: Any) -> str | None:
@@ -83,8 +84,7 @@ def known_districts(df: Any) -> str | None:
     >>> known_districts(pd.DataFrame({"bezirk_id": ["11", "13"]}))
     "unknown bezirk_id ['13']"
     """
-    unknown = unknown_values(df["bezirk_id"], BEZIRKE)
-    return f"unknown bezirk_id {unknown}" if unknown else None
+    return _unknown_bezirke(df, BEZIRKE)
 
 
 def known_districts_or_berlin(df: Any) -> str | None:
@@ -96,5 +96,9 @@ def known_districts_or_berlin(df: Any) -> str | None:
     >>> known_districts_or_berlin(pd.DataFrame({"bezirk_id": ["00", "11", "99"]}))
     "unknown bezirk_id ['99']"
     """
-    unknown = unknown_values(df["bezirk_id"], [*BEZIRKE, BERLIN_ID])
+    return _unknown_bezirke(df, [*BEZIRKE, BERLIN_ID])
+
+
+def _unknown_bezirke(df: Any, allowed: list[str]) -> str | None:
+    unknown = unknown_values(df["bezirk_id"], allowed)
     return f"unknown bezirk_id {unknown}" if unknown else None

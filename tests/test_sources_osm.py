@@ -70,17 +70,19 @@ class OverpassServer(Portal):
         self.set("/api/interpreter", ("func", self.reply))
 
     def handle(self, h) -> None:
-        """Count the requests being answered at the same time (``most_at_once``)."""
+        """Count the requests being answered at the same time (``most_at_once``): each counts
+        while its answer is prepared (the ``slow`` wait), not while it is written, since a client
+        that has the last byte may send its next request before this thread gets to count down."""
         with self._count:
             self.running += 1
             self.most_at_once = max(self.most_at_once, self.running)
         try:
             if self.slow:
                 time.sleep(self.slow)
-            super().handle(h)
         finally:
             with self._count:
                 self.running -= 1
+        super().handle(h)
 
     @property
     def interpreter(self) -> str:

@@ -380,7 +380,7 @@ def _known_types(df: pd.DataFrame) -> str | None:
 
 
 def _known_traeger(df: pd.DataFrame) -> str | None:
-    bad = unknown_values(df["traeger"].astype(str), {"öffentlich", "privat"})
+    bad = unknown_values(df["traeger"], {"öffentlich", "privat"})
     return f"unknown traeger {bad}" if bad else None
 
 
