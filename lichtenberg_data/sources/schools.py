@@ -285,7 +285,7 @@ def _directory(path: Path) -> pd.DataFrame:
         "adresse": raw[cols["adresse"]].str.strip() if "adresse" in cols else None,
         "quelle": QUELLE_VERZEICHNIS,
     }).reset_index(drop=True)
-    if out["traeger"].isna().any():  # a letter the files of 2020 do not have: say which, keep the school
+    if out["traeger"].isna().any():  # a letter the files of 2020 do not have: say which, refuse the file
         unknown = sorted(set(letters[out["traeger"].isna().to_numpy()]))
         raise FormatError(f"{path.name}: school numbers with the unknown type letter(s) {', '.join(unknown)} "
                           f"(known: {', '.join(BSN_LETTERS)}); see lichtenberg_data.sources.schools.BSN_LETTERS")
