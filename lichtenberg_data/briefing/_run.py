@@ -3,8 +3,8 @@
 :func:`_run_all` runs the notebooks in file order, one worker thread per core, each worker in the
 kernel it keeps (:mod:`._kernels`); :func:`_execute` runs one: the set-up cell first (where its
 material goes, the briefing year, the chart formats, the missing-data handler of :mod:`.kernel`),
-``YEAR`` and ``DISTRICT`` injected, and a failing cell reported with its number and whole error.
-Used by :mod:`.pack`, which collects what the notebooks marked and binds the PDF.
+``YEAR`` and ``DISTRICT`` injected, and a failing cell reported with its number and whole error;
+the executed notebook is written as HTML (:mod:`._html`). Used by :mod:`.pack`, which collects what the notebooks marked and binds the PDF.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import BriefingError
-from .._store import atomic_write_bytes
+from ._html import write_html
 from ._kernels import WorkerKernel
 
 log = logging.getLogger(__name__)
@@ -143,30 +143,9 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
         if kernel is not None and not succeeded:
             kernel.discard()  # whatever a failed notebook left in its kernel goes with it
     if executed.exists():
-        _write_html(nbformat.read(executed, as_version=4), html_dir / f"{path.stem}.html")
+        write_html(nbformat.read(executed, as_version=4), html_dir / f"{path.stem}.html")
     if error is not None:
         raise error
-
-
-#: Each worker thread's HTML exporter (loading the template costs 0.1 s; one per thread, since an
-#: exporter is not meant to be shared between threads).
-_EXPORTERS = threading.local()
-
-
-#: nbconvert's "lab" page with the charts' alt texts (``templates/lichtenberg_lab``).
-_TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _write_html(nb: Any, path: Path) -> None:
-    """The executed notebook as an HTML page in German (``lang="de"``, for screen readers)."""
-    exporter = getattr(_EXPORTERS, "html", None)
-    if exporter is None:
-        from nbconvert import HTMLExporter
-
-        exporter = _EXPORTERS.html = HTMLExporter(template_name="lichtenberg_lab", language_code="de",
-                                                  extra_template_basedirs=[str(_TEMPLATES)])
-    body, _ = exporter.from_notebook_node(nb)
-    atomic_write_bytes(path, body.encode("utf-8"))
 
 
 def _run_one(path: Path, html_dir: Path, collect: Path, *args: Any) -> None:
