@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -194,6 +195,25 @@ def _remove_previous_outputs(out: Path, stems: list[str]) -> None:
             shutil.rmtree(collect_root / stem)
 
 
+@contextmanager
+def _heap_frozen() -> Iterator[Callable[[], None]]:
+    """Let the garbage collector skip the objects that exist now (and, on each call of the function
+    handed out, those that exist then) until the block ends.
+
+    A build allocates a lot (notebooks, HTML, pages) in a process whose heap is mostly modules that
+    stay: each full collection walked them all again, about 1 CPU-s per build. :func:`gc.freeze`
+    sets them aside; at the end :func:`gc.unfreeze` returns them to the collector (and with them
+    whatever the caller froze before), so nothing the caller held is kept from being collected for
+    longer than the build.
+    """
+    import gc
+
+    gc.freeze()
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
 
 def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         district: str | None = None, kernel_name: str = "python3",
@@ -238,57 +258,59 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
         log.warning("briefing: no notebooks in %s; the briefing lists every section as missing",
                     nb_dir)
 
-    env = {"LICHTENBERG_DATA_DISTRICT": district, "LICHTENBERG_DATA_DIR": str(settings.data_dir)}
-    with _environment(env):
-        _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers, formats,
-                 fresh_kernels)
+    with _heap_frozen() as freeze:  # the collector skips what exists (see _heap_frozen)
+        env = {"LICHTENBERG_DATA_DISTRICT": district, "LICHTENBERG_DATA_DIR": str(settings.data_dir)}
+        with _environment(env):
+            _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers, formats,
+                     fresh_kernels)
 
-    stems = [p.stem for p in paths]
-    charts, figures, missing_data, datasets, files = _collect(stems, collect_root, charts_dir)
-    notebooks = [{"file": p.name, "html": f"{p.stem}.html",
-                  "charts": sum(c["notebook"] == p.stem for c in charts),
-                  "key_figures": sum(f["notebook"] == p.stem for f in figures)} for p in paths]
-    sample = any(d.get("sample") for d in datasets) or any(
-        e.get("sample") for e in [*charts, *figures])
-    other_sources = sorted({e["source"] for e in [*charts, *figures]
-                            if e.get("source") and not e.get("datasets")})
-    pdf = out / f"Klausur-Briefing-{year}-{_slug(district)}.pdf"
-    workbook = out / f"Klausur-Briefing-{year}-{_slug(district)}-Daten.xlsx"
-    author = settings.author.strip() or f"Bezirksamt {district}, Wirtschaftsförderung"
-    bound = bind(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
-                  notebooks=notebooks, sample=sample, other_sources=other_sources, missing_data=missing_data,
-                  office_texts=office_texts, targets=targets, given=given, author=author)
-    present, missing = bound["present"], bound["missing"]
-    result = BriefingResult(
-        pdf=pdf, out_dir=out, html=[html_dir / f"{s}.html" for s in stems], charts=files,
-        manifest=out / "briefing-manifest.json", notebooks=[p.name for p in paths],
-        sections=present, missing_sections=missing, datasets=datasets, sample=sample,
-        missing_data=missing_data, comparison=bound["comparison"]["bezirke"],
-        summary_sentences=len(bound["summary"]), goals=bound["goals"])
-    manifest = {
-        "title": f"Klausur-Briefing {year} – Bezirk {district}", "year": year,
-        "district": district, "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "pdf": pdf.name, "notebooks": notebooks, "sections": present, "missing_sections": missing,
-        "sample": sample,
-        "charts": [{k: v for k, v in c.items() if not k.startswith("_") and k != "png_path"}
-                   for c in charts],
-        "key_figures": figures, "datasets": datasets, "missing_data": missing_data,
-        "comparison": bound["comparison"], "summary": bound["summary"], "kernaussagen": bound["kernaussagen"],
-        "findings": bound["findings"], "goals": bound["goals"],
-        "author": author, "workbook": workbook.name, "pages": bound["pages"],
-        "outputs": sorted(str(p.relative_to(out)) for p in [pdf, workbook, *result.html, *files]),
-    }
-    atomic_write_bytes(result.manifest,
-                       json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
-    write_workbook(workbook, manifest, charts_dir)
-    result.workbook = workbook
-    for line in result.summary().splitlines():
-        log.debug("briefing: %s", line)  # the CLI prints the summary
-    if strict and missing_data:
-        names = ", ".join(_by_dataset(missing_data))
-        raise BriefingError(f"briefing --strict: datasets missing: {names}. The PDF {pdf} was written with "
-                            "boxes in their place; import them (`lichtenberg-data info DATASET` says how)")
-    return result
+        freeze()  # and what the notebooks' runs imported (nbconvert, papermill, ...)
+        stems = [p.stem for p in paths]
+        charts, figures, missing_data, datasets, files = _collect(stems, collect_root, charts_dir)
+        notebooks = [{"file": p.name, "html": f"{p.stem}.html",
+                      "charts": sum(c["notebook"] == p.stem for c in charts),
+                      "key_figures": sum(f["notebook"] == p.stem for f in figures)} for p in paths]
+        sample = any(d.get("sample") for d in datasets) or any(
+            e.get("sample") for e in [*charts, *figures])
+        other_sources = sorted({e["source"] for e in [*charts, *figures]
+                                if e.get("source") and not e.get("datasets")})
+        pdf = out / f"Klausur-Briefing-{year}-{_slug(district)}.pdf"
+        workbook = out / f"Klausur-Briefing-{year}-{_slug(district)}-Daten.xlsx"
+        author = settings.author.strip() or f"Bezirksamt {district}, Wirtschaftsförderung"
+        bound = bind(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
+                      notebooks=notebooks, sample=sample, other_sources=other_sources, missing_data=missing_data,
+                      office_texts=office_texts, targets=targets, given=given, author=author)
+        present, missing = bound["present"], bound["missing"]
+        result = BriefingResult(
+            pdf=pdf, out_dir=out, html=[html_dir / f"{s}.html" for s in stems], charts=files,
+            manifest=out / "briefing-manifest.json", notebooks=[p.name for p in paths],
+            sections=present, missing_sections=missing, datasets=datasets, sample=sample,
+            missing_data=missing_data, comparison=bound["comparison"]["bezirke"],
+            summary_sentences=len(bound["summary"]), goals=bound["goals"])
+        manifest = {
+            "title": f"Klausur-Briefing {year} – Bezirk {district}", "year": year,
+            "district": district, "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "pdf": pdf.name, "notebooks": notebooks, "sections": present, "missing_sections": missing,
+            "sample": sample,
+            "charts": [{k: v for k, v in c.items() if not k.startswith("_") and k != "png_path"}
+                       for c in charts],
+            "key_figures": figures, "datasets": datasets, "missing_data": missing_data,
+            "comparison": bound["comparison"], "summary": bound["summary"], "kernaussagen": bound["kernaussagen"],
+            "findings": bound["findings"], "goals": bound["goals"],
+            "author": author, "workbook": workbook.name, "pages": bound["pages"],
+            "outputs": sorted(str(p.relative_to(out)) for p in [pdf, workbook, *result.html, *files]),
+        }
+        atomic_write_bytes(result.manifest,
+                           json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+        write_workbook(workbook, manifest, charts_dir)
+        result.workbook = workbook
+        for line in result.summary().splitlines():
+            log.debug("briefing: %s", line)  # the CLI prints the summary
+        if strict and missing_data:
+            names = ", ".join(_by_dataset(missing_data))
+            raise BriefingError(f"briefing --strict: datasets missing: {names}. The PDF {pdf} was written with "
+                                "boxes in their place; import them (`lichtenberg-data info DATASET` says how)")
+        return result
 
 
 def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
