@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from PIL import Image
 
-from lichtenberg_data.briefing._html import NO_ALT, _TEMPLATES, write_html
+from lichtenberg_data.briefing._html import _TEMPLATES, NO_ALT, write_html
 
 bs4 = pytest.importorskip("bs4")
 

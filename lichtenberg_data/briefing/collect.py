@@ -141,7 +141,7 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
         The recorded entry, or ``None`` when not building a briefing.
     """
     from ..charts import chart_data, chart_info, save
-    from ..charts.check import plain_text, problems
+    from ..charts.check import plain_text, problems_when_drawn
 
     section = _section(section)
     folder = collect_dir()
@@ -158,10 +158,10 @@ def mark_chart(fig: Figure, name: str, section: str, caption: str,
     if not line:
         log.warning("chart %r marked for the briefing has no source line", name)
     plain_text(fig)
-    found = problems(fig)
+    with problems_when_drawn(fig) as found:  # checked on the draw that writes the PNG
+        saved = save(fig, name, folder, build_formats())
     for problem in found:
         log.warning("chart %r: %s", name, problem)
-    saved = save(fig, name, folder, build_formats())
     png = saved[0]
     show_saved(fig, png, " – ".join(t for t in (info.title, info.subtitle) if t))
     files = {path.suffix[1:]: path.name for path in saved}

@@ -53,7 +53,9 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
     ascending
         Largest value on top (default) or smallest on top.
     percent, decimals, unit
-        Formatting of axis and bar labels (percent points; fixed decimals; unit text).
+        Formatting of axis and bar labels (percent points; fixed decimals; unit text: on each bar's
+        label, on the axis only when the bars have none, since the tick labels of a half-width
+        chart would run into each other with it).
     value_labels
         Print the value at the end of each bar.
     width, height_cm
@@ -89,7 +91,7 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, highlight: str | None 
         ax.grid(axis="y", visible=False)
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        ax.xaxis.set_major_formatter(_value_formatter(percent, decimals, unit if not percent else ""))
+        ax.xaxis.set_major_formatter(_value_formatter(percent, decimals, "" if percent or value_labels else unit))
         ax.set_xlabel(xlabel or "")
         finite = vals[np.isfinite(vals)]
         span = (finite.max() - min(0, finite.min())) if finite.size else 1

@@ -1,6 +1,7 @@
 """The chart check: what a reader would see as a defect, found from the drawn figure.
 
-:func:`problems` draws a figure and returns one English line per defect:
+:func:`problems` lays a figure out and returns one English line per defect (:func:`problems_when_drawn`:
+the same, measured on the draw that saves it):
 
 * a text (title, tick or category label, value label, legend, source line) that runs past the
   edge of the figure, so part of it is cut off;
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from matplotlib.axis import Axis
@@ -30,7 +32,7 @@ from matplotlib.table import Table
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["problems", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text", "canvas_renderer", "lay_out"]
+__all__ = ["problems", "problems_when_drawn", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text", "canvas_renderer", "lay_out"]
 
 #: Pixels (at the figure's dpi) a box may stick out or two boxes may touch without counting.
 TOLERANCE_PX = 1.0
@@ -143,9 +145,8 @@ def _label(text: Any) -> str:
     return s if len(s) <= 60 else s[:57] + "…"
 
 
-def _shrunk(box: Bbox) -> Bbox:
-    return Bbox.from_extents(box.x0 + TOLERANCE_PX, box.y0 + TOLERANCE_PX,
-                             box.x1 - TOLERANCE_PX, box.y1 - TOLERANCE_PX)
+def _shrunk(box: Bbox, by: float) -> Bbox:
+    return Bbox.from_extents(box.x0 + by, box.y0 + by, box.x1 - by, box.y1 - by)
 
 
 def _symbols(ax: Any) -> Iterator[tuple[Any, str]]:
@@ -180,15 +181,69 @@ def problems(fig: Figure) -> list[str]:
     Parameters
     ----------
     fig
-        A finished figure; it is drawn (on its own canvas) to measure its texts.
+        A finished figure; it is laid out (on its own canvas) to measure its texts.
 
     Returns
     -------
     list of str
         E.g. ``"tick label 'Treptow-Köpenick' is cut: it runs 31 px past the left edge"``.
+
+    See Also
+    --------
+    problems_when_drawn : the same check on the draw that saves the figure, without a layout of its own.
     """
     renderer = canvas_renderer(fig)
     lay_out(fig)
+    return _found(fig, renderer, 1.0)
+
+
+@contextmanager
+def problems_when_drawn(fig: Figure) -> Iterator[list[str]]:
+    """:func:`problems` measured on the next draw of ``fig`` inside the block, at that draw's dpi.
+
+    The briefing checks each chart on the draw that writes its PNG (300 dpi) rather than laying it
+    out once more for the check (a third of a draw per chart). Lengths in the lines are pixels at
+    the figure's own dpi, as :func:`problems` gives them. When nothing draws ``fig`` inside the
+    block, the list is :func:`problems`' result.
+
+    Examples
+    --------
+    >>> import io
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1))
+    >>> _ = fig.text(0.7, 0.5, "Marzahn-Hellersdorf")
+    >>> with problems_when_drawn(fig) as found:
+    ...     fig.savefig(io.BytesIO(), format="png", dpi=300)
+    >>> found == problems(fig) == ["text 'Marzahn-Hellersdorf' is cut: it runs 81 px past the right edge"]
+    True
+    """
+    dpi, found, state = fig.dpi, [], {}
+
+    def measure(event: Any) -> None:
+        if state:
+            return  # the first draw only (the PNG; the vector files after it are the same chart)
+        state["drawn"] = True
+        try:
+            found.extend(_found(fig, event.renderer, fig.dpi / dpi))
+        except Exception as exc:  # noqa: BLE001 - matplotlib would only print it; raised below
+            state["error"] = exc
+
+    canvas_renderer(fig)  # a bare Figure gets its Agg canvas, which saving it uses too
+    connection = fig.canvas.mpl_connect("draw_event", measure)
+    try:
+        yield found
+    finally:
+        fig.canvas.mpl_disconnect(connection)
+    if "error" in state:
+        raise state["error"]
+    if not state:
+        found.extend(problems(fig))
+
+
+def _found(fig: Figure, renderer: Any, px: float) -> list[str]:
+    """The defects of ``fig`` as drawn by ``renderer``; ``px`` device pixels to one pixel at the
+    figure's own dpi (3 while it is saved at 300 dpi)."""
+    tolerance = TOLERANCE_PX * px
     canvas = fig.bbox
     texts = drawn_texts(fig)
     boxes = [(kind, t, group, t.get_window_extent(renderer)) for kind, t, group in texts]
@@ -202,8 +257,8 @@ def problems(fig: Figure) -> list[str]:
         cut = {"left": canvas.x0 - box.x0, "right": box.x1 - canvas.x1,
                "bottom": canvas.y0 - box.y0, "top": box.y1 - canvas.y1}
         for side, over in cut.items():
-            if over > TOLERANCE_PX:
-                found.append(f"{name} '{_label(t)}' is cut: it runs {over:.0f} px past the {side} edge")
+            if over > tolerance:
+                found.append(f"{name} '{_label(t)}' is cut: it runs {over / px:.0f} px past the {side} edge")
         if kind != "scalebar" and t.get_parse_math() and _MATH.search(t.get_text()):
             found.append(f"{name} '{_label(t)}' would be drawn as a formula (a $ pair); it must be plain text")
 
@@ -211,7 +266,7 @@ def problems(fig: Figure) -> list[str]:
         for kind_b, b, group_b, box_b in boxes[i + 1:]:
             if group_a is not None and group_a is group_b:
                 continue  # laid out by matplotlib (legend, table)
-            if not _shrunk(box_a).overlaps(_shrunk(box_b)):
+            if not _shrunk(box_a, tolerance).overlaps(_shrunk(box_b, tolerance)):
                 continue
             if kind_a == "scalebar" or kind_b == "scalebar":
                 text = b if kind_a == "scalebar" else a
@@ -227,7 +282,7 @@ def problems(fig: Figure) -> list[str]:
         if kind == "annotation" and t.xycoords == "data" and t.axes is not None:
             ax = t.axes
             x, y = ax.transData.transform((ax.convert_xunits(t.xy[0]), ax.convert_yunits(t.xy[1])))
-            anchors.setdefault((round(x), round(y)), []).append(t)
+            anchors.setdefault((round(x / px), round(y / px)), []).append(t)
     for same in anchors.values():
         if len(same) > 1:
             found.append("two labels on one point: " + " and ".join(f"'{_label(t)}'" for t in same))
