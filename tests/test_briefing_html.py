@@ -5,13 +5,9 @@ from __future__ import annotations
 import base64
 import io
 
-import nbformat
-import pytest
 from PIL import Image
 
 from lichtenberg_data.briefing._html import _TEMPLATES, NO_ALT, write_html
-
-bs4 = pytest.importorskip("bs4")
 
 
 def _png() -> str:
@@ -20,8 +16,9 @@ def _png() -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _notebook(alt: str | None = "Beschäftigte 2025 je Bezirk") -> nbformat.NotebookNode:
-    v4 = nbformat.v4
+def _notebook(alt: str | None = "Beschäftigte 2025 je Bezirk"):
+    from nbformat import v4  # (importing nbformat takes 0.9 s: not at collection)
+
     chart = v4.new_output("display_data", data={"image/png": _png()},
                           metadata={"image/png": {"alt": alt}} if alt else {})
     table = v4.new_output("execute_result", data={"text/html": "<table><tr><td>1.234,5</td></tr></table>",
@@ -34,8 +31,14 @@ def _notebook(alt: str | None = "Beschäftigte 2025 je Bezirk") -> nbformat.Note
     ], metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
 
 
+def _soup(html: str):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser")
+
+
 def _dom(html: str) -> str:
-    return str(bs4.BeautifulSoup(html, "html.parser"))
+    return str(_soup(html))
 
 
 def test_the_page_is_nbconverts_own(tmp_path):
@@ -48,7 +51,7 @@ def test_the_page_is_nbconverts_own(tmp_path):
     write_html(nb, tmp_path / "fachkraefte.html")
     ours = (tmp_path / "fachkraefte.html").read_text(encoding="utf-8")
     assert _dom(ours) == _dom(theirs)
-    page = bs4.BeautifulSoup(ours, "html.parser")
+    page = _soup(ours)
     assert page.html["lang"] == "de"
     assert [img["alt"] for img in page.select("img")] == ["Beschäftigte 2025 je Bezirk"]
     assert len(page.select(".jp-Notebook div.jp-Cell-inputWrapper[tabindex='0']")) == 3
@@ -58,6 +61,6 @@ def test_the_page_is_nbconverts_own(tmp_path):
 
 def test_an_image_without_a_title_gets_a_german_alt_text(tmp_path):
     write_html(_notebook(alt=None), tmp_path / "page.html")
-    page = bs4.BeautifulSoup((tmp_path / "page.html").read_text(encoding="utf-8"), "html.parser")
+    page = _soup((tmp_path / "page.html").read_text(encoding="utf-8"))
     assert [img["alt"] for img in page.select("img")] == [NO_ALT]
     assert "No description has been provided" not in str(page)
