@@ -1,13 +1,19 @@
-"""The executed notebooks as HTML pages (lichtenberg_data.briefing._html)."""
+"""The executed notebooks as HTML pages (lichtenberg_data.briefing._html).
+
+Slow: importing nbconvert and loading its templates twice takes about 5 s.
+"""
 
 from __future__ import annotations
 
 import base64
 import io
 
+import pytest
 from PIL import Image
 
 from lichtenberg_data.briefing._html import _TEMPLATES, NO_ALT, write_html
+
+pytestmark = pytest.mark.slow
 
 
 def _png() -> str:
