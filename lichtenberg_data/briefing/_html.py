@@ -27,7 +27,8 @@ NO_ALT = "Abbildung ohne Beschreibung"
 
 #: The tags nbconvert makes focusable (``.jp-Notebook div.jp-Cell-inputWrapper`` and
 #: ``div.jp-OutputArea-output``), as its "lab" template writes them.
-_FOCUSABLE = re.compile(r'<div class="(jp-Cell-inputWrapper|(?:[^"<>]* )?jp-OutputArea-output(?: [^"<>]*)?)"')
+_FOCUSABLE = re.compile(r'<div class="(jp-Cell-inputWrapper|(?:[^"<>]* )?jp-OutputArea-output(?: [^"<>]*)?)"'
+                        r"(?![^>]*\btabindex=)")
 _IMG_WITHOUT_ALT = re.compile(r"<img (?![^>]*\balt=)")
 
 #: Each worker thread's exporter (loading the template costs 0.1 s; an exporter is not meant to be
@@ -44,6 +45,8 @@ def accessible(html: str) -> str:
     '<div class="jp-Cell-inputWrapper" tabindex="0"><img alt="Abbildung ohne Beschreibung" src="a.png"></div>'
     >>> accessible('<div class="jp-RenderedImage jp-OutputArea-output "><img alt="Karte" src="b.png"></div>')
     '<div class="jp-RenderedImage jp-OutputArea-output " tabindex="0"><img alt="Karte" src="b.png"></div>'
+    >>> accessible('<div class="jp-Cell-inputWrapper" tabindex="0">')  # already focusable
+    '<div class="jp-Cell-inputWrapper" tabindex="0">'
     """
     html = _FOCUSABLE.sub(r'<div class="\1" tabindex="0"', html)
     return _IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}" ', html)
