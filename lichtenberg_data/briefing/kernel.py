@@ -96,8 +96,9 @@ def _freeze() -> None:
     The modules imported by then (IPython, pandas, matplotlib ...) live as long as the kernel, and
     every full collection during the notebook walked all of them again (0.5 CPU-s per kernel
     over a build). :func:`gc.freeze` moves them out of the collector's reach; what the cells
-    create is collected as before. A kernel kept for the next notebook is cleared and collected
-    first (:mod:`._kernels`), so what this freezes then is what is still alive.
+    create is collected as before. A kernel kept for the next notebook is cleared first
+    (:mod:`._kernels`: IPython's ``reset``, whose display hook ends with a full collection), so
+    what this freezes then is what is still alive.
     """
     import gc
 

@@ -181,7 +181,8 @@ def problems(fig: Figure) -> list[str]:
     Parameters
     ----------
     fig
-        A finished figure; it is laid out (on its own canvas) to measure its texts.
+        A finished figure; it is laid out (on its own canvas, in the house style, as
+        :func:`~lichtenberg_data.charts.save` draws it) to measure its texts.
 
     Returns
     -------
@@ -192,9 +193,12 @@ def problems(fig: Figure) -> list[str]:
     --------
     problems_when_drawn : the same check on the draw that saves the figure, without a layout of its own.
     """
+    from .style import style
+
     renderer = canvas_renderer(fig)
-    lay_out(fig)
-    return _found(fig, renderer, 1.0)
+    with style():  # measured as saved (charts.save draws in the house style)
+        lay_out(fig)
+        return _found(fig, renderer, 1.0)
 
 
 @contextmanager
