@@ -38,17 +38,75 @@ def test_notebook_is_clean_and_uses_the_catalogue(path):
     assert "latest_pair" not in source or "briefing.latest_pair(" in source
 
 
+def _end(node) -> tuple[int, int]:
+    return node.end_lineno, node.end_col_offset
+
+
 def _names(source: str) -> tuple[set[str], set[str]]:
-    """(names a cell binds, names it reads) at any depth of its code (magics left out)."""
+    """(names a cell binds, names it reads before binding them), in the order Python runs it.
+
+    A name counts as bound where its value exists: an assignment's, a loop's or a ``with``'s
+    target after the value, a comprehension's variable before its element, an import, a ``def``, a
+    parameter, an ``except … as`` name where they stand; ``x += 1`` and ``del x`` read ``x``.
+    Names bound inside functions and lambdas stay there (a parameter is not a name of the cell).
+    Magics and shell lines (``%``, ``!``) are left out. A name bound only on a branch not taken
+    counts as bound (the check is static).
+    """
     import ast
 
-    tree = ast.parse("\n".join(line for line in source.splitlines() if not line.lstrip().startswith("%")))
-    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    bound |= {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
-              for a in n.names}
-    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return bound, read
+    code = "\n".join("" if line.lstrip()[:1] in ("%", "!") else line for line in source.splitlines())
+    tree = ast.parse(code)
+    at: dict[int, tuple[int, int]] = {}  # id(Name) → where its binding takes effect
+    local: set[int] = set()  # Names inside a function or lambda body
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
+                at.update({id(n): _end(node.value) for n in ast.walk(target)})
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            at.update({id(n): _end(node.iter) for n in ast.walk(node.target)})
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                at.update({id(n): _end(item.context_expr) for n in ast.walk(item.optional_vars or item.context_expr)})
+        elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            for gen in node.generators:
+                at.update({id(n): (node.lineno, node.col_offset) for n in ast.walk(gen.target)})
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            body = node.body if isinstance(node.body, list) else [node.body]
+            local.update(id(n) for part in [*body, node.args] for n in ast.walk(part))
+    events: list[tuple[tuple[int, int], int, str]] = []  # (where, 0 = read / 1 = bind, name)
+    for node in ast.walk(tree):
+        where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
+        if isinstance(node, ast.Name) and id(node) not in local:
+            if isinstance(node.ctx, (ast.Load, ast.Del)):
+                events.append((where, 0, node.id))
+            else:
+                events.append((at.get(id(node), where), 1, node.id))
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            events.append((where, 0, node.target.id))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            events += [(where, 1, a.asname or a.name.split(".")[0]) for a in node.names]
+        elif (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and id(node) not in local
+              or isinstance(node, ast.ExceptHandler) and node.name):
+            events.append((where, 1, node.name))
+    bound: set[str] = set()
+    read_first: set[str] = set()
+    for _, kind, name in sorted(events):
+        if kind == 1:
+            bound.add(name)
+        elif name not in bound:
+            read_first.add(name)
+    return bound, read_first
+
+
+def test_names_follow_the_order_python_runs_a_cell():
+    assert _names("x = x + 1") == ({"x"}, {"x"})
+    assert _names("print(karte)\nkarte = 1") == ({"karte"}, {"print", "karte"})
+    assert _names("jahr += 1") == ({"jahr"}, {"jahr"})
+    assert _names("del bau") == (set(), {"bau"})
+    assert _names("f = lambda x: x + 1\ndef g(y):\n    return y\n[z for z in range(3)]") == (
+        {"f", "g", "z"}, {"range"})
+    assert _names("try:\n    pass\nexcept ValueError as e:\n    print(e)") == ({"e"}, {"ValueError", "print"})
+    assert _names("%matplotlib inline\n!ls\nwith open(p) as f:\n    t = f.read()") == ({"f", "t"}, {"open", "p"})
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -64,8 +122,8 @@ def test_a_missing_dataset_leaves_out_its_own_cell_only(path):
     defined: dict[str, int] = {}
     borrowed = []
     for number, source in enumerate(code[setup + 1:], start=setup + 2):
-        bound, read = _names(source)
+        bound, read_first = _names(source)
         borrowed += [f"code cell {number} reads {name!r} of code cell {defined[name]}"
-                     for name in sorted(read - bound) if name in defined]
+                     for name in sorted(read_first) if name in defined]
         defined.update(dict.fromkeys(bound, number))
     assert borrowed == []
