@@ -5,8 +5,10 @@ nbconvert's :class:`~nbconvert.HTMLExporter` renders the page and then reads all
 BeautifulSoup to give every image an alt text and the cells a ``tabindex``: on a briefing's
 notebooks, with their charts inline as base64 and the stylesheet in the page, that second pass took
 1.4 of the 2.9 CPU-s of writing the five pages. :class:`_Exporter` renders the same page and sets
-the same attributes on the tags nbconvert's own template writes. A chart's alt text is its title
-(the template ``templates/lichtenberg_lab``); an image without one gets a German placeholder.
+the same attributes on the same tags, found by a scan of the page's tags (:func:`accessible`;
+scripts, stylesheets and comments left alone, as an HTML parser leaves them). A chart's alt text
+is its title (the template ``templates/lichtenberg_lab``); an image without one gets a German
+placeholder.
 """
 
 from __future__ import annotations
@@ -25,11 +27,29 @@ _TEMPLATES = Path(__file__).parent / "templates"
 #: for this image").
 NO_ALT = "Abbildung ohne Beschreibung"
 
-#: The tags nbconvert makes focusable (``.jp-Notebook div.jp-Cell-inputWrapper`` and
-#: ``div.jp-OutputArea-output``), as its "lab" template writes them.
-_FOCUSABLE = re.compile(r'<div class="(jp-Cell-inputWrapper|(?:[^"<>]* )?jp-OutputArea-output(?: [^"<>]*)?)"'
-                        r"(?![^>]*\btabindex=)")
-_IMG_WITHOUT_ALT = re.compile(r"<img (?![^>]*\balt=)")
+#: A tag of the page's HTML (its attributes with any quoting), or a span whose inside is no tags: a
+#: script or style element, a comment. Only ``div`` and ``img`` tags are looked at.
+_ATTRIBUTE = r"""\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_TAG = re.compile(rf"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<(div|img)((?:{_ATTRIBUTE})*)(\s*/?>)",
+                  re.IGNORECASE | re.DOTALL)
+_NAME_VALUE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+#: The classes of the tags nbconvert makes focusable (``.jp-Notebook div.jp-Cell-inputWrapper`` and
+#: ``div.jp-OutputArea-output``).
+_FOCUSABLE = {"jp-Cell-inputWrapper", "jp-OutputArea-output"}
+
+
+def _accessible_tag(match: re.Match) -> str:
+    tag, attributes, end = match.group(2, 3, 4)
+    if tag is None:  # a script, a stylesheet, a comment: as it is
+        return match.group(0)
+    names = {name.lower(): value for name, value in _NAME_VALUE.findall(attributes)}
+    if tag.lower() == "img":
+        return match.group(0) if "alt" in names else f'<{tag} alt="{NO_ALT}"{attributes}{end}'
+    classes = set(names.get("class", "").strip("\"'").split())
+    if "tabindex" in names or not classes & _FOCUSABLE:
+        return match.group(0)
+    return f'<{tag}{attributes} tabindex="0"{end}'
+
 
 #: Each worker thread's exporter (loading the template costs 0.1 s; an exporter is not meant to be
 #: shared between threads).
@@ -43,13 +63,12 @@ def accessible(html: str) -> str:
     --------
     >>> accessible('<div class="jp-Cell-inputWrapper"><img src="a.png"></div>')
     '<div class="jp-Cell-inputWrapper" tabindex="0"><img alt="Abbildung ohne Beschreibung" src="a.png"></div>'
-    >>> accessible('<div class="jp-RenderedImage jp-OutputArea-output "><img alt="Karte" src="b.png"></div>')
-    '<div class="jp-RenderedImage jp-OutputArea-output " tabindex="0"><img alt="Karte" src="b.png"></div>'
-    >>> accessible('<div class="jp-Cell-inputWrapper" tabindex="0">')  # already focusable
-    '<div class="jp-Cell-inputWrapper" tabindex="0">'
+    >>> accessible('<div id="k" class="jp-RenderedJavaScript jp-OutputArea-output"><IMG title="a > b" alt="Karte">')
+    '<div id="k" class="jp-RenderedJavaScript jp-OutputArea-output" tabindex="0"><IMG title="a > b" alt="Karte">'
+    >>> accessible('<script>var s = "<img src=x>";</script><div class="jp-Cell-inputWrapper" tabindex="0">')
+    '<script>var s = "<img src=x>";</script><div class="jp-Cell-inputWrapper" tabindex="0">'
     """
-    html = _FOCUSABLE.sub(r'<div class="\1" tabindex="0"', html)
-    return _IMG_WITHOUT_ALT.sub(f'<img alt="{NO_ALT}" ', html)
+    return _TAG.sub(_accessible_tag, html)
 
 
 def _exporter() -> Any:
@@ -62,6 +81,8 @@ def _exporter() -> Any:
 
         class _Exporter(HTMLExporter):
             def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:
+                if not hasattr(self, "_nb_metadata"):  # an nbconvert unlike 7.16-7.17: its own way
+                    return super().from_notebook_node(nb, resources, **kw)
                 # HTMLExporter.from_notebook_node up to its BeautifulSoup pass (nbconvert 7.16-7.17)
                 info = nb.metadata.get("language_info", {})
                 lexer = info.get("pygments_lexer", info.get("name"))
