@@ -105,6 +105,26 @@ def test_the_default_paper_never_says_beispieldaten(real_paper):
     assert "Achtung" not in pages[0]  # no sample warning on the cover
 
 
+@pytest.mark.slow  # the five notebooks with nothing to load: about 7 s on one worker
+def test_a_briefing_before_any_data_is_loaded_is_boxes_not_an_error(tmp_path):
+    """Built on an empty data folder (before `demo` or `refresh`), every notebook runs to its end:
+    each dataset the notebooks load is named in a box of the PDF, the command exits 0. (A cell that
+    reused the table of the cell before stopped the build with a NameError.)"""
+    from conftest import Paper, _briefing
+
+    paper = Paper(data=tmp_path / "data", out=tmp_path / "briefing")
+    paper.data.mkdir()
+    _briefing(paper, paper.out)
+    manifest = paper.manifest()
+    # only the fair's map is drawn: its business parks are the package's own curated list
+    assert [c["name"] for c in manifest["charts"]] == ["vorhaben-karte"] and manifest["key_figures"] == []
+    named = {d for m in manifest["missing_data"] for d in [m["dataset"], *(o["dataset"] for o in m.get("also", []))]}
+    assert named >= _needed() | {"ortsteile", "lor_planungsraeume"}  # and the boundaries geo reads
+    boxes = _boxes(paper.text())
+    for dataset_id in sorted(_needed()):
+        assert any(f"lichtenberg-data import {dataset_id} DATEI" in b for b in boxes), dataset_id
+
+
 @real
 def test_every_needed_dataset_without_real_data_is_a_box_naming_it(real_paper):
     text = real_paper.text()
