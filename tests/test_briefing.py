@@ -282,7 +282,6 @@ def test_mark_chart_takes_the_charts_hand_over_and_records(tmp_path, monkeypatch
     assert kf["datasets"][0]["dataset"] == "einwohner_lor"
 
 
-
 @pytest.mark.slow  # 0.6 s
 def test_mark_chart_records_and_logs_what_the_check_finds_in_the_saved_chart(tmp_path, monkeypatch, caplog):
     """The check runs on the draw that writes the 300-dpi PNG; a label running off the chart is
@@ -292,7 +291,7 @@ def test_mark_chart_records_and_logs_what_the_check_finds_in_the_saved_chart(tmp
     from lichtenberg_data import charts
 
     monkeypatch.setenv("LICHTENBERG_BRIEFING_DIR", str(tmp_path))
-    fig, ax = charts.ranked_bars(_districts(), "bezirk", "quote", title="Quote", width="half")
+    fig, _ = charts.ranked_bars(_districts(), "bezirk", "quote", title="Quote", width="half")
     fig.text(0.9, 0.5, "Hinweis: Werte gerundet")  # past the right edge
     with caplog.at_level(logging.WARNING, logger="lichtenberg_data.briefing.collect"):
         entry = briefing.mark_chart(fig, "quote", "fachkraefte", "Text")
@@ -302,6 +301,7 @@ def test_mark_chart_records_and_logs_what_the_check_finds_in_the_saved_chart(tmp
     assert f"chart 'quote': {found}" in caplog.text
     data = json.loads((tmp_path / "briefing.json").read_text(encoding="utf-8"))
     assert data["charts"][0]["problems"] == [found]
+
 
 # =============================================================================== missing data
 

@@ -65,8 +65,8 @@ def _names(source: str) -> tuple[set[str], set[str]]:
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             at.update({id(n): _end(node.iter) for n in ast.walk(node.target)})
         elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                at.update({id(n): _end(item.context_expr) for n in ast.walk(item.optional_vars or item.context_expr)})
+            for item in (i for i in node.items if i.optional_vars is not None):
+                at.update({id(n): _end(item.context_expr) for n in ast.walk(item.optional_vars)})
         elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             for gen in node.generators:
                 at.update({id(n): (node.lineno, node.col_offset) for n in ast.walk(gen.target)})

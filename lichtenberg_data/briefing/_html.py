@@ -51,11 +51,6 @@ def _accessible_tag(match: re.Match) -> str:
     return f'<{tag}{attributes} tabindex="0"{end}'
 
 
-#: Each worker thread's exporter (loading the template costs 0.1 s; an exporter is not meant to be
-#: shared between threads).
-_EXPORTERS = threading.local()
-
-
 def accessible(html: str) -> str:
     """``html`` with a ``tabindex`` on each cell's input and output and an alt text on every image.
 
@@ -69,6 +64,11 @@ def accessible(html: str) -> str:
     '<script>var s = "<img src=x>";</script><div class="jp-Cell-inputWrapper" tabindex="0">'
     """
     return _TAG.sub(_accessible_tag, html)
+
+
+#: Each worker thread's exporter (loading the template costs 0.1 s; an exporter is not meant to be
+#: shared between threads).
+_EXPORTERS = threading.local()
 
 
 def _exporter() -> Any:

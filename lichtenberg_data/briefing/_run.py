@@ -4,7 +4,8 @@
 kernel it keeps (:mod:`._kernels`); :func:`_execute` runs one: the set-up cell first (where its
 material goes, the briefing year, the chart formats, the missing-data handler of :mod:`.kernel`),
 ``YEAR`` and ``DISTRICT`` injected, and a failing cell reported with its number and whole error;
-the executed notebook is written as HTML (:mod:`._html`). Used by :mod:`.pack`, which collects what the notebooks marked and binds the PDF.
+the executed notebook is written as HTML (:mod:`._html`). Used by :mod:`.pack`, which collects
+what the notebooks marked and binds the PDF.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The chart check: what a reader would see as a defect, found from the drawn figure.
 
-:func:`problems` lays a figure out and returns one English line per defect (:func:`problems_when_drawn`:
-the same, measured on the draw that saves it):
+:func:`problems` lays a figure out and returns one English line per defect
+(:func:`problems_when_drawn`: the same, measured on the draw that saves it):
 
 * a text (title, tick or category label, value label, legend, source line) that runs past the
   edge of the figure, so part of it is cut off;
@@ -32,7 +32,8 @@ from matplotlib.table import Table
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["problems", "problems_when_drawn", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text", "canvas_renderer", "lay_out"]
+__all__ = ["problems", "problems_when_drawn", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text",
+           "canvas_renderer", "lay_out"]
 
 #: Pixels (at the figure's dpi) a box may stick out or two boxes may touch without counting.
 TOLERANCE_PX = 1.0
