@@ -116,10 +116,9 @@ def test_a_briefing_before_any_data_is_loaded_is_boxes_not_an_error(tmp_path):
     paper.data.mkdir()
     _briefing(paper, paper.out)
     manifest = paper.manifest()
-    # only the fair's map is drawn: its business parks are the package's own curated list
-    assert [c["name"] for c in manifest["charts"]] == ["vorhaben-karte"] and manifest["key_figures"] == []
+    assert manifest["charts"] == [] and manifest["key_figures"] == []
     named = {d for m in manifest["missing_data"] for d in [m["dataset"], *(o["dataset"] for o in m.get("also", []))]}
-    assert named >= _needed() | {"ortsteile", "lor_planungsraeume"}  # and the boundaries geo reads
+    assert named >= _needed() | {"ortsteile", "lor_planungsraeume", "bezirke"}  # and the boundaries geo reads
     boxes = _boxes(paper.text())
     for dataset_id in sorted(_needed()):
         assert any(f"lichtenberg-data import {dataset_id} DATEI" in b for b in boxes), dataset_id

@@ -104,6 +104,16 @@ def test_the_map_names_the_layers_that_are_not_loaded(data_dir):
     assert "Bebauungspläne im Verfahren" not in info.subtitle
 
 
+def test_the_briefing_map_without_the_district_outline_is_a_missing_dataset(data_dir):
+    """Business parks without the Bezirk around them locate nothing: in the briefing the cell
+    becomes a box naming the outline's dataset (the A3 page still lists them, see above)."""
+    from lichtenberg_data import DataNotAvailableError
+
+    with pytest.raises(DataNotAvailableError) as missing:
+        map_figure(measures("Lichtenberg", today=date(2026, 1, 15)))
+    assert missing.value.dataset == "bezirke"
+
+
 def test_the_briefing_map_is_a_finished_chart(loaded):
     fig = map_figure(measures("Lichtenberg", today=date(2026, 1, 15)))
     info = charts.chart_info(fig)

@@ -79,7 +79,15 @@ def _subtitle(m: Any) -> str:
 
 
 def map_figure(m: Any, *, width: str | float = "full", height_cm: float = 15.0) -> Figure:
-    """The map of the measures as a chart for the briefing (title, subtitle, source line, sample mark)."""
+    """The map of the measures as a chart for the briefing (title, subtitle, source line, sample mark).
+
+    Without the district's outline (dataset ``bezirke``) the map would place the measures on
+    nothing: :class:`~lichtenberg_data.DataNotAvailableError` is raised, which the briefing turns
+    into a box naming the dataset (the A3 page of ``lichtenberg-data vorhaben`` says it in red).
+    """
+    from ..geo import boundaries
+
+    boundaries("bezirk", m.district_id)  # raises DataNotAvailableError when it is not loaded
     base, outline, _ = _areas(m)
     sites = m.areas[m.areas["art"] == KINDS[3]]
     key = "; Gewerbegebiete: " + ", ".join(f"{n} {name}" for n, name in zip(sites["nr"], sites["name"])) \
