@@ -47,19 +47,22 @@ def _names(source: str) -> tuple[set[str], set[str]]:
 
     A name counts as bound where its value exists: an assignment's, a loop's or a ``with``'s
     target after the value, a comprehension's variable before its element, an import, a ``def``, a
-    parameter, an ``except … as`` name where they stand; ``x += 1`` and ``del x`` read ``x``.
-    Names bound inside functions and lambdas stay there (a parameter is not a name of the cell).
-    Magics and shell lines (``%``, ``!``) are left out. A name bound only on a branch not taken
-    counts as bound (the check is static).
+    parameter, an ``except … as`` or ``case`` name where they stand; ``x += 1`` and ``del x`` read
+    ``x``, ``x: int`` binds nothing. Reads inside functions, lambdas and default values count (a
+    lambda that uses a table of another cell fails without it). Magics and shell lines (``%``,
+    ``!``) are left out. Static, hence on the safe side but not exact: a name bound only on a branch
+    not taken counts as bound, and a comprehension's or parameter's name as a name of the cell.
     """
     import ast
 
     code = "\n".join("" if line.lstrip()[:1] in ("%", "!") else line for line in source.splitlines())
     tree = ast.parse(code)
     at: dict[int, tuple[int, int]] = {}  # id(Name) → where its binding takes effect
-    local: set[int] = set()  # Names inside a function or lambda body
+    bare: set[int] = set()  # the targets of annotations without a value: no binding
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+        if isinstance(node, ast.AnnAssign) and node.value is None:
+            bare.add(id(node.target))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
             for target in (node.targets if isinstance(node, ast.Assign) else [node.target]):
                 at.update({id(n): _end(node.value) for n in ast.walk(target)})
         elif isinstance(node, (ast.For, ast.AsyncFor)):
@@ -70,13 +73,10 @@ def _names(source: str) -> tuple[set[str], set[str]]:
         elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             for gen in node.generators:
                 at.update({id(n): (node.lineno, node.col_offset) for n in ast.walk(gen.target)})
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            body = node.body if isinstance(node.body, list) else [node.body]
-            local.update(id(n) for part in [*body, node.args] for n in ast.walk(part))
     events: list[tuple[tuple[int, int], int, str]] = []  # (where, 0 = read / 1 = bind, name)
     for node in ast.walk(tree):
         where = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
-        if isinstance(node, ast.Name) and id(node) not in local:
+        if isinstance(node, ast.Name) and id(node) not in bare:
             if isinstance(node.ctx, (ast.Load, ast.Del)):
                 events.append((where, 0, node.id))
             else:
@@ -85,9 +85,13 @@ def _names(source: str) -> tuple[set[str], set[str]]:
             events.append((where, 0, node.target.id))
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             events += [(where, 1, a.asname or a.name.split(".")[0]) for a in node.names]
-        elif (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and id(node) not in local
-              or isinstance(node, ast.ExceptHandler) and node.name):
+        elif isinstance(node, ast.arg):
+            events.append((where, 1, node.arg))
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler,
+                               ast.MatchAs, ast.MatchStar)) and node.name:
             events.append((where, 1, node.name))
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            events.append((where, 1, node.rest))
     bound: set[str] = set()
     read_first: set[str] = set()
     for _, kind, name in sorted(events):
@@ -103,9 +107,15 @@ def test_names_follow_the_order_python_runs_a_cell():
     assert _names("print(karte)\nkarte = 1") == ({"karte"}, {"print", "karte"})
     assert _names("jahr += 1") == ({"jahr"}, {"jahr"})
     assert _names("del bau") == (set(), {"bau"})
+    assert _names("x: int\nprint(x)") == (set(), {"int", "print", "x"})
     assert _names("f = lambda x: x + 1\ndef g(y):\n    return y\n[z for z in range(3)]") == (
-        {"f", "g", "z"}, {"range"})
+        {"f", "g", "x", "y", "z"}, {"range"})
+    # reads inside a lambda, a function and a default value come from outside the cell
+    assert _names("anteil = lambda r: r / gesamt") == ({"anteil", "r"}, {"gesamt"})
+    assert _names("def f(r=jahr):\n    return r + basis") == ({"f", "r"}, {"jahr", "basis"})
     assert _names("try:\n    pass\nexcept ValueError as e:\n    print(e)") == ({"e"}, {"ValueError", "print"})
+    assert _names("match wert:\n    case [erster, *rest]:\n        print(erster, rest)") == (
+        {"erster", "rest"}, {"wert", "print"})
     assert _names("%matplotlib inline\n!ls\nwith open(p) as f:\n    t = f.read()") == ({"f", "t"}, {"open", "p"})
 
 
