@@ -43,6 +43,11 @@ def _notebook(alt: str | None = "Beschäftigte 2025 je Bezirk"):
             v4.new_output("display_data", data={"text/html": '<script>var s = "<img src=x>";</script>'
                                                              '<IMG title="a > b" SRC="k.png">'}),
             widget]),
+        v4.new_code_cell("fehler", execution_count=4, outputs=[
+            v4.new_output("display_data", data={"image/svg+xml": '<svg xmlns="http://www.w3.org/2000/svg" '
+                                                                 'width="4" height="3"><rect width="4" height="3"/></svg>'}),
+            v4.new_output("error", ename="NameError", evalue="name 'wohnungen' is not defined",
+                          traceback=["\x1b[0;31mNameError\x1b[0m: name 'wohnungen' is not defined"])]),
     ], metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"},
                  "widgets": {"application/vnd.jupyter.widget-state+json": state}})
 
@@ -70,10 +75,10 @@ def test_the_page_is_nbconverts_own(tmp_path):
     assert _dom(ours) == _dom(theirs.replace("No description has been provided for this image", NO_ALT))
     page = _soup(ours)
     assert page.html["lang"] == "de"
-    assert [img["alt"] for img in page.select("img")] == ["Beschäftigte 2025 je Bezirk", NO_ALT]
-    assert len(page.select(".jp-Notebook div.jp-Cell-inputWrapper[tabindex='0']")) == 4
-    # stdout, chart, table, the JavaScript, the analyst's HTML, the widget
-    assert len(page.select(".jp-Notebook div.jp-OutputArea-output[tabindex='0']")) == 6
+    assert [img["alt"] for img in page.select("img")] == ["Beschäftigte 2025 je Bezirk", NO_ALT, NO_ALT]  # + HTML, SVG
+    assert len(page.select(".jp-Notebook div.jp-Cell-inputWrapper[tabindex='0']")) == 5
+    # stdout, chart, table, the JavaScript, the analyst's HTML, the widget, the SVG, the error
+    assert len(page.select(".jp-Notebook div.jp-OutputArea-output[tabindex='0']")) == 8
     assert "1.234,5" in page.select_one("table").text
     assert 'var s = "<img src=x>";' in ours  # a script's text is left as it is
     # a widget without saved state is shown as its text (nbconvert's filter for widgets)
@@ -84,5 +89,20 @@ def test_the_page_is_nbconverts_own(tmp_path):
 def test_an_image_without_a_title_gets_a_german_alt_text(tmp_path):
     write_html(_notebook(alt=None), tmp_path / "page.html")
     page = _soup((tmp_path / "page.html").read_text(encoding="utf-8"))
-    assert [img["alt"] for img in page.select("img")] == [NO_ALT, NO_ALT]  # the chart and the analyst's image
+    assert [img["alt"] for img in page.select("img")] == [NO_ALT] * 3  # the chart, the analyst's image, the SVG
     assert "No description has been provided" not in str(page)
+
+
+def test_another_nbconvert_is_left_its_own_way_with_the_german_alt_text(tmp_path, monkeypatch):
+    """With an nbconvert other than the versions the exporter follows, nbconvert's own second pass
+    makes the page accessible; the placeholder alt text is still German."""
+    import threading
+
+    from lichtenberg_data.briefing import _html
+
+    monkeypatch.setattr(_html, "_KNOWN_NBCONVERT", set())
+    monkeypatch.setattr(_html, "_EXPORTERS", threading.local())
+    write_html(_notebook(alt=None), tmp_path / "page.html")
+    page = _soup((tmp_path / "page.html").read_text(encoding="utf-8"))
+    assert [img["alt"] for img in page.select("img")] == [NO_ALT] * 3
+    assert len(page.select(".jp-Notebook div.jp-OutputArea-output[tabindex='0']")) == 8

@@ -23,14 +23,20 @@ from .._store import atomic_write_bytes
 #: nbconvert's "lab" page with the charts' alt texts.
 _TEMPLATES = Path(__file__).parent / "templates"
 
-#: The alt text of an image without a title (nbconvert's own: "No description has been provided
-#: for this image").
+#: The alt text of an image without a title (nbconvert's own is English).
 NO_ALT = "Abbildung ohne Beschreibung"
+_NBCONVERT_ALT = "No description has been provided for this image"
+#: The nbconvert versions whose ``HTMLExporter.from_notebook_node`` :class:`_Exporter` follows up
+#: to its BeautifulSoup pass; with any other, nbconvert's own way is taken (slower, the same page).
+_KNOWN_NBCONVERT = {(7, 16), (7, 17)}
 
-#: A tag of the page's HTML (its attributes with any quoting), or a span whose inside is no tags: a
-#: script or style element, a comment. Only ``div`` and ``img`` tags are looked at.
+#: A start tag of the page's HTML with its attributes (in any quoting), or a span whose inside is no
+#: tags: a script or style element (to its end tag, or the page's end), a comment. Every start tag
+#: is read, so that markup inside an attribute's value is not taken for a tag; only ``div`` and
+#: ``img`` are changed.
 _ATTRIBUTE = r"""\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
-_TAG = re.compile(rf"<(script|style)\b.*?</\1\s*>|<!--.*?-->|<(div|img)((?:{_ATTRIBUTE})*)(\s*/?>)",
+_TAG = re.compile(rf"<(script|style)(?=[\s/>])(?:{_ATTRIBUTE})*\s*(?:/>|>.*?(?:</\s*\1\s*>|\Z))"
+                  rf"|<!--.*?(?:--\s*>|\Z)|<([a-zA-Z][^\s/>]*)((?:{_ATTRIBUTE})*)(\s*/?>)",
                   re.IGNORECASE | re.DOTALL)
 _NAME_VALUE = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 #: The classes of the tags nbconvert makes focusable (``.jp-Notebook div.jp-Cell-inputWrapper`` and
@@ -40,7 +46,7 @@ _FOCUSABLE = {"jp-Cell-inputWrapper", "jp-OutputArea-output"}
 
 def _accessible_tag(match: re.Match) -> str:
     tag, attributes, end = match.group(2, 3, 4)
-    if tag is None:  # a script, a stylesheet, a comment: as it is
+    if tag is None or tag.lower() not in ("div", "img"):  # a script, a stylesheet, a comment, a tag: as it is
         return match.group(0)
     names = {name.lower(): value for name, value in _NAME_VALUE.findall(attributes)}
     if tag.lower() == "img":
@@ -62,6 +68,8 @@ def accessible(html: str) -> str:
     '<div id="k" class="jp-RenderedJavaScript jp-OutputArea-output" tabindex="0"><IMG title="a > b" alt="Karte">'
     >>> accessible('<script>var s = "<img src=x>";</script><div class="jp-Cell-inputWrapper" tabindex="0">')
     '<script>var s = "<img src=x>";</script><div class="jp-Cell-inputWrapper" tabindex="0">'
+    >>> accessible('<a title="<img src=x>">Karte</a>')  # markup inside a value is text
+    '<a title="<img src=x>">Karte</a>'
     """
     return _TAG.sub(_accessible_tag, html)
 
@@ -74,15 +82,18 @@ _EXPORTERS = threading.local()
 def _exporter() -> Any:
     exporter = getattr(_EXPORTERS, "html", None)
     if exporter is None:
-        from nbconvert import HTMLExporter
+        from nbconvert import HTMLExporter, __version__
         from nbconvert.exporters.templateexporter import TemplateExporter
         from nbconvert.filters.highlight import Highlight2HTML
         from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+        known = tuple(int(p) for p in __version__.split(".")[:2] if p.isdigit()) in _KNOWN_NBCONVERT
+
         class _Exporter(HTMLExporter):
             def from_notebook_node(self, nb: Any, resources: dict | None = None, **kw: Any) -> tuple[str, dict]:
-                if not hasattr(self, "_nb_metadata"):  # an nbconvert unlike 7.16-7.17: its own way
-                    return super().from_notebook_node(nb, resources, **kw)
+                if not known:  # another nbconvert: its own way, its second pass included
+                    html, resources = super().from_notebook_node(nb, resources, **kw)
+                    return html.replace(f'alt="{_NBCONVERT_ALT}"', f'alt="{NO_ALT}"'), resources
                 # HTMLExporter.from_notebook_node up to its BeautifulSoup pass (nbconvert 7.16-7.17)
                 info = nb.metadata.get("language_info", {})
                 lexer = info.get("pygments_lexer", info.get("name"))
