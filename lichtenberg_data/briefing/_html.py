@@ -46,7 +46,7 @@ _FOCUSABLE = {"jp-Cell-inputWrapper", "jp-OutputArea-output"}
 
 def _accessible_tag(match: re.Match) -> str:
     tag, attributes, end = match.group(2, 3, 4)
-    if tag is None or tag.lower() not in ("div", "img"):  # a script, a stylesheet, a comment, a tag: as it is
+    if tag is None or tag.lower() not in ("div", "img"):  # a script, stylesheet, comment or other tag: as it is
         return match.group(0)
     names = {name.lower(): value for name, value in _NAME_VALUE.findall(attributes)}
     if tag.lower() == "img":
