@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -114,8 +115,6 @@ def test_build_writes_pdf_html_and_charts(built):
     manifest = json.loads(built.manifest.read_text(encoding="utf-8"))
     assert manifest["pdf"] == built.pdf.name and len(manifest["charts"]) == 2
     assert "Klausur-Briefing-2025-Lichtenberg.pdf" in built.summary()
-    import gc
-
     assert gc.get_freeze_count() == 0  # what the build set aside for the collector is returned to it
 
 
