@@ -182,3 +182,28 @@ def test_a_half_width_ranking_in_m2_is_checked_as_saved(tmp_path):
     assert ax.xaxis.get_major_formatter()(50000) == "50.000"
     bars = [t.get_text() for t in ax.texts if t.get_text().endswith(" m²")]
     assert "60.390 m²" in bars and len(bars) == 12
+
+
+def test_a_page_of_texts_and_pictures_is_checked_as_a_page():
+    """``page=True`` (a page of the briefing PDF, checked while PdfPages writes it): two texts that
+    run into each other and a text over a picture are found; a small picture is not a squeezed plot."""
+    import io
+
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    page = Figure(figsize=(8.27, 11.69))
+    page.text(0.1, 0.90, "Einwohnerinnen und Einwohner\n31.12.2020 → 31.12.2025", va="top", fontsize=8)
+    page.text(0.1, 0.886, "Vergleich: Berlin: 3.913.644", va="top", fontsize=7)  # on the line above's second line
+    picture = page.add_axes((0.1, 0.5, 0.3, 0.05))  # a table drawn as an image, 5 % of the page high
+    picture.imshow(np.ones((10, 60, 3)))
+    picture.set_axis_off()
+    page.text(0.12, 0.52, "Abbildung 20", fontsize=8)  # a caption inside the picture
+    page.text(0.1, 0.3, "Quellen [1–3]", fontsize=8)  # clear of everything
+    with PdfPages(io.BytesIO()) as pdf, problems_when_drawn(page, page=True) as found:
+        pdf.savefig(page)
+    assert found == ["text 'Einwohnerinnen und Einwohner 31.12.2020 → 31.12.2025' overlaps the text "
+                     "'Vergleich: Berlin: 3.913.644'", "text 'Abbildung 20' overlaps a picture"]
+    with problems_when_drawn(page) as as_chart:  # checked as a chart, the picture is a squeezed plot
+        page.savefig(io.BytesIO(), format="png")
+    assert any("squeezed" in p for p in as_chart) and not any("picture" in p for p in as_chart)

@@ -249,6 +249,17 @@ def test_the_paper_fits_its_pages_and_uses_them(real_paper):
 
 
 @real
+@pytest.mark.parametrize("paper", ["real_paper", "real_paper_mh"])
+def test_every_page_of_the_paper_passes_the_page_check(paper, request):
+    """No text of any page runs into another, over a chart or off the page, as the PDF draws it
+    (key-figure tables and the appendix did, by a tenth of a line per line, before heights were
+    measured as the PDF sets text)."""
+    pages = request.getfixturevalue(paper).manifest()["pages"]
+    assert len(pages) >= 20 and all("problems" in p for p in pages)
+    assert {p["page"]: p["problems"] for p in pages if p["problems"]} == {}
+
+
+@real
 def test_every_chart_of_the_paper_passes_the_chart_check(real_paper):
     charts = real_paper.manifest()["charts"]
     assert len(charts) >= 25
@@ -379,6 +390,14 @@ def test_with_samples_loads_marked_samples_only_where_no_real_file_exists(sample
     assert "generated sample data (marked on every chart and page that shows them): " in out
     assert "not loaded (a box in the briefing names each; `lichtenberg-data info DATASET` says how to get it): " \
            "gigabit_versorgung" in out
+
+
+@samples
+def test_every_page_of_the_sample_paper_passes_the_page_check(sample_paper):
+    """The sample paper too (the cover's warning, the BEISPIELDATEN mark beside each page's title)."""
+    pages = sample_paper.manifest()["pages"]
+    assert len(pages) >= 20 and sum(1 for p in pages if "problems" in p) == len(pages)
+    assert {p["page"]: p["problems"] for p in pages if p["problems"]} == {}
 
 
 @samples

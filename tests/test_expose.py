@@ -59,9 +59,11 @@ def test_the_sites_table_has_a_source_per_row_and_real_planungsraeume(loaded):
     assert got["planungsraum_id"].tolist() == sites["planungsraum_ids"].tolist()
 
 
-def test_the_expose_of_a_named_area(loaded, tmp_path):
+def test_the_expose_of_a_named_area(loaded, tmp_path, caplog):
     out = tmp_path / "expose.pdf"
-    assert cli.main(["expose", "Herzbergstraße", "--out", str(out)]) == 0
+    with caplog.at_level("WARNING", logger="lichtenberg_data.briefing.expose"):
+        assert cli.main(["expose", "Herzbergstraße", "--out", str(out)]) == 0
+    assert caplog.messages == []  # the page check found no text running into another or off the page
     reader = PdfReader(out)
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox

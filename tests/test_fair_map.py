@@ -50,9 +50,11 @@ def _a3_landscape(pdf) -> tuple[float, float]:
     ("Lichtenberg", "Vorhaben-Lichtenberg", (8140, 768, 109), 6),
     ("Marzahn-Hellersdorf", "Vorhaben-Marzahn-Hellersdorf", (5398, 905, 106), 0),
 ])
-def test_vorhaben_writes_map_and_list(loaded, tmp_path, capsys, district, stem, backlog, curated):
+def test_vorhaben_writes_map_and_list(loaded, tmp_path, capsys, caplog, district, stem, backlog, curated):
     out = tmp_path / "messe"
-    assert cli.main(["vorhaben", "--district", district, "--out", str(out), "--today", "2026-01-15"]) == 0
+    with caplog.at_level("WARNING", logger="lichtenberg_data.briefing.fair_map"):
+        assert cli.main(["vorhaben", "--district", district, "--out", str(out), "--today", "2026-01-15"]) == 0
+    assert caplog.messages == []  # the page check found no text running into another or off the page
     said = capsys.readouterr().out
     assert f"{out / stem}.pdf" in said and "contains generated sample data" in said
     pdf, xlsx = out / f"{stem}.pdf", out / f"{stem}.xlsx"

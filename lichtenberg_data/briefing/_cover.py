@@ -6,8 +6,18 @@ from datetime import date
 from typing import Any
 
 from ..charts.formats import format_date
-from ..charts.style import COLORS, _text_size_pt, wrap_text
-from ._layout import A4_CM, BOTTOM_CM, LEFT_CM, PT_PER_CM, TEXT_CM, _cm, _frame, _line, _put
+from ..charts.style import COLORS, wrap_text
+from ._layout import (
+    A4_CM,
+    BOTTOM_CM,
+    LEFT_CM,
+    PT_PER_CM,
+    TEXT_CM,
+    _frame,
+    _height,
+    _line,
+    _put,
+)
 from .collect import SECTIONS
 
 __all__ = ["draw_cover", "sample_parts"]
@@ -36,7 +46,7 @@ def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, s
     _put(fig, LEFT_CM, 3.0, f"Bezirk {district}", size=12, color=COLORS["muted"])
     lines = "\n".join(wrap_text(title, TEXT_CM * PT_PER_CM, 26, "bold", vector=True))
     _put(fig, LEFT_CM, 4.0, lines, size=26, weight="bold")
-    y = 4.0 + _cm(_text_size_pt(lines, 26, "bold")[1]) + 0.3
+    y = 4.0 + _height(lines, 26, "bold") + 0.3
     _line(fig, LEFT_CM, LEFT_CM + 4.0, y, COLORS["highlight"], 3.0)
     y += 0.6
     _put(fig, LEFT_CM, y, "Auswertungen offener Daten für die Kooperationsziele der "
@@ -53,20 +63,26 @@ def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, s
         text = ("Achtung: Teile dieses Briefings beruhen auf BEISPIELDATEN (synthetisch erzeugt, "
                 "keine amtlichen Zahlen); sie sind auf jeder Grafik, in jeder Kennzahl, in jeder "
                 "Quellenangabe, im Anhang und in der Kopfzeile jeder Seite, die sie zeigt, markiert und "
-                "dürfen nicht zitiert werden. Beispieldaten: "
-                + ("; ".join(parts) if parts else "siehe Anhang") + ".")
+                "dürfen nicht zitiert werden.")
+        which = "Beispieldaten: " + ("; ".join(parts) if parts else "siehe Anhang") + "."
         lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, 11, "bold", vector=True))
-        h = _cm(_text_size_pt(lines, 11, "bold")[1]) + 0.8
+        listed = "\n".join(wrap_text(which, (TEXT_CM - 0.8) * PT_PER_CM, 8.5, vector=True))
+        head = _height(lines, 11, "bold") + 0.2
+        h = head + _height(listed, 8.5) + 0.8
         _frame(fig, LEFT_CM, y, TEXT_CM, h, "#FBE9E7", COLORS["sample"], 1.5)
         _put(fig, LEFT_CM + 0.4, y + 0.4, lines, size=11, weight="bold", color=COLORS["sample"])
+        _put(fig, LEFT_CM + 0.4, y + 0.4 + head, listed, size=8.5, color=COLORS["sample"])
         y += h + 0.8
+    foot = A4_CM[1] - BOTTOM_CM - 1.0
+    # the contents end above the foot: closer rows where a long sample warning took the room
+    step = max(0.45, min(0.6, (foot - 0.3 - y - 0.8) / max(1, len(contents))))
     _put(fig, LEFT_CM, y, "Inhalt", size=13, weight="bold")
     y += 0.8
     for label, page in contents:
         _put(fig, LEFT_CM, y, label, size=10.5)
         _put(fig, LEFT_CM + TEXT_CM, y, f"Seite {page}", size=10.5, ha="right")
-        y += 0.6
-    _put(fig, LEFT_CM, A4_CM[1] - BOTTOM_CM - 1.0,
+        y += step
+    _put(fig, LEFT_CM, foot,
          "Erstellt mit lichtenberg_data aus den Notebooks im Ordner notebooks/ (als HTML im "
          "Ordner notebooks/ neben dieser Datei).\nDiagramme in voller Auflösung "
          f"({', '.join(formats or ['PNG'])}) im Ordner charts/, die Zahlen jeder Grafik und Tabelle in "

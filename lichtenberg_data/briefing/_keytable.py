@@ -16,8 +16,8 @@ from ..charts.formats import (
     format_percent,
     is_missing,
 )
-from ..charts.style import _text_size_pt, wrap_text
-from ._layout import LEFT_CM, PT_PER_CM, TEXT_CM, _cm, _Doc, _line, _put, _wrapped
+from ..charts.style import _vector_width_pt, wrap_text
+from ._layout import LEFT_CM, PT_PER_CM, TEXT_CM, _cm, _Doc, _height, _line, _put, _wrapped
 from ._sources import SectionSources, refs
 from .pages import comparison_line
 
@@ -62,25 +62,41 @@ def figure_cells(f: dict[str, Any]) -> tuple[str, str, str, str]:
     return label, _value(prev, unit, d), _value(cur, unit, d), change
 
 
+#: The columns: heading, least width (cm), alignment. The values are never broken: a column of
+#: values is as wide as its widest line, the label column takes what is left.
+_COLUMNS = (("Kennzahl", 7.7, "left"), ("Vorwert", 2.0, "right"), ("Aktuell", 2.1, "right"),
+            ("Veränderung", 4.2, "right"))
+_PAD_CM = 0.25  # room inside a column
+
+
+def _columns(rows: list[tuple[str, ...]], size: float) -> list[tuple[str, float, str]]:
+    """:data:`_COLUMNS` with the value columns widened to their widest line (bold for the heading)."""
+    widths = [max(w, *(_cm(_vector_width_pt(line, size, "bold" if i == 0 else "normal")) + _PAD_CM
+                       for i, r in enumerate(rows) for line in r[c].split("\n")))
+              for c, (_, w, _) in enumerate(_COLUMNS) if c]
+    return [(_COLUMNS[0][0], TEXT_CM - sum(widths), "left"),
+            *((name, w, align) for (name, _, align), w in zip(_COLUMNS[1:], widths))]
+
+
 def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources, comparison: Any = None) -> None:
     """The section's key figures: value before, now and the change, the line of Berlin and the
     ``comparison`` Bezirke under each, and the sources cited."""
 
-    cols = [("Kennzahl", 7.7, "left"), ("Vorwert", 2.0, "right"),
-            ("Aktuell", 2.1, "right"), ("Veränderung", 4.2, "right")]
     size, below_size = 8.0, 7.0
-    line_h = _cm(_text_size_pt("Ag", size)[1])
     pad = 0.07
-    doc.text("Kennzahlen", 11, weight="bold", after=0.15, keep=4 * line_h)
+    heading = tuple(name for name, _, _ in _COLUMNS)
+    cells = [figure_cells(f) for f in figures]
+    cols = _columns([heading, *cells], size)
+    doc.text("Kennzahlen", 11, weight="bold", after=0.15, keep=4 * _height("Ag", size))
 
-    def row(cells: list[str], weight: str, rule: str, lw: float, sample: bool = False,
+    def row(cells: tuple[str, ...], weight: str, rule: str, lw: float, sample: bool = False,
             extra: str | None = None) -> None:
         wrapped = [[w for part in c.split("\n")
-                    for w in wrap_text(part, (width - 0.25) * PT_PER_CM, size, weight, vector=True)]
+                    for w in wrap_text(part, (width - _PAD_CM) * PT_PER_CM, size, weight, vector=True)]
                    for c, (_, width, _) in zip(cells, cols)]
         below, below_h = _wrapped(extra, TEXT_CM - 0.2, below_size) if extra else ("", 0.0)
         below_h += 0.03 if below else 0.0
-        h = max(len(w) for w in wrapped) * line_h * 1.02 + 2 * pad + below_h
+        h = max(_height("\n".join(lines), size, weight) for lines in wrapped) + 2 * pad + below_h
         doc.need(h)
         doc.flag_sample(sample)
         y = doc.y
@@ -98,10 +114,10 @@ def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources,
         doc.add(draw, y + h)
         doc.y += h
 
-    row([c[0] for c in cols], "bold", "#222222", 0.8)
+    row(heading, "bold", "#222222", 0.8)
     numbers: list[int] = []
-    for f in figures:
-        row(list(figure_cells(f)), "normal", "#CCCCCC", 0.5, bool(f.get("sample")), comparison_line(f, comparison))
+    for f, printed in zip(figures, cells):
+        row(printed, "normal", "#CCCCCC", 0.5, bool(f.get("sample")), comparison_line(f, comparison))
         extra = f.get("source_texts")
         if extra is None and not f.get("datasets") and f.get("source"):
             extra = [f["source"]]  # recorded before source texts were kept apart

@@ -20,11 +20,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 from PIL import Image
 
-from ..charts.style import _text_size_pt, wrap_text
+from ..charts.style import _vector_size_pt, wrap_text
 
 __all__ = ["A4_CM", "LEFT_CM", "RIGHT_CM", "TOP_CM", "BOTTOM_CM", "TEXT_CM", "BODY_CM", "PT_PER_CM",
            "Bookmark", "Side", "side_slot", "_Doc", "_cm", "_fx", "_fy", "_put", "_line", "_image", "_frame",
-           "_wrapped"]
+           "_wrapped", "_height", "_save_checked"]
 
 A4_CM = (21.0, 29.7)
 LEFT_CM, RIGHT_CM, TOP_CM, BOTTOM_CM = 2.5, 2.5, 2.2, 2.2
@@ -47,9 +47,14 @@ def _fy(y_cm: float) -> float:
 
 
 def _wrapped(text: str, width_cm: float, size: float, weight: str = "normal") -> tuple[str, float]:
-    """``text`` broken into lines of ``width_cm``, and its height in cm."""
+    """``text`` broken into lines of ``width_cm``, and its height in cm as the PDF sets it."""
     lines = "\n".join(wrap_text(text, width_cm * PT_PER_CM, size, weight, vector=True))
-    return lines, _cm(_text_size_pt(lines, size, weight)[1])
+    return lines, _height(lines, size, weight)
+
+
+def _height(text: str, size: float, weight: str = "normal") -> float:
+    """The height in cm of ``text`` (lines as they are) as the PDF sets it (:func:`_put`)."""
+    return _cm(_vector_size_pt(text, size, weight)[1])
 
 
 @dataclass
@@ -243,3 +248,14 @@ def _image(fig: Any, path: str, x: float, y: float, w: float, h: float, crop_bot
     ax = fig.add_axes((_fx(x), _fy(y + h), w / A4_CM[0], h / A4_CM[1]))
     ax.imshow(pixels, interpolation="none", aspect="auto")
     ax.set_axis_off()
+
+
+def _save_checked(pdf: Any, fig: Any) -> list[str]:
+    """Write ``fig`` as the next page of ``pdf`` (a ``PdfPages``) and return what the page check
+    finds on it as drawn: texts running into each other, over a picture or off the page
+    (:func:`~lichtenberg_data.charts.check.problems_when_drawn` with ``page=True``)."""
+    from ..charts.check import problems_when_drawn
+
+    with problems_when_drawn(fig, page=True) as found:
+        pdf.savefig(fig)
+    return found

@@ -10,6 +10,7 @@ style; ``lichtenberg-data expose`` is the command line.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,19 +20,16 @@ from matplotlib.figure import Figure
 
 from ..charts.finish import SAMPLE_MARK
 from ..charts.formats import format_date
-from ..charts.style import COLORS, _text_size_pt, quiet_font_subsetting, style, wrap_text
-from ._layout import A4_CM, PT_PER_CM, _cm, _fx, _fy, _line, _put
+from ..charts.style import COLORS, quiet_font_subsetting, style
+from ._layout import A4_CM, _fx, _fy, _line, _put, _save_checked, _wrapped
 
 __all__ = ["write"]
+
+log = logging.getLogger(__name__)
 
 LEFT, RIGHT, TOP = 1.8, 1.8, 1.5
 WIDTH = A4_CM[0] - LEFT - RIGHT
 MAP_CM = 8.2
-
-
-def _wrapped(text: str, width_cm: float, size: float, weight: str = "normal") -> tuple[str, float]:
-    lines = "\n".join(wrap_text(text, width_cm * PT_PER_CM, size, weight, vector=True))
-    return lines, _cm(_text_size_pt(lines, size, weight)[1])
 
 
 def _draw_map(fig: Figure, profile: Any, x: float, y: float, size: float) -> None:
@@ -165,5 +163,6 @@ def write(profile: Any, out: str | Path) -> Path:
              "jede Angabe mit ihrer Quellenzeile. Zugänge sind Neueintragungen im IHK-Register, keine Gründungen.",
              size=6.3, color=COLORS["muted"])
         with quiet_font_subsetting(), PdfPages(out) as pdf:
-            pdf.savefig(fig)
+            for line in _save_checked(pdf, fig):
+                log.warning("exposé %s: %s", out.name, line)
     return out

@@ -12,6 +12,7 @@ briefing's Gewerbe section. ``lichtenberg-data vorhaben`` is the command line.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,11 @@ from ..charts import SAMPLE_MARK, Layer, layer_map, legend_handles
 from ..charts.formats import format_date
 from ..charts.style import COLORS, quiet_font_subsetting, style
 from ..land.fair import COLUMNS, KINDS
-from .expose import _wrapped
+from ._layout import _save_checked, _wrapped
 
 __all__ = ["layers", "map_figure", "write_map", "write_list", "write", "A3_CM"]
+
+log = logging.getLogger(__name__)
 
 #: The page: A3 landscape, in cm.
 A3_CM = (42.0, 29.7)
@@ -166,7 +169,8 @@ def write_map(m: Any, out: str | Path) -> Path:
              "mit Quelle und Datum in der Liste (xlsx). Gewerbegebiete als Kreis ihrer veröffentlichten Fläche um einen "
              "Punkt im Gebiet, nicht als Grenze.", fontsize=7.5, color=COLORS["muted"])
         with quiet_font_subsetting(), PdfPages(out) as pdf:
-            pdf.savefig(fig)
+            for line in _save_checked(pdf, fig):
+                log.warning("map of the measures %s: %s", out.name, line)
     return out
 
 

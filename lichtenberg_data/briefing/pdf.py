@@ -18,6 +18,7 @@ metadata with pypdf.
 from __future__ import annotations
 
 import io
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,7 +33,18 @@ from ._appendix import appendix, missing_page
 from ._blocks import section_blocks
 from ._cover import draw_cover
 from ._keytable import key_table
-from ._layout import A4_CM, BODY_CM, LEFT_CM, TEXT_CM, TOP_CM, Bookmark, _Doc, _line, _put
+from ._layout import (
+    A4_CM,
+    BODY_CM,
+    LEFT_CM,
+    TEXT_CM,
+    TOP_CM,
+    Bookmark,
+    _Doc,
+    _line,
+    _put,
+    _save_checked,
+)
 from ._sources import SectionSources
 from .collect import GOALS, SECTIONS
 
@@ -58,8 +70,9 @@ class Rendered:
         Chart name → its number in the paper ("Abbildung 5").
     pages
         Per page: its number, the part it belongs to (``cover``, ``summary``, ``goals``, a section
-        key, ``missing``, ``appendix``), the height used and usable (cm) and whether the next page
-        starts another part.
+        key, ``missing``, ``appendix``), the height used and usable (cm), whether the next page
+        starts another part, and its ``problems`` as drawn (texts that overlap each other or a
+        chart, or run off the page; each also logged as a warning).
     """
 
     present: list[str]
@@ -214,12 +227,18 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
                                                formats=formats))
     if sample:
         doc.sample_pages.add(0)  # the cover names the sample datasets
-    _write(path, doc, title=title, author=author, subject=f"Klausur-Briefing {year}, Bezirk {district}")
-    return Rendered(present, missing, numbers, _page_report(doc))
+    found = _write(path, doc, title=title, author=author, subject=f"Klausur-Briefing {year}, Bezirk {district}")
+    report = _page_report(doc)
+    for page in report:
+        page["problems"] = found.get(page["page"], [])
+        for line in page["problems"]:
+            log.warning("briefing: page %d of %s: %s", page["page"], path.name, line)
+    return Rendered(present, missing, numbers, report)
 
 
-def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> None:
-    """Draw the pages with matplotlib, then add the outline and the metadata with pypdf.
+def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> dict[int, list[str]]:
+    """Draw the pages with matplotlib, then add the outline and the metadata with pypdf; what
+    the check found on each page (page number → lines, see :func:`_draw`).
 
     A paper of :data:`_SPLIT_PAGES` pages or more is drawn in two halves at once where the machine
     has a second core and ``os.fork`` (Linux) and this process no other thread: the second half in a forked copy of this process, into
@@ -233,12 +252,14 @@ def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> N
     drafts = [path.with_name(f".{path.name}.draft{i}") for i in range(len(halves))]
     copy = _draw_forked(doc, drafts[1], halves[1], title) if len(halves) > 1 else None
     try:
-        _draw(doc, drafts[0], halves[0], title)
+        found = _draw(doc, drafts[0], halves[0], title)
         if len(halves) > 1:
             drawn = copy is not None and _waited(copy)
             copy = None
-            if not drawn:  # no copy, or it failed: its pages are drawn here
-                _draw(doc, drafts[1], halves[1], title)
+            if drawn:
+                found.update({int(k): v for k, v in json.loads(_problems_file(drafts[1]).read_text("utf-8")).items()})
+            else:  # no copy, or it failed: its pages are drawn here
+                found.update(_draw(doc, drafts[1], halves[1], title))
         _outline(drafts, path, doc.outline,
                  {"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "lichtenberg_data"})
     finally:
@@ -246,6 +267,8 @@ def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> N
             _waited(copy)
         for draft in drafts:
             draft.unlink(missing_ok=True)
+            _problems_file(draft).unlink(missing_ok=True)
+    return found
 
 
 #: A paper of at least this many pages is drawn in two processes at once (see :func:`_write`).
@@ -291,12 +314,16 @@ def _waited(pid: int) -> bool:
     return os.waitstatus_to_exitcode(status) == 0
 
 
-def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> None:
-    """Draw the pages ``numbers`` (1-based) of ``doc`` into the PDF ``draft``."""
+def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[str]]:
+    """Draw the pages ``numbers`` (1-based) of ``doc`` into the PDF ``draft``; what the check
+    found on each page as drawn (:func:`~lichtenberg_data.charts.check.problems_when_drawn`:
+    texts that overlap each other or a chart, or run off the page), also written beside the
+    draft (:func:`_problems_file`) for the process that waits for a forked copy."""
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
     total = len(doc.pages)
+    found: dict[int, list[str]] = {}
     with style(), quiet_font_subsetting(), PdfPages(draft) as pdf:
         for number in numbers:
             fig = Figure(figsize=(A4_CM[0] / 2.54, A4_CM[1] / 2.54), layout="none")
@@ -310,7 +337,15 @@ def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> None:
                      size=7.5, weight="bold", color=COLORS["sample"], ha="right")
             _put(fig, LEFT_CM + TEXT_CM, A4_CM[1] - 1.2, f"Seite {number} von {total}",
                  size=7.5, color=COLORS["muted"], ha="right", va="bottom")
-            pdf.savefig(fig)
+            problems = _save_checked(pdf, fig)
+            if problems:
+                found[number] = problems
+    _problems_file(draft).write_text(json.dumps(found), encoding="utf-8")
+    return found
+
+
+def _problems_file(draft: Path) -> Path:
+    return draft.with_name(draft.name + ".problems.json")
 
 
 def _outline(drafts: list[Path], path: Path, marks: list[Bookmark], metadata: dict[str, str]) -> None:

@@ -203,13 +203,17 @@ def problems(fig: Figure) -> list[str]:
 
 
 @contextmanager
-def problems_when_drawn(fig: Figure) -> Iterator[list[str]]:
+def problems_when_drawn(fig: Figure, *, page: bool = False) -> Iterator[list[str]]:
     """:func:`problems` measured on the next draw of ``fig`` inside the block, at that draw's dpi.
 
     The briefing checks each chart on the draw that writes its PNG (300 dpi) rather than laying it
     out once more for the check (a third of a draw per chart). Lengths in the lines are pixels at
     the figure's own dpi, as :func:`problems` gives them. When nothing draws ``fig`` inside the
     block, the list is :func:`problems`' result.
+
+    With ``page`` the figure is a page of texts and placed pictures (a page of the briefing PDF,
+    the exposé, the fair's map): texts are checked as above; a text over a picture is a defect;
+    no axes counts as squeezed and no symbol needs a legend entry (a page's key may be a sentence).
 
     Examples
     --------
@@ -229,7 +233,7 @@ def problems_when_drawn(fig: Figure) -> Iterator[list[str]]:
             return  # the first draw only (the PNG; the vector files after it are the same chart)
         state["drawn"] = True
         try:
-            found.extend(_found(fig, event.renderer, fig.dpi / dpi))
+            found.extend(_found(fig, event.renderer, fig.dpi / dpi, page=page))
         except Exception as exc:  # noqa: BLE001 - matplotlib would only print it; raised below
             state["error"] = exc
 
@@ -245,9 +249,16 @@ def problems_when_drawn(fig: Figure) -> Iterator[list[str]]:
         found.extend(problems(fig))
 
 
-def _found(fig: Figure, renderer: Any, px: float) -> list[str]:
+def _over_pictures(fig: Figure, renderer: Any, boxes: list, tolerance: float) -> list[str]:
+    """Texts of a page that overlap one of its pictures (an axes showing an image)."""
+    pictures = [ax.get_window_extent(renderer) for ax in fig.axes if ax.get_visible() and ax.images]
+    return [f"text '{_label(t)}' overlaps a picture" for kind, t, _, box in boxes if kind == "text"
+            and any(_shrunk(box, tolerance).overlaps(picture) for picture in pictures)]
+
+
+def _found(fig: Figure, renderer: Any, px: float, page: bool = False) -> list[str]:
     """The defects of ``fig`` as drawn by ``renderer``; ``px`` device pixels to one pixel at the
-    figure's own dpi (3 while it is saved at 300 dpi)."""
+    figure's own dpi (3 while it is saved at 300 dpi); ``page``: see :func:`problems_when_drawn`."""
     tolerance = TOLERANCE_PX * px
     canvas = fig.bbox
     texts = drawn_texts(fig)
@@ -292,7 +303,9 @@ def _found(fig: Figure, renderer: Any, px: float) -> list[str]:
         if len(same) > 1:
             found.append("two labels on one point: " + " and ".join(f"'{_label(t)}'" for t in same))
 
-    for ax in fig.axes:  # a plot squeezed by its legend or texts (constrained layout gave up)
+    if page:
+        found += _over_pictures(fig, renderer, boxes, tolerance)
+    for ax in [] if page else fig.axes:  # a plot squeezed by its legend or texts (constrained layout gave up)
         if ax.get_visible() and (ax.has_data() or ax.images):
             box = ax.get_window_extent(renderer)
             if box.width < 0.15 * canvas.width or box.height < 0.15 * canvas.height:
@@ -300,7 +313,7 @@ def _found(fig: Figure, renderer: Any, px: float) -> list[str]:
                              f"{box.height / canvas.height:.0%} of the figure")
 
     words = _legend_words(fig)
-    for ax in fig.axes:
+    for ax in [] if page else fig.axes:  # a page names its symbols in its own words (the exposé's key)
         if not ax.get_visible():
             continue
         for artist, what in _symbols(ax):
