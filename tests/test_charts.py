@@ -447,6 +447,33 @@ def test_a_map_shows_the_ortsteile_with_their_names_and_a_scale_bar(real_data, d
     assert "Ortsteile" in " ".join(e.get("title") or e.get("source_title") or "" for e in charts.chart_info(fig).sources)
 
 
+@pytest.mark.slow  # 0.6 s on 2 cores
+def test_the_ortsteil_names_stand_clear_of_the_point_symbols(real_data, data_dir):
+    """A centre on the spot where an Ortsteil's name would stand (as on the real map of the
+    shopping centres, where orange dots covered „Neu-Hohenschönhausen“ and „Fennpfuhl“): each
+    name moves off the symbols, and every name is still written."""
+    import geopandas as gpd
+
+    import lichtenberg_data as ld
+    from lichtenberg_data import geo
+    from lichtenberg_data.charts.check import canvas_renderer
+    from lichtenberg_data.charts.labels import _on_symbols, _symbols
+
+    ld.import_file("ortsteile", [real_data / "geometries" / "ortsteile_berlin.geojson"])
+    lichtenberg = geo.boundaries("ortsteil")
+    areas = lichtenberg.assign(wert=np.arange(len(lichtenberg), dtype=float))
+    fig, ax = charts.choropleth(areas[["wert", "geometry"]], "wert", k=3, legend_title="Wert")
+    centres = gpd.GeoDataFrame(geometry=lichtenberg.geometry.representative_point(), crs=lichtenberg.crs)
+    charts.add_points(ax, centres, size=40, legend_label="Zentrum")
+    charts.finish(fig, "Zentren", source=lichtenberg)
+    fig.draw_without_rendering()
+    renderer = canvas_renderer(fig)
+    symbols = _symbols(ax, renderer)
+    names = {t.get_text().replace("\n", ""): t.get_window_extent(renderer) for t in ax.texts}
+    assert len(symbols) == 10 and len(names) == 10
+    assert [n for n, box in names.items() if _on_symbols(box, symbols)] == []
+
+
 def test_a_point_map_shows_the_view_of_its_size_however_often_it_was_drawn(caplog):
     """A point map keeps its aspect by widening its view to the axes; drawn first at other sizes
     (as a notebook's figure resized, or laid out before its title was set), it shows what a map

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib.collections import PathCollection
 from matplotlib.transforms import Bbox
 
 from .check import TOLERANCE_PX, canvas_renderer, drawn_texts, lay_out, scale_bars
@@ -79,6 +80,24 @@ def _obstacles(fig: Any, renderer: Any, skip: set[int]) -> list[Bbox]:
         if legend is not None and legend.get_visible():
             boxes.append(legend.get_window_extent(renderer))
     return boxes + [box for _, box in scale_bars(fig)]
+
+
+def _symbols(ax: Any, renderer: Any) -> np.ndarray:
+    """The boxes (x0, y0, x1, y1, display pixels) of the point symbols drawn in ``ax``: the
+    centres, schools, sights … of a point layer, which an area's name should not hide."""
+    boxes = [np.empty((0, 4))]
+    for coll in ax.collections:
+        if not (isinstance(coll, PathCollection) and coll.get_visible() and len(coll.get_offsets())):
+            continue
+        xy = coll.get_offset_transform().transform(coll.get_offsets())
+        radius = np.sqrt(np.broadcast_to(coll.get_sizes(), (len(xy),))) / 2 * renderer.points_to_pixels(1)
+        boxes.append(np.column_stack([xy[:, 0] - radius, xy[:, 1] - radius, xy[:, 0] + radius, xy[:, 1] + radius]))
+    return np.concatenate(boxes)
+
+
+def _on_symbols(box: Bbox, symbols: np.ndarray) -> bool:
+    return bool(np.any((symbols[:, 0] < box.x1) & (symbols[:, 2] > box.x0)
+                       & (symbols[:, 1] < box.y1) & (symbols[:, 3] > box.y0)))
 
 
 def _free(box: Bbox, inside: Bbox, taken: list[Bbox]) -> bool:
@@ -164,16 +183,22 @@ class _AreaNames(_Placer):
         renderer = canvas_renderer(fig)
         taken = _obstacles(fig, renderer, set())
         inside = self.ax.get_window_extent(renderer)
+        symbols = _symbols(self.ax, renderer)
         for geom, name in self.areas:
             placed = None
-            for size in (self.size, self.size - 0.8):
+            # first clear of the point symbols too; where they leave no room, clear of the texts only
+            for avoid, size in ((True, self.size), (True, self.size - 0.8), (False, self.size),
+                                (False, self.size - 0.8)):
+                if not avoid and not len(symbols):
+                    break
                 text = _fit_label(name, 70, size)
                 for x, y in self._candidates(geom):
                     label = self.ax.text(x, y, text, ha="center", va="center", fontsize=size, style=self.style,
                                          color=self.color, linespacing=1.0, path_effects=_HALO, zorder=4.5,
                                          parse_math=False, clip_on=False)
                     label.set_in_layout(False)
-                    if _free(label.get_window_extent(renderer), inside, taken):
+                    box = label.get_window_extent(renderer)
+                    if _free(box, inside, taken) and not (avoid and _on_symbols(box, symbols)):
                         placed = label
                         break
                     label.remove()
@@ -223,8 +248,9 @@ def point_labels(ax: Axes, xs: Sequence[float], ys: Sequence[float], texts: Sequ
 
 def area_names(ax: Axes, geometries: Sequence[Any], names: Sequence[str], *, size: float = 6.2,
                style: str = "normal", color: str = COLORS["text"]) -> None:
-    """Write each area's name inside it where it overlaps no other text (largest area first);
-    a name that finds no free place, even a size smaller, is left out."""
+    """Write each area's name inside it where it overlaps no other text and no point symbol of
+    the map (largest area first); where the symbols leave no room, clear of the texts only; a name
+    that finds no free place, even a size smaller, is left out."""
     areas = sorted(((g, str(n)) for g, n in zip(geometries, names) if g is not None and not g.is_empty),
                    key=lambda a: -a[0].area)
     _register(_AreaNames(ax, areas, size, style, color))
