@@ -93,3 +93,17 @@ def test_what_the_page_check_finds_is_reported_per_page_also_from_the_forked_cop
     assert forks == [range(5, 9)]
     assert found == {8: ["text 'Absatz' overlaps the text 'Absatz darüber'"]}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.pdf"]
+
+
+def test_a_key_figure_table_running_on_to_the_next_page_repeats_its_headings(tmp_path):
+    """30 rows do not fit on one page: the page they run on to starts with the column headings."""
+    doc = _Doc()
+    doc.new_page()
+    key_table(doc, [{**FIGURES[0], "label": f"Kennzahl {i}"} for i in range(30)], SectionSources(), Comparison(["10"]))
+    assert paper._write(tmp_path / "k.pdf", doc, title="Klausur-Briefing", author="", subject="") == {}
+    pages = [(p.extract_text() or "").splitlines() for p in PdfReader(tmp_path / "k.pdf").pages]
+    assert len(pages) == 2
+    assert pages[0][:2] == ["Kennzahlen", "Kennzahl Vorwert Aktuell Veränderung"]
+    assert pages[1][0] == "Kennzahl Vorwert Aktuell Veränderung"
+    rows = [line for page in pages for line in page if line.startswith("Kennzahl ") and "je km²" in line]
+    assert len(rows) == 30  # every row once

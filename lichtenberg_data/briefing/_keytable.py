@@ -97,7 +97,10 @@ def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources,
         below, below_h = _wrapped(extra, TEXT_CM - 0.2, below_size) if extra else ("", 0.0)
         below_h += 0.03 if below else 0.0
         h = max(_height("\n".join(lines), size, weight) for lines in wrapped) + 2 * pad + below_h
+        where = (doc.page, doc.x)
         doc.need(h)
+        if cells is not heading and (doc.page, doc.x) != where:
+            row(heading, "bold", "#222222", 0.8)  # a table running on to the next page: its headings again
         doc.flag_sample(sample)
         y = doc.y
 

@@ -31,7 +31,7 @@ def _cell(value: Any, decimals: int | None) -> str:
 
 def table(df: pd.DataFrame, columns: Mapping[str, str], *, decimals: Mapping[str, int] | None = None,
           highlight: Any = None, title: str | None = None, subtitle: str | None = None, source: Any = None,
-          width: str | float = "full", row_height_cm: float = 0.5, font_size: float = 6.5) -> tuple[Figure, Axes]:
+          width: str | float = "full", row_height_cm: float = 0.42, font_size: float = 6.5) -> tuple[Figure, Axes]:
     """A table drawn as a figure: German numbers, a header row, optional highlighted rows.
 
     Parameters
@@ -46,6 +46,10 @@ def table(df: pd.DataFrame, columns: Mapping[str, str], *, decimals: Mapping[str
         A boolean Series/array marking rows printed in bold.
     title, subtitle, source
         As for every chart (:func:`~lichtenberg_data.charts.finish`).
+    width, row_height_cm, font_size
+        The chart's width (``"full"``, ``"half"`` or cm), about the height of a row (the figure
+        is made that high per row; the rows fill what the title and the source line leave, with
+        no white band under the last row) and the size of the text in pt.
 
     Examples
     --------
@@ -56,7 +60,8 @@ def table(df: pd.DataFrame, columns: Mapping[str, str], *, decimals: Mapping[str
     """
     decimals = dict(decimals or {})
     cells = [[_cell(v, decimals.get(c)) for c, v in zip(columns, row)] for row in df[list(columns)].itertuples(index=False)]
-    height = 2.4 + row_height_cm * (len(cells) + 1) + (1.0 if title else 0)
+    # the title, a line of subtitle and the source line take about 1.9 cm (the rows fill the rest)
+    height = 0.6 + row_height_cm * (len(cells) + 1) + (1.3 if title else 0)
     with style():
         fig, ax = figure(width, height)
         ax.set_axis_off()
@@ -77,6 +82,8 @@ def table(df: pd.DataFrame, columns: Mapping[str, str], *, decimals: Mapping[str
             elif bold and bold[r - 1]:
                 cell.set_text_props(weight="bold")
         drawn.auto_set_column_width(list(range(len(columns))))
+        for cell in drawn.get_celld().values():  # the rows fill the plot, whatever the title leaves of it
+            cell.set_height((1 - drawn.AXESPAD) / (len(cells) + 1))
     record_sources(fig, df)
     record_data(fig, df[list(columns)].rename(columns=dict(columns)))
     if title is not None:
