@@ -120,8 +120,8 @@ def test_the_briefing_map_is_a_finished_chart(loaded):
     fig = map_figure(measures("Lichtenberg", today=date(2026, 1, 15)))
     info = charts.chart_info(fig)
     assert info.title == "Öffentliche und private Vorhaben in Lichtenberg" and info.sample
-    assert info.subtitle.endswith("Gewerbegebiete: 1 Herzbergstraße, 2 Pablo-Picasso-Straße, 3 Josef-Orlopp-Straße, "
-                                  "4 Rhinstraße, 5 Bornitzstraße, 6 27 Hektar Möglichkeiten")
+    assert info.subtitle.endswith("Gewerbegebiete: 1: Herzbergstraße, 2: Pablo-Picasso-Straße, 3: Josef-Orlopp-Straße, "
+                                  "4: Rhinstraße, 5: Bornitzstraße, 6: 27 Hektar Möglichkeiten")
     assert "nicht geladen" not in info.subtitle  # plans and programme areas are loaded (samples)
     assert "GDI Berlin" in info.source_line and "Statistischer Bericht F II 2" in info.source_line
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]

@@ -93,7 +93,7 @@ def map_figure(m: Any, *, width: str | float = "full", height_cm: float = 15.0) 
     boundaries("bezirk", m.district_id)  # raises DataNotAvailableError when it is not loaded
     base, outline, _ = _areas(m)
     sites = m.areas[m.areas["art"] == KINDS[3]]
-    key = "; Gewerbegebiete: " + ", ".join(f"{n} {name}" for n, name in zip(sites["nr"], sites["name"])) \
+    key = "; Gewerbegebiete: " + ", ".join(f"{n}: {name}" for n, name in zip(sites["nr"], sites["name"])) \
         if len(sites) else ""
     fig, _ = layer_map(layers(m), base=base, outline=outline, width=width, height_cm=height_cm, legend="below",
                        title=f"Öffentliche und private Vorhaben in {m.district}", subtitle=_subtitle(m) + key,
