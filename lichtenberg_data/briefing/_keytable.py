@@ -85,8 +85,8 @@ def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources,
     size, below_size = 8.0, 7.0
     pad = 0.07
     heading = tuple(name for name, _, _ in _COLUMNS)
-    cells = [figure_cells(f) for f in figures]
-    cols = _columns([heading, *cells], size)
+    printed = [figure_cells(f) for f in figures]
+    cols = _columns([heading, *printed], size)
     doc.text("Kennzahlen", 11, weight="bold", after=0.15, keep=4 * _height("Ag", size))
 
     def row(cells: tuple[str, ...], weight: str, rule: str, lw: float, sample: bool = False,
@@ -119,8 +119,8 @@ def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources,
 
     row(heading, "bold", "#222222", 0.8)
     numbers: list[int] = []
-    for f, printed in zip(figures, cells):
-        row(printed, "normal", "#CCCCCC", 0.5, bool(f.get("sample")), comparison_line(f, comparison))
+    for f, cells in zip(figures, printed):
+        row(cells, "normal", "#CCCCCC", 0.5, bool(f.get("sample")), comparison_line(f, comparison))
         extra = f.get("source_texts")
         if extra is None and not f.get("datasets") and f.get("source"):
             extra = [f["source"]]  # recorded before source texts were kept apart

@@ -176,7 +176,7 @@ def _legend_words(fig: Figure) -> set[str]:
     return words - {""}
 
 
-def problems(fig: Figure) -> list[str]:
+def problems(fig: Figure, *, page: bool = False) -> list[str]:
     """The defects of a drawn chart, one English line each (empty: clean).
 
     Parameters
@@ -184,6 +184,8 @@ def problems(fig: Figure) -> list[str]:
     fig
         A finished figure; it is laid out (on its own canvas, in the house style, as
         :func:`~lichtenberg_data.charts.save` draws it) to measure its texts.
+    page
+        ``fig`` is a page of texts and pictures (see :func:`problems_when_drawn`).
 
     Returns
     -------
@@ -199,7 +201,7 @@ def problems(fig: Figure) -> list[str]:
     renderer = canvas_renderer(fig)
     with style():  # measured as saved (charts.save draws in the house style)
         lay_out(fig)
-        return _found(fig, renderer, 1.0)
+        return _found(fig, renderer, 1.0, page=page)
 
 
 @contextmanager
@@ -246,7 +248,7 @@ def problems_when_drawn(fig: Figure, *, page: bool = False) -> Iterator[list[str
     if "error" in state:
         raise state["error"]
     if not state:
-        found.extend(problems(fig))
+        found.extend(problems(fig, page=page))
 
 
 def _over_pictures(fig: Figure, renderer: Any, boxes: list, tolerance: float) -> list[str]:

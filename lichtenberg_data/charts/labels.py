@@ -87,10 +87,11 @@ def _symbols(ax: Any, renderer: Any) -> np.ndarray:
     centres, schools, sights … of a point layer, which an area's name should not hide."""
     boxes = [np.empty((0, 4))]
     for coll in ax.collections:
-        if not (isinstance(coll, PathCollection) and coll.get_visible() and len(coll.get_offsets())):
+        sizes = coll.get_sizes() if isinstance(coll, PathCollection) and coll.get_visible() else []
+        if not (len(sizes) and len(coll.get_offsets())):
             continue
         xy = coll.get_offset_transform().transform(coll.get_offsets())
-        radius = np.sqrt(np.broadcast_to(coll.get_sizes(), (len(xy),))) / 2 * renderer.points_to_pixels(1)
+        radius = np.sqrt(np.resize(sizes, len(xy))) / 2 * renderer.points_to_pixels(1)  # sizes cycle, as drawn
         boxes.append(np.column_stack([xy[:, 0] - radius, xy[:, 1] - radius, xy[:, 0] + radius, xy[:, 1] + radius]))
     return np.concatenate(boxes)
 
