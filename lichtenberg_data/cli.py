@@ -291,7 +291,7 @@ def cmd_expose(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out) if args.out else Path("reports") / f"Expose-{profile.name.replace(' ', '_')[:60]}.pdf"
     write(profile, out)
-    missing = [b.missing for b in profile.blocks if b.missing]
+    missing = list(dict.fromkeys(b.missing for b in profile.blocks if b.missing))  # two blocks may miss one dataset
     print(f"exposé written to {out}" + (f" (without: {', '.join(missing)})" if missing else "")
           + (" – contains generated sample data" if profile.sample else ""))
     return 0
@@ -312,7 +312,7 @@ def cmd_vorhaben(args: argparse.Namespace) -> int:
         return 2
     m = measures(args.district, today=today) if args.district else measures(today=today)
     pdf, xlsx = write(m, Path(args.out))
-    missing = [b.missing for b in m.blocks if b.missing]
+    missing = list(dict.fromkeys(b.missing for b in m.blocks if b.missing))
     print(f"map of the measures in {m.district} written to {pdf}, list ({len(m.rows)} rows) to {xlsx}"
           + (f" (without: {', '.join(missing)})" if missing else "")
           + (" – contains generated sample data" if m.sample else ""))

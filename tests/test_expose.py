@@ -111,10 +111,12 @@ def test_gigabit_share_of_the_surrounding_planungsraeume(loaded, real_data, tmp_
     assert "Stand 02/2024" in text
 
 
-def test_a_point_with_a_radius_and_nothing_but_the_lor(data_dir, tmp_path):
+def test_a_point_with_a_radius_and_nothing_but_the_lor(data_dir, tmp_path, capsys):
     ld.refresh(["lor_planungsraeume"], mirror=SNAPSHOT)
     out = tmp_path / "point.pdf"
     assert cli.main(["expose", "--point", "13.4985", "52.5265", "--radius", "300", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert said.count("ihk_gewerbedaten") == 1  # the two blocks of the register name it once
     text = _text(out)
     for ds in ("ihk_gewerbedaten", "einwohner_lor", "entgelte_lor", "gigabit_versorgung", "bodenrichtwert_zonen"):
         assert f"lichtenberg-data import {ds}" in text, ds
