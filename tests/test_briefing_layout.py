@@ -107,3 +107,16 @@ def test_a_key_figure_table_running_on_to_the_next_page_repeats_its_headings(tmp
     assert pages[1][0] == "Kennzahl Vorwert Aktuell Veränderung"
     rows = [line for page in pages for line in page if line.startswith("Kennzahl ") and "je km²" in line]
     assert len(rows) == 30  # every row once
+
+
+@pytest.mark.parametrize("current", [762415, 1878299, 5698.3])
+def test_a_value_wider_than_its_column_heading_stays_on_one_line(tmp_path, current):
+    """A value column widened to its widest value holds that value on one line: „762.415 je km²“
+    (2,4 cm) used to be broken into „762.415 je“ and „km²“ by a rounding error of the wrapping."""
+    doc = _Doc()
+    doc.new_page()
+    key_table(doc, [{**FIGURES[0], "previous": None, "current": current}], SectionSources(), Comparison(["10"]))
+    paper._write(tmp_path / "k.pdf", doc, title="Klausur-Briefing", author="", subject="")
+    text = PdfReader(tmp_path / "k.pdf").pages[0].extract_text() or ""
+    value = f"{current:,.0f}".replace(",", ".") + " je km²"
+    assert any(value in line for line in text.splitlines()), text.splitlines()[:6]

@@ -92,7 +92,9 @@ def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources,
     def row(cells: tuple[str, ...], weight: str, rule: str, lw: float, sample: bool = False,
             extra: str | None = None) -> None:
         wrapped = [[w for part in c.split("\n")
-                    for w in wrap_text(part, (width - _PAD_CM) * PT_PER_CM, size, weight, vector=True)]
+                    # + 0.01 pt: a value is as wide as its column (_columns); the words' summed widths
+                    # may exceed the line's by a rounding error and would break it
+                    for w in wrap_text(part, (width - _PAD_CM) * PT_PER_CM + 0.01, size, weight, vector=True)]
                    for c, (_, width, _) in zip(cells, cols)]
         below, below_h = _wrapped(extra, TEXT_CM - 0.2, below_size) if extra else ("", 0.0)
         below_h += 0.03 if below else 0.0
