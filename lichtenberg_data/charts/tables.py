@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .finish import finish, record_data, record_sources
+from .finish import chart_info, finish, record_data, record_sources
 from .formats import format_number, is_missing
 from .style import COLORS, figure, style
 
@@ -60,10 +60,12 @@ def table(df: pd.DataFrame, columns: Mapping[str, str], *, decimals: Mapping[str
     """
     decimals = dict(decimals or {})
     cells = [[_cell(v, decimals.get(c)) for c, v in zip(columns, row)] for row in df[list(columns)].itertuples(index=False)]
-    # the title, a line of subtitle and the source line take about 1.9 cm (the rows fill the rest)
-    height = 0.6 + row_height_cm * (len(cells) + 1) + (1.3 if title else 0)
+    # the rows, and room for a title of one line and a source line of one (finish makes the figure
+    # taller for longer texts: the rows keep their height)
+    height = 0.4 + row_height_cm * (len(cells) + 1) + 1.7
     with style():
         fig, ax = figure(width, height)
+        chart_info(fig).keep_plot = True
         ax.set_axis_off()
         drawn = ax.table(cellText=cells, colLabels=list(columns.values()), loc="upper center", cellLoc="right",
                          colLoc="right")
@@ -82,8 +84,9 @@ def table(df: pd.DataFrame, columns: Mapping[str, str], *, decimals: Mapping[str
             elif bold and bold[r - 1]:
                 cell.set_text_props(weight="bold")
         drawn.auto_set_column_width(list(range(len(columns))))
-        for cell in drawn.get_celld().values():  # the rows fill the plot, whatever the title leaves of it
-            cell.set_height((1 - drawn.AXESPAD) / (len(cells) + 1))
+        drawn.AXESPAD = 0  # the rows fill the plot from top to bottom, whatever the texts leave of it
+        for cell in drawn.get_celld().values():
+            cell.set_height(1 / (len(cells) + 1))
     record_sources(fig, df)
     record_data(fig, df[list(columns)].rename(columns=dict(columns)))
     if title is not None:
