@@ -615,6 +615,27 @@ def test_a_long_paper_drawn_in_two_processes_is_the_paper_drawn_in_one(tmp_path,
     assert not list((tmp_path / "two").glob(".b.pdf.draft*"))
 
 
+def test_what_the_page_check_finds_is_reported_per_page_also_from_the_forked_copy(tmp_path, monkeypatch):
+    """Two texts put on one another on the last of eight pages, which the forked copy draws: the
+    report names that page and both texts; nothing of the copy's report stays beside the PDF."""
+    from lichtenberg_data.briefing import pdf as paper
+    from lichtenberg_data.briefing._layout import _Doc, _put
+
+    doc = _Doc()
+    for _ in range(8):
+        doc.new_page()
+        doc.text("Absatz", 10)
+    doc.add(lambda fig: _put(fig, 2.5, 2.3, "Absatz darüber", size=10))
+    monkeypatch.setattr(paper, "_can_fork", lambda: True)
+    forks = []
+    real_fork = paper._draw_forked
+    monkeypatch.setattr(paper, "_draw_forked", lambda *a: forks.append(a[2]) or real_fork(*a))
+    found = paper._write(tmp_path / "k.pdf", doc, title="Klausur-Briefing", author="", subject="")
+    assert forks == [range(5, 9)]
+    assert found == {8: ["text 'Absatz' overlaps the text 'Absatz darüber'"]}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.pdf"]
+
+
 @pytest.mark.slow
 def test_the_profile_switch_writes_where_each_kernel_spent_its_time(tmp_path, monkeypatch):
     """LICHTENBERG_BRIEFING_PROFILE=DIR: each kernel writes a pyinstrument profile of its cells."""

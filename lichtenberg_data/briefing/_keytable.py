@@ -5,6 +5,7 @@ rests on, cited from the section's list."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -62,11 +63,14 @@ def figure_cells(f: dict[str, Any]) -> tuple[str, str, str, str]:
     return label, _value(prev, unit, d), _value(cur, unit, d), change
 
 
-#: The columns: heading, least width (cm), alignment. The values are never broken: a column of
-#: values is as wide as its widest line, the label column takes what is left.
+#: The columns: heading, least width (cm), alignment. The values are not broken: a column of
+#: values is as wide as its widest line, the label column takes what is left (at least
+#: :data:`_LABEL_CM`; values wider than that leaves are broken).
 _COLUMNS = (("Kennzahl", 7.7, "left"), ("Vorwert", 2.0, "right"), ("Aktuell", 2.1, "right"),
             ("Veränderung", 4.2, "right"))
+_LABEL_CM = 5.0
 _PAD_CM = 0.25  # room inside a column
+_SIZE, _BELOW_SIZE, _ROW_PAD_CM = 8.0, 7.0, 0.07
 
 
 def _columns(rows: list[tuple[str, ...]], size: float) -> list[tuple[str, float, str]]:
@@ -74,55 +78,75 @@ def _columns(rows: list[tuple[str, ...]], size: float) -> list[tuple[str, float,
     widths = [max(w, *(_cm(_vector_width_pt(line, size, "bold" if i == 0 else "normal")) + _PAD_CM
                        for i, r in enumerate(rows) for line in r[c].split("\n")))
               for c, (_, w, _) in enumerate(_COLUMNS) if c]
+    room = TEXT_CM - _LABEL_CM
+    if sum(widths) > room:  # an outsized value: the columns share the room, the value is broken
+        widths = [w * room / sum(widths) for w in widths]
     return [(_COLUMNS[0][0], TEXT_CM - sum(widths), "left"),
             *((name, w, align) for (name, _, align), w in zip(_COLUMNS[1:], widths))]
 
 
+@dataclass
+class _Row:
+    """One row as it is set: the lines of each cell, the comparison line under it, its height (cm)."""
+
+    cells: list[list[str]]
+    weight: str
+    below: str
+    below_h: float
+    h: float
+
+
+def _row(cells: tuple[str, ...], cols: list[tuple[str, float, str]], weight: str, extra: str | None) -> _Row:
+    wrapped = [[w for part in c.split("\n")
+                # + 0.01 pt: a value is as wide as its column (_columns); the words' summed widths
+                # may exceed the line's by a rounding error and would break it
+                for w in wrap_text(part, (width - _PAD_CM) * PT_PER_CM + 0.01, _SIZE, weight, vector=True)]
+               for c, (_, width, _) in zip(cells, cols)]
+    below, below_h = _wrapped(extra, TEXT_CM - 0.2, _BELOW_SIZE) if extra else ("", 0.0)
+    below_h += 0.03 if below else 0.0
+    h = max(_height("\n".join(lines), _SIZE, weight) for lines in wrapped) + 2 * _ROW_PAD_CM + below_h
+    return _Row(wrapped, weight, below, below_h, h)
+
+
+def _place(doc: _Doc, r: _Row, cols: list[tuple[str, float, str]], rule: str, lw: float) -> None:
+    y, pad = doc.y, _ROW_PAD_CM
+
+    def draw(fig: Any) -> None:
+        x = LEFT_CM
+        for lines, (_, w, align) in zip(r.cells, cols):
+            xpos = x + (w - 0.1 if align == "right" else 0.1)
+            _put(fig, xpos, y + pad, "\n".join(lines), size=_SIZE, weight=r.weight, ha=align)
+            x += w
+        if r.below:  # Berlin and the comparison Bezirke
+            _put(fig, LEFT_CM + 0.1, y + r.h - pad - r.below_h + 0.03, r.below, size=_BELOW_SIZE, color="#555555")
+        _line(fig, LEFT_CM, LEFT_CM + TEXT_CM, y + r.h, color=rule, lw=lw)
+
+    doc.add(draw, y + r.h)
+    doc.y += r.h
+
+
 def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources, comparison: Any = None) -> None:
     """The section's key figures: value before, now and the change, the line of Berlin and the
-    ``comparison`` Bezirke under each, and the sources cited."""
+    ``comparison`` Bezirke under each, and the sources cited. The heading „Kennzahlen“ stays with
+    the header row and the first row; a table running on to the next page repeats its header row."""
 
-    size, below_size = 8.0, 7.0
-    pad = 0.07
     heading = tuple(name for name, _, _ in _COLUMNS)
     printed = [figure_cells(f) for f in figures]
-    cols = _columns([heading, *printed], size)
-    doc.text("Kennzahlen", 11, weight="bold", after=0.15, keep=4 * _height("Ag", size))
-
-    def row(cells: tuple[str, ...], weight: str, rule: str, lw: float, sample: bool = False,
-            extra: str | None = None) -> None:
-        wrapped = [[w for part in c.split("\n")
-                    # + 0.01 pt: a value is as wide as its column (_columns); the words' summed widths
-                    # may exceed the line's by a rounding error and would break it
-                    for w in wrap_text(part, (width - _PAD_CM) * PT_PER_CM + 0.01, size, weight, vector=True)]
-                   for c, (_, width, _) in zip(cells, cols)]
-        below, below_h = _wrapped(extra, TEXT_CM - 0.2, below_size) if extra else ("", 0.0)
-        below_h += 0.03 if below else 0.0
-        h = max(_height("\n".join(lines), size, weight) for lines in wrapped) + 2 * pad + below_h
-        where = (doc.page, doc.x)
-        doc.need(h)
-        if cells is not heading and (doc.page, doc.x) != where:
-            row(heading, "bold", "#222222", 0.8)  # a table running on to the next page: its headings again
-        doc.flag_sample(sample)
-        y = doc.y
-
-        def draw(fig: Any, y: float = y, wrapped: list = wrapped) -> None:
-            x = LEFT_CM
-            for lines, (_, w, align) in zip(wrapped, cols):
-                xpos = x + (w - 0.1 if align == "right" else 0.1)
-                _put(fig, xpos, y + pad, "\n".join(lines), size=size, weight=weight, ha=align)
-                x += w
-            if below:  # Berlin and the comparison Bezirke
-                _put(fig, LEFT_CM + 0.1, y + h - pad - below_h + 0.03, below, size=below_size, color="#555555")
-            _line(fig, LEFT_CM, LEFT_CM + TEXT_CM, y + h, color=rule, lw=lw)
-
-        doc.add(draw, y + h)
-        doc.y += h
-
-    row(heading, "bold", "#222222", 0.8)
+    cols = _columns([heading, *printed], _SIZE)
+    header = _row(heading, cols, "bold", None)
+    rows = [_row(cells, cols, "normal", comparison_line(f, comparison)) for f, cells in zip(figures, printed)]
+    doc.text("Kennzahlen", 11, weight="bold", after=0.15, keep=0.15 + header.h + (rows[0].h if rows else 0.0))
+    doc.need(header.h)
+    _place(doc, header, cols, "#222222", 0.8)
     numbers: list[int] = []
-    for f, cells in zip(figures, printed):
-        row(cells, "normal", "#CCCCCC", 0.5, bool(f.get("sample")), comparison_line(f, comparison))
+    for f, r in zip(figures, rows):
+        where = (doc.page, doc.x)
+        doc.need(r.h)
+        if (doc.page, doc.x) != where:  # on to the next page: the header row again
+            doc.need(header.h + r.h)
+            _place(doc, header, cols, "#222222", 0.8)
+        doc.flag_sample(bool(f.get("sample")))
+        _place(doc, r, cols, "#CCCCCC", 0.5)
         extra = f.get("source_texts")
         if extra is None and not f.get("datasets") and f.get("source"):
             extra = [f["source"]]  # recorded before source texts were kept apart
