@@ -615,11 +615,16 @@ def test_a_long_paper_drawn_in_two_processes_is_the_paper_drawn_in_one(tmp_path,
     assert not list((tmp_path / "two").glob(".b.pdf.draft*"))
 
 
-def test_what_the_page_check_finds_is_reported_per_page_also_from_the_forked_copy(tmp_path, monkeypatch):
+@pytest.mark.parametrize("report", ["read", "unreadable"])
+def test_what_the_page_check_finds_is_reported_per_page_also_from_the_forked_copy(tmp_path, monkeypatch, report):
     """Two texts put on one another on the last of eight pages, which the forked copy draws: the
-    report names that page and both texts; nothing of the copy's report stays beside the PDF."""
+    report names that page and both texts; nothing of the copy's report stays beside the PDF. A
+    report the copy left unreadable: this process draws those pages again and finds the same."""
     from lichtenberg_data.briefing import pdf as paper
     from lichtenberg_data.briefing._layout import _Doc, _put
+
+    if report == "unreadable":  # the copy (a fork of this process) writes a cut report
+        monkeypatch.setattr(paper.json, "dumps", lambda found: '{"8": ["text')
 
     doc = _Doc()
     for _ in range(8):

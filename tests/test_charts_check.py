@@ -200,10 +200,16 @@ def test_a_page_of_texts_and_pictures_is_checked_as_a_page():
     picture.set_axis_off()
     page.text(0.12, 0.52, "Abbildung 20", fontsize=8)  # a caption inside the picture
     page.text(0.1, 0.3, "Quellen [1–3]", fontsize=8)  # clear of everything
+    area = page.add_axes((0.55, 0.1, 0.35, 0.3))  # a map drawn on the page (the exposé's), with its own name
+    area.plot([0, 1], [0, 1])
+    area.text(0.5, 0.5, "Herzbergstraße")
+    area.set_axis_off()
+    page.text(0.5, 0.2, "Gewerbeflächen im Umkreis", fontsize=8)  # a block of the page running over the map
     with PdfPages(io.BytesIO()) as pdf, problems_when_drawn(page, page=True) as found:
         pdf.savefig(page)
     assert found == ["text 'Einwohnerinnen und Einwohner 31.12.2020 → 31.12.2025' overlaps the text "
-                     "'Vergleich: Berlin: 3.913.644'", "text 'Abbildung 20' overlaps a picture"]
+                     "'Vergleich: Berlin: 3.913.644'", "text 'Abbildung 20' overlaps a picture",
+                     "text 'Gewerbeflächen im Umkreis' overlaps a picture"]
     with problems_when_drawn(page) as as_chart:  # checked as a chart, the picture is a squeezed plot
         page.savefig(io.BytesIO(), format="png")
     assert any("squeezed" in p for p in as_chart) and not any("picture" in p for p in as_chart)

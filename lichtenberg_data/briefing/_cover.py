@@ -38,6 +38,22 @@ def sample_parts(datasets: list[dict[str, Any]]) -> list[str]:
     return parts
 
 
+def _listed(parts: list[str], width_pt: float, room_cm: float) -> str:
+    """„Beispieldaten: A; B; …“ in lines of ``width_pt`` at 8.5 pt, as many datasets as fit in
+    ``room_cm``; the rest counted („… und 4 weitere, siehe Anhang“)."""
+    def text(shown: list[str], rest: int) -> str:
+        said = "; ".join(shown) if shown else ""
+        more = f"{'… und ' if shown else ''}{rest} weitere, siehe Anhang" if rest else ""
+        body = "; ".join(x for x in (said, more) if x) or "siehe Anhang"
+        return "\n".join(wrap_text(f"Beispieldaten: {body}.", width_pt, 8.5, vector=True))
+
+    for n in range(len(parts), -1, -1):
+        listed = text(parts[:n], len(parts) - n)
+        if n == 0 or _height(listed, 8.5) <= room_cm:
+            return listed
+    return text([], len(parts))  # pragma: no cover - the loop returns
+
+
 def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, sample: bool,
                datasets: list[dict[str, Any]], contents: list[tuple[str, int]],
                formats: list[str] | None = None) -> None:
@@ -64,10 +80,11 @@ def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, s
                 "keine amtlichen Zahlen); sie sind auf jeder Grafik, in jeder Kennzahl, in jeder "
                 "Quellenangabe, im Anhang und in der Kopfzeile jeder Seite, die sie zeigt, markiert und "
                 "dürfen nicht zitiert werden.")
-        which = "Beispieldaten: " + ("; ".join(parts) if parts else "siehe Anhang") + "."
         lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, 11, "bold", vector=True))
-        listed = "\n".join(wrap_text(which, (TEXT_CM - 0.8) * PT_PER_CM, 8.5, vector=True))
         head = _height(lines, 11, "bold") + 0.2
+        # the contents below need 0.8 cm + 0.45 cm a row above the foot: the list of samples gets the rest
+        room = A4_CM[1] - BOTTOM_CM - 1.3 - (0.8 + 0.45 * len(contents)) - 0.8 - y - head - 0.8
+        listed = _listed(parts, (TEXT_CM - 0.8) * PT_PER_CM, room)
         h = head + _height(listed, 8.5) + 0.8
         _frame(fig, LEFT_CM, y, TEXT_CM, h, "#FBE9E7", COLORS["sample"], 1.5)
         _put(fig, LEFT_CM + 0.4, y + 0.4, lines, size=11, weight="bold", color=COLORS["sample"])

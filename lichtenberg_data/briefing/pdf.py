@@ -256,10 +256,10 @@ def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> d
         if len(halves) > 1:
             drawn = copy is not None and _waited(copy)
             copy = None
-            if drawn:
-                found.update({int(k): v for k, v in json.loads(_problems_file(drafts[1]).read_text("utf-8")).items()})
-            else:  # no copy, or it failed: its pages are drawn here
-                found.update(_draw(doc, drafts[1], halves[1], title))
+            theirs = _copy_found(drafts[1]) if drawn else None
+            if theirs is None:  # no copy, it failed, or its report is unreadable: its pages are drawn here
+                theirs = _draw(doc, drafts[1], halves[1], title)
+            found.update(theirs)
         _outline(drafts, path, doc.outline,
                  {"/Title": title, "/Author": author, "/Subject": subject, "/Creator": "lichtenberg_data"})
     finally:
@@ -296,14 +296,24 @@ def _draw_forked(doc: _Doc, draft: Path, numbers: range, title: str) -> int | No
         pid = os.fork()
     except OSError:
         return None
-    if pid == 0:  # the copy: draw, and leave without running anything of the parent's
+    if pid == 0:  # the copy: draw, report, and leave without running anything of the parent's
         code = 1
         try:
-            _draw(doc, draft, numbers, title)
+            found = _draw(doc, draft, numbers, title)
+            _problems_file(draft).write_text(json.dumps(found), encoding="utf-8")
             code = 0
         finally:
             os._exit(code)
     return pid
+
+
+def _copy_found(draft: Path) -> dict[int, list[str]] | None:
+    """What the forked copy's page check found (see :func:`_draw_forked`); ``None`` if its report
+    cannot be read."""
+    try:
+        return {int(k): list(v) for k, v in json.loads(_problems_file(draft).read_text("utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
 
 
 def _waited(pid: int) -> bool:
@@ -317,8 +327,7 @@ def _waited(pid: int) -> bool:
 def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[str]]:
     """Draw the pages ``numbers`` (1-based) of ``doc`` into the PDF ``draft``; what the check
     found on each page as drawn (:func:`~lichtenberg_data.charts.check.problems_when_drawn`:
-    texts that overlap each other or a chart, or run off the page), also written beside the
-    draft (:func:`_problems_file`) for the process that waits for a forked copy."""
+    texts that overlap each other or a chart, or run off the page)."""
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
@@ -340,11 +349,11 @@ def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[
             problems = _save_checked(pdf, fig)
             if problems:
                 found[number] = problems
-    _problems_file(draft).write_text(json.dumps(found), encoding="utf-8")
     return found
 
 
 def _problems_file(draft: Path) -> Path:
+    """Where a forked copy leaves what the page check found on its pages, beside its draft."""
     return draft.with_name(draft.name + ".problems.json")
 
 

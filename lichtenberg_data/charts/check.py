@@ -252,9 +252,11 @@ def problems_when_drawn(fig: Figure, *, page: bool = False) -> Iterator[list[str
 
 
 def _over_pictures(fig: Figure, renderer: Any, boxes: list, tolerance: float) -> list[str]:
-    """Texts of a page that overlap one of its pictures (an axes showing an image)."""
-    pictures = [ax.get_window_extent(renderer) for ax in fig.axes if ax.get_visible() and ax.images]
-    return [f"text '{_label(t)}' overlaps a picture" for kind, t, _, box in boxes if kind == "text"
+    """Texts of a page (not of a plot) that overlap one of its pictures: a chart placed as an
+    image, a map drawn on the page (any visible axes)."""
+    pictures = [ax.get_window_extent(renderer) for ax in fig.axes if ax.get_visible()]
+    return [f"text '{_label(t)}' overlaps a picture" for kind, t, _, box in boxes
+            if kind == "text" and t.axes is None
             and any(_shrunk(box, tolerance).overlaps(picture) for picture in pictures)]
 
 
@@ -280,11 +282,12 @@ def _found(fig: Figure, renderer: Any, px: float, page: bool = False) -> list[st
         if kind != "scalebar" and t.get_parse_math() and _MATH.search(t.get_text()):
             found.append(f"{name} '{_label(t)}' would be drawn as a formula (a $ pair); it must be plain text")
 
-    for i, (kind_a, a, group_a, box_a) in enumerate(boxes):
-        for kind_b, b, group_b, box_b in boxes[i + 1:]:
+    shrunk = [_shrunk(box, tolerance) for *_, box in boxes]  # once each: a page has a hundred texts
+    for i, (kind_a, a, group_a, _) in enumerate(boxes):
+        for j, (kind_b, b, group_b, _) in enumerate(boxes[i + 1:], i + 1):
             if group_a is not None and group_a is group_b:
                 continue  # laid out by matplotlib (legend, table)
-            if not _shrunk(box_a, tolerance).overlaps(_shrunk(box_b, tolerance)):
+            if not shrunk[i].overlaps(shrunk[j]):
                 continue
             if kind_a == "scalebar" or kind_b == "scalebar":
                 text = b if kind_a == "scalebar" else a
