@@ -168,9 +168,20 @@ def _words(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _legends(fig: Any) -> list[Legend]:
+    """The figure's legends and those of its axes (without walking every artist: ``findobj``
+    makes each axis build its ticks, most of the check's time on a page of pictures)."""
+    found = [lg for lg in [*getattr(fig, "legends", []), *fig.artists] if isinstance(lg, Legend)]
+    for ax in fig.axes:
+        found += [c for c in ax.get_children() if isinstance(c, Legend)]
+    for sub in getattr(fig, "subfigs", []):
+        found += _legends(sub)
+    return found
+
+
 def _legend_words(fig: Figure) -> set[str]:
     words: set[str] = set()
-    for legend in fig.findobj(Legend):
+    for legend in _legends(fig):
         words.add(_words(legend.get_title().get_text()))
         words.update(_words(t.get_text()) for t in legend.get_texts())
     return words - {""}
@@ -317,7 +328,7 @@ def _found(fig: Figure, renderer: Any, px: float, page: bool = False) -> list[st
                 found.append(f"the plot is squeezed to {box.width / canvas.width:.0%} x "
                              f"{box.height / canvas.height:.0%} of the figure")
 
-    words = _legend_words(fig)
+    words = set() if page else _legend_words(fig)
     for ax in [] if page else fig.axes:  # a page names its symbols in its own words (the exposé's key)
         if not ax.get_visible():
             continue
