@@ -213,3 +213,23 @@ def test_a_page_of_texts_and_pictures_is_checked_as_a_page():
     with problems_when_drawn(page) as as_chart:  # checked as a chart, the picture is a squeezed plot
         page.savefig(io.BytesIO(), format="png")
     assert any("squeezed" in p for p in as_chart) and not any("picture" in p for p in as_chart)
+
+
+def test_a_page_text_running_into_a_margin_is_found_unless_it_stands_there_on_purpose():
+    """With the page's type area: a paragraph running under it into the bottom margin is found (a
+    block measured too low, the reviewer's blind spot); the page number, marked, is not."""
+    import io
+
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    from lichtenberg_data.charts.check import MARGIN_GID
+
+    page = Figure(figsize=(8.27, 11.69))
+    page.text(0.12, 0.08, "Absatz, der unter den Satzspiegel läuft", va="top", fontsize=9)
+    page.text(0.88, 0.04, "Seite 3 von 30", ha="right", fontsize=7.5, gid=MARGIN_GID)
+    page.text(0.12, 0.5, "Absatz im Satzspiegel", fontsize=9)
+    with PdfPages(io.BytesIO()) as pdf, problems_when_drawn(page, page=True, area=(0.12, 0.074, 0.88, 0.926)) as found:
+        pdf.savefig(page)
+    assert len(found) == 1 and found[0].startswith("text 'Absatz, der unter den Satzspiegel läuft' runs ")
+    assert found[0].endswith(" px into the bottom margin")

@@ -83,14 +83,19 @@ def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, s
         lines = "\n".join(wrap_text(text, (TEXT_CM - 0.8) * PT_PER_CM, 11, "bold", vector=True))
         head = _height(lines, 11, "bold") + 0.2
         # the contents below need 0.8 cm + 0.45 cm a row above the foot: the list of samples gets the rest
-        room = A4_CM[1] - BOTTOM_CM - 1.3 - (0.8 + 0.45 * len(contents)) - 0.8 - y - head - 0.8
+        room = A4_CM[1] - BOTTOM_CM - 1.5 - (0.8 + 0.45 * len(contents)) - 0.8 - y - head - 0.8
         listed = _listed(parts, (TEXT_CM - 0.8) * PT_PER_CM, room)
         h = head + _height(listed, 8.5) + 0.8
         _frame(fig, LEFT_CM, y, TEXT_CM, h, "#FBE9E7", COLORS["sample"], 1.5)
         _put(fig, LEFT_CM + 0.4, y + 0.4, lines, size=11, weight="bold", color=COLORS["sample"])
         _put(fig, LEFT_CM + 0.4, y + 0.4 + head, listed, size=8.5, color=COLORS["sample"])
         y += h + 0.8
-    foot = A4_CM[1] - BOTTOM_CM - 1.0
+    note = "\n".join(wrap_text(
+        "Erstellt mit lichtenberg_data aus den Notebooks in notebooks/ (als HTML im Ordner notebooks/ "
+        f"neben dieser Datei).\nDiagramme in voller Auflösung ({', '.join(formats or ['PNG'])}) im Ordner "
+        "charts/, die Zahlen jeder Grafik und Tabelle in der xlsx-Datei daneben.", TEXT_CM * PT_PER_CM, 7.5,
+        vector=True))
+    foot = A4_CM[1] - BOTTOM_CM - _height(note, 7.5)  # the note ends at the foot of the type area
     # the contents end above the foot: closer rows where a long sample warning took the room
     step = max(0.45, min(0.6, (foot - 0.3 - y - 0.8) / max(1, len(contents))))
     _put(fig, LEFT_CM, y, "Inhalt", size=13, weight="bold")
@@ -99,9 +104,4 @@ def draw_cover(fig: Any, *, title: str, district: str, year: int, author: str, s
         _put(fig, LEFT_CM, y, label, size=10.5)
         _put(fig, LEFT_CM + TEXT_CM, y, f"Seite {page}", size=10.5, ha="right")
         y += step
-    _put(fig, LEFT_CM, foot,
-         "Erstellt mit lichtenberg_data aus den Notebooks im Ordner notebooks/ (als HTML im "
-         "Ordner notebooks/ neben dieser Datei).\nDiagramme in voller Auflösung "
-         f"({', '.join(formats or ['PNG'])}) im Ordner charts/, die Zahlen jeder Grafik und Tabelle in "
-         "der xlsx-Datei daneben.",
-         size=7.5, color=COLORS["muted"])
+    _put(fig, LEFT_CM, foot, note, size=7.5, color=COLORS["muted"])

@@ -250,12 +250,13 @@ def _image(fig: Any, path: str, x: float, y: float, w: float, h: float, crop_bot
     ax.set_axis_off()
 
 
-def _save_checked(pdf: Any, fig: Any) -> list[str]:
+def _save_checked(pdf: Any, fig: Any, area: tuple[float, float, float, float] | None = None) -> list[str]:
     """Write ``fig`` as the next page of ``pdf`` (a ``PdfPages``) and return what the page check
-    finds on it as drawn: texts running into each other, over a picture or off the page
+    finds on it as drawn: texts running into each other, over a picture, off the page or (with
+    the type ``area``, fractions of the page) into a margin
     (:func:`~lichtenberg_data.charts.check.problems_when_drawn` with ``page=True``)."""
     from ..charts.check import problems_when_drawn
 
-    with problems_when_drawn(fig, page=True) as found:
+    with problems_when_drawn(fig, page=True, area=area) as found:
         pdf.savefig(fig)
     return found

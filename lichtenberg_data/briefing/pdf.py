@@ -36,6 +36,7 @@ from ._keytable import key_table
 from ._layout import (
     A4_CM,
     BODY_CM,
+    BOTTOM_CM,
     LEFT_CM,
     TEXT_CM,
     TOP_CM,
@@ -331,6 +332,8 @@ def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
+    from ..charts.check import MARGIN_GID
+
     total = len(doc.pages)
     found: dict[int, list[str]] = {}
     with style(), quiet_font_subsetting(), PdfPages(draft) as pdf:
@@ -338,6 +341,7 @@ def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[
             fig = Figure(figsize=(A4_CM[0] / 2.54, A4_CM[1] / 2.54), layout="none")
             for op in doc.pages[number - 1]:
                 op(fig)
+            body = len(fig.texts)  # the texts after these stand in the margins on purpose
             if number > 1:
                 _put(fig, LEFT_CM, 1.2, title, size=7.5, color=COLORS["muted"])
                 _line(fig, LEFT_CM, LEFT_CM + TEXT_CM, 1.65, "#DDDDDD", 0.5)
@@ -346,10 +350,17 @@ def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[
                      size=7.5, weight="bold", color=COLORS["sample"], ha="right")
             _put(fig, LEFT_CM + TEXT_CM, A4_CM[1] - 1.2, f"Seite {number} von {total}",
                  size=7.5, color=COLORS["muted"], ha="right", va="bottom")
-            problems = _save_checked(pdf, fig)
+            for text in fig.texts[body:]:
+                text.set_gid(MARGIN_GID)
+            problems = _save_checked(pdf, fig, _TYPE_AREA)
             if problems:
                 found[number] = problems
     return found
+
+
+#: The type area of a page (left, bottom, right, top as fractions of the page): the page check
+#: reports a text of the page running out of it into a margin.
+_TYPE_AREA = (LEFT_CM / A4_CM[0], BOTTOM_CM / A4_CM[1], (LEFT_CM + TEXT_CM) / A4_CM[0], 1 - TOP_CM / A4_CM[1])
 
 
 def _problems_file(draft: Path) -> Path:

@@ -32,9 +32,11 @@ from matplotlib.table import Table
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
-__all__ = ["problems", "problems_when_drawn", "drawn_texts", "scale_bars", "TOLERANCE_PX", "plain_text",
+__all__ = ["problems", "problems_when_drawn", "drawn_texts", "scale_bars", "TOLERANCE_PX", "MARGIN_GID", "plain_text",
            "canvas_renderer", "lay_out"]
 
+#: The gid of a page's text that stands in a margin on purpose (running head, page number).
+MARGIN_GID = "ld-margin"
 #: Pixels (at the figure's dpi) a box may stick out or two boxes may touch without counting.
 TOLERANCE_PX = 1.0
 _MATH = re.compile(r"(?<!\\)\$.*(?<!\\)\$", re.S)
@@ -187,7 +189,7 @@ def _legend_words(fig: Figure) -> set[str]:
     return words - {""}
 
 
-def problems(fig: Figure, *, page: bool = False) -> list[str]:
+def problems(fig: Figure, *, page: bool = False, area: tuple[float, float, float, float] | None = None) -> list[str]:
     """The defects of a drawn chart, one English line each (empty: clean).
 
     Parameters
@@ -195,8 +197,9 @@ def problems(fig: Figure, *, page: bool = False) -> list[str]:
     fig
         A finished figure; it is laid out (on its own canvas, in the house style, as
         :func:`~lichtenberg_data.charts.save` draws it) to measure its texts.
-    page
-        ``fig`` is a page of texts and pictures (see :func:`problems_when_drawn`).
+    page, area
+        ``fig`` is a page of texts and pictures, ``area`` its type area (see
+        :func:`problems_when_drawn`).
 
     Returns
     -------
@@ -212,11 +215,12 @@ def problems(fig: Figure, *, page: bool = False) -> list[str]:
     renderer = canvas_renderer(fig)
     with style():  # measured as saved (charts.save draws in the house style)
         lay_out(fig)
-        return _found(fig, renderer, 1.0, page=page)
+        return _found(fig, renderer, 1.0, page=page, area=area)
 
 
 @contextmanager
-def problems_when_drawn(fig: Figure, *, page: bool = False) -> Iterator[list[str]]:
+def problems_when_drawn(fig: Figure, *, page: bool = False,
+                        area: tuple[float, float, float, float] | None = None) -> Iterator[list[str]]:
     """:func:`problems` measured on the next draw of ``fig`` inside the block, at that draw's dpi.
 
     The briefing checks each chart on the draw that writes its PNG (300 dpi) rather than laying it
@@ -227,6 +231,9 @@ def problems_when_drawn(fig: Figure, *, page: bool = False) -> Iterator[list[str
     With ``page`` the figure is a page of texts and placed pictures (a page of the briefing PDF,
     the exposé, the fair's map): texts are checked as above; a text over a picture is a defect;
     no axes counts as squeezed and no symbol needs a legend entry (a page's key may be a sentence).
+    ``area`` is the page's type area (left, bottom, right, top as fractions of the figure): a text of
+    the page that runs out of it into a margin is a defect, unless its gid is :data:`MARGIN_GID`
+    (the running head, the page number).
 
     Examples
     --------
@@ -246,7 +253,7 @@ def problems_when_drawn(fig: Figure, *, page: bool = False) -> Iterator[list[str
             return  # the first draw only (the PNG; the vector files after it are the same chart)
         state["drawn"] = True
         try:
-            found.extend(_found(fig, event.renderer, fig.dpi / dpi, page=page))
+            found.extend(_found(fig, event.renderer, fig.dpi / dpi, page=page, area=area))
         except Exception as exc:  # noqa: BLE001 - matplotlib would only print it; raised below
             state["error"] = exc
 
@@ -259,7 +266,7 @@ def problems_when_drawn(fig: Figure, *, page: bool = False) -> Iterator[list[str
     if "error" in state:
         raise state["error"]
     if not state:
-        found.extend(problems(fig, page=page))
+        found.extend(problems(fig, page=page, area=area))
 
 
 def _over_pictures(fig: Figure, renderer: Any, boxes: list, tolerance: float) -> list[str]:
@@ -271,9 +278,27 @@ def _over_pictures(fig: Figure, renderer: Any, boxes: list, tolerance: float) ->
             and any(_shrunk(box, tolerance).overlaps(picture) for picture in pictures)]
 
 
-def _found(fig: Figure, renderer: Any, px: float, page: bool = False) -> list[str]:
+def _in_margin(fig: Figure, boxes: list, area: tuple[float, float, float, float], px: float,
+               tolerance: float) -> list[str]:
+    """Texts of a page (not of a plot, not marked :data:`MARGIN_GID`) running out of its type area."""
+    c = fig.bbox
+    left, bottom, right, top = (c.x0 + area[0] * c.width, c.y0 + area[1] * c.height,
+                                c.x0 + area[2] * c.width, c.y0 + area[3] * c.height)
+    found = []
+    for kind, t, _, box in boxes:
+        if kind != "text" or t.axes is not None or t.get_gid() == MARGIN_GID:
+            continue
+        for side, over in (("left", left - box.x0), ("right", box.x1 - right), ("bottom", bottom - box.y0),
+                           ("top", box.y1 - top)):
+            if over > tolerance:
+                found.append(f"text '{_label(t)}' runs {over / px:.0f} px into the {side} margin")
+    return found
+
+
+def _found(fig: Figure, renderer: Any, px: float, page: bool = False,
+           area: tuple[float, float, float, float] | None = None) -> list[str]:
     """The defects of ``fig`` as drawn by ``renderer``; ``px`` device pixels to one pixel at the
-    figure's own dpi (3 while it is saved at 300 dpi); ``page``: see :func:`problems_when_drawn`."""
+    figure's own dpi (3 while it is saved at 300 dpi); ``page``, ``area``: see :func:`problems_when_drawn`."""
     tolerance = TOLERANCE_PX * px
     canvas = fig.bbox
     texts = drawn_texts(fig)
@@ -321,6 +346,8 @@ def _found(fig: Figure, renderer: Any, px: float, page: bool = False) -> list[st
 
     if page:
         found += _over_pictures(fig, renderer, boxes, tolerance)
+        if area is not None:
+            found += _in_margin(fig, boxes, area, px, tolerance)
     for ax in [] if page else fig.axes:  # a plot squeezed by its legend or texts (constrained layout gave up)
         if ax.get_visible() and (ax.has_data() or ax.images):
             box = ax.get_window_extent(renderer)
