@@ -71,6 +71,7 @@ _COLUMNS = (("Kennzahl", 7.7, "left"), ("Vorwert", 2.0, "right"), ("Aktuell", 2.
 _LABEL_CM = 5.0
 _PAD_CM = 0.25  # room inside a column
 _SIZE, _BELOW_SIZE, _ROW_PAD_CM = 8.0, 7.0, 0.07
+_HEADER_RULE, _ROW_RULE = ("#222222", 0.8), ("#CCCCCC", 0.5)  # the line under a row: colour, width (pt)
 
 
 def _columns(rows: list[tuple[str, ...]], size: float) -> list[tuple[str, float, str]]:
@@ -137,16 +138,16 @@ def key_table(doc: _Doc, figures: list[dict[str, Any]], sources: SectionSources,
     rows = [_row(cells, cols, "normal", comparison_line(f, comparison)) for f, cells in zip(figures, printed)]
     doc.text("Kennzahlen", 11, weight="bold", after=0.15, keep=0.15 + header.h + (rows[0].h if rows else 0.0))
     doc.need(header.h)
-    _place(doc, header, cols, "#222222", 0.8)
+    _place(doc, header, cols, *_HEADER_RULE)
     numbers: list[int] = []
     for f, r in zip(figures, rows):
         where = (doc.page, doc.x)
         doc.need(r.h)
         if (doc.page, doc.x) != where:  # on to the next page: the header row again
             doc.need(header.h + r.h)
-            _place(doc, header, cols, "#222222", 0.8)
+            _place(doc, header, cols, *_HEADER_RULE)
         doc.flag_sample(bool(f.get("sample")))
-        _place(doc, r, cols, "#CCCCCC", 0.5)
+        _place(doc, r, cols, *_ROW_RULE)
         extra = f.get("source_texts")
         if extra is None and not f.get("datasets") and f.get("source"):
             extra = [f["source"]]  # recorded before source texts were kept apart

@@ -20,7 +20,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
 from PIL import Image
 
-from ..charts.style import _vector_size_pt, wrap_text
+from ..charts.check import problems_when_drawn
+from ..charts.style import _vector_height_pt, wrap_text
 
 __all__ = ["A4_CM", "LEFT_CM", "RIGHT_CM", "TOP_CM", "BOTTOM_CM", "TEXT_CM", "BODY_CM", "PT_PER_CM",
            "Bookmark", "Side", "side_slot", "_Doc", "_cm", "_fx", "_fy", "_put", "_line", "_image", "_frame",
@@ -54,7 +55,7 @@ def _wrapped(text: str, width_cm: float, size: float, weight: str = "normal") ->
 
 def _height(text: str, size: float, weight: str = "normal") -> float:
     """The height in cm of ``text`` (lines as they are) as the PDF sets it (:func:`_put`)."""
-    return _cm(_vector_size_pt(text, size, weight)[1])
+    return _cm(_vector_height_pt(text, size, weight))
 
 
 @dataclass
@@ -255,8 +256,6 @@ def _save_checked(pdf: Any, fig: Any, area: tuple[float, float, float, float] | 
     finds on it as drawn: texts running into each other, over a picture, off the page or (with
     the type ``area``, fractions of the page) into a margin
     (:func:`~lichtenberg_data.charts.check.problems_when_drawn` with ``page=True``)."""
-    from ..charts.check import problems_when_drawn
-
     with problems_when_drawn(fig, page=True, area=area) as found:
         pdf.savefig(fig)
     return found

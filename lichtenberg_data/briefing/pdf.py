@@ -27,6 +27,7 @@ from typing import Any
 
 import lichtenberg_data.briefing.pages as pages
 
+from ..charts.check import MARGIN_GID
 from ..charts.files import FORMATS
 from ..charts.style import COLORS, quiet_font_subsetting, style
 from ._appendix import appendix, missing_page
@@ -331,8 +332,6 @@ def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[
     texts that overlap each other or a chart, or run off the page)."""
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
-
-    from ..charts.check import MARGIN_GID
 
     total = len(doc.pages)
     found: dict[int, list[str]] = {}

@@ -269,29 +269,49 @@ def problems_when_drawn(fig: Figure, *, page: bool = False,
         found.extend(problems(fig, page=page, area=area))
 
 
-def _over_pictures(fig: Figure, renderer: Any, boxes: list, tolerance: float) -> list[str]:
-    """Texts of a page (not of a plot) that overlap one of its pictures: a chart placed as an
-    image, a map drawn on the page (any visible axes)."""
+def _beyond(box: Bbox, frame: Bbox) -> tuple[tuple[str, float], ...]:
+    """How far ``box`` runs past each side of ``frame`` (negative: inside)."""
+    return (("left", frame.x0 - box.x0), ("right", box.x1 - frame.x1), ("bottom", frame.y0 - box.y0),
+            ("top", box.y1 - frame.y1))
+
+
+def _page_problems(fig: Figure, renderer: Any, boxes: list, shrunk: list[Bbox], px: float, tolerance: float,
+                   area: tuple[float, float, float, float] | None) -> list[str]:
+    """The rules of a page (see :func:`problems_when_drawn`) for its own texts (not those of a plot):
+    none over a picture (an axes: a chart placed as an image, a map drawn on the page), none out of
+    the type ``area`` into a margin unless it stands there on purpose (:data:`MARGIN_GID`)."""
     pictures = [ax.get_window_extent(renderer) for ax in fig.axes if ax.get_visible()]
-    return [f"text '{_label(t)}' overlaps a picture" for kind, t, _, box in boxes
-            if kind == "text" and t.axes is None
-            and any(_shrunk(box, tolerance).overlaps(picture) for picture in pictures)]
-
-
-def _in_margin(fig: Figure, boxes: list, area: tuple[float, float, float, float], px: float,
-               tolerance: float) -> list[str]:
-    """Texts of a page (not of a plot, not marked :data:`MARGIN_GID`) running out of its type area."""
-    c = fig.bbox
-    left, bottom, right, top = (c.x0 + area[0] * c.width, c.y0 + area[1] * c.height,
-                                c.x0 + area[2] * c.width, c.y0 + area[3] * c.height)
+    frame = Bbox.from_extents(*fig.transFigure.transform([area[:2], area[2:]]).ravel()) if area else None
     found = []
-    for kind, t, _, box in boxes:
-        if kind != "text" or t.axes is not None or t.get_gid() == MARGIN_GID:
+    for (kind, t, _, box), small in zip(boxes, shrunk):
+        if kind != "text" or t.axes is not None:
             continue
-        for side, over in (("left", left - box.x0), ("right", box.x1 - right), ("bottom", bottom - box.y0),
-                           ("top", box.y1 - top)):
-            if over > tolerance:
-                found.append(f"text '{_label(t)}' runs {over / px:.0f} px into the {side} margin")
+        if any(small.overlaps(picture) for picture in pictures):
+            found.append(f"text '{_label(t)}' overlaps a picture")
+        if frame is not None and t.get_gid() != MARGIN_GID:
+            found += [f"text '{_label(t)}' runs {over / px:.0f} px into the {side} margin"
+                      for side, over in _beyond(box, frame) if over > tolerance]
+    return found
+
+
+def _plot_problems(fig: Figure, renderer: Any) -> list[str]:
+    """The rules of a chart's plots: none squeezed to a sliver, every point symbol in a legend."""
+    canvas, found = fig.bbox, []
+    for ax in fig.axes:  # a plot squeezed by its legend or texts (constrained layout gave up)
+        if ax.get_visible() and (ax.has_data() or ax.images):
+            box = ax.get_window_extent(renderer)
+            if box.width < 0.15 * canvas.width or box.height < 0.15 * canvas.height:
+                found.append(f"the plot is squeezed to {box.width / canvas.width:.0%} x "
+                             f"{box.height / canvas.height:.0%} of the figure")
+    words = _legend_words(fig)
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        for artist, what in _symbols(ax):
+            label = str(artist.get_label() or "")
+            if label.startswith("_") or _words(label) not in words:
+                shown = f" '{label}'" if label and not label.startswith("_") else ""
+                found.append(f"{what}{shown} without a legend entry")
     return found
 
 
@@ -310,9 +330,7 @@ def _found(fig: Figure, renderer: Any, px: float, page: bool = False,
     for kind, t, _, box in boxes:
         name = {"tick": "tick label", "legend": "legend text", "table": "table cell",
                 "annotation": "label", "scalebar": "scale bar"}.get(kind, "text")
-        cut = {"left": canvas.x0 - box.x0, "right": box.x1 - canvas.x1,
-               "bottom": canvas.y0 - box.y0, "top": box.y1 - canvas.y1}
-        for side, over in cut.items():
+        for side, over in _beyond(box, canvas):
             if over > tolerance:
                 found.append(f"{name} '{_label(t)}' is cut: it runs {over / px:.0f} px past the {side} edge")
         if kind != "scalebar" and t.get_parse_math() and _MATH.search(t.get_text()):
@@ -344,24 +362,6 @@ def _found(fig: Figure, renderer: Any, px: float, page: bool = False,
         if len(same) > 1:
             found.append("two labels on one point: " + " and ".join(f"'{_label(t)}'" for t in same))
 
-    if page:
-        found += _over_pictures(fig, renderer, boxes, tolerance)
-        if area is not None:
-            found += _in_margin(fig, boxes, area, px, tolerance)
-    for ax in [] if page else fig.axes:  # a plot squeezed by its legend or texts (constrained layout gave up)
-        if ax.get_visible() and (ax.has_data() or ax.images):
-            box = ax.get_window_extent(renderer)
-            if box.width < 0.15 * canvas.width or box.height < 0.15 * canvas.height:
-                found.append(f"the plot is squeezed to {box.width / canvas.width:.0%} x "
-                             f"{box.height / canvas.height:.0%} of the figure")
-
-    words = set() if page else _legend_words(fig)
-    for ax in [] if page else fig.axes:  # a page names its symbols in its own words (the exposé's key)
-        if not ax.get_visible():
-            continue
-        for artist, what in _symbols(ax):
-            label = str(artist.get_label() or "")
-            if label.startswith("_") or _words(label) not in words:
-                shown = f" '{label}'" if label and not label.startswith("_") else ""
-                found.append(f"{what}{shown} without a legend entry")
-    return found
+    if page:  # a page names its symbols in its own words (the exposé's key); its axes are pictures
+        return found + _page_problems(fig, renderer, boxes, shrunk, px, tolerance, area)
+    return found + _plot_problems(fig, renderer)

@@ -247,27 +247,26 @@ def _pdf_scratch() -> tuple[Figure, Any]:
 
 
 @lru_cache(maxsize=8192)
-def _vector_size_pt(text: str, size: float, weight: str = "normal",
-                    linespacing: float = 1.25) -> tuple[float, float]:
-    """Width and height in points of ``text`` as matplotlib's PDF backend sets it.
+def _vector_height_pt(text: str, size: float, weight: str = "normal", linespacing: float = 1.25) -> float:
+    """Height in points of ``text`` (its lines as they are) as matplotlib's PDF backend sets it.
 
     The PDF backend measures each line unhinted at 72 dpi, in whole points: a block of lines is
     up to 7 % taller (6.5, 7.5, 8 pt) or shorter (7, 9, 10 pt) than at 100 dpi
     (:func:`_text_size_pt`), so a page laid out with the raster's heights has lines running into
-    the next text. The pages of the briefing are laid out with these heights.
+    the next text. The pages of the briefing are laid out with these heights (widths:
+    :func:`_vector_width_pt`).
 
     Examples
     --------
-    >>> w, h = _vector_size_pt("Zeile 1\\nZeile 2", 8)
-    >>> round(h, 2)
+    >>> round(_vector_height_pt("Zeile 1\\nZeile 2", 8), 2)
     17.02
     """
     fig, renderer = _pdf_scratch()
     t = fig.text(0, 0, text, fontsize=size, fontweight=weight, linespacing=linespacing,
                  family=_style_family(), parse_math=False)
-    bbox = t.get_window_extent(renderer)
+    height = float(t.get_window_extent(renderer).height)  # at 72 dpi a pixel is a point
     t.remove()
-    return float(bbox.width), float(bbox.height)  # at 72 dpi a pixel is a point
+    return height
 
 
 @lru_cache(maxsize=8192)
