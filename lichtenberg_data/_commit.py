@@ -10,6 +10,7 @@ from typing import Any
 from . import _store, catalog
 from ._build import Built, _current_editions, _edition_key, _Incoming, _previous_table
 from ._errors import FormatError
+from ._provenance import freeze
 from ._report import Outcome, change_report
 from .settings import settings
 
@@ -75,7 +76,8 @@ def commit(ds: catalog.Dataset, manifest: dict, incoming: list[_Incoming], built
         entry["snapshots"] = [s for s in entry["snapshots"] if s["raw_path"] != meta["raw_path"]] + [meta]
     when = retrieved.isoformat(timespec="seconds") if incoming or not before.get("retrieved_at") \
         else before["retrieved_at"]
-    df.attrs["provenance"] = [_provenance(ds, df, datetime.fromisoformat(when), source, sample, _editions(ds, entry))]
+    df.attrs["provenance"] = freeze([_provenance(ds, df, datetime.fromisoformat(when), source, sample,
+                                                 _editions(ds, entry))])
     _store.write_processed(ds.id, df)
     entry["processed"] = {
         "path": _store.processed_path(ds.id).relative_to(settings.data_dir).as_posix(),

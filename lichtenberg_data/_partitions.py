@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import DataNotAvailableError, FormatError
+from ._provenance import freeze
 from .settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,8 +108,9 @@ def with_month_stand(part: pd.DataFrame, attrs: dict[str, Any], key: str) -> pd.
     import copy
 
     part.attrs = copy.deepcopy(attrs)
-    for entry in part.attrs.get("provenance", []):
-        entry["reference_date"] = month_start(key).isoformat()
+    if "provenance" in attrs:
+        stand = month_start(key).isoformat()
+        part.attrs["provenance"] = freeze([dict(e, reference_date=stand) for e in attrs["provenance"]])
     return part
 
 
@@ -191,4 +193,7 @@ def attrs(dataset_id: str, key: str) -> dict[str, Any]:
 
     meta = pq.read_schema(part_path(dataset_id, key)).metadata or {}
     raw = meta.get(b"PANDAS_ATTRS")
-    return json.loads(raw) if raw else {}
+    out = json.loads(raw) if raw else {}
+    if "provenance" in out:
+        out["provenance"] = freeze(out["provenance"])
+    return out

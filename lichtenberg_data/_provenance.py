@@ -5,18 +5,121 @@ A loaded frame carries ``df.attrs["provenance"]``: a list of dicts, one per sour
 ``source_url``, ``reference_date`` and ``retrieved_at`` (ISO dates) and ``sample`` (True for the
 demo's generated sample data). A table derived from several inputs carries all their entries
 (see :func:`with_sources`).
+
+The entries are read-only dicts (:class:`Entry`, its lists :class:`ReadOnlyList`): they read,
+compare, print and serialise like plain dicts and lists, but changing one raises ``TypeError``;
+build a new one instead (``dict(entry, sample=True)``). Read-only, they are shared rather than
+copied: pandas deep-copies ``attrs`` on nearly every operation (``df[col]``, a filter, a merge),
+and a frozen entry is its own deep copy. The list in ``attrs["provenance"]`` itself is an ordinary
+list, so a frame's provenance can still be replaced (:func:`freeze` makes entries read-only).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 __all__ = ["provenance", "with_sources", "source_note", "source_entry", "source_parts", "resolve_source",
-           "is_sample", "SAMPLE_NOTE"]
+           "is_sample", "freeze", "Entry", "ReadOnlyList", "SAMPLE_NOTE"]
 
 SAMPLE_NOTE = "BEISPIELDATEN (synthetisch erzeugt, keine amtlichen Zahlen)"
+
+_ENTRY_FIXED = "a provenance entry cannot be changed; build a new one: dict(entry, key=value)"
+_LIST_FIXED = "a list in a provenance entry cannot be changed; build a new one: [*items, value]"
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` with its dicts and lists (at any depth) read-only."""
+    if isinstance(value, (Entry, ReadOnlyList)):
+        return value
+    if isinstance(value, Mapping):
+        return Entry(value)
+    if isinstance(value, list):
+        return ReadOnlyList(value)
+    if isinstance(value, tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+class Entry(dict):
+    """A read-only provenance entry: a dict (``isinstance(e, dict)``, ``e["publisher"]``,
+    ``json.dumps``, ``==`` with plain dicts all work) that cannot be changed, and so is shared, not
+    copied, by ``copy.deepcopy`` (and pandas' copying of ``attrs``). Nested dicts and lists are
+    read-only too.
+
+    Examples
+    --------
+    >>> e = Entry({"dataset": "a", "editions": [{"file": "x.csv"}]})
+    >>> e == {"dataset": "a", "editions": [{"file": "x.csv"}]}
+    True
+    >>> e["sample"] = True
+    Traceback (most recent call last):
+    TypeError: a provenance entry cannot be changed; build a new one: dict(entry, key=value)
+    >>> dict(e, sample=True)["sample"]
+    True
+    """
+
+    __slots__ = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if len(self):
+            raise TypeError(_ENTRY_FIXED)
+        super().__init__({k: _frozen(v) for k, v in dict(*args, **kwargs).items()})
+
+    def _fixed(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(_ENTRY_FIXED)
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _fixed
+
+    def __copy__(self) -> Entry:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Entry:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Entry, (dict(self),))
+
+
+class ReadOnlyList(list):
+    """A read-only list inside a provenance entry (e.g. its ``editions``): equal to the plain list
+    of the same items, its dicts read-only :class:`Entry`; shared, not copied, by ``copy.deepcopy``."""
+
+    __slots__ = ()
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        if len(self):
+            raise TypeError(_LIST_FIXED)
+        super().__init__(_frozen(v) for v in items)
+
+    def _fixed(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(_LIST_FIXED)
+
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _fixed
+    __iadd__ = __imul__ = _fixed
+
+    def __copy__(self) -> ReadOnlyList:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> ReadOnlyList:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ReadOnlyList, (list(self),))
+
+
+def freeze(entries: Iterable[Mapping[str, Any]]) -> list[Entry]:
+    """``entries`` as read-only :class:`Entry` objects, in an ordinary (new) list; entries that are
+    read-only already are kept as they are (the same objects).
+
+    Examples
+    --------
+    >>> frozen = freeze([{"dataset": "a"}])
+    >>> frozen == [{"dataset": "a"}], type(frozen[0]).__name__, freeze(frozen)[0] is frozen[0]
+    (True, 'Entry', True)
+    """
+    return [e if isinstance(e, Entry) else Entry(e) for e in entries]
 
 
 def provenance(obj: Any) -> list[dict[str, Any]]:
@@ -49,7 +152,7 @@ def with_sources(result: Any, *inputs: Any) -> Any:
     ['a', 'b']
     """
     entries = _merge(e for obj in inputs for e in provenance(obj))
-    result.attrs["provenance"] = entries
+    result.attrs["provenance"] = freeze(entries)
     return result
 
 

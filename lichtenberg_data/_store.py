@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._errors import DataNotAvailableError
+from ._provenance import freeze
 from .settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -263,6 +264,8 @@ def _read_cached(key: str, path: Path, geometry: bool) -> Any:
         import pandas as pd
 
         df = pd.read_parquet(path)
+    if "provenance" in df.attrs:  # read-only entries: pandas' copies of attrs share them
+        df.attrs["provenance"] = freeze(df.attrs["provenance"])
     _remember(key, identity, df)
     return _private_copy(df)
 
@@ -285,7 +288,8 @@ def _remember(dataset_id: str, identity: tuple[str, int, int, int], df: Any) -> 
 
 
 def _private_copy(df: Any) -> Any:
-    """A copy the caller may change freely: pandas' copy-on-write shares the data until written."""
+    """A copy the caller may change freely: pandas' copy-on-write shares the data until written;
+    the read-only provenance entries are shared, the lists holding them are the copy's own."""
     out = df.copy(deep=False)
     out.attrs = copy.deepcopy(df.attrs)
     return out

@@ -15,6 +15,7 @@ from ihk_rows import july_2023, read_rows, write_snapshot
 import lichtenberg_data as ld
 from lichtenberg_data import _partitions, catalog, cli
 from lichtenberg_data._errors import DataNotAvailableError, FormatError
+from lichtenberg_data._provenance import Entry, freeze
 
 pytestmark = pytest.mark.realdata
 
@@ -37,6 +38,8 @@ def test_each_month_is_its_own_parquet_file(two_months):
     manifest = ld.status().set_index("dataset").loc[DS]
     assert manifest["rows"] == len(rows["shared"]) + len(rows["added"])  # the latest month
     assert manifest["reference_date"] == "2023-07-01"
+    june = _partitions.attrs(DS, "2023-06")["provenance"]  # read from the footer: read-only entries
+    assert june[0]["reference_date"] == "2023-06-01" and isinstance(june[0], Entry)
 
 
 @pytest.mark.slow  # 0.3 s on 2 cores
@@ -133,6 +136,16 @@ def test_split_gives_each_month_its_rows_and_its_own_attrs():
     two = pd.concat([one, one.assign(date=pd.Timestamp("2023-08-01"), n=[4, 5, 6])])
     parts = _partitions.split(two)
     assert {k: p["n"].tolist() for k, p in parts.items()} == {"2023-07": [1, 2, 3], "2023-08": [4, 5, 6]}
+
+
+def test_each_month_gets_its_own_stand_and_the_table_keeps_its_entry():
+    attrs = {"provenance": freeze([{"dataset": DS, "reference_date": "2023-07-01", "editions": [{"file": "a.csv"}]}])}
+    part = _partitions.with_month_stand(pd.DataFrame({"n": [1]}), attrs, "2023-06")
+    assert part.attrs["provenance"] == [{"dataset": DS, "reference_date": "2023-06-01", "editions": [{"file": "a.csv"}]}]
+    assert attrs["provenance"][0]["reference_date"] == "2023-07-01"
+    assert part.attrs["provenance"][0]["editions"] is attrs["provenance"][0]["editions"]  # shared, read-only
+    with pytest.raises(TypeError, match="build a new one"):
+        part.attrs["provenance"][0]["reference_date"] = "2023-05-01"
 
 
 def test_the_change_report_of_a_new_month_reads_only_the_totals_of_the_last(two_months, real_data, tmp_path):

@@ -154,10 +154,14 @@ def test_warm_load_returns_private_copies(data_dir, mirror):
     ld.refresh(["einwohner_lor"], mirror=mirror)
     first = ld.load("einwohner_lor")
     first.loc[first.index[0], "einwohner"] = -1
-    first.attrs["provenance"][0]["publisher"] = "changed"
+    with pytest.raises(TypeError, match="a provenance entry cannot be changed; build a new one"):
+        first.attrs["provenance"][0]["publisher"] = "changed"
+    first.attrs["provenance"][0] = dict(first.attrs["provenance"][0], publisher="changed")
+    first.attrs["provenance"].append({"dataset": "mine"})
     again = ld.load("einwohner_lor")
     assert again.loc[again.index[0], "einwohner"] != -1
     assert again.attrs["provenance"][0]["publisher"] == "Amt für Statistik Berlin-Brandenburg"
+    assert len(again.attrs["provenance"]) == 1
 
 
 def test_a_refresh_replaces_the_cached_table(data_dir, mirror, tmp_path):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._geoio import CRS
-from .._provenance import provenance, with_sources
+from .._provenance import freeze, provenance, with_sources
 from ..names import KEY_LENGTH
 from ._aggregate import _check_time_columns, _value_columns
 from ._areas import boundaries
@@ -104,7 +104,7 @@ def crosswalk_table(source: str = "2006", target: str = "2021", *, weights: str 
     if missing:
         raise LorVersionError(f"{len(missing)} source Planungsräume overlap no target area, e.g. {missing[:3]}; "
                               "check that both layers cover the same city")
-    out.attrs["provenance"] = provenance(old) + provenance(new) + provenance(population)
+    out.attrs["provenance"] = freeze(provenance(old) + provenance(new) + provenance(population))
     return out
 
 

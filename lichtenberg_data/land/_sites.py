@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .._formats import format_number
+from .._provenance import freeze
 from ..names import fold
 
 __all__ = ["Block", "commercial_sites", "resolve", "centre", "format_number"]
@@ -51,7 +52,7 @@ def commercial_sites() -> pd.DataFrame:
     each with its source URL (``quelle``, ``flaeche_quelle``, ``koordinaten_quelle``)."""
     with resources.files("lichtenberg_data").joinpath("curated/gewerbegebiete.csv").open("rb") as fh:
         df = pd.read_csv(fh, dtype={"bezirk_id": str, "planungsraum_ids": str})
-    df.attrs["provenance"] = [_SITES_PROVENANCE]
+    df.attrs["provenance"] = freeze([_SITES_PROVENANCE])
     return df
 
 

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from .._errors import DataNotAvailableError
-from .._provenance import with_sources
+from .._provenance import freeze, with_sources
 from ..geo import DEFAULT_DISTRICT
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +59,7 @@ def read_centres() -> pd.DataFrame:
         df[col] = pd.to_numeric(df[col]).astype("Int64")
     for col in ("lat", "lon"):
         df[col] = pd.to_numeric(df[col]).astype(float)
-    df.attrs["provenance"] = [dict(_PROVENANCE)]
+    df.attrs["provenance"] = freeze([_PROVENANCE])
     return df
 
 

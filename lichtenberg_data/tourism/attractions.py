@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import catalog
 from .._errors import DataNotAvailableError
-from .._provenance import with_sources
+from .._provenance import freeze, with_sources
 from ..geo import DEFAULT_DISTRICT, district_id
 from ._common import asked_for, load_frame
 
@@ -81,7 +81,7 @@ def attractions() -> gpd.GeoDataFrame:
     points = gpd.points_from_xy(table["lon"], table["lat"], crs="EPSG:4326")
     gdf = gpd.GeoDataFrame(table, geometry=points, crs="EPSG:4326").to_crs("EPSG:25833")
     gdf.loc[table["lon"].isna(), "geometry"] = None
-    gdf.attrs["provenance"] = [_attraction_provenance(table)]
+    gdf.attrs["provenance"] = freeze([_attraction_provenance(table)])
     return gdf
 
 
