@@ -223,9 +223,28 @@ def test_rebuild_removes_only_what_the_previous_build_listed(tmp_path):
     (out / "briefing-manifest.json").write_text(
         json.dumps({"outputs": ["charts/alt.png", "../ausserhalb.pdf"]}), encoding="utf-8")
     (tmp_path / "ausserhalb.pdf").write_bytes(b"x")
-    pack._remove_previous_outputs(out.resolve(), ["a"])
+    pack._remove_previous_outputs(out.resolve(), ["a"], pack._previous_manifest(out.resolve()))
     assert not old.exists() and keep.exists() and (tmp_path / "ausserhalb.pdf").exists()
     assert not (out / "_collect" / "a").exists()
+
+
+def test_the_seconds_of_the_previous_build_order_the_next(tmp_path):
+    from lichtenberg_data.briefing._run import _longest_first
+
+    (tmp_path / "briefing-manifest.json").write_text(json.dumps({"notebooks": [
+        {"file": "00_ueberblick.ipynb", "seconds": 1.1}, {"file": "20_einzelhandel.ipynb", "seconds": 4.6},
+        {"file": "10_fachkraefte.ipynb", "seconds": 3.9}, {"file": "30_gewerbe.ipynb"},  # no time: first
+        {"file": 40, "seconds": 1.0}, "kaputt"]}), encoding="utf-8")
+    seconds = pack._previous_seconds(pack._previous_manifest(tmp_path))
+    assert seconds == {"00_ueberblick.ipynb": 1.1, "20_einzelhandel.ipynb": 4.6, "10_fachkraefte.ipynb": 3.9}
+    paths = [tmp_path / f for f in ("00_ueberblick.ipynb", "10_fachkraefte.ipynb", "20_einzelhandel.ipynb",
+                                    "30_gewerbe.ipynb", "40_tourismus.ipynb")]
+    order = _longest_first(paths, seconds)
+    assert [p.name[:2] for _, p in order] == ["30", "40", "20", "10", "00"]
+    assert [i for i, _ in order] == [3, 4, 2, 1, 0]  # the index in file order goes with each (errors by it)
+    assert [p.name[:2] for _, p in _longest_first(paths, None)] == ["00", "10", "20", "30", "40"]
+    (tmp_path / "briefing-manifest.json").write_text("{kaputt", encoding="utf-8")
+    assert pack._previous_manifest(tmp_path) == {} and pack._previous_seconds({}) == {}
 
 
 # =============================================================================== the contract

@@ -21,10 +21,13 @@ def _notebook(path, source: str) -> None:
 
 FIRST = """
 import os
+import sys
 import matplotlib as mpl
 LEFT_OVER = 1
 mpl.rcParams["lines.linewidth"] = 9.0
 print("pid", os.getpid())
+print("warm", "geopandas" in sys.modules)
+print("names", len([n for n in globals() if not n.startswith("_")]))
 """
 
 SECOND = """
@@ -60,12 +63,21 @@ def test_one_worker_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_pa
     briefing.run(2025, out, notebooks_dir=notebooks, workers=1)
     first, second = _printed(out, "a"), _printed(out, "b")
     assert first["pid"] == second["pid"]  # the kernel was kept
+    # started ahead, it had imported the libraries before the first notebook (which imports no
+    # geopandas), and was cleared for it: a's namespace holds only what its cells made
+    assert first["warm"] == "True"
+    assert int(first["names"]) <= 12, first
     assert second["left over"] == "False"  # but nothing of a's namespace reached b
     assert second["linewidth"] == second["rcfile"] != "9.0"  # matplotlib's rc file again, not a's 9.0
     # b's cells are numbered from 1 as in a fresh kernel (the build's setup and parameter cells first)
-    counts = [c["execution_count"] for c in json.loads(
-        (out / "_collect" / "b" / "b.executed.ipynb").read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-    assert counts == list(range(1, len(counts) + 1))
+    for stem in ("a", "b"):
+        counts = [c["execution_count"] for c in json.loads(
+            (out / "_collect" / stem / f"{stem}.executed.ipynb").read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"]
+        assert counts == list(range(1, len(counts) + 1)), stem
+    manifest = json.loads((out / "briefing-manifest.json").read_text(encoding="utf-8"))
+    assert [nb["file"] for nb in manifest["notebooks"]] == ["a.ipynb", "b.ipynb"]
+    assert all(0 < nb["seconds"] < 60 for nb in manifest["notebooks"])  # the next build starts the longest first
     assert second["cell"] == str(counts[-1])  # the input history the briefing orders by agrees
     with pytest.raises(ProcessLookupError):  # and shut down at the end of the build
         os.kill(int(first["pid"]), 0)
@@ -113,3 +125,31 @@ def test_a_kept_kernel_found_dead_is_replaced_and_a_failed_notebook_takes_its_ke
             run("b", kernel)  # runs in a fresh kernel (no "kernel died"), and fails on its own error
         assert int(_printed(out, "b")["pid"]) != first
         assert kernel._km is None  # the failed notebook's kernel was shut down with it
+
+
+IMPORT_PAPERMILL = """
+import importlib.util, sys
+{before}
+from lichtenberg_data.briefing._kernels import import_papermill
+import_papermill()
+import nbformat, papermill
+nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")]))
+print("grammar", "rfc3987_syntax" in sys.modules, "papermill", hasattr(papermill, "execute_notebook"))
+print("left", sys.modules.get("rfc3987_syntax", "absent") is not None)
+"""
+
+
+@pytest.mark.skipif(not __import__("importlib").util.find_spec("rfc3987_syntax"), reason="no rfc3987_syntax here")
+def test_papermill_is_imported_without_the_iri_grammar_nobody_uses():
+    import subprocess
+    import sys
+
+    def run(before: str) -> str:
+        return subprocess.run([sys.executable, "-c", IMPORT_PAPERMILL.format(before=before)], capture_output=True,
+                              text=True, check=True).stdout
+
+    # a build's process: papermill and nbformat work (a notebook validates), the grammar stays unloaded,
+    # and no stand-in is left behind in sys.modules
+    assert run("") == "grammar False papermill True\nleft True\n"
+    # where jsonschema was imported before (a Jupyter kernel, say), nothing changes
+    assert run("import jsonschema._format") == "grammar True papermill True\nleft True\n"

@@ -18,14 +18,21 @@ build is profiled, so that each profile is one notebook's) every notebook gets i
 The kernel manager is handed to papermill through an engine (papermill's documented extension
 point) that keeps the kernel running, clears it before a notebook and closes the notebook's
 client channels after it.
+
+A kept kernel is started by :meth:`WorkerKernel.start` when its worker begins, before the worker
+imports papermill (:func:`import_papermill`) and reads its first notebook: the kernel imports the
+libraries (:data:`WARM_SOURCE`, silently) while the build is busy with its own start; the first
+notebook waits for that and is cleared like every later one, so it finds the libraries imported
+and an empty namespace.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
-__all__ = ["ENGINE", "CLEAR_SOURCE", "WorkerKernel"]
+__all__ = ["ENGINE", "CLEAR_SOURCE", "WARM_SOURCE", "WorkerKernel", "import_papermill"]
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +45,44 @@ CLEAR_SOURCE = ("import matplotlib as _mpl\n"
                 "_plt.close('all')\n"
                 "_mpl.rc_file_defaults()\n"
                 "get_ipython().reset(new_session=True)\n")
+#: What a kernel started ahead (:meth:`WorkerKernel.start`) imports at once, while the build starts:
+#: the libraries and the inline backend the notebooks use (cleared with :data:`CLEAR_SOURCE`
+#: before the first notebook; the modules stay imported).
+WARM_SOURCE = ("import lichtenberg_data.briefing.kernel, lichtenberg_data.charts, lichtenberg_data.geo\n"
+               "import geopandas, matplotlib.pyplot\n"
+               "get_ipython().run_line_magic('matplotlib', 'inline')\n")
+#: The arguments a notebook's kernel starts with: the first passed by :mod:`._run`, the second
+#: added by nbclient (no history file); a kernel started ahead gets both.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.hist_file=:memory:"]
+
+
+def import_papermill() -> None:
+    """Import papermill (with nbformat, nbclient and jsonschema), leaving out jsonschema's optional
+    IRI grammar.
+
+    jsonschema checks the ``iri`` formats with ``rfc3987_syntax`` when it is installed (it comes
+    with JupyterLab, through jupyter-events), and that package builds its grammar on import: 0.7 s
+    of the 1.0 s papermill takes to import, at the start of every build, for formats no notebook
+    schema uses. So while jsonschema is imported here it finds no ``rfc3987_syntax`` (and leaves
+    those two formats unchecked in this process); where jsonschema was imported before, nothing
+    changes. Examples: ``import_papermill()`` before ``import papermill`` in a build.
+    """
+    import sys
+
+    skip = "jsonschema._format" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if skip:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment] - import raises ImportError
+    try:
+        import papermill  # noqa: F401
+        from papermill import engines  # noqa: F401
+    finally:
+        if skip and sys.modules.get("rfc3987_syntax", False) is None:
+            del sys.modules["rfc3987_syntax"]
 
 
 def _register() -> None:
     """Register :data:`ENGINE` with papermill (once; registering again replaces it)."""
+    import_papermill()
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.utils import remove_args
@@ -95,6 +136,7 @@ class WorkerKernel:
         self.kernel_name = kernel_name
         self.keep = keep
         self._km: Any = None
+        self._warming: Any = None  # the client that sent WARM_SOURCE (see start)
 
     def engine_kwargs(self) -> dict[str, Any]:
         """What to pass to ``papermill.execute_notebook``: the engine, the kernel manager (a new
@@ -102,6 +144,7 @@ class WorkerKernel:
         kernel has run a notebook before; or nothing (a fresh kernel)."""
         if not self.keep:
             return {}
+        self._stop_warming(wait=True)
         if self._km is not None and self._km.has_kernel and not self._alive():
             log.info("briefing: the kept kernel is gone (ended by the notebook before?); starting a fresh one")
             self.discard()
@@ -111,6 +154,47 @@ class WorkerKernel:
             _register()
             self._km = AsyncKernelManager(kernel_name=self.kernel_name)
         return {"engine_name": ENGINE, "km": self._km, "clear_first": bool(self._km.has_kernel)}
+
+    def start(self, cwd: str | Path) -> None:
+        """Start the kept kernel now, in ``cwd`` (the notebooks' folder), ask it to import the
+        libraries (:data:`WARM_SOURCE`) and import papermill meanwhile; nothing when kernels are
+        not kept.
+
+        A kernel that cannot start is left to the first notebook, which reports why.
+        """
+        if not self.keep or self._km is not None:
+            return
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        try:
+            run_sync(km.start_kernel)(extra_arguments=list(KERNEL_ARGUMENTS), cwd=str(cwd))
+        except Exception as exc:  # noqa: BLE001 - the notebook's own start says what is wrong
+            log.debug("briefing: starting a kernel ahead failed: %s", exc)
+            return
+        self._km = km
+        # sent without waiting here; the first notebook waits for its reply (:meth:`engine_kwargs`)
+        self._warming = km.client()
+        self._warming.start_channels()
+        self._warming.execute(WARM_SOURCE, silent=True, store_history=False)
+        _register()  # imports papermill, while the kernel imports the libraries
+
+    def _stop_warming(self, wait: bool = False) -> None:
+        """Close the client that sent :data:`WARM_SOURCE`; with ``wait``, after the kernel's reply
+        (the kernel is busy with it until then anyway; closed earlier, a request the starting kernel
+        has not yet taken would be lost)."""
+        client, self._warming = self._warming, None
+        if client is None:
+            return
+        if wait:
+            from jupyter_core.utils import run_sync
+
+            try:
+                run_sync(client.get_shell_msg)(timeout=120)
+            except Exception as exc:  # noqa: BLE001 - no reply: the notebook's client finds out why
+                log.debug("briefing: no reply to the kernel's warm-up: %s", exc)
+        client.stop_channels()
 
     def _alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -122,6 +206,7 @@ class WorkerKernel:
 
     def discard(self) -> None:
         """Shut the kernel down (after a failed notebook, and at the end)."""
+        self._stop_warming()
         km, self._km = self._km, None
         if km is None or not km.has_kernel:
             return

@@ -1,6 +1,6 @@
 """Running the notebooks of a briefing build headless (papermill), and writing each as HTML.
 
-:func:`_run_all` runs the notebooks in file order, one worker thread per core, each worker in the
+:func:`_run_all` runs the notebooks (the longest of the last build first), one worker thread per core, each worker in the
 kernel it keeps (:mod:`._kernels`); :func:`_execute` runs one: the set-up cell first (where its
 material goes, the briefing year, the chart formats, the missing-data handler of :mod:`.kernel`),
 ``YEAR`` and ``DISTRICT`` injected, and a failing cell reported with its number and whole error;
@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 from .._errors import BriefingError
 from ._html import write_html
-from ._kernels import WorkerKernel
+from ._kernels import KERNEL_ARGUMENTS, WorkerKernel, import_papermill
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +84,18 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+def _write_html(executed: Path, html: Path) -> None:
+    """Write the executed notebook ``executed`` as the HTML page ``html``."""
+    import nbformat
+
+    write_html(nbformat.read(executed, as_version=4), html)
+
+
 def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str,
-             kernel_name: str, timeout: int, formats: str = "png", kernel: WorkerKernel | None = None) -> None:
-    """Execute one notebook with papermill and write it as HTML.
+             kernel_name: str, timeout: int, formats: str = "png", kernel: WorkerKernel | None = None,
+             write: Callable[[Path, Path], Any] = _write_html) -> None:
+    """Execute one notebook with papermill and write it as HTML (``write(executed, html)``: at
+    once by default; :func:`_run_all` hands it to a thread of its own).
 
     With a ``kernel`` that is kept, the notebook runs in the worker's kernel, cleared first when
     another notebook ran in it (:mod:`._kernels`); after a failure the kernel is shut down.
@@ -95,6 +105,7 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
     and the notebook goes on; any other error raises :class:`BriefingError` naming the cell
     that failed and the whole error.
     """
+    import_papermill()
     import nbformat
     import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -119,7 +130,7 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
             # the kernel starts in the notebook's folder without papermill's process-wide chdir
             # (several notebooks run at once), and keeps its start-up chatter to itself
             resources={"metadata": {"path": str(path.parent.resolve())}},
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **engine)
+            extra_arguments=KERNEL_ARGUMENTS[:1], **engine)
         succeeded = True
     except papermill.PapermillExecutionError as exc:
         done = nbformat.read(executed, as_version=4)
@@ -144,22 +155,40 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
         if kernel is not None and not succeeded:
             kernel.discard()  # whatever a failed notebook left in its kernel goes with it
     if executed.exists():
-        write_html(nbformat.read(executed, as_version=4), html_dir / f"{path.stem}.html")
+        write(executed, html_dir / f"{path.stem}.html")
     if error is not None:
         raise error
 
 
-def _run_one(path: Path, html_dir: Path, collect: Path, *args: Any) -> None:
+def _run_one(path: Path, html_dir: Path, collect: Path, *args: Any) -> float:
+    """Run one notebook (:func:`_execute`); its seconds."""
     log.info("briefing: running %s", path.name)
     started = datetime.now()
     _execute(path, html_dir, collect, *args)
-    log.info("briefing: %s done in %.1f s", path.name, (datetime.now() - started).total_seconds())
+    seconds = (datetime.now() - started).total_seconds()
+    log.info("briefing: %s done in %.1f s", path.name, seconds)
+    return seconds
+
+
+def _longest_first(paths: list[Path], expected: dict[str, float] | None) -> list[tuple[int, Path]]:
+    """The notebooks (with their index in file order) in the order they start: the longest first
+    by the seconds ``expected`` of each (the last build's), so that no worker is left with a long
+    notebook at the end while the other waits; notebooks without a time first, in file order.
+
+    Examples
+    --------
+    >>> [p.name for _, p in _longest_first([Path("a"), Path("b"), Path("c")], {"a": 1.0, "b": 4.0})]
+    ['c', 'b', 'a']
+    """
+    known = expected or {}
+    return sorted(enumerate(paths), key=lambda item: -known.get(item[1].name, float("inf")))
 
 
 def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, district: str,
              kernel_name: str, timeout: int, workers: int | None, formats: str = "png",
-             fresh_kernels: bool = False) -> None:
-    """Execute the notebooks in file order, ``workers`` at a time.
+             fresh_kernels: bool = False, expected: dict[str, float] | None = None) -> dict[str, float]:
+    """Execute the notebooks, ``workers`` at a time, the longest first by the seconds ``expected``
+    (:func:`_longest_first`; in file order without them); return the seconds of each (by file name).
 
     Each worker is a thread that keeps one kernel for the notebooks it runs (cleared between
     them, :mod:`._kernels`), or starts a fresh kernel per notebook with ``fresh_kernels`` (and
@@ -167,25 +196,37 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
     is raised after the running ones have finished; notebooks not yet started are not started.
     """
     from collections import deque
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from .kernel import PROFILE_VAR
 
     keep = not fresh_kernels and not os.environ.get(PROFILE_VAR, "").strip()
-    pending = deque(enumerate(paths))
+    # the HTML pages are written by a thread of their own, so that a worker's kernel starts its
+    # next notebook at once (a page takes 0.1-0.4 s of this process, the kernel waits for none)
+    pages = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook-html")
+    written: list[Future] = []
+
+    def write(executed: Path, html: Path) -> None:
+        written.append(pages.submit(_write_html, executed, html))
+
+    pending = deque(_longest_first(paths, expected))
+    seconds: dict[str, float] = {}
     errors: dict[int, BaseException] = {}
     stop = threading.Event()  # set when the build is interrupted (Ctrl-C): start no further notebook
     lock = threading.Lock()
 
     def work() -> None:
         with WorkerKernel(kernel_name, keep=keep) as kernel:
+            if paths:  # the kernel imports the libraries while this thread imports papermill
+                kernel.start(paths[0].parent.resolve())
             while True:
                 with lock:
                     if errors or not pending or stop.is_set():
                         return
                     index, path = pending.popleft()
                 try:
-                    _run_one(path, html_dir, collect_root / path.stem, year, district, kernel_name,
-                             timeout, formats, kernel)
+                    seconds[path.name] = _run_one(path, html_dir, collect_root / path.stem, year, district,
+                                                  kernel_name, timeout, formats, kernel, write)
                 except BaseException as exc:  # noqa: BLE001 - raised below, in file order
                     with lock:
                         errors[index] = exc
@@ -199,5 +240,9 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
             thread.join()
     finally:
         stop.set()  # after an interrupt the running notebooks finish, no other one starts
+        pages.shutdown(wait=True)
     if errors:
         raise errors[min(errors)]
+    for page in written:
+        page.result()  # a page that could not be written fails the build here
+    return seconds

@@ -176,16 +176,26 @@ def _slug(text: str) -> str:
     return slug(text).replace("-", " ").title().replace(" ", "-") if text else "Berlin"
 
 
-def _remove_previous_outputs(out: Path, stems: list[str]) -> None:
-    """Delete what an earlier build in ``out`` wrote (listed in its manifest) and the collect
-    folders of the notebooks about to run; nothing else in ``out`` is touched."""
-    manifest = out / "briefing-manifest.json"
-    if manifest.exists():
-        try:
-            previous = json.loads(manifest.read_text(encoding="utf-8")).get("outputs", [])
-        except (OSError, ValueError):
-            previous = []
-        for rel in previous:
+def _previous_manifest(out: Path) -> dict[str, Any]:
+    """The manifest of the earlier build in ``out`` (empty when there is none or it is unreadable)."""
+    try:
+        previous = json.loads((out / "briefing-manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return previous if isinstance(previous, dict) else {}
+
+
+def _previous_seconds(previous: dict[str, Any]) -> dict[str, float]:
+    """How long each notebook took in the earlier build (by file name), to start the longest first."""
+    return {nb["file"]: float(nb["seconds"]) for nb in previous.get("notebooks", [])
+            if isinstance(nb, dict) and isinstance(nb.get("file"), str) and isinstance(nb.get("seconds"), (int, float))}
+
+
+def _remove_previous_outputs(out: Path, stems: list[str], previous: dict[str, Any]) -> None:
+    """Delete what an earlier build in ``out`` wrote (listed in its manifest ``previous``) and the
+    collect folders of the notebooks about to run; nothing else in ``out`` is touched."""
+    if previous:
+        for rel in previous.get("outputs", []):
             target = (out / rel).resolve()
             if target.is_relative_to(out) and target.suffix in {".png", ".svg", ".pdf", ".html", ".parquet", ".xlsx"}:
                 target.unlink(missing_ok=True)
@@ -251,7 +261,8 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     if html_dir.resolve() == nb_dir.resolve():
         raise BriefingError(f"briefing: the output folder {out} would write its HTML into the "
                             f"notebooks folder {nb_dir}. Choose another --out folder.")
-    _remove_previous_outputs(out, [p.stem for p in paths])
+    previous = _previous_manifest(out)
+    _remove_previous_outputs(out, [p.stem for p in paths], previous)
     for folder in (html_dir, charts_dir, collect_root):
         folder.mkdir(parents=True, exist_ok=True)
     if not paths:
@@ -261,13 +272,13 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     with _heap_frozen() as freeze:  # the collector skips what exists (see _heap_frozen)
         env = {"LICHTENBERG_DATA_DISTRICT": district, "LICHTENBERG_DATA_DIR": str(settings.data_dir)}
         with _environment(env):
-            _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers, formats,
-                     fresh_kernels)
+            seconds = _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers,
+                               formats, fresh_kernels, _previous_seconds(previous))
 
         freeze()  # and what the notebooks' runs imported (nbconvert, papermill, ...)
         stems = [p.stem for p in paths]
         charts, figures, missing_data, datasets, files = _collect(stems, collect_root, charts_dir)
-        notebooks = [{"file": p.name, "html": f"{p.stem}.html",
+        notebooks = [{"file": p.name, "html": f"{p.stem}.html", "seconds": round(seconds.get(p.name, 0.0), 2),
                       "charts": sum(c["notebook"] == p.stem for c in charts),
                       "key_figures": sum(f["notebook"] == p.stem for f in figures)} for p in paths]
         sample = any(d.get("sample") for d in datasets) or any(
