@@ -295,6 +295,26 @@ def _private_copy(df: Any) -> Any:
     return out
 
 
+def data_state() -> tuple:
+    """What identifies the data folder's processed tables now: each file's path, modification
+    time and size (a refresh or import changes it); for caches of results computed from them."""
+    root = settings.processed_dir
+    found: list[tuple[str, int, int]] = []
+    folders = [root]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                folders.append(Path(e.path))
+            else:
+                st = e.stat()
+                found.append((e.path, st.st_mtime_ns, st.st_size))
+    return (str(root), *sorted(found))
+
+
 def clear_cache() -> None:
     """Forget the tables :func:`load` keeps in memory (they are re-read on the next load)."""
     _CACHE.clear()

@@ -170,3 +170,27 @@ def test_plans_and_the_forecast_per_bezirk_from_their_tables(data_dir, tmp_path)
         (rows[2040], "2040", rows[2024], "2024")
     with pytest.raises(DataNotAvailableError):
         _entry("prognose_2040", year=2023)  # a forecast made after the briefing year is left out
+
+
+def test_figures_built_by_one_function_share_one_build_until_the_data_change(data_dir):
+    from types import SimpleNamespace
+
+    from lichtenberg_data.briefing.keyfigures import _built
+
+    calls = []
+
+    def build(ctx):
+        calls.append(ctx.district)
+        return pd.DataFrame({"wert": [1.0, 2.0]})
+
+    fig, lichtenberg = SimpleNamespace(build=build), keyfigures.context("Lichtenberg", 2026)
+    first = _built(fig, lichtenberg)
+    first.loc[0, "wert"] = 99.0  # a caller's copy is its own
+    assert _built(fig, lichtenberg)["wert"].tolist() == [1.0, 2.0] and calls == ["Lichtenberg"]
+    assert _built(fig, keyfigures.context("Pankow", 2026)) is not None and calls == ["Lichtenberg", "Pankow"]
+    from lichtenberg_data.settings import settings
+
+    settings.processed_dir.mkdir(parents=True, exist_ok=True)
+    (settings.processed_dir / "einwohner_lor.parquet").write_bytes(b"neu")  # a refresh changes the data
+    _built(fig, lichtenberg)
+    assert calls == ["Lichtenberg", "Pankow", "Lichtenberg"]

@@ -165,9 +165,13 @@ def test_warm_load_returns_private_copies(data_dir, mirror):
 
 
 def test_a_refresh_replaces_the_cached_table(data_dir, mirror, tmp_path):
+    from lichtenberg_data._store import data_state
+
     ld.refresh(["einwohner_ortsteile"], mirror=mirror)
-    before = ld.load("einwohner_ortsteile")
+    before, state = ld.load("einwohner_ortsteile"), data_state()
+    assert data_state() == state and len(state) == 2  # the folder and its one table
     import_ortsteile_plus(mirror, tmp_path, 5)
+    assert data_state() != state  # what caches of computed results key on
     after = ld.load("einwohner_ortsteile")
     assert len(after) == len(before) + 1
     assert after["einwohner"].sum() == before["einwohner"].sum() + 5

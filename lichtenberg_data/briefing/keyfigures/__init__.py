@@ -17,6 +17,7 @@ Notebooks hand a figure to the briefing with ``briefing.key_figure("einwohner")`
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,6 +93,33 @@ class Computed:
     table: Any
 
 
+#: Tables built for figures, by (build function, district and year, the data folder's state): the
+#: figures one function builds (the three of the shopping centres, a figure and its ``versus``)
+#: share one build while the data are unchanged; a refresh or import changes the state.
+_BUILT: OrderedDict[tuple, Any] = OrderedDict()
+_BUILT_MAX = 32
+
+
+def _built(fig: KeyFigure, ctx: Ctx) -> Any:
+    """``fig.build(ctx)``, once per data state for every figure built by the same function; each
+    caller gets its own copy (the data shared until written, see :func:`lichtenberg_data.load`)."""
+    import copy
+
+    from ..._store import data_state
+
+    key = (fig.build, ctx, data_state())
+    table = _BUILT.get(key)
+    if table is None:
+        table = _BUILT[key] = fig.build(ctx)
+        while len(_BUILT) > _BUILT_MAX:
+            _BUILT.popitem(last=False)
+    else:
+        _BUILT.move_to_end(key)
+    out = table.copy(deep=False)
+    out.attrs = copy.deepcopy(table.attrs)
+    return out
+
+
 def compute(figure_id: str, table: Any = None, *, district: Any = None, year: int | None = None) -> Computed:
     """Compute key figure ``figure_id`` for ``district``.
 
@@ -112,7 +140,7 @@ def compute(figure_id: str, table: Any = None, *, district: Any = None, year: in
     """
     fig = get(figure_id)
     ctx = context(district, year)
-    built = fig.build(ctx) if table is None else table
+    built = _built(fig, ctx) if table is None else table
     long = fig.rows(built, ctx)
     try:
         values = evaluate(fig, long, ctx)
@@ -132,7 +160,7 @@ def _partner(fig: KeyFigure, built: Any, ctx: Ctx) -> dict[str, Any] | None:
     """The values of the figure ``fig`` is set against (:attr:`KeyFigure.versus`): its current
     value and period, the reference's and every Bezirk's current value (``None`` if it has none)."""
     other = get(fig.versus)
-    table = built if other.build is fig.build else other.build(ctx)
+    table = built if other.build is fig.build else _built(other, ctx)
     try:
         values = evaluate(other, other.rows(table, ctx), ctx)
     except LookupError:
