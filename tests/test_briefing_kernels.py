@@ -67,6 +67,9 @@ def test_one_worker_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_pa
     # geopandas), and was cleared for it: a's namespace holds only what its cells made
     assert first["warm"] == "True"
     assert int(first["names"]) <= 12, first
+    # one client serves the worker's notebooks: each executed notebook holds its own output only
+    assert list(first) == ["pid", "warm", "names"]
+    assert list(second) == ["pid", "left over", "linewidth", "rcfile", "cell"]
     assert second["left over"] == "False"  # but nothing of a's namespace reached b
     assert second["linewidth"] == second["rcfile"] != "9.0"  # matplotlib's rc file again, not a's 9.0
     # b's cells are numbered from 1 as in a fresh kernel (the build's setup and parameter cells first)
