@@ -367,11 +367,11 @@ def build(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     chart_formats
         The chart files written beside the PDF: some of ``"png"``, ``"svg"``, ``"pdf"`` (a list or
         ``"png,svg,pdf"``; ``None`` as the default). The PNG (300 dpi) is always written, the PDF is
-        drawn from it; the vector files make a build about a fifth longer (the demo paper: 21 s
-        instead of 18 s on 2 cores), so they are written only when asked for.
+        drawn from it; the vector files make a build longer (the demo paper: 16 s instead of 11 s
+        on 2 cores), so they are written only when asked for.
     fresh_kernels
         Start a fresh kernel for every notebook instead, as Jupyter does when a notebook is opened
-        (slower: 23 s instead of 18 s; for a notebook that changes a module's state the next one
+        (slower: 16 s instead of 11 s; for a notebook that changes a module's state the next one
         must not see).
 
     Returns
