@@ -297,9 +297,11 @@ def _private_copy(df: Any) -> Any:
 
 def data_state() -> tuple:
     """What identifies the data folder's processed tables now: each file's path, modification
-    time and size (a refresh or import changes it); for caches of results computed from them."""
+    time, size and inode (a refresh or import changes it; the inode, as for :func:`load`'s cache,
+    where a file is replaced within one tick of a coarse file-system clock with the same size);
+    for caches of results computed from them."""
     root = settings.processed_dir
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[str, int, int, int]] = []
     folders = [root]
     while folders:
         try:
@@ -311,7 +313,7 @@ def data_state() -> tuple:
                 folders.append(Path(e.path))
             else:
                 st = e.stat()
-                found.append((e.path, st.st_mtime_ns, st.st_size))
+                found.append((e.path, st.st_mtime_ns, st.st_size, st.st_ino))
     return (str(root), *sorted(found))
 
 
