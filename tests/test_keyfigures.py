@@ -194,3 +194,43 @@ def test_figures_built_by_one_function_share_one_build_until_the_data_change(dat
     (settings.processed_dir / "einwohner_lor.parquet").write_bytes(b"neu")  # a refresh changes the data
     _built(fig, lichtenberg)
     assert calls == ["Lichtenberg", "Pankow", "Lichtenberg"]
+
+
+def test_a_figure_computed_while_another_thread_computes_others_gets_its_table(data_dir):
+    import threading
+    from types import SimpleNamespace
+
+    from lichtenberg_data.briefing.keyfigures import _BUILT_MAX, _built
+
+    others, theirs = [], []
+
+    def other_figures() -> None:  # another thread computing enough figures to push this one out of the cache
+        fig = SimpleNamespace(build=lambda ctx: pd.DataFrame({"wert": [float(ctx.year)]}))
+        for year in range(2000, 2001 + _BUILT_MAX):
+            theirs.extend(_built(fig, keyfigures.context("Pankow", year))["wert"])
+
+    class Build:
+        """A build function; the cache hashes it on every look-up, so the other thread runs right
+        between this figure's look-up and its use of the cached table."""
+
+        looked_up, trap = 0, False
+
+        def __call__(self, ctx):
+            return pd.DataFrame({"wert": [float(ctx.year)]})
+
+        def __hash__(self) -> int:
+            self.looked_up += 1
+            if self.trap and self.looked_up == 2:
+                others.append(threading.Thread(target=other_figures))
+                others[-1].start()
+                others[-1].join(timeout=1)  # with the cache locked it waits until this figure is done
+            return 1
+
+    build = Build()
+    fig, ctx = SimpleNamespace(build=build), keyfigures.context("Lichtenberg", 2026)
+    assert _built(fig, ctx)["wert"].tolist() == [2026.0]
+    build.looked_up, build.trap = 0, True
+    assert _built(fig, ctx)["wert"].tolist() == [2026.0]  # was a KeyError from the cache
+    others[0].join()
+    assert theirs == [float(year) for year in range(2000, 2001 + _BUILT_MAX)]
+

@@ -17,6 +17,7 @@ Notebooks hand a figure to the briefing with ``briefing.key_figure("einwohner")`
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -98,6 +99,7 @@ class Computed:
 #: share one build while the data are unchanged; a refresh or import changes the state.
 _BUILT: OrderedDict[tuple, Any] = OrderedDict()
 _BUILT_MAX = 32
+_BUILT_LOCK = threading.Lock()  # figures computed in several threads at once (the builds run outside it)
 
 
 def _built(fig: KeyFigure, ctx: Ctx) -> Any:
@@ -108,13 +110,16 @@ def _built(fig: KeyFigure, ctx: Ctx) -> Any:
     from ..._store import data_state
 
     key = (fig.build, ctx, data_state())
-    table = _BUILT.get(key)
+    with _BUILT_LOCK:
+        table = _BUILT.get(key)
+        if table is not None:
+            _BUILT.move_to_end(key)
     if table is None:
-        table = _BUILT[key] = fig.build(ctx)
-        while len(_BUILT) > _BUILT_MAX:
-            _BUILT.popitem(last=False)
-    else:
-        _BUILT.move_to_end(key)
+        table = fig.build(ctx)
+        with _BUILT_LOCK:
+            _BUILT[key] = table
+            while len(_BUILT) > _BUILT_MAX:
+                _BUILT.popitem(last=False)
     out = table.copy(deep=False)
     out.attrs = copy.deepcopy(table.attrs)
     return out
