@@ -204,6 +204,48 @@ def test_notebooks_run_side_by_side_and_the_first_failure_in_file_order_is_repor
     assert {p.name for p in (tmp_path / "out" / "notebooks").iterdir()} == {"a.html", "b.html"}
 
 
+INTERRUPTED = """
+import os, signal, sys, threading, time
+from pathlib import Path
+from lichtenberg_data.briefing import _run
+
+notebooks, out = Path(sys.argv[1]), Path(sys.argv[2])
+
+
+def ctrl_c():  # once a and b run
+    while not all((out / "_collect" / stem).exists() for stem in "ab"):
+        time.sleep(0.05)
+    time.sleep(1.0)
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+threading.Thread(target=ctrl_c, daemon=True).start()
+try:
+    _run._run_all(sorted(notebooks.glob("*.ipynb")), out / "notebooks", out / "_collect", 2025, "Lichtenberg",
+                  "python3", 120, 2)
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+@pytest.mark.slow  # 7 s on 2 cores
+def test_after_ctrl_c_the_running_notebooks_finish_with_their_pages_and_no_other_starts(tmp_path):
+    import subprocess
+    import sys
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for stem in "ab":
+        _notebook(notebooks / f"{stem}.ipynb", "import time; time.sleep(3)", heading=False)
+    _notebook(notebooks / "c.ipynb", "x = 1", heading=False)
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED, str(notebooks), str(out)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.stdout.strip() == "interrupted", done.stderr
+    assert sorted(p.name for p in (out / "notebooks").iterdir()) == ["a.html", "b.html"]
+
+
 def test_missing_notebooks_folder_and_unknown_section(tmp_path):
     with pytest.raises(BriefingError, match="not found"):
         briefing.build(2025, tmp_path / "out", notebooks_dir=tmp_path / "nope")

@@ -207,7 +207,10 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
     written: list[Future] = []
 
     def write(executed: Path, html: Path) -> None:
-        written.append(pages.submit(_write_html, executed, html))
+        try:
+            written.append(pages.submit(_write_html, executed, html))
+        except RuntimeError:  # pages shut down: the build was interrupted and this notebook ran on
+            _write_html(executed, html)
 
     pending = deque(_longest_first(paths, expected))
     seconds: dict[str, float] = {}
