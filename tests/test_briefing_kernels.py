@@ -130,6 +130,50 @@ def test_a_kept_kernel_found_dead_is_replaced_and_a_failed_notebook_takes_its_ke
         assert kernel._km is None  # the failed notebook's kernel was shut down with it
 
 
+@pytest.mark.slow  # 3 s on 2 cores
+def test_a_kernel_that_dies_in_its_warm_up_does_not_hold_up_the_first_notebook(tmp_path):
+    from lichtenberg_data.briefing import _kernels, _run
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", "import os\nprint('pid', os.getpid())")
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    with _kernels.WorkerKernel("python3") as kernel:
+        kernel.start(notebooks)
+        ahead = kernel._km.provisioner.process.pid
+        os.kill(ahead, 9)  # dies while it imports the libraries (e.g. out of memory)
+        started = time.monotonic()
+        _run._execute(notebooks / "a.ipynb", out / "notebooks", out / "_collect" / "a", 2025, "Lichtenberg",
+                      "python3", 120, "png", kernel)
+        took = time.monotonic() - started
+    assert int(_printed(out, "a")["pid"]) != ahead  # ran in a fresh kernel
+    assert took < 30, f"the first notebook waited {took:.0f} s for the dead kernel's warm-up"  # was 120 s
+    assert (out / "notebooks" / "a.html").exists()
+
+
+@pytest.mark.slow  # 3 s on 2 cores
+def test_a_kernel_started_ahead_that_cannot_be_warmed_up_leaves_the_error_to_the_notebook(tmp_path, monkeypatch):
+    import sys
+
+    import psutil
+
+    from lichtenberg_data.briefing import _run
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", "print(1)")
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    monkeypatch.setitem(sys.modules, "papermill", None)  # a broken install: papermill cannot be imported
+    with pytest.raises(ImportError, match="papermill"):  # reported, not a worker thread ending unnoticed
+        _run._run_all([notebooks / "a.ipynb"], out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3",
+                      120, workers=1)
+    left = {p.pid for p in psutil.Process().children(recursive=True)} - before
+    assert not left  # the kernel started ahead was shut down
+
+
 IMPORT_PAPERMILL = """
 import importlib.util, sys
 {before}

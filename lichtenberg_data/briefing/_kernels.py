@@ -183,27 +183,43 @@ class WorkerKernel:
             log.debug("briefing: starting a kernel ahead failed: %s", exc)
             return
         self._km = km
-        # sent without waiting here; the first notebook waits for its reply (:meth:`engine_kwargs`)
-        # and runs with this client
-        self._kc = km.client()
-        self._kc.start_channels()
-        self._warming = self._kc.execute(WARM_SOURCE, silent=True, store_history=False)
-        _register()  # imports papermill, while the kernel imports the libraries
+        try:
+            # sent without waiting here; the first notebook waits for its reply (:meth:`engine_kwargs`)
+            # and runs with this client
+            self._kc = km.client()
+            self._kc.start_channels()
+            self._warming = self._kc.execute(WARM_SOURCE, silent=True, store_history=False)
+            _register()  # imports papermill, while the kernel imports the libraries
+        except Exception as exc:  # noqa: BLE001 - raised in the worker's thread it would end the worker
+            # unreported; the first notebook starts its own kernel and says what is wrong
+            log.debug("briefing: warming up a kernel started ahead failed: %s", exc)
+            self.discard()
 
     def _await_warming(self) -> None:
         """Wait for the kernel's reply to :data:`WARM_SOURCE` (it is busy with it until then anyway);
         without one (a kernel that died starting), its client goes and the notebook's own finds out."""
         msg_id, self._warming = self._warming, None
-        if msg_id is None:
+        if msg_id is None or self._kc is None:
             return
+        import queue
+        import time
+
         from jupyter_core.utils import run_sync
 
-        try:
-            while run_sync(self._kc.get_shell_msg)(timeout=120)["parent_header"].get("msg_id") != msg_id:
-                pass
-        except Exception as exc:  # noqa: BLE001 - no reply
-            log.debug("briefing: no reply to the kernel's warm-up: %s", exc)
-            self._stop_client()
+        deadline = time.monotonic() + 120
+        while True:  # a second at a time: a kernel that died in the warm-up sends no reply
+            try:
+                if run_sync(self._kc.get_shell_msg)(timeout=1)["parent_header"].get("msg_id") == msg_id:
+                    return
+            except queue.Empty:
+                if time.monotonic() < deadline and self._alive():
+                    continue
+                log.debug("briefing: no reply to the kernel's warm-up (kernel gone or busy for 120 s)")
+                break
+            except Exception as exc:  # noqa: BLE001 - no reply: the notebook's client finds out why
+                log.debug("briefing: no reply to the kernel's warm-up: %s", exc)
+                break
+        self._stop_client()
 
     def _stop_client(self) -> None:
         kc, self._kc = self._kc, None
