@@ -174,6 +174,37 @@ def test_a_kernel_started_ahead_that_cannot_be_warmed_up_leaves_the_error_to_the
     assert not left  # the kernel started ahead was shut down
 
 
+
+@pytest.mark.slow  # 3 s on 2 cores
+def test_a_warm_up_client_that_cannot_open_its_sockets_leaves_the_error_to_the_notebook(tmp_path, monkeypatch):
+    import errno
+
+    import psutil
+    import zmq
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+
+    from lichtenberg_data.briefing import BriefingError, _run
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", "print(1)")
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+
+    def connect_iopub(self, identity=None):  # the process has run out of file descriptors
+        raise zmq.ZMQError(errno.EMFILE)
+
+    # every new socket fails, also those stop_channels() opens for the channels never started
+    monkeypatch.setattr(AsyncKernelClient, "connect_iopub", connect_iopub)
+    with pytest.raises(BriefingError, match=r"notebook a.ipynb: the kernel 'python3' could not run it "
+                                            r"\(ZMQError: Too many open files\)"):  # was: no error, no notebook run
+        _run._run_all([notebooks / "a.ipynb"], out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3",
+                      120, workers=1)
+    time.sleep(0.5)  # a kernel shut down is reaped
+    assert not {p.pid for p in psutil.Process().children(recursive=True)} - before  # no kernel left running
+
+
 IMPORT_PAPERMILL = """
 import importlib.util, sys
 {before}

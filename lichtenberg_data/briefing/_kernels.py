@@ -223,8 +223,14 @@ class WorkerKernel:
 
     def _stop_client(self) -> None:
         kc, self._kc = self._kc, None
-        if kc is not None:
+        if kc is None:
+            return
+        try:
             kc.stop_channels()
+        except Exception as exc:  # noqa: BLE001 - it goes all the same; raised here it would end the worker
+            # unreported (stop_channels opens the sockets a client that failed to start never got,
+            # and fails again as it did: no file descriptors left, say)
+            log.debug("briefing: closing a kernel client: %s", exc)
 
     def _alive(self) -> bool:
         from jupyter_core.utils import run_sync
