@@ -8,16 +8,18 @@ cell, the kernel silently runs :data:`CLEAR_SOURCE` (not a cell: nothing in the 
 HTML, no execution count used), which closes every figure, sets matplotlib's settings back to
 those of its rc file and clears the namespace, the input history and the execution count, as in a
 fresh kernel. Imported modules stay, which is the point – and with them any state a notebook left
-in a module or in ``os.environ`` (the toolkit's notebooks set theirs in their first cells; a
-notebook that relies on a pristine process runs with ``fresh_kernels``). A notebook that fails or
-times out takes its
-kernel with it (the build stops after the notebooks that are running), and a kernel found dead
-before its next notebook is replaced by a fresh one. With ``fresh_kernels=True`` (or when the
+in a module or in ``os.environ`` (the toolkit's notebooks set theirs in their first cells), and any
+thread it left running (what such a thread prints later lands in the next notebook's cells; the
+toolkit's notebooks start none). A notebook that relies on a pristine process runs with
+``fresh_kernels``. A notebook that fails or times out takes its kernel with it (the build stops
+after the notebooks that are running), and a kernel found dead before its next notebook is
+replaced by a fresh one. With ``fresh_kernels=True`` (or when the
 build is profiled, so that each profile is one notebook's) every notebook gets its own kernel.
 
 The kernel manager is handed to papermill through an engine (papermill's documented extension
-point) that keeps the kernel running, clears it before a notebook and closes the notebook's
-client channels after it.
+point) that keeps the kernel running and clears it before a notebook; the kernel's client stays
+with the kernel too (:attr:`WorkerKernel._kc`; nbclient reads only the messages that answer its
+own requests, so nothing of one notebook reaches the next through it) and is closed with it.
 
 A kept kernel is started by :meth:`WorkerKernel.start` when its worker begins, before the worker
 imports papermill (:func:`import_papermill`) and reads its first notebook: the kernel imports the
