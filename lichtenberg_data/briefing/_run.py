@@ -1,7 +1,8 @@
 """Running the notebooks of a briefing build headless (papermill), and writing each as HTML.
 
-:func:`_run_all` runs the notebooks (the longest of the last build first), one worker thread per core, each worker in the
-kernel it keeps (:mod:`._kernels`); :func:`_execute` runs one: the set-up cell first (where its
+:func:`_run_all` runs the notebooks (the longest of the last build first), one worker thread per
+core, each worker in the kernel it keeps (:mod:`._kernels`), the HTML pages written by a thread of
+their own; :func:`_execute` runs one: the set-up cell first (where its
 material goes, the briefing year, the chart formats, the missing-data handler of :mod:`.kernel`),
 ``YEAR`` and ``DISTRICT`` injected, and a failing cell reported with its number and whole error;
 the executed notebook is written as HTML (:mod:`._html`). Used by :mod:`.pack`, which collects
