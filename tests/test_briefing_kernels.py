@@ -217,6 +217,7 @@ print("left", sys.modules.get("rfc3987_syntax", "absent") is not None)
 """
 
 
+@pytest.mark.slow  # 1.7 s: two fresh processes import papermill
 @pytest.mark.skipif(not __import__("importlib").util.find_spec("rfc3987_syntax"), reason="no rfc3987_syntax here")
 def test_papermill_is_imported_without_the_iri_grammar_nobody_uses():
     import subprocess

@@ -196,6 +196,7 @@ def test_figures_built_by_one_function_share_one_build_until_the_data_change(dat
     assert calls == ["Lichtenberg", "Pankow", "Lichtenberg"]
 
 
+@pytest.mark.slow  # 1 s: the other thread waits for the lock until its join times out
 def test_a_figure_computed_while_another_thread_computes_others_gets_its_table(data_dir):
     import threading
     from types import SimpleNamespace
