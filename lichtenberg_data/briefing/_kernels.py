@@ -189,7 +189,8 @@ class WorkerKernel:
             # sent without waiting here; the first notebook waits for its reply (:meth:`engine_kwargs`)
             # and runs with this client
             self._kc = km.client()
-            self._kc.start_channels()
+            # no heartbeat thread: the kernel manager tells whether the kernel lives
+            self._kc.start_channels(hb=False)
             self._warming = self._kc.execute(WARM_SOURCE, silent=True, store_history=False)
             _register()  # imports papermill, while the kernel imports the libraries
         except Exception as exc:  # noqa: BLE001 - raised in the worker's thread it would end the worker
