@@ -41,7 +41,7 @@ def _needed() -> set[str]:
 def _boxes(text: str) -> list[str]:
     """The missing-data boxes of a PDF text, each from its heading to its last sentence."""
     return re.findall(r"„[^“]+“(?:(?:, | und )„[^“]+“)* fehl(?:t|en): .+?welche Dateien passen, sagt "
-                      r"lichtenberg-data info \w+\.(?: Ebenso fehlt [^:]+: "
+                      r"lichtenberg-data info \w+\.(?: (?:Ebenso fehlt|Für „[^“]+“(?: und „[^“]+“)* fehlt außerdem) [^:]+: "
                       r"lichtenberg-data import \w+ DATEI(?: \(Bezugsquelle: \S+\))?\.)*", text)
 
 
@@ -138,11 +138,15 @@ def test_every_needed_dataset_without_real_data_is_a_box_naming_it(real_paper):
     # the heading is the notebook's, the sample mark never comes from a heading
     assert "„6 StEP Zentren“ fehlt: Der Datensatz Zentren und Fachmarktagglomerationen (StEP Zentren) (zentren) " \
            "ist nicht geladen" in text
-    # one part needing two missing datasets names both
-    jobs = next(b for b in boxes if b.startswith("„7 Stellen- und Ausbildungsangebote“ fehlt"))
-    assert "(stellenangebote) ist nicht geladen" in jobs
-    assert "Ebenso fehlt der Datensatz Arbeitslose nach Bezirken (Jahresdurchschnitt) (arbeitslose_bezirke): " \
-           "lichtenberg-data import arbeitslose_bezirke DATEI" in jobs
+    # the two parts of the Fachkräfte section without the job offers share one box, which names the
+    # second dataset the one of them needs as well
+    jobs = [b for b in boxes if "(stellenangebote) ist nicht geladen" in b]
+    assert len(jobs) == 1, jobs
+    assert jobs[0].startswith("„Ausbildungsangebote der BA-Jobsuche“ und „7 Stellen- und Ausbildungsangebote“ "
+                              "fehlen: Der Datensatz Stellen- und Ausbildungsangebote in Berlin (BA-Jobsuche) "
+                              "(stellenangebote) ist nicht geladen.")
+    assert "Für „7 Stellen- und Ausbildungsangebote“ fehlt außerdem der Datensatz Arbeitslose nach Bezirken " \
+           "(Jahresdurchschnitt) (arbeitslose_bezirke): lichtenberg-data import arbeitslose_bezirke DATEI" in jobs[0]
     missing_in_manifest = {m["dataset"] for m in real_paper.manifest()["missing_data"]}
     assert {"beschaeftigte_bezirke", "stellenangebote", "zentren", "beherbergung_bezirke"} <= missing_in_manifest
 

@@ -160,8 +160,15 @@ def _box_text(entry: dict[str, Any]) -> str:
         text = (f"{what} {verb}: Der Datensatz {title} ({dataset}) ist nicht geladen. "
                 f"So kommt er dazu: lichtenberg-data import {dataset} DATEI{where}; "
                 f"welche Dateien passen, sagt lichtenberg-data info {dataset}.")
+    parts = [h for h in entry.get("headings") or [entry.get("heading")] if h]
     for other in entry.get("also") or []:  # further datasets the same part needs
-        text += (f" Ebenso fehlt der Datensatz {other.get('title') or other['dataset']} ({other['dataset']}): "
+        needing = [h for h in other.get("for") or [] if h]
+        if needing and set(needing) != set(parts):  # only some of the parts in this box need it
+            which = " und ".join(f"„{h}“" for h in needing)
+            text += f" Für {which} fehlt außerdem der Datensatz"
+        else:
+            text += " Ebenso fehlt der Datensatz"
+        text += (f" {other.get('title') or other['dataset']} ({other['dataset']}): "
                  f"lichtenberg-data import {other['dataset']} DATEI"
                  + (f" (Bezugsquelle: {other['landing_page']})" if other.get("landing_page") else "") + ".")
     return text
@@ -203,20 +210,28 @@ def _items(charts: list[dict[str, Any]], missing: list[dict[str, Any]], sources:
     """Rows of charts and runs of boxes, in the order the notebooks made them.
 
     The parts of a section that miss the same dataset share one box (where the first of them
-    would be): „1 …“ und „2 …“ fehlen. Two half-width charts share a row; a half-width chart
+    would be): „1 …“ und „2 …“ fehlen; a further dataset only some of them need is named with
+    them (Für „2 …“ fehlt außerdem …). Two half-width charts share a row; a half-width chart
     alone takes the next half-width chart of the section up beside it.
     """
     boxes: list[dict[str, Any]] = []
     by_cause: dict[tuple, dict[str, Any]] = {}
     for m in sorted(missing, key=lambda m: (m.get("notebook", ""), m.get("order") or 0)):
-        cause = (m.get("notebook"), m.get("dataset"), bool(m.get("loaded")), m.get("lacks"),
-                 tuple(sorted(o.get("dataset") for o in m.get("also") or [])))
+        cause = (m.get("notebook"), m.get("dataset"), bool(m.get("loaded")), m.get("lacks"))
         box = by_cause.get(cause)
         if box is None:
-            box = by_cause[cause] = {**m, "headings": []}
+            box = by_cause[cause] = {**m, "headings": [], "also": []}
             boxes.append(box)
-        if m.get("heading") not in box["headings"]:
-            box["headings"].append(m.get("heading"))
+        heading = m.get("heading")
+        if heading not in box["headings"]:
+            box["headings"].append(heading)
+        for other in m.get("also") or []:
+            known = next((o for o in box["also"] if o.get("dataset") == other.get("dataset")), None)
+            if known is None:
+                known = {**other, "for": []}
+                box["also"].append(known)
+            if heading not in known["for"]:
+                known["for"].append(heading)
     ordered = sorted([(c.get("notebook", ""), c.get("order") or 0, 0, c) for c in charts]
                      + [(m.get("notebook", ""), m.get("order") or 0, 1, m) for m in boxes],
                      key=lambda t: (t[0], t[1], t[2]))
