@@ -22,14 +22,13 @@ import json
 import os
 import re
 import tempfile
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._cache import clear_cache, data_state, forget, read_cached
 from ._errors import DataNotAvailableError
-from ._provenance import freeze
 from .settings import settings
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["load", "status", "read_manifest", "processed_path", "original_name"]
+__all__ = ["load", "status", "read_manifest", "processed_path", "original_name", "clear_cache", "data_state"]
 
 MANIFEST_VERSION = 1
 
@@ -233,11 +232,11 @@ def load(dataset_id: str, *, stand: Any = None,
             f"{dataset_id}`, or download the file by hand and run `lichtenberg-data import {dataset_id} FILE` "
             f"(`lichtenberg-data info {dataset_id}` says which files)", dataset=dataset_id)
     if ds.partition is None:
-        return _read_cached(dataset_id, path, ds.has_geometry)
+        return read_cached(dataset_id, path, ds.has_geometry)
     from . import _partitions
 
     keys = _partitions.select(dataset_id, stand, months)
-    parts = [_read_cached(f"{dataset_id}/stand={k}", _partitions.part_path(dataset_id, k), ds.has_geometry)
+    parts = [read_cached(f"{dataset_id}/stand={k}", _partitions.part_path(dataset_id, k), ds.has_geometry)
              for k in keys]
     if len(parts) == 1:
         return parts[0]
@@ -246,80 +245,6 @@ def load(dataset_id: str, *, stand: Any = None,
     out = pd.concat(parts, ignore_index=True)
     out.attrs = copy.deepcopy(parts[-1].attrs)  # the newest month's provenance, the others as editions
     return out
-
-
-def _read_cached(key: str, path: Path, geometry: bool) -> Any:
-    """A Parquet file through the memory cache (see :func:`load`)."""
-    stat = path.stat()
-    identity = (str(path), stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0] == identity:
-        _CACHE.move_to_end(key)
-        return _private_copy(cached[1])
-    if geometry:
-        import geopandas as gpd
-
-        df = gpd.read_parquet(path)
-    else:
-        import pandas as pd
-
-        df = pd.read_parquet(path)
-    if "provenance" in df.attrs:  # read-only entries: pandas' copies of attrs share them
-        df.attrs["provenance"] = freeze(df.attrs["provenance"])
-    _remember(key, identity, df)
-    return _private_copy(df)
-
-
-#: Warm tables kept in memory, keyed by dataset; an entry is valid while the file's identity
-#: (path, modification time, size, inode) is unchanged, so a refresh invalidates it by replacing the file.
-_CACHE: OrderedDict[str, tuple[tuple[str, int, int, int], Any]] = OrderedDict()
-#: Only files up to this size are kept, and at most this many bytes (on disk) in all.
-CACHE_MAX_FILE = 64 * 2**20
-CACHE_MAX_TOTAL = 256 * 2**20
-
-
-def _remember(dataset_id: str, identity: tuple[str, int, int, int], df: Any) -> None:
-    _CACHE.pop(dataset_id, None)
-    if identity[2] > CACHE_MAX_FILE:
-        return
-    _CACHE[dataset_id] = (identity, df)
-    while sum(entry[0][2] for entry in _CACHE.values()) > CACHE_MAX_TOTAL:
-        _CACHE.popitem(last=False)
-
-
-def _private_copy(df: Any) -> Any:
-    """A copy the caller may change freely: pandas' copy-on-write shares the data until written;
-    the read-only provenance entries are shared, the lists holding them are the copy's own."""
-    out = df.copy(deep=False)
-    out.attrs = copy.deepcopy(df.attrs)
-    return out
-
-
-def data_state() -> tuple:
-    """What identifies the data folder's processed tables now: each file's path, modification
-    time, size and inode (a refresh or import changes it; the inode, as for :func:`load`'s cache,
-    where a file is replaced within one tick of a coarse file-system clock with the same size);
-    for caches of results computed from them."""
-    root = settings.processed_dir
-    found: list[tuple[str, int, int, int]] = []
-    folders = [root]
-    while folders:
-        try:
-            entries = list(os.scandir(folders.pop()))
-        except OSError:
-            continue
-        for e in entries:
-            if e.is_dir(follow_symlinks=False):
-                folders.append(Path(e.path))
-            else:
-                st = e.stat()
-                found.append((e.path, st.st_mtime_ns, st.st_size, st.st_ino))
-    return (str(root), *sorted(found))
-
-
-def clear_cache() -> None:
-    """Forget the tables :func:`load` keeps in memory (they are re-read on the next load)."""
-    _CACHE.clear()
 
 
 def _age_days(iso: str | None, today: date) -> int | None:
@@ -420,8 +345,7 @@ def reset(dataset_ids: list[str]) -> list[str]:
         else:
             target.unlink(missing_ok=True)
         shutil.rmtree(settings.raw_dir / dataset_id, ignore_errors=True)
-        for key in [k for k in _CACHE if k == dataset_id or k.startswith(f"{dataset_id}/")]:
-            _CACHE.pop(key, None)
+        forget(dataset_id)
         if had:
             emptied.append(dataset_id)
     return emptied
