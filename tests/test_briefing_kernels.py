@@ -232,3 +232,19 @@ def test_papermill_is_imported_without_the_iri_grammar_nobody_uses():
     assert run("") == "grammar False papermill True\nleft True\n"
     # where jsonschema was imported before (a Jupyter kernel, say), nothing changes
     assert run("import jsonschema._format") == "grammar True papermill True\nleft True\n"
+
+
+@pytest.mark.slow  # 5 s on 2 cores
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts the open files in /proc/self/fd")
+def test_a_build_leaves_no_open_files_behind(tmp_path):
+    notebooks = _two(tmp_path)
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    briefing.run(2025, tmp_path / "out", notebooks_dir=notebooks, workers=2)
+    after_one = open_files()
+    briefing.run(2025, tmp_path / "out", notebooks_dir=notebooks, workers=2)
+    # each worker's event loop is closed with its thread (they kept 3 descriptors each, per build,
+    # in a process that builds again and again: a Jupyter kernel calling briefing.run)
+    assert open_files() <= after_one

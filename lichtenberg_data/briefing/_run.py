@@ -185,6 +185,21 @@ def _longest_first(paths: list[Path], expected: dict[str, float] | None) -> list
     return sorted(enumerate(paths), key=lambda item: -known.get(item[1].name, float("inf")))
 
 
+def _close_loop() -> None:
+    """Close the event loop the kernel clients made for this (worker) thread, once its kernel is
+    gone: left open, each build kept three file descriptors per worker in a long-lived process
+    (a Jupyter kernel calling :func:`~lichtenberg_data.briefing.run` again and again)."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:  # the thread made none
+        return
+    if not loop.is_running() and not loop.is_closed():
+        loop.close()
+    asyncio.set_event_loop(None)
+
+
 def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, district: str,
              kernel_name: str, timeout: int, workers: int | None, formats: str = "png",
              fresh_kernels: bool = False, expected: dict[str, float] | None = None) -> dict[str, float]:
@@ -220,6 +235,12 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
     lock = threading.Lock()
 
     def work() -> None:
+        try:
+            run_notebooks()
+        finally:
+            _close_loop()
+
+    def run_notebooks() -> None:
         with WorkerKernel(kernel_name, keep=keep) as kernel:
             if paths:  # the kernel imports the libraries while this thread imports papermill
                 kernel.start(paths[0].parent.resolve())
