@@ -248,3 +248,41 @@ def test_a_build_leaves_no_open_files_behind(tmp_path):
     # each worker's event loop is closed with its thread (they kept 3 descriptors each, per build,
     # in a process that builds again and again: a Jupyter kernel calling briefing.run)
     assert open_files() <= after_one
+
+
+@pytest.mark.slow  # 3 s on 2 cores
+def test_a_kernel_that_dies_before_it_answers_is_replaced_once(tmp_path, monkeypatch, caplog):
+    import papermill
+
+    from lichtenberg_data.briefing import BriefingError, _kernels, _run
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", "import os\nprint('pid', os.getpid())")
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    real, calls = papermill.execute_notebook, []
+
+    def dies_first(*args, **kwargs):  # as nbclient reports a kernel that could not bind its ports
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", dies_first)
+    with _kernels.WorkerKernel("python3") as kernel:
+        _run._execute(notebooks / "a.ipynb", out / "notebooks", out / "_collect" / "a", 2025, "Lichtenberg",
+                      "python3", 120, "png", kernel)
+    assert len(calls) == 2 and _printed(out, "a")["pid"].isdigit()
+    assert "a.ipynb: the kernel died before it answered" in caplog.text
+
+    def other_error(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr(papermill, "execute_notebook", other_error)
+    calls.clear()
+    with pytest.raises(BriefingError, match=r"a.ipynb: the kernel 'python3' could not run it \(RuntimeError: kaputt\)"):
+        _run._execute(notebooks / "a.ipynb", out / "notebooks", out / "_collect" / "a", 2025, "Lichtenberg",
+                      "python3", 120, "png", None)
+    assert len(calls) == 1  # any other error is not tried again

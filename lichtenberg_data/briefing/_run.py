@@ -11,6 +11,7 @@ what the notebooks marked and binds the PDF.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import threading
@@ -92,6 +93,11 @@ def _write_html(executed: Path, html: Path) -> None:
     write_html(nbformat.read(executed, as_version=4), html)
 
 
+def _died_starting(exc: BaseException) -> bool:
+    """Whether ``exc`` is nbclient's report of a kernel that died before it answered (no cell ran)."""
+    return isinstance(exc, RuntimeError) and "before replying to kernel_info" in str(exc)
+
+
 def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str,
              kernel_name: str, timeout: int, formats: str = "png", kernel: WorkerKernel | None = None,
              write: Callable[[Path, Path], Any] = _write_html) -> None:
@@ -117,14 +123,15 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
         raise BriefingError(f"notebook {path.name}: cannot be read ({exc}). "
                             "Open and save it in Jupyter, then run the briefing again.") from exc
     nb.cells.insert(0, nbformat.v4.new_code_cell(_setup_source(collect, year, formats), metadata={"tags": ["lichtenberg-briefing-setup"]}))
-    engine = kernel.engine_kwargs() if kernel is not None else {}
     executed = collect / f"{path.stem}.executed.ipynb"
     collect.mkdir(parents=True, exist_ok=True)
     error: BriefingError | None = None
     succeeded = False
-    try:
+
+    def attempt() -> None:
+        engine = kernel.engine_kwargs() if kernel is not None else {}
         papermill.execute_notebook(
-            nb, str(executed), parameters={"YEAR": int(year), "DISTRICT": district},
+            copy.deepcopy(nb), str(executed), parameters={"YEAR": int(year), "DISTRICT": district},
             kernel_name=kernel_name, language="python", progress_bar=False,
             request_save_on_cell_execute=False, start_timeout=120, execution_timeout=timeout,
             allow_errors=True,
@@ -132,6 +139,19 @@ def _execute(path: Path, html_dir: Path, collect: Path, year: int, district: str
             # (several notebooks run at once), and keeps its start-up chatter to itself
             resources={"metadata": {"path": str(path.parent.resolve())}},
             extra_arguments=KERNEL_ARGUMENTS[:1], **engine)
+
+    try:
+        try:
+            attempt()
+        except RuntimeError as exc:
+            if not _died_starting(exc):
+                raise
+            # no cell ran: a kernel that died starting (now and then one finds a port of its five
+            # taken between choosing and binding it) is replaced once
+            log.warning("briefing: %s: the kernel died before it answered (%s); starting another", path.name, exc)
+            if kernel is not None:
+                kernel.discard()
+            attempt()
         succeeded = True
     except papermill.PapermillExecutionError as exc:
         done = nbformat.read(executed, as_version=4)
