@@ -235,3 +235,21 @@ def test_a_figure_computed_while_another_thread_computes_others_gets_its_table(d
     others[0].join()
     assert theirs == [float(year) for year in range(2000, 2001 + _BUILT_MAX)]
 
+
+
+def test_figures_built_by_the_same_partial_share_one_build(data_dir):
+    from functools import partial
+    from types import SimpleNamespace
+
+    from lichtenberg_data.briefing.keyfigures import _built
+
+    calls = []
+
+    def employees(place, ctx):
+        calls.append(place)
+        return pd.DataFrame({"wert": [1.0]})
+
+    ctx = keyfigures.context("Lichtenberg", 2026)
+    for build in (partial(employees, "arbeitsort"), partial(employees, "arbeitsort"), partial(employees, "wohnort")):
+        _built(SimpleNamespace(build=build), ctx)
+    assert calls == ["arbeitsort", "wohnort"]  # as the three figures of the employees at their workplace

@@ -20,6 +20,7 @@ import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from ..._errors import DataNotAvailableError
@@ -102,6 +103,19 @@ _BUILT_MAX = 32
 _BUILT_LOCK = threading.Lock()  # figures computed in several threads at once (the builds run outside it)
 
 
+def _identity(build: Any) -> Any:
+    """What makes two build functions one: ``partial(f, "arbeitsort")`` written out for each of
+    three figures is one build (a partial compares by identity otherwise)."""
+    if isinstance(build, partial):
+        key = (build.func, build.args, tuple(sorted(build.keywords.items())))
+        try:
+            hash(key)
+        except TypeError:  # an argument that cannot be a key: the partial itself
+            return build
+        return key
+    return build
+
+
 def _built(fig: KeyFigure, ctx: Ctx) -> Any:
     """``fig.build(ctx)``, once per data state for every figure built by the same function; each
     caller gets its own copy (the data shared until written, see :func:`lichtenberg_data.load`)."""
@@ -109,7 +123,7 @@ def _built(fig: KeyFigure, ctx: Ctx) -> Any:
 
     from ..._store import data_state
 
-    key = (fig.build, ctx, data_state())
+    key = (_identity(fig.build), ctx, data_state())
     with _BUILT_LOCK:
         table = _BUILT.get(key)
         if table is not None:
