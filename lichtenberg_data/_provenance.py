@@ -42,7 +42,28 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-class Entry(dict):
+class _Shared:
+    """What the read-only types share: a change raises ``TypeError`` saying what to do instead, a
+    copy or deep copy is the object itself, and it pickles as its plain value."""
+
+    __slots__ = ()
+    _FIXED = ""
+    _PLAIN: type = object
+
+    def _fixed(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(self._FIXED)
+
+    def __copy__(self) -> Any:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self._PLAIN(self),))
+
+
+class Entry(_Shared, dict):
     """A read-only provenance entry: a dict (``isinstance(e, dict)``, ``e["publisher"]``,
     ``json.dumps``, ``==`` with plain dicts all work) that cannot be changed, and so is shared, not
     copied, by ``copy.deepcopy`` (and pandas' copying of ``attrs``). Nested dicts and lists are
@@ -61,52 +82,30 @@ class Entry(dict):
     """
 
     __slots__ = ()
+    _FIXED, _PLAIN = _ENTRY_FIXED, dict
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if len(self):
             raise TypeError(_ENTRY_FIXED)
         super().__init__({k: _frozen(v) for k, v in dict(*args, **kwargs).items()})
 
-    def _fixed(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError(_ENTRY_FIXED)
-
-    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _fixed
-
-    def __copy__(self) -> Entry:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Entry:
-        return self
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Entry, (dict(self),))
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _Shared._fixed
 
 
-class ReadOnlyList(list):
+class ReadOnlyList(_Shared, list):
     """A read-only list inside a provenance entry (e.g. its ``editions``): equal to the plain list
     of the same items, its dicts read-only :class:`Entry`; shared, not copied, by ``copy.deepcopy``."""
 
     __slots__ = ()
+    _FIXED, _PLAIN = _LIST_FIXED, list
 
     def __init__(self, items: Iterable[Any] = ()) -> None:
         if len(self):
             raise TypeError(_LIST_FIXED)
         super().__init__(_frozen(v) for v in items)
 
-    def _fixed(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise TypeError(_LIST_FIXED)
-
-    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _fixed
-    __iadd__ = __imul__ = _fixed
-
-    def __copy__(self) -> ReadOnlyList:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> ReadOnlyList:
-        return self
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (ReadOnlyList, (list(self),))
+    __setitem__ = __delitem__ = append = extend = insert = pop = remove = clear = sort = reverse = _Shared._fixed
+    __iadd__ = __imul__ = _Shared._fixed
 
 
 def freeze(entries: Iterable[Mapping[str, Any]]) -> list[Entry]:

@@ -19,6 +19,28 @@ def _notebook(path, source: str) -> None:
     nb.cells.append(nbformat.v4.new_code_cell(source))
     nbformat.write(nb, path)
 
+
+def _folders(tmp_path, **sources: str):
+    """A notebooks folder with a one-cell notebook per keyword (``stem=source``), and the out folder."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for stem, source in sources.items():
+        _notebook(notebooks / f"{stem}.ipynb", source)
+    out = tmp_path / "out"
+    (out / "notebooks").mkdir(parents=True)
+    return notebooks, out
+
+
+def _children() -> set[int]:
+    """The processes this one started and that still run (kernels), by pid."""
+    import psutil
+
+    return {p.pid for p in psutil.Process().children(recursive=True)}
+
+
+#: A notebook that prints the pid of the kernel it runs in.
+PID = "import os\nprint('pid', os.getpid())"
+
 FIRST = """
 import os
 import sys
@@ -48,17 +70,9 @@ def _printed(out, stem: str) -> dict[str, str]:
     return dict(line.rsplit(" ", 1) for line in text.splitlines() if line)
 
 
-def _two(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    _notebook(notebooks / "a.ipynb", FIRST)
-    _notebook(notebooks / "b.ipynb", SECOND)
-    return notebooks
-
-
 @pytest.mark.slow  # 3 s on 2 cores
 def test_one_worker_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_path):
-    notebooks = _two(tmp_path)
+    notebooks, _ = _folders(tmp_path, a=FIRST, b=SECOND)
     out = tmp_path / "out"
     briefing.run(2025, out, notebooks_dir=notebooks, workers=1)
     first, second = _printed(out, "a"), _printed(out, "b")
@@ -90,9 +104,7 @@ def test_one_worker_runs_its_notebooks_in_one_kernel_cleared_between_them(tmp_pa
 def test_fresh_kernels_give_every_notebook_its_own(tmp_path):
     from lichtenberg_data.briefing import _run
 
-    notebooks = _two(tmp_path)
-    out = tmp_path / "out"
-    (out / "notebooks").mkdir(parents=True)
+    notebooks, out = _folders(tmp_path, a=FIRST, b=SECOND)
     paths = sorted(notebooks.glob("*.ipynb"))
     _run._run_all(paths, out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3", 120, workers=1,
                   fresh_kernels=True)  # the notebooks only, no paper
@@ -105,12 +117,7 @@ def test_fresh_kernels_give_every_notebook_its_own(tmp_path):
 def test_a_kept_kernel_found_dead_is_replaced_and_a_failed_notebook_takes_its_kernel(tmp_path):
     from lichtenberg_data.briefing import BriefingError, _kernels, _run
 
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    _notebook(notebooks / "a.ipynb", "import os\nprint('pid', os.getpid())")
-    _notebook(notebooks / "b.ipynb", "import os\nprint('pid', os.getpid())\nraise KeyError('b kaputt')")
-    out = tmp_path / "out"
-    (out / "notebooks").mkdir(parents=True)
+    notebooks, out = _folders(tmp_path, a=PID, b=PID + "\nraise KeyError('b kaputt')")
 
     def run(stem: str, kernel) -> None:
         _run._execute(notebooks / f"{stem}.ipynb", out / "notebooks", out / "_collect" / stem, 2025, "Lichtenberg",
@@ -134,11 +141,7 @@ def test_a_kept_kernel_found_dead_is_replaced_and_a_failed_notebook_takes_its_ke
 def test_a_kernel_that_dies_in_its_warm_up_does_not_hold_up_the_first_notebook(tmp_path):
     from lichtenberg_data.briefing import _kernels, _run
 
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    _notebook(notebooks / "a.ipynb", "import os\nprint('pid', os.getpid())")
-    out = tmp_path / "out"
-    (out / "notebooks").mkdir(parents=True)
+    notebooks, out = _folders(tmp_path, a=PID)
     with _kernels.WorkerKernel("python3") as kernel:
         kernel.start(notebooks)
         ahead = kernel._km.provisioner.process.pid
@@ -156,41 +159,28 @@ def test_a_kernel_that_dies_in_its_warm_up_does_not_hold_up_the_first_notebook(t
 def test_a_kernel_started_ahead_that_cannot_be_warmed_up_leaves_the_error_to_the_notebook(tmp_path, monkeypatch):
     import sys
 
-    import psutil
-
     from lichtenberg_data.briefing import _run
 
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    _notebook(notebooks / "a.ipynb", "print(1)")
-    out = tmp_path / "out"
-    (out / "notebooks").mkdir(parents=True)
-    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    notebooks, out = _folders(tmp_path, a="print(1)")
+    before = _children()
     monkeypatch.setitem(sys.modules, "papermill", None)  # a broken install: papermill cannot be imported
     with pytest.raises(ImportError, match="papermill"):  # reported, not a worker thread ending unnoticed
         _run._run_all([notebooks / "a.ipynb"], out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3",
                       120, workers=1)
-    left = {p.pid for p in psutil.Process().children(recursive=True)} - before
-    assert not left  # the kernel started ahead was shut down
-
+    assert not _children() - before  # the kernel started ahead was shut down
 
 
 @pytest.mark.slow  # 3 s on 2 cores
 def test_a_warm_up_client_that_cannot_open_its_sockets_leaves_the_error_to_the_notebook(tmp_path, monkeypatch):
     import errno
 
-    import psutil
     import zmq
     from jupyter_client.asynchronous.client import AsyncKernelClient
 
     from lichtenberg_data.briefing import BriefingError, _run
 
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    _notebook(notebooks / "a.ipynb", "print(1)")
-    out = tmp_path / "out"
-    (out / "notebooks").mkdir(parents=True)
-    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    notebooks, out = _folders(tmp_path, a="print(1)")
+    before = _children()
 
     def connect_iopub(self, identity=None):  # the process has run out of file descriptors
         raise zmq.ZMQError(errno.EMFILE)
@@ -202,7 +192,7 @@ def test_a_warm_up_client_that_cannot_open_its_sockets_leaves_the_error_to_the_n
         _run._run_all([notebooks / "a.ipynb"], out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3",
                       120, workers=1)
     time.sleep(0.5)  # a kernel shut down is reaped
-    assert not {p.pid for p in psutil.Process().children(recursive=True)} - before  # no kernel left running
+    assert not _children() - before  # no kernel left running
 
 
 IMPORT_PAPERMILL = """
@@ -237,7 +227,7 @@ def test_papermill_is_imported_without_the_iri_grammar_nobody_uses():
 @pytest.mark.slow  # 5 s on 2 cores
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts the open files in /proc/self/fd")
 def test_a_build_leaves_no_open_files_behind(tmp_path):
-    notebooks = _two(tmp_path)
+    notebooks, _ = _folders(tmp_path, a=FIRST, b=SECOND)
 
     def open_files() -> int:
         return len(os.listdir("/proc/self/fd"))
@@ -256,11 +246,7 @@ def test_a_kernel_that_dies_before_it_answers_is_replaced_once(tmp_path, monkeyp
 
     from lichtenberg_data.briefing import BriefingError, _kernels, _run
 
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    _notebook(notebooks / "a.ipynb", "import os\nprint('pid', os.getpid())")
-    out = tmp_path / "out"
-    (out / "notebooks").mkdir(parents=True)
+    notebooks, out = _folders(tmp_path, a=PID)
     real, calls = papermill.execute_notebook, []
 
     def dies_first(*args, **kwargs):  # as nbclient reports a kernel that could not bind its ports
