@@ -176,6 +176,29 @@ def test_save_writes_png_svg_pdf_at_300_dpi(tmp_path):
         assert abs(im.width - round(7.8 / 2.54 * 300)) <= 3
 
 
+def test_the_png_holds_the_pixels_matplotlib_draws_with_the_fewest_channels(tmp_path):
+    """A chart of few colours is written as a palette PNG, one of many as RGB; either way every
+    pixel is the one matplotlib draws at 300 dpi (its own PNG is RGBA: four bytes a pixel)."""
+    from lichtenberg_data.charts.style import style
+
+    bars, _ = charts.ranked_bars(pd.DataFrame({"bezirk": ["Mitte", "Lichtenberg"], "wert": [1.0, 2.0]}),
+                                 "bezirk", "wert", title="Zwei Bezirke")
+    shaded, ax = charts.figure("half")
+    ax.imshow(np.linspace(0, 1, 300 * 300).reshape(300, 300), cmap="viridis")  # a gradient: many colours
+    for fig, mode in ((bars, "P"), (shaded, "RGB")):
+        fig.canvas.draw()
+        fig.set_layout_engine("none")  # constrained layout moves things a little on every draw
+        (png,) = charts.save(fig, f"probe-{mode}", tmp_path, formats="png")
+        with style():
+            fig.savefig(tmp_path / "matplotlib.png", dpi=300)
+        with Image.open(png) as ours, Image.open(tmp_path / "matplotlib.png") as theirs:
+            assert (ours.mode, theirs.mode) == (mode, "RGBA")
+            assert np.array_equal(np.asarray(ours.convert("RGBA")), np.asarray(theirs))
+            assert ours.info["dpi"][0] == pytest.approx(300, abs=0.01) and ours.text["Software"] == "lichtenberg_data"
+        if mode == "P":  # one byte a pixel instead of four
+            assert png.stat().st_size < 0.7 * (tmp_path / "matplotlib.png").stat().st_size
+
+
 def test_save_writes_only_the_formats_asked_for(tmp_path):
     fig, _ = charts.ranked_bars(pd.DataFrame({"bezirk": ["Mitte", "Lichtenberg"], "wert": [1.0, 2.0]}),
                                 "bezirk", "wert", title="Zwei Bezirke")

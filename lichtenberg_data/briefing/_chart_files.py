@@ -35,7 +35,7 @@ def show_saved(fig: Figure, png: Path, alt: str = "") -> None:
     with PILImage.open(png) as im:  # reads the header; the pixels only if the canvas lost them
         factor = max(1, round(im.info.get("dpi", (300, 300))[0] / fig.dpi))
         drawn = drawn_pixels(fig, im.size)
-        full = im if drawn is None else drawn
+        full = (im.convert("RGB") if im.mode == "P" else im) if drawn is None else drawn  # P: no reduce
         shown = full.reduce(factor) if factor > 1 else full.copy()
     buffer = io.BytesIO()
     shown.save(buffer, format="png", compress_level=1)  # fast; the HTML is about 7 % larger

@@ -47,6 +47,7 @@ from ._layout import (
     _put,
     _save_checked,
 )
+from ._pictures import number_stand_ins, put_pictures
 from ._sources import SectionSources
 from .collect import GOALS, SECTIONS
 
@@ -335,6 +336,7 @@ def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[
 
     total = len(doc.pages)
     found: dict[int, list[str]] = {}
+    pictures: list[Path] = []  # the PNGs the stand-ins on the draft stand for (see ._pictures)
     with style(), quiet_font_subsetting(), PdfPages(draft) as pdf:
         for number in numbers:
             fig = Figure(figsize=(A4_CM[0] / 2.54, A4_CM[1] / 2.54), layout="none")
@@ -351,9 +353,12 @@ def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[
                  size=7.5, color=COLORS["muted"], ha="right", va="bottom")
             for text in fig.texts[body:]:
                 text.set_gid(MARGIN_GID)
+            number_stand_ins(fig, pictures)
             problems = _save_checked(pdf, fig, _TYPE_AREA)
             if problems:
                 found[number] = problems
+    if pictures:
+        put_pictures(draft, pictures)
     return found
 
 
