@@ -4,7 +4,7 @@ A Parquet file read once stays in memory (up to :data:`CACHE_MAX_FILE` per file,
 :data:`CACHE_MAX_TOTAL` in all) while the file is unchanged: its identity (path, modification time,
 size, inode) is checked on every load, so a refresh, which replaces the file, invalidates it. Every
 load gets its own copy (:func:`private_copy`). :func:`data_state` identifies all processed tables at
-once, for caches of results computed from them (the key figures').
+once, for caches of results computed from them (the key figures', :func:`remembered`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 from ._provenance import freeze
 from .settings import settings
 
-__all__ = ["read_cached", "private_copy", "forget", "clear_cache", "data_state", "CACHE_MAX_FILE", "CACHE_MAX_TOTAL"]
+__all__ = ["read_cached", "private_copy", "forget", "clear_cache", "data_state", "remembered",
+           "CACHE_MAX_FILE", "CACHE_MAX_TOTAL"]
 
 #: Warm tables kept in memory, keyed by dataset; an entry is valid while the file's identity
 #: (path, modification time, size, inode) is unchanged, so a refresh invalidates it by replacing the file.
@@ -105,6 +106,43 @@ def forget(dataset_id: str) -> None:
 
 
 def clear_cache() -> None:
-    """Forget the tables :func:`lichtenberg_data.load` keeps in memory (re-read on the next load)."""
+    """Forget the tables :func:`lichtenberg_data.load` keeps in memory (re-read on the next load)
+    and the results :func:`remembered` keeps."""
     with _LOCK:
         _CACHE.clear()
+        _RESULTS.clear()
+
+
+#: Results of :func:`remembered`, keyed by function, arguments and data state; the newest last.
+_RESULTS: OrderedDict[tuple, Any] = OrderedDict()
+_RESULTS_MAX = 32
+
+
+def remembered(func: Any, *args: Any) -> Any:
+    """``func(*args)`` computed once per data state (:func:`data_state`): a table computed from
+    the loaded data only, asked for again and again (a notebook and its key figures ask for the
+    study centres 17 times). Each caller gets its own copy (:func:`private_copy`); the arguments
+    must be hashable. Computed outside the lock: two threads may both compute it once.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> calls = []
+    >>> def table(n):
+    ...     calls.append(n)
+    ...     return pd.DataFrame({"n": range(n)})
+    >>> len(remembered(table, 3)), len(remembered(table, 3)), calls
+    (3, 3, [3])
+    """
+    key = (func, args, data_state())
+    with _LOCK:
+        result = _RESULTS.get(key)
+        if result is not None:
+            _RESULTS.move_to_end(key)
+    if result is None:
+        result = func(*args)
+        with _LOCK:
+            _RESULTS[key] = result
+            while len(_RESULTS) > _RESULTS_MAX:
+                _RESULTS.popitem(last=False)
+    return private_copy(result)

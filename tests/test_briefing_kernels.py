@@ -272,3 +272,45 @@ def test_a_kernel_that_dies_before_it_answers_is_replaced_once(tmp_path, monkeyp
         _run._execute(notebooks / "a.ipynb", out / "notebooks", out / "_collect" / "a", 2025, "Lichtenberg",
                       "python3", 120, "png", None)
     assert len(calls) == 1  # any other error is not tried again
+
+
+@pytest.mark.slow  # 4 s on 2 cores
+def test_a_worker_left_without_notebooks_prepares_the_paper_while_the_last_one_runs(tmp_path):
+    """Two workers, three notebooks: the worker that ran the two short ones has nothing left
+    to start while the long one runs; the build then lays out the paper of the two (once)."""
+    from lichtenberg_data.briefing import _run
+
+    notebooks, out = _folders(tmp_path, a="x = 1", b="import time\ntime.sleep(2.5)", c="x = 2")
+    paths = sorted(notebooks.glob("*.ipynb"))
+    called: list[tuple[list[str], bool]] = []
+
+    def prepare(done):
+        running = not (out / "_collect" / "b" / "b.executed.ipynb").exists()  # papermill writes it at the end
+        called.append(([p.name for p in done], running))
+        raise ValueError("a preparation that fails is ignored")
+
+    seconds = _run._run_all(paths, out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3", 120,
+                            workers=2, when_idle=prepare)
+    assert called == [(["a.ipynb", "c.ipynb"], True)]
+    assert sorted(seconds) == ["a.ipynb", "b.ipynb", "c.ipynb"]  # and the build went on
+    called.clear()
+    _run._run_all([paths[0], paths[2]], out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3", 120,
+                  workers=1, when_idle=prepare)
+    assert called == []  # one worker: no core idles while a notebook runs
+
+
+def test_the_idle_call_waits_for_an_idle_worker_and_skips_a_build_with_nothing_running(caplog):
+    import logging
+    import threading
+
+    from lichtenberg_data.briefing._run import _call_when_idle
+
+    idle, calls = threading.Event(), []
+    threading.Timer(0.2, idle.set).start()
+    _call_when_idle(idle, lambda: True, lambda: calls.append(idle.is_set()))
+    assert calls == [True]  # not before a worker was idle
+    _call_when_idle(idle, lambda: False, lambda: calls.append("late"))
+    assert calls == [True]  # the last notebook had ended (or an error or Ctrl-C stopped the build)
+    with caplog.at_level(logging.DEBUG, logger="lichtenberg_data.briefing._run"):
+        _call_when_idle(idle, lambda: True, lambda: 1 / 0)
+    assert "preparing the layout while the last notebooks run failed: ZeroDivisionError" in caplog.text

@@ -31,21 +31,25 @@ def _chart_png(path: Path, mode: str, size: tuple[int, int] = (60, 40), **save: 
     return path
 
 
-def _draw_page(draft: Path, placed: list[tuple[Path, float]]) -> None:
+def _draft(draft: Path, placed: list[tuple[Path, float]]) -> list[tuple[Path, tuple[int, int]]]:
     """A page with the PNGs ``placed`` (path, share cropped at the foot), 8 x 5 cm each, drawn as
-    the briefing draws its pages."""
+    the briefing draws its pages, its stand-ins not yet filled; what they stand for."""
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
-    pictures: list[Path] = []
+    pictures: list[tuple[Path, tuple[int, int]]] = []
     with PdfPages(draft) as pdf:
         fig = Figure(figsize=(A4_CM[0] / 2.54, A4_CM[1] / 2.54))
         for i, (path, crop) in enumerate(placed):
             _image(fig, str(path), 2.5, 3.0 + 7 * i, 8.0, 5.0, crop)
         number_stand_ins(fig, pictures)
         pdf.savefig(fig)
-    if pictures:
-        put_pictures(draft, pictures)
+    return pictures
+
+
+def _draw_page(draft: Path, placed: list[tuple[Path, float]]) -> None:
+    """:func:`_draft` with its stand-ins filled."""
+    put_pictures(draft, _draft(draft, placed))
 
 
 def _images_as_placed(draft: Path) -> list[tuple[object, list[float]]]:
@@ -110,11 +114,18 @@ def test_a_cropped_chart_shows_its_top_rows_in_its_box_and_the_rest_is_clipped(t
     assert image["/Height"] == 40  # the whole PNG
     assert ctm[3] == pytest.approx(height * 40 / 30, abs=0.01)  # 30 rows fill the box ...
     assert ctm[5] + ctm[3] == pytest.approx(top, abs=0.01)  # ... from its top
-    from pypdf import PdfReader
+    assert _clips(draft) == [pytest.approx((left, top - height, width, height), abs=0.01)]  # the rest cut
 
-    content = PdfReader(draft).pages[0].get_contents().get_data()
-    clip = f"{left:.3f}".rstrip("0").rstrip(".").encode()  # the axes clip: a rectangle at the box
-    assert b" re W n" in content and clip in content
+
+def _clips(draft: Path) -> list[tuple[float, ...]]:
+    """The clipping rectangles (x, y, width, height) of the first page's content."""
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(draft)
+    operations = ContentStream(reader.pages[0].get_contents(), reader).operations
+    return [tuple(float(v) for v in operands) for (operands, op), (_, after) in zip(operations, operations[1:])
+            if op == b"re" and after == b"W"]
 
 
 def test_several_charts_on_a_page_each_get_their_own_data(tmp_path):
@@ -126,7 +137,7 @@ def test_several_charts_on_a_page_each_get_their_own_data(tmp_path):
     assert [round(ctm[5] + ctm[3], 2) for _, ctm in placed] == [round(_box_pt(i)[1], 2) for i in range(3)]
 
 
-def test_a_png_a_pdf_cannot_take_as_it_is_is_drawn_from_its_pixels(tmp_path):
+def test_a_png_a_pdf_cannot_take_as_it_is_is_placed_from_its_pixels(tmp_path):
     with Image.open(_chart_png(tmp_path / "chart.png", "RGB")) as chart:
         pixels = np.asarray(chart.convert("RGBA")).copy()
     pixels[0, 0, 3] = 0  # one pixel not opaque: RGBA
@@ -136,9 +147,33 @@ def test_a_png_a_pdf_cannot_take_as_it_is_is_drawn_from_its_pixels(tmp_path):
     draft = tmp_path / "page.pdf"
     _draw_page(draft, [(png, 0.25)])
     ((image, ctm),) = _images_as_placed(draft)
-    assert (image["/Width"], image["/Height"]) == (60, 30)  # cropped before it was drawn
-    assert np.array_equal(_as_seen(image, ctm), pixels[:30, :, :3])  # its top 30 rows, as they are
-    assert abs(ctm[3]) == pytest.approx(_box_pt(0)[3], abs=0.01)
+    assert (image["/Width"], image["/Height"], image["/ColorSpace"]) == (60, 40, "/DeviceRGB")
+    assert np.array_equal(_as_seen(image, ctm), pixels[:, :, :3])  # as they are, the transparency dropped
+    assert ctm[3] == pytest.approx(_box_pt(0)[3] * 40 / 30, abs=0.01)  # clipped like any other
+
+
+def test_a_png_drawn_again_at_another_size_while_the_paper_is_drawn_stops_the_build(tmp_path):
+    png = _chart_png(tmp_path / "chart.png", "RGB", size=(60, 40))
+    pictures = _draft(tmp_path / "page.pdf", [(png, 0.25)])
+    _chart_png(png, "RGB", size=(60, 120))  # a notebook run again meanwhile
+    with pytest.raises(RuntimeError, match=r"chart\.png: 60 x 120 pixels, laid out for 60 x 40 .*build the briefing again"):
+        put_pictures(tmp_path / "page.pdf", pictures)
+
+
+def test_a_picture_drawn_on_a_page_other_than_as_a_stand_in_is_refused(tmp_path):
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    png = _chart_png(tmp_path / "chart.png", "RGB")
+    draft, pictures = tmp_path / "page.pdf", []
+    with PdfPages(draft) as pdf:
+        fig = Figure(figsize=(A4_CM[0] / 2.54, A4_CM[1] / 2.54))
+        _image(fig, str(png), 2.5, 3.0, 8.0, 5.0)
+        fig.add_axes((0.1, 0.1, 0.1, 0.1)).imshow(np.zeros((1, 1, 3)))  # one pixel high, like a stand-in
+        number_stand_ins(fig, pictures)
+        pdf.savefig(fig)
+    with pytest.raises(RuntimeError, match="1 pictures not drawn as stand-ins"):
+        put_pictures(draft, pictures)
 
 
 def test_png_parts_of_palettes_grey_and_rgb_and_of_what_a_pdf_cannot_take(tmp_path):
@@ -179,7 +214,6 @@ def test_a_cut_or_foreign_file_is_named_with_what_to_do(tmp_path):
 
 def test_a_draft_whose_stand_ins_do_not_match_its_charts_is_refused(tmp_path):
     png = _chart_png(tmp_path / "chart.png", "RGB")
-    draft = tmp_path / "page.pdf"
-    _draw_page(draft, [(png, 0.0)])
-    with pytest.raises(RuntimeError, match=r"page\.pdf: 2 charts drawn, stand-ins \[\] found"):
-        put_pictures(draft, [png, png])  # its one stand-in was filled already
+    pictures = _draft(tmp_path / "page.pdf", [(png, 0.0)])
+    with pytest.raises(RuntimeError, match=r"page\.pdf: 2 charts drawn, stand-ins \[1\] found"):
+        put_pictures(tmp_path / "page.pdf", pictures * 2)

@@ -47,3 +47,34 @@ def test_forget_drops_a_dataset_and_its_months_only():
     finally:
         for key in ("a", "a/stand=2025-01", "ab"):
             _CACHE.pop(key, None)
+
+
+def test_a_remembered_result_is_computed_once_per_data_state_and_each_caller_gets_its_own(data_dir):
+    import pandas as pd
+
+    from lichtenberg_data._cache import clear_cache, remembered
+    from lichtenberg_data._store import atomic_write_bytes
+
+    calls: list[str] = []
+
+    def centres(district: str) -> pd.DataFrame:
+        calls.append(district)
+        df = pd.DataFrame({"zentrum": ["Linden-Center", "Allee-Center"], "geschaefte": [90, 60]})
+        df.attrs["provenance"] = [{"dataset": "osm_pois"}]
+        return df
+
+    first = remembered(centres, "11")
+    first.loc[0, "geschaefte"] = 0  # the caller's own copy
+    first.attrs["provenance"].append({"dataset": "changed"})
+    again = remembered(centres, "11")
+    assert calls == ["11"] and again["geschaefte"].tolist() == [90, 60]
+    assert again.attrs["provenance"] == [{"dataset": "osm_pois"}]
+    remembered(centres, "10")
+    assert calls == ["11", "10"]  # other arguments: computed for them
+    atomic_write_bytes(ld.settings.settings.processed_dir / "osm_pois.parquet", b"x")  # a refresh
+    remembered(centres, "11")
+    assert calls == ["11", "10", "11"]
+    clear_cache()
+    remembered(centres, "11")
+    assert calls == ["11", "10", "11", "11"]
+

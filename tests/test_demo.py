@@ -478,3 +478,28 @@ def test_the_real_files_imported_by_hand_give_a_paper_without_beispieldaten(impo
     assert [d["dataset"] for d in manifest["datasets"] if d.get("sample") is not False] == []
     for page in PdfReader(imported_paper.pdf).pages:
         assert HEADER not in (page.extract_text() or "")
+
+
+@real
+def test_the_paper_laid_out_while_the_last_notebook_runs_writes_nothing_and_matches_the_paper(real_paper, tmp_path):
+    """What the build lays out while its last notebook runs (to have the texts measured) is the
+    real paper's layout, and writes no file: no PDF, no chart copied."""
+    import shutil
+
+    from lichtenberg_data.briefing import goals, office, pack
+
+    shutil.copytree(real_paper.out / "_collect", tmp_path / "_collect")
+    (tmp_path / "charts").mkdir()
+    manifest = real_paper.manifest()
+    done = [Path(nb["file"]) for nb in manifest["notebooks"]]
+    with using_data(real_paper.data):
+        paper = {"pdf": tmp_path / "paper.pdf", "year": 2026, "district": "Lichtenberg", "office_texts": office.read(),
+                 "targets": goals.read(), "given": None, "author": manifest["author"],
+                 "collect_root": tmp_path / "_collect", "charts_dir": tmp_path / "charts"}
+        laid = pack._bound(done, paper, draw=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_collect", "charts"]
+    assert list((tmp_path / "charts").iterdir()) == [] and laid["files"] == [] and laid["pages"] == []
+    assert [s["text"] for s in laid["summary"]] == [s["text"] for s in manifest["summary"]]
+    assert len(laid["summary"]) == 10
+    assert {c["name"]: c["figure"] for c in laid["charts"]} == {c["name"]: c["figure"] for c in manifest["charts"]}
+    assert all(Path(c["png_path"]).is_relative_to(tmp_path / "_collect") for c in laid["charts"])

@@ -199,3 +199,18 @@ def test_curated_table_is_package_data():
         resources.files("lichtenberg_data").joinpath("curated/einkaufszentren.csv")).shape == (21, 19)
     pyproject = (resources.files("lichtenberg_data") / ".." / "pyproject.toml").read_text(encoding="utf-8")
     assert '"curated/*.csv"' in pyproject
+
+
+def test_the_study_centres_are_computed_once_for_the_loaded_shops(data_dir, monkeypatch):
+    from lichtenberg_data.retail import _centres
+
+    built: list[str | None] = []
+    real = _centres._study_centres
+    monkeypatch.setattr(_centres, "_study_centres", lambda *a: built.append(a[0]) or real(*a))
+    monkeypatch.setattr(_centres, "_osm_pois", lambda: None)  # nothing loaded: the curated table
+    first = _centres.study_centres("Lichtenberg")
+    second = _centres.study_centres("Lichtenberg")
+    assert built == ["11"] and len(first) == len(second) == 21
+    assert (second["rolle"] == "Zentrum im Bezirk").sum() == 18
+    assert _centres.study_centres("Lichtenberg", pois=_centres.centres(use_osm=False).iloc[:0]) is not None
+    assert built == ["11", "11"]  # shops given by the caller: computed for them

@@ -15,14 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch
-from PIL import Image
 
 from ..charts.check import problems_when_drawn
 from ..charts.style import _vector_height_pt, wrap_text
-from ._pictures import png_parts, stand_in
+from ._pictures import png_size, stand_in
 
 __all__ = ["A4_CM", "LEFT_CM", "RIGHT_CM", "TOP_CM", "BOTTOM_CM", "TEXT_CM", "BODY_CM", "PT_PER_CM",
            "Bookmark", "Side", "side_slot", "_Doc", "_cm", "_fx", "_fy", "_put", "_line", "_image", "_frame",
@@ -244,20 +242,10 @@ def _image(fig: Any, path: str, x: float, y: float, w: float, h: float, crop_bot
     """The PNG at ``path`` drawn ``w`` x ``h`` cm at (``x``, ``y``); ``crop_bottom`` is the share
     of its height cut off at the foot (the chart's own source line, printed by the layout).
 
-    A PNG a PDF takes as it is gets a stand-in that the PDF fills with the PNG's own data
-    (:mod:`._pictures`); any other is drawn from its pixels."""
-    parts = png_parts(path)
-    size = (parts.width, parts.height) if parts is not None else None
+    Drawn as a stand-in that the PDF fills with the PNG's own data (:mod:`._pictures`)."""
+    size = png_size(path)
     ax = fig.add_axes((_fx(x), _fy(y + h), w / A4_CM[0], h / A4_CM[1]))
-    if size is not None:
-        stand_in(ax, path, size, max(1, int(round(size[1] * (1 - crop_bottom)))))
-        return
-    with Image.open(path) as im:
-        pixels = np.asarray(im.convert("RGB"))
-    if crop_bottom > 0:
-        pixels = pixels[: max(1, int(round(pixels.shape[0] * (1 - crop_bottom))))]
-    ax.imshow(pixels, interpolation="none", aspect="auto")
-    ax.set_axis_off()
+    stand_in(ax, path, size, max(1, int(round(size[1] * (1 - crop_bottom)))))
 
 
 def _save_checked(pdf: Any, fig: Any, area: tuple[float, float, float, float] | None = None) -> list[str]:

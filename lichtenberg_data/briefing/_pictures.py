@@ -9,8 +9,11 @@ again (about 1.5 CPU-s for the 37 charts of a paper, two fifths of drawing its p
 So a page draws, where a chart goes, a *stand-in*: an image of 1 × n white pixels, n its number
 on the draft, in an axes that shows the chart's visible part (:func:`stand_in`); matplotlib
 places and clips it exactly as it would the chart. After the draft is written,
-:func:`put_pictures` gives each stand-in the PNG's data. A PNG a PDF cannot take as it is
-(:func:`png_parts` is ``None``) is drawn from its pixels as before.
+:func:`put_pictures` gives each stand-in the PNG's data, or, for a PNG a PDF cannot take as it is
+(:func:`png_parts` is ``None``: transparency, 16 bits, interlaced), its pixels as RGB, compressed
+here. The whole PNG is embedded and the part below the visible one clipped (the chart's own
+source line, 10-30 % of its rows): the PDF is about a third larger than with the rows cut off,
+which would mean decompressing and compressing each chart again.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Png", "png_parts", "stand_in", "number_stand_ins", "put_pictures"]
+__all__ = ["Png", "png_parts", "png_size", "stand_in", "number_stand_ins", "put_pictures"]
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: PNG colour types a PDF image takes as they are: grey, RGB, palette (and their channels).
@@ -95,10 +98,27 @@ def png_parts(path: str | Path) -> Png | None:
     return Png(width, height, bits, _CHANNELS[colour], palette, data)
 
 
+def png_size(path: str | Path) -> tuple[int, int]:
+    """Width and height of the PNG at ``path``, from its header.
+
+    Raises
+    ------
+    ValueError
+        The file is not a PNG.
+    """
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != _SIGNATURE or head[12:16] != b"IHDR":
+        raise ValueError(f"{path}: not a PNG file; draw the chart again")
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
 def stand_in(ax: Any, path: str | Path, size: tuple[int, int], rows: int) -> None:
     """Draw in ``ax`` the stand-in of the PNG at ``path`` (``size`` = its width and height in
     pixels) of which the top ``rows`` show: the axes shows that part; the stand-in covers the
-    whole PNG, clipped like it."""
+    whole PNG (its extent: the size), clipped like it. A PDF image's first row is its top, a
+    matplotlib image's its bottom: the stand-in is drawn from the bottom up (``origin="lower"``)."""
     import numpy as np
 
     width, height = size
@@ -109,44 +129,72 @@ def stand_in(ax: Any, path: str | Path, size: tuple[int, int], rows: int) -> Non
     ax.set_axis_off()
 
 
-def number_stand_ins(fig: Any, pictures: list[Path]) -> None:
+def number_stand_ins(fig: Any, pictures: list[tuple[Path, tuple[int, int]]]) -> None:
     """Give each stand-in on ``fig`` its number on the draft (its width in pixels: 1 × n) and
-    append its PNG to ``pictures`` (the n-th of which is stand-in n)."""
+    append its PNG and the size it was laid out for to ``pictures`` (the n-th is stand-in n)."""
     import numpy as np
 
     for ax in fig.axes:
         for image in ax.images:
             gid = image.get_gid() or ""
             if gid.startswith(_GID):
-                pictures.append(Path(gid[len(_GID):]))
+                left, right, bottom, top = image.get_extent()
+                pictures.append((Path(gid[len(_GID):]), (round(right - left), round(bottom - top))))
                 image.set_data(np.full((1, len(pictures), 3), 255, dtype=np.uint8))
 
 
-def put_pictures(draft: Path, pictures: list[Path]) -> None:
-    """Give stand-in n of the PDF ``draft`` the data of ``pictures[n - 1]``, in place."""
+def put_pictures(draft: Path, pictures: list[tuple[Path, tuple[int, int]]]) -> None:
+    """Give stand-in n of the PDF ``draft`` the data of the PNG ``pictures[n - 1]``, in place.
+
+    Raises
+    ------
+    RuntimeError
+        A PNG has another size than its page was laid out for (drawn again meanwhile), or the
+        draft's stand-ins do not match ``pictures``.
+    """
+    import io
+
     from pypdf import PdfWriter
 
     from .._store import atomic_write_bytes
 
     writer = PdfWriter(clone_from=str(draft))
     found: dict[int, Any] = {}
+    others = 0
     for page in writer.pages:
         for ref in page.get("/Resources", {}).get("/XObject", {}).values():
             image = ref.get_object()
             if image.get("/Subtype") == "/Image" and image.get("/Height") == 1:
                 found.setdefault(int(image["/Width"]), image)
+            elif image.get("/Subtype") == "/Image":
+                others += 1
+    if others:  # a stand-in is told by its size: no other image may be on a page
+        raise RuntimeError(f"{draft.name}: {others} pictures not drawn as stand-ins; draw each picture of a "
+                           "page with briefing._layout._image")
     if sorted(found) != list(range(1, len(pictures) + 1)):
         raise RuntimeError(f"{draft.name}: {len(pictures)} charts drawn, stand-ins {sorted(found)} found")
-    for number, path in enumerate(pictures, 1):
-        parts = png_parts(path)
-        if parts is None:
-            raise RuntimeError(f"{path}: changed while the paper was drawn; build the briefing again")
+    for number, (path, size) in enumerate(pictures, 1):
+        parts = png_parts(path) or _decoded(path)
+        if (parts.width, parts.height) != size:
+            raise RuntimeError(f"{path}: {parts.width} x {parts.height} pixels, laid out for {size[0]} x "
+                               f"{size[1]} (drawn again while the paper was drawn?); build the briefing again")
         _fill(found[number], parts)
-    import io
-
     buffer = io.BytesIO()
     writer.write(buffer)
     atomic_write_bytes(draft, buffer.getvalue())
+
+
+def _decoded(path: Path) -> Png:
+    """The pixels of the PNG at ``path`` as RGB (any transparency dropped, as
+    ``Image.convert("RGB")`` does), compressed for a PDF image (each row unfiltered)."""
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as im:
+        pixels = np.asarray(im.convert("RGB"))
+    height, width = pixels.shape[:2]
+    rows = np.concatenate([np.zeros((height, 1), dtype=np.uint8), pixels.reshape(height, width * 3)], axis=1)
+    return Png(width, height, 8, 3, None, zlib.compress(rows.tobytes(), 6))
 
 
 def _fill(image: Any, parts: Png) -> None:

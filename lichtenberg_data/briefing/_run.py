@@ -220,11 +220,30 @@ def _close_loop() -> None:
     asyncio.set_event_loop(None)
 
 
+def _call_when_idle(idle: threading.Event, running: Callable[[], bool], action: Callable[[], None]) -> None:
+    """Wait until ``idle`` is set; then, if a notebook is still ``running`` (and the build has no
+    error and no interrupt), call ``action``. An error of ``action`` is logged (debug) and
+    ignored: it only prepares what the build does next."""
+    while not idle.wait(0.5):
+        pass
+    if not running():
+        return
+    try:
+        action()
+    except Exception as exc:  # noqa: BLE001 - a preparation; the build does the real work after it
+        log.debug("briefing: preparing the layout while the last notebooks run failed: %r", exc)
+
+
 def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, district: str,
              kernel_name: str, timeout: int, workers: int | None, formats: str = "png",
-             fresh_kernels: bool = False, expected: dict[str, float] | None = None) -> dict[str, float]:
+             fresh_kernels: bool = False, expected: dict[str, float] | None = None,
+             when_idle: Callable[[list[Path]], None] | None = None) -> dict[str, float]:
     """Execute the notebooks, ``workers`` at a time, the longest first by the seconds ``expected``
     (:func:`_longest_first`; in file order without them); return the seconds of each (by file name).
+
+    ``when_idle`` is called once, in this thread, with the notebooks done so far, when a worker
+    has no notebook left to start while another still runs one (a core would idle until it
+    ends); what it raises is logged and ignored (see :func:`_call_when_idle`).
 
     Each worker is a thread that keeps one kernel for the notebooks it runs (cleared between
     them, :mod:`._kernels`), or starts a fresh kernel per notebook with ``fresh_kernels`` (and
@@ -254,10 +273,13 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
     stop = threading.Event()  # set when the build is interrupted (Ctrl-C): start no further notebook
     lock = threading.Lock()
 
+    idle = threading.Event()  # a worker has no notebook left to start
+
     def work() -> None:
         try:
             run_notebooks()
         finally:
+            idle.set()
             _close_loop()
 
     def run_notebooks() -> None:
@@ -267,6 +289,7 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
             while True:
                 with lock:
                     if errors or not pending or stop.is_set():
+                        idle.set()
                         return
                     index, path = pending.popleft()
                 try:
@@ -281,6 +304,9 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
     for thread in threads:
         thread.start()
     try:
+        if when_idle is not None:
+            _call_when_idle(idle, lambda: not errors and not stop.is_set() and len(seconds) < len(paths),
+                            lambda: when_idle([p for p in paths if p.name in seconds]))
         for thread in threads:
             thread.join()
     finally:

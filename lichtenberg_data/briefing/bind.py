@@ -24,13 +24,14 @@ __all__ = ["bind"]
 def bind(pdf: Path, *, year: int, district: str, charts: list[dict], figures: list[dict], datasets: list[dict],
          notebooks: list[dict], sample: bool, other_sources: list[str], missing_data: list[dict],
          office_texts: dict[str, str], targets: list | None, given: Any = None,
-         author: str | None = None) -> dict[str, Any]:
+         author: str | None = None, draw: bool = True) -> dict[str, Any]:
     """Findings, comparison Bezirke and goals from what the notebooks handed over, and the PDF.
 
     Each chart entry gets its ``figure`` number. Returns what the manifest records: ``present``
     and ``missing`` sections, ``comparison``, ``summary`` (the sentences of "Das Wichtigste in
     Kürze" with section, key-figure ids, chart and its number), ``kernaussagen`` per section, every
-    finding, the ``goals`` and the use of each ``pages``.
+    finding, the ``goals`` and the use of each ``pages``. ``draw=False`` lays the paper out
+    without writing it (see :func:`~lichtenberg_data.briefing.pdf.render_pdf`).
     """
     comparison = given or peers.choose(figures, bezirk_id(district))
     found = findings.build(figures, peers=comparison.ids, charts=[c["name"] for c in charts])
@@ -39,7 +40,7 @@ def bind(pdf: Path, *, year: int, district: str, charts: list[dict], figures: li
     rendered = render_pdf(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
                           notebooks=notebooks, sample=sample, other_sources=other_sources,
                           missing_data=missing_data, author=author, findings=found, goals=states,
-                          office=office_texts, comparison=comparison, figure_numbers=numbers)
+                          office=office_texts, comparison=comparison, figure_numbers=numbers, draw=draw)
     for chart in charts:
         chart["figure"] = numbers.get(chart["name"])
 

@@ -166,7 +166,8 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
                sample: bool, other_sources: list[str],
                missing_data: list[dict] | None = None, author: str | None = None,
                findings: Any = None, goals: Any = None, office: dict[str, str] | None = None,
-               comparison: Any = None, figure_numbers: dict[str, int] | None = None) -> Rendered:
+               comparison: Any = None, figure_numbers: dict[str, int] | None = None,
+               draw: bool = True) -> Rendered:
     """Lay out the briefing on A4 pages and write it to ``path``.
 
     Parameters
@@ -201,6 +202,11 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     figure_numbers
         Filled with chart name → its number in the paper („Abbildung N“), as
         :attr:`Rendered.figure_numbers`.
+    draw
+        ``False``: lay the paper out only (nothing is written; the pages' use is not reported).
+        A layout measures its texts, and the measures are kept: a build lays out the paper of
+        the notebooks done while the last ones run, and its real layout then takes a tenth of
+        the time.
 
     Returns
     -------
@@ -217,6 +223,8 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     doc = _lay_out(present=present, missing=missing, charts=charts, figures=figures, datasets=datasets,
                    notebooks=notebooks, other_sources=other_sources, missing_data=missing_data, findings=findings,
                    goals=goals, office=office or {}, comparison=comparison, numbers=numbers)
+    if not draw:
+        return Rendered(present, missing, numbers, [])
 
     contents = [(label, doc.marks[key]) for key, label in (("summary", SUMMARY_TITLE), ("goals", GOALS_TITLE))
                 if key in doc.marks]
@@ -336,7 +344,7 @@ def _draw(doc: _Doc, draft: Path, numbers: range, title: str) -> dict[int, list[
 
     total = len(doc.pages)
     found: dict[int, list[str]] = {}
-    pictures: list[Path] = []  # the PNGs the stand-ins on the draft stand for (see ._pictures)
+    pictures: list[tuple[Path, tuple[int, int]]] = []  # the PNGs the draft's stand-ins stand for (._pictures)
     with style(), quiet_font_subsetting(), PdfPages(draft) as pdf:
         for number in numbers:
             fig = Figure(figsize=(A4_CM[0] / 2.54, A4_CM[1] / 2.54), layout="none")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -103,7 +104,8 @@ def save(fig: Figure, name: str, out_dir: str | Path | None = None,
     metadata = {"png": {"Title": title, "Software": "lichtenberg_data"},
                 "svg": {"Title": title, "Creator": "lichtenberg_data", "Date": None},
                 "pdf": {"Title": title, "Creator": "lichtenberg_data"}}
-    with style(), quiet_font_subsetting():
+    subsetting = quiet_font_subsetting() if paths[-1].suffix != ".png" else nullcontext()  # fonts: SVG, PDF
+    with style(), subsetting:
         for path in paths:
             fmt = path.suffix[1:]
             if fmt == "png":
@@ -133,9 +135,11 @@ def _write_png(fig: Figure, path: Path, metadata: dict[str, str]) -> None:
         info.add_text(key, value)  # iTXt where the text is not Latin-1
     image = _fewest_channels(raw, size)
     # zlib level 1 for RGB (two thirds of the time of level 6, files no larger for charts); level 6
-    # for a palette (one byte a pixel: fast at any level, a sixth smaller than at level 1)
-    image.save(path, format="png", compress_level=6 if image.mode == "P" else 1, dpi=(PNG_DPI, PNG_DPI),
-               pnginfo=info)
+    # for a palette (one byte a pixel: fast at any level, a sixth smaller than at level 1), always
+    # 8 bits (several PDF readers, pypdf among them, decode 1, 2 or 4 bits a pixel wrongly)
+    palette = image.mode == "P"
+    image.save(path, format="png", compress_level=6 if palette else 1, dpi=(PNG_DPI, PNG_DPI), pnginfo=info,
+               **({"bits": 8} if palette else {}))
 
 
 def _fewest_channels(rgba: bytes | memoryview, size: tuple[int, int]) -> Any:

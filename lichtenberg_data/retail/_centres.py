@@ -129,13 +129,22 @@ def study_centres(district: str | None = DEFAULT_DISTRICT, *, radius_m: float = 
     DataNotAvailableError
         The district has no centre in the table nor in the loaded OSM shops (``osm_pois``).
     """
+    from .._cache import remembered
+    from ..geo import district_id
+
+    bid = district_id(district)
+    if pois is None:  # from the loaded shops: once per data state (a notebook asks 17 times)
+        return remembered(_study_centres, bid, str(district), float(radius_m))
+    return _study_centres(bid, str(district), float(radius_m), pois)
+
+
+def _study_centres(bid: str | None, district: str, radius_m: float,
+                   pois: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """:func:`study_centres` of the Bezirk ``bid`` (``district`` as asked for, for the message)."""
     import geopandas as gpd
     import numpy as np
     import pandas as pd
 
-    from ..geo import district_id
-
-    bid = district_id(district)
     table = centres()
     pois = _osm_pois() if pois is None else pois
     table["zentrum_id"] = table["osm_type"] + "/" + table["osm_id"].astype(str)
