@@ -228,3 +228,30 @@ def test_lichtenberg_market_areas_and_nuz(real):
     bau = nuz.bau[nuz.bau["gebiet_id"] == "11"].set_index("year")["wohnungen"]
     assert bau[2022] == 1522  # one row per report year: the snapshot holds the F II 2 reports 2020-2022
     assert sorted(bau.index) == [2020, 2021, 2022]
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_market_areas_supply_and_nuz_from_the_loaded_data_are_computed_once(real, monkeypatch):
+    """A notebook and its key figures ask for them again and again: once per data state, each
+    caller with its own copy; frames handed in are computed with every time."""
+    from lichtenberg_data.retail import _huff, _nuz, _supply
+
+    counted = {"markt": 0, "versorgung": 0, "nuz": 0}
+    for module, name, key in ((_huff, "_market_areas", "markt"), (_supply, "_local_supply", "versorgung"),
+                              (_nuz, "_nuz_profile", "nuz")):
+        real_work = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _w=real_work, _k=key, **k: counted.__setitem__(
+            _k, counted[_k] + 1) or _w(*a, **k))
+    first = retail.market_areas()
+    first.centres.loc[:, "einwohner_erwartet"] = 0.0  # changes the caller's copy only
+    again = retail.market_areas()
+    assert again.centres["einwohner_erwartet"].sum() == pytest.approx(318_261)
+    assert retail.market_areas(beta=3.0).beta == 3.0  # other parameters: computed for them
+    berlin = retail.local_supply(None)
+    berlin.loc[:, "einwohner"] = 0
+    assert retail.supply_by_bezirk(retail.local_supply(None)).set_index("gebiet_id").loc["11", "einwohner"] == 318_261
+    assert retail.nuz_profile().gebiet.loc[0, "einwohner"] == retail.nuz_profile().gebiet.loc[0, "einwohner"] == 42_770
+    assert counted == {"markt": 2, "versorgung": 1, "nuz": 1}  # the NUZ's market areas: the default ones, kept
+    retail.local_supply(None, stores=retail.food_stores(ld.load("osm_pois")))
+    assert counted["versorgung"] == 2

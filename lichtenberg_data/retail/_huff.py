@@ -226,6 +226,18 @@ def market_areas(district: str | None = DEFAULT_DISTRICT, *, alpha: float = ALPH
         ``einwohner_erwartet`` (its catchment among the district's residents), ``marktanteil_pct``
         (share of them) and ``planungsraeume_hauptzentrum`` (Planungsräume where it leads).
     """
+    from .._cache import remembered
+    from ..geo import district_id
+
+    if all(v is None for v in (centres, einwohner, areas, pois, population)):  # from the loaded data: once per data state
+        return remembered(_market_areas, district_id(district), float(alpha), float(beta), float(min_distance_m))
+    return _market_areas(district, alpha, beta, min_distance_m, centres, einwohner, areas, pois, population)
+
+
+def _market_areas(district: str | None, alpha: float, beta: float, min_distance_m: float, centres: gpd.GeoDataFrame | None = None,
+                  einwohner: pd.DataFrame | None = None, areas: gpd.GeoDataFrame | None = None,
+                  pois: gpd.GeoDataFrame | None = None, population: gpd.GeoDataFrame | None = None) -> MarketAreas:
+    """The work of :func:`market_areas`."""
     import pandas as pd
 
     from .. import geo

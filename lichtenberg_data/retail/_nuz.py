@@ -132,6 +132,24 @@ def nuz_profile(*, einwohner: pd.DataFrame | None = None, mss: pd.DataFrame | No
     Bezirk and Berlin with the Bezirk's share of Berlin's new flats; completions are published
     per Bezirk only, so they say nothing about the NUZ area itself.
     """
+    from .._cache import remembered
+    from ..geo import district_id
+
+    if all(v is None for v in (einwohner, mss, entgelte, markets, baufertigstellungen)):  # from the loaded data: once per data state
+        return remembered(_nuz_of, district_id())
+    return _nuz_profile(einwohner, mss, entgelte, markets, baufertigstellungen)
+
+
+def _nuz_of(bid: str | None) -> NuzProfile:
+    """:func:`nuz_profile` from the loaded data, with the Bezirk ``bid`` (``settings.district``)
+    it was computed for as the key of :func:`~lichtenberg_data._cache.remembered`."""
+    return _nuz_profile()
+
+
+def _nuz_profile(einwohner: pd.DataFrame | None = None, mss: pd.DataFrame | None = None,
+                 entgelte: pd.DataFrame | None = None, markets: MarketAreas | None = None,
+                 baufertigstellungen: pd.DataFrame | None = None) -> NuzProfile:
+    """The work of :func:`nuz_profile`."""
     from ._huff import market_areas
     from ._residents import _load
 

@@ -86,6 +86,17 @@ def local_supply(district: str | None = DEFAULT_DISTRICT, *, radii: Sequence[flo
         ``types`` in the Planungsraum), ``supermaerkte`` (all OSM supermarkets in it) and
         ``ohne_markt`` (no market of ``types`` in it). All Berlin when ``district`` is ``None``.
     """
+    from .._cache import remembered
+    from ..geo import district_id
+
+    if all(v is None for v in (stores, einwohner, areas)):  # from the loaded data: once per data state
+        return remembered(_local_supply, district_id(district), tuple(map(float, radii)), tuple(types))
+    return _local_supply(district, radii, types, stores, einwohner, areas)
+
+
+def _local_supply(district: str | None, radii: Sequence[float], types: Sequence[str], stores: gpd.GeoDataFrame | None = None,
+                  einwohner: pd.DataFrame | None = None, areas: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+    """The work of :func:`local_supply`."""
     import shapely
 
     from .. import geo
