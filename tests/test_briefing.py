@@ -118,6 +118,28 @@ def test_build_writes_pdf_html_and_charts(built):
     assert gc.get_freeze_count() == 0  # what the build set aside for the collector is returned to it
 
 
+@pytest.mark.slow  # 4 s on 2 cores
+def test_a_workbook_that_cannot_be_written_fails_the_build_after_the_pdf_and_manifest(tmp_path, monkeypatch):
+    """The workbook is written while the pages are drawn; should it fail, the PDF and the manifest
+    are still written, then the build fails with its error (as when it was written after them)."""
+    from lichtenberg_data.briefing import workbook
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "00_ueberblick.ipynb", UEBERBLICK)
+
+    def full(path, manifest, charts_dir):
+        assert manifest["charts"][0]["figure"] == 1 and manifest["pages"] == []  # laid out, not yet drawn
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workbook, "write_workbook", full)
+    with pytest.raises(OSError, match="No space left on device"):
+        briefing.run(2025, tmp_path / "out", notebooks_dir=notebooks, timeout=120)
+    manifest = json.loads((tmp_path / "out" / "briefing-manifest.json").read_text(encoding="utf-8"))
+    assert (tmp_path / "out" / manifest["pdf"]).exists() and len(manifest["pages"]) >= 5
+    assert not (tmp_path / "out" / manifest["workbook"]).exists()
+
+
 @pytest.mark.slow
 def test_each_marked_chart_is_shown_once_in_its_notebook(built):
     """The executed notebook shows the chart from its saved PNG; the inline backend does not draw
@@ -674,6 +696,32 @@ def test_a_long_paper_drawn_in_two_processes_is_the_paper_drawn_in_one(tmp_path,
     assert two[1].get_destination_page_number(two[1].outline[-1]) == 6  # the appendix, on the copy's last page
     assert two[1].metadata.title == one[1].metadata.title == "Klausur-Briefing 2026 – Bezirk Lichtenberg"
     assert not list((tmp_path / "two").glob(".b.pdf.draft*"))
+
+
+def test_what_is_done_meanwhile_runs_while_the_copy_draws_the_larger_part_and_sees_the_figure_numbers(
+        tmp_path, monkeypatch):
+    """A build writes its workbook while the pages are drawn: this process calls it after starting
+    the copy, which draws the larger part (:data:`_OWN_SHARE`); it gets the sections and figure numbers
+    the layout settled, and the paper is the one drawn without it."""
+    from lichtenberg_data.briefing import pdf as paper
+
+    charts = [{**_chart(tmp_path, f"karte-{i}", section, [EWR]), "order": i}
+              for i, section in enumerate(("ueberblick", "fachkraefte", "einzelhandel", "tourismus"))]
+    events: list[tuple] = []
+    real_fork = paper._draw_forked
+    monkeypatch.setattr(paper, "_draw_forked", lambda *a: events.append(("copy draws", a[2])) or real_fork(*a))
+    monkeypatch.setattr(paper, "_SPLIT_PAGES", 2)
+    monkeypatch.setattr(paper, "_can_fork", lambda: True)
+    monkeypatch.setattr(paper, "_OWN_SHARE", 0.3)
+    plain = _rendered(tmp_path / "plain", charts, [])
+    assert events == [("copy draws", range(4, 8))]  # 7 pages: the copy draws the second half
+    events.clear()
+    meanwhile = _rendered(tmp_path / "meanwhile", charts, [], meanwhile=lambda r: events.append(
+        ("meanwhile", r.present, dict(r.figure_numbers), r.pages)))
+    assert events == [("copy draws", range(3, 8)),  # this process 2 pages (3/10), the copy 5
+                      ("meanwhile", ["ueberblick", "fachkraefte", "einzelhandel", "tourismus"],
+                       {"karte-0": 1, "karte-1": 2, "karte-2": 3, "karte-3": 4}, [])]
+    assert meanwhile[2] == plain[2] and meanwhile[0].figure_numbers == plain[0].figure_numbers
 
 
 @pytest.mark.parametrize("report", ["read", "unreadable"])

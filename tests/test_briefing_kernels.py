@@ -284,14 +284,16 @@ def test_a_worker_left_without_notebooks_prepares_the_paper_while_the_last_one_r
     paths = sorted(notebooks.glob("*.ipynb"))
     called: list[tuple[list[str], bool]] = []
 
-    def prepare(done):
-        running = not (out / "_collect" / "b" / "b.executed.ipynb").exists()  # papermill writes it at the end
-        called.append(([p.name for p in done], running))
+    def prepare(done, running):
+        assert running()  # b still runs
+        while running():  # a preparation stops once the last notebook has ended
+            time.sleep(0.05)
+        called.append(([p.name for p in done], (out / "_collect" / "b" / "b.executed.ipynb").exists()))
         raise ValueError("a preparation that fails is ignored")
 
     seconds = _run._run_all(paths, out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3", 120,
                             workers=2, when_idle=prepare)
-    assert called == [(["a.ipynb", "c.ipynb"], True)]
+    assert called == [(["a.ipynb", "c.ipynb"], True)]  # b had ended when running() turned false
     assert sorted(seconds) == ["a.ipynb", "b.ipynb", "c.ipynb"]  # and the build went on
     called.clear()
     _run._run_all([paths[0], paths[2]], out / "notebooks", out / "_collect", 2025, "Lichtenberg", "python3", 120,
@@ -313,4 +315,4 @@ def test_the_idle_call_waits_for_an_idle_worker_and_skips_a_build_with_nothing_r
     assert calls == [True]  # the last notebook had ended (or an error or Ctrl-C stopped the build)
     with caplog.at_level(logging.DEBUG, logger="lichtenberg_data.briefing._run"):
         _call_when_idle(idle, lambda: True, lambda: 1 / 0)
-    assert "preparing the layout while the last notebooks run failed: ZeroDivisionError" in caplog.text
+    assert "preparing the layout while the last notebooks run: stopped or failed: ZeroDivisionError" in caplog.text

@@ -487,6 +487,7 @@ def test_the_paper_laid_out_while_the_last_notebook_runs_writes_nothing_and_matc
     import shutil
 
     from lichtenberg_data.briefing import goals, office, pack
+    from lichtenberg_data.briefing.pdf import LayoutStoppedError
 
     shutil.copytree(real_paper.out / "_collect", tmp_path / "_collect")
     (tmp_path / "charts").mkdir()
@@ -503,3 +504,7 @@ def test_the_paper_laid_out_while_the_last_notebook_runs_writes_nothing_and_matc
     assert len(laid["summary"]) == 10
     assert {c["name"]: c["figure"] for c in laid["charts"]} == {c["name"]: c["figure"] for c in manifest["charts"]}
     assert all(Path(c["png_path"]).is_relative_to(tmp_path / "_collect") for c in laid["charts"])
+    asked: list[int] = []  # the last notebook ends during the second section: the layout stops there
+    with using_data(real_paper.data), pytest.raises(LayoutStoppedError):
+        pack._bound(done, paper, draw=False, stop=lambda: asked.append(1) or len(asked) > 2)
+    assert len(asked) == 3 and sorted(p.name for p in tmp_path.iterdir()) == ["_collect", "charts"]

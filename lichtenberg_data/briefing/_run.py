@@ -231,19 +231,20 @@ def _call_when_idle(idle: threading.Event, running: Callable[[], bool], action: 
     try:
         action()
     except Exception as exc:  # noqa: BLE001 - a preparation; the build does the real work after it
-        log.debug("briefing: preparing the layout while the last notebooks run failed: %r", exc)
+        log.debug("briefing: preparing the layout while the last notebooks run: stopped or failed: %r", exc)
 
 
 def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, district: str,
              kernel_name: str, timeout: int, workers: int | None, formats: str = "png",
              fresh_kernels: bool = False, expected: dict[str, float] | None = None,
-             when_idle: Callable[[list[Path]], None] | None = None) -> dict[str, float]:
+             when_idle: Callable[[list[Path], Callable[[], bool]], None] | None = None) -> dict[str, float]:
     """Execute the notebooks, ``workers`` at a time, the longest first by the seconds ``expected``
     (:func:`_longest_first`; in file order without them); return the seconds of each (by file name).
 
-    ``when_idle`` is called once, in this thread, with the notebooks done so far, when a worker
-    has no notebook left to start while another still runs one (a core would idle until it
-    ends); what it raises is logged and ignored (see :func:`_call_when_idle`).
+    ``when_idle`` is called once, in this thread, with the notebooks done so far and a function
+    telling whether one still runs, when a worker has no notebook left to start while another
+    still runs one (a core would idle until it ends); what it raises is logged and ignored (see
+    :func:`_call_when_idle`). It should stop soon after the last notebook ended.
 
     Each worker is a thread that keeps one kernel for the notebooks it runs (cleared between
     them, :mod:`._kernels`), or starts a fresh kernel per notebook with ``fresh_kernels`` (and
@@ -305,8 +306,10 @@ def _run_all(paths: list[Path], html_dir: Path, collect_root: Path, year: int, d
         thread.start()
     try:
         if when_idle is not None:
-            _call_when_idle(idle, lambda: not errors and not stop.is_set() and len(seconds) < len(paths),
-                            lambda: when_idle([p for p in paths if p.name in seconds]))
+            def running() -> bool:
+                return not errors and not stop.is_set() and len(seconds) < len(paths)
+
+            _call_when_idle(idle, running, lambda: when_idle([p for p in paths if p.name in seconds], running))
         for thread in threads:
             thread.join()
     finally:

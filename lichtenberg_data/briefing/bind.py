@@ -24,34 +24,40 @@ __all__ = ["bind"]
 def bind(pdf: Path, *, year: int, district: str, charts: list[dict], figures: list[dict], datasets: list[dict],
          notebooks: list[dict], sample: bool, other_sources: list[str], missing_data: list[dict],
          office_texts: dict[str, str], targets: list | None, given: Any = None,
-         author: str | None = None, draw: bool = True) -> dict[str, Any]:
+         author: str | None = None, draw: bool = True, stop: Any = None,
+         meanwhile: Any = None) -> dict[str, Any]:
     """Findings, comparison Bezirke and goals from what the notebooks handed over, and the PDF.
 
     Each chart entry gets its ``figure`` number. Returns what the manifest records: ``present``
     and ``missing`` sections, ``comparison``, ``summary`` (the sentences of "Das Wichtigste in
     Kürze" with section, key-figure ids, chart and its number), ``kernaussagen`` per section, every
     finding, the ``goals`` and the use of each ``pages``. ``draw=False`` lays the paper out
-    without writing it (see :func:`~lichtenberg_data.briefing.pdf.render_pdf`).
+    without writing it, ``stop`` ends that early; ``meanwhile`` is called with this record (its
+    ``pages`` empty) while the pages are drawn (see :func:`~lichtenberg_data.briefing.pdf.render_pdf`).
     """
     comparison = given or peers.choose(figures, bezirk_id(district))
     found = findings.build(figures, peers=comparison.ids, charts=[c["name"] for c in charts])
     states = goals.evaluate(targets, figures) if targets is not None else None
     numbers: dict[str, int] = {}
-    rendered = render_pdf(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
-                          notebooks=notebooks, sample=sample, other_sources=other_sources,
-                          missing_data=missing_data, author=author, findings=found, goals=states,
-                          office=office_texts, comparison=comparison, figure_numbers=numbers, draw=draw)
-    for chart in charts:
-        chart["figure"] = numbers.get(chart["name"])
 
     def said(f: Any) -> dict[str, Any]:
         return {"text": f.text, "section": f.section, "section_title": SECTIONS[f.section], "key_figures": f.figures,
                 "chart": f.chart, "figure_number": numbers.get(f.chart), "numbers": f.numbers, "kind": f.kind,
                 "title": f.title}
 
-    return {"present": rendered.present, "missing": rendered.missing, "pages": rendered.pages,
-            "comparison": comparison.as_dict(),
-            "summary": [said(f) for f in found.summary],
-            "kernaussagen": {k: [said(f) for f in v] for k, v in found.sections.items()},
-            "findings": [said(f) for f in found.all],
-            "goals": [g.as_dict() for g in states] if states is not None else None}
+    def record(rendered: Any) -> dict[str, Any]:
+        for chart in charts:
+            chart["figure"] = numbers.get(chart["name"])
+        return {"present": rendered.present, "missing": rendered.missing, "pages": rendered.pages,
+                "comparison": comparison.as_dict(),
+                "summary": [said(f) for f in found.summary],
+                "kernaussagen": {k: [said(f) for f in v] for k, v in found.sections.items()},
+                "findings": [said(f) for f in found.all],
+                "goals": [g.as_dict() for g in states] if states is not None else None}
+
+    rendered = render_pdf(pdf, year=year, district=district, charts=charts, figures=figures, datasets=datasets,
+                          notebooks=notebooks, sample=sample, other_sources=other_sources,
+                          missing_data=missing_data, author=author, findings=found, goals=states,
+                          office=office_texts, comparison=comparison, figure_numbers=numbers, draw=draw,
+                          stop=stop, meanwhile=(lambda r: meanwhile(record(r))) if meanwhile else None)
+    return record(rendered)

@@ -175,15 +175,19 @@ def _collect(stems: list[str], collect_root: Path, charts_dir: Path, copy: bool 
 # build
 # --------------------------------------------------------------------------------------------
 
-def _bound(done: list[Path], paper: dict[str, Any], *, draw: bool = True,
-           seconds: dict[str, float] | None = None) -> dict[str, Any]:
+def _bound(done: list[Path], paper: dict[str, Any], *, draw: bool = True, seconds: dict[str, float] | None = None,
+           stop: Callable[[], bool] | None = None,
+           meanwhile: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """The paper bound from what the notebooks ``done`` handed over (``paper``: the build's PDF,
     year, district, office texts, targets, comparison, author and folders): what :func:`_collect`
     and :func:`~lichtenberg_data.briefing.bind.bind` return, with the notebooks' entries.
 
     ``draw=False`` lays the paper out only and leaves the chart files where the notebooks wrote
     them: the build does this while its last notebooks run, so that the texts measured then
-    need no measuring after them (the layout of the real snapshot's paper 0.7 s → 0.06 s).
+    need no measuring after them (the layout of the real snapshot's paper 0.7 s → 0.06 s). It
+    stops, raising :class:`~lichtenberg_data.briefing.pdf.LayoutStoppedError`, between two parts of the
+    paper once ``stop()`` is true (the last notebook ended: the build goes on at once).
+    ``meanwhile`` gets the same (its ``pages`` empty) while the pages are drawn.
     """
     from .bind import bind
 
@@ -194,12 +198,31 @@ def _bound(done: list[Path], paper: dict[str, Any], *, draw: bool = True,
                   "key_figures": sum(f["notebook"] == p.stem for f in figures)} for p in done]
     sample = any(d.get("sample") for d in datasets) or any(e.get("sample") for e in [*charts, *figures])
     other_sources = sorted({e["source"] for e in [*charts, *figures] if e.get("source") and not e.get("datasets")})
+    collected = {"charts": charts, "figures": figures, "missing_data": missing_data, "datasets": datasets,
+                 "files": files, "notebooks": notebooks, "sample": sample}
     bound = bind(paper["pdf"], year=paper["year"], district=paper["district"], charts=charts, figures=figures,
                  datasets=datasets, notebooks=notebooks, sample=sample, other_sources=other_sources,
                  missing_data=missing_data, office_texts=paper["office_texts"], targets=paper["targets"],
-                 given=paper["given"], author=paper["author"], draw=draw)
-    return {**bound, "charts": charts, "figures": figures, "missing_data": missing_data, "datasets": datasets,
-            "files": files, "notebooks": notebooks, "sample": sample}
+                 given=paper["given"], author=paper["author"], draw=draw, stop=stop,
+                 meanwhile=(lambda record: meanwhile({**record, **collected})) if meanwhile else None)
+    return {**bound, **collected}
+
+
+def _manifest(bound: dict[str, Any], paper: dict[str, Any], html: list[Path]) -> dict[str, Any]:
+    """What ``briefing-manifest.json`` records of the paper ``bound`` (see :func:`_bound`)."""
+    out, pdf, workbook = paper["out"], paper["pdf"], paper["workbook"]
+    return {
+        "title": f"Klausur-Briefing {paper['year']} – Bezirk {paper['district']}", "year": paper["year"],
+        "district": paper["district"], "built_at": paper["built_at"],
+        "pdf": pdf.name, "notebooks": bound["notebooks"], "sections": bound["present"],
+        "missing_sections": bound["missing"], "sample": bound["sample"],
+        "charts": [{k: v for k, v in c.items() if not k.startswith("_") and k != "png_path"} for c in bound["charts"]],
+        "key_figures": bound["figures"], "datasets": bound["datasets"], "missing_data": bound["missing_data"],
+        "comparison": bound["comparison"], "summary": bound["summary"], "kernaussagen": bound["kernaussagen"],
+        "findings": bound["findings"], "goals": bound["goals"],
+        "author": paper["author"], "workbook": workbook.name, "pages": bound["pages"],
+        "outputs": sorted(str(p.relative_to(out)) for p in [pdf, workbook, *html, *bound["files"]]),
+    }
 
 
 def _slug(text: str) -> str:
@@ -304,7 +327,17 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
     workbook = out / f"Klausur-Briefing-{year}-{_slug(district)}-Daten.xlsx"
     author = settings.author.strip() or f"Bezirksamt {district}, Wirtschaftsförderung"
     paper = {"pdf": pdf, "year": year, "district": district, "office_texts": office_texts, "targets": targets,
-             "given": given, "author": author, "collect_root": collect_root, "charts_dir": charts_dir}
+             "given": given, "author": author, "collect_root": collect_root, "charts_dir": charts_dir,
+             "out": out, "workbook": workbook}
+    html = [html_dir / f"{p.stem}.html" for p in paths]
+    written: list[Exception | None] = []
+
+    def write_workbook_meanwhile(bound: dict[str, Any]) -> None:  # it needs no page: written while they are drawn
+        try:
+            write_workbook(workbook, _manifest(bound, paper, html), charts_dir)
+            written.append(None)
+        except Exception as exc:  # noqa: BLE001 - raised once the PDF and the manifest are written, as before
+            written.append(exc)
 
     with _heap_frozen() as freeze:  # the collector skips what exists (see _heap_frozen)
         env = {"LICHTENBERG_DATA_DISTRICT": district, "LICHTENBERG_DATA_DIR": str(settings.data_dir)}
@@ -312,36 +345,26 @@ def run(year: int, out: str | Path, notebooks_dir: str | Path | None = None,
             # while the last notebooks run, the paper of those done is laid out (see _bound)
             seconds = _run_all(paths, html_dir, collect_root, year, district, kernel_name, timeout, workers,
                                formats, fresh_kernels, _previous_seconds(previous),
-                               when_idle=lambda done: _bound(done, paper, draw=False))
+                               when_idle=lambda done, running: _bound(done, paper, draw=False,
+                                                                      stop=lambda: not running()))
 
         freeze()  # and what the notebooks' runs imported (nbconvert, papermill, ...)
-        bound = _bound(paths, paper, seconds=seconds)
-        charts, figures, missing_data, datasets, files, notebooks, sample = (
-            bound[k] for k in ("charts", "figures", "missing_data", "datasets", "files", "notebooks", "sample"))
-        present, missing = bound["present"], bound["missing"]
-        stems = [p.stem for p in paths]
+        paper["built_at"] = datetime.now().astimezone().isoformat(timespec="seconds")
+        bound = _bound(paths, paper, seconds=seconds, meanwhile=write_workbook_meanwhile)
+        missing_data = bound["missing_data"]
         result = BriefingResult(
-            pdf=pdf, out_dir=out, html=[html_dir / f"{s}.html" for s in stems], charts=files,
+            pdf=pdf, out_dir=out, html=html, charts=bound["files"],
             manifest=out / "briefing-manifest.json", notebooks=[p.name for p in paths],
-            sections=present, missing_sections=missing, datasets=datasets, sample=sample,
-            missing_data=missing_data, comparison=bound["comparison"]["bezirke"],
+            sections=bound["present"], missing_sections=bound["missing"], datasets=bound["datasets"],
+            sample=bound["sample"], missing_data=missing_data, comparison=bound["comparison"]["bezirke"],
             summary_sentences=len(bound["summary"]), goals=bound["goals"])
-        manifest = {
-            "title": f"Klausur-Briefing {year} – Bezirk {district}", "year": year,
-            "district": district, "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "pdf": pdf.name, "notebooks": notebooks, "sections": present, "missing_sections": missing,
-            "sample": sample,
-            "charts": [{k: v for k, v in c.items() if not k.startswith("_") and k != "png_path"}
-                       for c in charts],
-            "key_figures": figures, "datasets": datasets, "missing_data": missing_data,
-            "comparison": bound["comparison"], "summary": bound["summary"], "kernaussagen": bound["kernaussagen"],
-            "findings": bound["findings"], "goals": bound["goals"],
-            "author": author, "workbook": workbook.name, "pages": bound["pages"],
-            "outputs": sorted(str(p.relative_to(out)) for p in [pdf, workbook, *result.html, *files]),
-        }
+        manifest = _manifest(bound, paper, html)
         atomic_write_bytes(result.manifest,
                            json.dumps(manifest, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
-        write_workbook(workbook, manifest, charts_dir)
+        if not written:  # (the PDF calls it while its pages are drawn)
+            write_workbook(workbook, manifest, charts_dir)
+        elif written[0] is not None:
+            raise written[0]
         result.workbook = workbook
         for line in result.summary().splitlines():
             log.debug("briefing: %s", line)  # the CLI prints the summary

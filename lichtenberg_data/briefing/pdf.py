@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -51,7 +52,7 @@ from ._pictures import number_stand_ins, put_pictures
 from ._sources import SectionSources
 from .collect import GOALS, SECTIONS
 
-__all__ = ["render_pdf", "Rendered", "SUMMARY_TITLE", "GOALS_TITLE"]
+__all__ = ["render_pdf", "Rendered", "LayoutStoppedError", "SUMMARY_TITLE", "GOALS_TITLE"]
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,12 @@ def _section(doc: _Doc, number: int, key: str, opening: dict[str, Any], figures:
 
 def _lay_out(*, present: list[str], missing: list[str], charts: list[dict], figures: list[dict],
              datasets: list[dict], notebooks: list[dict], other_sources: list[str], missing_data: list[dict],
-             findings: Any, goals: Any, office: dict[str, str], comparison: Any, numbers: dict[str, int]) -> _Doc:
+             findings: Any, goals: Any, office: dict[str, str], comparison: Any, numbers: dict[str, int],
+             stop: Callable[[], bool] | None = None) -> _Doc:
+    def going_on() -> None:  # between two parts of the paper
+        if stop is not None and stop():
+            raise LayoutStoppedError("the layout was stopped (the build goes on)")
+
     doc = _Doc()
     doc.new_page()  # the cover, drawn last (it needs the page numbers)
     if findings is not None:
@@ -141,15 +147,21 @@ def _lay_out(*, present: list[str], missing: list[str], charts: list[dict], figu
         pages.goals_page(doc, goals)
     counter = [0]
     for number, key in enumerate(present, start=1):
+        going_on()
         opening = {"kernaussagen": findings.sections.get(key, []) if findings is not None else [],
                    "office_text": office.get(key), "comparison": comparison}
         _section(doc, number, key, opening, [f for f in figures if f["section"] == key],
                  [c for c in charts if c["section"] == key], [m for m in missing_data if m["section"] == key],
                  counter, numbers)
+    going_on()
     if missing:
         missing_page(doc, missing)
     appendix(doc, datasets, other_sources, notebooks)
     return doc
+
+
+class LayoutStoppedError(Exception):
+    """A layout without drawing (``render_pdf(draw=False)``) was stopped by its ``stop``."""
 
 
 def _page_report(doc: _Doc) -> list[dict[str, Any]]:
@@ -167,7 +179,8 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
                missing_data: list[dict] | None = None, author: str | None = None,
                findings: Any = None, goals: Any = None, office: dict[str, str] | None = None,
                comparison: Any = None, figure_numbers: dict[str, int] | None = None,
-               draw: bool = True) -> Rendered:
+               draw: bool = True, stop: Callable[[], bool] | None = None,
+               meanwhile: Callable[[Rendered], None] | None = None) -> Rendered:
     """Lay out the briefing on A4 pages and write it to ``path``.
 
     Parameters
@@ -207,6 +220,14 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
         A layout measures its texts, and the measures are kept: a build lays out the paper of
         the notebooks done while the last ones run, and its real layout then takes a tenth of
         the time.
+    stop
+        Asked between two parts of the paper (summary, sections, appendix): when true, the layout
+        stops with :class:`LayoutStoppedError` (a build's layout while its last notebooks run stops
+        when they have ended).
+    meanwhile
+        Called with what the layout settled (sections, figure numbers; no page report yet) while
+        the pages are drawn, in this process while a forked copy draws part of them (a build
+        writes its workbook then, :func:`_write`).
 
     Returns
     -------
@@ -222,7 +243,7 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     numbers = figure_numbers if figure_numbers is not None else {}
     doc = _lay_out(present=present, missing=missing, charts=charts, figures=figures, datasets=datasets,
                    notebooks=notebooks, other_sources=other_sources, missing_data=missing_data, findings=findings,
-                   goals=goals, office=office or {}, comparison=comparison, numbers=numbers)
+                   goals=goals, office=office or {}, comparison=comparison, numbers=numbers, stop=stop)
     if not draw:
         return Rendered(present, missing, numbers, [])
 
@@ -238,7 +259,8 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
                                                formats=formats))
     if sample:
         doc.sample_pages.add(0)  # the cover names the sample datasets
-    found = _write(path, doc, title=title, author=author, subject=f"Klausur-Briefing {year}, Bezirk {district}")
+    found = _write(path, doc, title=title, author=author, subject=f"Klausur-Briefing {year}, Bezirk {district}",
+                   meanwhile=(lambda: meanwhile(Rendered(present, missing, numbers, []))) if meanwhile else None)
     report = _page_report(doc)
     for page in report:
         page["problems"] = found.get(page["page"], [])
@@ -247,22 +269,27 @@ def render_pdf(path: Path, *, year: int, district: str, charts: list[dict],
     return Rendered(present, missing, numbers, report)
 
 
-def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> dict[int, list[str]]:
+def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str,
+           meanwhile: Callable[[], None] | None = None) -> dict[int, list[str]]:
     """Draw the pages with matplotlib, then add the outline and the metadata with pypdf; what
     the check found on each page (page number → lines, see :func:`_draw`).
 
-    A paper of :data:`_SPLIT_PAGES` pages or more is drawn in two halves at once where the machine
-    has a second core and ``os.fork`` (Linux) and this process no other thread: the second half in a forked copy of this process, into
-    a draft of its own that is appended to the first (each half embeds its own font subsets, a few
-    KB). Should the copy fail, this process draws those pages itself.
+    A paper of :data:`_SPLIT_PAGES` pages or more is drawn in two parts at once where the machine
+    has a second core and ``os.fork`` (Linux) and this process no other thread: the second part in a forked copy of this process, into
+    a draft of its own that is appended to the first (each part embeds its own font subsets, a few
+    KB). Should the copy fail, this process draws those pages itself. ``meanwhile`` is called
+    first, in this process: it then draws the smaller part (:data:`_OWN_SHARE`).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     total = len(doc.pages)
-    split = total // 2 if total >= _SPLIT_PAGES and _can_fork() else total
+    own = total // 2 if meanwhile is None else max(1, round(total * _OWN_SHARE))
+    split = own if total >= _SPLIT_PAGES and _can_fork() else total
     halves = [range(1, split + 1), range(split + 1, total + 1)][: 2 if split < total else 1]
     drafts = [path.with_name(f".{path.name}.draft{i}") for i in range(len(halves))]
     copy = _draw_forked(doc, drafts[1], halves[1], title) if len(halves) > 1 else None
     try:
+        if meanwhile is not None:
+            meanwhile()
         found = _draw(doc, drafts[0], halves[0], title)
         if len(halves) > 1:
             drawn = copy is not None and _waited(copy)
@@ -284,6 +311,9 @@ def _write(path: Path, doc: _Doc, *, title: str, author: str, subject: str) -> d
 
 #: A paper of at least this many pages is drawn in two processes at once (see :func:`_write`).
 _SPLIT_PAGES = 8
+#: The share of the pages this process draws while a copy draws the rest, when it has something
+#: else to do meanwhile (a build's workbook: about a quarter of the time of drawing the pages).
+_OWN_SHARE = 0.4
 
 
 def _can_fork() -> bool:
