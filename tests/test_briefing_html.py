@@ -106,3 +106,26 @@ def test_another_nbconvert_is_left_its_own_way_with_the_german_alt_text(tmp_path
     page = _soup((tmp_path / "page.html").read_text(encoding="utf-8"))
     assert [img["alt"] for img in page.select("img")] == [NO_ALT] * 3
     assert len(page.select(".jp-Notebook div.jp-OutputArea-output[tabindex='0']")) == 8
+
+
+def test_the_code_is_shown_escaped_as_highlighted_without_a_second_sanitising_pass(tmp_path):
+    """nbconvert's lab page passes each highlighted cell through bleach; the briefing's page does
+    not (0.1-0.3 s a page): the highlighted code is the same, and code that reads like markup is
+    shown as text, never run."""
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.strings import clean_html
+    from nbformat import v4
+
+    sources = ["import lichtenberg_data as ld\nprint('Stand 2025')",
+               "html = '<script>alert(1)</script><img src=x onerror=alert(2)>'\nprint(html)",
+               "# Umlaute & Zeichen: ä ö ü ß „“ < > & ' \"\nwert = 1_234.5 if x > 0 and y < 3 else None"]
+    highlight = Highlight2HTML(pygments_lexer="ipython3")
+    assert [clean_html(highlight(s)) for s in sources] == [highlight(s) for s in sources]  # nothing to remove
+    nb = v4.new_notebook(cells=[v4.new_code_cell(s, execution_count=i) for i, s in enumerate(sources, 1)],
+                         metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
+    write_html(nb, tmp_path / "page.html")
+    ours = (tmp_path / "page.html").read_text(encoding="utf-8")
+    page = _soup(ours)
+    assert not [t for t in page.select("script") if "alert" in t.text]  # no script made of the code
+    assert not page.select("[onerror]") and not page.select(".jp-InputArea-editor img")
+    assert [e.get_text() for e in page.select(".jp-InputArea-editor pre")] == [s + "\n" for s in sources]
