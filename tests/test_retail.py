@@ -211,6 +211,8 @@ def test_the_study_centres_are_computed_once_for_the_loaded_shops(data_dir, monk
     first = _centres.study_centres("Lichtenberg")
     second = _centres.study_centres("Lichtenberg")
     assert built == ["11"] and len(first) == len(second) == 21
+    _centres.study_centres("11")  # the same Bezirk by its key
+    assert built == ["11"]
     assert (second["rolle"] == "Zentrum im Bezirk").sum() == 18
     assert _centres.study_centres("Lichtenberg", pois=_centres.centres(use_osm=False).iloc[:0]) is not None
     assert built == ["11", "11"]  # shops given by the caller: computed for them

@@ -256,17 +256,46 @@ def _vector_height_pt(text: str, size: float, weight: str = "normal", linespacin
     the next text. The pages of the briefing are laid out with these heights (widths:
     :func:`_vector_width_pt`).
 
+    The block is stacked as matplotlib's ``Text`` stacks its lines (at least the height of "lp"
+    each, ``linespacing`` apart); a line's height and descent are those of the box around its
+    glyphs, which the glyphs' own boxes give (:func:`_glyph_box`, cached): a layout measures
+    hundreds of lines, made of a few dozen characters.
+
     Examples
     --------
     >>> round(_vector_height_pt("Zeile 1\\nZeile 2", 8), 2)
     17.02
     """
-    fig, renderer = _pdf_scratch()
-    t = fig.text(0, 0, text, fontsize=size, fontweight=weight, linespacing=linespacing,
-                 family=_style_family(), parse_math=False)
-    height = float(t.get_window_extent(renderer).height)  # at 72 dpi a pixel is a point
-    t.remove()
-    return height
+    lp_h, lp_d = _line_box("lp", size, weight)
+    min_dy = (lp_h - lp_d) * linespacing
+    y = 0.0
+    for i, line in enumerate(text.split("\n")):
+        h, d = _line_box(line, size, weight) if line else (0.0, 0.0)
+        h, d = max(h, lp_h), max(d, lp_d)
+        y = -(h - d) if i == 0 else y - max(min_dy, (h - d) * linespacing)  # the line's baseline
+        bottom = y - d
+        y = bottom
+    return 0.0 - bottom
+
+
+def _line_box(line: str, size: float, weight: str) -> tuple[float, float]:
+    """Height and descent in points of the box around the glyphs of ``line`` as the PDF backend
+    measures it: its glyphs' boxes joined (the glyphs only move sideways)."""
+    boxes = [_glyph_box(c, size, weight) for c in line]
+    top, bottom = max(b[0] for b in boxes), min(b[1] for b in boxes)
+    return top - bottom, -bottom
+
+
+@lru_cache(maxsize=4096)
+def _glyph_box(char: str, size: float, weight: str) -> tuple[float, float]:
+    """Top and bottom in points (above the baseline) of ``char``'s glyph as the PDF backend
+    measures it."""
+    from matplotlib.font_manager import FontProperties
+
+    _, renderer = _pdf_scratch()
+    prop = FontProperties(family=_style_family(), size=size, weight=weight)
+    _, h, d = renderer.get_text_width_height_descent(char, prop, ismath=False)
+    return h - d, -d
 
 
 @lru_cache(maxsize=8192)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from .._errors import DataNotAvailableError
 from .._provenance import freeze, with_sources
 from ..geo import DEFAULT_DISTRICT
+from ..names import bezirk_name
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -134,13 +135,12 @@ def study_centres(district: str | None = DEFAULT_DISTRICT, *, radius_m: float = 
 
     bid = district_id(district)
     if pois is None:  # from the loaded shops: once per data state (a notebook asks 17 times)
-        return remembered(_study_centres, bid, str(district), float(radius_m))
-    return _study_centres(bid, str(district), float(radius_m), pois)
+        return remembered(_study_centres, bid, float(radius_m))  # keyed by the Bezirk, however it is named
+    return _study_centres(bid, float(radius_m), pois)
 
 
-def _study_centres(bid: str | None, district: str, radius_m: float,
-                   pois: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
-    """:func:`study_centres` of the Bezirk ``bid`` (``district`` as asked for, for the message)."""
+def _study_centres(bid: str | None, radius_m: float, pois: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+    """:func:`study_centres` of the Bezirk ``bid`` (all Berlin: ``None``)."""
     import geopandas as gpd
     import numpy as np
     import pandas as pd
@@ -166,7 +166,7 @@ def _study_centres(bid: str | None, district: str, radius_m: float,
     inside = (every["bezirk_id"] == bid).to_numpy() if bid is not None else np.ones(len(every), dtype=bool)
     if not inside.any():
         raise DataNotAvailableError(
-            f"no shopping centre of {district} is in the curated table or the loaded OSM shops: the table covers "
+            f"no shopping centre of {bezirk_name(bid) if bid else 'Berlin'} is in the curated table or the loaded OSM shops: the table covers "
             "Lichtenberg; lichtenberg-data refresh osm_pois loads every mall of Berlin (shop=mall)", dataset="osm_pois")
     own = every.geometry.to_numpy()[inside]
     every["abstand_m"] = [float(min(p.distance(o) for o in own)) if len(own) else np.nan
