@@ -50,7 +50,7 @@ def test_a_blocks_height_from_its_glyphs_is_the_one_matplotlibs_text_gives():
     style = importlib.import_module("lichtenberg_data.charts.style")
     texts = ["Einwohnerinnen und Einwohner", "Übergänge „Ä“ – Öffnungszeiten: Größe", "ÉÈÂ Çç Ññ Åå ÿ",
              "gjpqy (Klammern) [eckig] {geschweift} | / \\\\", "1.234,5 € • 12 % ≥ 3 ± 0,5 → ½",
-             "Zeile 1\nZeile 2", "oben\n\nunten", "   ", "a\n \nb", "x", "Quelle: Amt für Statistik\nStand: 31.12.2025"]
+             "Zeile 1\nZeile 2", "oben\n\nunten", "   ", "a\n \nb", "x", "", "\n", "Quelle: Amt für Statistik\nStand: 31.12.2025"]
     fig, renderer = style._pdf_scratch()
     for text in texts:
         for size, weight, spacing in ((6.5, "normal", 1.25), (8, "bold", 1.25), (9, "normal", 1.0),

@@ -59,12 +59,13 @@ def test_a_remembered_result_is_computed_once_per_data_state_and_each_caller_get
 
     def centres(district: str) -> pd.DataFrame:
         calls.append(district)
-        df = pd.DataFrame({"zentrum": ["Linden-Center", "Allee-Center"], "geschaefte": [90, 60]})
+        df = pd.DataFrame({"zentrum": ["Linden-Center", "Allee-Center"], "geschaefte": pd.array([90, 60], "Int64")})
         df.attrs["provenance"] = [{"dataset": "osm_pois"}]
         return df
 
     first = remembered(centres, "11")
-    first.loc[0, "geschaefte"] = 0  # the caller's own copy
+    first["geschaefte"].array[1] = -1  # the caller's own copy, also through the array (unguarded by copy-on-write)
+    first.loc[0, "geschaefte"] = 0
     first.attrs["provenance"].append({"dataset": "changed"})
     again = remembered(centres, "11")
     assert calls == ["11"] and again["geschaefte"].tolist() == [90, 60]

@@ -253,5 +253,7 @@ def test_market_areas_supply_and_nuz_from_the_loaded_data_are_computed_once(real
     assert retail.supply_by_bezirk(retail.local_supply(None)).set_index("gebiet_id").loc["11", "einwohner"] == 318_261
     assert retail.nuz_profile().gebiet.loc[0, "einwohner"] == retail.nuz_profile().gebiet.loc[0, "einwohner"] == 42_770
     assert counted == {"markt": 2, "versorgung": 1, "nuz": 1}  # the NUZ's market areas: the default ones, kept
+    monkeypatch.setattr(ld.settings.settings, "district", "Pankow")  # the NUZ is a fixed area in Lichtenberg
+    assert retail.nuz_profile().gebiet.loc[0, "einwohner"] == 42_770 and counted["nuz"] == 1
     retail.local_supply(None, stores=retail.food_stores(ld.load("osm_pois")))
     assert counted["versorgung"] == 2

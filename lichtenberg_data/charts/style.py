@@ -266,6 +266,8 @@ def _vector_height_pt(text: str, size: float, weight: str = "normal", linespacin
     >>> round(_vector_height_pt("Zeile 1\\nZeile 2", 8), 2)
     17.02
     """
+    if not text:
+        return 0.0  # matplotlib's Text draws nothing and has no box
     lp_h, lp_d = _line_box("lp", size, weight)
     min_dy = (lp_h - lp_d) * linespacing
     y = 0.0

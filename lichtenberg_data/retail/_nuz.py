@@ -133,17 +133,10 @@ def nuz_profile(*, einwohner: pd.DataFrame | None = None, mss: pd.DataFrame | No
     per Bezirk only, so they say nothing about the NUZ area itself.
     """
     from .._cache import remembered
-    from ..geo import district_id
 
     if all(v is None for v in (einwohner, mss, entgelte, markets, baufertigstellungen)):  # from the loaded data: once per data state
-        return remembered(_nuz_of, district_id())
+        return remembered(_nuz_profile)  # a fixed area: the same whatever the district setting
     return _nuz_profile(einwohner, mss, entgelte, markets, baufertigstellungen)
-
-
-def _nuz_of(bid: str | None) -> NuzProfile:
-    """:func:`nuz_profile` from the loaded data, with the Bezirk ``bid`` (``settings.district``)
-    it was computed for as the key of :func:`~lichtenberg_data._cache.remembered`."""
-    return _nuz_profile()
 
 
 def _nuz_profile(einwohner: pd.DataFrame | None = None, mss: pd.DataFrame | None = None,
