@@ -698,6 +698,7 @@ def test_a_long_paper_drawn_in_two_processes_is_the_paper_drawn_in_one(tmp_path,
     assert not list((tmp_path / "two").glob(".b.pdf.draft*"))
 
 
+@pytest.mark.slow  # draws the paper twice, forks
 def test_what_is_done_meanwhile_runs_while_the_copy_draws_the_larger_part_and_sees_the_figure_numbers(
         tmp_path, monkeypatch):
     """A build writes its workbook while the pages are drawn: this process calls it after starting

@@ -176,6 +176,7 @@ def test_save_writes_png_svg_pdf_at_300_dpi(tmp_path):
         assert abs(im.width - round(7.8 / 2.54 * 300)) <= 3
 
 
+@pytest.mark.slow  # four charts drawn at 300 dpi
 def test_the_png_holds_the_pixels_matplotlib_draws_with_the_fewest_channels(tmp_path):
     """A chart of few colours is written as a palette PNG, one of many as RGB; either way every
     pixel is the one matplotlib draws at 300 dpi (its own PNG is RGBA: four bytes a pixel)."""
