@@ -185,11 +185,20 @@ def _normalise(table: pd.DataFrame, fig: KeyFigure, ctx: Ctx) -> pd.DataFrame:
     return out
 
 
-def _at(rows: pd.DataFrame, when: str | None) -> float | int | None:
+def _values(rows: pd.DataFrame) -> dict[tuple[str, str], Any]:
+    """Each area's value per period, ``(gebiet_id, when) → wert`` (the last row of a period):
+    looked up for the reference and every Bezirk at two periods (one pass, not 26 filters)."""
+    return dict(zip(zip(rows["gebiet_id"], rows["when"]), rows["wert"]))
+
+
+def _at(values: dict[tuple[str, str], Any], area: str, when: str | None) -> float | int | None:
     if when is None:
         return None
-    hit = rows.loc[rows["when"] == when, "wert"]
-    return _number(hit.iloc[-1]) if len(hit) else None
+    hit = values.get((area, when), _NONE)
+    return None if hit is _NONE else _number(hit)
+
+
+_NONE = object()
 
 
 def evaluate(fig: KeyFigure, table: pd.DataFrame, ctx: Ctx) -> dict[str, Any]:
@@ -219,17 +228,18 @@ def evaluate(fig: KeyFigure, table: pd.DataFrame, ctx: Ctx) -> dict[str, Any]:
     prev = own.iloc[-2] if len(own) > 1 else None
     when, previous_when = cur["when"], (prev["when"] if prev is not None else None)
     reference = None
+    values = _values(rows)
     ref_id = fig.reference_id(ctx)
     if ref_id is not None and ref_id != subject_id:
         ref_rows = rows[rows["gebiet_id"] == ref_id]
         if len(ref_rows):
             reference = {"id": ref_id, "name": str(ref_rows["gebiet"].iloc[-1]),
-                         "current": _at(ref_rows, when), "previous": _at(ref_rows, previous_when)}
+                         "current": _at(values, ref_id, when), "previous": _at(values, ref_id, previous_when)}
     bezirke = {}
-    for bid, group in rows[rows["gebiet_id"].isin(BEZIRKE)].groupby("gebiet_id", sort=True):
-        value = _at(group, when)
+    for bid in sorted(set(rows["gebiet_id"]) & set(BEZIRKE)):
+        value = _at(values, bid, when)
         if value is not None:
-            bezirke[bid] = {"name": BEZIRKE[bid], "current": value, "previous": _at(group, previous_when)}
+            bezirke[bid] = {"name": BEZIRKE[bid], "current": value, "previous": _at(values, bid, previous_when)}
     return {
         "current": _number(cur["wert"]), "previous": _number(prev["wert"]) if prev is not None else None,
         "when": when, "previous_when": previous_when,
