@@ -675,7 +675,7 @@ def test_the_pages_of_findings_and_goals_come_after_the_cover_with_bookmarks(tmp
 def test_a_long_paper_drawn_in_two_processes_is_the_paper_drawn_in_one(tmp_path, monkeypatch):
     """The second half of the pages drawn by a forked copy (as for the 25-page demo paper) gives the
     same pages, texts, images, outline and metadata as one process drawing them all."""
-    from lichtenberg_data.briefing import pdf as paper
+    from lichtenberg_data.briefing import _drawing as paper
 
     charts = [{**_chart(tmp_path, f"karte-{i}", section, [EWR]), "order": i}
               for i, section in enumerate(("ueberblick", "fachkraefte", "einzelhandel", "tourismus"))]
@@ -704,7 +704,7 @@ def test_what_is_done_meanwhile_runs_while_the_copy_draws_the_larger_part_and_se
     """A build writes its workbook while the pages are drawn: this process calls it after starting
     the copy, which draws the larger part (:data:`_OWN_SHARE`); it gets the sections and figure numbers
     the layout settled, and the paper is the one drawn without it."""
-    from lichtenberg_data.briefing import pdf as paper
+    from lichtenberg_data.briefing import _drawing as paper
 
     charts = [{**_chart(tmp_path, f"karte-{i}", section, [EWR]), "order": i}
               for i, section in enumerate(("ueberblick", "fachkraefte", "einzelhandel", "tourismus"))]
@@ -730,7 +730,7 @@ def test_what_the_page_check_finds_is_reported_per_page_also_from_the_forked_cop
     """Two texts put on one another on the last of eight pages, which the forked copy draws: the
     report names that page and both texts; nothing of the copy's report stays beside the PDF. A
     report the copy left unreadable: this process draws those pages again and finds the same."""
-    from lichtenberg_data.briefing import pdf as paper
+    from lichtenberg_data.briefing import _drawing as paper
     from lichtenberg_data.briefing._layout import _Doc, _put
 
     if report == "unreadable":  # the copy (a fork of this process) writes a cut report
@@ -771,7 +771,7 @@ def test_a_process_with_other_threads_draws_the_whole_paper_itself():
     """A Jupyter kernel calling briefing.run has threads of its own: no forked copy there."""
     import threading
 
-    from lichtenberg_data.briefing import pdf as paper
+    from lichtenberg_data.briefing import _drawing as paper
 
     alone = paper._can_fork()
     stop = threading.Event()

@@ -486,7 +486,7 @@ def test_the_paper_laid_out_while_the_last_notebook_runs_writes_nothing_and_matc
     real paper's layout, and writes no file: no PDF, no chart copied."""
     import shutil
 
-    from lichtenberg_data.briefing import goals, office, pack
+    from lichtenberg_data.briefing import _paper, goals, office
     from lichtenberg_data.briefing.pdf import LayoutStoppedError
 
     shutil.copytree(real_paper.out / "_collect", tmp_path / "_collect")
@@ -497,7 +497,7 @@ def test_the_paper_laid_out_while_the_last_notebook_runs_writes_nothing_and_matc
         paper = {"pdf": tmp_path / "paper.pdf", "year": 2026, "district": "Lichtenberg", "office_texts": office.read(),
                  "targets": goals.read(), "given": None, "author": manifest["author"],
                  "collect_root": tmp_path / "_collect", "charts_dir": tmp_path / "charts"}
-        laid = pack._bound(done, paper, draw=False)
+        laid = _paper.bound(done, paper, draw=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["_collect", "charts"]
     assert list((tmp_path / "charts").iterdir()) == [] and laid["files"] == [] and laid["pages"] == []
     assert [s["text"] for s in laid["summary"]] == [s["text"] for s in manifest["summary"]]
@@ -506,5 +506,5 @@ def test_the_paper_laid_out_while_the_last_notebook_runs_writes_nothing_and_matc
     assert all(Path(c["png_path"]).is_relative_to(tmp_path / "_collect") for c in laid["charts"])
     asked: list[int] = []  # the last notebook ends during the second section: the layout stops there
     with using_data(real_paper.data), pytest.raises(LayoutStoppedError):
-        pack._bound(done, paper, draw=False, stop=lambda: asked.append(1) or len(asked) > 2)
+        _paper.bound(done, paper, draw=False, stop=lambda: asked.append(1) or len(asked) > 2)
     assert len(asked) == 3 and sorted(p.name for p in tmp_path.iterdir()) == ["_collect", "charts"]
