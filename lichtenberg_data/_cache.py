@@ -4,7 +4,8 @@ A Parquet file read once stays in memory (up to :data:`CACHE_MAX_FILE` per file,
 :data:`CACHE_MAX_TOTAL` in all) while the file is unchanged: its identity (path, modification time,
 size, inode) is checked on every load, so a refresh, which replaces the file, invalidates it. Every
 load gets its own copy (:func:`private_copy`). :func:`data_state` identifies all processed tables at
-once, for caches of results computed from them (the key figures', :func:`remembered`).
+once, for the results computed from them that :func:`remembered` keeps (the key figures', the retail
+analyses').
 """
 
 from __future__ import annotations
@@ -115,7 +116,7 @@ def clear_cache() -> None:
 
 #: Results of :func:`remembered`, keyed by function, arguments and data state; the newest last.
 _RESULTS: OrderedDict[tuple, Any] = OrderedDict()
-_RESULTS_MAX = 32
+_RESULTS_MAX = 64  # a district's key-figure builds (about 30) and the analyses they share
 
 
 def remembered(func: Any, *args: Any) -> Any:

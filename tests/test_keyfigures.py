@@ -201,13 +201,14 @@ def test_a_figure_computed_while_another_thread_computes_others_gets_its_table(d
     import threading
     from types import SimpleNamespace
 
-    from lichtenberg_data.briefing.keyfigures import _BUILT_MAX, _built
+    from lichtenberg_data._cache import _RESULTS_MAX
+    from lichtenberg_data.briefing.keyfigures import _built
 
     others, theirs = [], []
 
     def other_figures() -> None:  # another thread computing enough figures to push this one out of the cache
         fig = SimpleNamespace(build=lambda ctx: pd.DataFrame({"wert": [float(ctx.year)]}))
-        for year in range(2000, 2001 + _BUILT_MAX):
+        for year in range(2000, 2001 + _RESULTS_MAX):
             theirs.extend(_built(fig, keyfigures.context("Pankow", year))["wert"])
 
     class Build:
@@ -233,7 +234,7 @@ def test_a_figure_computed_while_another_thread_computes_others_gets_its_table(d
     build.looked_up, build.trap = 0, True
     assert _built(fig, ctx)["wert"].tolist() == [2026.0]  # was a KeyError from the cache
     others[0].join()
-    assert theirs == [float(year) for year in range(2000, 2001 + _BUILT_MAX)]
+    assert theirs == [float(year) for year in range(2000, 2001 + _RESULTS_MAX)]
 
 
 

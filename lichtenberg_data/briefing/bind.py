@@ -7,6 +7,7 @@ again from a manifest without running them (the tests do).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,8 @@ __all__ = ["bind"]
 def bind(pdf: Path, *, year: int, district: str, charts: list[dict], figures: list[dict], datasets: list[dict],
          notebooks: list[dict], sample: bool, other_sources: list[str], missing_data: list[dict],
          office_texts: dict[str, str], targets: list | None, given: Any = None,
-         author: str | None = None, draw: bool = True, stop: Any = None,
-         meanwhile: Any = None) -> dict[str, Any]:
+         author: str | None = None, draw: bool = True, stop: Callable[[], bool] | None = None,
+         meanwhile: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
     """Findings, comparison Bezirke and goals from what the notebooks handed over, and the PDF.
 
     Each chart entry gets its ``figure`` number. Returns what the manifest records: ``present``

@@ -17,8 +17,6 @@ Notebooks hand a figure to the briefing with ``briefing.key_figure("einwohner")`
 from __future__ import annotations
 
 import os
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -95,14 +93,6 @@ class Computed:
     table: Any
 
 
-#: Tables built for figures, by (build function, district and year, the data folder's state): the
-#: figures one function builds (the three of the shopping centres, a figure and its ``versus``)
-#: share one build while the data are unchanged; a refresh or import changes the state.
-_BUILT: OrderedDict[tuple, Any] = OrderedDict()
-_BUILT_MAX = 32
-_BUILT_LOCK = threading.Lock()  # figures computed in several threads at once (the builds run outside it)
-
-
 def _identity(build: Any) -> Any:
     """What makes two build functions one: ``partial(f, "arbeitsort")`` written out for each of
     three figures is one build (a partial compares by identity otherwise)."""
@@ -117,26 +107,20 @@ def _identity(build: Any) -> Any:
 
 
 def _built(fig: KeyFigure, ctx: Ctx) -> Any:
-    """``fig.build(ctx)``, once per data state for every figure built by the same function; each
-    caller gets its own copy (the data shared until written, see :func:`lichtenberg_data.load`)."""
-    import copy
+    """``fig.build(ctx)``, once per data state for every figure built by the same function (the
+    three of the shopping centres, a figure and its ``versus``); each caller gets its own copy
+    (:func:`~lichtenberg_data._cache.remembered`)."""
+    from ..._cache import remembered
 
-    from ..._store import data_state
+    return remembered(_build, _identity(fig.build), ctx)
 
-    key = (_identity(fig.build), ctx, data_state())
-    with _BUILT_LOCK:
-        table = _BUILT.get(key)
-        if table is not None:
-            _BUILT.move_to_end(key)
-    if table is None:
-        table = fig.build(ctx)
-        with _BUILT_LOCK:
-            _BUILT[key] = table
-            while len(_BUILT) > _BUILT_MAX:
-                _BUILT.popitem(last=False)
-    out = table.copy(deep=False)
-    out.attrs = copy.deepcopy(table.attrs)
-    return out
+
+def _build(identity: Any, ctx: Ctx) -> Any:
+    """The table the build function ``identity`` (:func:`_identity`) makes for ``ctx``."""
+    if isinstance(identity, tuple):  # a partial, written out
+        func, args, keywords = identity
+        return func(*args, ctx, **dict(keywords))
+    return identity(ctx)
 
 
 def compute(figure_id: str, table: Any = None, *, district: Any = None, year: int | None = None) -> Computed:
